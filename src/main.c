@@ -1,9 +1,43 @@
+/* argv -> one subcommand. Every interactive action has a headless command here. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cmd.h"
+
+static int cmd_help(cli_t *cli);
+
+const cmd_entry_t cmd_table[] = {
+	{ "help", cmd_help, "", "this list" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int cmd_help(cli_t *cli)
+{
+	(void)cli;
+	printf("usage: nixl-tui [COMMAND] [OPTIONS]\n\ncommands:\n");
+	for (const cmd_entry_t *c = cmd_table; c->name; c++)
+		printf("  %-10s %-40s %s\n", c->name, c->usage, c->summary);
+	printf("\ncommon options: --profile P --region R --endpoint-url URL -c key=value --json --log FILE\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "nixl-tui: no command yet\n");
+	const char *name = argc > 1 ? argv[1] : "help";
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) name = "help";
+	for (const cmd_entry_t *c = cmd_table; c->name; c++) {
+		if (strcmp(c->name, name) != 0) continue;
+		cli_t cli;
+		char err[256];
+		if (cli_parse(argc > 1 ? argc - 2 : 0, argv + 2, &cli, err, sizeof err) < 0) {
+			fprintf(stderr, "nixl-tui %s: %s\n", name, err);
+			cli_free(&cli);
+			return 2;
+		}
+		int rc = c->fn(&cli);
+		cli_free(&cli);
+		return rc;
+	}
+	fprintf(stderr, "nixl-tui: unknown command \"%s\" (try nixl-tui help)\n", name);
 	return 2;
 }

@@ -1,0 +1,19 @@
+/* The subcommands. Each takes the parsed common options and returns the exit code. */
+#ifndef NIXL_CMD_CMD_H
+#define NIXL_CMD_CMD_H
+
+#include "cmd/cli.h"
+
+typedef int (*cmd_fn)(cli_t *cli);
+
+typedef struct cmd_entry {
+	const char *name;
+	cmd_fn fn;
+	const char *usage;   /* one line: arguments */
+	const char *summary; /* one line: what it does */
+} cmd_entry_t;
+
+/* The table lives in main.c; `nixl-tui help` prints it. */
+extern const cmd_entry_t cmd_table[];
+
+#endif
