@@ -1,0 +1,35 @@
+/* One ping-pong result table, the same whether parsed from fi_pingpong output or
+ * measured by the native libfabric ping-pong. */
+#ifndef NIXL_EFA_PP_RESULT_H
+#define NIXL_EFA_PP_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pp_row {
+	uint64_t bytes;         /* message size */
+	uint64_t sent, acked;   /* #sent, #ack (fi_pingpong's "=n" => acked = n) */
+	uint64_t total_bytes;   /* bytes moved */
+	double time_s;          /* wall seconds of the timed loop */
+	double mb_per_s;        /* 10^6 B/s */
+	double usec_per_xfer;   /* half round trip, mean over iterations */
+	double mxfers_per_s;
+	double median_usec;     /* per-iteration half round trip; NAN when unknown (fi_pingpong) */
+	double p99_usec;        /* NAN when unknown */
+} pp_row_t;
+
+typedef struct pp_result {
+	pp_row_t *rows;
+	size_t nrows;
+	char provider[64];      /* "efa", "tcp;ofi_rxm", "shm"; "" when unknown */
+	char endpoint[16];      /* "rdm", "dgram", "msg" */
+	int iterations;         /* -I */
+	int exit_code;          /* of the run when known, else -1 */
+	char error[256];        /* why it failed, a sentence a person can act on; "" on success */
+} pp_result_t;
+
+void pp_result_free(pp_result_t *r);
+/* Appends a copy of row. */
+int pp_result_add(pp_result_t *r, const pp_row_t *row);
+
+#endif
