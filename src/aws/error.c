@@ -196,6 +196,14 @@ const char *aws_error_sentence(const aws_error_t *err, char *buf, size_t n)
 		put(buf, n, &off, "No error.");
 		return buf;
 	}
+	if (err->kind == AWS_ERR_CREDENTIALS || err->kind == AWS_ERR_CONFIG) {
+		/* already a whole sentence naming what was tried and how to fix it */
+		char msg[sizeof err->message];
+		copy_line(msg, sizeof msg, err->message, sizeof err->message);
+		size_t ml = strlen(msg);
+		put(buf, n, &off, "%s%s", msg, ml && msg[ml - 1] == '.' ? "" : ".");
+		return buf;
+	}
 	const char *who = err->service[0] ? err->service : "AWS";
 	const char *sep = err->operation[0] ? " " : "";
 	if (err->kind == AWS_ERR_CANCELLED) {
