@@ -176,6 +176,8 @@ int session_attach(session_t *s);
 /* Preflight then create then watch to ready. Returns -1 when it cannot start (the
  * reason in s->root_cause). on_failure: "ROLLBACK" (default), "DO_NOTHING", "DELETE". */
 int session_deploy(session_t *s, const char *on_failure);
+/* Acknowledges the warnings that need it (a type without EFA): --allow-non-efa. */
+void session_acknowledge(session_t *s);
 /* Empty the bucket, DeleteStack, watch to DELETE_COMPLETE. Resumes after a DELETE_FAILED. */
 int session_teardown(session_t *s);
 /* Runs the EFA check script on node index (1-based) or all (0). */
