@@ -257,6 +257,38 @@ static void test_free_kills_running_jobs(void **state)
 	loop_free(l);
 }
 
+static void test_isolated_network(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	char err[256];
+	if (exec_local_isolate(ex, err, sizeof err) < 0) {
+		exec_free(ex);
+		loop_free(l);
+		skip();
+	}
+	rec_t r;
+	/* /proc/net/dev is per network namespace: only lo, and it is up */
+	run(l, ex, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; cat /sys/class/net/lo/operstate 2>/dev/null || true", 0, &r);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_true(r.n >= 1);
+	assert_string_equal(r.lines[0], "lo");
+	for (int i = 1; i < r.n; i++) assert_string_not_equal(r.lines[i], "eth0");
+	/* two jobs share the namespace: a listener in one is reachable from the other */
+	rec_t srv;
+	memset(&srv, 0, sizeof srv);
+	exec_cbs_t cbs = { on_line, on_done, &srv };
+	assert_non_null(exec_start(ex, "x", "exec python3 -c 'import socket;s=socket.socket();s.bind((\"0.0.0.0\",47700));s.listen();print(\"up\",flush=True);c,_=s.accept();print(c.recv(10).decode(),flush=True)'", 10000, &cbs, err, sizeof err));
+	while (srv.n == 0 && !srv.done) loop_run_once(l, 100);
+	run(l, ex, "exec python3 -c 'import socket;s=socket.create_connection((\"127.0.0.1\",47700));s.send(b\"hello\")'", 5000, &r);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	while (!srv.done) loop_run_once(l, 100);
+	assert_string_equal(srv.lines[1], "hello");
+	exec_free(ex);
+	loop_free(l);
+}
+
 static void test_validators_reject_injection(void **state)
 {
 	(void)state;
@@ -332,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_argv_is_not_a_shell),
 		cmocka_unit_test(test_long_lines_and_many_lines),
 		cmocka_unit_test(test_free_kills_running_jobs),
+		cmocka_unit_test(test_isolated_network),
 		cmocka_unit_test(test_validators_reject_injection),
 	};
 	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);

@@ -36,6 +36,7 @@ struct lexec {
 	loop_t *loop;
 	exec_local_opts_t opts;
 	ljob_t *jobs;
+	int netns_fd, userns_fd; /* exec_local_isolate: namespaces jobs join; -1 none */
 };
 
 static void close_fd(ljob_t *j, int k)
@@ -186,9 +187,14 @@ static void on_child(loop_t *l, pid_t pid, int status, void *ud)
 	maybe_finish(j);
 }
 
-static void child_exec(int out, int errfd, const char *path, char *const argv[])
+static void child_exec(const lexec_t *lx, int out, int errfd, const char *path, char *const argv[])
 {
 	setpgid(0, 0);
+	if ((lx->userns_fd >= 0 && setns(lx->userns_fd, CLONE_NEWUSER) < 0) ||
+	    (lx->netns_fd >= 0 && setns(lx->netns_fd, CLONE_NEWNET) < 0)) {
+		dprintf(errfd, "cannot join the private network namespace: %s\n", strerror(errno));
+		_exit(126);
+	}
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -219,7 +225,7 @@ static exec_job_t *spawn(exec_t *ex, const char *path, char *const argv[], int t
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		goto fail;
 	}
-	if (pid == 0) child_exec(p[0][1], p[1][1], path, argv);
+	if (pid == 0) child_exec(lx, p[0][1], p[1][1], path, argv);
 	setpgid(pid, pid); /* also here: the group must exist before we may signal it */
 	close(p[0][1]);
 	close(p[1][1]);
@@ -286,6 +292,8 @@ static void local_free(exec_t *ex)
 		cancel_timers(j);
 		free(j);
 	}
+	if (lx->netns_fd >= 0) close(lx->netns_fd);
+	if (lx->userns_fd >= 0) close(lx->userns_fd);
 	free(lx);
 }
 
@@ -297,6 +305,7 @@ exec_t *exec_local_new(loop_t *loop, const exec_local_opts_t *opts)
 	if (!lx) return NULL;
 	lx->base.ops = &local_ops;
 	lx->loop = loop;
+	lx->netns_fd = lx->userns_fd = -1;
 	if (opts) lx->opts = *opts;
 	if (lx->opts.kill_grace_ms <= 0) lx->opts.kill_grace_ms = 2000;
 	if (lx->opts.eof_grace_ms <= 0) lx->opts.eof_grace_ms = 500;
@@ -312,30 +321,25 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-int exec_local_isolate_network(char *err, size_t errlen)
+/* In the namespace holder (a child): a new network namespace (and a user namespace
+ * when not root), loopback up. Returns 0, or an errno. */
+static int make_namespace(int *with_user)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
+	*with_user = 0;
 	if (unshare(CLONE_NEWNET) < 0) {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
-			snprintf(err, errlen, "cannot create a network namespace: %s", strerror(errno));
-			return -1;
-		}
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) return errno;
+		*with_user = 1;
 		char map[64];
 		write_file("/proc/self/setgroups", "deny");
 		snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-		if (write_file("/proc/self/uid_map", map) < 0) {
-			snprintf(err, errlen, "cannot map uid in the new user namespace: %s", strerror(errno));
-			return -1;
-		}
+		if (write_file("/proc/self/uid_map", map) < 0) return errno;
 		snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
 		write_file("/proc/self/gid_map", map);
 	}
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
+	if (s < 0) return errno;
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
@@ -344,7 +348,69 @@ int exec_local_isolate_network(char *err, size_t errlen)
 		ifr.ifr_flags |= IFF_UP;
 		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
 	}
-	if (rc < 0) snprintf(err, errlen, "cannot bring up lo in the new namespace: %s", strerror(errno));
+	int e = rc < 0 ? errno : 0;
 	close(s);
-	return rc < 0 ? -1 : 0;
+	return e;
+}
+
+int exec_local_isolate(exec_t *ex, char *err, size_t errlen)
+{
+	lexec_t *lx = (lexec_t *)ex;
+	int ready[2], hold[2];
+	if (lx->netns_fd >= 0) return 0;
+	if (pipe2(ready, O_CLOEXEC) < 0) { snprintf(err, errlen, "pipe: %s", strerror(errno)); return -1; }
+	if (pipe2(hold, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		close(ready[0]); close(ready[1]);
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(ready[0]); close(ready[1]); close(hold[0]); close(hold[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* The holder: build the namespaces, report, then live until the parent has
+		 * opened them (its fds keep them alive after we exit). */
+		close(ready[0]);
+		close(hold[1]);
+		int with_user, e = make_namespace(&with_user);
+		unsigned char msg[2] = { (unsigned char)(e > 255 ? 255 : e), (unsigned char)with_user };
+		if (write(ready[1], msg, 2) != 2) _exit(1);
+		char c;
+		while (read(hold[0], &c, 1) < 0 && errno == EINTR) {}
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	unsigned char msg[2] = { 255, 0 };
+	ssize_t n;
+	while ((n = read(ready[0], msg, 2)) < 0 && errno == EINTR) {}
+	close(ready[0]);
+	int rc = -1;
+	if (n != 2) {
+		snprintf(err, errlen, "the namespace helper died");
+	} else if (msg[0]) {
+		snprintf(err, errlen, "cannot create a private network namespace: %s", strerror(msg[0]));
+	} else {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+		lx->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (msg[1]) {
+			snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+			lx->userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+		if (lx->netns_fd < 0 || (msg[1] && lx->userns_fd < 0)) {
+			snprintf(err, errlen, "cannot open the namespace: %s", strerror(errno));
+			if (lx->netns_fd >= 0) close(lx->netns_fd);
+			if (lx->userns_fd >= 0) close(lx->userns_fd);
+			lx->netns_fd = lx->userns_fd = -1;
+		} else {
+			rc = 0;
+		}
+	}
+	close(hold[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+	return rc;
 }

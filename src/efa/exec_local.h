@@ -21,10 +21,10 @@ exec_t *exec_local_new(loop_t *loop, const exec_local_opts_t *opts);
 exec_job_t *exec_local_start_argv(exec_t *ex, char *const argv[], int timeout_ms,
                                   const exec_cbs_t *cbs, char *err, size_t errlen);
 
-/* Moves this process into a new network namespace with only a loopback interface
- * (up), so servers started for local tests (fi_pingpong binds 0.0.0.0) are reachable
- * from nowhere else. Needs root or unprivileged user namespaces; returns -1 with err
- * otherwise. Call before starting jobs, while single-threaded. */
-int exec_local_isolate_network(char *err, size_t errlen);
+/* From now on, every job of ex runs in one private network namespace that has only a
+ * loopback interface (up): servers a test or `--local` run starts (fi_pingpong binds
+ * 0.0.0.0) are reachable from nowhere else, and the rest of this process keeps its
+ * network. Needs root or unprivileged user namespaces; returns -1 with err otherwise. */
+int exec_local_isolate(exec_t *ex, char *err, size_t errlen);
 
 #endif
