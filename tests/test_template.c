@@ -205,7 +205,7 @@ static void check_interfaces(const char *type, int expect)
 	tpl = template_build(&cfg, NULL);
 	assert_non_null(tpl);
 	for (int n = 1; n <= 2; n++) {
-		char id[32], eni[32];
+		char id[64], eni[64];
 		snprintf(id, sizeof id, "Node%dLaunchTemplate", n);
 		snprintf(eni, sizeof eni, "Node%dInterface", n);
 		cJSON *nics = at(res(id), "Properties.LaunchTemplateData.NetworkInterfaces");
@@ -256,7 +256,7 @@ static void test_imdsv2_gp3_encrypted(void **state)
 	set("volumeSize", "750");
 	build();
 	for (int n = 1; n <= 3; n++) {
-		char id[32];
+		char id[64];
 		snprintf(id, sizeof id, "Node%dLaunchTemplate", n);
 		cJSON *d = at(res(id), "Properties.LaunchTemplateData");
 		assert_string_equal(sval(d, "MetadataOptions.HttpTokens"), "required");
@@ -290,7 +290,7 @@ static void test_capacity_block_in_launch_template_only(void **state)
 	set("useCapacityBlock", "true");
 	build();
 	for (int n = 1; n <= 2; n++) {
-		char id[32];
+		char id[64];
 		snprintf(id, sizeof id, "Node%dLaunchTemplate", n);
 		cJSON *d = at(res(id), "Properties.LaunchTemplateData");
 		assert_string_equal(sval(d, "CapacityReservationSpecification.CapacityReservationTarget."
@@ -331,7 +331,7 @@ static void test_outputs_and_exports(void **state)
 		assert_string_equal(sval(o, "Export.Name.Fn::Sub"), want);
 	}
 	for (int n = 1; n <= 4; n++) {
-		char key[48], node[16], eip[16];
+		char key[64], node[64], eip[64];
 		snprintf(node, sizeof node, "Node%d", n);
 		snprintf(eip, sizeof eip, "Node%dEip", n);
 		snprintf(key, sizeof key, "Node%dInstanceId.Value", n);
@@ -355,7 +355,7 @@ static void test_node_tags(void **state)
 	build();
 	static const char *const roles[] = { "producer", "consumer", "producer" };
 	for (int n = 1; n <= 3; n++) {
-		char id[16], name[16];
+		char id[64], name[64];
 		snprintf(id, sizeof id, "Node%d", n);
 		snprintf(name, sizeof name, "nixl-node%d", n);
 		cJSON *tags = at(res(id), "Properties.Tags");
@@ -395,7 +395,7 @@ static void test_eip_per_node_on_primary_interface(void **state)
 	assert_int_equal(count_type("AWS::EC2::Instance"), 4);
 	assert_int_equal(count_type("AWS::EC2::LaunchTemplate"), 4);
 	for (int n = 1; n <= 4; n++) {
-		char id[32], eip[32], eni[32], assoc[32];
+		char id[64], eip[64], eni[64], assoc[64];
 		snprintf(id, sizeof id, "Node%d", n);
 		snprintf(eip, sizeof eip, "Node%dEip", n);
 		snprintf(eni, sizeof eni, "Node%dInterface", n);
