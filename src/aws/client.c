@@ -443,7 +443,8 @@ static void call_send(aws_call_t *call)
 	aws_request_set_header(&r, "Host", host);
 	call->attempts++;
 	unsigned flags = strcmp(call->service, "s3") == 0 ? SIGV4_S3 : 0;
-	if (sigv4_sign(&r, &c->creds, c->region, call->service, time(NULL) + c->skew, flags) < 0) {
+	if (sigv4_sign(&r, &c->creds, aws_signing_region(call->service, c->region), call->service,
+	               time(NULL) + c->skew, flags) < 0) {
 		aws_error_set(&err, AWS_ERR_CREDENTIALS, "SigningFailed", "could not sign the request");
 		aws_request_free(&r);
 		call_finish(call, &err, NULL);
