@@ -8,6 +8,10 @@ static int cmd_help(cli_t *cli);
 
 const cmd_entry_t cmd_table[] = {
 	{ "help", cmd_help, "", "this list" },
+	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
+	{ "rdm-pingpong", fabric_cmd_pingpong,
+	  "--local|--serve|--connect HOST [-p PROV] [-S 64,4k] [-I N]",
+	  "native libfabric RDM ping-pong" },
 	{ NULL, NULL, NULL, NULL },
 };
 

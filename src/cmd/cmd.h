@@ -16,4 +16,10 @@ typedef struct cmd_entry {
 /* The table lives in main.c; `nixl-tui help` prints it. */
 extern const cmd_entry_t cmd_table[];
 
+/* src/cmd/fabric.c: the libfabric probe ([-p PROV]; efa-check --local uses it) and the
+ * native RDM ping-pong (--local | --serve [--bind A] [--port P] | --connect HOST [--port P],
+ * -S sizes, -I iters, --warmup N, -p provider, --timeout S, --accept-timeout S). */
+int fabric_cmd_probe(cli_t *cli);
+int fabric_cmd_pingpong(cli_t *cli);
+
 #endif
