@@ -8,6 +8,10 @@ static int cmd_help(cli_t *cli);
 
 const cmd_entry_t cmd_table[] = {
 	{ "help", cmd_help, "", "this list" },
+	{ "whoami", cmd_whoami, "[--json]", "the caller identity, region and endpoint in use" },
+	{ "catalog", cmd_catalog, "[--json]", "the EFA instance types nixl-tui knows" },
+	{ "config", cmd_config, "[-c key=value]... [--json]", "effective configuration and its sources" },
+	{ "template", cmd_template, "[-c key=value]... [--json]", "print the CloudFormation template" },
 	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
 	{ "rdm-pingpong", fabric_cmd_pingpong,
 	  "--local|--serve|--connect HOST [-p PROV] [-S 64,4k] [-I N]",

@@ -21,6 +21,7 @@ typedef struct aws_client_opts {
 	const char *region;        /* --region */
 	const char *endpoint_url;  /* --endpoint-url */
 	int max_attempts;          /* 0: AWS_MAX_ATTEMPTS or 3 */
+	int retry_base_ms;         /* backoff base; 0: 1000 as the SDKs (tests use less) */
 	void (*log)(void *ud, const char *line); /* one line per AWS call (never secrets) */
 	void *log_ud;
 } aws_client_opts_t;

@@ -49,12 +49,37 @@ char *aws_region_resolve(const char *region_flag, const char *profile_flag, aws_
 /* Endpoint URL for a service ("cloudformation", "ec2", "s3", "ssm", "logs", "sts"):
  * flag, AWS_ENDPOINT_URL_<SERVICE> (the SDK's service id, upper case, spaces as _),
  * AWS_ENDPOINT_URL, profile endpoint_url, else https://<service>.<region>.amazonaws.com
- * (the rules for the services nixl-tui calls). malloc'd. */
+ * (the rules for the services nixl-tui calls). malloc'd; NULL when nothing is
+ * configured and region is NULL. Trailing '/' stripped. */
 char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
                            const char *service, const char *region);
+
+/* Region to sign a service's requests with: IAM's global endpoint signs in us-east-1
+ * (cn-north-1, us-gov-west-1 in those partitions); every other service in region. */
+const char *aws_signing_region(const char *service, const char *region);
 
 /* A value from the profile's section of ~/.aws/config (AWS_CONFIG_FILE) or
  * credentials file (AWS_SHARED_CREDENTIALS_FILE); malloc'd, NULL when absent. */
 char *aws_profile_get(const char *profile_flag, const char *key);
+
+/* True when c expires within margin_s seconds of now (never when expiration is 0). */
+int aws_creds_expiring(const aws_creds_t *c, time_t now, int margin_s);
+
+/* Runs a credential_process command with /bin/sh -c, killing it (and its process
+ * group) after timeout_ms, and reads its JSON: Version 1, AccessKeyId,
+ * SecretAccessKey, optional SessionToken and Expiration. profile names it in errors,
+ * which never quote its output. 0, or -1 with err set. */
+int aws_creds_run_process(const char *command, const char *profile, int timeout_ms,
+                          aws_creds_t *out, aws_error_t *err);
+
+/* An ISO-8601 time as AWS writes it ("2026-08-30T12:36:00Z"; fractions of a second and
+ * +hh:mm offsets allowed) to epoch seconds. 0, or -1 when it is not one. */
+int aws_creds_parse_time(const char *s, time_t *out);
+
+/* For a plan of kind IMDS whose fetch failed: the same one sentence as
+ * aws_creds_resolve's "No AWS credentials" error, ending the chain with
+ * "instance metadata at <endpoint> (<why>)". */
+void aws_creds_imds_failed(const char *profile_flag, const char *imds_endpoint, const char *why,
+                           aws_error_t *err);
 
 #endif

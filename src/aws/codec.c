@@ -1,0 +1,242 @@
+#include "aws/codec.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/xml.h"
+
+int codec_fail(aws_error_t *err, const char *fmt, ...)
+{
+	if (!err) return -1;
+	memset(err, 0, sizeof *err);
+	err->kind = AWS_ERR_PARSE;
+	snprintf(err->code, sizeof err->code, "MalformedReply");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Reads exactly n digits. */
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i])) return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int codec_time_parse(const char *s, time_t *sec, int *ms)
+{
+	int y, mo, d, h, mi, se, frac = 0;
+	const char *p = s;
+	while (*p == ' ') p++;
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
+	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
+	    digits(&p, 2, &se))
+		return -1;
+	if (*p == '.') {
+		p++;
+		int n = 0;
+		while (isdigit((unsigned char)*p)) {
+			if (n < 3) frac = frac * 10 + (*p - '0');
+			n++;
+			p++;
+		}
+		if (n == 0) return -1;
+		for (; n < 3; n++) frac *= 10;
+	}
+	long off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1, oh, om;
+		if (digits(&p, 2, &oh)) return -1;
+		if (*p == ':') p++;
+		if (digits(&p, 2, &om)) return -1;
+		off = sign * (oh * 3600L + om * 60L);
+	} else {
+		return -1;
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*sec = timegm(&tm) - off;
+	if (ms) *ms = frac;
+	return 0;
+}
+
+void codec_time_format(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+cJSON *codec_json_parse(const char *body, size_t len, aws_error_t *err)
+{
+	if (!body || len == 0) {
+		codec_fail(err, "the reply body is empty");
+		return NULL;
+	}
+	if (len > XML_MAX_BYTES) {
+		codec_fail(err, "the reply is too large to read (%zu bytes, limit %u)", len,
+		           XML_MAX_BYTES);
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+	if (!j) {
+		size_t at = end && end >= body ? (size_t)(end - body) : 0;
+		codec_fail(err, "the reply is not valid JSON (at byte %zu of %zu)", at, len);
+		return NULL;
+	}
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		codec_fail(err, "the reply is JSON but not an object");
+		return NULL;
+	}
+	return j;
+}
+
+char *codec_json_str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) && v->valuestring ? strdup(v->valuestring) : NULL;
+}
+
+int codec_json_long(const cJSON *obj, const char *key, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return -1;
+	*out = (long long)llround(v->valuedouble);
+	return 0;
+}
+
+int codec_json_int(const cJSON *obj, const char *key, int *out)
+{
+	long long v;
+	if (codec_json_long(obj, key, &v) != 0 || v < -2147483647LL - 1 || v > 2147483647LL)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int codec_json_bool(const cJSON *obj, const char *key, int *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!cJSON_IsBool(v)) return -1;
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+int codec_json_time(const cJSON *obj, const char *key, time_t *sec, int *ms)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (cJSON_IsString(v) && v->valuestring) return codec_time_parse(v->valuestring, sec, ms);
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0) return -1;
+	long long total_ms = llround(v->valuedouble * 1000.0);
+	*sec = (time_t)(total_ms / 1000);
+	if (ms) *ms = (int)(total_ms % 1000);
+	return 0;
+}
+
+char **codec_json_strv(const cJSON *obj, const char *key, size_t *n)
+{
+	*n = 0;
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+	int cnt = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : 0;
+	char **v = cnt > 0 ? calloc((size_t)cnt, sizeof *v) : NULL;
+	if (!v) return NULL;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, a)
+		if (cJSON_IsString(e) && e->valuestring) v[(*n)++] = strdup(e->valuestring);
+	return v;
+}
+
+void codec_json_add_strv(cJSON *obj, const char *key, const char *const *v, size_t n)
+{
+	cJSON *a = cJSON_AddArrayToObject(obj, key);
+	for (size_t i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+}
+
+void codec_strv_free(char **v, size_t n)
+{
+	if (!v) return;
+	for (size_t i = 0; i < n; i++) free(v[i]);
+	free(v);
+}
+
+const aws_error_t *codec_parse_failed(const codec_ctx_t *x, aws_error_t *perr,
+                                      const aws_response_t *resp)
+{
+	snprintf(perr->service, sizeof perr->service, "%s", x->service);
+	snprintf(perr->operation, sizeof perr->operation, "%s", x->op);
+	perr->http_status = resp ? resp->status : 0;
+	if (resp && resp->request_id)
+		snprintf(perr->request_id, sizeof perr->request_id, "%s", resp->request_id);
+	perr->attempts = 1;
+	return perr;
+}
+
+static codec_ctx_t *ctx_new(const char *service, const char *op, codec_fn cb, void *ud)
+{
+	codec_ctx_t *x = calloc(1, sizeof *x);
+	if (!x) return NULL;
+	x->cb = cb;
+	x->ud = ud;
+	x->service = service;
+	x->op = op;
+	return x;
+}
+
+aws_call_t *codec_query(aws_client_t *c, const char *service, const char *action,
+                        const char *version, const aws_params_t *params, aws_done_cb done,
+                        codec_fn cb, void *ud)
+{
+	codec_ctx_t *x = ctx_new(service, action, cb, ud);
+	if (!x) return NULL;
+	return aws_call_query(c, service, action, version, params, done, x);
+}
+
+aws_call_t *codec_json(aws_client_t *c, const char *service, const char *prefix, const char *op,
+                       const cJSON *body, aws_done_cb done, codec_fn cb, void *ud)
+{
+	codec_ctx_t *x = ctx_new(service, op, cb, ud);
+	if (!x) return NULL;
+	return aws_call_json(c, service, prefix, op, body, done, x);
+}
+
+aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, const char *method,
+                       const char *path, const char *query, const aws_header_t *headers,
+                       size_t nheaders, const void *body, size_t body_len, aws_done_cb done,
+                       codec_fn cb, void *ud)
+{
+	codec_ctx_t *x = ctx_new(service, op, cb, ud);
+	if (!x) return NULL;
+	return aws_call_rest(c, service, op, method, path, query, headers, nheaders, body, body_len,
+	                     done, x);
+}
+
+void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *resp)
+{
+	(void)resp;
+	codec_ctx_t *x = ud;
+	((codec_status_cb)x->cb)(x->ud, err);
+	free(x);
+}

@@ -1,0 +1,23 @@
+/* The credential providers that need the network: STS AssumeRole (role_arn +
+ * source_profile) and IMDSv2. Asynchronous, on the client's HTTP engine. */
+#ifndef NIXL_AWS_CREDS_FETCH_H
+#define NIXL_AWS_CREDS_FETCH_H
+
+#include "aws/creds.h"
+#include "aws/http.h"
+
+typedef void (*aws_creds_cb)(void *ud, const aws_error_t *err, const aws_creds_t *creds);
+
+/* For AWS_CREDS_ASSUME_ROLE, sts_endpoint is the STS URL to call; for AWS_CREDS_IMDS the
+ * plan's imds_endpoint is used. cb runs once, from the loop. */
+void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *plan,
+                     const char *ca_bundle, const char *sts_endpoint, const char *region,
+                     aws_creds_cb cb, void *ud);
+
+/* Parses the AssumeRole XML reply / the IMDS credentials JSON into creds. 0 or -1. */
+int aws_creds_parse_assume_role(const char *xml, size_t len, aws_creds_t *out, aws_error_t *err);
+int aws_creds_parse_imds(const char *json, size_t len, aws_creds_t *out, aws_error_t *err);
+/* "2011-07-15T23:28:33.359Z" -> time_t; -1 when not a timestamp. */
+time_t aws_parse_iso8601(const char *s);
+
+#endif

@@ -1,0 +1,257 @@
+/* Amazon EC2 (EC2 Query protocol, version 2016-11-15): the describes nixl-tui needs to
+ * plan a cluster (VPC, subnets, zones, instance types and offerings, instances,
+ * security groups) and capacity reservations / Capacity Blocks. Same shape as cfn.h:
+ * pure builders and parsers, free functions, async wrappers (NULL without calling cb
+ * when the request is invalid or could not start; results freed after the callback). */
+#ifndef NIXL_AWS_EC2_H
+#define NIXL_AWS_EC2_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "aws/client.h"
+
+#define EC2_VERSION "2016-11-15"
+
+/* A describe filter: Filter.N.Name / Filter.N.Value.M. Borrowed strings. */
+typedef struct ec2_filter {
+	const char *name;
+	const char *const *values;
+	size_t nvalues;
+} ec2_filter_t;
+
+/* What most describes take: ids (InstanceId.N, ...), filters, a page token. */
+typedef struct ec2_describe_req {
+	const char *const *ids;
+	size_t nids;
+	const ec2_filter_t *filters;
+	size_t nfilters;
+	const char *next_token;
+	int max_results;  /* 0: service default */
+} ec2_describe_req_t;
+
+/* Appends Filter.1.Name, Filter.1.Value.1, ... (numbered from 1, in order). */
+void ec2_add_filters(aws_params_t *p, const ec2_filter_t *f, size_t n);
+/* Appends prefix.1, prefix.2, ... ("InstanceId", "InstanceType", ...). */
+void ec2_add_list(aws_params_t *p, const char *prefix, const char *const *v, size_t n);
+
+typedef struct ec2_tag {
+	char *key, *value;
+} ec2_tag_t;
+
+typedef struct ec2_vpc {
+	char *vpc_id, *cidr_block, *state;
+	int is_default;
+} ec2_vpc_t;
+typedef struct ec2_vpcs {
+	ec2_vpc_t *vpcs;
+	size_t n;
+	char *next_token;
+} ec2_vpcs_t;
+
+typedef struct ec2_subnet {
+	char *subnet_id, *vpc_id, *availability_zone, *availability_zone_id, *cidr_block, *state;
+	int available_ip_count, default_for_az, map_public_ip_on_launch;
+} ec2_subnet_t;
+typedef struct ec2_subnets {
+	ec2_subnet_t *subnets;
+	size_t n;
+	char *next_token;
+} ec2_subnets_t;
+
+typedef struct ec2_zone {
+	char *zone_name, *zone_id, *state, *region_name, *zone_type;
+} ec2_zone_t;
+typedef struct ec2_zones {
+	ec2_zone_t *zones;
+	size_t n;
+} ec2_zones_t;
+
+typedef struct ec2_network_card {
+	int index, maximum_network_interfaces;
+	char *network_performance;
+} ec2_network_card_t;
+
+typedef struct ec2_gpu {
+	char *name, *manufacturer;
+	int count;
+	long long memory_mib;
+} ec2_gpu_t;
+
+typedef struct ec2_instance_type {
+	char *instance_type, *network_performance, *ena_support;
+	int vcpus;
+	long long memory_mib;
+	int maximum_network_interfaces, maximum_network_cards;
+	int efa_supported, maximum_efa_interfaces;  /* 0 when not EFA-capable */
+	ec2_network_card_t *network_cards;
+	size_t nnetwork_cards;
+	ec2_gpu_t *gpus;
+	size_t ngpus;
+	long long total_gpu_memory_mib;
+	char **architectures;
+	size_t narchitectures;
+} ec2_instance_type_t;
+typedef struct ec2_instance_types {
+	ec2_instance_type_t *types;
+	size_t n;
+	char *next_token;
+} ec2_instance_types_t;
+
+typedef struct ec2_offering {
+	char *instance_type, *location, *location_type;
+} ec2_offering_t;
+typedef struct ec2_offerings {
+	ec2_offering_t *offerings;
+	size_t n;
+	char *next_token;
+} ec2_offerings_t;
+
+typedef struct ec2_instance {
+	char *instance_id, *instance_type, *state, *image_id, *availability_zone;
+	char *private_ip, *public_ip, *private_dns, *public_dns, *subnet_id, *vpc_id;
+	int state_code;
+	time_t launch_time;
+	ec2_tag_t *tags;
+	size_t ntags;
+} ec2_instance_t;
+/* Every instance of every reservation, in reply order. */
+typedef struct ec2_instances {
+	ec2_instance_t *instances;
+	size_t n;
+	char *next_token;
+} ec2_instances_t;
+
+typedef struct ec2_security_group {
+	char *group_id, *group_name, *description, *vpc_id;
+} ec2_security_group_t;
+typedef struct ec2_security_groups {
+	ec2_security_group_t *groups;
+	size_t n;
+	char *next_token;
+} ec2_security_groups_t;
+
+typedef struct ec2_capacity_reservation {
+	char *id, *arn, *instance_type, *instance_platform, *availability_zone, *tenancy;
+	char *state, *end_date_type, *instance_match_criteria, *reservation_type;
+	int total_instance_count, available_instance_count;
+	time_t start_date, end_date, create_date;  /* 0 when absent */
+	ec2_tag_t *tags;
+	size_t ntags;
+} ec2_capacity_reservation_t;
+typedef struct ec2_capacity_reservations {
+	ec2_capacity_reservation_t *reservations;
+	size_t n;
+	char *next_token;
+} ec2_capacity_reservations_t;
+
+typedef struct ec2_capacity_block_req {
+	const char *instance_type;
+	int instance_count;
+	int duration_hours;
+	time_t start_range, end_range;  /* 0: not sent */
+	const char *next_token;
+} ec2_capacity_block_req_t;
+
+typedef struct ec2_capacity_block_offering {
+	char *id, *instance_type, *availability_zone, *upfront_fee, *currency_code, *tenancy;
+	int instance_count, duration_hours;
+	time_t start_date, end_date;
+} ec2_capacity_block_offering_t;
+typedef struct ec2_capacity_block_offerings {
+	ec2_capacity_block_offering_t *offerings;
+	size_t n;
+	char *next_token;
+} ec2_capacity_block_offerings_t;
+
+typedef struct ec2_purchase_result {
+	ec2_capacity_reservation_t reservation;
+} ec2_purchase_result_t;
+
+/* Builders (-1 when a required field is missing). */
+int ec2_build_describe(const ec2_describe_req_t *req, const char *id_prefix, aws_params_t *out);
+/* location_type: "region" | "availability-zone" | "availability-zone-id" (NULL: region). */
+int ec2_build_describe_instance_type_offerings(const char *location_type,
+                                               const ec2_describe_req_t *req, aws_params_t *out);
+int ec2_build_describe_capacity_block_offerings(const ec2_capacity_block_req_t *req,
+                                                aws_params_t *out);
+int ec2_build_purchase_capacity_block(const char *offering_id, const char *instance_platform,
+                                      aws_params_t *out);
+
+int ec2_parse_describe_vpcs(const char *body, size_t len, ec2_vpcs_t *out, aws_error_t *err);
+int ec2_parse_describe_subnets(const char *body, size_t len, ec2_subnets_t *out,
+                               aws_error_t *err);
+int ec2_parse_describe_availability_zones(const char *body, size_t len, ec2_zones_t *out,
+                                          aws_error_t *err);
+int ec2_parse_describe_instance_types(const char *body, size_t len, ec2_instance_types_t *out,
+                                      aws_error_t *err);
+int ec2_parse_describe_instance_type_offerings(const char *body, size_t len,
+                                               ec2_offerings_t *out, aws_error_t *err);
+int ec2_parse_describe_instances(const char *body, size_t len, ec2_instances_t *out,
+                                 aws_error_t *err);
+int ec2_parse_describe_security_groups(const char *body, size_t len, ec2_security_groups_t *out,
+                                       aws_error_t *err);
+int ec2_parse_describe_capacity_reservations(const char *body, size_t len,
+                                             ec2_capacity_reservations_t *out, aws_error_t *err);
+int ec2_parse_describe_capacity_block_offerings(const char *body, size_t len,
+                                                ec2_capacity_block_offerings_t *out,
+                                                aws_error_t *err);
+int ec2_parse_purchase_capacity_block(const char *body, size_t len, ec2_purchase_result_t *out,
+                                      aws_error_t *err);
+
+void ec2_vpcs_free(ec2_vpcs_t *v);
+void ec2_subnets_free(ec2_subnets_t *v);
+void ec2_zones_free(ec2_zones_t *v);
+void ec2_instance_types_free(ec2_instance_types_t *v);
+void ec2_offerings_free(ec2_offerings_t *v);
+void ec2_instances_free(ec2_instances_t *v);
+void ec2_security_groups_free(ec2_security_groups_t *v);
+void ec2_capacity_reservations_free(ec2_capacity_reservations_t *v);
+void ec2_capacity_block_offerings_free(ec2_capacity_block_offerings_t *v);
+void ec2_purchase_result_free(ec2_purchase_result_t *v);
+
+/* The value of tag `key` on an instance, or NULL. */
+const char *ec2_instance_tag(const ec2_instance_t *i, const char *key);
+
+typedef void (*ec2_vpcs_cb)(void *ud, const aws_error_t *err, ec2_vpcs_t *res);
+typedef void (*ec2_subnets_cb)(void *ud, const aws_error_t *err, ec2_subnets_t *res);
+typedef void (*ec2_zones_cb)(void *ud, const aws_error_t *err, ec2_zones_t *res);
+typedef void (*ec2_instance_types_cb)(void *ud, const aws_error_t *err,
+                                      ec2_instance_types_t *res);
+typedef void (*ec2_offerings_cb)(void *ud, const aws_error_t *err, ec2_offerings_t *res);
+typedef void (*ec2_instances_cb)(void *ud, const aws_error_t *err, ec2_instances_t *res);
+typedef void (*ec2_security_groups_cb)(void *ud, const aws_error_t *err,
+                                       ec2_security_groups_t *res);
+typedef void (*ec2_capacity_reservations_cb)(void *ud, const aws_error_t *err,
+                                             ec2_capacity_reservations_t *res);
+typedef void (*ec2_capacity_block_offerings_cb)(void *ud, const aws_error_t *err,
+                                                ec2_capacity_block_offerings_t *res);
+typedef void (*ec2_purchase_cb)(void *ud, const aws_error_t *err, ec2_purchase_result_t *res);
+
+/* req may be NULL (no ids, no filters). Ids: VpcId.N, SubnetId.N, ZoneName.N,
+ * InstanceType.N, InstanceId.N, GroupId.N, CapacityReservationId.N. */
+aws_call_t *ec2_describe_vpcs(aws_client_t *c, const ec2_describe_req_t *req, ec2_vpcs_cb cb,
+                              void *ud);
+aws_call_t *ec2_describe_subnets(aws_client_t *c, const ec2_describe_req_t *req,
+                                 ec2_subnets_cb cb, void *ud);
+aws_call_t *ec2_describe_availability_zones(aws_client_t *c, const ec2_describe_req_t *req,
+                                            ec2_zones_cb cb, void *ud);
+aws_call_t *ec2_describe_instance_types(aws_client_t *c, const ec2_describe_req_t *req,
+                                        ec2_instance_types_cb cb, void *ud);
+aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *location_type,
+                                                 const ec2_describe_req_t *req,
+                                                 ec2_offerings_cb cb, void *ud);
+aws_call_t *ec2_describe_instances(aws_client_t *c, const ec2_describe_req_t *req,
+                                   ec2_instances_cb cb, void *ud);
+aws_call_t *ec2_describe_security_groups(aws_client_t *c, const ec2_describe_req_t *req,
+                                         ec2_security_groups_cb cb, void *ud);
+aws_call_t *ec2_describe_capacity_reservations(aws_client_t *c, const ec2_describe_req_t *req,
+                                               ec2_capacity_reservations_cb cb, void *ud);
+aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
+                                                  const ec2_capacity_block_req_t *req,
+                                                  ec2_capacity_block_offerings_cb cb, void *ud);
+aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id,
+                                        const char *instance_platform, ec2_purchase_cb cb,
+                                        void *ud);
+
+#endif

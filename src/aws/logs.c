@@ -1,0 +1,80 @@
+#include "aws/logs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/codec.h"
+
+cJSON *logs_build_get_log_events(const logs_get_events_req_t *req)
+{
+	if (!req->group || !*req->group || !req->stream || !*req->stream || req->limit < 0)
+		return NULL;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "logGroupName", req->group);
+	cJSON_AddStringToObject(j, "logStreamName", req->stream);
+	cJSON_AddBoolToObject(j, "startFromHead", req->start_from_head != 0);
+	if (req->next_token && *req->next_token)
+		cJSON_AddStringToObject(j, "nextToken", req->next_token);
+	if (req->limit > 0) cJSON_AddNumberToObject(j, "limit", req->limit);
+	return j;
+}
+
+int logs_parse_get_log_events(const char *body, size_t len, logs_events_t *out,
+                              aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	cJSON *j = codec_json_parse(body, len, err);
+	if (!j) return -1;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "events");
+	int cnt = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+	int rc = cJSON_IsArray(list) ? 0 : -1;
+	if (cnt > 0 && !(out->events = calloc((size_t)cnt, sizeof *out->events))) rc = -1;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		if (rc != 0) break;
+		logs_event_t *ev = &out->events[out->n++];
+		ev->message = codec_json_str(e, "message");
+		codec_json_long(e, "ingestionTime", &ev->ingestion_time_ms);
+		if (!ev->message || codec_json_long(e, "timestamp", &ev->timestamp_ms) != 0) rc = -1;
+	}
+	out->next_forward_token = codec_json_str(j, "nextForwardToken");
+	out->next_backward_token = codec_json_str(j, "nextBackwardToken");
+	cJSON_Delete(j);
+	if (rc == 0 && !out->next_forward_token) rc = -1;
+	if (rc != 0) {
+		logs_events_free(out);
+		return codec_fail(err, "the GetLogEvents reply has no events list or "
+		                       "nextForwardToken, or an event without timestamp or message");
+	}
+	return 0;
+}
+
+void logs_events_free(logs_events_t *e)
+{
+	if (!e) return;
+	for (size_t i = 0; i < e->n; i++) free(e->events[i].message);
+	free(e->events);
+	free(e->next_forward_token);
+	free(e->next_backward_token);
+	memset(e, 0, sizeof *e);
+}
+
+int logs_events_at_end(const logs_events_t *page, const char *sent_token)
+{
+	return page->n == 0 && sent_token && page->next_forward_token &&
+	       strcmp(page->next_forward_token, sent_token) == 0;
+}
+
+CODEC_DONE(events_done, logs_events_cb, logs_events_t, logs_parse_get_log_events,
+           logs_events_free)
+
+aws_call_t *logs_get_log_events(aws_client_t *c, const logs_get_events_req_t *req,
+                                logs_events_cb cb, void *ud)
+{
+	cJSON *body = logs_build_get_log_events(req);
+	if (!body) return NULL;
+	aws_call_t *call = codec_json(c, "logs", LOGS_TARGET, "GetLogEvents", body, events_done,
+	                              (codec_fn)cb, ud);
+	cJSON_Delete(body);
+	return call;
+}

@@ -1,0 +1,34 @@
+/* The CloudFormation template for a deployment configuration (what `cdk synth` of the
+ * users' CDK stack produced, built directly with cJSON and fixed where that stack was
+ * wrong: capacity settings live only in launch templates, and every node gets a public
+ * IPv4 through an Elastic IP on its primary network interface).
+ *
+ * Parameters the deploy step fills (defaults where the configuration knows them):
+ *   VpcId     AWS::EC2::VPC::Id     the VPC (config vpcId; else the default VPC)
+ *   VpcCidr   String                the VPC's IPv4 CIDR; vllmPort/8000/8200 open to it
+ *   SubnetId  AWS::EC2::Subnet::Id  subnet of the nodes (config subnetId; else the
+ *                                   VPC's default subnet in the chosen zone)
+ *   AmiId     SSM parameter type    defaults to the DLAMI parameter for the type
+ * Outputs (exported as "<stack>-<Key>"): Node<N>InstanceId, Node<N>PublicIp,
+ * Node<N>PrivateIp for N = 1..nodeCount, ScriptsBucketName, SecurityGroupId,
+ * PlacementGroupName. Logical ids: Node<N> (the instances), ScriptsBucket,
+ * SecurityGroup, PlacementGroup, InstanceRole, InstanceProfile. */
+#ifndef NIXL_AWS_TEMPLATE_H
+#define NIXL_AWS_TEMPLATE_H
+
+#include <cjson/cJSON.h>
+
+#include "catalog/config.h"
+
+typedef struct template_opts {
+	const char *owner;  /* Owner tag; NULL: projectPrefix, else "nixl-tui" */
+} template_opts_t;
+
+/* The template as a cJSON tree (caller deletes), for a configuration that passed
+ * config_validate. NULL when memory runs out. opts may be NULL. */
+cJSON *template_build(const config_t *cfg, const template_opts_t *opts);
+
+/* The same, rendered: pretty (tab-indented) or compact. malloc'd; NULL on OOM. */
+char *template_render(const config_t *cfg, const template_opts_t *opts, int pretty);
+
+#endif

@@ -1,0 +1,38 @@
+/* `nixl-tui template [-c key=value ...] [--json]`: the CloudFormation template for the
+ * resolved configuration on stdout. Plain: indented JSON for people and diffs; --json:
+ * the same template on one line (compact, for pipes). Diagnostics go to stderr; errors,
+ * or an unacknowledged non-EFA instance type, print no template and exit 1. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "aws/template.h"
+#include "cmd/cmd.h"
+#include "core/settings.h"
+
+int cmd_template(cli_t *cli)
+{
+	if (cli->nargs > 0) {
+		fprintf(stderr, "nixl-tui template: unexpected argument \"%s\"\n", cli->args[0]);
+		return 2;
+	}
+	config_t cfg;
+	config_diags_t diags = { 0 };
+	const char *from;
+	config_init(&cfg);
+	settings_resolve(&cfg, cli->ctx, cli->nctx, settings_region(cli->region, &from), &diags);
+	int rc = 1;
+	if (!settings_report(stderr, &diags, cli->allow_non_efa)) {
+		template_opts_t opts = { .owner = getenv("USER") };
+		char *text = template_render(&cfg, &opts, !cli->json);
+		if (text) {
+			puts(text);
+			free(text);
+			rc = 0;
+		} else {
+			fprintf(stderr, "nixl-tui template: out of memory\n");
+		}
+	}
+	config_diags_free(&diags);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/* nixl-tui whoami: the caller identity, region and endpoint in use. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/sts.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+
+typedef struct whoami {
+	int done;
+	aws_error_t err;
+	int failed;
+	sts_identity_t id;
+} whoami_t;
+
+static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
+{
+	whoami_t *w = ud;
+	w->done = 1;
+	if (err) {
+		w->failed = 1;
+		w->err = *err;
+		return;
+	}
+	w->id = *res;
+	memset(res, 0, sizeof *res); /* keep it */
+}
+
+int cmd_whoami(cli_t *cli)
+{
+	if (cli->nargs) {
+		fprintf(stderr, "nixl-tui whoami: unexpected argument \"%s\"\n", cli->args[0]);
+		return 2;
+	}
+	cmd_env_t env;
+	if (cmd_env_open(&env, cli, "whoami") < 0) return 1;
+	whoami_t w = {0};
+	sts_get_caller_identity(env.aws, on_identity, &w);
+	if (aws_client_wait(env.aws, &w.done, 120000) < 0 && !w.done) {
+		aws_error_set(&w.err, AWS_ERR_TRANSPORT, "Timeout", "no answer from STS within 120 s");
+		w.failed = 1;
+	}
+	int rc = 0;
+	const char *endpoint = aws_client_endpoint(env.aws, "sts");
+	if (w.failed) {
+		cmd_print_error("whoami", &w.err);
+		rc = 1;
+	} else if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "account", w.id.account ? w.id.account : "");
+		cJSON_AddStringToObject(o, "arn", w.id.arn ? w.id.arn : "");
+		cJSON_AddStringToObject(o, "userId", w.id.user_id ? w.id.user_id : "");
+		cJSON_AddStringToObject(o, "region", aws_client_region(env.aws));
+		cJSON_AddStringToObject(o, "endpoint", endpoint ? endpoint : "");
+		cJSON_AddStringToObject(o, "credentials", aws_client_creds_source(env.aws));
+		char *s = cJSON_PrintUnformatted(o);
+		printf("%s\n", s);
+		free(s);
+		cJSON_Delete(o);
+	} else {
+		printf("account      %s\narn          %s\nuser id      %s\nregion       %s\n"
+		       "endpoint     %s%s\ncredentials  %s\n",
+		       w.id.account ? w.id.account : "", w.id.arn ? w.id.arn : "",
+		       w.id.user_id ? w.id.user_id : "", aws_client_region(env.aws), endpoint ? endpoint : "",
+		       cmd_endpoint_is_local(endpoint) ? " (local)" : "", aws_client_creds_source(env.aws));
+	}
+	sts_identity_free(&w.id);
+	cmd_env_close(&env);
+	return rc;
+}

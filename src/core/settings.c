@@ -1,0 +1,202 @@
+#include "core/settings.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+void settings_env_default(settings_env_t *env, char *pathbuf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	env->workdir = ".";
+	env->deployment_id = getenv("DEPLOYMENT_ID");
+	env->user_config = NULL;
+	int n = -1;
+	if (xdg && *xdg)
+		n = snprintf(pathbuf, len, "%s/nixl-tui/config.json", xdg);
+	else if (home && *home)
+		n = snprintf(pathbuf, len, "%s/.config/nixl-tui/config.json", home);
+	if (n > 0 && (size_t)n < len) env->user_config = pathbuf;
+}
+
+/* Reads a whole file; NULL with errno set (ENOENT when missing). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (n + 1 < cap) break;
+		char *bigger = realloc(buf, cap * 2);
+		if (!bigger) { free(buf); buf = NULL; break; }
+		buf = bigger;
+		cap *= 2;
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (!buf) return NULL;
+	if (bad) { free(buf); errno = EIO; return NULL; }
+	buf[n] = 0;
+	return buf;
+}
+
+static int line_of(const char *text, const char *at)
+{
+	int line = 1;
+	for (const char *p = text; at && p < at && *p; p++) line += *p == '\n';
+	return line;
+}
+
+/* Parses path as JSON; NULL when missing (silently) or broken (error added). */
+static cJSON *read_json(const char *path, config_diags_t *diags)
+{
+	char *text = slurp(path);
+	if (!text) {
+		if (errno != ENOENT)
+			config_diag_add(diags, CONFIG_ERROR, 0, NULL, "cannot read %s: %s", path,
+			                strerror(errno));
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+	if (!root)
+		config_diag_add(diags, CONFIG_ERROR, 0, NULL, "%s is not valid JSON (line %d)", path,
+		                line_of(text, end ? end : cJSON_GetErrorPtr()));
+	else if (!cJSON_IsObject(root)) {
+		config_diag_add(diags, CONFIG_ERROR, 0, NULL, "%s must hold a JSON object", path);
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	free(text);
+	return root;
+}
+
+/* A JSON scalar as the string the flags would give; 0, or -1 for objects and arrays.
+ * *out is NULL for null (the key is then left alone). */
+static int scalar_text(const cJSON *v, char *buf, size_t len, const char **out)
+{
+	*out = NULL;
+	if (cJSON_IsString(v)) *out = v->valuestring;
+	else if (cJSON_IsBool(v)) *out = cJSON_IsTrue(v) ? "true" : "false";
+	else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d == (double)(long long)d) snprintf(buf, len, "%lld", (long long)d);
+		else snprintf(buf, len, "%g", d);
+		*out = buf;
+	} else if (!cJSON_IsNull(v)) {
+		return -1;
+	}
+	return 0;
+}
+
+/* Applies an object's members. strict: unknown keys are errors (our own file);
+ * otherwise they are someone else's (CDK) and ignored. */
+static void apply_object(config_t *cfg, const cJSON *obj, config_source_t src, const char *path,
+                         int strict, config_diags_t *diags)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach(m, obj) {
+		if (!strict && config_key_lookup(m->string) < 0) {
+			const char *hint = strpbrk(m->string, "@:/") ? NULL : config_suggest_key(m->string);
+			if (hint)
+				config_diag_add(diags, CONFIG_WARNING, 0, m->string,
+				                "%s: context key \"%s\" is not used by nixl-tui (did you mean %s?)",
+				                path, m->string, hint);
+			continue;
+		}
+		char num[64];
+		const char *text;
+		if (scalar_text(m, num, sizeof num, &text) < 0) {
+			config_diag_add(diags, CONFIG_ERROR, 0, m->string,
+			                "%s: %s must be a string, number or boolean", path, m->string);
+			continue;
+		}
+		if (text) config_set(cfg, m->string, text, src, path, diags);
+	}
+}
+
+static void load_file(config_t *cfg, const char *path, const char *member, config_source_t src,
+                      int strict, config_diags_t *diags)
+{
+	cJSON *root = read_json(path, diags);
+	if (!root) return;
+	const cJSON *obj = member ? cJSON_GetObjectItemCaseSensitive(root, member) : root;
+	if (obj && !cJSON_IsObject(obj))
+		config_diag_add(diags, CONFIG_ERROR, 0, member, "%s: \"%s\" must be an object", path,
+		                member);
+	else if (obj)
+		apply_object(cfg, obj, src, path, strict, diags);
+	cJSON_Delete(root);
+}
+
+int settings_load(config_t *cfg, const settings_env_t *env, const char *const *ctx, size_t nctx,
+                  config_diags_t *diags)
+{
+	size_t before = config_diags_count(diags, CONFIG_ERROR);
+	char path[4096];
+	if (env->user_config) load_file(cfg, env->user_config, NULL, CONFIG_SRC_USER_FILE, 1, diags);
+	if (env->workdir) {
+		snprintf(path, sizeof path, "%s/cdk.context.json", env->workdir);
+		load_file(cfg, path, NULL, CONFIG_SRC_CDK_CONTEXT, 0, diags);
+		snprintf(path, sizeof path, "%s/cdk.json", env->workdir);
+		load_file(cfg, path, "context", CONFIG_SRC_CDK_JSON, 0, diags);
+	}
+	if (env->deployment_id && *env->deployment_id)
+		config_set(cfg, "projectPrefix", env->deployment_id, CONFIG_SRC_ENV, "DEPLOYMENT_ID", diags);
+	for (size_t i = 0; i < nctx; i++) {
+		const char *eq = strchr(ctx[i], '=');
+		char name[128];
+		size_t n = eq ? (size_t)(eq - ctx[i]) : strlen(ctx[i]);
+		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), ctx[i]);
+		config_set(cfg, name, eq ? eq + 1 : "", CONFIG_SRC_FLAG, "-c", diags);
+	}
+	return (int)(config_diags_count(diags, CONFIG_ERROR) - before);
+}
+
+int settings_resolve(config_t *cfg, const char *const *ctx, size_t nctx, const char *region,
+                     config_diags_t *diags)
+{
+	char path[4096];
+	settings_env_t env;
+	settings_env_default(&env, path, sizeof path);
+	int errors = settings_load(cfg, &env, ctx, nctx, diags);
+	return errors + config_validate(cfg, region, diags);
+}
+
+int settings_report(FILE *f, const config_diags_t *d, int allow_non_efa)
+{
+	int unacked = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const config_diag_t *g = &d->items[i];
+		fprintf(f, "%s: %s\n", g->severity == CONFIG_ERROR ? "error" : "warning", g->message);
+		unacked += g->needs_ack && !allow_non_efa;
+	}
+	int block = config_diags_block(d, allow_non_efa);
+	if (block && !config_diags_count(d, CONFIG_ERROR) && unacked)
+		fprintf(f, "refusing to go on: acknowledge the warning above with --allow-non-efa\n");
+	return block;
+}
+
+const char *settings_region(const char *flag, const char **from)
+{
+	static const char *const vars[] = { "AWS_REGION", "AWS_DEFAULT_REGION" };
+	*from = NULL;
+	if (flag && *flag) {
+		*from = "--region";
+		return flag;
+	}
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v) {
+			*from = vars[i];
+			return v;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,239 @@
+/* The AWS client's attempt loop against the tests' own scripted server: retries on
+ * 5xx, throttling and resets, clock-skew correction, giving up past the budget,
+ * cancellation and many concurrent calls. */
+#include "testutil.h"
+#include "httpstub.h"
+
+#include "aws/client.h"
+
+typedef struct result {
+	int done;
+	aws_error_t err;
+	int ok;
+	long status;
+	int calls;
+} result_t;
+
+static void on_done(void *ud, const aws_error_t *err, const aws_response_t *resp)
+{
+	result_t *r = ud;
+	r->calls++;
+	r->done = 1;
+	if (err) r->err = *err;
+	else {
+		r->ok = 1;
+		r->status = resp->status;
+	}
+}
+
+static stub_t stub;
+
+static aws_client_t *client_for(loop_t *l, const char *url, int max_attempts)
+{
+	setenv("AWS_ACCESS_KEY_ID", "AKIDSTUB", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "stub-secret", 1);
+	unsetenv("AWS_SESSION_TOKEN");
+	unsetenv("AWS_PROFILE");
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = url, .max_attempts = max_attempts,
+	                        .retry_base_ms = 5 };
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	return c;
+}
+
+static result_t run_script(const char *script, int max_attempts)
+{
+	assert_int_equal(stub_start(&stub, script), 0);
+	loop_t *l = loop_new();
+	aws_client_t *c = client_for(l, stub.url, max_attempts);
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	aws_client_free(c);
+	loop_free(l);
+	stub_stop(&stub);
+	assert_int_equal(r.calls, 1);
+	return r;
+}
+
+static void test_ok_first_time(void **s)
+{
+	(void)s;
+	result_t r = run_script("ok", 3);
+	assert_true(r.ok);
+	assert_int_equal(r.status, 200);
+}
+
+static void test_recovers_from_503(void **s)
+{
+	(void)s;
+	assert_true(run_script("503,503,ok", 3).ok);
+}
+
+static void test_recovers_from_throttling(void **s)
+{
+	(void)s;
+	assert_true(run_script("throttle,throttle,ok", 3).ok);
+}
+
+static void test_recovers_from_reset(void **s)
+{
+	(void)s;
+	assert_true(run_script("reset,ok", 3).ok);
+}
+
+static void test_corrects_clock_skew(void **s)
+{
+	(void)s;
+	/* the stub only accepts a request signed within a minute of its clock, one hour ahead */
+	result_t r = run_script("skew,ok", 1);
+	assert_true(r.ok);
+}
+
+static void test_gives_up_past_budget(void **s)
+{
+	(void)s;
+	result_t r = run_script("503", 3);
+	assert_false(r.ok);
+	assert_int_equal(r.err.kind, AWS_ERR_SERVICE);
+	assert_int_equal(r.err.http_status, 503);
+	assert_string_equal(r.err.code, "ServiceUnavailable");
+	assert_int_equal(r.err.attempts, 3);
+	char buf[512];
+	aws_error_sentence(&r.err, buf, sizeof buf);
+	assert_non_null(strstr(buf, "after 3 attempts"));
+	assert_string_equal(r.err.operation, "GetCallerIdentity");
+}
+
+static void test_throttling_past_budget_is_clear(void **s)
+{
+	(void)s;
+	result_t r = run_script("throttle", 4);
+	assert_false(r.ok);
+	assert_string_equal(r.err.code, "Throttling");
+	assert_int_equal(r.err.attempts, 4);
+	char buf[512];
+	aws_error_sentence(&r.err, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Rate exceeded"));
+}
+
+static void test_client_error_not_retried(void **s)
+{
+	(void)s;
+	result_t r = run_script("400,ok", 3);
+	assert_false(r.ok);
+	assert_string_equal(r.err.code, "ValidationError");
+	assert_int_equal(r.err.attempts, 1);
+	assert_string_equal(r.err.request_id, "v-1"); /* the body's id: the service's own */
+}
+
+static void test_json_throttling(void **s)
+{
+	(void)s;
+	assert_int_equal(stub_start(&stub, "throttle-json,ok"), 0);
+	loop_t *l = loop_new();
+	aws_client_t *c = client_for(l, stub.url, 3);
+	result_t r = {0};
+	aws_call_json(c, "ssm", "AmazonSSM", "GetParameter", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	assert_true(r.ok);
+	aws_client_free(c);
+	loop_free(l);
+	stub_stop(&stub);
+}
+
+static void test_connection_refused(void **s)
+{
+	(void)s;
+	/* a port nobody listens on: bind, read the port, close */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	getsockname(fd, (struct sockaddr *)&a, &al);
+	close(fd);
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+	loop_t *l = loop_new();
+	aws_client_t *c = client_for(l, url, 2);
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	assert_false(r.ok);
+	assert_int_equal(r.err.kind, AWS_ERR_TRANSPORT);
+	assert_int_equal(r.err.attempts, 2);
+	aws_client_free(c);
+	loop_free(l);
+}
+
+static void cancel_cb(loop_t *l, void *ud) { (void)l; aws_call_cancel(ud); }
+
+static void test_cancel_in_flight(void **s)
+{
+	(void)s;
+	assert_int_equal(stub_start(&stub, "hang"), 0);
+	loop_t *l = loop_new();
+	aws_client_t *c = client_for(l, stub.url, 3);
+	result_t r = {0};
+	aws_call_t *call = aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	loop_timer_add(l, 100, cancel_cb, call);
+	assert_int_equal(aws_client_wait(c, &r.done, 5000), 0);
+	assert_int_equal(r.err.kind, AWS_ERR_CANCELLED);
+	assert_int_equal(r.calls, 1);
+	aws_client_free(c);
+	loop_free(l);
+	stub_stop(&stub);
+}
+
+static void test_many_concurrent_calls(void **s)
+{
+	(void)s;
+	enum { N = 64 };
+	assert_int_equal(stub_start(&stub, "ok"), 0);
+	loop_t *l = loop_new();
+	aws_client_t *c = client_for(l, stub.url, 3);
+	static result_t r[N];
+	memset(r, 0, sizeof r);
+	for (int i = 0; i < N; i++)
+		aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r[i]);
+	int64_t deadline = loop_now_ms() + 15000;
+	int finished = 0;
+	while (finished < N && loop_now_ms() < deadline) {
+		loop_run_once(l, 100);
+		finished = 0;
+		for (int i = 0; i < N; i++) finished += r[i].done;
+	}
+	assert_int_equal(finished, N);
+	for (int i = 0; i < N; i++) {
+		assert_true(r[i].ok);
+		assert_int_equal(r[i].calls, 1);
+	}
+	aws_client_free(c);
+	loop_free(l);
+	stub_stop(&stub);
+}
+
+static int teardown(void **s) { (void)s; stub_stop(&stub); return 0; }
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_ok_first_time, teardown),
+		cmocka_unit_test_teardown(test_recovers_from_503, teardown),
+		cmocka_unit_test_teardown(test_recovers_from_throttling, teardown),
+		cmocka_unit_test_teardown(test_recovers_from_reset, teardown),
+		cmocka_unit_test_teardown(test_corrects_clock_skew, teardown),
+		cmocka_unit_test_teardown(test_gives_up_past_budget, teardown),
+		cmocka_unit_test_teardown(test_throttling_past_budget_is_clear, teardown),
+		cmocka_unit_test_teardown(test_client_error_not_retried, teardown),
+		cmocka_unit_test_teardown(test_json_throttling, teardown),
+		cmocka_unit_test_teardown(test_connection_refused, teardown),
+		cmocka_unit_test_teardown(test_cancel_in_flight, teardown),
+		cmocka_unit_test_teardown(test_many_concurrent_calls, teardown),
+	};
+	return cmocka_run_group_tests_name("client", tests, NULL, NULL);
+}

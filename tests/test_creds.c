@@ -1,0 +1,765 @@
+/* Credentials, region and endpoint resolution as the AWS CLI does it, against files
+ * written into a temporary HOME per test, with the environment restored afterwards. */
+#include "testutil.h"
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/creds.h"
+
+/* Every variable the module reads; unset before each test, restored at the end. */
+static const char *const vars[] = {
+	"HOME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+	"AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+	"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
+	"AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_IAM",
+	"AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL_LOGS",
+	"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_EC2_METADATA_DISABLED",
+	"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+};
+#define NVARS (sizeof vars / sizeof *vars)
+static char *saved[NVARS];
+static char home[256];
+static char process_sh[1024]; /* "sh <repo>/tests/fixtures/creds/process.sh" */
+
+static int group_setup(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NVARS; i++) {
+		const char *v = getenv(vars[i]);
+		saved[i] = v ? strdup(v) : NULL;
+	}
+	char cwd[800];
+	if (!getcwd(cwd, sizeof cwd)) return -1;
+	snprintf(process_sh, sizeof process_sh, "sh %s/tests/fixtures/creds/process.sh", cwd);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NVARS; i++) {
+		if (saved[i]) setenv(vars[i], saved[i], 1);
+		else unsetenv(vars[i]);
+		free(saved[i]);
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NVARS; i++) unsetenv(vars[i]);
+	snprintf(home, sizeof home, "/tmp/nixl-creds-XXXXXX");
+	if (!mkdtemp(home)) return -1;
+	setenv("HOME", home, 1);
+	/* Nothing here may reach a real instance metadata service. */
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	char aws[300];
+	snprintf(aws, sizeof aws, "%s/.aws", home);
+	return mkdir(aws, 0700);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return nftw(home, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void write_bytes(const char *rel, const char *data, size_t len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", home, rel);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static void write_file(const char *rel, const char *text) { write_bytes(rel, text, strlen(text)); }
+
+static char *path_in_home(const char *rel)
+{
+	static char p[512];
+	snprintf(p, sizeof p, "%s/%s", home, rel);
+	return p;
+}
+
+static void assert_contains(const char *s, const char *part)
+{
+	if (!strstr(s, part)) fail_msg("\"%s\"\n  does not contain \"%s\"", s, part);
+}
+
+static void assert_lacks(const char *s, const char *part)
+{
+	if (strstr(s, part)) fail_msg("\"%s\"\n  must not contain \"%s\"", s, part);
+}
+
+/* Resolves and expects a static plan with that key id and source. */
+static void expect_static(const char *flag, const char *akid, const char *source)
+{
+	aws_creds_plan_t p;
+	aws_error_t err;
+	if (aws_creds_resolve(flag, &p, &err) != 0) fail_msg("resolve failed: %s", err.message);
+	assert_int_equal(p.kind, AWS_CREDS_STATIC);
+	assert_string_equal(p.creds.access_key_id, akid);
+	assert_string_equal(p.creds.source, source);
+	aws_creds_plan_free(&p);
+}
+
+/* Resolves and expects failure; returns the sentence (static buffer). */
+static const char *expect_error(const char *flag, aws_error_kind_t kind, const char *code)
+{
+	static aws_error_t err;
+	aws_creds_plan_t p;
+	memset(&p, 0xab, sizeof p);
+	assert_int_equal(aws_creds_resolve(flag, &p, &err), -1);
+	assert_int_equal(err.kind, kind);
+	assert_string_equal(err.code, code);
+	assert_null(p.role_arn);
+	assert_null(p.creds.access_key_id);
+	return err.message;
+}
+
+#define CRED_DEFAULT "[default]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = s3cr3t-creds\n"
+
+static void test_env_keys(void **state)
+{
+	(void)state;
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-env", 1);
+	setenv("AWS_SESSION_TOKEN", "token-env", 1);
+	setenv("AWS_CREDENTIAL_EXPIRATION", "2030-01-02T03:04:05Z", 1);
+	aws_creds_plan_t p;
+	aws_error_t err;
+	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_STATIC);
+	assert_string_equal(p.creds.access_key_id, "AKIDENV");
+	assert_string_equal(p.creds.secret_access_key, "s3cr3t-env");
+	assert_string_equal(p.creds.session_token, "token-env");
+	assert_int_equal(p.creds.expiration, 1893553445);
+	assert_string_equal(p.creds.source, "environment");
+	assert_string_equal(p.profile, "default");
+	aws_creds_plan_free(&p);
+
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	const char *m = expect_error(NULL, AWS_ERR_CREDENTIALS, "PartialCredentials");
+	assert_string_equal(m, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, "
+	                       "or unset AWS_ACCESS_KEY_ID to use a profile.");
+}
+
+static void test_profile_sections(void **state)
+{
+	(void)state;
+	write_file(".aws/credentials", CRED_DEFAULT
+	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = s3cr3t-dev\n"
+	           "aws_session_token = tok-dev\n"
+	           "[profile wrong]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = x\n");
+	write_file(".aws/config", "[profile cfgonly]\naws_access_key_id = AKIDCFG\n"
+	           "aws_secret_access_key = s3cr3t-cfg\n"
+	           "[plain]\naws_access_key_id = AKIDPLAIN\naws_secret_access_key = x\n");
+	expect_static(NULL, "AKIDCREDS", "profile default");
+	expect_static("dev", "AKIDDEV", "profile dev");
+	expect_static("cfgonly", "AKIDCFG", "profile cfgonly");
+	/* [x] in the config file and [profile x] in the credentials file are not profile x. */
+	const char *m = expect_error("plain", AWS_ERR_CONFIG, "ProfileNotFound");
+	assert_contains(m, "AWS profile \"plain\" (from --profile) was not found in ");
+	m = expect_error("wrong", AWS_ERR_CONFIG, "ProfileNotFound");
+	assert_contains(m, "AWS profile \"wrong\" (from --profile) was not found in ");
+
+	aws_creds_plan_t p;
+	aws_error_t err;
+	assert_int_equal(aws_creds_resolve("dev", &p, &err), 0);
+	assert_string_equal(p.creds.session_token, "tok-dev");
+	assert_string_equal(p.profile, "dev");
+	assert_int_equal(p.creds.expiration, 0);
+	aws_creds_plan_free(&p);
+}
+
+static void test_config_default_forms(void **state)
+{
+	(void)state;
+	write_file(".aws/config", "[default]\naws_access_key_id = AKIDD1\naws_secret_access_key = a\n");
+	expect_static(NULL, "AKIDD1", "profile default");
+	write_file(".aws/config",
+	           "[profile default]\naws_access_key_id = AKIDD2\naws_secret_access_key = b\n");
+	expect_static(NULL, "AKIDD2", "profile default");
+	/* The credentials file wins for keys. */
+	write_file(".aws/credentials", CRED_DEFAULT);
+	expect_static(NULL, "AKIDCREDS", "profile default");
+}
+
+static void test_precedence(void **state)
+{
+	(void)state;
+	write_file(".aws/credentials", CRED_DEFAULT
+	           "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = s3cr3t-dev\n"
+	           "[ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = s3cr3t-ops\n");
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-env", 1);
+	expect_static(NULL, "AKIDENV", "environment");
+	/* AWS_PROFILE does not beat environment keys ... */
+	setenv("AWS_PROFILE", "dev", 1);
+	expect_static(NULL, "AKIDENV", "environment");
+	/* ... --profile does, and beats AWS_PROFILE. */
+	expect_static("ops", "AKIDOPS", "profile ops");
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	expect_static(NULL, "AKIDDEV", "profile dev");
+	expect_static("", "AKIDDEV", "profile dev");
+	const char *m = expect_error("nope", AWS_ERR_CONFIG, "ProfileNotFound");
+	assert_contains(m, "\"nope\" (from --profile)");
+	setenv("AWS_PROFILE", "nope", 1);
+	m = expect_error(NULL, AWS_ERR_CONFIG, "ProfileNotFound");
+	assert_contains(m, "\"nope\" (from AWS_PROFILE)");
+}
+
+static void test_file_locations(void **state)
+{
+	(void)state;
+	/* The default locations hold one thing, the overrides another. */
+	write_file(".aws/credentials", CRED_DEFAULT);
+	char dir[400];
+	snprintf(dir, sizeof dir, "%s/elsewhere", home);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_file("elsewhere/creds", "[default]\naws_access_key_id = AKIDELSE\n"
+	           "aws_secret_access_key = s3cr3t-else\n");
+	write_file("elsewhere/conf", "[profile c]\nregion = eu-west-3\naws_access_key_id = AKIDC\n"
+	           "aws_secret_access_key = s3cr3t-c\n");
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path_in_home("elsewhere/creds"), 1);
+	expect_static(NULL, "AKIDELSE", "profile default");
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "~/elsewhere/creds", 1); /* ~ expanded */
+	expect_static(NULL, "AKIDELSE", "profile default");
+	setenv("AWS_CONFIG_FILE", "~/elsewhere/conf", 1);
+	expect_static("c", "AKIDC", "profile c");
+	char *r = aws_profile_get("c", "region");
+	assert_string_equal(r, "eu-west-3");
+	free(r);
+	assert_null(aws_profile_get("c", "output"));
+}
+
+static void test_file_syntax_tolerated(void **state)
+{
+	(void)state;
+	/* BOM, CRLF, comments, blank lines, no spaces, ':' delimiter, upper-case keys,
+	 * padded headers and a nested sub-section as the CLI writes them. */
+	write_file(".aws/config", "\xEF\xBB\xBF# top comment\r\n"
+	           "; another\r\n"
+	           "[profile   spaced  ]\r\n"
+	           "region=ap-south-1\r\n"
+	           "s3 =\r\n"
+	           "    max_concurrent_requests = 20\r\n"
+	           "    addressing_style = path\r\n"
+	           "\r\n"
+	           "AWS_ACCESS_KEY_ID : AKIDSPACED\r\n"
+	           "  # indented comment\r\n"
+	           "aws_secret_access_key =   s3cr3t-sp   \r\n");
+	expect_static("spaced", "AKIDSPACED", "profile spaced");
+	char *v = aws_profile_get("spaced", "s3");
+	assert_string_equal(v, "\nmax_concurrent_requests = 20\naddressing_style = path");
+	free(v);
+	v = aws_profile_get("spaced", "aws_secret_access_key");
+	assert_string_equal(v, "s3cr3t-sp");
+	free(v);
+	v = aws_profile_get("spaced", "region");
+	assert_string_equal(v, "ap-south-1");
+	free(v);
+}
+
+static void test_garbled_files(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file, *text;
+		size_t len;
+		const char *says;
+	} cases[] = {
+		{"credentials", "[default]\naws_access_key_id = A\n\x01\x02\xff\x00junk\n", 41,
+		 "line 3 holds binary data, not text"},
+		{"config", "[default]\nregion = us-east-1\n[profile dev\nregion = x\n", 0,
+		 "line 3 is a section header without a closing ']'"},
+		{"credentials", "[default]\naws_access_key_id = A\naws_secret_access_key s3cr3t-leak\n", 0,
+		 "line 3 is not `key = value` (it has no '=')"},
+		{"config", "# c\nregion = us-east-1\n[default]\n", 0,
+		 "line 2 comes before any [section] header"},
+		{"config", "[]\n", 0, "line 1 is a section header with no name"},
+		{"credentials", "[default]\n = s3cr3t-leak\n", 0, "line 2 has no key before the '='"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char rel[64], want[600];
+		snprintf(rel, sizeof rel, ".aws/%s", cases[i].file);
+		write_bytes(rel, cases[i].text, cases[i].len ? cases[i].len : strlen(cases[i].text));
+		snprintf(want, sizeof want, "The AWS %s file %s/.aws/%s is not valid: %s; fix or remove "
+		         "that line.", cases[i].file, home, cases[i].file, cases[i].says);
+		const char *m = expect_error(NULL, AWS_ERR_CONFIG, "InvalidConfigFile");
+		assert_string_equal(m, want);
+		assert_lacks(m, "s3cr3t-leak");
+		aws_error_t err;
+		assert_null(aws_region_resolve(NULL, NULL, &err));
+		assert_string_equal(err.message, want);
+		unlink(path_in_home(rel));
+	}
+	/* A directory where the file should be. */
+	assert_int_equal(mkdir(path_in_home(".aws/config"), 0700), 0);
+	const char *m = expect_error(NULL, AWS_ERR_CONFIG, "InvalidConfigFile");
+	assert_contains(m, "Cannot read the AWS config file ");
+	assert_contains(m, ": it is a directory.");
+}
+
+static void test_no_credentials_sentence(void **state)
+{
+	(void)state;
+	char want[1200];
+	snprintf(want, sizeof want,
+	         "No AWS credentials: tried environment variables (AWS_ACCESS_KEY_ID not set), "
+	         "profile \"default\" in %s/.aws/credentials (not found) and %s/.aws/config (not "
+	         "found), and instance metadata (disabled by AWS_EC2_METADATA_DISABLED); run `aws "
+	         "configure`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile.",
+	         home, home);
+	assert_string_equal(expect_error(NULL, AWS_ERR_CREDENTIALS, "NoCredentials"), want);
+
+	/* A named profile that exists but holds no keys; the env skipped for --profile. */
+	write_file(".aws/config", "[profile empty]\nregion = us-east-2\n");
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-env", 1);
+	snprintf(want, sizeof want,
+	         "No AWS credentials: tried environment variables (skipped because --profile was "
+	         "given), profile \"empty\" in %s/.aws/credentials (not found) and %s/.aws/config (no "
+	         "credentials in [profile empty]), and instance metadata (disabled by "
+	         "AWS_EC2_METADATA_DISABLED); add keys or credential_process to profile \"empty\" "
+	         "(`aws configure --profile empty`), or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.",
+	         home, home);
+	assert_string_equal(expect_error("empty", AWS_ERR_CREDENTIALS, "NoCredentials"), want);
+
+	/* A missing named profile names itself and the files looked at. */
+	snprintf(want, sizeof want,
+	         "AWS profile \"ghost\" (from --profile) was not found in %s/.aws/credentials (not "
+	         "found) and %s/.aws/config; check the name, or create it with `aws configure "
+	         "--profile ghost`.", home, home);
+	assert_string_equal(expect_error("ghost", AWS_ERR_CONFIG, "ProfileNotFound"), want);
+
+	/* Half a key pair in a file. */
+	write_file(".aws/credentials", "[default]\naws_access_key_id = AKIDHALF\n");
+	unsetenv("AWS_ACCESS_KEY_ID");
+	snprintf(want, sizeof want, "Profile \"default\" in %s/.aws/credentials has "
+	         "aws_access_key_id but no aws_secret_access_key; add it, or remove the profile's "
+	         "keys.", home);
+	assert_string_equal(expect_error(NULL, AWS_ERR_CREDENTIALS, "PartialCredentials"), want);
+}
+
+static void test_imds(void **state)
+{
+	(void)state;
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	/* Not contacted here: the plan only names where the client will ask. */
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1338/", 1);
+	aws_creds_plan_t p;
+	aws_error_t err;
+	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_IMDS);
+	assert_string_equal(p.imds_endpoint, "http://127.0.0.1:1338");
+	assert_string_equal(p.creds.source, "instance metadata");
+	assert_null(p.creds.access_key_id);
+	aws_creds_plan_free(&p);
+
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
+	assert_string_equal(p.imds_endpoint, "http://169.254.169.254");
+	aws_creds_plan_free(&p);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6", 1);
+	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
+	assert_string_equal(p.imds_endpoint, "http://[fd00:ec2::254]");
+	aws_creds_plan_free(&p);
+
+	/* "false" is not disabled; "TRUE" is. */
+	setenv("AWS_EC2_METADATA_DISABLED", "false", 1);
+	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_IMDS);
+	aws_creds_plan_free(&p);
+	setenv("AWS_EC2_METADATA_DISABLED", "TRUE", 1);
+	expect_error(NULL, AWS_ERR_CREDENTIALS, "NoCredentials");
+
+	aws_creds_imds_failed(NULL, "http://127.0.0.1:1338", "connection refused", &err);
+	assert_int_equal(err.kind, AWS_ERR_CREDENTIALS);
+	assert_contains(err.message, "No AWS credentials: tried environment variables");
+	assert_contains(err.message, ", and instance metadata (http://127.0.0.1:1338: connection "
+	                             "refused); run `aws configure`");
+}
+
+static void set_process_profile(const char *mode, const char *extra)
+{
+	char text[2048];
+	snprintf(text, sizeof text, "[profile proc]\ncredential_process = %s %s\n%s", process_sh,
+	         mode, extra);
+	write_file(".aws/config", text);
+}
+
+static void test_credential_process(void **state)
+{
+	(void)state;
+	set_process_profile("ok", "");
+	aws_creds_plan_t p;
+	aws_error_t err;
+	assert_int_equal(aws_creds_resolve("proc", &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_STATIC);
+	assert_string_equal(p.creds.access_key_id, "AKIDPROCESS");
+	assert_string_equal(p.creds.secret_access_key, "process-secret-1");
+	assert_string_equal(p.creds.session_token, "process-token-1");
+	assert_int_equal(p.creds.expiration, 1893553445); /* 2030-01-02T03:04:05Z */
+	assert_string_equal(p.creds.source, "credential_process (profile proc)");
+	assert_true(aws_creds_expiring(&p.creds, 1893553445 - 100, 300));
+	assert_false(aws_creds_expiring(&p.creds, 1893553445 - 400, 300));
+	aws_creds_plan_free(&p);
+
+	set_process_profile("static", "");
+	assert_int_equal(aws_creds_resolve("proc", &p, &err), 0);
+	assert_null(p.creds.session_token);
+	assert_int_equal(p.creds.expiration, 0);
+	assert_false(aws_creds_expiring(&p.creds, 1893553445, 300));
+	aws_creds_plan_free(&p);
+
+	static const struct {
+		const char *mode, *says;
+	} bad[] = {
+		{"fail", "credential_process for profile \"proc\" failed with exit status 3: sso token "
+		         "expired; run login."},
+		{"badjson", "credential_process for profile \"proc\" printed output that is not a JSON "
+		            "object; it must print"},
+		{"version", "credential_process for profile \"proc\" printed output that has no "
+		            "\"Version\": 1;"},
+		{"noid", "credential_process for profile \"proc\" printed output that has no AccessKeyId;"},
+		{"badexp", "credential_process for profile \"proc\" printed output that has an Expiration "
+		           "that is not an ISO-8601 time;"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		set_process_profile(bad[i].mode, "");
+		const char *m = expect_error("proc", AWS_ERR_CREDENTIALS, "CredentialProcessFailed");
+		assert_contains(m, bad[i].says);
+		assert_lacks(m, "process-secret");
+	}
+}
+
+static void test_credential_process_timeout(void **state)
+{
+	(void)state;
+	char cmd[1100];
+	snprintf(cmd, sizeof cmd, "%s slow", process_sh);
+	aws_creds_t c;
+	aws_error_t err;
+	time_t t0 = time(NULL);
+	assert_int_equal(aws_creds_run_process(cmd, "slowpoke", 300, &c, &err), -1);
+	assert_true(time(NULL) - t0 < 5);
+	assert_string_equal(err.message, "credential_process for profile \"slowpoke\" did not finish "
+	                                 "within 1 s and was stopped; check the command in the "
+	                                 "profile.");
+	assert_null(c.access_key_id);
+
+	assert_int_equal(aws_creds_run_process("exit 0", "quiet", 2000, &c, &err), -1);
+	assert_contains(err.message, "printed output that is not a JSON object");
+	assert_int_equal(aws_creds_run_process("kill -9 $$", "killed", 2000, &c, &err), -1);
+	assert_string_equal(err.message, "credential_process for profile \"killed\" was killed by "
+	                                 "signal 9.");
+}
+
+static void test_process_order(void **state)
+{
+	(void)state;
+	/* Credentials-file keys beat credential_process, which beats config-file keys. */
+	set_process_profile("static", "aws_access_key_id = AKIDCONF\naws_secret_access_key = c\n");
+	expect_static("proc", "AKIDPROCESS2", "credential_process (profile proc)");
+	write_file(".aws/credentials", "[proc]\naws_access_key_id = AKIDFILE\n"
+	           "aws_secret_access_key = f\n");
+	expect_static("proc", "AKIDFILE", "profile proc");
+}
+
+static void test_assume_role(void **state)
+{
+	(void)state;
+	write_file(".aws/credentials", "[base]\naws_access_key_id = AKIDBASE\n"
+	           "aws_secret_access_key = s3cr3t-base\n");
+	char conf[2048];
+	snprintf(conf, sizeof conf,
+	         "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/Admin\n"
+	         "source_profile = base\nexternal_id = ext-1\nduration_seconds = 3600\n"
+	         "role_session_name = me\nregion = eu-central-1\n"
+	         "[profile viaproc]\nrole_arn = arn:aws:iam::123456789012:role/P\n"
+	         "source_profile = proc\n"
+	         "[profile proc]\ncredential_process = %s ok\n"
+	         "[profile viaenv]\nrole_arn = arn:aws:iam::123456789012:role/E\n"
+	         "credential_source = Environment\n"
+	         "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/C\n"
+	         "source_profile = admin\n"
+	         "[profile lost]\nrole_arn = arn:aws:iam::123456789012:role/L\nsource_profile = nowhere\n"
+	         "[profile dry]\nrole_arn = arn:aws:iam::123456789012:role/D\nsource_profile = empty\n"
+	         "[profile empty]\nregion = us-east-1\n"
+	         "[profile long]\nrole_arn = arn:aws:iam::123456789012:role/X\nsource_profile = base\n"
+	         "duration_seconds = 99\n"
+	         "[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/M\nsource_profile = base\n"
+	         "mfa_serial = arn:aws:iam::123456789012:mfa/me\n"
+	         "[profile sso]\nsso_session = corp\nsso_account_id = 1\n",
+	         process_sh);
+	write_file(".aws/config", conf);
+
+	aws_creds_plan_t p;
+	aws_error_t err;
+	assert_int_equal(aws_creds_resolve("admin", &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_ASSUME_ROLE);
+	assert_string_equal(p.role_arn, "arn:aws:iam::123456789012:role/Admin");
+	assert_string_equal(p.role_session_name, "me");
+	assert_string_equal(p.external_id, "ext-1");
+	assert_int_equal(p.duration_seconds, 3600);
+	assert_string_equal(p.sts_region, "eu-central-1");
+	assert_string_equal(p.profile, "admin");
+	assert_string_equal(p.creds.access_key_id, "AKIDBASE");
+	assert_string_equal(p.creds.secret_access_key, "s3cr3t-base");
+	assert_string_equal(p.creds.source, "profile base");
+	aws_creds_plan_free(&p);
+
+	/* Source credentials from a credential_process; the default session name. */
+	assert_int_equal(aws_creds_resolve("viaproc", &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_ASSUME_ROLE);
+	assert_string_equal(p.creds.access_key_id, "AKIDPROCESS");
+	assert_string_equal(p.creds.session_token, "process-token-1");
+	assert_string_equal(p.creds.source, "credential_process (profile proc)");
+	assert_int_equal(strncmp(p.role_session_name, "nixl-tui-", 9), 0);
+	assert_true(atol(p.role_session_name + 9) >= time(NULL) - 60);
+	assert_null(p.external_id);
+	assert_int_equal(p.duration_seconds, 0);
+	assert_null(p.sts_region);
+	aws_creds_plan_free(&p);
+
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-env", 1);
+	setenv("AWS_REGION", "sa-east-1", 1);
+	assert_int_equal(aws_creds_resolve("viaenv", &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_ASSUME_ROLE);
+	assert_string_equal(p.creds.access_key_id, "AKIDENV");
+	assert_string_equal(p.sts_region, "sa-east-1");
+	aws_creds_plan_free(&p);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	const char *m = expect_error("viaenv", AWS_ERR_CREDENTIALS, "NoCredentials");
+	assert_contains(m, "(credential_source = Environment), but AWS_ACCESS_KEY_ID is not set");
+
+	m = expect_error("chained", AWS_ERR_CONFIG, "UnsupportedProfile");
+	assert_contains(m, "from profile \"admin\", which itself assumes a role");
+	m = expect_error("lost", AWS_ERR_CONFIG, "ProfileNotFound");
+	assert_contains(m, "Profile \"lost\" names source_profile \"nowhere\", which was not found: "
+	                   "looked in ");
+	assert_contains(m, "/.aws/config (no [profile nowhere] section).");
+	m = expect_error("dry", AWS_ERR_CREDENTIALS, "NoCredentials");
+	assert_contains(m, "source_profile \"empty\", which has no credentials");
+	m = expect_error("long", AWS_ERR_CONFIG, "InvalidProfile");
+	assert_contains(m, "duration_seconds = 99; it must be a whole number of seconds from 900");
+	m = expect_error("mfa", AWS_ERR_CREDENTIALS, "UnsupportedProfile");
+	assert_contains(m, "Profile \"mfa\" uses an MFA code (mfa_serial)");
+	m = expect_error("sso", AWS_ERR_CREDENTIALS, "UnsupportedProfile");
+	assert_contains(m, "Profile \"sso\" uses IAM Identity Center (sso_session)");
+}
+
+static void test_region(void **state)
+{
+	(void)state;
+	aws_error_t err;
+	char want[800];
+	snprintf(want, sizeof want,
+	         "No AWS region: none given by --region, AWS_REGION, AWS_DEFAULT_REGION or `region` "
+	         "in profile \"default\" (%s/.aws/config); pass --region, set AWS_REGION, or run `aws "
+	         "configure set region <region>`.", home);
+	assert_null(aws_region_resolve(NULL, NULL, &err));
+	assert_int_equal(err.kind, AWS_ERR_CONFIG);
+	assert_string_equal(err.message, want);
+
+	write_file(".aws/config", "[default]\nregion = us-west-1\n[profile dev]\nregion = eu-west-1\n");
+	static const struct {
+		const char *flag, *aws_region, *aws_default, *aws_profile, *profile_flag, *want;
+	} cases[] = {
+		{NULL, NULL, NULL, NULL, NULL, "us-west-1"},
+		{NULL, NULL, NULL, "dev", NULL, "eu-west-1"},
+		{NULL, NULL, NULL, NULL, "dev", "eu-west-1"},
+		{NULL, NULL, "ap-east-1", NULL, "dev", "ap-east-1"},
+		{NULL, "us-east-2", "ap-east-1", NULL, "dev", "us-east-2"},
+		{"ca-central-1", "us-east-2", "ap-east-1", NULL, "dev", "ca-central-1"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		if (cases[i].aws_region) setenv("AWS_REGION", cases[i].aws_region, 1);
+		else unsetenv("AWS_REGION");
+		if (cases[i].aws_default) setenv("AWS_DEFAULT_REGION", cases[i].aws_default, 1);
+		else unsetenv("AWS_DEFAULT_REGION");
+		if (cases[i].aws_profile) setenv("AWS_PROFILE", cases[i].aws_profile, 1);
+		else unsetenv("AWS_PROFILE");
+		char *r = aws_region_resolve(cases[i].flag, cases[i].profile_flag, &err);
+		if (!r) fail_msg("case %zu: %s", i, err.message);
+		assert_string_equal(r, cases[i].want);
+		free(r);
+	}
+	unsetenv("AWS_REGION");
+	unsetenv("AWS_DEFAULT_REGION");
+	unsetenv("AWS_PROFILE");
+	assert_null(aws_region_resolve(NULL, "ghost", &err));
+	assert_string_equal(err.code, "ProfileNotFound");
+	write_file(".aws/config", "[profile dev]\noutput = json\n");
+	assert_null(aws_region_resolve(NULL, "dev", &err));
+	assert_contains(err.message, "`region` in profile \"dev\"");
+	assert_contains(err.message, "run `aws configure set region <region> --profile dev`.");
+	setenv("AWS_REGION", "us-east-1/evil", 1);
+	assert_null(aws_region_resolve(NULL, NULL, &err));
+	assert_string_equal(err.message, "The AWS region \"us-east-1/evil\" from AWS_REGION is not a "
+	                                 "region name (letters, digits and '-', e.g. us-east-1).");
+}
+
+static void expect_endpoint(const char *flag, const char *profile, const char *service,
+                            const char *region, const char *want)
+{
+	char *e = aws_endpoint_resolve(flag, profile, service, region);
+	if (!want) {
+		assert_null(e);
+		return;
+	}
+	if (!e) fail_msg("no endpoint for %s, want %s", service, want);
+	assert_string_equal(e, want);
+	free(e);
+}
+
+static void test_endpoint_defaults(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *service, *region, *want;
+	} cases[] = {
+		{"cloudformation", "us-west-2", "https://cloudformation.us-west-2.amazonaws.com"},
+		{"ec2", "eu-west-1", "https://ec2.eu-west-1.amazonaws.com"},
+		{"s3", "us-east-1", "https://s3.us-east-1.amazonaws.com"},
+		{"ssm", "ap-northeast-1", "https://ssm.ap-northeast-1.amazonaws.com"},
+		{"logs", "us-east-2", "https://logs.us-east-2.amazonaws.com"},
+		{"sts", "us-east-1", "https://sts.us-east-1.amazonaws.com"},
+		{"iam", "eu-west-1", "https://iam.amazonaws.com"},
+		{"ec2", "cn-north-1", "https://ec2.cn-north-1.amazonaws.com.cn"},
+		{"sts", "cn-northwest-1", "https://sts.cn-northwest-1.amazonaws.com.cn"},
+		{"iam", "cn-north-1", "https://iam.cn-north-1.amazonaws.com.cn"},
+		{"ec2", "us-gov-west-1", "https://ec2.us-gov-west-1.amazonaws.com"},
+		{"ec2", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		expect_endpoint(NULL, NULL, cases[i].service, cases[i].region, cases[i].want);
+	assert_string_equal(aws_signing_region("iam", "eu-west-1"), "us-east-1");
+	assert_string_equal(aws_signing_region("iam", "cn-northwest-1"), "cn-north-1");
+	assert_string_equal(aws_signing_region("ec2", "eu-west-1"), "eu-west-1");
+}
+
+static void test_endpoint_precedence(void **state)
+{
+	(void)state;
+	write_file(".aws/config", "[default]\nendpoint_url = http://127.0.0.1:4000\n"
+	           "[profile other]\nendpoint_url = http://127.0.0.1:4001/\n");
+	expect_endpoint(NULL, NULL, "ec2", "us-east-1", "http://127.0.0.1:4000");
+	expect_endpoint(NULL, "other", "ec2", "us-east-1", "http://127.0.0.1:4001");
+	setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000/", 1);
+	expect_endpoint(NULL, NULL, "ec2", "us-east-1", "http://127.0.0.1:5000");
+	setenv("AWS_ENDPOINT_URL_EC2", "http://127.0.0.1:5001", 1);
+	expect_endpoint(NULL, NULL, "ec2", "us-east-1", "http://127.0.0.1:5001");
+	expect_endpoint(NULL, NULL, "s3", "us-east-1", "http://127.0.0.1:5000");
+	expect_endpoint("http://localhost:9000//", NULL, "ec2", "us-east-1", "http://localhost:9000");
+
+	/* Per-service names are the SDK service ids: logs is CLOUDWATCH_LOGS. */
+	static const struct {
+		const char *var, *service;
+	} ids[] = {
+		{"AWS_ENDPOINT_URL_CLOUDFORMATION", "cloudformation"},
+		{"AWS_ENDPOINT_URL_S3", "s3"},
+		{"AWS_ENDPOINT_URL_SSM", "ssm"},
+		{"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "logs"},
+		{"AWS_ENDPOINT_URL_STS", "sts"},
+		{"AWS_ENDPOINT_URL_IAM", "iam"},
+	};
+	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+		char url[64];
+		snprintf(url, sizeof url, "http://127.0.0.1:%zu", 6000 + i);
+		setenv(ids[i].var, url, 1);
+		expect_endpoint(NULL, NULL, ids[i].service, "us-east-1", url);
+	}
+	unsetenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS");
+	setenv("AWS_ENDPOINT_URL_LOGS", "http://127.0.0.1:7777", 1);
+	expect_endpoint(NULL, NULL, "logs", "us-east-1", "http://127.0.0.1:5000");
+
+	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
+	expect_endpoint(NULL, NULL, "ec2", "us-east-1", "https://ec2.us-east-1.amazonaws.com");
+	expect_endpoint("http://127.0.0.1:1", NULL, "ec2", "us-east-1", "http://127.0.0.1:1");
+}
+
+static void test_helpers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		long long want; /* -1: rejected */
+	} times[] = {
+		{"2030-01-02T03:04:05Z", 1893553445},
+		{"2030-01-02T03:04:05.123Z", 1893553445},
+		{"2030-01-02T04:04:05+01:00", 1893553445},
+		{"2030-01-02T01:04:05-0200", 1893553445},
+		{"2030-01-02 03:04:05", 1893553445},
+		{"2030-13-02T03:04:05Z", -1},
+		{"2030-01-02T03:04Z", -1},
+		{"tomorrow", -1},
+		{"", -1},
+		{"2030-01-02T03:04:05Zjunk", -1},
+	};
+	for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
+		time_t t = 0;
+		int rc = aws_creds_parse_time(times[i].s, &t);
+		if (times[i].want < 0) {
+			assert_int_equal(rc, -1);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal((long long)t, times[i].want);
+		}
+	}
+	aws_creds_t a = {.access_key_id = "AKID", .secret_access_key = "sec", .expiration = 5};
+	snprintf(a.source, sizeof a.source, "environment");
+	aws_creds_t b;
+	assert_int_equal(aws_creds_copy(&b, &a), 0);
+	assert_string_equal(b.access_key_id, "AKID");
+	assert_string_equal(b.secret_access_key, "sec");
+	assert_null(b.session_token);
+	assert_int_equal(b.expiration, 5);
+	assert_string_equal(b.source, "environment");
+	assert_true(b.access_key_id != a.access_key_id);
+	aws_creds_free(&b);
+	assert_null(b.access_key_id);
+	assert_true(aws_creds_expiring(&a, 0, 5));
+	assert_false(aws_creds_expiring(&a, 0, 4));
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_env_keys),
+		T(test_profile_sections),
+		T(test_config_default_forms),
+		T(test_precedence),
+		T(test_file_locations),
+		T(test_file_syntax_tolerated),
+		T(test_garbled_files),
+		T(test_no_credentials_sentence),
+		T(test_imds),
+		T(test_credential_process),
+		T(test_credential_process_timeout),
+		T(test_process_order),
+		T(test_assume_role),
+		T(test_region),
+		T(test_endpoint_defaults),
+		T(test_endpoint_precedence),
+		T(test_helpers),
+	};
+#undef T
+	return cmocka_run_group_tests_name("creds", tests, group_setup, group_teardown);
+}
