@@ -14,8 +14,7 @@ const cmd_entry_t cmd_table[] = {
 	{ "template", cmd_template, "[-c key=value]... [--json]", "print the CloudFormation template" },
 	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
 	{ "rdm-pingpong", fabric_cmd_pingpong,
-	  "--local|--serve|--connect HOST [-p PROV] [-S 64,4k] [-I N]",
-	  "native libfabric RDM ping-pong" },
+	  "--local|--serve|--connect H [-p P -S 4k,1m -I N]", "native libfabric RDM ping-pong" },
 	{ NULL, NULL, NULL, NULL },
 };
 
