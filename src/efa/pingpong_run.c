@@ -139,6 +139,41 @@ double pp_result_peak_mb_per_s(const pp_result_t *r)
 	return best;
 }
 
+/* Text from saved logs: valid UTF-8 in JSON, always. */
+static void add_clean(cJSON *o, const char *k, const char *v)
+{
+	char *c = ptext_sanitize(v);
+	cJSON_AddStringToObject(o, k, c ? c : "");
+	free(c);
+}
+
+cJSON *pp_result_json(const pp_result_t *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	add_clean(o, "provider", r->provider);
+	add_clean(o, "endpoint", r->endpoint);
+	cJSON_AddNumberToObject(o, "iterations", r->iterations);
+	cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
+	add_clean(o, "error", r->error);
+	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const pp_row_t *w = &r->rows[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddNumberToObject(j, "bytes", (double)w->bytes);
+		cJSON_AddNumberToObject(j, "sent", (double)w->sent);
+		cJSON_AddNumberToObject(j, "acked", (double)w->acked);
+		cJSON_AddNumberToObject(j, "total_bytes", (double)w->total_bytes);
+		cJSON_AddNumberToObject(j, "time_s", w->time_s);
+		cJSON_AddNumberToObject(j, "mb_per_s", w->mb_per_s);
+		cJSON_AddNumberToObject(j, "usec_per_xfer", w->usec_per_xfer);
+		cJSON_AddNumberToObject(j, "mxfers_per_s", w->mxfers_per_s);
+		if (!isnan(w->median_usec)) cJSON_AddNumberToObject(j, "median_usec", w->median_usec);
+		if (!isnan(w->p99_usec)) cJSON_AddNumberToObject(j, "p99_usec", w->p99_usec);
+		cJSON_AddItemToArray(rows, j);
+	}
+	return o;
+}
+
 /* ------------------------------------------------------------------ the run */
 
 typedef struct side {
@@ -365,9 +400,12 @@ static int preflight_side(pp_run_t *r, side_t *s, char *why, size_t n)
 	int ret = 0;
 	if (found == 0) {
 		ret = -1;
-		if (fi.getinfo_error)
-			ptext_fmt(why, n, "%s: fi_info -p %s -t %s gives fi_getinfo -%d: %s", label, r->provider, type,
-			          fi.getinfo_error, pp_failure_reason(PP_FAIL_NO_PROVIDER));
+		if (fi.getinfo_error == 61)
+			ptext_fmt(why, n, "%s: fi_info -p %s -t %s: %s", label, r->provider, type,
+			          pp_failure_reason(PP_FAIL_NO_PROVIDER));
+		else if (fi.getinfo_error)
+			ptext_fmt(why, n, "%s: fi_info -p %s -t %s: fi_getinfo -%d %s", label, r->provider, type,
+			          fi.getinfo_error, fi.error_text);
 		else if (rc == 127 || !t)
 			ptext_fmt(why, n, "%s: fi_info not found: the EFA software (libfabric) is not installed", label);
 		else

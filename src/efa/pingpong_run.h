@@ -8,6 +8,7 @@
 #define NIXL_EFA_PINGPONG_RUN_H
 
 #include <stddef.h>
+#include <cjson/cJSON.h>
 
 #include "core/loop.h"
 #include "efa/exec.h"
@@ -77,6 +78,10 @@ int pp_size_bytes(const char *s, char *out, size_t n);
  * NAN when there are no rows. */
 double pp_result_latency_usec(const pp_result_t *r);
 double pp_result_peak_mb_per_s(const pp_result_t *r);
+
+/* {"provider","endpoint","iterations","exit_code","error","rows":[{"bytes","sent","acked",
+ *  "total_bytes","time_s","mb_per_s","usec_per_xfer","mxfers_per_s"}...]} */
+cJSON *pp_result_json(const pp_result_t *r);
 
 /* ---- matrix: every unordered pair (i < j: server i, client j), one after another */
 typedef struct pp_matrix pp_matrix_t;
