@@ -21,6 +21,10 @@ const cmd_entry_t cmd_table[] = {
 	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
 	{ "rdm-pingpong", fabric_cmd_pingpong,
 	  "--local|--serve|--connect H [-p P -S 4k,1m -I N]", "native libfabric RDM ping-pong" },
+	{ "efa-check", cmd_efa_check, "--instance-id I... [--node N|all] | --local | --from-file F [--raw] [--json]",
+	  "the six EFA checks on nodes, or read from saved output" },
+	{ "pingpong", cmd_pingpong, "--instance-id I --instance-id J | --local | --from-file F|DIR [-S sizes] [-I n] [-e rdm] [-p efa] [--matrix] [--json]",
+	  "fi_pingpong between nodes (rows as they arrive), or saved logs read back" },
 	{ NULL, NULL, NULL, NULL },
 };
 

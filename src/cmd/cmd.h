@@ -30,5 +30,7 @@ int cmd_template(cli_t *cli); /* src/cmd/template.c */
  * -S sizes, -I iters, --warmup N, -p provider, --timeout S, --accept-timeout S). */
 int fabric_cmd_probe(cli_t *cli);
 int fabric_cmd_pingpong(cli_t *cli);
+int cmd_efa_check(cli_t *cli); /* src/cmd/efa_check.c */
+int cmd_pingpong(cli_t *cli); /* src/cmd/pingpong.c */
 
 #endif
