@@ -12,8 +12,8 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 SRCS     := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
-TESTS    := $(basename $(notdir $(shell find tests -maxdepth 1 -name 'test_*.c' | sort)))
-TESTBINS := $(TESTS:%=$(BUILD)/tests/%)
+TEST_NAMES := $(basename $(notdir $(shell find tests -maxdepth 1 -name 'test_*.c' | sort)))
+TESTBINS := $(TEST_NAMES:%=$(BUILD)/tests/%)
 BENCHES  := $(basename $(notdir $(shell find bench -maxdepth 1 -name '*.c' 2>/dev/null | sort)))
 
 .PHONY: all deps test check bench run install clean
@@ -52,13 +52,17 @@ check:
 bench: all
 	@sh bench/run.sh
 
-run: all
+run:
+	@sh tools/deps.sh
+	@$(MAKE) --no-print-directory all
 	@sh tools/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nixl-tui
 	install -m 755 nixl-tui $(DESTDIR)$(PREFIX)/bin/nixl-tui
-	cp -r tools/sandbox $(DESTDIR)$(PREFIX)/share/nixl-tui/ 2>/dev/null || true
+	install -d $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/awssim
+	install -m 644 tools/sandbox/*.py tools/sandbox/README.md $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/
+	install -m 644 tools/sandbox/awssim/*.py $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/awssim/
 
 clean:
 	rm -rf build build-asan nixl-tui
