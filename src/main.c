@@ -18,6 +18,9 @@ const cmd_entry_t cmd_table[] = {
 	{ "catalog", cmd_catalog, "[--json]", "the EFA instance types nixl-tui knows" },
 	{ "config", cmd_config, "[-c key=value]... [--json]", "effective configuration and its sources" },
 	{ "template", cmd_template, "[-c key=value]... [--json]", "print the CloudFormation template" },
+	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
+	{ "rdm-pingpong", fabric_cmd_pingpong,
+	  "--local|--serve|--connect H [-p P -S 4k,1m -I N]", "native libfabric RDM ping-pong" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -12,6 +12,7 @@
 #include "aws/creds.h"
 #include "aws/creds_fetch.h"
 #include "aws/http.h"
+#include "aws/regions.h"
 #include "aws/sigv4.h"
 
 /* SDK "standard" retry mode: full-jitter backoff capped at 20 s, a token bucket that
@@ -141,6 +142,12 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 	char *pca = ca ? NULL : aws_profile_get(o.profile, "ca_bundle");
 	c->ca_bundle = ca ? strdup(ca) : pca;
 	c->region = aws_region_resolve(o.region, o.profile, err);
+	char msg[256];
+	if (c->region && aws_region_check(c->region, msg, sizeof msg) < 0) {
+		aws_error_set(err, AWS_ERR_CONFIG, "InvalidRegion", "%s", msg);
+		aws_client_free(c);
+		return NULL;
+	}
 	if (!c->region || aws_creds_resolve(o.profile, &c->plan, err) < 0) {
 		aws_client_free(c);
 		return NULL;

@@ -60,7 +60,6 @@ void session_free(session_t *s)
 	}
 	free_strv(p->seen, p->nseen);
 	free_strv(p->page_ids, p->npage);
-	free_strv(p->keys, p->nkeys);
 	free(p->page);
 	config_free(&p->cfg);
 	free(s->steps); free(s->resources); free(s->events); free(s->outputs);

@@ -55,8 +55,7 @@ struct session_priv {
 	uint64_t agents_timer;
 	int agents_polls;
 	/* teardown */
-	char **keys;
-	size_t nkeys;
+	size_t ndeleted;          /* objects deleted from the bucket */
 	int teardown_verified;
 	char state_path[512];
 };

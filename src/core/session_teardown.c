@@ -95,16 +95,16 @@ static void on_listed(void *ud, const aws_error_t *err, s3_list_result_t *res)
 		return;
 	}
 	if (!res->n) {
-		sess_step_end(s, STEP_OK, "%s is empty (%zu object(s) deleted)", p->bucket, p->nkeys);
+		sess_step_end(s, STEP_OK, "%s is empty (%zu object(s) deleted)", p->bucket, p->ndeleted);
 		sess_teardown_next(s);
 		return;
 	}
 	const char *keys[1000];
 	size_t n = res->n < 1000 ? res->n : 1000;
 	for (size_t i = 0; i < n; i++) keys[i] = res->objects[i].key;
-	p->nkeys += n;
+	p->ndeleted += n;
 	snprintf(s->steps[s->nsteps - 1].detail, sizeof s->steps[0].detail, "%s: deleting %zu object(s)",
-	         p->bucket, p->nkeys);
+	         p->bucket, p->ndeleted);
 	sess_notify(s, SESS_CH_STEPS);
 	sess_track(s, CH_OP, s3_delete_objects(p->aws, p->bucket, keys, n, 1, on_deleted_objects, s));
 }
@@ -187,7 +187,7 @@ void sess_teardown_next(session_t *s)
 		}
 		sess_step_end(s, STEP_OK, "%zu resources", s->nresources);
 		sess_step_begin(s, "Empty bucket", "%s", p->bucket);
-		p->nkeys = 0;
+		p->ndeleted = 0;
 		list_next(s, NULL);
 		return;
 	case T_DELETE:
