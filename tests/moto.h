@@ -207,6 +207,10 @@ static inline int moto_start(moto_t *m)
 	m->port = moto_free_port();
 	if (m->port <= 0) return -1;
 	snprintf(m->url, sizeof m->url, "http://127.0.0.1:%d", m->port);
+	/* Set here, not in the child: only async-signal-safe calls between fork and exec. */
+	setenv("INITIAL_NO_AUTH_ACTION_COUNT", "3", 1);
+	char port[16];
+	snprintf(port, sizeof port, "%d", m->port);
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) return -1;
@@ -219,9 +223,6 @@ static inline int moto_start(moto_t *m)
 			dup2(devnull, 1);
 			dup2(devnull, 2);
 		}
-		setenv("INITIAL_NO_AUTH_ACTION_COUNT", "3", 1);
-		char port[16];
-		snprintf(port, sizeof port, "%d", m->port);
 		execlp("moto_server", "moto_server", "-H", "127.0.0.1", "-p", port, (char *)NULL);
 		_exit(127);
 	}

@@ -420,13 +420,14 @@ static void test_unimplemented_calls_fail_cleanly(void **state)
 
 	ssm_instance_infos_t infos = {0};
 	g = (got_t){.res = &infos};
-	int rc = finish(ssm_describe_instance_information(client, NULL, 0, NULL, on_infos, &g), &g);
-	if (rc == 0) {
-		ssm_instance_infos_free(&infos);
-	} else {
-		assert_true(g.err.kind == AWS_ERR_SERVICE || g.err.kind == AWS_ERR_PARSE);
-		assert_string_equal(g.err.operation, "DescribeInstanceInformation");
-	}
+	assert_int_equal(
+		finish(ssm_describe_instance_information(client, NULL, 0, NULL, on_infos, &g), &g), -1);
+	assert_int_equal(g.err.kind, AWS_ERR_SERVICE);
+	assert_string_equal(g.err.code, "Http500");
+	assert_string_equal(g.err.service, "ssm");
+	assert_string_equal(g.err.operation, "DescribeInstanceInformation");
+	assert_string_equal(g.err.message, "the service replied HTTP 500 Internal Server Error with a "
+	                                   "body that is not an AWS error (265 bytes)");
 }
 
 static void md5_etag(const void *data, size_t len, char *out)
