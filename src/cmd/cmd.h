@@ -17,6 +17,11 @@ typedef struct cmd_entry {
 extern const cmd_entry_t cmd_table[];
 
 int cmd_whoami(cli_t *cli);   /* src/cmd/whoami.c */
+int cmd_deploy(cli_t *cli);   /* src/cmd/deploy.c */
+int cmd_destroy(cli_t *cli);  /* src/cmd/deploy.c */
+int cmd_watch(cli_t *cli);    /* src/cmd/deploy.c */
+int cmd_status(cli_t *cli);   /* src/cmd/status.c */
+int cmd_outputs(cli_t *cli);  /* src/cmd/status.c */
 int cmd_catalog(cli_t *cli);  /* src/cmd/catalog.c */
 int cmd_config(cli_t *cli);   /* src/cmd/config.c */
 int cmd_template(cli_t *cli); /* src/cmd/template.c */
