@@ -53,7 +53,13 @@ static const char *unavail_wizard(const ui_t *ui)
 	return here(ui, UI_WIZARD);
 }
 
-static const char *unavail_stack(const ui_t *ui) { return here(ui, UI_STACK); }
+static const char *unavail_stack(const ui_t *ui)
+{
+	const session_t *s = ui->s;
+	if (s->phase == SESS_IDLE && s->nresources == 0 && s->nsteps == 0)
+		return "No stack yet: deploy one from the wizard.";
+	return here(ui, UI_STACK);
+}
 
 static const char *unavail_nodes(const ui_t *ui)
 {
@@ -179,6 +185,12 @@ static void act_field(ui_t *ui, const char *arg)
 	else view_capacity_field(ui, arg);
 }
 
+static const char *unavail_field(const ui_t *ui)
+{
+	if (ui_context(ui) == CTX_WIZ_CAPACITY && !ui->wiz->offers) return "No fields here.";
+	return NULL;
+}
+
 static void act_refresh(ui_t *ui, const char *arg)
 {
 	if (ui_context(ui) == CTX_WIZ_NETWORK) view_network_refresh(ui, arg);
@@ -224,7 +236,7 @@ const ui_action_t action_table[] = {
 	{ "previous", NULL, NULL, { ESC }, "Back", "the previous panel (or close the offerings search)",
 	  CTX_WIZARD, 0, NULL, view_wizard_prev },
 	{ "field", NULL, NULL, { '\t' }, "Field", "move between the fields",
-	  CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK, 0, NULL, act_field },
+	  CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK, 0, unavail_field, act_field },
 	{ "offerings", NULL, NULL, { 'o' }, "Offerings", "search Capacity Block offerings for this type",
 	  CTX_WIZ_CAPACITY, 0, NULL, view_capacity_search },
 	{ "buy", NULL, NULL, { 'b' }, "Buy", "buy the selected Capacity Block (asks for the fee)",

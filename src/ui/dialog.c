@@ -54,10 +54,7 @@ void dialog_draw(ui_t *ui, WINDOW *w, int h, int wd)
 		char ask[200];
 		snprintf(ask, sizeof ask, "Type %s to confirm:", d->expect);
 		draw_text(w, row++, x + 2, tw, A_NORMAL, ask);
-		draw_text(w, row, x + 2, 1, A_NORMAL, "[");
-		draw_fill(w, row, x + 3, tw - 2, theme_attr(ROLE_INPUT), " ");
-		draw_text(w, row, x + 3, tw - 2, theme_attr(ROLE_INPUT), d->typed);
-		draw_text(w, row, x + 2 + tw - 1, 1, A_NORMAL, "]");
+		draw_field(w, row, x + 2, tw, theme_attr(ROLE_INPUT), d->typed);
 	}
 	/* Buttons, right-aligned on the last inner row: Cancel first, focused by default. */
 	int by = y + bh - 2;

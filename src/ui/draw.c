@@ -254,3 +254,47 @@ void draw_fmt_size(uint64_t bytes, char *buf, size_t n)
 	if (u < 0) snprintf(buf, n, "%llu", (unsigned long long)bytes);
 	else snprintf(buf, n, "%llu%c", (unsigned long long)bytes, units[u]);
 }
+
+/* The next unit to keep on one line: a word, or a flag and its value. */
+static size_t shell_unit(const char *s)
+{
+	const char *sp = strchr(s, ' ');
+	size_t n = sp ? (size_t)(sp - s) : strlen(s);
+	if (s[0] == '-' && sp && sp[1] && sp[1] != '-') {
+		const char *next = strchr(sp + 1, ' ');
+		n = next ? (size_t)(next - s) : strlen(s);
+	}
+	return n;
+}
+
+void draw_fmt_shell(const char *cmd, int width, char *out, size_t n)
+{
+	size_t len = 0;
+	int col = 0;
+	out[0] = 0;
+	while (*cmd && len + 8 < n) {
+		size_t wl = shell_unit(cmd);
+		if (col > 0 && col + 1 + (int)wl + 2 > width) {
+			len += (size_t)snprintf(out + len, n - len, " \\\n  ");
+			col = 2;
+		} else if (col > 0) {
+			out[len++] = ' ';
+			col++;
+		}
+		if (len + wl + 1 >= n) break;
+		memcpy(out + len, cmd, wl);
+		len += wl;
+		out[len] = 0;
+		col += (int)wl;
+		cmd += wl;
+		while (*cmd == ' ') cmd++;
+	}
+}
+
+void draw_field(WINDOW *w, int y, int x, int width, attr_t a, const char *text)
+{
+	draw_text(w, y, x, 1, A_NORMAL, "[");
+	draw_fill(w, y, x + 1, width - 2, a, " ");
+	draw_text(w, y, x + 1, width - 2, a, text);
+	draw_text(w, y, x + width - 1, 1, A_NORMAL, "]");
+}

@@ -43,6 +43,11 @@ void draw_bar(WINDOW *w, int y, int x, int width, double frac, attr_t fill, attr
  * only counts the lines needed (maxlines ignored). */
 int draw_wrap(WINDOW *w, int y, int x, int width, int maxlines, attr_t a, const char *s);
 
+/* A shell command cut into lines of at most width columns at spaces (a flag stays with
+ * its value), continued with " \" so that a copy of the lines pastes as one command. */
+void draw_fmt_shell(const char *cmd, int width, char *out, size_t n);
+/* A field's text in brackets, padded to width ("[700    ]"). */
+void draw_field(WINDOW *w, int y, int x, int width, attr_t a, const char *text);
 /* "42s", "3:07", "1:02:03". */
 void draw_fmt_elapsed(int64_t ms, char *buf, size_t n);
 /* Message sizes as fi_pingpong prints them: 64, 4k, 64k, 1m, 1g. */

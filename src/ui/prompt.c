@@ -92,14 +92,27 @@ void prompt_accept(ui_t *ui, const char *arg)
 	if (kind == PROMPT_COMMAND) action_run_command(ui, line);
 }
 
+/* Completes the command name to what all the commands it starts agree on. */
 void prompt_complete(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	ui_prompt_t *p = &ui->prompt;
 	if (p->kind != PROMPT_COMMAND || strchr(p->buf, ' ')) return;
-	int ambiguous = 0;
-	const ui_action_t *a = action_for_command(p->buf, ui->opt.read_only, &ambiguous);
-	if (!a) return;
-	snprintf(p->buf, sizeof p->buf, "%s ", a->name);
+	char common[64] = ""; /* command names are short */
+	int matches = 0;
+	for (size_t i = 0; i < action_count; i++) {
+		const ui_action_t *a = &action_table[i];
+		if (!(a->flags & ACT_COMMAND) || (ui->opt.read_only && (a->flags & ACT_DANGEROUS))) continue;
+		if (strncmp(a->name, p->buf, p->len) != 0) continue;
+		if (matches++ == 0) {
+			snprintf(common, sizeof common, "%s", a->name);
+			continue;
+		}
+		size_t k = 0;
+		while (common[k] && common[k] == a->name[k]) k++;
+		common[k] = 0;
+	}
+	if (matches == 0) return;
+	snprintf(p->buf, sizeof p->buf, "%s%s", common, matches == 1 ? " " : "");
 	p->len = strlen(p->buf);
 }

@@ -106,7 +106,7 @@ void view_capacity_lookup_done(ui_t *ui)
 static void fmt_time(time_t t, char *buf, size_t n)
 {
 	if (t == 0) {
-		snprintf(buf, n, "open-ended");
+		snprintf(buf, n, "-");
 		return;
 	}
 	struct tm tm;
@@ -154,13 +154,16 @@ static void list_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 			snprintf(text, sizeof text, "Saved reservation %s (SSM /nixl-efa/capacity-reservation-id)",
 			         s->lookup.saved_reservation);
 			break;
-		case CAP_RESERVATION:
+		case CAP_RESERVATION: {
+			char when[64] = "open-ended";
 			fmt_time(c->r->start, from, sizeof from);
 			fmt_time(c->r->end, to, sizeof to);
-			snprintf(text, sizeof text, "%-21s %-11s %d/%d available  %-9s %-14s %s to %s%s", c->r->id,
-			         c->r->az, c->r->available, c->r->total, c->r->state, c->r->type, from, to,
+			if (c->r->start || c->r->end) snprintf(when, sizeof when, "%s to %s", from, to);
+			snprintf(text, sizeof text, "%-21s %-11s %d/%d available  %-10s %-14s %s%s", c->r->id,
+			         c->r->az, c->r->available, c->r->total, c->r->state, c->r->type, when,
 			         strcmp(c->r->id, s->lookup.saved_reservation) == 0 ? "  (saved)" : "");
 			break;
+		}
 		default: snprintf(text, sizeof text, "Search Capacity Block offerings..."); break;
 		}
 		draw_text(w, row, x, wd - x, a, text);
@@ -176,15 +179,13 @@ static void offers_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	snprintf(title, sizeof title, "Capacity Block offerings for %s", view_wizard_type(ui));
 	view_wizard_title(w, y, wd, title);
 	static const char *const labels[3] = { "Instances ", "Hours ", "Start within " };
-	int x = 0;
+	int x = 2;
 	for (int f = 0; f < 3; f++) {
 		x += draw_text(w, y + 2, x, wd - x, A_NORMAL, labels[f]);
-		attr_t a = theme_attr(f == z->off_field ? ROLE_SELECT : ROLE_INPUT);
-		draw_fill(w, y + 2, x, 6, a, " ");
-		draw_text(w, y + 2, x + 1, 4, a, z->off_text[f]);
-		x += 7;
+		draw_field(w, y + 2, x, 7, theme_attr(f == z->off_field ? ROLE_SELECT : ROLE_INPUT), z->off_text[f]);
+		x += 9;
 	}
-	draw_text(w, y + 2, x, wd - x, A_NORMAL, "days");
+	draw_text(w, y + 2, x - 1, wd - x, A_NORMAL, "days");
 	const char *hd = "OFFERING                ZONE         START             END               HOURS  COUNT  UPFRONT FEE";
 	draw_text(w, y + 4, 2, wd - 2, theme_attr(ROLE_DIM), hd);
 	size_t n = s->lookup.nofferings;

@@ -9,7 +9,7 @@ typedef struct layout { int keys, cmd, text; } layout_t;
 
 static layout_t columns(int wd)
 {
-	layout_t l = { 14, wd >= 100 ? 24 : 18, 0 };
+	layout_t l = { 16, wd >= 100 ? 26 : 18, 0 };
 	l.text = wd - 2 - l.keys - 1 - l.cmd - 1;
 	if (l.text < 10) l.text = 10;
 	return l;
@@ -50,7 +50,7 @@ static int list(const ui_t *ui, WINDOW *w, int y, int wd)
 static void help_draw(ui_t *ui, WINDOW *w, int h, int wd)
 {
 	draw_text(w, 0, 0, wd, theme_attr(ROLE_TITLE), "Keys and commands");
-	const char *note = ui->opt.read_only ? "read-only: deploy, destroy and purchase are hidden" : "";
+	const char *note = ui->opt.read_only ? "read-only: deploy, destroy, buy hidden" : "";
 	draw_text_right(w, 0, wd, wd / 2, theme_attr(ROLE_WARN), note);
 	int total = list(ui, NULL, 0, wd);
 	int rows = h - 2;

@@ -90,9 +90,7 @@ void view_network_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 		draw_text(w, y + 3, c.vpc, c.az - c.vpc - 1, theme_attr(ROLE_DIM), l->busy ? "asking AWS..." : "none listed: the default VPC");
 	if (l->nazs == 0)
 		draw_text(w, y + 3, c.az, c.port - c.az - 1, theme_attr(ROLE_DIM), l->busy ? "asking AWS..." : "none listed: any zone");
-	attr_t pa = theme_attr(z->net_field == 2 ? ROLE_SELECT : ROLE_INPUT);
-	draw_fill(w, y + 3, c.port, 7, pa, " ");
-	draw_text(w, y + 3, c.port + 1, 6, pa, z->port);
+	draw_field(w, y + 3, c.port, 8, theme_attr(z->net_field == 2 ? ROLE_SELECT : ROLE_INPUT), z->port);
 	char note[200];
 	snprintf(note, sizeof note, "The zones listed offer %s. Tab moves between VPC, zone and port; Enter goes on.",
 	         view_wizard_type(ui));

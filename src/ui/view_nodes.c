@@ -442,33 +442,6 @@ void view_nodes_follow(ui_t *ui, const char *arg)
 	if (ui->s->nnodes) ui->nodes.pane[ui->nodes.sel].follow = 1;
 }
 
-/* A shell command cut into lines of at most width columns at spaces, continued with
- * " \" so that a copy of the lines pastes as one command. */
-static void shell_wrap(const char *cmd, int width, char *out, size_t n)
-{
-	size_t len = 0;
-	int col = 0;
-	out[0] = 0;
-	while (*cmd && len + 8 < n) {
-		const char *sp = strchr(cmd, ' ');
-		size_t wl = sp ? (size_t)(sp - cmd) : strlen(cmd);
-		if (col > 0 && col + 1 + (int)wl + 2 > width) {
-			len += (size_t)snprintf(out + len, n - len, " \\\n  ");
-			col = 2;
-		} else if (col > 0) {
-			out[len++] = ' ';
-			col++;
-		}
-		if (len + wl + 1 >= n) break;
-		memcpy(out + len, cmd, wl);
-		len += wl;
-		out[len] = 0;
-		col += (int)wl;
-		cmd += wl;
-		while (*cmd == ' ') cmd++;
-	}
-}
-
 void view_nodes_commands(ui_t *ui, const char *arg)
 {
 	(void)arg;
@@ -481,13 +454,13 @@ void view_nodes_commands(ui_t *ui, const char *arg)
 		if (!n->instance_id[0]) continue;
 		ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
 		len += (size_t)snprintf(text + len, sizeof text - len, "%sNode%d shell:\n", len ? "\n" : "", n->index);
-		shell_wrap(cmd, width, wrapped, sizeof wrapped);
+		draw_fmt_shell(cmd, width, wrapped, sizeof wrapped);
 		len += (size_t)snprintf(text + len, sizeof text - len, "%s\n", wrapped);
 		snprintf(fwd, sizeof fwd,
 		         "%s --document-name AWS-StartPortForwardingSession --parameters "
 		         "'{\"portNumber\":[\"%d\"],\"localPortNumber\":[\"%d\"]}'",
 		         cmd, VIEW_NODES_MLFLOW_PORT, VIEW_NODES_MLFLOW_PORT);
-		shell_wrap(fwd, width, wrapped, sizeof wrapped);
+		draw_fmt_shell(fwd, width, wrapped, sizeof wrapped);
 		len += (size_t)snprintf(text + len, sizeof text - len, "Node%d MLflow on localhost:%d:\n%s\n",
 		                        n->index, VIEW_NODES_MLFLOW_PORT, wrapped);
 	}

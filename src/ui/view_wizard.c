@@ -171,9 +171,9 @@ static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	if (n) {
 		const catalog_instance_t *it = rows[z->type_sel];
 		char buf[400];
-		snprintf(buf, sizeof buf, "%s: %dx %s, %d vCPUs, %d GiB, %d Gbps, %d network cards. %s.",
+		snprintf(buf, sizeof buf, "%s: %dx %s, %d vCPUs, %d GiB memory, %d Gbps on %d network card%s. %s.",
 		         it->name, it->accel_count, it->accelerator, it->vcpus, it->mem_gib, it->network_gbps,
-		         it->network_cards, it->use);
+		         it->network_cards, it->network_cards == 1 ? "" : "s", it->use);
 		draw_wrap(w, dy, 0, wd, 2, A_NORMAL, buf);
 		if (!it->efa_max)
 			draw_text(w, dy + 2, 0, wd, theme_attr(ROLE_WARN),
@@ -253,10 +253,9 @@ static void volume_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	ui_wizard_t *z = ui->wiz;
 	const char *type = view_wizard_type(ui);
 	view_wizard_title(w, y, wd, "Root volume of each node (gp3)");
-	int x = draw_text(w, y + 2, 2, wd, A_NORMAL, "Size  ");
-	draw_fill(w, y + 2, 2 + x, 7, theme_attr(ROLE_INPUT), " ");
-	draw_text(w, y + 2, 2 + x + 1, 6, theme_attr(ROLE_INPUT), z->volume);
-	draw_text(w, y + 2, 2 + x + 8, wd, A_NORMAL, "GiB");
+	int x = draw_text(w, y + 2, 2, wd, A_NORMAL, "Size ");
+	draw_field(w, y + 2, 2 + x, 8, theme_attr(ROLE_INPUT), z->volume);
+	draw_text(w, y + 2, 2 + x + 9, wd, A_NORMAL, "GiB");
 	char buf[200];
 	snprintf(buf, sizeof buf, "Recommended for %s: %d GiB.", type, catalog_recommended_volume_gb(type));
 	draw_text(w, y + 4, 2, wd - 2, A_NORMAL, buf);
@@ -386,8 +385,9 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 	}
 	config_diags_free(&d);
 	row++;
-	char cmd[2048];
-	ui->ops->headless_command(ui->s, cmd, sizeof cmd);
+	char line[2048], cmd[2560];
+	ui->ops->headless_command(ui->s, line, sizeof line);
+	draw_fmt_shell(line, wd - 2, cmd, sizeof cmd);
 	if (w) draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "The same from a script");
 	row++;
 	int lines = draw_wrap(NULL, 0, 0, wd - 2, 0, 0, cmd);
