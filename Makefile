@@ -33,6 +33,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# the EFA check script is embedded into this object with .incbin
+$(BUILD)/src/efa/check_script.o: src/efa/scripts/efa_check.sh
+
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libnixl.a tests/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libnixl.a $(LDLIBS) $(shell pkg-config --libs cmocka)

@@ -9,9 +9,18 @@ static int cmd_help(cli_t *cli);
 const cmd_entry_t cmd_table[] = {
 	{ "help", cmd_help, "", "this list" },
 	{ "whoami", cmd_whoami, "[--json]", "the caller identity, region and endpoint in use" },
+	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--json]",
+	  "preflight, create the stack, watch it to ready" },
+	{ "status", cmd_status, "[--json]", "the stack's status" },
+	{ "outputs", cmd_outputs, "[--json|--format env]", "the stack's outputs" },
+	{ "watch", cmd_watch, "[--json]", "follow the stack's current operation to its end" },
+	{ "destroy", cmd_destroy, "[--yes] [--json]", "empty the bucket, delete the stack, check nothing is left" },
 	{ "catalog", cmd_catalog, "[--json]", "the EFA instance types nixl-tui knows" },
 	{ "config", cmd_config, "[-c key=value]... [--json]", "effective configuration and its sources" },
 	{ "template", cmd_template, "[-c key=value]... [--json]", "print the CloudFormation template" },
+	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
+	{ "rdm-pingpong", fabric_cmd_pingpong,
+	  "--local|--serve|--connect H [-p P -S 4k,1m -I N]", "native libfabric RDM ping-pong" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -38,7 +38,7 @@ for t in "$BUILD"/tests/test_*; do
 	run "$(basename "$t")" "$t"
 done
 for t in $(find tests -mindepth 1 -name 'test_*.sh' -o -mindepth 1 -name 'test_*.py' | sort); do
-	case "$t" in *.py) run "$t" python3 "$t" ;; *) run "$t" sh "$t" ;; esac
+	case "$t" in *.py) run "$t" python3 "$t" ;; *) run "$t" bash "$t" ;; esac
 done
 
 [ -n "$failures" ] && echo "failed:$failures"

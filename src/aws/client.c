@@ -12,6 +12,7 @@
 #include "aws/creds.h"
 #include "aws/creds_fetch.h"
 #include "aws/http.h"
+#include "aws/regions.h"
 #include "aws/sigv4.h"
 
 /* SDK "standard" retry mode: full-jitter backoff capped at 20 s, a token bucket that
@@ -141,6 +142,12 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 	char *pca = ca ? NULL : aws_profile_get(o.profile, "ca_bundle");
 	c->ca_bundle = ca ? strdup(ca) : pca;
 	c->region = aws_region_resolve(o.region, o.profile, err);
+	char msg[256];
+	if (c->region && aws_region_check(c->region, msg, sizeof msg) < 0) {
+		aws_error_set(err, AWS_ERR_CONFIG, "InvalidRegion", "%s", msg);
+		aws_client_free(c);
+		return NULL;
+	}
 	if (!c->region || aws_creds_resolve(o.profile, &c->plan, err) < 0) {
 		aws_client_free(c);
 		return NULL;
@@ -268,6 +275,25 @@ static aws_call_t *call_schedule(aws_call_t *call)
 	return call;
 }
 
+/* application/x-www-form-urlencoded as the SDKs send it: RFC 3986 with '+' for a space.
+ * moto re-encodes the parsed form that way to check the signature of the body, so a
+ * value with a space (any template) sent as %20 fails there with SignatureDoesNotMatch. */
+static char *form_encode(const char *s)
+{
+	char *e = aws_uri_encode(s, strlen(s), 0);
+	char *o = e;
+	for (const char *p = e; p && *p; p++) {
+		if (p[0] == '%' && p[1] == '2' && p[2] == '0') {
+			*o++ = '+';
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	if (o) *o = 0;
+	return e;
+}
+
 aws_call_t *aws_call_query(aws_client_t *c, const char *service, const char *action,
                            const char *version, const aws_params_t *params, aws_done_cb cb,
                            void *ud)
@@ -279,8 +305,8 @@ aws_call_t *aws_call_query(aws_client_t *c, const char *service, const char *act
 	if (!body) { call_unlink(call); free(call); return NULL; }
 	len = (size_t)snprintf(body, cap, "Action=%s&Version=%s", action, version);
 	for (size_t i = 0; params && i < params->n; i++) {
-		char *k = aws_uri_encode(params->kv[i].name, strlen(params->kv[i].name), 0);
-		char *v = aws_uri_encode(params->kv[i].value, strlen(params->kv[i].value), 0);
+		char *k = form_encode(params->kv[i].name);
+		char *v = form_encode(params->kv[i].value);
 		size_t need = len + strlen(k) + strlen(v) + 3;
 		if (need > cap) {
 			while (cap < need) cap *= 2;
@@ -443,7 +469,8 @@ static void call_send(aws_call_t *call)
 	aws_request_set_header(&r, "Host", host);
 	call->attempts++;
 	unsigned flags = strcmp(call->service, "s3") == 0 ? SIGV4_S3 : 0;
-	if (sigv4_sign(&r, &c->creds, c->region, call->service, time(NULL) + c->skew, flags) < 0) {
+	if (sigv4_sign(&r, &c->creds, aws_signing_region(call->service, c->region), call->service,
+	               time(NULL) + c->skew, flags) < 0) {
 		aws_error_set(&err, AWS_ERR_CREDENTIALS, "SigningFailed", "could not sign the request");
 		aws_request_free(&r);
 		call_finish(call, &err, NULL);

@@ -88,6 +88,26 @@ void codec_time_format(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* cJSON accepts raw control characters inside strings; JSON (RFC 8259) does not, and
+ * a reply with them is damaged. Returns the offset of the first one, or len. */
+static size_t raw_control_in_string(const char *s, size_t len)
+{
+	int in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!in_str) {
+			in_str = c == '"';
+		} else if (c == '\\') {
+			i++;
+		} else if (c == '"') {
+			in_str = 0;
+		} else if (c < 0x20) {
+			return i;
+		}
+	}
+	return len;
+}
+
 cJSON *codec_json_parse(const char *body, size_t len, aws_error_t *err)
 {
 	if (!body || len == 0) {
@@ -99,11 +119,24 @@ cJSON *codec_json_parse(const char *body, size_t len, aws_error_t *err)
 		           XML_MAX_BYTES);
 		return NULL;
 	}
+	size_t bad = raw_control_in_string(body, len);
+	if (bad < len) {
+		codec_fail(err, "the reply is not valid JSON (raw control character in a string at "
+		                "byte %zu of %zu)", bad, len);
+		return NULL;
+	}
 	const char *end = NULL;
 	cJSON *j = cJSON_ParseWithLengthOpts(body, len, &end, 0);
 	if (!j) {
 		size_t at = end && end >= body ? (size_t)(end - body) : 0;
 		codec_fail(err, "the reply is not valid JSON (at byte %zu of %zu)", at, len);
+		return NULL;
+	}
+	while (end && end < body + len && isspace((unsigned char)*end)) end++;
+	if (end && end < body + len && *end) {
+		cJSON_Delete(j);
+		codec_fail(err, "the reply has data after its JSON (at byte %zu of %zu)",
+		           (size_t)(end - body), len);
 		return NULL;
 	}
 	if (!cJSON_IsObject(j)) {
@@ -211,7 +244,9 @@ aws_call_t *codec_query(aws_client_t *c, const char *service, const char *action
 {
 	codec_ctx_t *x = ctx_new(service, action, cb, ud);
 	if (!x) return NULL;
-	return aws_call_query(c, service, action, version, params, done, x);
+	aws_call_t *call = aws_call_query(c, service, action, version, params, done, x);
+	if (!call) free(x); /* not started: done will never run */
+	return call;
 }
 
 aws_call_t *codec_json(aws_client_t *c, const char *service, const char *prefix, const char *op,
@@ -219,7 +254,9 @@ aws_call_t *codec_json(aws_client_t *c, const char *service, const char *prefix,
 {
 	codec_ctx_t *x = ctx_new(service, op, cb, ud);
 	if (!x) return NULL;
-	return aws_call_json(c, service, prefix, op, body, done, x);
+	aws_call_t *call = aws_call_json(c, service, prefix, op, body, done, x);
+	if (!call) free(x);
+	return call;
 }
 
 aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, const char *method,
@@ -229,8 +266,10 @@ aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, con
 {
 	codec_ctx_t *x = ctx_new(service, op, cb, ud);
 	if (!x) return NULL;
-	return aws_call_rest(c, service, op, method, path, query, headers, nheaders, body, body_len,
-	                     done, x);
+	aws_call_t *call = aws_call_rest(c, service, op, method, path, query, headers, nheaders,
+	                                 body, body_len, done, x);
+	if (!call) free(x);
+	return call;
 }
 
 void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *resp)

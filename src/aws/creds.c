@@ -716,10 +716,9 @@ int aws_creds_resolve(const char *profile_flag, aws_creds_plan_t *plan, aws_erro
 		profile_not_found(&c, err);
 		r = -1;
 	}
-	if (r == 0 && cfg_get(&c, c.profile, "role_arn"))
-		r = check_supported(&c, c.profile, err) < 0 ? -1 : assume_role(&c, c.profile, plan, err);
-	else if (r == 0)
-		r = check_supported(&c, c.profile, err) < 0 ? -1 : from_profile(&c, c.profile, &plan->creds, err);
+	if (r == 0 && check_supported(&c, c.profile, err) < 0) r = -1;
+	else if (r == 0 && cfg_get(&c, c.profile, "role_arn")) r = assume_role(&c, c.profile, plan, err);
+	else if (r == 0) r = from_profile(&c, c.profile, &plan->creds, err);
 	if (r == 0 && env_true("AWS_EC2_METADATA_DISABLED")) {
 		no_creds(&c, flag_given, "disabled by AWS_EC2_METADATA_DISABLED", err);
 		r = -1;
@@ -850,10 +849,18 @@ static int run_capture(const char *command, int timeout_ms, sink_t *out, sink_t 
 	int reaped = 0;
 	while (!*timed_out && !out->overflow && !reaped) {
 		pid_t w = waitpid(pid, status, WNOHANG);
-		if (w == pid) reaped = 1;
-		else if (w < 0 && errno != EINTR) break;
-		else if (mono_ms() >= deadline) *timed_out = 1;
-		else poll(NULL, 0, 10);
+		if (w == pid) {
+			reaped = 1;
+		} else if (w < 0 && errno == ECHILD) {
+			/* SIGCHLD ignored: the kernel reaped it and its status is gone; the
+			 * output decides. */
+			reaped = 1;
+			*status = 0;
+		} else if (mono_ms() >= deadline) {
+			*timed_out = 1;
+		} else {
+			poll(NULL, 0, 10);
+		}
 	}
 	if (!reaped) {
 		kill(-pid, SIGKILL);
@@ -940,11 +947,11 @@ int aws_creds_run_process(const char *command, const char *profile, int timeout_
 		        WEXITSTATUS(status), *line ? ": " : "", line);
 	} else {
 		const char *bad = parse_process_json(so.buf, so.len, out);
-		if (bad)
-			set_err(err, AWS_ERR_CREDENTIALS, "CredentialProcessFailed",
-			        "credential_process for profile \"%s\" printed output that %s; it must print "
-			        "{\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}.", profile, bad);
-		else rc = 0;
+		if (!bad) rc = 0;
+		else set_err(err, AWS_ERR_CREDENTIALS, "CredentialProcessFailed",
+		             "credential_process for profile \"%s\" printed output that %s; it must "
+		             "print {\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ...}.",
+		             profile, bad);
 	}
 done:
 	if (so.buf) OPENSSL_cleanse(so.buf, so.len);
@@ -1054,8 +1061,9 @@ char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
                            const char *service, const char *region)
 {
 	if (endpoint_flag && *endpoint_flag) return strip_slash(endpoint_flag);
-	size_t svc = sizeof services / sizeof *services;
-	for (size_t i = 0; i < sizeof services / sizeof *services; i++)
+	const size_t nsvc = sizeof services / sizeof *services;
+	size_t svc = nsvc;
+	for (size_t i = 0; i < nsvc; i++)
 		if (strcmp(services[i].service, service) == 0) svc = i;
 	cfg_t c;
 	int loaded = cfg_load(&c, profile_flag, NULL) == 0;
@@ -1066,7 +1074,7 @@ char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
 	const char *url = NULL;
 	char var[96];
 	if (!ignore) {
-		if (svc < sizeof services / sizeof *services) {
+		if (svc < nsvc) {
 			snprintf(var, sizeof var, "AWS_ENDPOINT_URL_%s", services[svc].env_id);
 		} else {
 			snprintf(var, sizeof var, "AWS_ENDPOINT_URL_%s", service);
@@ -1084,7 +1092,7 @@ char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
 		out = strip_slash(url);
 	} else if (region && *region) {
 		size_t p = partition_of(region);
-		const char *prefix = svc < sizeof services / sizeof *services ? services[svc].prefix : service;
+		const char *prefix = svc < nsvc ? services[svc].prefix : service;
 		if (!prefix) {
 			if (asprintf(&out, "https://%s", partitions[p].iam_host) < 0) out = NULL;
 		} else if (asprintf(&out, "https://%s.%s.%s", prefix, region, partitions[p].suffix) < 0) {

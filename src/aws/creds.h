@@ -49,7 +49,8 @@ char *aws_region_resolve(const char *region_flag, const char *profile_flag, aws_
 /* Endpoint URL for a service ("cloudformation", "ec2", "s3", "ssm", "logs", "sts"):
  * flag, AWS_ENDPOINT_URL_<SERVICE> (the SDK's service id, upper case, spaces as _),
  * AWS_ENDPOINT_URL, profile endpoint_url, else https://<service>.<region>.amazonaws.com
- * (the rules for the services nixl-tui calls). malloc'd. */
+ * (the rules for the services nixl-tui calls). malloc'd; NULL when nothing is
+ * configured and region is NULL. Trailing '/' stripped. */
 char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
                            const char *service, const char *region);
 

@@ -22,18 +22,13 @@ typedef struct fetch {
 	aws_creds_cb cb;
 	void *ud;
 	char source[400];
+	char profile[128];
 } fetch_t;
 
-time_t aws_parse_iso8601(const char *s)
+static time_t parse_expiration(const char *s)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-	                 &tm.tm_min, &tm.tm_sec) != 6)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
+	time_t t;
+	return s && aws_creds_parse_time(s, &t) == 0 ? t : 0;
 }
 
 static xmlNode *child(xmlNode *n, const char *name)
@@ -63,7 +58,7 @@ int aws_creds_parse_assume_role(const char *xml, size_t len, aws_creds_t *out, a
 		out->secret_access_key = text(child(cr, "SecretAccessKey"));
 		out->session_token = text(child(cr, "SessionToken"));
 		char *exp = text(child(cr, "Expiration"));
-		out->expiration = exp ? aws_parse_iso8601(exp) : 0;
+		out->expiration = parse_expiration(exp);
 		free(exp);
 	}
 	xmlFreeDoc(doc);
@@ -91,7 +86,7 @@ int aws_creds_parse_imds(const char *json, size_t len, aws_creds_t *out, aws_err
 	out->access_key_id = strdup(ak);
 	out->secret_access_key = strdup(sk);
 	out->session_token = tok ? strdup(tok) : NULL;
-	out->expiration = exp ? aws_parse_iso8601(exp) : 0;
+	out->expiration = parse_expiration(exp);
 	cJSON_Delete(j);
 	return 0;
 }
@@ -152,10 +147,10 @@ static void on_reply(void *ud, const http_result_t *res)
 			aws_error_set(&e, AWS_ERR_CREDENTIALS, "ConnectionError", "%s: could not reach STS: %s",
 			              f->source, res->error ? res->error : "no reply");
 		} else {
-			aws_error_set(&e, AWS_ERR_CREDENTIALS, "NoCredentials",
-			              "No AWS credentials: instance metadata at %s did not give any (%s); set "
-			              "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or pass --profile", f->base,
-			              res->curl_code ? res->error : "no instance role");
+			char why[300];
+			if (res->curl_code) snprintf(why, sizeof why, "%s", res->error);
+			else snprintf(why, sizeof why, "HTTP %ld: no instance role", res->status);
+			aws_creds_imds_failed(f->profile[0] ? f->profile : NULL, f->base, why, &e);
 		}
 		fetch_fail(f, &e);
 		return;
@@ -199,6 +194,7 @@ void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *
 	f->cb = cb;
 	f->ud = ud;
 	f->ca_bundle = ca_bundle ? strdup(ca_bundle) : NULL;
+	snprintf(f->profile, sizeof f->profile, "%s", plan->profile);
 	const char *url = plan->kind == AWS_CREDS_ASSUME_ROLE ? sts_endpoint : plan->imds_endpoint;
 	if (!url) url = "";
 	const char *h = strstr(url, "://");

@@ -17,7 +17,5 @@ void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *
 /* Parses the AssumeRole XML reply / the IMDS credentials JSON into creds. 0 or -1. */
 int aws_creds_parse_assume_role(const char *xml, size_t len, aws_creds_t *out, aws_error_t *err);
 int aws_creds_parse_imds(const char *json, size_t len, aws_creds_t *out, aws_error_t *err);
-/* "2011-07-15T23:28:33.359Z" -> time_t; -1 when not a timestamp. */
-time_t aws_parse_iso8601(const char *s);
 
 #endif

@@ -8,6 +8,25 @@
 
 #include "aws/codec.h"
 
+/* The first error of a parse: libxml2's own "last error" is the last of many once a
+ * document goes wrong, and the first is the one that explains it. */
+struct first_error {
+	int seen, line;
+	char msg[160];
+};
+
+static void keep_first_error(void *data, xmlErrorPtr e)
+{
+	xmlParserCtxt *ctxt = data;
+	struct first_error *f = ctxt->_private;
+	if (f->seen || !e || e->level < XML_ERR_ERROR) return;
+	f->seen = 1;
+	f->line = e->line;
+	snprintf(f->msg, sizeof f->msg, "%s", e->message ? e->message : "not well-formed");
+	size_t n = strlen(f->msg);
+	while (n && (f->msg[n - 1] == '\n' || f->msg[n - 1] == ' ')) f->msg[--n] = 0;
+}
+
 xmlDoc *xml_parse(const char *body, size_t len, aws_error_t *err)
 {
 	if (!body || len == 0) {
@@ -24,19 +43,19 @@ xmlDoc *xml_parse(const char *body, size_t len, aws_error_t *err)
 		codec_fail(err, "out of memory reading the reply");
 		return NULL;
 	}
+	struct first_error first = {0};
+	ctxt->_private = &first;
+	ctxt->sax->serror = keep_first_error;
 	/* No XML_PARSE_RECOVER: a truncated or broken reply must be an error, never half a
 	 * result. No NOENT/DTDLOAD: entities stay unexpanded and nothing is fetched. */
 	xmlDoc *doc = xmlCtxtReadMemory(ctxt, body, (int)len, NULL, NULL,
 	                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc || !ctxt->wellFormed) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char why[200] = "not well-formed";
-		if (e && e->message) {
-			snprintf(why, sizeof why, "%s", e->message);
-			size_t n = strlen(why);
-			while (n && (why[n - 1] == '\n' || why[n - 1] == ' ')) why[--n] = 0;
-		}
-		codec_fail(err, "the reply is not well-formed XML (line %d: %s)", e ? e->line : 0, why);
+		if (first.seen)
+			codec_fail(err, "the reply is not well-formed XML (line %d: %s)", first.line,
+			           first.msg);
+		else
+			codec_fail(err, "the reply is not well-formed XML");
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(ctxt);
 		return NULL;

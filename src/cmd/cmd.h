@@ -17,8 +17,18 @@ typedef struct cmd_entry {
 extern const cmd_entry_t cmd_table[];
 
 int cmd_whoami(cli_t *cli);   /* src/cmd/whoami.c */
+int cmd_deploy(cli_t *cli);   /* src/cmd/deploy.c */
+int cmd_destroy(cli_t *cli);  /* src/cmd/deploy.c */
+int cmd_watch(cli_t *cli);    /* src/cmd/deploy.c */
+int cmd_status(cli_t *cli);   /* src/cmd/status.c */
+int cmd_outputs(cli_t *cli);  /* src/cmd/status.c */
 int cmd_catalog(cli_t *cli);  /* src/cmd/catalog.c */
 int cmd_config(cli_t *cli);   /* src/cmd/config.c */
 int cmd_template(cli_t *cli); /* src/cmd/template.c */
+/* src/cmd/fabric.c: the libfabric probe ([-p PROV]; efa-check --local uses it) and the
+ * native RDM ping-pong (--local | --serve [--bind A] [--port P] | --connect HOST [--port P],
+ * -S sizes, -I iters, --warmup N, -p provider, --timeout S, --accept-timeout S). */
+int fabric_cmd_probe(cli_t *cli);
+int fabric_cmd_pingpong(cli_t *cli);
 
 #endif

@@ -83,7 +83,7 @@ static void print_table(const config_t *cfg, const char *region, const char *fro
 	if (region)
 		printf("\nregion:     %s (%s)\n", region, from);
 	else
-		printf("\nregion:     not set (use --region or AWS_REGION)\n");
+		printf("\nregion:     not set (use --region, AWS_REGION or a profile region)\n");
 	printf("stack name: %s\n", stack ? stack : "needs a region (or stackName, or a branch)");
 }
 
@@ -96,7 +96,7 @@ int cmd_config(cli_t *cli)
 	config_t cfg;
 	config_diags_t diags = { 0 };
 	const char *from;
-	const char *region = settings_region(cli->region, &from);
+	char *region = settings_region(cli->region, cli->profile, &from);
 	config_init(&cfg);
 	settings_resolve(&cfg, cli->ctx, cli->nctx, region, &diags);
 	char stack[256];
@@ -113,5 +113,6 @@ int cmd_config(cli_t *cli)
 	if (config_diags_count(&diags, CONFIG_ERROR)) rc = 1;
 	config_diags_free(&diags);
 	config_free(&cfg);
+	free(region);
 	return rc;
 }

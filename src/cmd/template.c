@@ -18,8 +18,9 @@ int cmd_template(cli_t *cli)
 	config_t cfg;
 	config_diags_t diags = { 0 };
 	const char *from;
+	char *region = settings_region(cli->region, cli->profile, &from);
 	config_init(&cfg);
-	settings_resolve(&cfg, cli->ctx, cli->nctx, settings_region(cli->region, &from), &diags);
+	settings_resolve(&cfg, cli->ctx, cli->nctx, region, &diags);
 	int rc = 1;
 	if (!settings_report(stderr, &diags, cli->allow_non_efa)) {
 		template_opts_t opts = { .owner = getenv("USER") };
@@ -34,5 +35,6 @@ int cmd_template(cli_t *cli)
 	}
 	config_diags_free(&diags);
 	config_free(&cfg);
+	free(region);
 	return rc;
 }

@@ -7,6 +7,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "aws/creds.h"
+
 void settings_env_default(settings_env_t *env, char *pathbuf, size_t len)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -183,20 +185,25 @@ int settings_report(FILE *f, const config_diags_t *d, int allow_non_efa)
 	return block;
 }
 
-const char *settings_region(const char *flag, const char **from)
+char *settings_region(const char *flag, const char *profile, const char **from)
 {
 	static const char *const vars[] = { "AWS_REGION", "AWS_DEFAULT_REGION" };
+	aws_error_t err;
+	memset(&err, 0, sizeof err);
+	char *r = aws_region_resolve(flag, profile, &err);
 	*from = NULL;
+	if (!r) return NULL;
+	*from = "profile";
 	if (flag && *flag) {
 		*from = "--region";
-		return flag;
+		return r;
 	}
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
 		const char *v = getenv(vars[i]);
 		if (v && *v) {
 			*from = vars[i];
-			return v;
+			break;
 		}
 	}
-	return NULL;
+	return r;
 }

@@ -32,9 +32,11 @@ void settings_env_default(settings_env_t *env, char *pathbuf, size_t len);
 int settings_load(config_t *cfg, const settings_env_t *env, const char *const *ctx, size_t nctx,
                   config_diags_t *diags);
 
-/* The region for validation and the stack name: flag, AWS_REGION, AWS_DEFAULT_REGION;
- * NULL when none (then *from is NULL too). *from names the source. */
-const char *settings_region(const char *flag, const char **from);
+/* The region for validation and the stack name, as the AWS CLI resolves it (flag,
+ * AWS_REGION, AWS_DEFAULT_REGION, the profile's region: aws_region_resolve). malloc'd,
+ * or NULL when none is configured or it is invalid; *from is "--region", the variable
+ * name or "profile". */
+char *settings_region(const char *flag, const char *profile, const char **from);
 
 /* The whole chain for a command: the process's sources (settings_env_default), the
  * flags, then config_validate against region (may be NULL). Returns the error count. */

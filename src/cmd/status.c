@@ -1,0 +1,208 @@
+/* nixl-tui status / outputs: one DescribeStacks of the configured stack, printed for
+ * people, as JSON, or (outputs --format env) as the variables the users' experiment
+ * scripts read. */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/cfn.h"
+#include "catalog/config.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "core/settings.h"
+
+typedef struct lookup {
+	int done;
+	int missing;
+	aws_error_t err;
+	int failed;
+	cfn_stack_t stack;
+	cfn_stacks_t all;
+} lookup_t;
+
+static void on_stacks(void *ud, const aws_error_t *err, cfn_stacks_t *res)
+{
+	lookup_t *l = ud;
+	l->done = 1;
+	if (err) {
+		if (err->http_status == 400 && strstr(err->message, "does not exist")) l->missing = 1;
+		else { l->failed = 1; l->err = *err; }
+		return;
+	}
+	l->all = *res;
+	memset(res, 0, sizeof *res);
+	if (!l->all.n) l->missing = 1;
+}
+
+/* The stack of the configuration, looked up once. Returns 0 (found), 1 (missing, message
+ * printed), -1 (error printed). */
+static int find_stack(cli_t *cli, const char *name, cmd_env_t *env, lookup_t *l, char *stack, size_t n)
+{
+	if (cmd_env_open(env, cli, name) < 0) return -1;
+	config_t cfg;
+	config_diags_t diags = {0};
+	config_init(&cfg);
+	settings_resolve(&cfg, cli->ctx, cli->nctx, aws_client_region(env->aws), &diags);
+	int bad = config_diags_count(&diags, CONFIG_ERROR) > 0;
+	if (bad) settings_report(stderr, &diags, 1);
+	config_diags_free(&diags);
+	if (bad || config_stack_name(&cfg, aws_client_region(env->aws), stack, n) < 0) {
+		config_free(&cfg);
+		return -1;
+	}
+	config_free(&cfg);
+	cfn_describe_stacks(env->aws, stack, on_stacks, l);
+	if (aws_client_wait(env->aws, &l->done, 120000) < 0 && !l->done) {
+		fprintf(stderr, "nixl-tui %s: no answer from CloudFormation in 120 s\n", name);
+		return -1;
+	}
+	if (l->failed) {
+		cmd_print_error(name, &l->err);
+		return -1;
+	}
+	if (l->missing) {
+		if (cli->json) printf("{\"stackName\":\"%s\",\"exists\":false}\n", stack);
+		else fprintf(stderr, "nixl-tui %s: stack %s does not exist in %s\n", name, stack, aws_client_region(env->aws));
+		return 1;
+	}
+	l->stack = l->all.stacks[0];
+	return 0;
+}
+
+static int check_args(cli_t *cli, const char *name, const char **format)
+{
+	char err[256];
+	for (int i = 0; i < cli->nargs; i++) {
+		int r = format ? cli_take_value(cli, &i, "--format", format, err, sizeof err) : 0;
+		if (r < 0) {
+			fprintf(stderr, "nixl-tui %s: %s\n", name, err);
+			return -1;
+		}
+		if (r == 0) {
+			fprintf(stderr, "nixl-tui %s: unexpected argument \"%s\"\n", name, cli->args[i]);
+			return -1;
+		}
+	}
+	if (format && *format && strcmp(*format, "env") != 0 && strcmp(*format, "text") != 0 &&
+	    strcmp(*format, "json") != 0) {
+		fprintf(stderr, "nixl-tui %s: --format must be text, json or env\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_status(cli_t *cli)
+{
+	if (check_args(cli, "status", NULL) < 0) return 2;
+	cmd_env_t env;
+	lookup_t l = {0};
+	char stack[160];
+	int r = find_stack(cli, "status", &env, &l, stack, sizeof stack);
+	if (r == 0) {
+		const cfn_stack_t *st = &l.stack;
+		char created[40] = "";
+		if (st->creation_time) {
+			struct tm tm;
+			gmtime_r(&st->creation_time, &tm);
+			strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		}
+		if (cli->json) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "stackName", stack);
+			cJSON_AddBoolToObject(o, "exists", 1);
+			cJSON_AddStringToObject(o, "stackId", st->stack_id ? st->stack_id : "");
+			cJSON_AddStringToObject(o, "status", st->status ? st->status : "");
+			cJSON_AddStringToObject(o, "reason", st->status_reason ? st->status_reason : "");
+			cJSON_AddStringToObject(o, "created", created);
+			cJSON_AddStringToObject(o, "region", aws_client_region(env.aws));
+			cJSON_AddNumberToObject(o, "outputs", (double)st->noutputs);
+			char *s = cJSON_PrintUnformatted(o);
+			printf("%s\n", s);
+			free(s);
+			cJSON_Delete(o);
+		} else {
+			printf("stack    %s\nstatus   %s%s%s\ncreated  %s\nregion   %s\nid       %s\n", stack,
+			       st->status ? st->status : "", st->status_reason ? " - " : "",
+			       st->status_reason ? st->status_reason : "", created, aws_client_region(env.aws),
+			       st->stack_id ? st->stack_id : "");
+		}
+	}
+	cfn_stacks_free(&l.all);
+	cmd_env_close(&env);
+	return r == 0 ? 0 : 1;
+}
+
+/* NodeNInstanceId -> NODEN_ID, as the users' scripts name them. */
+static void env_name(const char *key, char *out, size_t n)
+{
+	static const struct { const char *suffix, *var; } node_keys[] = {
+		{ "InstanceId", "ID" }, { "PrivateIp", "PRIVATE" }, { "PublicIp", "PUBLIC" },
+	};
+	static const struct { const char *key, *var; } keys[] = {
+		{ "ScriptsBucketName", "SCRIPTS_BUCKET" }, { "SecurityGroupId", "SECURITY_GROUP" },
+		{ "PlacementGroupName", "PLACEMENT_GROUP" },
+	};
+	int idx;
+	char rest[64];
+	if (sscanf(key, "Node%d%63s", &idx, rest) == 2)
+		for (size_t i = 0; i < sizeof node_keys / sizeof node_keys[0]; i++)
+			if (strcmp(rest, node_keys[i].suffix) == 0) {
+				snprintf(out, n, "NODE%d_%s", idx, node_keys[i].var);
+				return;
+			}
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(key, keys[i].key) == 0) {
+			snprintf(out, n, "%s", keys[i].var);
+			return;
+		}
+	/* anything else: CamelCase -> CAMEL_CASE */
+	size_t o = 0;
+	for (size_t i = 0; key[i] && o + 2 < n; i++) {
+		if (i && isupper((unsigned char)key[i]) && !isupper((unsigned char)key[i - 1])) out[o++] = '_';
+		out[o++] = (char)toupper((unsigned char)key[i]);
+	}
+	out[o] = 0;
+}
+
+int cmd_outputs(cli_t *cli)
+{
+	const char *format = NULL;
+	if (check_args(cli, "outputs", &format) < 0) return 2;
+	if (cli->json) format = "json";
+	cmd_env_t env;
+	lookup_t l = {0};
+	char stack[160];
+	int r = find_stack(cli, "outputs", &env, &l, stack, sizeof stack);
+	if (r == 0) {
+		const cfn_stack_t *st = &l.stack;
+		if (!st->noutputs)
+			fprintf(stderr, "nixl-tui outputs: %s has no outputs yet (%s)\n", stack, st->status ? st->status : "");
+		if (format && strcmp(format, "json") == 0) {
+			cJSON *o = cJSON_CreateObject();
+			for (size_t i = 0; i < st->noutputs; i++)
+				cJSON_AddStringToObject(o, st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "");
+			char *s = cJSON_PrintUnformatted(o);
+			printf("%s\n", s);
+			free(s);
+			cJSON_Delete(o);
+		} else if (format && strcmp(format, "env") == 0) {
+			printf("STACK_NAME=%s\nAWS_REGION=%s\n", stack, aws_client_region(env.aws));
+			for (size_t i = 0; i < st->noutputs; i++) {
+				char var[80];
+				env_name(st->outputs[i].key, var, sizeof var);
+				printf("%s=%s\n", var, st->outputs[i].value ? st->outputs[i].value : "");
+			}
+		} else {
+			for (size_t i = 0; i < st->noutputs; i++)
+				printf("%-22s %-24s %s\n", st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "",
+				       st->outputs[i].export_name ? st->outputs[i].export_name : "");
+		}
+		if (!st->noutputs) r = 1;
+	}
+	cfn_stacks_free(&l.all);
+	cmd_env_close(&env);
+	return r == 0 ? 0 : 1;
+}

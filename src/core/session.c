@@ -1,0 +1,326 @@
+/* The session's shared parts: lifecycle, observers, steps, resources, outputs, nodes. */
+#include "core/session.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/template.h"
+#include "core/session_priv.h"
+
+static const char *const phase_names[] = {
+	[SESS_IDLE] = "idle", [SESS_PREFLIGHT] = "preflight", [SESS_CREATING] = "creating",
+	[SESS_WAIT_AGENTS] = "waiting for SSM agents", [SESS_READY] = "ready",
+	[SESS_FAILED] = "failed", [SESS_DELETING] = "deleting", [SESS_DELETED] = "deleted",
+	[SESS_DELETE_FAILED] = "delete failed",
+};
+
+const char *session_phase_name(sess_phase_t p)
+{
+	return (size_t)p < sizeof phase_names / sizeof phase_names[0] ? phase_names[p] : "?";
+}
+
+session_t *session_new(loop_t *loop, struct aws_client *aws, const struct config *cfg)
+{
+	session_t *s = calloc(1, sizeof *s);
+	struct session_priv *p = calloc(1, sizeof *p);
+	if (!s || !p) { free(s); free(p); return NULL; }
+	s->priv = p;
+	p->loop = loop;
+	p->aws = aws;
+	p->poll_ms = 1000;
+	config_init(&p->cfg);
+	session_set_config(s, cfg);
+	snprintf(s->region, sizeof s->region, "%s", aws_client_region(aws));
+	const char *ep = aws_client_endpoint(aws, "cloudformation");
+	snprintf(s->endpoint, sizeof s->endpoint, "%s", ep ? ep : "");
+	return s;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) free(v[i]);
+	free(v);
+}
+
+void session_free(session_t *s)
+{
+	if (!s) return;
+	struct session_priv *p = SP(s);
+	p->closing = 1;
+	for (int ch = 0; ch < CH_COUNT; ch++)
+		if (p->call[ch]) aws_call_cancel(p->call[ch]);
+	sess_watch_stop(s);
+	if (p->agents_timer) loop_timer_cancel(p->loop, p->agents_timer);
+	if (p->notify_timer) loop_timer_cancel(p->loop, p->notify_timer);
+	for (size_t i = 0; i < s->nnodes; i++) {
+		pp_result_free(&s->nodes[i].pp);
+		free_strv(s->nodes[i].lines, s->nodes[i].nlines);
+	}
+	free_strv(p->seen, p->nseen);
+	free_strv(p->page_ids, p->npage);
+	free(p->page);
+	config_free(&p->cfg);
+	free(s->steps); free(s->resources); free(s->events); free(s->outputs);
+	free(s->lookup.reservations); free(s->lookup.offerings); free(s->lookup.vpcs);
+	free(p);
+	free(s);
+}
+
+void session_observe(session_t *s, sess_observer_cb cb, void *ud)
+{
+	struct session_priv *p = SP(s);
+	if (p->nobs < sizeof p->obs / sizeof p->obs[0]) {
+		p->obs[p->nobs].cb = cb;
+		p->obs[p->nobs++].ud = ud;
+	}
+}
+
+int session_set_config(session_t *s, const struct config *cfg)
+{
+	struct session_priv *p = SP(s);
+	config_free(&p->cfg);
+	config_init(&p->cfg);
+	for (int k = 0; cfg && k < CONFIG_KEY_COUNT; k++) {
+		if (!cfg->value[k]) continue;
+		p->cfg.value[k] = strdup(cfg->value[k]);
+		p->cfg.source[k] = cfg->source[k];
+		p->cfg.origin[k] = cfg->origin[k] ? strdup(cfg->origin[k]) : NULL;
+	}
+	if (config_stack_name(&p->cfg, s->region[0] ? s->region : aws_client_region(p->aws),
+	                      s->stack_name, sizeof s->stack_name) < 0)
+		s->stack_name[0] = 0;
+	return 0;
+}
+
+const struct config *session_config(const session_t *s) { return &SP(s)->cfg; }
+
+/* ---- change notification: coalesced, delivered from the loop ---- */
+
+static void deliver(loop_t *l, void *ud)
+{
+	(void)l;
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	p->notify_timer = 0;
+	unsigned what = p->pending_changes;
+	p->pending_changes = 0;
+	for (size_t i = 0; i < p->nobs; i++) p->obs[i].cb(p->obs[i].ud, s, what);
+}
+
+void sess_notify(session_t *s, unsigned what)
+{
+	struct session_priv *p = SP(s);
+	if (p->closing) return;
+	p->pending_changes |= what;
+	if (!p->notify_timer) p->notify_timer = loop_timer_add(p->loop, 0, deliver, s);
+}
+
+void sess_set_phase(session_t *s, sess_phase_t ph)
+{
+	if (s->phase == ph) return;
+	s->phase = ph;
+	if (ph == SESS_READY || ph == SESS_FAILED || ph == SESS_DELETED || ph == SESS_DELETE_FAILED)
+		s->finished_ms = loop_now_ms();
+	sess_state_save(s);
+	sess_notify(s, SESS_CH_PHASE);
+}
+
+sess_step_t *sess_step_begin(session_t *s, const char *name, const char *fmt, ...)
+{
+	if (s->nsteps == s->capsteps) {
+		size_t cap = s->capsteps ? s->capsteps * 2 : 16;
+		sess_step_t *st = realloc(s->steps, cap * sizeof *st);
+		if (!st) return NULL;
+		s->steps = st;
+		s->capsteps = cap;
+	}
+	sess_step_t *st = &s->steps[s->nsteps++];
+	memset(st, 0, sizeof *st);
+	snprintf(st->name, sizeof st->name, "%s", name);
+	st->state = STEP_RUNNING;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	va_end(ap);
+	sess_notify(s, SESS_CH_STEPS);
+	return st;
+}
+
+void sess_step_end(session_t *s, sess_step_state_t state, const char *fmt, ...)
+{
+	if (!s->nsteps) return;
+	sess_step_t *st = &s->steps[s->nsteps - 1];
+	st->state = state;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	va_end(ap);
+	sess_notify(s, SESS_CH_STEPS);
+}
+
+void sess_flash(session_t *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->flash, sizeof s->flash, fmt, ap);
+	va_end(ap);
+	s->flash_until_ms = loop_now_ms() + 5000;
+	sess_notify(s, SESS_CH_FLASH);
+}
+
+void sess_fail(session_t *s, sess_phase_t phase, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->root_cause, sizeof s->root_cause, fmt, ap);
+	va_end(ap);
+	if (s->nsteps && s->steps[s->nsteps - 1].state == STEP_RUNNING)
+		sess_step_end(s, STEP_FAILED, "%s", s->root_cause);
+	SP(s)->op = OP_NONE;
+	sess_set_phase(s, phase);
+	sess_notify(s, SESS_CH_PHASE);
+}
+
+void sess_fail_err(session_t *s, sess_phase_t phase, const char *what, const aws_error_t *err)
+{
+	char buf[1200];
+	aws_error_sentence(err, buf, sizeof buf);
+	if (what && *what) sess_fail(s, phase, "%s: %s", what, buf);
+	else sess_fail(s, phase, "%s", buf);
+}
+
+int sess_enter(session_t *s, sess_chan_t ch)
+{
+	SP(s)->call[ch] = NULL;
+	s->api_calls++;
+	return SP(s)->closing;
+}
+
+void sess_track(session_t *s, sess_chan_t ch, aws_call_t *call) { SP(s)->call[ch] = call; }
+
+/* ---- resources ---- */
+
+sess_resource_t *sess_resource(session_t *s, const char *logical_id, const char *type)
+{
+	for (size_t i = 0; i < s->nresources; i++)
+		if (strcmp(s->resources[i].logical_id, logical_id) == 0) return &s->resources[i];
+	if (s->nresources == s->capresources) {
+		size_t cap = s->capresources ? s->capresources * 2 : 32;
+		sess_resource_t *r = realloc(s->resources, cap * sizeof *r);
+		if (!r) return NULL;
+		s->resources = r;
+		s->capresources = cap;
+	}
+	sess_resource_t *r = &s->resources[s->nresources++];
+	memset(r, 0, sizeof *r);
+	snprintf(r->logical_id, sizeof r->logical_id, "%s", logical_id);
+	snprintf(r->type, sizeof r->type, "%s", type ? type : "");
+	if (s->total_resources < s->nresources) s->total_resources = s->nresources;
+	return r;
+}
+
+/* The template's resources, pending: the bar's denominator from the first moment. */
+void sess_resources_from_template(session_t *s)
+{
+	cJSON *t = template_build(&SP(s)->cfg, NULL);
+	cJSON *res = cJSON_GetObjectItem(t, "Resources");
+	size_t n = 0;
+	for (cJSON *r = res ? res->child : NULL; r; r = r->next, n++)
+		sess_resource(s, r->string, cJSON_GetStringValue(cJSON_GetObjectItem(r, "Type")));
+	s->total_resources = n > s->nresources ? n : s->nresources;
+	cJSON_Delete(t);
+	sess_notify(s, SESS_CH_RESOURCES);
+}
+
+void sess_recount(session_t *s)
+{
+	size_t done = 0;
+	int deleting = s->phase == SESS_DELETING || s->phase == SESS_DELETED || s->phase == SESS_DELETE_FAILED;
+	for (size_t i = 0; i < s->nresources; i++) {
+		sess_res_state_t st = s->resources[i].state;
+		if (deleting ? st == RES_DELETED : st == RES_DONE) done++;
+	}
+	s->completed = done;
+}
+
+/* ---- outputs and nodes ---- */
+
+void sess_set_outputs(session_t *s, const char *const *keys, const char *const *values, size_t n)
+{
+	free(s->outputs);
+	s->outputs = n ? calloc(n, sizeof *s->outputs) : NULL;
+	s->noutputs = s->outputs ? n : 0;
+	for (size_t i = 0; i < s->noutputs; i++) {
+		snprintf(s->outputs[i].key, sizeof s->outputs[i].key, "%s", keys[i]);
+		snprintf(s->outputs[i].value, sizeof s->outputs[i].value, "%s", values[i] ? values[i] : "");
+	}
+	sess_notify(s, SESS_CH_OUTPUTS);
+}
+
+const char *sess_output(const session_t *s, const char *key)
+{
+	for (size_t i = 0; i < s->noutputs; i++)
+		if (strcmp(s->outputs[i].key, key) == 0) return s->outputs[i].value;
+	return NULL;
+}
+
+void sess_nodes_from_outputs(session_t *s)
+{
+	char key[64];
+	size_t n = 0;
+	for (int i = 1; i <= 16; i++) {
+		snprintf(key, sizeof key, "Node%dInstanceId", i);
+		const char *id = sess_output(s, key);
+		if (!id) break;
+		sess_node_t *nd = &s->nodes[n++];
+		nd->index = i;
+		snprintf(nd->role, sizeof nd->role, "%s", i % 2 ? "producer" : "consumer");
+		snprintf(nd->instance_id, sizeof nd->instance_id, "%.31s", id);
+		snprintf(key, sizeof key, "Node%dPublicIp", i);
+		snprintf(nd->public_ip, sizeof nd->public_ip, "%.47s", sess_output(s, key) ? sess_output(s, key) : "");
+		snprintf(key, sizeof key, "Node%dPrivateIp", i);
+		snprintf(nd->private_ip, sizeof nd->private_ip, "%.47s", sess_output(s, key) ? sess_output(s, key) : "");
+	}
+	s->nnodes = n;
+	sess_notify(s, SESS_CH_NODES);
+}
+
+void session_ssm_command(const session_t *s, int node, char *buf, size_t n)
+{
+	const sess_node_t *nd = NULL;
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (s->nodes[i].index == node) nd = &s->nodes[i];
+	if (!nd || !nd->instance_id[0]) {
+		snprintf(buf, n, "(node %d has no instance yet)", node);
+		return;
+	}
+	snprintf(buf, n, "aws ssm start-session --region %s --target %s", s->region, nd->instance_id);
+}
+
+void session_headless_command(const session_t *s, char *buf, size_t n)
+{
+	const config_t *cfg = &SP(s)->cfg;
+	size_t off = (size_t)snprintf(buf, n, "nixl-tui deploy --region %s", s->region);
+	for (int k = 0; k < CONFIG_KEY_COUNT && off < n; k++) {
+		if (!cfg->value[k] || cfg->source[k] == CONFIG_SRC_DEFAULT) continue;
+		off += (size_t)snprintf(buf + off, n - off, " -c %s=%s", config_key_name((config_key_t)k),
+		                        cfg->value[k]);
+	}
+}
+
+void session_detach(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	sess_watch_stop(s);
+	if (p->agents_timer) loop_timer_cancel(p->loop, p->agents_timer);
+	p->agents_timer = 0;
+	for (int ch = 0; ch < CH_COUNT; ch++)
+		if (p->call[ch]) {
+			p->closing = 1; /* the cancelled callbacks only forget their slot */
+			aws_call_cancel(p->call[ch]);
+			p->closing = 0;
+		}
+	p->op = OP_NONE;
+}

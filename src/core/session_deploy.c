@@ -1,0 +1,504 @@
+/* Deploy: preflight (each step reported), CreateStack, watch, outputs, SSM agents
+ * Online, ready. Attach: pick up an existing stack wherever it is. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/cfn.h"
+#include "aws/ec2.h"
+#include "aws/ssm.h"
+#include "aws/sts.h"
+#include "aws/template.h"
+#include "catalog/catalog.h"
+#include "core/session_priv.h"
+
+enum { AGENTS_POLL_MS = 3000, AGENTS_MAX_POLLS = 300 /* 15 minutes */ };
+
+typedef enum {
+	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_AMI, D_RESERVATION, D_CREATE, D_WATCH,
+} dstep_t;
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+/* ---- step results ---- */
+
+static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
+{
+	session_t *s = ud;
+	if (sess_enter(s, CH_OP)) return;
+	if (err) {
+		sess_fail_err(s, SESS_FAILED, "Caller identity", err);
+		return;
+	}
+	snprintf(s->account, sizeof s->account, "%s", nz(res->account));
+	sess_step_end(s, STEP_OK, "account %s as %s in %s", nz(res->account), nz(res->arn), s->region);
+	sess_deploy_next(s);
+}
+
+static void begin_watch(session_t *s, sess_phase_t phase)
+{
+	sess_set_phase(s, phase);
+	sess_watch_start(s, 0);
+}
+
+static void on_existing(void *ud, const aws_error_t *err, cfn_stacks_t *res)
+{
+	session_t *s = ud;
+	if (sess_enter(s, CH_OP)) return;
+	int missing = err && err->http_status == 400 && strstr(err->message, "does not exist");
+	if (err && !missing) {
+		sess_fail_err(s, SESS_FAILED, "Looking for the stack", err);
+		return;
+	}
+	const cfn_stack_t *st = !missing && res->n ? &res->stacks[0] : NULL;
+	if (!st || (st->status && strcmp(st->status, "DELETE_COMPLETE") == 0)) {
+		sess_step_end(s, STEP_OK, "%s does not exist yet: it will be created", s->stack_name);
+		sess_deploy_next(s);
+		return;
+	}
+	/* never a second create: follow the one that is there */
+	snprintf(s->stack_id, sizeof s->stack_id, "%s", nz(st->stack_id));
+	sess_step_end(s, STEP_WARN, "%s exists (%s): following it instead of creating another",
+	              s->stack_name, nz(st->status));
+	SP(s)->op = OP_ATTACH;
+	sess_resources_from_template(s);
+	begin_watch(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
+}
+
+static void on_vpcs(void *ud, const aws_error_t *err, ec2_vpcs_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	if (err) {
+		sess_fail_err(s, SESS_FAILED, "VPC", err);
+		return;
+	}
+	const char *given = config_get(&p->cfg, CONFIG_VPC_ID);
+	if (!res->n) {
+		if (given)
+			sess_fail(s, SESS_FAILED, "VPC %s does not exist in %s; check -c vpcId or --region.", given, s->region);
+		else
+			sess_fail(s, SESS_FAILED, "There is no default VPC in %s; pass -c vpcId=vpc-... of a VPC with "
+			          "public subnets.", s->region);
+		return;
+	}
+	snprintf(p->vpc_id, sizeof p->vpc_id, "%s", nz(res->vpcs[0].vpc_id));
+	snprintf(p->vpc_cidr, sizeof p->vpc_cidr, "%s", nz(res->vpcs[0].cidr_block));
+	sess_step_end(s, STEP_OK, "%s (%s)%s", p->vpc_id, p->vpc_cidr, res->vpcs[0].is_default ? ", the default VPC" : "");
+	sess_deploy_next(s);
+}
+
+static void on_offerings(void *ud, const aws_error_t *err, ec2_offerings_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	if (err) {
+		sess_fail_err(s, SESS_FAILED, "Availability zone", err);
+		return;
+	}
+	const char *type = config_instance_type(&p->cfg);
+	const char *given = config_get(&p->cfg, CONFIG_AVAILABILITY_ZONE);
+	const char *best = NULL;
+	char list[256] = "";
+	size_t off = 0;
+	for (size_t i = 0; i < res->n; i++) {
+		const char *z = nz(res->offerings[i].location);
+		if (off < sizeof list) off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", off ? ", " : "", z);
+		if (given ? strcmp(z, given) == 0 : (!best || strcmp(z, best) < 0)) best = z;
+	}
+	if (!res->n) {
+		sess_fail(s, SESS_FAILED, "%s is not offered in any availability zone of %s; choose another "
+		          "region or instance type.", type, s->region);
+		return;
+	}
+	if (!best) {
+		sess_fail(s, SESS_FAILED, "%s is not offered in %s; it is offered in %s.", type, given, list);
+		return;
+	}
+	snprintf(p->az, sizeof p->az, "%s", best);
+	sess_step_end(s, STEP_OK, "%s offers %s%s", p->az, type, given ? "" : " (the first zone that does)");
+	sess_deploy_next(s);
+}
+
+static void on_subnets(void *ud, const aws_error_t *err, ec2_subnets_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	if (err) {
+		sess_fail_err(s, SESS_FAILED, "Subnet", err);
+		return;
+	}
+	const ec2_subnet_t *pick = NULL;
+	for (size_t i = 0; i < res->n; i++)
+		if (!pick || (res->subnets[i].default_for_az && !pick->default_for_az)) pick = &res->subnets[i];
+	if (!pick) {
+		sess_fail(s, SESS_FAILED, "VPC %s has no subnet in %s; pass -c availabilityZone= of a zone "
+		          "with a subnet, or -c subnetId=.", p->vpc_id, p->az);
+		return;
+	}
+	snprintf(p->subnet_id, sizeof p->subnet_id, "%s", nz(pick->subnet_id));
+	sess_step_end(s, pick->map_public_ip_on_launch || pick->default_for_az ? STEP_OK : STEP_WARN,
+	              "%s (%s)%s", p->subnet_id, nz(pick->cidr_block),
+	              pick->default_for_az ? "" : "; nodes get an Elastic IP each for SSM to reach them");
+	sess_deploy_next(s);
+}
+
+static void on_ami(void *ud, const aws_error_t *err, ssm_parameter_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	if (err) {
+		if (strcmp(err->code, "ParameterNotFound") == 0)
+			sess_fail(s, SESS_FAILED, "The AMI parameter %s does not exist in %s: the Deep Learning AMI "
+			          "is not published there; choose another region.", p->ami_param, s->region);
+		else
+			sess_fail_err(s, SESS_FAILED, "AMI", err);
+		return;
+	}
+	snprintf(p->ami_id, sizeof p->ami_id, "%s", nz(res->value));
+	sess_step_end(s, STEP_OK, "%s -> %s", p->ami_param, p->ami_id);
+	sess_deploy_next(s);
+}
+
+static void on_reservation(void *ud, const aws_error_t *err, ec2_capacity_reservations_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+	if (err) {
+		if (strstr(err->code, "NotFound") || strstr(err->code, "Malformed"))
+			sess_fail(s, SESS_FAILED, "Capacity reservation %s does not exist in %s.", id, s->region);
+		else
+			sess_fail_err(s, SESS_FAILED, "Capacity reservation", err);
+		return;
+	}
+	if (!res->n) {
+		sess_fail(s, SESS_FAILED, "Capacity reservation %s does not exist in %s.", id, s->region);
+		return;
+	}
+	const ec2_capacity_reservation_t *r = &res->reservations[0];
+	const char *type = config_instance_type(&p->cfg);
+	long nodes = config_int(&p->cfg, CONFIG_NODE_COUNT);
+	if (strcmp(nz(r->state), "active") != 0) {
+		sess_fail(s, SESS_FAILED, "Capacity reservation %s is %s, not active%s.", id, nz(r->state),
+		          strcmp(nz(r->state), "scheduled") == 0 ? ": wait for its start date" : "");
+		return;
+	}
+	if (strcmp(nz(r->instance_type), type) != 0) {
+		sess_fail(s, SESS_FAILED, "Capacity reservation %s is for %s, not %s; pass -c instanceType=%s.",
+		          id, nz(r->instance_type), type, nz(r->instance_type));
+		return;
+	}
+	if (strcmp(nz(r->availability_zone), p->az) != 0) {
+		if (config_get(&p->cfg, CONFIG_AVAILABILITY_ZONE)) {
+			sess_fail(s, SESS_FAILED, "Capacity reservation %s is in %s, not in %s; pass "
+			          "-c availabilityZone=%s.", id, nz(r->availability_zone), p->az, nz(r->availability_zone));
+			return;
+		}
+		/* no zone was asked for: the reservation decides, and the subnet follows it */
+		snprintf(p->az, sizeof p->az, "%s", nz(r->availability_zone));
+		p->subnet_id[0] = 0;
+	}
+	if (r->available_instance_count < nodes) {
+		sess_fail(s, SESS_FAILED, "Capacity reservation %s has %d instance(s) available, %ld needed.",
+		          id, r->available_instance_count, nodes);
+		return;
+	}
+	sess_step_end(s, STEP_OK, "%s: %s in %s, %d of %d available%s", id, type, p->az,
+	              r->available_instance_count, r->total_instance_count,
+	              strcmp(nz(r->reservation_type), "capacity-block") == 0 ? " (capacity block)" : "");
+	if (!p->subnet_id[0]) {
+		p->step = D_SUBNET - 1; /* the zone changed: find its subnet again */
+	}
+	sess_deploy_next(s);
+}
+
+static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *res)
+{
+	session_t *s = ud;
+	if (sess_enter(s, CH_OP)) return;
+	if (err && strcmp(err->code, "AlreadyExistsException") != 0) {
+		sess_fail_err(s, SESS_FAILED, "CreateStack", err);
+		return;
+	}
+	if (res && res->stack_id) snprintf(s->stack_id, sizeof s->stack_id, "%s", res->stack_id);
+	sess_step_end(s, STEP_OK, "%s", s->stack_id[0] ? s->stack_id : s->stack_name);
+	sess_state_save(s);
+	sess_deploy_next(s);
+}
+
+/* ---- the step machine ---- */
+
+static void create_stack(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	char *body = template_render(&p->cfg, NULL, 0);
+	cfn_pair_t params[] = {
+		{ "VpcId", p->vpc_id }, { "VpcCidr", p->vpc_cidr }, { "SubnetId", p->subnet_id },
+	};
+	const char *env = config_get(&p->cfg, CONFIG_ENVIRONMENT);
+	cfn_pair_t tags[] = {
+		{ "Project", "NIXL-EFA" }, { "ManagedBy", "nixl-tui" }, { "Environment", env ? env : "dev" },
+	};
+	const char *caps[] = { "CAPABILITY_IAM" };
+	cfn_create_stack_req_t req = {
+		.stack_name = s->stack_name, .template_body = body, .parameters = params, .nparameters = 3,
+		.tags = tags, .ntags = 3, .capabilities = caps, .ncapabilities = 1,
+		.client_request_token = p->client_token, .on_failure = p->on_failure,
+	};
+	sess_track(s, CH_OP, cfn_create_stack(p->aws, &req, on_created, s));
+	free(body);
+}
+
+void sess_deploy_next(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	p->step++;
+	const char *type = config_instance_type(&p->cfg);
+	ec2_describe_req_t dr = {0};
+	ec2_filter_t f[2];
+	const char *v0[1], *v1[1];
+	switch ((dstep_t)p->step) {
+	case D_CONFIG:
+		break; /* done in session_deploy */
+	case D_IDENTITY:
+		sess_step_begin(s, "Caller identity", "asking STS");
+		sess_track(s, CH_OP, sts_get_caller_identity(p->aws, on_identity, s));
+		return;
+	case D_EXISTING:
+		sess_step_begin(s, "Existing stack", "looking for %s", s->stack_name);
+		sess_track(s, CH_OP, cfn_describe_stacks(p->aws, s->stack_name, on_existing, s));
+		return;
+	case D_VPC: {
+		const char *vpc = config_get(&p->cfg, CONFIG_VPC_ID);
+		sess_step_begin(s, "VPC", "%s", vpc ? vpc : "looking for the default VPC");
+		if (vpc) {
+			v0[0] = vpc;
+			dr.ids = v0;
+			dr.nids = 1;
+		} else {
+			v0[0] = "true";
+			f[0] = (ec2_filter_t){ "is-default", v0, 1 };
+			dr.filters = f;
+			dr.nfilters = 1;
+		}
+		sess_track(s, CH_OP, ec2_describe_vpcs(p->aws, &dr, on_vpcs, s));
+		return;
+	}
+	case D_AZ:
+		sess_step_begin(s, "Availability zone", "where %s is offered", type);
+		v0[0] = type;
+		f[0] = (ec2_filter_t){ "instance-type", v0, 1 };
+		dr.filters = f;
+		dr.nfilters = 1;
+		sess_track(s, CH_OP, ec2_describe_instance_type_offerings(p->aws, "availability-zone", &dr, on_offerings, s));
+		return;
+	case D_SUBNET: {
+		const char *given = config_get(&p->cfg, CONFIG_SUBNET_ID);
+		sess_step_begin(s, "Subnet", "in %s", p->az);
+		if (given) {
+			v0[0] = given;
+			dr.ids = v0;
+			dr.nids = 1;
+		} else {
+			v0[0] = p->vpc_id;
+			v1[0] = p->az;
+			f[0] = (ec2_filter_t){ "vpc-id", v0, 1 };
+			f[1] = (ec2_filter_t){ "availability-zone", v1, 1 };
+			dr.filters = f;
+			dr.nfilters = 2;
+		}
+		sess_track(s, CH_OP, ec2_describe_subnets(p->aws, &dr, on_subnets, s));
+		return;
+	}
+	case D_AMI:
+		snprintf(p->ami_param, sizeof p->ami_param, "%s", catalog_ami_parameter(type));
+		sess_step_begin(s, "AMI", "%s", p->ami_param);
+		sess_track(s, CH_OP, ssm_get_parameter(p->aws, p->ami_param, 0, on_ami, s));
+		return;
+	case D_RESERVATION: {
+		const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+		if (!id) {
+			sess_deploy_next(s);
+			return;
+		}
+		sess_step_begin(s, "Capacity reservation", "%s", id);
+		v0[0] = id;
+		dr.ids = v0;
+		dr.nids = 1;
+		sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &dr, on_reservation, s));
+		return;
+	}
+	case D_CREATE:
+		sess_step_begin(s, "Create stack", "%s", s->stack_name);
+		snprintf(p->client_token, sizeof p->client_token, "nixl-tui-create-%lld-%d", (long long)time(NULL), (int)getpid());
+		sess_state_save(s); /* the token first: a killed run must not create twice */
+		sess_set_phase(s, SESS_CREATING);
+		sess_resources_from_template(s);
+		create_stack(s);
+		return;
+	case D_WATCH:
+		sess_watch_start(s, time(NULL) - 120);
+		return;
+	}
+}
+
+int session_deploy(session_t *s, const char *on_failure)
+{
+	struct session_priv *p = SP(s);
+	if (p->op != OP_NONE) {
+		snprintf(s->root_cause, sizeof s->root_cause, "An operation is already running.");
+		return -1;
+	}
+	const char *of = on_failure && *on_failure ? on_failure : "ROLLBACK";
+	if (strcmp(of, "ROLLBACK") != 0 && strcmp(of, "DO_NOTHING") != 0 && strcmp(of, "DELETE") != 0) {
+		snprintf(s->root_cause, sizeof s->root_cause,
+		         "--on-failure must be ROLLBACK, DO_NOTHING or DELETE, not \"%s\".", of);
+		return -1;
+	}
+	snprintf(p->on_failure, sizeof p->on_failure, "%s", of);
+	s->nsteps = 0;
+	s->root_cause[0] = s->root_cause_resource[0] = 0;
+	s->started_ms = loop_now_ms();
+	s->finished_ms = 0;
+	sess_set_phase(s, SESS_PREFLIGHT);
+	sess_step_begin(s, "Configuration", "checking");
+	config_diags_t d = {0};
+	config_validate(&p->cfg, s->region, &d);
+	if (config_diags_block(&d, p->ack_warnings)) {
+		const config_diag_t *first = NULL;
+		for (size_t i = 0; i < d.n && !first; i++)
+			if (d.items[i].severity == CONFIG_ERROR) first = &d.items[i];
+		for (size_t i = 0; i < d.n && !first; i++)
+			if (d.items[i].needs_ack) first = &d.items[i];
+		sess_fail(s, SESS_FAILED, "%s%s", first ? first->message : "invalid configuration",
+		          first && first->needs_ack ? " (acknowledge with --allow-non-efa)" : "");
+		config_diags_free(&d);
+		return -1;
+	}
+	size_t warnings = config_diags_count(&d, CONFIG_WARNING);
+	if (warnings) sess_step_end(s, STEP_WARN, "%s", d.items[0].message);
+	else sess_step_end(s, STEP_OK, "%s, %ld nodes, stack %s", config_instance_type(&p->cfg),
+	                   config_int(&p->cfg, CONFIG_NODE_COUNT), s->stack_name);
+	config_diags_free(&d);
+	p->op = OP_DEPLOY;
+	p->step = D_CONFIG;
+	sess_deploy_next(s);
+	return 0;
+}
+
+void session_acknowledge(session_t *s) { SP(s)->ack_warnings = 1; }
+
+/* ---- after CREATE_COMPLETE: agents ---- */
+
+static void poll_agents(loop_t *l, void *ud);
+
+static void on_agents(void *ud, const aws_error_t *err, ssm_instance_infos_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_AGENTS)) return;
+	if (err) {
+		char buf[600];
+		sess_flash(s, "%s; still waiting for the SSM agents", aws_error_sentence(err, buf, sizeof buf));
+	} else {
+		for (size_t i = 0; i < res->n; i++)
+			for (size_t k = 0; k < s->nnodes; k++)
+				if (strcmp(s->nodes[k].instance_id, nz(res->instances[i].instance_id)) == 0)
+					snprintf(s->nodes[k].ssm_status, sizeof s->nodes[k].ssm_status, "%s",
+					         nz(res->instances[i].ping_status));
+		sess_notify(s, SESS_CH_NODES);
+	}
+	size_t online = 0;
+	for (size_t k = 0; k < s->nnodes; k++) online += strcmp(s->nodes[k].ssm_status, "Online") == 0;
+	if (s->nnodes && online == s->nnodes) {
+		sess_step_end(s, STEP_OK, "%zu of %zu nodes Online", online, s->nnodes);
+		p->op = OP_NONE;
+		sess_set_phase(s, SESS_READY);
+		return;
+	}
+	if (++p->agents_polls >= AGENTS_MAX_POLLS) {
+		sess_fail(s, SESS_FAILED, "The SSM agent of %zu node(s) did not come Online in 15 minutes: the "
+		          "nodes need a way out (a public IP or VPC endpoints) and the instance role.",
+		          s->nnodes - online);
+		return;
+	}
+	if (s->nsteps) snprintf(s->steps[s->nsteps - 1].detail, sizeof s->steps[0].detail,
+	                        "%zu of %zu nodes Online", online, s->nnodes);
+	p->agents_timer = loop_timer_add(p->loop, AGENTS_POLL_MS, poll_agents, s);
+}
+
+static void poll_agents(loop_t *l, void *ud)
+{
+	(void)l;
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	p->agents_timer = 0;
+	const char *ids[16];
+	for (size_t k = 0; k < s->nnodes; k++) ids[k] = s->nodes[k].instance_id;
+	sess_track(s, CH_AGENTS, ssm_describe_instance_information(p->aws, ids, s->nnodes, NULL, on_agents, s));
+}
+
+void sess_after_create(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	for (size_t k = 0; k < s->nnodes; k++)
+		snprintf(s->nodes[k].instance_state, sizeof s->nodes[k].instance_state, "running");
+	if (!p->bucket[0]) {
+		const char *b = sess_output(s, "ScriptsBucketName");
+		if (b) snprintf(p->bucket, sizeof p->bucket, "%s", b);
+	}
+	if (p->bucket[0] && !p->scripts_uploaded && p->op == OP_DEPLOY) sess_upload_scripts(s);
+	sess_set_phase(s, SESS_WAIT_AGENTS);
+	sess_step_begin(s, "SSM agents", "waiting for %zu node(s)", s->nnodes);
+	p->agents_polls = 0;
+	poll_agents(p->loop, s);
+}
+
+/* ---- attach ---- */
+
+static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	int missing = err && err->http_status == 400 && strstr(err->message, "does not exist");
+	if (err && !missing) {
+		sess_fail_err(s, SESS_IDLE, "Looking for the stack", err);
+		return;
+	}
+	const cfn_stack_t *st = !missing && res->n ? &res->stacks[0] : NULL;
+	if (!st || strcmp(nz(st->status), "DELETE_COMPLETE") == 0) {
+		p->op = OP_NONE;
+		s->stack_id[0] = 0;
+		sess_set_phase(s, st ? SESS_DELETED : SESS_IDLE);
+		sess_notify(s, SESS_CH_PHASE);
+		return;
+	}
+	snprintf(s->stack_id, sizeof s->stack_id, "%s", nz(st->stack_id));
+	snprintf(s->stack_status, sizeof s->stack_status, "%s", nz(st->status));
+	sess_resources_from_template(s);
+	begin_watch(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
+}
+
+int session_attach(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (p->op != OP_NONE) return -1;
+	if (!s->stack_name[0]) {
+		snprintf(s->root_cause, sizeof s->root_cause, "No stack name: check the configuration.");
+		return -1;
+	}
+	sess_state_load(s);
+	p->op = OP_ATTACH;
+	s->started_ms = loop_now_ms();
+	sess_track(s, CH_OP, cfn_describe_stacks(p->aws, s->stack_name, on_attach, s));
+	return 0;
+}

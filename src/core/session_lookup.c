@@ -1,0 +1,215 @@
+/* The wizard's live lookups: reservations for the type, capacity block offerings and
+ * purchase, VPCs and the zones offering the type, the remembered reservation id. Each
+ * fills s->lookup and notifies SESS_CH_LOOKUP; an error leaves a sentence in lookup.error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/ec2.h"
+#include "aws/ssm.h"
+#include "core/session_priv.h"
+
+#define SAVED_RESERVATION_PARAM "/nixl-efa/capacity-reservation-id"
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static void busy_update(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	s->lookup.busy = 0;
+	for (int ch = CH_LK_RES; ch <= CH_LK_SAVED; ch++) s->lookup.busy |= p->call[ch] != NULL;
+	sess_notify(s, SESS_CH_LOOKUP);
+}
+
+static int lookup_enter(session_t *s, sess_chan_t ch, const aws_error_t *err)
+{
+	if (sess_enter(s, ch)) return 1;
+	if (err) aws_error_sentence(err, s->lookup.error, sizeof s->lookup.error);
+	busy_update(s);
+	return err != NULL;
+}
+
+static void fill_reservation(struct sess_reservation *d, const ec2_capacity_reservation_t *r)
+{
+	memset(d, 0, sizeof *d);
+	snprintf(d->id, sizeof d->id, "%s", nz(r->id));
+	snprintf(d->instance_type, sizeof d->instance_type, "%s", nz(r->instance_type));
+	snprintf(d->az, sizeof d->az, "%s", nz(r->availability_zone));
+	snprintf(d->state, sizeof d->state, "%s", nz(r->state));
+	snprintf(d->type, sizeof d->type, "%s", r->reservation_type ? r->reservation_type : "default");
+	d->total = r->total_instance_count;
+	d->available = r->available_instance_count;
+	d->start = r->start_date;
+	d->end = r->end_date;
+}
+
+static void on_reservations(void *ud, const aws_error_t *err, ec2_capacity_reservations_t *res)
+{
+	session_t *s = ud;
+	if (lookup_enter(s, CH_LK_RES, err)) return;
+	free(s->lookup.reservations);
+	s->lookup.reservations = res->n ? calloc(res->n, sizeof *s->lookup.reservations) : NULL;
+	s->lookup.nreservations = s->lookup.reservations ? res->n : 0;
+	for (size_t i = 0; i < s->lookup.nreservations; i++)
+		fill_reservation(&s->lookup.reservations[i], &res->reservations[i]);
+	sess_notify(s, SESS_CH_LOOKUP);
+}
+
+int session_lookup_reservations(session_t *s, const char *instance_type)
+{
+	struct session_priv *p = SP(s);
+	if (p->call[CH_LK_RES]) return 0;
+	s->lookup.error[0] = 0;
+	const char *v[1] = { instance_type };
+	ec2_filter_t f = { "instance-type", v, 1 };
+	ec2_describe_req_t dr = { .filters = &f, .nfilters = instance_type ? 1 : 0 };
+	sess_track(s, CH_LK_RES, ec2_describe_capacity_reservations(p->aws, &dr, on_reservations, s));
+	busy_update(s);
+	return p->call[CH_LK_RES] ? 0 : -1;
+}
+
+static void on_offerings(void *ud, const aws_error_t *err, ec2_capacity_block_offerings_t *res)
+{
+	session_t *s = ud;
+	if (lookup_enter(s, CH_LK_OFF, err)) return;
+	free(s->lookup.offerings);
+	s->lookup.offerings = res->n ? calloc(res->n, sizeof *s->lookup.offerings) : NULL;
+	s->lookup.nofferings = s->lookup.offerings ? res->n : 0;
+	for (size_t i = 0; i < s->lookup.nofferings; i++) {
+		struct sess_offering *d = &s->lookup.offerings[i];
+		const ec2_capacity_block_offering_t *o = &res->offerings[i];
+		snprintf(d->id, sizeof d->id, "%s", nz(o->id));
+		snprintf(d->instance_type, sizeof d->instance_type, "%s", nz(o->instance_type));
+		snprintf(d->az, sizeof d->az, "%s", nz(o->availability_zone));
+		snprintf(d->currency, sizeof d->currency, "%s", nz(o->currency_code));
+		snprintf(d->upfront_fee, sizeof d->upfront_fee, "%s", nz(o->upfront_fee));
+		d->count = o->instance_count;
+		d->hours = o->duration_hours;
+		d->start = o->start_date;
+		d->end = o->end_date;
+	}
+	sess_notify(s, SESS_CH_LOOKUP);
+}
+
+int session_lookup_offerings(session_t *s, const char *instance_type, int count, int hours,
+                             time_t start_after, time_t end_before)
+{
+	struct session_priv *p = SP(s);
+	if (p->call[CH_LK_OFF]) return 0;
+	s->lookup.error[0] = 0;
+	ec2_capacity_block_req_t req = { .instance_type = instance_type, .instance_count = count,
+	                                 .duration_hours = hours, .start_range = start_after,
+	                                 .end_range = end_before };
+	sess_track(s, CH_LK_OFF, ec2_describe_capacity_block_offerings(p->aws, &req, on_offerings, s));
+	busy_update(s);
+	return p->call[CH_LK_OFF] ? 0 : -1;
+}
+
+static void on_saved_put(void *ud, const aws_error_t *err, ssm_put_parameter_result_t *res)
+{
+	session_t *s = ud;
+	(void)res;
+	if (sess_enter(s, CH_LK_SAVED)) return;
+	if (err) sess_flash(s, "could not remember the reservation in %s: %s", SAVED_RESERVATION_PARAM, err->message);
+	busy_update(s);
+}
+
+static void on_purchased(void *ud, const aws_error_t *err, ec2_purchase_result_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (lookup_enter(s, CH_LK_BUY, err)) return;
+	struct sess_reservation r;
+	fill_reservation(&r, &res->reservation);
+	struct sess_reservation *v = realloc(s->lookup.reservations, (s->lookup.nreservations + 1) * sizeof *v);
+	if (v) {
+		s->lookup.reservations = v;
+		v[s->lookup.nreservations++] = r;
+	}
+	snprintf(s->lookup.saved_reservation, sizeof s->lookup.saved_reservation, "%s", r.id);
+	config_diags_t d = {0};
+	config_set(&p->cfg, "capacityReservationId", r.id, CONFIG_SRC_FLAG, "purchase", &d);
+	config_set(&p->cfg, "useCapacityBlock", "true", CONFIG_SRC_FLAG, "purchase", &d);
+	config_diags_free(&d);
+	sess_flash(s, "bought capacity block %s", r.id);
+	/* remembered for the next deploy, as the users' scripts do */
+	ssm_put_parameter_req_t put = { .name = SAVED_RESERVATION_PARAM, .value = r.id, .overwrite = 1 };
+	sess_track(s, CH_LK_SAVED, ssm_put_parameter(p->aws, &put, on_saved_put, s));
+	sess_notify(s, SESS_CH_LOOKUP);
+}
+
+int session_purchase_offering(session_t *s, const char *offering_id)
+{
+	struct session_priv *p = SP(s);
+	if (p->call[CH_LK_BUY]) return -1;
+	s->lookup.error[0] = 0;
+	sess_track(s, CH_LK_BUY, ec2_purchase_capacity_block(p->aws, offering_id, "Linux/UNIX", on_purchased, s));
+	busy_update(s);
+	return p->call[CH_LK_BUY] ? 0 : -1;
+}
+
+static void on_vpcs(void *ud, const aws_error_t *err, ec2_vpcs_t *res)
+{
+	session_t *s = ud;
+	if (lookup_enter(s, CH_LK_VPC, err)) return;
+	free(s->lookup.vpcs);
+	s->lookup.vpcs = res->n ? calloc(res->n, sizeof *s->lookup.vpcs) : NULL;
+	s->lookup.nvpcs = s->lookup.vpcs ? res->n : 0;
+	for (size_t i = 0; i < s->lookup.nvpcs; i++) {
+		snprintf(s->lookup.vpcs[i].id, sizeof s->lookup.vpcs[i].id, "%s", nz(res->vpcs[i].vpc_id));
+		snprintf(s->lookup.vpcs[i].cidr, sizeof s->lookup.vpcs[i].cidr, "%s", nz(res->vpcs[i].cidr_block));
+		s->lookup.vpcs[i].is_default = res->vpcs[i].is_default;
+	}
+	sess_notify(s, SESS_CH_LOOKUP);
+}
+
+static int cmp_az(const void *a, const void *b) { return strcmp(a, b); }
+
+static void on_azs(void *ud, const aws_error_t *err, ec2_offerings_t *res)
+{
+	session_t *s = ud;
+	if (lookup_enter(s, CH_LK_AZ, err)) return;
+	s->lookup.nazs = 0;
+	for (size_t i = 0; i < res->n && s->lookup.nazs < 16; i++)
+		snprintf(s->lookup.azs[s->lookup.nazs++], sizeof s->lookup.azs[0], "%s", nz(res->offerings[i].location));
+	qsort(s->lookup.azs, s->lookup.nazs, sizeof s->lookup.azs[0], cmp_az);
+	sess_notify(s, SESS_CH_LOOKUP);
+}
+
+int session_lookup_network(session_t *s, const char *instance_type)
+{
+	struct session_priv *p = SP(s);
+	s->lookup.error[0] = 0;
+	if (!p->call[CH_LK_VPC]) {
+		ec2_describe_req_t dr = {0};
+		sess_track(s, CH_LK_VPC, ec2_describe_vpcs(p->aws, &dr, on_vpcs, s));
+	}
+	if (!p->call[CH_LK_AZ]) {
+		const char *v[1] = { instance_type };
+		ec2_filter_t f = { "instance-type", v, 1 };
+		ec2_describe_req_t dr = { .filters = &f, .nfilters = 1 };
+		sess_track(s, CH_LK_AZ, ec2_describe_instance_type_offerings(p->aws, "availability-zone", &dr, on_azs, s));
+	}
+	busy_update(s);
+	return 0;
+}
+
+static void on_saved(void *ud, const aws_error_t *err, ssm_parameter_t *res)
+{
+	session_t *s = ud;
+	if (sess_enter(s, CH_LK_SAVED)) return;
+	/* none remembered is the usual case, not an error */
+	if (!err) snprintf(s->lookup.saved_reservation, sizeof s->lookup.saved_reservation, "%s", nz(res->value));
+	else if (strcmp(err->code, "ParameterNotFound") != 0)
+		aws_error_sentence(err, s->lookup.error, sizeof s->lookup.error);
+	busy_update(s);
+}
+
+int session_lookup_saved_reservation(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (p->call[CH_LK_SAVED]) return 0;
+	sess_track(s, CH_LK_SAVED, ssm_get_parameter(p->aws, SAVED_RESERVATION_PARAM, 0, on_saved, s));
+	busy_update(s);
+	return 0;
+}

@@ -1,0 +1,101 @@
+/* Inside the session: what its parts (session.c, watch, deploy, teardown, lookup,
+ * nodes) share and nobody else sees. */
+#ifndef NIXL_CORE_SESSION_PRIV_H
+#define NIXL_CORE_SESSION_PRIV_H
+
+#include "aws/client.h"
+#include "catalog/config.h"
+#include "core/session.h"
+
+/* One call in flight at a time per channel, so a callback knows its slot and a
+ * closing session can cancel what is in flight. */
+typedef enum sess_chan {
+	CH_OP, CH_EVENTS, CH_STACK, CH_AGENTS, CH_UPLOAD,
+	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_SAVED,
+	CH_COUNT
+} sess_chan_t;
+
+typedef enum sess_op { OP_NONE, OP_DEPLOY, OP_TEARDOWN, OP_ATTACH } sess_op_t;
+
+struct session_priv {
+	loop_t *loop;
+	struct aws_client *aws;
+	config_t cfg;
+	struct { sess_observer_cb cb; void *ud; } obs[8];
+	size_t nobs;
+	aws_call_t *call[CH_COUNT];
+	int closing;
+	unsigned pending_changes;
+	uint64_t notify_timer;
+
+	sess_op_t op;
+	char on_failure[16];
+	char client_token[80];
+	/* preflight results */
+	char vpc_id[32], vpc_cidr[48], az[32], subnet_id[32], ami_param[160], ami_id[32];
+	int step;                 /* index of the preflight/teardown step running */
+	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
+	/* watch */
+	int watching;
+	uint64_t watch_timer;
+	int64_t last_events_ms;   /* when DescribeStackEvents was last sent */
+	int poll_ms;              /* current interval: short while things change */
+	char **seen;              /* event ids already applied */
+	size_t nseen, capseen;
+	sess_event_t *page;       /* new events of this poll, newest first */
+	char **page_ids;
+	size_t npage, cappage;
+	int found_start;          /* attach: the current operation's first event was met */
+	time_t op_since;          /* events older than this belong to an earlier operation */
+	int changed_this_poll;
+	int final_pass;           /* terminal status seen: one more read of the events */
+	/* after create */
+	char bucket[128];
+	int scripts_uploaded, upload_idx;
+	uint64_t agents_timer;
+	int agents_polls;
+	/* teardown */
+	size_t ndeleted;          /* objects deleted from the bucket */
+	int teardown_verified;
+	char state_path[512];
+};
+
+#define SP(s) ((s)->priv)
+
+void sess_notify(session_t *s, unsigned what);
+void sess_set_phase(session_t *s, sess_phase_t p);
+sess_step_t *sess_step_begin(session_t *s, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sess_step_end(session_t *s, sess_step_state_t st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sess_flash(session_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Fails the running operation: phase, root cause, notify. */
+void sess_fail(session_t *s, sess_phase_t phase, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sess_fail_err(session_t *s, sess_phase_t phase, const char *what, const aws_error_t *err);
+/* A callback's first line: forgets its channel; 1 when the session is closing (return). */
+int sess_enter(session_t *s, sess_chan_t ch);
+void sess_track(session_t *s, sess_chan_t ch, aws_call_t *call);
+
+sess_resource_t *sess_resource(session_t *s, const char *logical_id, const char *type);
+void sess_resources_from_template(session_t *s);
+void sess_recount(session_t *s);
+void sess_set_outputs(session_t *s, const char *const *keys, const char *const *values, size_t n);
+const char *sess_output(const session_t *s, const char *key);
+void sess_nodes_from_outputs(session_t *s);
+
+/* Watch (session_watch.c). */
+void sess_watch_start(session_t *s, time_t since);
+void sess_watch_stop(session_t *s);
+void sess_after_create(session_t *s);  /* outputs -> agents -> ready */
+
+/* Deploy/teardown parts. */
+void sess_deploy_next(session_t *s);
+void sess_teardown_next(session_t *s);
+void sess_upload_scripts(session_t *s);
+
+/* The record under $XDG_STATE_HOME/nixl-tui (state.c). */
+int sess_state_save(session_t *s);
+int sess_state_load(session_t *s);
+
+#endif

@@ -1,0 +1,132 @@
+#include "efa/efa_status.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct { const char *key, *title; } checks[EFA_CHECK_COUNT] = {
+	[EFA_CHECK_PCI] = { "pci", "EFA PCI device" },
+	[EFA_CHECK_MODULE] = { "module", "efa kernel module" },
+	[EFA_CHECK_LIBFABRIC] = { "libfabric", "libfabric EFA provider" },
+	[EFA_CHECK_DEVICES] = { "devices", "RDMA device files" },
+	[EFA_CHECK_NETWORK] = { "network", "network interfaces" },
+	[EFA_CHECK_GPU] = { "gpu", "accelerators + EFA software" },
+};
+
+static const struct { const char *name, *utf8, *ascii; } verdicts[] = {
+	[EFA_UNKNOWN] = { "unknown", "?", "?" },
+	[EFA_PASS] = { "passed", "\xe2\x9c\x93", "ok" },
+	[EFA_FAIL] = { "failed", "\xe2\x9c\x97", "FAIL" },
+	[EFA_UNRECOGNISED] = { "unrecognised", "?", "??" },
+};
+
+void efa_status_init(efa_node_status_t *s, const char *node)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->node, sizeof s->node, "%s", node ? node : "");
+	s->module_loaded = -1;
+	s->script_complete = -1;
+}
+
+void efa_status_free(efa_node_status_t *s)
+{
+	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
+		free(s->checks[i].raw);
+		s->checks[i].raw = NULL;
+	}
+	free(s->raw);
+	s->raw = NULL;
+}
+
+void efa_status_set(efa_node_status_t *s, efa_check_id_t id, efa_verdict_t v, const char *raw,
+                    size_t rawlen, const char *fmt, ...)
+{
+	efa_check_t *c = &s->checks[id];
+	c->verdict = v;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+	va_end(ap);
+	free(c->raw);
+	c->raw = NULL;
+	if (raw && (c->raw = malloc(rawlen + 1))) {
+		memcpy(c->raw, raw, rawlen);
+		c->raw[rawlen] = 0;
+	}
+}
+
+int efa_status_count(const efa_node_status_t *s, efa_verdict_t v)
+{
+	int n = 0;
+	for (int i = 0; i < EFA_CHECK_COUNT; i++) n += s->checks[i].verdict == v;
+	return n;
+}
+
+int efa_status_exit_code(const efa_node_status_t *s)
+{
+	if (efa_status_count(s, EFA_PASS) == EFA_CHECK_COUNT) return 0;
+	return efa_status_count(s, EFA_FAIL) ? 1 : 3;
+}
+
+const char *efa_check_title(efa_check_id_t id)
+{
+	return (unsigned)id < EFA_CHECK_COUNT ? checks[id].title : "?";
+}
+
+const char *efa_check_key(efa_check_id_t id)
+{
+	return (unsigned)id < EFA_CHECK_COUNT ? checks[id].key : "?";
+}
+
+const char *efa_verdict_name(efa_verdict_t v)
+{
+	return (unsigned)v <= EFA_UNRECOGNISED ? verdicts[v].name : "?";
+}
+
+const char *efa_verdict_symbol(efa_verdict_t v, int utf8)
+{
+	if ((unsigned)v > EFA_UNRECOGNISED) return "?";
+	return utf8 ? verdicts[v].utf8 : verdicts[v].ascii;
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v && *v) cJSON_AddStringToObject(o, k, v);
+}
+
+cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "node", s->node);
+	add_str(o, "source", s->source);
+	cJSON_AddBoolToObject(o, "passed", efa_status_exit_code(s) == 0);
+	cJSON *cs = cJSON_AddObjectToObject(o, "checks");
+	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
+		const efa_check_t *c = &s->checks[i];
+		cJSON *j = cJSON_AddObjectToObject(cs, checks[i].key);
+		cJSON_AddStringToObject(j, "title", checks[i].title);
+		cJSON_AddStringToObject(j, "status", efa_verdict_name(c->verdict));
+		cJSON_AddStringToObject(j, "detail", c->detail);
+		if (include_raw && c->raw) cJSON_AddStringToObject(j, "raw", c->raw);
+	}
+	if (include_raw && s->raw) cJSON_AddStringToObject(o, "raw", s->raw);
+	cJSON *f = cJSON_AddObjectToObject(o, "facts");
+	cJSON_AddNumberToObject(f, "efa_devices", s->efa_devices);
+	if (s->module_loaded >= 0) cJSON_AddBoolToObject(f, "module_loaded", s->module_loaded);
+	add_str(f, "module_version", s->module_version);
+	add_str(f, "provider_version", s->provider_version);
+	add_str(f, "fabrics", s->fabrics);
+	cJSON_AddNumberToObject(f, "rdm_domains", s->rdm_domains);
+	cJSON_AddNumberToObject(f, "dgram_domains", s->dgram_domains);
+	add_str(f, "libfabric_version", s->libfabric_version);
+	add_str(f, "installer_version", s->installer_version);
+	cJSON_AddNumberToObject(f, "uverbs", s->uverbs);
+	add_str(f, "private_ipv4", s->private_ipv4);
+	add_str(f, "private_interface", s->private_iface);
+	static const char *const kinds[] = { [GPU_NONE] = "none", [GPU_NVIDIA] = "nvidia", [GPU_NEURON] = "neuron" };
+	cJSON_AddStringToObject(f, "accelerator", kinds[s->gpu_kind]);
+	cJSON_AddNumberToObject(f, "accelerators", s->gpus);
+	add_str(f, "accelerator_model", s->gpu_model);
+	return o;
+}

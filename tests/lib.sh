@@ -1,0 +1,66 @@
+# Shared by the shell tests: TAP output, a sandbox of our own on 127.0.0.1 (stopped by
+# PID on exit, whatever happens), and deadlines on every wait. Source it from bash.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NIXL_TUI=${NIXL_TUI:-$ROOT/nixl-tui}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/nixl-test.XXXXXX")
+PIDS=()
+N=0
+FAILED=0
+
+cleanup() {
+	local pid i
+	for pid in "${PIDS[@]}"; do
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid" 2>/dev/null
+			for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+			kill -KILL "$pid" 2>/dev/null
+		fi
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pass() { N=$((N + 1)); echo "ok $N - $1"; }
+fail() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"; shift; local l; for l in "$@"; do echo "#   $l"; done; }
+# check DESC COMMAND...: passes when the command succeeds
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "failed: $*"; fi; }
+# contains DESC FILE TEXT: the file holds the text (fixed string)
+contains() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "no \"$3\" in $2:" "$(tail -n 15 "$2")"; fi; }
+lacks() { if ! grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "unexpected \"$3\" in $2"; fi; }
+finish() { echo "# $N checks, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+
+# wait_for DEADLINE_S COMMAND...: polls every 0.2 s
+wait_for() {
+	local deadline=$((SECONDS + $1)); shift
+	until "$@"; do
+		((SECONDS >= deadline)) && return 1
+		sleep 0.2
+	done
+}
+
+# start_sandbox ARGS...: sets SB (endpoint) and SB_PID, and the environment a user of
+# the sandbox would set: its endpoint and its credentials. Nothing else.
+start_sandbox() {
+	local out="$TMP/sandbox.$$.$RANDOM"
+	setsid python3 "$ROOT/tools/sandbox/sandbox.py" --port 0 "$@" >"$out" 2>"$out.err" </dev/null &
+	SB_PID=$!
+	PIDS+=("$SB_PID")
+	if ! wait_for 30 grep -q '^SANDBOX READY endpoint=' "$out"; then
+		echo "# sandbox did not start:"; sed 's/^/# /' "$out.err"; return 1
+	fi
+	SB=$(sed -n 's/^SANDBOX READY endpoint=//p' "$out")
+	export AWS_ENDPOINT_URL="$SB"
+	export AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$out")
+	export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$out")
+	export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+	export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+	unset AWS_PROFILE AWS_SESSION_TOKEN AWS_REGION
+}
+
+# sandbox_ctl PATH JSON: the sandbox's control endpoint
+sandbox_ctl() { curl -s -m 10 -X POST -H 'Content-Type: application/json' -d "$2" "$SB/_sandbox/$1" >/dev/null; }
+
+# awscli ARGS...: the AWS CLI against the sandbox (to look behind nixl-tui's back)
+awscli() { timeout 60 aws --endpoint-url "$SB" --region us-east-1 "$@"; }

@@ -1,0 +1,371 @@
+#include "testutil.h"
+#include "core/loop.h"
+#include "efa/exec.h"
+#include "efa/exec_local.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+typedef struct rec {
+	char lines[64][256];
+	int stream[64];
+	int64_t at[64];
+	int n;
+	int done;
+	int64_t done_at;
+	exec_result_t r;
+	size_t longest;
+} rec_t;
+
+static void on_line(void *ud, exec_stream_t s, const char *line, size_t len)
+{
+	rec_t *r = ud;
+	assert_int_equal(strlen(line), len);
+	if (len > r->longest) r->longest = len;
+	if (r->n >= 64) return;
+	snprintf(r->lines[r->n], sizeof r->lines[0], "%s", line);
+	r->stream[r->n] = s;
+	r->at[r->n] = loop_now_ms();
+	r->n++;
+}
+
+static void on_done(void *ud, const exec_result_t *res)
+{
+	rec_t *r = ud;
+	r->done++;
+	r->done_at = loop_now_ms();
+	r->r = *res;
+}
+
+/* Runs script to completion (with a 10 s safety deadline) and returns its record. */
+static void run(loop_t *l, exec_t *ex, const char *script, int timeout_ms, rec_t *r)
+{
+	memset(r, 0, sizeof *r);
+	exec_cbs_t cbs = { on_line, on_done, r };
+	char err[256];
+	exec_job_t *j = exec_start(ex, "local", script, timeout_ms, &cbs, err, sizeof err);
+	assert_non_null(j);
+	int64_t deadline = loop_now_ms() + 10000;
+	while (!r->done && loop_now_ms() < deadline) loop_run_once(l, 100);
+	assert_int_equal(r->done, 1);
+}
+
+static int pid_gone(pid_t pid)
+{
+	/* Gone, or a zombie waiting for whatever reaps orphans here. */
+	if (kill(pid, 0) < 0 && errno == ESRCH) return 1;
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f) return 1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	char *rp = strrchr(buf, ')');
+	return rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
+}
+
+static int wait_gone(pid_t pid, int ms)
+{
+	int64_t deadline = loop_now_ms() + ms;
+	while (loop_now_ms() < deadline) {
+		if (pid_gone(pid)) return 1;
+		usleep(20000);
+	}
+	return pid_gone(pid);
+}
+
+static void test_streaming_lines_arrive_before_exit(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	rec_t r;
+	int64_t t0 = loop_now_ms();
+	run(l, ex, "echo a; sleep 1; echo b", 0, &r);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.lines[0], "a");
+	assert_string_equal(r.lines[1], "b");
+	/* "a" was delivered while the command was still sleeping */
+	assert_true(r.at[0] - t0 < 500);
+	assert_true(r.done_at - r.at[0] >= 800);
+	assert_true(r.at[1] - r.at[0] >= 800);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_int_equal(r.r.exit_code, 0);
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void test_exit_codes_and_stderr(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	rec_t r;
+	run(l, ex, "echo out; echo err >&2; exit 3", 0, &r);
+	assert_int_equal(r.r.status, EXEC_FAILED);
+	assert_int_equal(r.r.exit_code, 3);
+	assert_int_equal(r.n, 2);
+	for (int i = 0; i < 2; i++) {
+		if (strcmp(r.lines[i], "out") == 0) assert_int_equal(r.stream[i], EXEC_STDOUT);
+		else if (strcmp(r.lines[i], "err") == 0) assert_int_equal(r.stream[i], EXEC_STDERR);
+		else fail_msg("unexpected line %s", r.lines[i]);
+	}
+	run(l, ex, "true", 0, &r);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_int_equal(r.n, 0);
+	run(l, ex, "printf 'no newline\\r'", 0, &r);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.lines[0], "no newline");
+	run(l, ex, "kill -9 $$", 0, &r);
+	assert_int_equal(r.r.status, EXEC_FAILED);
+	assert_int_equal(r.r.signal, 9);
+	assert_int_equal(r.r.exit_code, -1);
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void test_timeout_kills_process_group(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_local_opts_t o = { .kill_grace_ms = 200 };
+	exec_t *ex = exec_local_new(l, &o);
+	rec_t r;
+	int64_t t0 = loop_now_ms();
+	run(l, ex, "sleep 30 & echo $!; wait", 300, &r);
+	int64_t took = loop_now_ms() - t0;
+	assert_int_equal(r.r.status, EXEC_TIMED_OUT);
+	assert_true(took >= 290 && took < 3000);
+	assert_int_equal(r.n, 1);
+	pid_t child = (pid_t)atoi(r.lines[0]);
+	assert_true(child > 1);
+	assert_true(wait_gone(child, 2000));
+
+	/* A group that ignores SIGTERM gets SIGKILL after the grace period. */
+	t0 = loop_now_ms();
+	run(l, ex, "trap '' TERM; sleep 30 & echo $!; wait", 200, &r);
+	took = loop_now_ms() - t0;
+	assert_int_equal(r.r.status, EXEC_TIMED_OUT);
+	assert_true(took >= 390 && took < 3000);
+	child = (pid_t)atoi(r.lines[0]);
+	assert_true(wait_gone(child, 2000));
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void test_leftover_holding_pipe_is_killed(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_local_opts_t o = { .eof_grace_ms = 200 };
+	exec_t *ex = exec_local_new(l, &o);
+	rec_t r;
+	int64_t t0 = loop_now_ms();
+	run(l, ex, "sleep 30 & echo $!", 0, &r);
+	assert_true(loop_now_ms() - t0 < 3000);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_int_equal(r.n, 1);
+	assert_true(wait_gone((pid_t)atoi(r.lines[0]), 2000));
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void cancel_cb(loop_t *l, void *ud) { (void)l; exec_cancel(ud); }
+
+static void test_cancel(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	rec_t r;
+	memset(&r, 0, sizeof r);
+	exec_cbs_t cbs = { on_line, on_done, &r };
+	char err[128];
+	exec_job_t *j = exec_start(ex, "x", "echo started; sleep 30", 0, &cbs, err, sizeof err);
+	assert_non_null(j);
+	loop_timer_add(l, 150, cancel_cb, j);
+	int64_t t0 = loop_now_ms();
+	while (!r.done && loop_now_ms() - t0 < 5000) loop_run_once(l, 100);
+	assert_int_equal(r.done, 1);
+	assert_int_equal(r.r.status, EXEC_CANCELLED);
+	assert_int_equal(r.n, 1);
+	assert_true(loop_now_ms() - t0 < 2500);
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void test_argv_is_not_a_shell(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	rec_t r;
+	memset(&r, 0, sizeof r);
+	exec_cbs_t cbs = { on_line, on_done, &r };
+	char err[128];
+	char *argv[] = { "printf", "%s\\n", "x; echo injected $(id)", NULL };
+	assert_non_null(exec_local_start_argv(ex, argv, 5000, &cbs, err, sizeof err));
+	while (!r.done) loop_run_once(l, 100);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.lines[0], "x; echo injected $(id)");
+
+	memset(&r, 0, sizeof r);
+	char *bad[] = { "/nonexistent/program", NULL };
+	assert_non_null(exec_local_start_argv(ex, bad, 5000, &cbs, err, sizeof err));
+	while (!r.done) loop_run_once(l, 100);
+	assert_int_equal(r.r.status, EXEC_FAILED);
+	assert_int_equal(r.r.exit_code, 127);
+	assert_int_equal(r.stream[0], EXEC_STDERR);
+	assert_non_null(strstr(r.lines[0], "cannot run /nonexistent/program"));
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void test_long_lines_and_many_lines(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	rec_t r;
+	run(l, ex, "head -c 20000 /dev/zero | tr '\\0' x; echo; seq 1 40", 0, &r);
+	assert_int_equal(r.longest, EXEC_LINE_MAX);
+	assert_int_equal(strlen(r.lines[1]), 255); /* the 3616-byte rest, cut by our recorder */
+	assert_string_equal(r.lines[2], "1");
+	assert_string_equal(r.lines[41], "40");
+	assert_int_equal(r.n, 42);
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void test_free_kills_running_jobs(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	rec_t r;
+	memset(&r, 0, sizeof r);
+	exec_cbs_t cbs = { on_line, on_done, &r };
+	char err[128];
+	assert_non_null(exec_start(ex, "x", "echo $$; sleep 30", 0, &cbs, err, sizeof err));
+	while (r.n == 0) loop_run_once(l, 100);
+	pid_t pid = (pid_t)atoi(r.lines[0]);
+	exec_free(ex);
+	assert_int_equal(r.done, 0); /* no callback after free */
+	assert_true(wait_gone(pid, 2000));
+	loop_free(l);
+}
+
+static void test_isolated_network(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = exec_local_new(l, NULL);
+	char err[256];
+	if (exec_local_isolate(ex, err, sizeof err) < 0) {
+		exec_free(ex);
+		loop_free(l);
+		skip();
+	}
+	rec_t r;
+	/* /proc/net/dev is per network namespace: only lo, and it is up */
+	run(l, ex, "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; cat /sys/class/net/lo/operstate 2>/dev/null || true", 0, &r);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_true(r.n >= 1);
+	assert_string_equal(r.lines[0], "lo");
+	for (int i = 1; i < r.n; i++) assert_string_not_equal(r.lines[i], "eth0");
+	/* two jobs share the namespace: a listener in one is reachable from the other */
+	rec_t srv;
+	memset(&srv, 0, sizeof srv);
+	exec_cbs_t cbs = { on_line, on_done, &srv };
+	assert_non_null(exec_start(ex, "x", "exec python3 -c 'import socket;s=socket.socket();s.bind((\"0.0.0.0\",47700));s.listen();print(\"up\",flush=True);c,_=s.accept();print(c.recv(10).decode(),flush=True)'", 10000, &cbs, err, sizeof err));
+	while (srv.n == 0 && !srv.done) loop_run_once(l, 100);
+	run(l, ex, "exec python3 -c 'import socket;s=socket.create_connection((\"127.0.0.1\",47700));s.send(b\"hello\")'", 5000, &r);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	while (!srv.done) loop_run_once(l, 100);
+	assert_string_equal(srv.lines[1], "hello");
+	exec_free(ex);
+	loop_free(l);
+}
+
+static void test_validators_reject_injection(void **state)
+{
+	(void)state;
+	static const char *const good_ids[] = { "i-0123456789abcdef0", "i-12345678", "i-0abcdef1234567890" };
+	static const char *const bad_ids[] = {
+		"i-0123456789abcdef0; rm -rf /", "i-1234567", "i-0123456789ABCDEF0", "$(reboot)",
+		"i-0123456789abcdef01", "i-12345678 ", " i-12345678", "i-1234567`id`", "", "mi-12345678",
+		"i-12345678\n", "i-123456789abcdefg",
+	};
+	for (size_t i = 0; i < sizeof good_ids / sizeof *good_ids; i++)
+		assert_true(exec_valid_instance_id(good_ids[i]));
+	for (size_t i = 0; i < sizeof bad_ids / sizeof *bad_ids; i++)
+		assert_false(exec_valid_instance_id(bad_ids[i]));
+	assert_false(exec_valid_instance_id(NULL));
+
+	static const char *const good_ips[] = { "127.0.0.1", "10.0.12.34", "255.255.255.255", "0.0.0.0" };
+	static const char *const bad_ips[] = {
+		"1.2.3.4; id", "256.1.1.1", "01.2.3.4", "1.2.3", "1.2.3.4.5", " 1.2.3.4", "1.2.3.4 ",
+		"1.2.3.-4", "1..3.4", "a.b.c.d", "1.2.3.4$(id)", "", "1.2.3.0004", "::1",
+	};
+	for (size_t i = 0; i < sizeof good_ips / sizeof *good_ips; i++)
+		assert_true(exec_valid_ipv4(good_ips[i]));
+	for (size_t i = 0; i < sizeof bad_ips / sizeof *bad_ips; i++)
+		assert_false(exec_valid_ipv4(bad_ips[i]));
+
+	assert_true(exec_valid_size("all"));
+	assert_true(exec_valid_size("4096"));
+	assert_true(exec_valid_size("64k"));
+	assert_true(exec_valid_size("1m"));
+	assert_false(exec_valid_size("4k;id"));
+	assert_false(exec_valid_size("1.5k"));
+	assert_false(exec_valid_size("-1"));
+	assert_false(exec_valid_size("k"));
+	assert_false(exec_valid_size("4kk"));
+	assert_false(exec_valid_size(""));
+
+	assert_true(exec_valid_count("100", 1, 1000000));
+	assert_false(exec_valid_count("0", 1, 1000000));
+	assert_false(exec_valid_count("100 ", 1, 1000000));
+	assert_false(exec_valid_count("1e3", 1, 1000000));
+	assert_false(exec_valid_count("99999999999", 1, 1000000));
+	assert_false(exec_valid_count("-5", -10, 10));
+
+	assert_true(exec_valid_provider("efa"));
+	assert_true(exec_valid_provider("tcp"));
+	assert_true(exec_valid_provider("shm"));
+	assert_false(exec_valid_provider("efa;id"));
+	assert_false(exec_valid_provider("EFA"));
+	assert_false(exec_valid_provider("tcp;ofi_rxm"));
+	assert_false(exec_valid_provider(""));
+
+	assert_true(exec_valid_endpoint("rdm"));
+	assert_true(exec_valid_endpoint("dgram"));
+	assert_false(exec_valid_endpoint("rdm "));
+	assert_false(exec_valid_endpoint("FI_EP_RDM"));
+
+	assert_true(exec_valid_log_group("/aws/ssm/nixl-tui"));
+	assert_false(exec_valid_log_group("/aws/ssm/"));
+	assert_false(exec_valid_log_group("/aws/ssm/x y"));
+	assert_false(exec_valid_log_group("/aws/ssm/$(id)"));
+	assert_false(exec_valid_log_group("/other/group"));
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_streaming_lines_arrive_before_exit),
+		cmocka_unit_test(test_exit_codes_and_stderr),
+		cmocka_unit_test(test_timeout_kills_process_group),
+		cmocka_unit_test(test_leftover_holding_pipe_is_killed),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_argv_is_not_a_shell),
+		cmocka_unit_test(test_long_lines_and_many_lines),
+		cmocka_unit_test(test_free_kills_running_jobs),
+		cmocka_unit_test(test_isolated_network),
+		cmocka_unit_test(test_validators_reject_injection),
+	};
+	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
+}
