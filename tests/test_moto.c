@@ -156,6 +156,57 @@ static void test_wrong_secret_is_a_clear_error(void **state)
 	moto_env(&moto, moto.access_key_id, moto.secret_access_key);
 }
 
+
+static void count_assume(void *ud, const char *line)
+{
+	if (strstr(line, "credentials from assume role")) (*(int *)ud)++;
+}
+
+/* role_arn + source_profile: the client assumes the role through STS (against moto),
+ * signs with the temporary credentials, and keeps them until they near expiry. */
+static void test_assume_role_profile(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/nixl-moto-profile.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof path, "%s/config", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[profile src]\naws_access_key_id = %s\naws_secret_access_key = %s\n\n"
+	           "[profile worker]\nrole_arn = arn:aws:iam::123456789012:role/nixl-test-role\n"
+	           "source_profile = src\nrole_session_name = nixl-moto\nregion = us-east-1\n",
+	        moto.access_key_id, moto.secret_access_key);
+	fclose(f);
+	setenv("AWS_CONFIG_FILE", path, 1);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	loop_t *l = loop_new();
+	int assumed = 0;
+	aws_client_opts_t o = {.profile = "worker", .endpoint_url = moto.url, .retry_base_ms = 20,
+	                       .log = count_assume, .log_ud = &assumed};
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	assert_non_null(strstr(aws_client_creds_source(c), "assume role"));
+	for (int i = 0; i < 2; i++) {
+		sts_identity_t id = {0};
+		got_t g = {.res = &id};
+		if (finish_on(c, sts_get_caller_identity(c, on_identity, &g), &g) != 0) {
+			char s_[1400];
+			fail_msg("%s", aws_error_sentence(&g.err, s_, sizeof s_));
+		}
+		assert_non_null(strstr(id.arn, ":assumed-role/nixl-test-role/nixl-moto"));
+		sts_identity_free(&id);
+	}
+	assert_int_equal(assumed, 1); /* cached: the second call did not assume again */
+	aws_client_free(c);
+	loop_free(l);
+	unlink(path);
+	rmdir(dir);
+	moto_env(&moto, moto.access_key_id, moto.secret_access_key);
+}
+
 static const char sg_template[] =
 	"{\"Parameters\":{\"Desc\":{\"Type\":\"String\",\"Default\":\"d\"}},"
 	"\"Resources\":{\"Sg\":{\"Type\":\"AWS::EC2::SecurityGroup\",\"Properties\":"
@@ -663,6 +714,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identity_with_right_key),
 		cmocka_unit_test(test_wrong_secret_is_a_clear_error),
+		cmocka_unit_test(test_assume_role_profile),
 		cmocka_unit_test(test_cfn_stack_lifecycle),
 		cmocka_unit_test(test_ec2_describes),
 		cmocka_unit_test(test_ec2_instances),
