@@ -7,7 +7,8 @@ CC       ?= cc
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Werror
 CFLAGS   ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# libfabric is opened at run time by src/efa/fi_dl.c, not linked: see there why
+LDLIBS   += $(shell pkg-config --libs $(filter-out libfabric,$(PKGS)) 2>/dev/null) -ldl -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS     := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
