@@ -15,6 +15,8 @@ const cmd_entry_t cmd_table[] = {
 	{ "outputs", cmd_outputs, "[--json|--format env]", "the stack's outputs" },
 	{ "watch", cmd_watch, "[--json]", "follow the stack's current operation to its end" },
 	{ "destroy", cmd_destroy, "[--yes] [--json]", "empty the bucket, delete the stack, check nothing is left" },
+	{ "sandbox", cmd_sandbox, "[--port P] [--scenario NAME] [--speed X]",
+	  "a simulated AWS on 127.0.0.1 (foreground)" },
 	{ "catalog", cmd_catalog, "[--json]", "the EFA instance types nixl-tui knows" },
 	{ "config", cmd_config, "[-c key=value]... [--json]", "effective configuration and its sources" },
 	{ "template", cmd_template, "[-c key=value]... [--json]", "print the CloudFormation template" },

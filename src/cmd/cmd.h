@@ -21,6 +21,7 @@ int cmd_deploy(cli_t *cli);   /* src/cmd/deploy.c */
 int cmd_destroy(cli_t *cli);  /* src/cmd/deploy.c */
 int cmd_watch(cli_t *cli);    /* src/cmd/deploy.c */
 int cmd_status(cli_t *cli);   /* src/cmd/status.c */
+int cmd_sandbox(cli_t *cli);  /* src/cmd/sandbox.c */
 int cmd_outputs(cli_t *cli);  /* src/cmd/status.c */
 int cmd_catalog(cli_t *cli);  /* src/cmd/catalog.c */
 int cmd_config(cli_t *cli);   /* src/cmd/config.c */
