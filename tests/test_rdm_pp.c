@@ -346,7 +346,7 @@ static void server_killed(const char *prov)
 	victim_signal = SIGKILL;
 	pp_result_t res;
 	int rc = rdm_pp_run_client(&o, &res);
-	double noticed = now_s() - struck_at;
+	double noticed = struck_at > 0 ? now_s() - struck_at : -1; /* -1: never struck */
 	cancel_timer();
 	int status = reap(pid, 5);
 	print_message("%s: %s (%.2f s after the kill)\n", prov, res.error, noticed);
@@ -358,7 +358,7 @@ static void server_killed(const char *prov)
 	if (!strstr(res.error, "peer closed the control connection after ") ||
 	    !strstr(res.error, " at size 64"))
 		fail_msg("%s: unexpected error: %s", prov, res.error);
-	assert_true(struck_at > 0 && noticed < 2);
+	assert_true(struck_at > 0 && noticed < 3);
 	pp_result_free(&res);
 }
 
@@ -390,14 +390,14 @@ static void test_client_killed(void **state)
 	victim_signal = SIGKILL;
 	pp_result_t res;
 	int rc = rdm_pp_run_server(&o, &res);
-	double noticed = now_s() - struck_at;
+	double noticed = struck_at > 0 ? now_s() - struck_at : -1; /* -1: never struck */
 	cancel_timer();
 	close(lfd);
 	int status = reap(pid, 5);
 	print_message("%s (%.2f s after the kill)\n", res.error, noticed);
 	assert_int_equal(rc, -1);
 	assert_true(armed);
-	assert_true(struck_at > 0 && noticed < 2);
+	assert_true(struck_at > 0 && noticed < 3);
 	assert_true(status >= 0 && WIFSIGNALED(status));
 	assert_true(res.nrows >= 1 && res.nrows < ROUNDS);
 	if (!strstr(res.error, "peer closed the control connection after ") ||
@@ -424,7 +424,7 @@ static void test_server_hung_times_out(void **state)
 	victim_signal = SIGSTOP;
 	pp_result_t res;
 	int rc = rdm_pp_run_client(&o, &res);
-	double noticed = now_s() - struck_at;
+	double noticed = struck_at > 0 ? now_s() - struck_at : -1; /* -1: never struck */
 	cancel_timer();
 	kill(pid, SIGKILL);
 	reap(pid, 5);
@@ -432,7 +432,7 @@ static void test_server_hung_times_out(void **state)
 	assert_int_equal(rc, -1);
 	assert_true(armed);
 	/* The deadline, not sooner (the server is alive) and not much later. */
-	assert_true(struck_at > 0 && noticed >= 0.9 && noticed < 3);
+	assert_true(struck_at > 0 && noticed >= 0.9 && noticed < 5);
 	if (!strstr(res.error, "timed out: no completion from the peer for 1 s after ") &&
 	    !strstr(res.error, "timed out after 1 s waiting for"))
 		fail_msg("unexpected error: %s", res.error);
@@ -468,7 +468,7 @@ static void test_silent_server(void **state)
 	rdm_pp_opts_t o = small_opts("shm", NULL, 0, 10);
 	o.host = "127.0.0.1";
 	o.port = port;
-	o.timeout_s = 0.5;
+	o.setup_timeout_s = 0.5;
 	pp_result_t res;
 	double t0 = now_s();
 	assert_int_equal(rdm_pp_run_client(&o, &res), -1);
