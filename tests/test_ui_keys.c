@@ -338,9 +338,43 @@ static void test_idle_frames(void **state)
 	assert_int_equal(ui->timer, 0);
 	loop_timer_add(loop, 0, count_tick, NULL);
 	loop_run_once(loop, 0);
-	assert_int_equal(ticks, 1);
+	assert_int_equal(ticks, 1); /* only the test's own timer was pending */
+	/* A lookup in flight: the spinner turns on the loop until it ends. */
+	s.lookup.busy = 1;
+	ui_changed(ui, SESS_CH_LOOKUP);
+	loop_run_once(loop, 0);
+	assert_string_equal(h_row(ui, 38), "| Asking AWS...");
+	assert_int_equal(ui->timer_due, h_now + 120);
+	h_now += 120;
+	assert_int_equal(loop_run_once(loop, 1000), 1);
+	assert_string_equal(h_row(ui, 38), "/ Asking AWS...");
+	s.lookup.busy = 0;
+	ui_changed(ui, SESS_CH_LOOKUP);
+	loop_run_once(loop, 0);
+	assert_int_equal(ui->timer, 0);
 	ui->loop = NULL;
 	loop_free(loop);
+	h_close(ui);
+	h_session_free(&s);
+}
+
+/* A deployment stopped in preflight created no stack: nothing to destroy, the wizard
+ * is open again. */
+static void test_preflight_failure_has_no_stack(void **state)
+{
+	(void)state;
+	session_t s;
+	h_session_init(&s);
+	s.phase = SESS_FAILED;
+	h_step(&s, "AMI", STEP_FAILED, "The AMI parameter does not exist in us-east-1");
+	snprintf(s.root_cause, sizeof s.root_cause, "The AMI parameter does not exist in us-east-1");
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	assert_int_equal(ui->screen, UI_STACK);
+	assert_string_equal(h_row(ui, 39), "? Help  / Filter  F Follow  : Cmd  w Wizard  q Quit");
+	h_keys(ui, "D");
+	assert_string_equal(h_row(ui, 38), "There is no stack to destroy.");
+	h_keys(ui, "w");
+	assert_int_equal(ui->screen, UI_WIZARD);
 	h_close(ui);
 	h_session_free(&s);
 }
@@ -395,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_mouse_clicks),
 		cmocka_unit_test(test_resize_reflows),
 		cmocka_unit_test(test_idle_frames),
+		cmocka_unit_test(test_preflight_failure_has_no_stack),
 		cmocka_unit_test(test_dump_file),
 	};
 	return cmocka_run_group_tests_name("ui_keys", tests, NULL, NULL);

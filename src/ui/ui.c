@@ -57,7 +57,10 @@ int64_t ui_now(const ui_t *ui) { return ui->opt.now_ms ? ui->opt.now_ms() : loop
 
 int ui_has_stack(const ui_t *ui)
 {
-	return ui->s->phase != SESS_IDLE && ui->s->phase != SESS_DELETED;
+	const session_t *s = ui->s;
+	/* A deployment that stopped in preflight never created one. */
+	return s->phase != SESS_IDLE && s->phase != SESS_DELETED &&
+	       (s->stack_id[0] || s->stack_status[0] || s->nresources > 0);
 }
 
 static int node_busy(const session_t *s)
@@ -71,6 +74,11 @@ int ui_busy(const ui_t *ui)
 {
 	const session_t *s = ui->s;
 	return (phase_ok(s->phase) && phases[s->phase].running) || node_busy(s) || s->lookup.busy;
+}
+
+int ui_running(const ui_t *ui)
+{
+	return phase_ok(ui->s->phase) && phases[ui->s->phase].running;
 }
 
 /* Something on screen moves by itself (a spinner). */

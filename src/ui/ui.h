@@ -146,7 +146,9 @@ int64_t ui_now(const ui_t *ui);
 unsigned ui_context(const ui_t *ui);
 /* 1 while a stack operation, a node command or a lookup is running. */
 int ui_busy(const ui_t *ui);
-/* 1 when the session has a stack (any phase but idle and deleted). */
+/* 1 while a stack operation runs (preflight, create, wait for nodes, delete). */
+int ui_running(const ui_t *ui);
+/* 1 when the session has a stack on AWS (not idle, deleted, or stopped in preflight). */
 int ui_has_stack(const ui_t *ui);
 /* The screen a phase is best shown on (re-attach). */
 ui_screen_t ui_screen_for_phase(sess_phase_t phase);

@@ -28,7 +28,7 @@ static void pick_defaults(ui_t *ui)
 	for (size_t i = 0; i < l->nvpcs; i++)
 		if (vpc ? strcmp(l->vpcs[i].id, vpc) == 0 : l->vpcs[i].is_default) z->vpc_sel = i;
 	for (size_t i = 0; az && i < l->nazs; i++)
-		if (strcmp(l->azs[i], az) == 0) z->az_sel = i;
+		if (strcmp(l->azs[i], az) == 0) z->az_sel = i + 1;
 }
 
 void view_network_enter(ui_t *ui)
@@ -78,11 +78,12 @@ void view_network_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 			         v->is_default ? " default" : "");
 			draw_text(w, row, c.vpc - 2, c.az - c.vpc + 1, a, text);
 		}
-		if ((size_t)r < l->nazs) {
+		/* Row 0 leaves the zone to CloudFormation. */
+		if (l->nazs && (size_t)r <= l->nazs) {
 			int sel = (size_t)r == z->az_sel;
 			attr_t a = sel && z->net_field == 1 ? theme_attr(ROLE_SELECT) : A_NORMAL;
 			char text[48];
-			snprintf(text, sizeof text, "%s %s", sel ? ">" : " ", l->azs[r]);
+			snprintf(text, sizeof text, "%s %s", sel ? ">" : " ", r ? l->azs[r - 1] : "any of them");
 			draw_text(w, row, c.az - 2, c.port - c.az, a, text);
 		}
 	}
@@ -103,7 +104,7 @@ void view_network_move(ui_t *ui, int dir, int unit)
 	const struct sess_lookup *l = &ui->s->lookup;
 	size_t top = 0;
 	if (z->net_field == 0) view_select(&z->vpc_sel, &top, l->nvpcs, 1 << 16, dir, (view_unit_t)unit);
-	else if (z->net_field == 1) view_select(&z->az_sel, &top, l->nazs, 1 << 16, dir, (view_unit_t)unit);
+	else if (z->net_field == 1) view_select(&z->az_sel, &top, l->nazs + 1, 1 << 16, dir, (view_unit_t)unit);
 	z->net_touched = 1;
 }
 
@@ -132,7 +133,8 @@ int view_network_choose(ui_t *ui)
 		/* The default VPC stays implicit unless a VPC was configured. */
 		if (!(v->is_default && !config_get(&z->cfg, CONFIG_VPC_ID))) view_wizard_set(ui, CONFIG_VPC_ID, v->id);
 	}
-	if (z->az_sel < l->nazs) view_wizard_set(ui, CONFIG_AVAILABILITY_ZONE, l->azs[z->az_sel]);
+	if (l->nazs && z->az_sel <= l->nazs)
+		view_wizard_set(ui, CONFIG_AVAILABILITY_ZONE, z->az_sel ? l->azs[z->az_sel - 1] : "");
 	return 1;
 }
 
@@ -145,7 +147,7 @@ void view_network_click(ui_t *ui, int y, int x)
 	size_t i = (size_t)(y - LIST_Y);
 	if (y < LIST_Y) return;
 	if (field == 0 && i < ui->s->lookup.nvpcs) z->vpc_sel = i, z->net_touched = 1;
-	if (field == 1 && i < ui->s->lookup.nazs) z->az_sel = i, z->net_touched = 1;
+	if (field == 1 && i <= ui->s->lookup.nazs) z->az_sel = i, z->net_touched = 1;
 }
 
 void view_network_field(ui_t *ui, const char *arg)

@@ -548,6 +548,7 @@ void view_wizard_prev(ui_t *ui, const char *arg)
 const char *view_wizard_deploy_unavailable(const ui_t *ui)
 {
 	if (ui_has_stack(ui)) return "A stack is deployed: destroy it (D) before deploying another.";
+	if (ui_running(ui)) return "A deployment is under way.";
 	return NULL;
 }
 
