@@ -8,6 +8,8 @@ static int cmd_help(cli_t *cli);
 
 const cmd_entry_t cmd_table[] = {
 	{ "help", cmd_help, "", "this list" },
+	{ "tui", cmd_tui, "[--read-only] [--no-mouse] [--no-color]", "the console (what nixl-tui alone opens)" },
+	{ "keys", cmd_keys, "[--markdown] [--read-only]", "the console's keys and commands" },
 	{ "whoami", cmd_whoami, "[--json]", "the caller identity, region and endpoint in use" },
 	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--json]",
 	  "preflight, create the stack, watch it to ready" },
@@ -42,7 +44,7 @@ static int cmd_help(cli_t *cli)
 
 int main(int argc, char **argv)
 {
-	const char *name = argc > 1 ? argv[1] : "help";
+	const char *name = argc > 1 ? argv[1] : "tui";
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) name = "help";
 	for (const cmd_entry_t *c = cmd_table; c->name; c++) {
 		if (strcmp(c->name, name) != 0) continue;

@@ -17,6 +17,8 @@ typedef struct cmd_entry {
 extern const cmd_entry_t cmd_table[];
 
 int cmd_whoami(cli_t *cli);   /* src/cmd/whoami.c */
+int cmd_tui(cli_t *cli);      /* src/cmd/tui.c */
+int cmd_keys(cli_t *cli);     /* src/cmd/tui.c */
 int cmd_deploy(cli_t *cli);   /* src/cmd/deploy.c */
 int cmd_destroy(cli_t *cli);  /* src/cmd/deploy.c */
 int cmd_watch(cli_t *cli);    /* src/cmd/deploy.c */
