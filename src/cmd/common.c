@@ -5,6 +5,7 @@
 #include "core/settings.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -30,6 +31,11 @@ void cmd_print_error(const char *cmd_name, const aws_error_t *err)
 
 int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
 {
+	return cmd_env_open_ex(env, cli, cmd_name, 0);
+}
+
+int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts)
+{
 	memset(env, 0, sizeof *env);
 	if (cli->log_file) {
 		env->log = fopen(cli->log_file, "a");
@@ -43,6 +49,7 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
 	aws_client_opts_t o = {
 		.profile = cli->profile, .region = cli->region, .endpoint_url = cli->endpoint_url,
 		.log = env->log ? log_line : NULL, .log_ud = env->log,
+		.max_attempts = getenv("AWS_MAX_ATTEMPTS") ? 0 : max_attempts,
 	};
 	aws_error_t err;
 	env->aws = aws_client_new(env->loop, &o, &err);

@@ -18,6 +18,11 @@ typedef struct cmd_env {
 
 /* Creates the loop and the client. On failure prints the sentence to stderr and returns -1. */
 int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
+/* The same with a retry budget per call (0: AWS_MAX_ATTEMPTS or 3). Operations that run
+ * for minutes (deploy, teardown, watch) use more, as the CDK toolkit does, so that a
+ * throttled or failing call does not end a stack operation that is going well;
+ * AWS_MAX_ATTEMPTS still wins when set. */
+int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts);
 void cmd_env_close(cmd_env_t *env);
 
 /* Prints "nixl-tui <cmd>: <sentence>" to stderr. */

@@ -15,6 +15,9 @@
 #include "core/session.h"
 #include "core/settings.h"
 
+/* per call: 40% of calls failing still completes a deploy (1 in 10^4 calls gives up) */
+enum { ENGINE_MAX_ATTEMPTS = 10 };
+
 typedef struct printer {
 	const char *cmd;
 	int json;
@@ -195,7 +198,7 @@ static int run(cli_t *cli, run_kind_t kind)
 		}
 	}
 	cmd_env_t env;
-	if (cmd_env_open(&env, cli, name) < 0) return 1;
+	if (cmd_env_open_ex(&env, cli, name, ENGINE_MAX_ATTEMPTS) < 0) return 1;
 	config_t cfg;
 	config_diags_t diags = {0};
 	config_init(&cfg);

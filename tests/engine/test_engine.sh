@@ -52,7 +52,7 @@ nx destroy --yes -c environment=cap >/dev/null 2>&1
 
 # --- kill -9 mid-deploy, run again: it re-attaches and completes, one stack only
 sandbox_ctl config '{"speed":8}'
-nx deploy --yes -c environment=kill >"$TMP/kill1.out" 2>&1 &
+"$NIXL_TUI" deploy --yes -c environment=kill >"$TMP/kill1.out" 2>&1 &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/kill1.out"
 kill -9 $dpid; wait $dpid 2>/dev/null
@@ -66,7 +66,7 @@ nx destroy --yes -c environment=kill >/dev/null 2>&1
 
 # --- Ctrl-C stops watching, never the stack operation; watch re-attaches
 sandbox_ctl config '{"speed":10}'
-nx deploy --yes -c environment=int >"$TMP/int1.out" 2>"$TMP/int1.err" &
+"$NIXL_TUI" deploy --yes -c environment=int >"$TMP/int1.out" 2>"$TMP/int1.err" &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/int1.out"
 kill -INT $dpid; wait $dpid; rc=$?
@@ -103,7 +103,7 @@ sandbox_ctl faults '{"throttle_rate":0,"error_rate":0}'
 
 # --- the simulator stops answering for 20 s mid-watch: the watch survives
 sandbox_ctl config '{"speed":15}'
-nx deploy --yes -c environment=pause >"$TMP/pause.out" 2>&1 &
+"$NIXL_TUI" deploy --yes -c environment=pause >"$TMP/pause.out" 2>&1 &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/pause.out"
 sandbox_ctl pause '{"seconds":20}'
