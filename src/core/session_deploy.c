@@ -455,6 +455,8 @@ void sess_after_create(session_t *s)
 		const char *b = sess_output(s, "ScriptsBucketName");
 		if (b) snprintf(p->bucket, sizeof p->bucket, "%s", b);
 	}
+	/* only now: an object in the bucket during a rollback would make the rollback fail
+	 * (CloudFormation cannot delete a bucket that is not empty) */
 	if (p->bucket[0] && !p->scripts_uploaded && p->op == OP_DEPLOY) sess_upload_scripts(s);
 	sess_set_phase(s, SESS_WAIT_AGENTS);
 	sess_step_begin(s, "SSM agents", "waiting for %zu node(s)", s->nnodes);

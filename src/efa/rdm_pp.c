@@ -111,6 +111,7 @@ static void apply_defaults(rdm_pp_opts_t *o)
 	if (o->iterations <= 0) o->iterations = 1000;
 	if (o->warmup < 0) o->warmup = rdm_pp_default_warmup(o->iterations);
 	if (o->timeout_s <= 0) o->timeout_s = 10;
+	if (o->setup_timeout_s <= 0) o->setup_timeout_s = 60;
 	if (o->accept_timeout_s <= 0) o->accept_timeout_s = 300;
 }
 
@@ -226,10 +227,12 @@ static void ctl_send_error(run_t *r)
 	}
 }
 
-/* Reads one line (without '\n'). A peer's "ERR <why>" line becomes this side's error. */
-static int ctl_read(run_t *r, char *line, size_t len, const char *waiting_for)
+/* Reads one line (without '\n') within limit_s. A peer's "ERR <why>" line becomes this
+ * side's error. */
+static int ctl_read_within(run_t *r, char *line, size_t len, const char *waiting_for,
+                           double limit_s)
 {
-	double deadline = now_s() + r->o.timeout_s;
+	double deadline = now_s() + limit_s;
 	size_t n = 0;
 	for (;;) {
 		char c;
@@ -244,12 +247,17 @@ static int ctl_read(run_t *r, char *line, size_t len, const char *waiting_for)
 		if (errno == EINTR) continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK) return peer_closed(r, strerror(errno));
 		if (wait_fd(r->fd, POLLIN, deadline) <= 0)
-			return fail(r, "timed out after %.0f s waiting for %s from the peer",
-			            r->o.timeout_s, waiting_for);
+			return fail(r, "timed out after %.0f s waiting for %s from the peer", limit_s,
+			            waiting_for);
 	}
 	line[n] = 0;
 	if (strncmp(line, "ERR ", 4) == 0) return fail(r, "the peer failed: %s", line + 4);
 	return 0;
+}
+
+static int ctl_read(run_t *r, char *line, size_t len, const char *waiting_for)
+{
+	return ctl_read_within(r, line, len, waiting_for, r->o.timeout_s);
 }
 
 /* Called from the data path: a closed control connection or an ERR line means the peer
@@ -734,7 +742,9 @@ static int client_body(run_t *r)
 	if (ctl_send(r, "HELLO %s %s %d %d %llu %s\n", MAGIC, r->res->provider, r->o.iterations,
 	             r->o.warmup, (unsigned long long)max, hex) < 0)
 		return -1;
-	if (ctl_read(r, line, sizeof line, "the server's fabric address") < 0) return -1;
+	if (ctl_read_within(r, line, sizeof line, "the server's fabric address",
+	                    r->o.setup_timeout_s) < 0)
+		return -1;
 	if (sscanf(line, "ADDR %63s %1099s", peer_prov, hex) != 2)
 		return fail(r, "unexpected reply from the server: \"%.80s\"", line);
 	if (strcmp(peer_prov, r->res->provider) != 0)
@@ -836,7 +846,8 @@ static int server_body(run_t *r, int lfd)
 	unsigned long long max;
 	preload_providers(r->o.provider);
 	if (ctl_accept(r, lfd) < 0) return -1;
-	if (ctl_read(r, line, sizeof line, "the client's hello") < 0) return -1;
+	if (ctl_read_within(r, line, sizeof line, "the client's hello", r->o.setup_timeout_s) < 0)
+		return -1;
 	if (sscanf(line, "HELLO %31s %63s %d %d %llu %1099s", magic, prov, &iters, &warmup, &max,
 	           hex) != 6 || strcmp(magic, MAGIC) != 0 || iters <= 0 || warmup < 0 || max == 0)
 		return fail(r, "the client does not speak %s: \"%.80s\"", MAGIC, line);
@@ -913,7 +924,7 @@ int rdm_pp_run_local(const rdm_pp_opts_t *o, pp_result_t *res)
 		so.listen_fd = lfd;
 		so.provider = NULL; /* follow the client */
 		so.on_row = NULL;
-		so.accept_timeout_s = so.timeout_s;
+		so.accept_timeout_s = so.setup_timeout_s;
 		int rc = rdm_pp_run_server(&so, &sres);
 		pp_result_free(&sres);
 		_exit(rc < 0 ? 1 : 0);

@@ -32,6 +32,8 @@ typedef struct rdm_pp_opts {
 	int warmup;               /* client: untimed iterations before each size; -1 = 10% of
 	                           * iterations, at least 10 */
 	double timeout_s;         /* longest silence from the peer (data path and control); 0 = 10 */
+	double setup_timeout_s;   /* longest wait for the peer's fabric setup (the hello, its
+	                           * address: the first fi_getinfo loads every provider); 0 = 60 */
 	double accept_timeout_s;  /* server: longest wait for a client; 0 = 300 */
 	rdm_pp_row_fn on_row;     /* called as each size completes (both sides); may be NULL */
 	void *arg;
