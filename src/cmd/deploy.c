@@ -159,10 +159,12 @@ static void print_result(printer_t *pr, session_t *s)
 	} else if (ok) {
 		printf("\n%s: %s in %.0f s\n", s->stack_name, session_phase_name(s->phase), secs);
 	} else {
-		fprintf(stderr, "\nnixl-tui %s: %s %s%s%s%s\n", pr->cmd, s->stack_name, session_phase_name(s->phase),
-		        s->root_cause[0] ? ": " : "", s->root_cause_resource[0] ? s->root_cause_resource : "",
-		        s->root_cause_resource[0] ? ": " : "");
-		if (s->root_cause[0]) fprintf(stderr, "  %s\n", s->root_cause);
+		if (s->root_cause_resource[0])
+			fprintf(stderr, "\nnixl-tui %s: %s %s: %s: %s\n", pr->cmd, s->stack_name,
+			        session_phase_name(s->phase), s->root_cause_resource, s->root_cause);
+		else
+			fprintf(stderr, "\nnixl-tui %s: %s %s: %s\n", pr->cmd, s->stack_name, session_phase_name(s->phase),
+			        s->root_cause[0] ? s->root_cause : s->stack_status);
 		if (s->phase == SESS_DELETE_FAILED)
 			fprintf(stderr, "  Fix the cause, then run `nixl-tui destroy` again: it resumes.\n");
 	}
