@@ -44,13 +44,15 @@ static int cmd_help(cli_t *cli)
 
 int main(int argc, char **argv)
 {
-	const char *name = argc > 1 ? argv[1] : "tui";
-	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) name = "help";
+	/* No command, or options first: the console. */
+	int help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+	int first = argc > 1 && (argv[1][0] != '-' || help) ? 2 : 1;
+	const char *name = help ? "help" : first == 2 ? argv[1] : "tui";
 	for (const cmd_entry_t *c = cmd_table; c->name; c++) {
 		if (strcmp(c->name, name) != 0) continue;
 		cli_t cli;
 		char err[256];
-		if (cli_parse(argc > 1 ? argc - 2 : 0, argv + 2, &cli, err, sizeof err) < 0) {
+		if (cli_parse(argc - first, argv + first, &cli, err, sizeof err) < 0) {
 			fprintf(stderr, "nixl-tui %s: %s\n", name, err);
 			cli_free(&cli);
 			return 2;

@@ -58,7 +58,7 @@ void bars_status_draw(ui_t *ui, WINDOW *w, int wd)
 		if (bars_endpoint_is_loopback(s->endpoint)) SEG(8, ROLE_BADGE, "SANDBOX");
 	}
 	if (ui->opt.read_only) SEG(8, ROLE_WARN, "READ-ONLY");
-	if (s->api_calls) SEG(1, ROLE_BAR, "%u calls", s->api_calls);
+	if (s->api_calls) SEG(1, ROLE_BAR, "%u AWS call%s", s->api_calls, s->api_calls == 1 ? "" : "s");
 #undef SEG
 	int keep[8];
 	for (int i = 0; i < n; i++) keep[i] = 1;
