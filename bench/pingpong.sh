@@ -72,4 +72,9 @@ for prov in $PROVIDERS; do
 	done
 done
 python3 bench/pingpong_table.py "$dir/raw" "$ROUNDS" "$ITERS"
-echo "($(($(date +%s) - start)) s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+load=$(cut -d' ' -f1 /proc/loadavg)
+echo "($(($(date +%s) - start)) s; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)"
+# Both sides busy-poll: with other work on the cores, scheduler slices (ms) swamp usec figures.
+if python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) > int(sys.argv[2]) - 1 else 1)" "$load" "$(nproc)"; then
+	echo "WARNING: the host was busy during the run; these figures measure the scheduler more than the fabric"
+fi
