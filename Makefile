@@ -7,20 +7,21 @@ CC       ?= cc
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Werror
 CFLAGS   ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# libfabric is opened at run time by src/efa/fi_dl.c, not linked: see there why
+LDLIBS   += $(shell pkg-config --libs $(filter-out libfabric,$(PKGS)) 2>/dev/null) -ldl -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS     := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
-TESTS    := $(basename $(notdir $(shell find tests -maxdepth 1 -name 'test_*.c' | sort)))
-TESTBINS := $(TESTS:%=$(BUILD)/tests/%)
+TEST_NAMES := $(basename $(notdir $(shell find tests -maxdepth 1 -name 'test_*.c' | sort)))
+TESTBINS := $(TEST_NAMES:%=$(BUILD)/tests/%)
 BENCHES  := $(basename $(notdir $(shell find bench -maxdepth 1 -name '*.c' 2>/dev/null | sort)))
 
 .PHONY: all deps test check bench run install clean
 all: nixl-tui
 
 nixl-tui: $(BUILD)/nixl-tui
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/nixl-tui: $(BUILD)/src/main.o $(BUILD)/libnixl.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -52,13 +53,17 @@ check:
 bench: all
 	@sh bench/run.sh
 
-run: all
+run:
+	@sh tools/deps.sh
+	@$(MAKE) --no-print-directory all
 	@sh tools/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nixl-tui
 	install -m 755 nixl-tui $(DESTDIR)$(PREFIX)/bin/nixl-tui
-	cp -r tools/sandbox $(DESTDIR)$(PREFIX)/share/nixl-tui/ 2>/dev/null || true
+	install -d $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/awssim
+	install -m 644 tools/sandbox/*.py tools/sandbox/README.md $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/
+	install -m 644 tools/sandbox/awssim/*.py $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/awssim/
 
 clean:
 	rm -rf build build-asan nixl-tui

@@ -3,12 +3,14 @@
 
 usage: measure.py [-n N] [--env K=V ...] -- command args...
 Prints one JSON object: {"runs": N, "wall_ms": median, "cpu_ms": median, "rss_mib": max, "rc": last}.
-Peak RSS comes from wait4's rusage of the child itself (not its children)."""
+Each run goes through GNU time (/usr/bin/time): a child forked from this Python process
+would report Python's own resident memory as its peak, since the peak survives exec."""
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -24,16 +26,18 @@ def main():
         else:
             sys.exit("measure.py: unknown option " + args[0])
     cmd = args[1:]
-    walls, cpus, rss, rc = [], [], 0, 0
-    for _ in range(n):
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             stdin=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        walls.append((time.perf_counter() - t0) * 1000)
-        cpus.append((ru.ru_utime + ru.ru_stime) * 1000)
-        rss = max(rss, ru.ru_maxrss / 1024)
-        rc = os.waitstatus_to_exitcode(status)
+    walls, cpus, rss, rc = [], [], 0.0, 0
+    with tempfile.NamedTemporaryFile("r") as out:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            rc = subprocess.call(["/usr/bin/time", "-o", out.name, "-f", "%M %U %S", *cmd], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 stdin=subprocess.DEVNULL)
+            walls.append((time.perf_counter() - t0) * 1000)
+            out.seek(0)
+            last = out.read().strip().splitlines()[-1].split()
+            rss = max(rss, int(last[0]) / 1024)
+            cpus.append((float(last[1]) + float(last[2])) * 1000)
     print(json.dumps({"runs": n, "wall_ms": round(statistics.median(walls), 2),
                       "cpu_ms": round(statistics.median(cpus), 2), "rss_mib": round(rss, 2),
                       "rc": rc}))

@@ -8,6 +8,8 @@ static int cmd_help(cli_t *cli);
 
 const cmd_entry_t cmd_table[] = {
 	{ "help", cmd_help, "", "this list" },
+	{ "tui", cmd_tui, "[--read-only] [--no-mouse] [--no-color]", "the console (what nixl-tui alone opens)" },
+	{ "keys", cmd_keys, "[--markdown] [--read-only]", "the console's keys and commands" },
 	{ "whoami", cmd_whoami, "[--json]", "the caller identity, region and endpoint in use" },
 	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--json]",
 	  "preflight, create the stack, watch it to ready" },
@@ -15,12 +17,18 @@ const cmd_entry_t cmd_table[] = {
 	{ "outputs", cmd_outputs, "[--json|--format env]", "the stack's outputs" },
 	{ "watch", cmd_watch, "[--json]", "follow the stack's current operation to its end" },
 	{ "destroy", cmd_destroy, "[--yes] [--json]", "empty the bucket, delete the stack, check nothing is left" },
+	{ "sandbox", cmd_sandbox, "[--port P] [--scenario NAME] [--speed X]",
+	  "a simulated AWS on 127.0.0.1 (foreground)" },
 	{ "catalog", cmd_catalog, "[--json]", "the EFA instance types nixl-tui knows" },
 	{ "config", cmd_config, "[-c key=value]... [--json]", "effective configuration and its sources" },
 	{ "template", cmd_template, "[-c key=value]... [--json]", "print the CloudFormation template" },
 	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
 	{ "rdm-pingpong", fabric_cmd_pingpong,
 	  "--local|--serve|--connect H [-p P -S 4k,1m -I N]", "native libfabric RDM ping-pong" },
+	{ "efa-check", cmd_efa_check, "--instance-id I... [--node N|all] | --local | --from-file F [--raw] [--json]",
+	  "the six EFA checks on nodes, or read from saved output" },
+	{ "pingpong", cmd_pingpong, "--instance-id I --instance-id J | --local | --from-file F|DIR [-S sizes] [-I n] [-e rdm] [-p efa] [--matrix] [--json]",
+	  "fi_pingpong between nodes (rows as they arrive), or saved logs read back" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -36,7 +44,7 @@ static int cmd_help(cli_t *cli)
 
 int main(int argc, char **argv)
 {
-	const char *name = argc > 1 ? argv[1] : "help";
+	const char *name = argc > 1 ? argv[1] : "tui";
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) name = "help";
 	for (const cmd_entry_t *c = cmd_table; c->name; c++) {
 		if (strcmp(c->name, name) != 0) continue;

@@ -41,6 +41,11 @@ static void test_query_errors(void **state)
 		{"aws/ec2-error-invalid-instance-id.xml", "InvalidInstanceID.Malformed",
 		 "Invalid id: \"foobar\"", "dfb14b43-9a55-4d8e-b676-e8034d12bbeb"},
 		{"aws/s3-error-access-denied.xml", "AccessDenied", "Access Denied", "9C7D5181867045BB"},
+		{"aws/moto/sts-error-signature-does-not-match.xml", "SignatureDoesNotMatch",
+		 "The request signature we calculated does not match the signature you provided. "
+		 "Check your AWS Secret Access Key and signing method. Consult the service "
+		 "documentation for details.",
+		 ""},
 		{"aws/s3-error-bucket-already-owned.xml", "BucketAlreadyOwnedByYou",
 		 "Your previous request to create the named bucket succeeded and you already own it.",
 		 "96380E1CB938DDF7"},

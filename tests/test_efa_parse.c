@@ -442,6 +442,7 @@ static void test_pp_incremental(void **state)
 	assert_non_null(strstr(pp_exit_reason(111), "security group's self rule"));
 	assert_non_null(strstr(pp_exit_reason(61), "fi_getinfo -61"));
 	assert_non_null(strstr(pp_exit_reason(103), "peer"));
+	assert_non_null(strstr(pp_exit_reason(141), "peer closed the control connection")); /* SIGPIPE */
 	assert_null(pp_exit_reason(1));
 }
 
@@ -555,12 +556,15 @@ static void test_pp_truncated_hang_fabtests(void **state)
 	pplog_free(&l);
 
 	static const char *const not_pp[] = { "dmesg-efa-probe.amzn-drivers-issue-114.txt", "ibstat.efa_0.amzn-drivers-issue-114.txt",
-	                                      "nccl-debug-net-ofi-selected.ec2ug.txt", "fi_info-p-efa.soca-c5n.txt" };
-	for (size_t i = 0; i < 4; i++) {
+	                                      "nccl-debug-net-ofi-selected.ec2ug.txt", "fi_info-p-efa.soca-c5n.txt",
+	                                      "fi_info-NO-EFA.graviton-pcluster-doc.txt", "README.md",
+	                                      "efa_check-script.dev-vm-no-efa.txt" };
+	for (size_t i = 0; i < sizeof not_pp / sizeof *not_pp; i++) {
 		log_of(not_pp[i], &l);
 		assert_int_equal(l.format, PPLOG_UNRECOGNISED);
 		assert_int_equal(l.result.nrows, 0);
 		assert_int_equal(l.verdict, -1);
+		assert_string_equal(l.result.error, "");
 		pplog_free(&l);
 	}
 }

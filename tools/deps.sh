@@ -2,7 +2,7 @@
 # Installs the Debian packages nixl-tui builds and tests with, only those missing.
 set -e
 PKGS="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libfabric-dev libfabric-bin
-libxml2-dev libncurses-dev libssl-dev libcmocka-dev tmux"
+libxml2-dev libncurses-dev libssl-dev libcmocka-dev tmux time curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

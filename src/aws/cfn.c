@@ -390,7 +390,7 @@ aws_call_t *cfn_create_stack(aws_client_t *c, const cfn_create_stack_req_t *req,
 {
 	aws_params_t p = {0};
 	return start(c, cfn_build_create_stack(req, &p), "CreateStack", &p, create_done,
-	            (codec_fn)cb, ud);
+	             (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_describe_stacks(aws_client_t *c, const char *stack, cfn_describe_stacks_cb cb,
@@ -398,7 +398,7 @@ aws_call_t *cfn_describe_stacks(aws_client_t *c, const char *stack, cfn_describe
 {
 	aws_params_t p = {0};
 	return start(c, cfn_build_describe_stacks(stack, NULL, &p), "DescribeStacks", &p,
-	            stacks_done, (codec_fn)cb, ud);
+	             stacks_done, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_describe_stack_events(aws_client_t *c, const char *stack, const char *next_token,
@@ -406,7 +406,7 @@ aws_call_t *cfn_describe_stack_events(aws_client_t *c, const char *stack, const 
 {
 	aws_params_t p = {0};
 	return start(c, cfn_build_describe_stack_events(stack, next_token, &p),
-	            "DescribeStackEvents", &p, events_done, (codec_fn)cb, ud);
+	             "DescribeStackEvents", &p, events_done, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_describe_stack_resources(aws_client_t *c, const char *stack,
@@ -414,7 +414,7 @@ aws_call_t *cfn_describe_stack_resources(aws_client_t *c, const char *stack,
 {
 	aws_params_t p = {0};
 	return start(c, cfn_build_describe_stack_resources(stack, &p), "DescribeStackResources",
-	            &p, resources_done, (codec_fn)cb, ud);
+	             &p, resources_done, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_delete_stack(aws_client_t *c, const char *stack,
@@ -422,7 +422,7 @@ aws_call_t *cfn_delete_stack(aws_client_t *c, const char *stack,
 {
 	aws_params_t p = {0};
 	return start(c, cfn_build_delete_stack(stack, client_request_token, &p), "DeleteStack", &p,
-	            codec_status_done, (codec_fn)cb, ud);
+	             codec_status_done, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_validate_template(aws_client_t *c, const char *template_body,
@@ -430,5 +430,5 @@ aws_call_t *cfn_validate_template(aws_client_t *c, const char *template_body,
 {
 	aws_params_t p = {0};
 	return start(c, cfn_build_validate_template(template_body, &p), "ValidateTemplate", &p,
-	            validate_done, (codec_fn)cb, ud);
+	             validate_done, (codec_fn)cb, ud);
 }

@@ -376,6 +376,13 @@ static void on_creds(void *ud, const aws_error_t *err, const aws_creds_t *creds)
 		aws_creds_free(&c->creds);
 		aws_creds_copy(&c->creds, creds);
 		memset(&c->creds_error, 0, sizeof c->creds_error);
+		char until[32] = "no expiry";
+		if (creds->expiration) {
+			struct tm tm;
+			gmtime_r(&creds->expiration, &tm);
+			strftime(until, sizeof until, "until %Y-%m-%dT%H:%M:%SZ", &tm);
+		}
+		logf_(c, "credentials from %s, %s", creds->source, until);
 	}
 	/* wake every call that waited for credentials */
 	for (aws_call_t *call = c->calls; call; call = call->next)
@@ -418,7 +425,7 @@ static void start_or_queue(aws_call_t *call)
 	}
 	if (!c->fetching) {
 		c->fetching = 1;
-		aws_creds_fetch(c->loop, c->http, &c->plan, c->ca_bundle,
+		aws_creds_fetch(c->loop, c->http, &c->plan, c->profile_flag, c->ca_bundle,
 		                c->plan.kind == AWS_CREDS_ASSUME_ROLE
 		                        ? aws_client_endpoint(c, "sts") : NULL, c->region,
 		                on_creds, c);

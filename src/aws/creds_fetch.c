@@ -1,13 +1,12 @@
 #include "aws/creds_fetch.h"
 
 #include <cjson/cJSON.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws/sigv4.h"
+#include "aws/sts.h"
 
 typedef enum { STEP_ASSUME, STEP_IMDS_TOKEN, STEP_IMDS_ROLE, STEP_IMDS_CREDS } step_t;
 
@@ -31,37 +30,17 @@ static time_t parse_expiration(const char *s)
 	return s && aws_creds_parse_time(s, &t) == 0 ? t : 0;
 }
 
-static xmlNode *child(xmlNode *n, const char *name)
-{
-	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) return c;
-	return NULL;
-}
-
-static char *text(xmlNode *n)
-{
-	if (!n) return NULL;
-	xmlChar *t = xmlNodeGetContent(n);
-	char *s = t ? strdup((const char *)t) : NULL;
-	xmlFree(t);
-	return s;
-}
-
 int aws_creds_parse_assume_role(const char *xml, size_t len, aws_creds_t *out, aws_error_t *err)
 {
 	memset(out, 0, sizeof *out);
-	xmlDoc *doc = xmlReadMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-	                                                      XML_PARSE_NOWARNING);
-	xmlNode *cr = child(child(doc ? xmlDocGetRootElement(doc) : NULL, "AssumeRoleResult"), "Credentials");
-	if (cr) {
-		out->access_key_id = text(child(cr, "AccessKeyId"));
-		out->secret_access_key = text(child(cr, "SecretAccessKey"));
-		out->session_token = text(child(cr, "SessionToken"));
-		char *exp = text(child(cr, "Expiration"));
-		out->expiration = parse_expiration(exp);
-		free(exp);
-	}
-	xmlFreeDoc(doc);
+	sts_credentials_t sc;
+	if (sts_parse_assume_role(xml, len, &sc, err) < 0) return -1;
+	out->access_key_id = sc.access_key_id;
+	out->secret_access_key = sc.secret_access_key;
+	out->session_token = sc.session_token;
+	out->expiration = sc.expiration;
+	sc.access_key_id = sc.secret_access_key = sc.session_token = NULL; /* moved */
+	sts_credentials_free(&sc);
 	if (!out->access_key_id || !out->secret_access_key) {
 		aws_creds_free(out);
 		aws_error_set(err, AWS_ERR_PARSE, "InvalidReply", "STS AssumeRole replied without credentials");
@@ -185,8 +164,8 @@ static void on_reply(void *ud, const http_result_t *res)
 }
 
 void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *plan,
-                     const char *ca_bundle, const char *sts_endpoint, const char *region,
-                     aws_creds_cb cb, void *ud)
+                     const char *profile_flag, const char *ca_bundle, const char *sts_endpoint,
+                     const char *region, aws_creds_cb cb, void *ud)
 {
 	fetch_t *f = calloc(1, sizeof *f);
 	f->loop = loop;
@@ -194,7 +173,7 @@ void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *
 	f->cb = cb;
 	f->ud = ud;
 	f->ca_bundle = ca_bundle ? strdup(ca_bundle) : NULL;
-	snprintf(f->profile, sizeof f->profile, "%s", plan->profile);
+	snprintf(f->profile, sizeof f->profile, "%s", profile_flag ? profile_flag : "");
 	const char *url = plan->kind == AWS_CREDS_ASSUME_ROLE ? sts_endpoint : plan->imds_endpoint;
 	if (!url) url = "";
 	const char *h = strstr(url, "://");

@@ -48,13 +48,14 @@ static void set_text(char *dst, size_t n, const char *s)
 static const char *const xml_request_id_paths[] = {"RequestId", "RequestID", "Error/RequestId",
                                                    "ResponseMetadata/RequestId"};
 
-/* The error element of each XML shape, by root name. */
+/* The error element of each XML shape, by root name, first match wins. */
 static const struct {
 	const char *root, *error_path;
 } xml_shapes[] = {
-	{"ErrorResponse", "Error"},  /* Query: CFN, STS, IAM (and rest-xml services like it) */
-	{"Response", "Errors/Error"},/* EC2 */
-	{"Error", ""},               /* S3 */
+	{"ErrorResponse", "Error"},        /* Query: CFN, STS, IAM (and rest-xml like it) */
+	{"ErrorResponse", "Errors/Error"}, /* moto's signature/auth failures for Query services */
+	{"Response", "Errors/Error"},      /* EC2 */
+	{"Error", ""},                     /* S3 */
 };
 
 static int parse_xml(aws_error_t *err, const char *body, size_t len)

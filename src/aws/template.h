@@ -20,6 +20,12 @@
 
 #include "catalog/config.h"
 
+/* CreateStack's TemplateBody limit in bytes; a larger template must be passed by
+ * TemplateURL (an S3 object). Compact renderings fit up to: 13 x g5.12xlarge,
+ * 11 x g6e.48xlarge or p4d.24xlarge, 9 x trn1.32xlarge, 7 x trn1n.32xlarge,
+ * 5 x p5.48xlarge (every EFA interface of every node is spelt out). */
+#define TEMPLATE_BODY_MAX 51200
+
 typedef struct template_opts {
 	const char *owner;  /* Owner tag; NULL: projectPrefix, else "nixl-tui" */
 } template_opts_t;

@@ -17,10 +17,13 @@ typedef struct cmd_entry {
 extern const cmd_entry_t cmd_table[];
 
 int cmd_whoami(cli_t *cli);   /* src/cmd/whoami.c */
+int cmd_tui(cli_t *cli);      /* src/cmd/tui.c */
+int cmd_keys(cli_t *cli);     /* src/cmd/tui.c */
 int cmd_deploy(cli_t *cli);   /* src/cmd/deploy.c */
 int cmd_destroy(cli_t *cli);  /* src/cmd/deploy.c */
 int cmd_watch(cli_t *cli);    /* src/cmd/deploy.c */
 int cmd_status(cli_t *cli);   /* src/cmd/status.c */
+int cmd_sandbox(cli_t *cli);  /* src/cmd/sandbox.c */
 int cmd_outputs(cli_t *cli);  /* src/cmd/status.c */
 int cmd_catalog(cli_t *cli);  /* src/cmd/catalog.c */
 int cmd_config(cli_t *cli);   /* src/cmd/config.c */
@@ -30,5 +33,7 @@ int cmd_template(cli_t *cli); /* src/cmd/template.c */
  * -S sizes, -I iters, --warmup N, -p provider, --timeout S, --accept-timeout S). */
 int fabric_cmd_probe(cli_t *cli);
 int fabric_cmd_pingpong(cli_t *cli);
+int cmd_efa_check(cli_t *cli); /* src/cmd/efa_check.c */
+int cmd_pingpong(cli_t *cli); /* src/cmd/pingpong.c */
 
 #endif

@@ -54,10 +54,7 @@ void session_free(session_t *s)
 	sess_watch_stop(s);
 	if (p->agents_timer) loop_timer_cancel(p->loop, p->agents_timer);
 	if (p->notify_timer) loop_timer_cancel(p->loop, p->notify_timer);
-	for (size_t i = 0; i < s->nnodes; i++) {
-		pp_result_free(&s->nodes[i].pp);
-		free_strv(s->nodes[i].lines, s->nodes[i].nlines);
-	}
+	sess_nodes_free(s);
 	free_strv(p->seen, p->nseen);
 	free_strv(p->page_ids, p->npage);
 	free(p->page);

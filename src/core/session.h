@@ -152,6 +152,8 @@ struct session {
 		char saved_reservation[32]; /* /nixl-efa/capacity-reservation-id, "" when none */
 	} lookup;
 
+	char pp_provider[16];     /* fi_pingpong provider: "" = efa (the sandbox's nodes have tcp) */
+
 	unsigned api_calls;       /* AWS calls made, for the status line and benchmarks */
 	struct session_priv *priv;
 };

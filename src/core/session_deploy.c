@@ -33,6 +33,8 @@ static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
 		return;
 	}
 	snprintf(s->account, sizeof s->account, "%s", nz(res->account));
+	const char *who = res->arn ? strrchr(res->arn, '/') : NULL;
+	snprintf(SP(s)->owner, sizeof SP(s)->owner, "%s", who ? who + 1 : s->account);
 	sess_step_end(s, STEP_OK, "account %s as %s in %s", nz(res->account), nz(res->arn), s->region);
 	sess_deploy_next(s);
 }
@@ -239,7 +241,8 @@ static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *re
 static void create_stack(session_t *s)
 {
 	struct session_priv *p = SP(s);
-	char *body = template_render(&p->cfg, NULL, 0);
+	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL };
+	char *body = template_render(&p->cfg, &topts, 0);
 	cfn_pair_t params[] = {
 		{ "VpcId", p->vpc_id }, { "VpcCidr", p->vpc_cidr }, { "SubnetId", p->subnet_id },
 	};
@@ -383,6 +386,17 @@ int session_deploy(session_t *s, const char *on_failure)
 		config_diags_free(&d);
 		return -1;
 	}
+	char *body = template_render(&p->cfg, NULL, 0);
+	size_t tlen = body ? strlen(body) : 0;
+	free(body);
+	if (tlen > TEMPLATE_BODY_MAX) {
+		sess_fail(s, SESS_FAILED, "%ld x %s makes a template of %zu bytes, over CloudFormation's %d-byte "
+		          "limit for a template sent with CreateStack; use fewer nodes.",
+		          config_int(&p->cfg, CONFIG_NODE_COUNT), config_instance_type(&p->cfg), tlen,
+		          TEMPLATE_BODY_MAX);
+		config_diags_free(&d);
+		return -1;
+	}
 	size_t warnings = config_diags_count(&d, CONFIG_WARNING);
 	if (warnings) sess_step_end(s, STEP_WARN, "%s", d.items[0].message);
 	else sess_step_end(s, STEP_OK, "%s, %ld nodes, stack %s", config_instance_type(&p->cfg),
@@ -455,6 +469,8 @@ void sess_after_create(session_t *s)
 		const char *b = sess_output(s, "ScriptsBucketName");
 		if (b) snprintf(p->bucket, sizeof p->bucket, "%s", b);
 	}
+	/* only now: an object in the bucket during a rollback would make the rollback fail
+	 * (CloudFormation cannot delete a bucket that is not empty) */
 	if (p->bucket[0] && !p->scripts_uploaded && p->op == OP_DEPLOY) sess_upload_scripts(s);
 	sess_set_phase(s, SESS_WAIT_AGENTS);
 	sess_step_begin(s, "SSM agents", "waiting for %zu node(s)", s->nnodes);

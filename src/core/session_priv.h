@@ -33,6 +33,7 @@ struct session_priv {
 	char client_token[80];
 	/* preflight results */
 	char vpc_id[32], vpc_cidr[48], az[32], subnet_id[32], ami_param[160], ami_id[32];
+	char owner[64];           /* Owner tag: who deploys (from the caller identity) */
 	int step;                 /* index of the preflight/teardown step running */
 	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
 	/* watch */
@@ -58,6 +59,11 @@ struct session_priv {
 	size_t ndeleted;          /* objects deleted from the bucket */
 	int teardown_verified;
 	char state_path[512];
+	/* nodes (session_nodes.c) */
+	struct exec *exec;        /* SSM executor, made on first use */
+	struct check_job *checks[16];
+	struct pp_run *pp;
+	int pp_server, pp_client, pp_done;
 };
 
 #define SP(s) ((s)->priv)
@@ -93,6 +99,8 @@ void sess_after_create(session_t *s);  /* outputs -> agents -> ready */
 void sess_deploy_next(session_t *s);
 void sess_teardown_next(session_t *s);
 void sess_upload_scripts(session_t *s);
+/* Stops what runs on the nodes and frees their lines and results. */
+void sess_nodes_free(session_t *s);
 
 /* The record under $XDG_STATE_HOME/nixl-tui (state.c). */
 int sess_state_save(session_t *s);

@@ -1,6 +1,7 @@
-/* The node scripts the product ships go to the scripts bucket as soon as it exists,
- * so that a node (or a person on it) can fetch them; the console and the headless
- * commands also send them inline over SSM, so a failed upload only warns. */
+/* The node scripts the product ships go to the scripts bucket once the stack is
+ * complete (not earlier: a rollback could not delete a bucket holding them), so that a
+ * node, or a person on it, can fetch them; the console and the headless commands also
+ * send them inline over SSM, so a failed upload only warns. */
 #include <stdio.h>
 #include <string.h>
 

@@ -94,15 +94,6 @@ static void apply_event(session_t *s, const sess_event_t *e)
 		snprintf(s->root_cause, sizeof s->root_cause, "%s", e->reason);
 		snprintf(s->root_cause_resource, sizeof s->root_cause_resource, "%s", e->logical_id);
 	}
-	/* the scripts go up as soon as the bucket exists */
-	if (!stack_level && p->op == OP_DEPLOY && strcmp(e->logical_id, "ScriptsBucket") == 0 &&
-	    strcmp(e->status, "CREATE_COMPLETE") == 0 && !p->bucket[0]) {
-		sess_resource_t *r = sess_resource(s, e->logical_id, e->type);
-		if (r && r->physical_id[0]) {
-			snprintf(p->bucket, sizeof p->bucket, "%.127s", r->physical_id);
-			sess_upload_scripts(s);
-		}
-	}
 }
 
 static void schedule(session_t *s, int delay_ms)

@@ -464,7 +464,8 @@ int check_parse_saved(const char *text, size_t len, efa_node_status_t *st)
 			used += (size_t)snprintf(st->source + used, sizeof st->source - used, "%s%s", used ? ", " : "",
 			                         probes[i].label);
 	}
-	if (strstr(text, "/opt/amazon/efa") && (strstr(text, "EFA installer version:") || strstr(text, "fi_info: ")))
+	if (memmem(text, len, "/opt/amazon/efa", 15) &&
+	    (memmem(text, len, "EFA installer version:", 22) || memmem(text, len, "fi_info: ", 9)))
 		add_whole(&ss, "efa_install", text, len);
 	evaluate(st, &ss);
 	n = ss.n;

@@ -1,6 +1,7 @@
 #include "efa/exec.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,4 +136,40 @@ int exec_valid_log_group(const char *s)
 	for (const char *p = s; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("/_-.#", *p)) return 0;
 	return 1;
+}
+
+int exec_nodes_add(exec_nodes_t *nodes, const char *id, char *err, size_t errlen)
+{
+	if (!exec_valid_instance_id(id)) {
+		snprintf(err, errlen, "\"%.40s\" is not an instance id (i- and 8 or 17 hex digits)", id ? id : "");
+		return -1;
+	}
+	for (size_t i = 0; i < nodes->n; i++)
+		if (strcmp(nodes->ids[i], id) == 0) {
+			snprintf(err, errlen, "%s is given twice", id);
+			return -1;
+		}
+	if (nodes->n == EXEC_MAX_NODES) {
+		snprintf(err, errlen, "at most %d nodes", EXEC_MAX_NODES);
+		return -1;
+	}
+	snprintf(nodes->ids[nodes->n++], sizeof nodes->ids[0], "%s", id);
+	return 0;
+}
+
+int exec_nodes_select(const exec_nodes_t *nodes, const char *which, size_t *first, size_t *count,
+                      char *err, size_t errlen)
+{
+	if (!which || strcmp(which, "all") == 0) {
+		*first = 0;
+		*count = nodes->n;
+		return 0;
+	}
+	if (exec_valid_count(which, 1, (long)nodes->n)) {
+		*first = (size_t)atol(which) - 1;
+		*count = 1;
+		return 0;
+	}
+	snprintf(err, errlen, "--node takes \"all\" or a number 1..%zu, not \"%.20s\"", nodes->n, which);
+	return -1;
 }

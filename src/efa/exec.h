@@ -74,6 +74,20 @@ void exec_linebuf_feed(exec_linebuf_t *lb, const char *data, size_t n, const exe
 /* Delivers a last line without newline, then releases the buffer. */
 void exec_linebuf_finish(exec_linebuf_t *lb, const exec_cbs_t *cbs);
 
+/* The nodes a command runs on, numbered from 1: instance ids, validated. Filled from
+ * --instance-id flags today, from the deployed stack's instances by the deployment
+ * model. */
+#define EXEC_MAX_NODES 16
+typedef struct exec_nodes {
+	char ids[EXEC_MAX_NODES][24];
+	size_t n;
+} exec_nodes_t;
+/* Returns 0, or -1 with err (invalid id, too many nodes). Duplicates are refused. */
+int exec_nodes_add(exec_nodes_t *nodes, const char *id, char *err, size_t errlen);
+/* "all" or a node number 1..n: sets *first and *count; -1 with err otherwise. */
+int exec_nodes_select(const exec_nodes_t *nodes, const char *which, size_t *first, size_t *count,
+                      char *err, size_t errlen);
+
 /* Validators for every value that goes into a script line: nothing else may be pasted. */
 int exec_valid_instance_id(const char *s);   /* i-[0-9a-f]{8,17} */
 int exec_valid_ipv4(const char *s);          /* dotted quad, each 0..255, no leading zeros */

@@ -134,14 +134,17 @@ static int row_words(int cols, const char *const *w, const size_t *wl, int n, pp
 	return ok;
 }
 
+/* fi_pingpong's own error lines ("[error] util/pingpong.c:408 : ...") and efa_test.sh's. */
 static const struct {
-	const char *needle;
+	const char *prefix, *needle;
 	pp_failure_t failure;
 } failure_lines[] = {
-	{ "failed to connect: Connection refused", PP_FAIL_REFUSED },
-	{ "remote connection closed", PP_FAIL_PEER_CLOSED },
-	{ "failed because of timeout", PP_FAIL_TIMEOUT },
-	{ "Connection reset by peer", PP_FAIL_PEER_CLOSED },
+	{ "[error]", "failed to connect: Connection refused", PP_FAIL_REFUSED },
+	{ "[error]", "remote connection closed", PP_FAIL_PEER_CLOSED },
+	{ "[error]", "Connection reset by peer", PP_FAIL_PEER_CLOSED },
+	{ "Error: fi_pingpong test failed because of timeout", "", PP_FAIL_TIMEOUT },
+	{ "[error]", "", PP_FAIL_OTHER },
+	{ "Error:", "", PP_FAIL_OTHER },
 };
 
 static pp_event_t failure(pp_parser_t *p, pp_failure_t f, const char *line)
@@ -167,16 +170,21 @@ static pp_event_t other_line(pp_parser_t *p, const char *s)
 		const char *m = strstr(s, "-61");
 		if (m && !isdigit((unsigned char)m[3])) {
 			p->getinfo_error = 61;
+			/* "fi_getinfo(): util/pingpong.c:1489, ret=-61": fi_pingpong's; "fi_getinfo: -61" is
+			 * fi_info's too */
+			p->own_lines += ptext_starts_with(s, "fi_getinfo()");
 			return failure(p, PP_FAIL_NO_PROVIDER, s);
 		}
 	}
 	for (size_t i = 0; i < sizeof failure_lines / sizeof failure_lines[0]; i++)
-		if (strstr(s, failure_lines[i].needle)) return failure(p, failure_lines[i].failure, s);
+		if (ptext_starts_with(s, failure_lines[i].prefix) && strstr(s, failure_lines[i].needle)) {
+			p->own_lines++;
+			return failure(p, failure_lines[i].failure, s);
+		}
 	if (strcmp(s, "fi_pingpong: SUCCESS!") == 0) {
 		p->success = 1;
-		return PP_EV_NONE;
+		p->own_lines++;
 	}
-	if (ptext_starts_with(s, "[error]") || ptext_starts_with(s, "Error:")) return failure(p, PP_FAIL_OTHER, s);
 	return PP_EV_NONE;
 }
 
@@ -232,7 +240,9 @@ const char *pp_exit_reason(int exit_code)
 {
 	switch (exit_code) {
 	case 61: return pp_failure_reason(PP_FAIL_NO_PROVIDER);
-	case 103: return pp_failure_reason(PP_FAIL_PEER_CLOSED);
+	case 103:
+	case 141: /* 128 + SIGPIPE: it wrote to the peer after the peer had gone */
+		return pp_failure_reason(PP_FAIL_PEER_CLOSED);
 	case 111: return pp_failure_reason(PP_FAIL_REFUSED);
 	case 124: return "timed out: fi_pingpong has no timeout of its own and waits forever for a dead or "
 	                 "unreachable peer (security group self rule?)";

@@ -42,6 +42,7 @@ typedef struct pp_parser {
 	int warnings;          /* libfabric <warn> lines */
 	char first_warning[200];
 	int success;           /* "fi_pingpong: SUCCESS!" (efa_test.sh) */
+	int own_lines;         /* lines only fi_pingpong / efa_test.sh print (errors, SUCCESS) */
 } pp_parser_t;
 
 void pp_parser_init(pp_parser_t *p);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "efa/exec.h"
 #include "efa/parse_text.h"
 
 void pplog_free(pplog_t *l)
@@ -44,9 +45,13 @@ int pplog_command(const char *line, pp_result_t *r)
 		char *val = NULL;
 		if ((strcmp(tok, "-p") == 0 || strcmp(tok, "-e") == 0 || strcmp(tok, "-I") == 0) &&
 		    (val = strtok_r(NULL, " \t", &save))) {
-			if (tok[1] == 'p') snprintf(r->provider, sizeof r->provider, "%s", val);
-			else if (tok[1] == 'e') snprintf(r->endpoint, sizeof r->endpoint, "%s", val);
-			else r->iterations = atoi(val);
+			/* only names a provider/endpoint can have: a log is not trusted text */
+			if (tok[1] == 'p' && strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_;") == strlen(val))
+				snprintf(r->provider, sizeof r->provider, "%s", val);
+			else if (tok[1] == 'e' && exec_valid_endpoint(val))
+				snprintf(r->endpoint, sizeof r->endpoint, "%s", val);
+			else if (tok[1] == 'I' && exec_valid_count(val, 1, 1000000000))
+				r->iterations = atoi(val);
 		}
 	}
 	return 1;
@@ -104,7 +109,7 @@ void pplog_parse(const char *text, size_t len, pplog_t *l)
 		else if (ev == PP_EV_PARTIAL) l->cut_rows++;
 		else if (ev == PP_EV_HEADER && pp.columns == 7 && l->format == PPLOG_UNRECOGNISED) l->format = PPLOG_FABTESTS;
 	}
-	if (l->format == PPLOG_UNRECOGNISED && (l->result.nrows || pp.failure != PP_FAIL_NONE || pp.columns || saw_command))
+	if (l->format == PPLOG_UNRECOGNISED && (l->result.nrows || pp.own_lines || pp.columns || saw_command))
 		l->format = PPLOG_FI_PINGPONG;
 	if (l->format == PPLOG_EFA_TEST_OLD || l->format == PPLOG_EFA_TEST_NEW || l->format == PPLOG_INSTALLER) {
 		/* efa_test.sh runs `fi_pingpong -e rdm -p efa` over localhost */
@@ -115,7 +120,9 @@ void pplog_parse(const char *text, size_t len, pplog_t *l)
 	iterations_from_rows(&l->server);
 
 	size_t used = 0;
-	if (pp.failure != PP_FAIL_NONE) {
+	if (l->format == PPLOG_UNRECOGNISED) {
+		/* not a ping-pong log: no verdict, no error, no note */
+	} else if (pp.failure != PP_FAIL_NONE) {
 		l->verdict = 0;
 		const char *why = pp_failure_reason(pp.failure);
 		ptext_fmt(l->result.error, sizeof l->result.error, "%s%s(%s)", why ? why : "", why ? " " : "", pp.detail);
@@ -129,7 +136,7 @@ void pplog_parse(const char *text, size_t len, pplog_t *l)
 		snprintf(l->result.error, sizeof l->result.error,
 		         "the log has no result table: it ends before fi_pingpong printed one (a hang, or a cut capture)");
 	}
-	if (pp.warnings && used < sizeof l->note)
+	if (pp.warnings && l->format != PPLOG_UNRECOGNISED && used < sizeof l->note)
 		used += (size_t)snprintf(l->note + used, sizeof l->note - used, "%d libfabric warning%s, first: %s; ",
 		                         pp.warnings, pp.warnings == 1 ? "" : "s", pp.first_warning);
 	if (used >= 2 && used < sizeof l->note) l->note[used - 2] = 0;

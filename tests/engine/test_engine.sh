@@ -52,7 +52,7 @@ nx destroy --yes -c environment=cap >/dev/null 2>&1
 
 # --- kill -9 mid-deploy, run again: it re-attaches and completes, one stack only
 sandbox_ctl config '{"speed":8}'
-nx deploy --yes -c environment=kill >"$TMP/kill1.out" 2>&1 &
+"$NIXL_TUI" deploy --yes -c environment=kill >"$TMP/kill1.out" 2>&1 &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/kill1.out"
 kill -9 $dpid; wait $dpid 2>/dev/null
@@ -63,6 +63,33 @@ contains "it follows the existing stack" "$TMP/kill2.out" "following it instead 
 contains "and finishes watching" "$TMP/kill2.out" "nixl-efa-kill-east-1 is ready"
 check "exactly one stack was created" [ "$(awscli cloudformation list-stacks --query 'length(StackSummaries[?StackName==`nixl-efa-kill-east-1`])' --output text)" = 1 ]
 nx destroy --yes -c environment=kill >/dev/null 2>&1
+
+# --- Ctrl-C stops watching, never the stack operation; watch re-attaches
+sandbox_ctl config '{"speed":10}'
+"$NIXL_TUI" deploy --yes -c environment=int >"$TMP/int1.out" 2>"$TMP/int1.err" &
+dpid=$!
+wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/int1.out"
+kill -INT $dpid; wait $dpid; rc=$?
+check "Ctrl-C exits 130" [ $rc -eq 130 ]
+contains "and says the operation goes on and how to re-attach" "$TMP/int1.err" "goes on in AWS. Re-attach with: nixl-tui watch"
+sandbox_ctl config '{"speed":60}'
+nx watch -c environment=int >"$TMP/int2.out" 2>&1; rc=$?
+check "watch re-attaches and follows it to ready" [ $rc -eq 0 ]
+contains "watch ends ready" "$TMP/int2.out" "nixl-efa-int-east-1 is ready"
+nx destroy --yes -c environment=int >/dev/null 2>&1
+nx watch -c environment=int >"$TMP/int3.out" 2>&1; rc=$?
+check "watch of no stack fails" [ $rc -ne 0 ]
+contains "and says there is none" "$TMP/int3.out" "does not exist"
+
+# --- confirmation: refused without a terminal, asked on one
+nx deploy -c environment=ask </dev/null >"$TMP/ask1.out" 2>&1; rc=$?
+check "deploy without --yes and without a terminal refuses" [ $rc -ne 0 ]
+contains "naming --yes" "$TMP/ask1.out" "pass --yes"
+printf 'n\n' | timeout 60 script -qec "$NIXL_TUI deploy -c environment=ask" /dev/null >"$TMP/ask2.out" 2>&1
+contains "on a terminal it shows the plan" "$TMP/ask2.out" "Plan: stack nixl-efa-ask-east-1"
+contains "and asks" "$TMP/ask2.out" "cost money while they run"
+contains "and a no does nothing" "$TMP/ask2.out" "not confirmed; nothing done"
+check "no stack was created by the refusals" bash -c "! timeout 60 aws --endpoint-url $SB --region us-east-1 cloudformation describe-stacks --stack-name nixl-efa-ask-east-1 >/dev/null 2>&1"
 
 # --- throttling 30% and 5xx 10%: deploy and teardown still complete
 sandbox_ctl faults '{"throttle_rate":0.3,"error_rate":0.1}'
@@ -76,7 +103,7 @@ sandbox_ctl faults '{"throttle_rate":0,"error_rate":0}'
 
 # --- the simulator stops answering for 20 s mid-watch: the watch survives
 sandbox_ctl config '{"speed":15}'
-nx deploy --yes -c environment=pause >"$TMP/pause.out" 2>&1 &
+"$NIXL_TUI" deploy --yes -c environment=pause >"$TMP/pause.out" 2>&1 &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/pause.out"
 sandbox_ctl pause '{"seconds":20}'
@@ -103,8 +130,11 @@ read -r cr crtype < <(awscli ec2 describe-capacity-reservations --filters Name=s
 nx deploy --yes -c environment=bad -c instanceType="$crtype" -c capacityReservationId="$cr" -c availabilityZone=us-east-1a >"$TMP/bad4.out" 2>&1; rc=$?
 check "a reservation in another AZ fails ($cr)" [ $rc -ne 0 ]
 contains "with a sentence naming both zones" "$TMP/bad4.out" "not in us-east-1a"
+nx deploy --yes -c environment=bad -c instanceType=p5.48xlarge -c nodeCount=16 >"$TMP/bad5.out" 2>&1; rc=$?
+check "a template over CloudFormation's size limit fails" [ $rc -ne 0 ]
+contains "before anything is sent, saying so" "$TMP/bad5.out" "over CloudFormation's 51200-byte limit"
 check "nothing was created by the bad inputs" [ "$(stack_count)" = "$before" ]
-for f in bad1 bad2 bad3 bad4; do
+for f in bad1 bad2 bad3 bad4 bad5; do
 	check "$f: the failure is one sentence, not a dump" [ "$(grep -c 'nixl-tui deploy:' "$TMP/$f.out")" -le 1 ]
 done
 finish

@@ -1,0 +1,352 @@
+/* nixl-tui efa-check: the six EFA checks on nodes (over SSM, or here with --local), or
+ * read from saved output (--from-file). Exit 0 only when every check passed on every
+ * node; 1 when one failed or a node could not be checked; 3 when some are unknown. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "efa/check_script.h"
+#include "efa/efa_status.h"
+#include "efa/exec.h"
+#include "efa/exec_local.h"
+#include "efa/fabric.h"
+#include "efa/exec_ssm.h"
+#include "efa/parse_pplog.h"
+#include "efa/parse_text.h"
+
+typedef struct opts {
+	const char *node, *from_file, *log_group, *timeout;
+	int local, raw, verbose;
+	exec_nodes_t ids;
+} opts_t;
+
+typedef struct node_run {
+	efa_node_status_t st;
+	char *out;
+	size_t len, cap;
+	int done, verbose;
+	exec_result_t res;
+	exec_job_t *job;
+} node_run_t;
+
+static int utf8_terminal(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v) return strcasestr(v, "UTF-8") || strcasestr(v, "utf8");
+	}
+	return 0;
+}
+
+/* Captured text, indented; control characters never reach the terminal. */
+static void print_raw(const char *raw)
+{
+	char *clean = ptext_sanitize(raw);
+	for (const char *p = clean; p && *p;) {
+		size_t n = strcspn(p, "\n");
+		printf("       | %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	free(clean);
+}
+
+static void print_status(const efa_node_status_t *st, int raw)
+{
+	int utf8 = utf8_terminal();
+	printf("node %s (%s)\n", st->node, st->source[0] ? st->source : "no data");
+	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
+		const efa_check_t *c = &st->checks[i];
+		const char *sym = efa_verdict_symbol(c->verdict, utf8);
+		int width = 0; /* on screen: UTF-8 continuation bytes take no column */
+		for (const char *p = sym; *p; p++) width += ((unsigned char)*p & 0xc0) != 0x80;
+		char *detail = ptext_sanitize(c->detail);
+		printf("  %s%*s %-28s %s\n", sym, 4 - width, "", efa_check_title((efa_check_id_t)i),
+		       detail && *detail ? detail : "no data");
+		free(detail);
+		if (raw && c->raw && c->verdict != EFA_PASS) print_raw(c->raw);
+	}
+	if (raw && st->raw) {
+		printf("  the input, as read:\n");
+		print_raw(st->raw);
+	}
+	if (st->script_complete == 0) printf("  note: the script's output ends early; missing checks are unknown\n");
+	int pass = efa_status_count(st, EFA_PASS), fail = efa_status_count(st, EFA_FAIL);
+	int unk = efa_status_count(st, EFA_UNKNOWN), unr = efa_status_count(st, EFA_UNRECOGNISED);
+	if (pass == EFA_CHECK_COUNT) printf("  all %d checks passed\n", EFA_CHECK_COUNT);
+	else printf("  %d passed, %d failed, %d unknown, %d unrecognised%s\n", pass, fail, unk, unr,
+	            raw || (!fail && !unr) ? "" : " (--raw shows what the probes printed)");
+}
+
+static int worst(int a, int b)
+{
+	/* 1 (a failure) outranks 3 (unknown) outranks 0 */
+	if (a == 1 || b == 1) return 1;
+	return a == 3 || b == 3 ? 3 : 0;
+}
+
+static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
+{
+	if (json) {
+		cJSON *root = cJSON_CreateObject();
+		int rc = 0;
+		for (size_t i = 0; i < n; i++) rc = worst(rc, efa_status_exit_code(&runs[i].st));
+		cJSON_AddBoolToObject(root, "passed", rc == 0);
+		cJSON *arr = cJSON_AddArrayToObject(root, "nodes");
+		for (size_t i = 0; i < n; i++) {
+			cJSON *j = efa_status_to_json(&runs[i].st, o->raw);
+			if (runs[i].res.status != EXEC_SUCCESS && runs[i].res.detail[0])
+				cJSON_AddStringToObject(j, "run_error", runs[i].res.detail);
+			cJSON_AddItemToArray(arr, j);
+		}
+		if (o->local) {
+			fabric_info_t fi;
+			if (fabric_probe(&fi) == 0) cJSON_AddItemToObject(root, "fabric", fabric_to_json(&fi, NULL));
+			fabric_info_free(&fi);
+		}
+		char *s = cJSON_Print(root);
+		printf("%s\n", s);
+		free(s);
+		cJSON_Delete(root);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i) printf("\n");
+		print_status(&runs[i].st, o->raw);
+		if (runs[i].res.status != EXEC_SUCCESS && runs[i].res.detail[0])
+			printf("  the check script did not finish cleanly: %s\n", runs[i].res.detail);
+	}
+	if (o->local) { /* and what libfabric itself finds here, through fi_getinfo */
+		fabric_info_t fi;
+		if (fabric_probe(&fi) == 0) {
+			char *text = fabric_render_text(&fi, NULL);
+			if (text) printf("\nlibfabric on this machine (fi_getinfo):\n%s", text);
+			free(text);
+		}
+		fabric_info_free(&fi);
+	}
+}
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) return -1;
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= (64u << 20)) break; /* a saved log, not a disk image */
+			char *b = realloc(buf, cap * 2 + 1);
+			if (!b) { free(buf); buf = NULL; break; }
+			buf = b;
+			cap *= 2;
+		}
+	}
+	if (f != stdin) fclose(f);
+	if (!buf) return -1;
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int from_file(const opts_t *o, int json)
+{
+	char *text;
+	size_t len;
+	if (read_file(o->from_file, &text, &len) < 0) {
+		fprintf(stderr, "nixl-tui efa-check: cannot read %s: %s\n", o->from_file, strerror(errno));
+		return 2;
+	}
+	node_run_t run;
+	memset(&run, 0, sizeof run);
+	efa_status_init(&run.st, o->from_file);
+	run.res.status = EXEC_SUCCESS;
+	int found = check_parse_saved(text, len, &run.st);
+	print_all(&run, 1, o, json);
+	if (!found && !json) {
+		pplog_t l;
+		pplog_parse(text, len, &l);
+		if (l.format != PPLOG_UNRECOGNISED)
+			printf("  this looks like a ping-pong log (%s): try nixl-tui pingpong --from-file %s\n",
+			       pplog_format_name(l.format), o->from_file);
+		pplog_free(&l);
+	}
+	int rc = efa_status_exit_code(&run.st);
+	efa_status_free(&run.st);
+	free(text);
+	return rc;
+}
+
+static void on_line(void *ud, exec_stream_t s, const char *line, size_t len)
+{
+	node_run_t *r = ud;
+	if (r->verbose) fprintf(stderr, "%s%s %s\n", r->st.node, s == EXEC_STDERR ? " (stderr)" : ":", line);
+	if (r->len + len + 2 > r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16384;
+		while (cap < r->len + len + 2) cap *= 2;
+		char *o = realloc(r->out, cap);
+		if (!o) return;
+		r->out = o;
+		r->cap = cap;
+	}
+	memcpy(r->out + r->len, line, len);
+	r->len += len;
+	r->out[r->len++] = '\n';
+	r->out[r->len] = 0;
+}
+
+static void on_done(void *ud, const exec_result_t *res)
+{
+	node_run_t *r = ud;
+	r->res = *res;
+	r->done = 1;
+	r->job = NULL;
+}
+
+static node_run_t *g_runs;
+static size_t g_nruns;
+
+static void on_sigint(loop_t *l, int signo, void *ud)
+{
+	(void)l; (void)signo; (void)ud;
+	for (size_t i = 0; i < g_nruns; i++)
+		if (g_runs[i].job) exec_cancel(g_runs[i].job);
+}
+
+static int parse_args(cli_t *cli, opts_t *o)
+{
+	char err[256];
+	memset(o, 0, sizeof *o);
+	for (int i = 0; i < cli->nargs; i++) {
+		const char *a = cli->args[i], *v = NULL;
+		int r;
+		static const struct { const char *name; size_t off; } valued[] = {
+			{ "--node", offsetof(opts_t, node) }, { "--from-file", offsetof(opts_t, from_file) },
+			{ "--log-group", offsetof(opts_t, log_group) }, { "--timeout", offsetof(opts_t, timeout) },
+		};
+		size_t k;
+		for (k = 0; k < sizeof valued / sizeof valued[0]; k++) {
+			if ((r = cli_take_value(cli, &i, valued[k].name, &v, err, sizeof err)) < 0) goto bad;
+			if (r) { *(const char **)((char *)o + valued[k].off) = v; break; }
+		}
+		if (k < sizeof valued / sizeof valued[0]) continue;
+		if ((r = cli_take_value(cli, &i, "--instance-id", &v, err, sizeof err)) < 0) goto bad;
+		if (r) {
+			if (exec_nodes_add(&o->ids, v, err, sizeof err) < 0) goto bad;
+			continue;
+		}
+		if (strcmp(a, "--local") == 0) o->local = 1;
+		else if (strcmp(a, "--raw") == 0) o->raw = 1;
+		else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) o->verbose = 1;
+		else {
+			snprintf(err, sizeof err, "unknown argument \"%s\"", a);
+			goto bad;
+		}
+	}
+	if (o->timeout && !exec_valid_count(o->timeout, 5, 3600)) {
+		snprintf(err, sizeof err, "--timeout takes seconds, 5..3600");
+		goto bad;
+	}
+	if (o->log_group && !exec_valid_log_group(o->log_group)) {
+		snprintf(err, sizeof err, "--log-group must be a CloudWatch log group under /aws/ssm/");
+		goto bad;
+	}
+	if ((o->from_file != NULL) + o->local + (o->ids.n > 0) > 1) {
+		snprintf(err, sizeof err, "--from-file, --local and --instance-id exclude each other");
+		goto bad;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "nixl-tui efa-check: %s\n", err);
+	return -1;
+}
+
+int cmd_efa_check(cli_t *cli)
+{
+	opts_t o;
+	if (parse_args(cli, &o) < 0) return 2;
+	if (o.from_file) return from_file(&o, cli->json);
+
+	size_t first = 0, count = 1;
+	char err[256];
+	/* no ids given: the nodes of the deployed stack */
+	if (!o.local && o.ids.n == 0 && cmd_stack_nodes(cli, "efa-check", &o.ids) < 0) return 1;
+	if (!o.local && exec_nodes_select(&o.ids, o.node, &first, &count, err, sizeof err) < 0) {
+		fprintf(stderr, "nixl-tui efa-check: %s\n", err);
+		return 2;
+	}
+	cmd_env_t env;
+	memset(&env, 0, sizeof env);
+	exec_t *ex;
+	if (o.local) {
+		env.loop = loop_new();
+		ex = exec_local_new(env.loop, NULL);
+	} else {
+		if (cmd_env_open(&env, cli, "efa-check") < 0) return 1;
+		exec_ssm_opts_t so = { .log_group = o.log_group };
+		ex = exec_ssm_new(env.aws, &so);
+	}
+	int timeout_s = o.timeout ? atoi(o.timeout) : 180;
+	node_run_t *runs = calloc(count, sizeof *runs);
+	g_runs = runs;
+	g_nruns = count;
+	loop_signal_watch(env.loop, SIGINT, on_sigint, NULL);
+	size_t pending = 0;
+	for (size_t i = 0; i < count; i++) {
+		node_run_t *r = &runs[i];
+		efa_status_init(&r->st, o.local ? "local" : o.ids.ids[first + i]);
+		r->verbose = o.verbose;
+		exec_cbs_t cbs = { on_line, on_done, r };
+		if (!cli->json) fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", r->st.node, exec_name(ex));
+		r->job = exec_start(ex, r->st.node, check_script_text(), timeout_s * 1000, &cbs, err, sizeof err);
+		if (!r->job) {
+			r->done = 1;
+			r->res.status = EXEC_ERROR;
+			snprintf(r->res.detail, sizeof r->res.detail, "%s", err);
+		} else {
+			pending++;
+		}
+	}
+	int64_t deadline = loop_now_ms() + (int64_t)(timeout_s + 60) * 1000;
+	while (pending && loop_now_ms() < deadline) {
+		loop_run_once(env.loop, 500);
+		pending = 0;
+		for (size_t i = 0; i < count; i++) pending += !runs[i].done;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < count; i++) {
+		node_run_t *r = &runs[i];
+		if (!r->done) {
+			r->res.status = EXEC_TIMED_OUT;
+			snprintf(r->res.detail, sizeof r->res.detail, "no result within %d s", timeout_s + 60);
+		}
+		if (!r->out || !check_script_parse(r->out, r->len, &r->st)) {
+			snprintf(r->st.source, sizeof r->st.source, "no output");
+			rc = 1;
+		}
+		if (r->res.status == EXEC_ERROR) rc = 1;
+		rc = worst(rc, efa_status_exit_code(&r->st));
+	}
+	print_all(runs, count, &o, cli->json);
+	for (size_t i = 0; i < count; i++) {
+		efa_status_free(&runs[i].st);
+		free(runs[i].out);
+	}
+	exec_free(ex);
+	loop_signal_unwatch(env.loop, SIGINT);
+	free(runs);
+	g_runs = NULL;
+	g_nruns = 0;
+	if (o.local) loop_free(env.loop);
+	else cmd_env_close(&env);
+	return rc;
+}

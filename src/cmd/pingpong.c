@@ -1,0 +1,473 @@
+/* nixl-tui pingpong: fi_pingpong between two nodes (over SSM, or here with --local), a
+ * latency/bandwidth matrix over every pair (--matrix), or saved logs read back
+ * (--from-file FILE|DIR). Exit 0 when it worked; 1 when a run failed; 3 when a saved
+ * log cannot tell; 2 for usage errors. */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "efa/exec.h"
+#include "efa/exec_local.h"
+#include "efa/exec_ssm.h"
+#include "efa/parse_pplog.h"
+#include "efa/parse_text.h"
+#include "efa/pingpong_run.h"
+
+typedef struct opts {
+	const char *server_node, *client_node, *server_ip, *sizes, *iters, *endpoint, *provider;
+	const char *timeout, *port, *from_file, *log_group, *local_nodes;
+	int local, matrix, no_check, verbose;
+	exec_nodes_t ids;
+} opts_t;
+
+/* Flags that take a value, by name; the native ping-pong's flags join this table. */
+static const struct { const char *name; size_t off; } valued[] = {
+	{ "--server-node", offsetof(opts_t, server_node) }, { "--client-node", offsetof(opts_t, client_node) },
+	{ "--server-ip", offsetof(opts_t, server_ip) }, { "-S", offsetof(opts_t, sizes) },
+	{ "--sizes", offsetof(opts_t, sizes) }, { "-I", offsetof(opts_t, iters) },
+	{ "--iterations", offsetof(opts_t, iters) }, { "-e", offsetof(opts_t, endpoint) },
+	{ "-p", offsetof(opts_t, provider) }, { "--provider", offsetof(opts_t, provider) },
+	{ "--timeout", offsetof(opts_t, timeout) }, { "--port", offsetof(opts_t, port) },
+	{ "--from-file", offsetof(opts_t, from_file) }, { "--log-group", offsetof(opts_t, log_group) },
+	{ "--local-nodes", offsetof(opts_t, local_nodes) },
+};
+static const struct { const char *name; size_t off; } flags[] = {
+	{ "--local", offsetof(opts_t, local) }, { "--matrix", offsetof(opts_t, matrix) },
+	{ "--no-check", offsetof(opts_t, no_check) }, { "--verbose", offsetof(opts_t, verbose) },
+	{ "-v", offsetof(opts_t, verbose) },
+};
+
+static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof *o);
+	for (int i = 0; i < cli->nargs; i++) {
+		const char *v;
+		int r = 0;
+		for (size_t k = 0; k < sizeof valued / sizeof valued[0] && r == 0; k++) {
+			if ((r = cli_take_value(cli, &i, valued[k].name, &v, err, errlen)) < 0) return -1;
+			if (r) *(const char **)((char *)o + valued[k].off) = v;
+		}
+		if (r) continue;
+		if ((r = cli_take_value(cli, &i, "--instance-id", &v, err, errlen)) < 0) return -1;
+		if (r) {
+			if (exec_nodes_add(&o->ids, v, err, errlen) < 0) return -1;
+			continue;
+		}
+		size_t k;
+		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
+			if (strcmp(cli->args[i], flags[k].name) == 0) {
+				*(int *)((char *)o + flags[k].off) = 1;
+				break;
+			}
+		if (k == sizeof flags / sizeof flags[0]) {
+			snprintf(err, errlen, "unknown argument \"%s\"", cli->args[i]);
+			return -1;
+		}
+	}
+	static const struct { size_t off; long min, max; const char *what; } counts[] = {
+		{ offsetof(opts_t, iters), 1, 100000000, "-I takes 1..100000000 iterations" },
+		{ offsetof(opts_t, timeout), 1, 86400, "--timeout takes seconds, 1..86400" },
+		{ offsetof(opts_t, port), 1024, 65535, "--port takes 1024..65535" },
+		{ offsetof(opts_t, local_nodes), 2, EXEC_MAX_NODES, "--local-nodes takes 2..16" },
+	};
+	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		const char *v = *(const char **)((char *)o + counts[k].off);
+		if (v && !exec_valid_count(v, counts[k].min, counts[k].max)) {
+			snprintf(err, errlen, "%s", counts[k].what);
+			return -1;
+		}
+	}
+	if (o->log_group && !exec_valid_log_group(o->log_group)) {
+		snprintf(err, errlen, "--log-group must be a CloudWatch log group under /aws/ssm/");
+		return -1;
+	}
+	if ((o->from_file != NULL) + o->local + (o->ids.n > 0) > 1) {
+		snprintf(err, errlen, "--instance-id, --local and --from-file exclude each other");
+		return -1;
+	}
+	if (o->ids.n == 1) {
+		snprintf(err, errlen, "a ping-pong needs two nodes: give --instance-id twice");
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ printing */
+
+static void print_header(void)
+{
+	printf("%12s %10s %10s %10s %12s %12s\n", "bytes", "#sent", "#ack", "MB/sec", "usec/xfer", "Mxfers/sec");
+}
+
+static void print_row(const pp_row_t *w)
+{
+	printf("%12llu %10llu %10llu %10.2f %12.2f %12.2f\n", (unsigned long long)w->bytes, (unsigned long long)w->sent,
+	       (unsigned long long)w->acked, w->mb_per_s, w->usec_per_xfer, w->mxfers_per_s);
+	fflush(stdout);
+}
+
+static void print_summary(const pp_result_t *r)
+{
+	double lat = pp_result_latency_usec(r), bw = pp_result_peak_mb_per_s(r);
+	if (isnan(lat)) return;
+	printf("latency %.2f usec/xfer (smallest size), bandwidth %.2f MB/s (best size); %s %s, %d iterations\n", lat,
+	       bw, r->provider[0] ? r->provider : "?", r->endpoint[0] ? r->endpoint : "?", r->iterations);
+	if (r->iterations > 0 && r->iterations < 100)
+		printf("note: fi_pingpong has no warm-up; with %d iterations the first size mostly measures connection "
+		       "setup (use -I 1000 or more)\n", r->iterations);
+}
+
+/* ------------------------------------------------------------------ saved logs */
+
+static int read_all(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) return -1;
+	size_t cap = 65536, n = 0, got;
+	char *buf = malloc(cap + 1);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n < cap) continue;
+		if (cap >= (64u << 20)) break;
+		char *b = realloc(buf, cap * 2 + 1);
+		if (!b) { free(buf); buf = NULL; break; }
+		buf = b;
+		cap *= 2;
+	}
+	fclose(f);
+	if (!buf) return -1;
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int log_one(const char *path, const char *label, int json, cJSON *arr)
+{
+	char *text;
+	size_t len;
+	if (read_all(path, &text, &len) < 0) {
+		fprintf(stderr, "nixl-tui pingpong: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	pplog_t l;
+	pplog_parse(text, len, &l);
+	free(text);
+	static const char *const verdicts[] = { "failed", "passed" };
+	const char *verdict = l.verdict < 0 ? "cannot tell" : verdicts[l.verdict];
+	if (json) {
+		cJSON *f = cJSON_CreateObject();
+		char *file = ptext_sanitize(label), *note = ptext_sanitize(l.note);
+		cJSON_AddStringToObject(f, "file", file ? file : "");
+		cJSON_AddStringToObject(f, "format", pplog_format_name(l.format));
+		cJSON_AddStringToObject(f, "verdict", verdict);
+		if (note && *note) cJSON_AddStringToObject(f, "note", note);
+		free(file);
+		free(note);
+		cJSON_AddItemToObject(f, "result", pp_result_json(&l.result));
+		if (l.server.nrows) cJSON_AddItemToObject(f, "server", pp_result_json(&l.server));
+		cJSON_AddItemToArray(arr, f);
+	} else {
+		printf("%s: %s", label, pplog_format_name(l.format));
+		if (l.result.provider[0]) printf(", %s %s", l.result.provider, l.result.endpoint);
+		if (l.result.iterations) printf(", %d iterations", l.result.iterations);
+		printf("\n");
+		if (l.result.nrows) {
+			print_header();
+			for (size_t i = 0; i < l.result.nrows; i++) print_row(&l.result.rows[i]);
+		}
+		char *error = ptext_sanitize(l.result.error), *note = ptext_sanitize(l.note);
+		if (l.format != PPLOG_UNRECOGNISED) {
+			printf("result: %s%s%s\n", verdict, error && *error ? ": " : "", error ? error : "");
+			if (l.verdict == 1) print_summary(&l.result);
+		}
+		if (note && *note) printf("note: %s\n", note);
+		free(error);
+		free(note);
+	}
+	int rc = l.verdict == 1 ? 0 : l.verdict == 0 ? 1 : 3;
+	pplog_free(&l);
+	return rc;
+}
+
+static int name_cmp(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+
+static int from_file(const opts_t *o, int json)
+{
+	struct stat sb;
+	if (stat(o->from_file, &sb) < 0) {
+		fprintf(stderr, "nixl-tui pingpong: cannot read %s: %s\n", o->from_file, strerror(errno));
+		return 2;
+	}
+	cJSON *root = json ? cJSON_CreateObject() : NULL;
+	cJSON *arr = json ? cJSON_AddArrayToObject(root, "files") : NULL;
+	int rc = 0, files = 0;
+	if (S_ISDIR(sb.st_mode)) {
+		struct dirent **ents;
+		int n = scandir(o->from_file, &ents, NULL, name_cmp);
+		for (int i = 0; i < n; i++) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%s", o->from_file, ents[i]->d_name);
+			if (ents[i]->d_name[0] != '.' && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+				if (files++ && !json) printf("\n");
+				int r = log_one(path, ents[i]->d_name, json, arr);
+				rc = r == 1 || rc == 1 ? 1 : r == 3 || rc == 3 ? 3 : 0;
+			}
+			free(ents[i]);
+		}
+		if (n >= 0) free(ents);
+	} else {
+		rc = log_one(o->from_file, o->from_file, json, arr);
+		files = 1;
+	}
+	if (json) {
+		char *s = cJSON_Print(root);
+		printf("%s\n", s);
+		free(s);
+		cJSON_Delete(root);
+	}
+	if (!files) {
+		fprintf(stderr, "nixl-tui pingpong: no files in %s\n", o->from_file);
+		return 3;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ live runs */
+
+typedef struct live {
+	int json, verbose, header, done;
+	pp_result_t res;
+	pp_run_t *run;
+	pp_matrix_t *matrix;
+} live_t;
+
+static live_t *g_live;
+
+static void on_sigint(loop_t *l, int signo, void *ud)
+{
+	(void)l; (void)signo; (void)ud;
+	if (g_live && g_live->run) pp_run_cancel(g_live->run);
+	if (g_live && g_live->matrix) pp_matrix_cancel(g_live->matrix);
+}
+
+static void on_line(void *ud, pp_side_t side, exec_stream_t s, const char *line)
+{
+	live_t *lv = ud;
+	if (lv->verbose)
+		fprintf(stderr, "%s%s: %s\n", side == PP_SERVER ? "server" : "client", s == EXEC_STDERR ? " (stderr)" : "",
+		        line);
+}
+
+static void on_phase(void *ud, const char *what)
+{
+	live_t *lv = ud;
+	if (!lv->json) fprintf(stderr, "nixl-tui pingpong: %s\n", what);
+}
+
+static void on_row(void *ud, const pp_row_t *row)
+{
+	live_t *lv = ud;
+	if (lv->json) return;
+	if (!lv->header++) print_header();
+	print_row(row);
+}
+
+static void on_done(void *ud, const pp_result_t *res)
+{
+	live_t *lv = ud;
+	lv->res = *res;
+	lv->res.rows = NULL;
+	lv->res.nrows = 0;
+	for (size_t i = 0; i < res->nrows; i++) pp_result_add(&lv->res, &res->rows[i]);
+	lv->done = 1;
+}
+
+static void m_pair_start(void *ud, size_t a, size_t b)
+{
+	live_t *lv = ud;
+	if (!lv->json) fprintf(stderr, "nixl-tui pingpong: pair node %zu (server) <-> node %zu (client)\n", a + 1, b + 1);
+}
+
+static void m_pair(void *ud, size_t a, size_t b, const pp_result_t *res)
+{
+	live_t *lv = ud;
+	if (lv->json) return;
+	if (res->error[0]) fprintf(stderr, "nixl-tui pingpong: node %zu <-> node %zu: %s\n", a + 1, b + 1, res->error);
+}
+
+static void m_done(void *ud) { ((live_t *)ud)->done = 1; }
+
+static void print_matrix(const pp_matrix_t *m, size_t n, const char *const *names, int json)
+{
+	if (json) {
+		cJSON *root = cJSON_CreateObject();
+		cJSON *nodes = cJSON_AddArrayToObject(root, "nodes");
+		for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(nodes, cJSON_CreateString(names[i]));
+		cJSON *pairs = cJSON_AddArrayToObject(root, "pairs");
+		for (size_t a = 0; a < n; a++)
+			for (size_t b = a + 1; b < n; b++) {
+				const pp_result_t *c = pp_matrix_cell(m, a, b);
+				if (!c) continue;
+				cJSON *p = cJSON_CreateObject();
+				cJSON_AddNumberToObject(p, "server", (double)a + 1);
+				cJSON_AddNumberToObject(p, "client", (double)b + 1);
+				double lat = pp_result_latency_usec(c), bw = pp_result_peak_mb_per_s(c);
+				if (!isnan(lat)) cJSON_AddNumberToObject(p, "latency_usec", lat);
+				if (!isnan(bw)) cJSON_AddNumberToObject(p, "peak_mb_per_s", bw);
+				cJSON_AddItemToObject(p, "result", pp_result_json(c));
+				cJSON_AddItemToArray(pairs, p);
+			}
+		char *s = cJSON_Print(root);
+		printf("%s\n", s);
+		free(s);
+		cJSON_Delete(root);
+		return;
+	}
+	static const char *const titles[] = { "latency, usec/xfer at the smallest size", "bandwidth, best MB/s" };
+	for (int t = 0; t < 2; t++) {
+		printf("%s%s\n%8s", t ? "\n" : "", titles[t], "");
+		for (size_t b = 0; b < n; b++) printf(" %10s%-2zu", "node", b + 1);
+		printf("\n");
+		for (size_t a = 0; a < n; a++) {
+			printf("node %-3zu", a + 1);
+			for (size_t b = 0; b < n; b++) {
+				const pp_result_t *c = pp_matrix_cell(m, a, b);
+				double v = c ? (t ? pp_result_peak_mb_per_s(c) : pp_result_latency_usec(c)) : NAN;
+				if (a == b) printf(" %12s", "-");
+				else if (!c) printf(" %12s", "not run");
+				else if (c->error[0] || isnan(v)) printf(" %12s", "failed");
+				else printf(" %12.2f", v);
+			}
+			printf("\n");
+		}
+	}
+	for (size_t i = 0; i < n; i++) printf("%snode %zu = %s\n", i ? "" : "\n", i + 1, names[i]);
+}
+
+static int node_number(const char *v, size_t n, size_t dflt, size_t *out)
+{
+	if (!v) { *out = dflt; return dflt < n ? 0 : -1; }
+	if (!exec_valid_count(v, 1, (long)n)) return -1;
+	*out = (size_t)atol(v) - 1;
+	return 0;
+}
+
+int cmd_pingpong(cli_t *cli)
+{
+	opts_t o;
+	char err[256];
+	if (parse_args(cli, &o, err, sizeof err) < 0) {
+		fprintf(stderr, "nixl-tui pingpong: %s\n", err);
+		return 2;
+	}
+	if (o.from_file) return from_file(&o, cli->json);
+	/* no ids given: the nodes of the deployed stack */
+	if (!o.local && o.ids.n == 0) {
+		if (cmd_stack_nodes(cli, "pingpong", &o.ids) < 0) return 1;
+		if (o.ids.n < 2) {
+			fprintf(stderr, "nixl-tui pingpong: the stack has %zu node(s); a ping-pong needs two\n", o.ids.n);
+			return 1;
+		}
+	}
+
+	cmd_env_t env;
+	memset(&env, 0, sizeof env);
+	exec_t *ex;
+	size_t n = o.local ? (o.local_nodes ? (size_t)atol(o.local_nodes) : 2) : o.ids.n;
+	char local_names[EXEC_MAX_NODES][32];
+	const char *names[EXEC_MAX_NODES];
+	if (o.local) {
+		env.loop = loop_new();
+		exec_local_opts_t lo = { .kill_grace_ms = 1000 };
+		ex = exec_local_new(env.loop, &lo);
+		if (exec_local_isolate(ex, err, sizeof err) < 0)
+			fprintf(stderr, "nixl-tui pingpong: %s; the fi_pingpong server listens on all interfaces during the run\n", err);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(local_names[i], sizeof local_names[i], "local%zu", i + 1);
+			names[i] = local_names[i];
+		}
+	} else {
+		if (cmd_env_open(&env, cli, "pingpong") < 0) return 1;
+		exec_ssm_opts_t so = { .log_group = o.log_group };
+		ex = exec_ssm_new(env.aws, &so);
+		for (size_t i = 0; i < n; i++) names[i] = o.ids.ids[i];
+	}
+	live_t lv = { .json = cli->json, .verbose = o.verbose };
+	g_live = &lv;
+	loop_signal_watch(env.loop, SIGINT, on_sigint, NULL);
+	pp_run_opts_t ro = {
+		.loop = env.loop,
+		.provider = o.provider ? o.provider : o.local ? "tcp" : "efa",
+		.endpoint = o.endpoint, .sizes = o.sizes,
+		.iterations = o.iters ? atoi(o.iters) : 0, .timeout_s = o.timeout ? atoi(o.timeout) : 0,
+		.port = o.port ? atoi(o.port) : 0, .no_preflight = o.no_check, .loopback = o.local,
+		.cbs = { on_line, on_phase, on_row, on_done, &lv },
+	};
+	const char *server_ip = o.server_ip ? o.server_ip : o.local ? "127.0.0.1" : NULL;
+	int rc = 0;
+	if (o.matrix) {
+		pp_node_t nodes[EXEC_MAX_NODES];
+		for (size_t i = 0; i < n; i++) nodes[i] = (pp_node_t){ ex, names[i], o.local ? "127.0.0.1" : NULL };
+		pp_matrix_cbs_t mc = { m_pair_start, m_pair, m_done, &lv };
+		lv.matrix = pp_matrix_start(nodes, n, &ro, &mc, err, sizeof err);
+		if (!lv.matrix) {
+			fprintf(stderr, "nixl-tui pingpong: %s\n", err);
+			rc = 2;
+		} else {
+			while (!lv.done) loop_run_once(env.loop, 1000);
+			print_matrix(lv.matrix, n, names, cli->json);
+			for (size_t a = 0; a < n; a++)
+				for (size_t b = a + 1; b < n; b++) {
+					const pp_result_t *c = pp_matrix_cell(lv.matrix, a, b);
+					if (!c || c->error[0]) rc = 1;
+				}
+			pp_matrix_free(lv.matrix);
+		}
+	} else {
+		size_t s, c;
+		if (node_number(o.server_node, n, 0, &s) < 0 || node_number(o.client_node, n, 1, &c) < 0 || s == c) {
+			fprintf(stderr, "nixl-tui pingpong: --server-node and --client-node take two different numbers 1..%zu\n", n);
+			rc = 2;
+		} else {
+			ro.server = (pp_node_t){ ex, names[s], server_ip };
+			ro.client = (pp_node_t){ ex, names[c], NULL };
+			lv.run = pp_run_start(&ro, err, sizeof err);
+			if (!lv.run) {
+				fprintf(stderr, "nixl-tui pingpong: %s\n", err);
+				rc = 2;
+			} else {
+				while (!lv.done) loop_run_once(env.loop, 1000);
+				if (cli->json) {
+					cJSON *j = pp_result_json(&lv.res);
+					char *str = cJSON_Print(j);
+					printf("%s\n", str);
+					free(str);
+					cJSON_Delete(j);
+				} else if (!lv.res.error[0]) {
+					print_summary(&lv.res);
+				}
+				if (lv.res.error[0]) {
+					fprintf(stderr, "nixl-tui pingpong: %s\n", lv.res.error);
+					rc = 1;
+				}
+				pp_run_free(lv.run);
+			}
+		}
+	}
+	pp_result_free(&lv.res);
+	g_live = NULL;
+	exec_free(ex);
+	loop_signal_unwatch(env.loop, SIGINT);
+	if (o.local) loop_free(env.loop);
+	else cmd_env_close(&env);
+	return rc;
+}

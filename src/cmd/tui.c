@@ -1,0 +1,141 @@
+/* `nixl-tui tui` (also `nixl-tui` with no command): the console over the session.
+ * `nixl-tui keys [--markdown] [--read-only]`: the console's keys, from its action table
+ * (the README's key list is `nixl-tui keys --markdown`). */
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/config.h"
+#include "cmd/cmd.h"
+#include "cmd/common.h"
+#include "core/session.h"
+#include "core/settings.h"
+#include "ui/action.h"
+#include "ui/tty.h"
+#include "ui/ui.h"
+
+typedef struct tui_flags { int no_mouse, no_color, markdown; } tui_flags_t;
+
+/* The command's own flags; the common ones are already in cli. */
+static int parse_flags(const cli_t *cli, const char *cmd, tui_flags_t *f)
+{
+	static const struct { const char *name; size_t off; } known[] = {
+		{ "--no-mouse", offsetof(tui_flags_t, no_mouse) },
+		{ "--no-color", offsetof(tui_flags_t, no_color) },
+		{ "--markdown", offsetof(tui_flags_t, markdown) },
+	};
+	memset(f, 0, sizeof *f);
+	for (int i = 0; i < cli->nargs; i++) {
+		size_t k;
+		for (k = 0; k < sizeof known / sizeof known[0]; k++)
+			if (strcmp(cli->args[i], known[k].name) == 0) break;
+		if (k == sizeof known / sizeof known[0]) {
+			fprintf(stderr, "nixl-tui %s: unexpected argument \"%s\"\n", cmd, cli->args[i]);
+			return -1;
+		}
+		*(int *)((char *)f + known[k].off) = 1;
+	}
+	return 0;
+}
+
+int cmd_keys(cli_t *cli)
+{
+	tui_flags_t f;
+	if (parse_flags(cli, "keys", &f) < 0) return 2;
+	if (f.markdown) {
+		action_write_markdown(stdout, cli->read_only);
+		return 0;
+	}
+	for (size_t s = 0; s < action_nsections; s++) {
+		printf("%s%s\n", s ? "\n" : "", action_sections[s].title);
+		for (size_t i = 0; i < action_count; i++) {
+			const ui_action_t *a = &action_table[i];
+			if (!action_in_section(a, s) || (cli->read_only && (a->flags & ACT_DANGEROUS))) continue;
+			char keys[64], cmd[64] = "";
+			action_keys_text(a, keys, sizeof keys);
+			if (a->flags & ACT_COMMAND)
+				snprintf(cmd, sizeof cmd, ":%s%s%s", a->name, a->args ? " " : "", a->args ? a->args : "");
+			printf("  %-16s %-26s %s\n", keys, cmd, a->help);
+		}
+	}
+	return 0;
+}
+
+static ui_t *the_ui;
+
+/* Ctrl-C is q (it asks while something runs); a second one, or SIGTERM, quits at once. */
+static void on_signal(loop_t *l, int signo, void *ud)
+{
+	session_t *s = ud;
+	if (signo == SIGINT && the_ui && the_ui->modal != UI_MODAL_DIALOG) {
+		ui_key(the_ui, 'q');
+		ui_render(the_ui);
+		return;
+	}
+	session_detach(s);
+	if (the_ui) the_ui->quit = 1;
+	loop_stop(l);
+}
+
+int cmd_tui(cli_t *cli)
+{
+	tui_flags_t f;
+	if (parse_flags(cli, "tui", &f) < 0) return 2;
+	setlocale(LC_ALL, "");
+	cmd_env_t env;
+	if (cmd_env_open(&env, cli, "tui") < 0) return 1;
+	config_t cfg;
+	config_diags_t diags = { 0 };
+	config_init(&cfg);
+	settings_resolve(&cfg, cli->ctx, cli->nctx, aws_client_region(env.aws), &diags);
+	/* Errors stop here; warnings show in the wizard's review. */
+	int errors = (int)config_diags_count(&diags, CONFIG_ERROR);
+	if (errors) settings_report(stderr, &diags, 1);
+	config_diags_free(&diags);
+	session_t *s = errors ? NULL : session_new(env.loop, env.aws, &cfg);
+	int rc = 1;
+	if (!s) goto out;
+	if (cli->allow_non_efa) session_acknowledge(s);
+	if (tty_open(!f.no_mouse) < 0) {
+		fprintf(stderr, "nixl-tui: the console needs a terminal on stdin and stdout; "
+		        "the headless commands work without one (nixl-tui help)\n");
+		rc = 2;
+		goto out;
+	}
+	ui_opts_t o = {
+		.read_only = cli->read_only,
+		.mouse = !f.no_mouse,
+		.color = !f.no_color && !getenv("NO_COLOR"),
+		.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0,
+		.profile = aws_client_profile(env.aws),
+		.dump_path = getenv("NIXL_TUI_DUMP"),
+	};
+	the_ui = ui_new(s, &ops_session, &o);
+	if (!the_ui || ui_start(the_ui, env.loop) < 0) {
+		tty_close();
+		fprintf(stderr, "nixl-tui: the console could not start\n");
+		goto out;
+	}
+	loop_signal_watch(env.loop, SIGINT, on_signal, s);
+	loop_signal_watch(env.loop, SIGTERM, on_signal, s);
+	/* Re-attach: the screen follows the phase the stack is found in. */
+	session_attach(s);
+	ui_render(the_ui);
+	loop_run(env.loop, &the_ui->quit, 0);
+	int busy = ui_busy(the_ui);
+	ui_free(the_ui);
+	the_ui = NULL;
+	tty_close();
+	if (busy)
+		printf("nixl-tui: %s is %s and goes on in AWS; run nixl-tui again to re-attach.\n", s->stack_name,
+		       s->stack_status[0] ? s->stack_status : session_phase_name(s->phase));
+	rc = 0;
+out:
+	session_free(s);
+	config_free(&cfg);
+	cmd_env_close(&env);
+	return rc;
+}

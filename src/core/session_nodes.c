@@ -1,0 +1,283 @@
+/* What runs on the nodes: the EFA check script and fi_pingpong, over SSM (RunCommand,
+ * output streamed from CloudWatch Logs), their lines kept per node and their results
+ * filled in as the lines arrive. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/session_priv.h"
+#include "efa/check_script.h"
+#include "efa/exec_ssm.h"
+#include "efa/pingpong_run.h"
+
+enum { NODE_LINES = 2000, CHECK_TIMEOUT_MS = 180000 };
+
+static sess_node_t *node_by_index(session_t *s, int index)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (s->nodes[i].index == index) return &s->nodes[i];
+	return NULL;
+}
+
+/* Appends to the node's ring of lines (the oldest go first when it is full). */
+static void node_line(session_t *s, sess_node_t *n, const char *prefix, const char *line)
+{
+	if (!n->caplines) {
+		n->lines = calloc(NODE_LINES, sizeof *n->lines);
+		if (!n->lines) return;
+		n->caplines = NODE_LINES;
+	}
+	size_t len = strlen(prefix) + strlen(line) + 1;
+	char *copy = malloc(len);
+	if (!copy) return;
+	snprintf(copy, len, "%s%s", prefix, line);
+	if (n->nlines < n->caplines) {
+		n->lines[(n->first_line + n->nlines++) % n->caplines] = copy;
+	} else {
+		free(n->lines[n->first_line]);
+		n->lines[n->first_line] = copy;
+		n->first_line = (n->first_line + 1) % n->caplines;
+	}
+	n->lines_total++;
+	sess_notify(s, SESS_CH_NODES);
+}
+
+static exec_t *executor(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (!p->exec) p->exec = exec_ssm_new(p->aws, NULL);
+	return p->exec;
+}
+
+/* ---- the EFA check ---- */
+
+typedef struct check_job {
+	session_t *s;
+	int index;
+	exec_job_t *job;
+	char *text;
+	size_t len, cap;
+} check_job_t;
+
+static const sess_check_state_t verdict_state[] = {
+	[EFA_UNKNOWN] = CHK_UNKNOWN, [EFA_PASS] = CHK_PASS, [EFA_FAIL] = CHK_FAIL,
+	[EFA_UNRECOGNISED] = CHK_UNRECOGNISED,
+};
+
+/* Reads what arrived so far: each check fills in as soon as its section is complete. */
+static void check_update(check_job_t *j, int final)
+{
+	sess_node_t *n = node_by_index(j->s, j->index);
+	if (!n) return;
+	efa_node_status_t st;
+	efa_status_init(&st, n->instance_id);
+	check_script_parse(j->text ? j->text : "", j->len, &st);
+	n->nchecks = EFA_CHECK_COUNT;
+	for (int c = 0; c < EFA_CHECK_COUNT; c++) {
+		sess_check_t *k = &n->checks[c];
+		snprintf(k->name, sizeof k->name, "%s", efa_check_title((efa_check_id_t)c));
+		efa_verdict_t v = st.checks[c].verdict;
+		k->state = v == EFA_UNKNOWN && !final ? CHK_RUNNING : verdict_state[v];
+		snprintf(k->detail, sizeof k->detail, "%.255s", st.checks[c].detail);
+	}
+	efa_status_free(&st);
+	sess_notify(j->s, SESS_CH_NODES);
+}
+
+static void check_on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
+{
+	check_job_t *j = ud;
+	sess_node_t *n = node_by_index(j->s, j->index);
+	if (n) node_line(j->s, n, stream == EXEC_STDERR ? "! " : "", line);
+	if (stream != EXEC_STDOUT) return;
+	if (j->len + len + 2 > j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 8192;
+		while (cap < j->len + len + 2) cap *= 2;
+		char *t = realloc(j->text, cap);
+		if (!t) return;
+		j->text = t;
+		j->cap = cap;
+	}
+	memcpy(j->text + j->len, line, len);
+	j->len += len;
+	j->text[j->len++] = '\n';
+	j->text[j->len] = 0;
+	check_update(j, 0);
+}
+
+static void check_on_done(void *ud, const exec_result_t *r)
+{
+	check_job_t *j = ud;
+	session_t *s = j->s;
+	struct session_priv *p = SP(s);
+	sess_node_t *n = node_by_index(s, j->index);
+	check_update(j, 1);
+	if (n) {
+		n->checks_running = 0;
+		if (r->status != EXEC_SUCCESS && r->status != EXEC_FAILED) {
+			char line[600];
+			snprintf(line, sizeof line, "EFA check %s: %s", exec_status_name(r->status), r->detail);
+			node_line(s, n, "! ", line);
+			sess_flash(s, "node %d: %s", j->index, line);
+		}
+	}
+	for (int i = 0; i < 16; i++)
+		if (p->checks[i] == j) p->checks[i] = NULL;
+	free(j->text);
+	free(j);
+	sess_notify(s, SESS_CH_NODES);
+}
+
+static int check_one(session_t *s, sess_node_t *n)
+{
+	struct session_priv *p = SP(s);
+	if (n->checks_running) return 0;
+	exec_t *ex = executor(s);
+	check_job_t *j = calloc(1, sizeof *j);
+	if (!ex || !j) { free(j); return -1; }
+	j->s = s;
+	j->index = n->index;
+	n->checks_running = 1;
+	check_update(j, 0);
+	node_line(s, n, "$ ", "EFA check (lspci, lsmod/modinfo efa, fi_info -p efa, /dev/infiniband, ip, GPUs)");
+	char err[256];
+	exec_cbs_t cbs = { check_on_line, check_on_done, j };
+	j->job = exec_start(ex, n->instance_id, check_script_text(), CHECK_TIMEOUT_MS, &cbs, err, sizeof err);
+	if (!j->job) {
+		n->checks_running = 0;
+		node_line(s, n, "! ", err);
+		sess_flash(s, "node %d: %s", n->index, err);
+		free(j);
+		return -1;
+	}
+	for (int i = 0; i < 16; i++)
+		if (!p->checks[i]) { p->checks[i] = j; break; }
+	return 0;
+}
+
+int session_node_check(session_t *s, int node)
+{
+	if (!s->nnodes) {
+		sess_flash(s, "no nodes yet: deploy first");
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (node == 0 || s->nodes[i].index == node) rc |= check_one(s, &s->nodes[i]);
+	return rc;
+}
+
+/* ---- fi_pingpong ---- */
+
+static void pp_on_line(void *ud, pp_side_t side, exec_stream_t stream, const char *line)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	sess_node_t *n = node_by_index(s, side == PP_SERVER ? p->pp_server : p->pp_client);
+	if (n) node_line(s, n, stream == EXEC_STDERR ? "! " : "", line);
+}
+
+static void pp_on_phase(void *ud, const char *what)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	sess_node_t *n = node_by_index(s, p->pp_client);
+	if (n) node_line(s, n, "# ", what);
+}
+
+static void pp_on_row(void *ud, const pp_row_t *row)
+{
+	session_t *s = ud;
+	sess_node_t *n = node_by_index(s, SP(s)->pp_client);
+	if (n) pp_result_add(&n->pp, row);
+	sess_notify(s, SESS_CH_NODES);
+}
+
+static void pp_on_done(void *ud, const pp_result_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	sess_node_t *n = node_by_index(s, p->pp_client);
+	if (n) {
+		n->pp_running = 0;
+		snprintf(n->pp.provider, sizeof n->pp.provider, "%s", res->provider);
+		snprintf(n->pp.endpoint, sizeof n->pp.endpoint, "%s", res->endpoint);
+		n->pp.iterations = res->iterations;
+		n->pp.exit_code = res->exit_code;
+		snprintf(n->pp.error, sizeof n->pp.error, "%s", res->error);
+		if (res->error[0]) {
+			node_line(s, n, "! ", res->error);
+			sess_flash(s, "ping-pong: %s", res->error);
+		}
+	}
+	p->pp_done = 1; /* freed from the next call or session_free, not inside its own callback */
+	sess_notify(s, SESS_CH_NODES);
+}
+
+int session_pingpong(session_t *s, int server_node, int client_node, const char *sizes, int iters)
+{
+	struct session_priv *p = SP(s);
+	sess_node_t *a = node_by_index(s, server_node), *b = node_by_index(s, client_node);
+	if (!a || !b || a == b) {
+		sess_flash(s, "ping-pong needs two different deployed nodes (got %d and %d)", server_node, client_node);
+		return -1;
+	}
+	if (p->pp && !p->pp_done) {
+		sess_flash(s, "a ping-pong is already running");
+		return -1;
+	}
+	pp_run_free(p->pp);
+	p->pp = NULL;
+	exec_t *ex = executor(s);
+	if (!ex) return -1;
+	pp_result_free(&b->pp);
+	memset(&b->pp, 0, sizeof b->pp);
+	p->pp_server = server_node;
+	p->pp_client = client_node;
+	p->pp_done = 0;
+	pp_run_opts_t o = {
+		.loop = p->loop,
+		.server = { ex, a->instance_id, a->private_ip[0] ? a->private_ip : NULL },
+		.client = { ex, b->instance_id, b->private_ip[0] ? b->private_ip : NULL },
+		.provider = s->pp_provider[0] ? s->pp_provider : NULL,
+		.sizes = sizes, .iterations = iters,
+		.cbs = { pp_on_line, pp_on_phase, pp_on_row, pp_on_done, s },
+	};
+	char err[256];
+	b->pp_running = 1;
+	char what[96];
+	snprintf(what, sizeof what, "fi_pingpong -e rdm -p %s (server on node %d)",
+	         s->pp_provider[0] ? s->pp_provider : "efa", server_node);
+	node_line(s, b, "$ ", what);
+	p->pp = pp_run_start(&o, err, sizeof err);
+	if (!p->pp) {
+		b->pp_running = 0;
+		node_line(s, b, "! ", err);
+		sess_flash(s, "ping-pong: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+void sess_nodes_free(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	pp_run_free(p->pp);
+	p->pp = NULL;
+	if (p->exec) exec_free(p->exec); /* stops the checks still running, without callbacks */
+	p->exec = NULL;
+	for (int i = 0; i < 16; i++)
+		if (p->checks[i]) {
+			free(p->checks[i]->text);
+			free(p->checks[i]);
+			p->checks[i] = NULL;
+		}
+	for (size_t i = 0; i < s->nnodes; i++) {
+		sess_node_t *n = &s->nodes[i];
+		pp_result_free(&n->pp);
+		for (size_t k = 0; k < n->nlines; k++) free(n->lines[(n->first_line + k) % n->caplines]);
+		free(n->lines);
+		n->lines = NULL;
+		n->nlines = n->caplines = 0;
+	}
+}

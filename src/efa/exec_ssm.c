@@ -1,0 +1,487 @@
+#include "efa/exec_ssm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/logs.h"
+#include "aws/ssm.h"
+#include "core/loop.h"
+
+/* GetCommandInvocation keeps at most this much of each stream. */
+#define SSM_CONTENT_MAX 24000
+/* Consecutive failures of one kind of call before we give up on it. */
+#define MAX_ERRORS 5
+/* A command just sent may not be visible to GetCommandInvocation yet. */
+#define INVOCATION_GRACE_MS 30000
+
+typedef struct sexec sexec_t;
+
+typedef enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_CANCEL } stop_reason_t;
+
+typedef struct sjob sjob_t;
+
+typedef struct sstream {
+	sjob_t *job;
+	char name[160];          /* <command-id>/<instance-id>/aws-runShellScript/stdout */
+	char *token;             /* next forward token */
+	aws_call_t *call;
+	exec_linebuf_t lb;
+	size_t lines;            /* lines delivered */
+	int empty_rounds;        /* empty pages in a row since the command ended */
+	char *content;           /* the invocation's final Standard*Content */
+} sstream_t;
+
+struct sjob {
+	exec_job_t base;
+	sexec_t *sx;
+	struct sjob *next;
+	char instance[24];
+	char *script;
+	int timeout_ms;
+	exec_cbs_t cbs;
+	char command_id[64];
+	aws_call_t *send_call, *inv_call, *cancel_call;
+	sstream_t st[2];
+	uint64_t poll_timer, timeout_timer;
+	int64_t sent_at, final_at, stop_at;
+	int final;               /* the invocation reached a final status */
+	char status[32], details[64];
+	int response_code;
+	stop_reason_t stop;
+	int cancel_sent;
+	int inv_errors, log_errors, logs_broken;
+	int finished;            /* callbacks of calls being cancelled must not touch it */
+	exec_result_t err;       /* set when the job could not be followed */
+	int failed;
+};
+
+struct sexec {
+	exec_t base;
+	aws_client_t *aws;
+	loop_t *loop;
+	char log_group[512];
+	int poll_ms, drain_ms, stop_wait_ms;
+	sjob_t *jobs;
+};
+
+static void poll_round(sjob_t *j);
+
+static void unlink_job(sjob_t *j)
+{
+	for (sjob_t **p = &j->sx->jobs; *p; p = &(*p)->next)
+		if (*p == j) { *p = j->next; return; }
+}
+
+static void drop_calls(sjob_t *j)
+{
+	j->finished = 1;
+	aws_call_t *calls[] = { j->send_call, j->inv_call, j->st[0].call, j->st[1].call, j->cancel_call };
+	j->send_call = j->inv_call = j->st[0].call = j->st[1].call = j->cancel_call = NULL;
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+		if (calls[i]) aws_call_cancel(calls[i]);
+	if (j->poll_timer) loop_timer_cancel(j->sx->loop, j->poll_timer);
+	if (j->timeout_timer) loop_timer_cancel(j->sx->loop, j->timeout_timer);
+	j->poll_timer = j->timeout_timer = 0;
+}
+
+static void job_free(sjob_t *j)
+{
+	for (int k = 0; k < 2; k++) {
+		free(j->st[k].token);
+		free(j->st[k].content);
+		free(j->st[k].lb.buf);
+	}
+	free(j->script);
+	free(j);
+}
+
+/* Counts the lines the caller gets, to compare with the invocation's own copy. */
+static void counted_line(void *ud, exec_stream_t st, const char *line, size_t len)
+{
+	sstream_t *s = ud;
+	s->lines++;
+	if (s->job->cbs.on_line) s->job->cbs.on_line(s->job->cbs.ud, st, line, len);
+}
+
+static void deliver(sstream_t *s, const char *text, size_t n)
+{
+	exec_cbs_t c = { counted_line, NULL, s };
+	exec_linebuf_feed(&s->lb, text, n, &c);
+}
+
+/* Lines of text (a trailing newline does not start another). */
+static size_t count_lines(const char *t)
+{
+	if (!t || !*t) return 0;
+	size_t n = 0;
+	for (const char *p = t; *p; p++) n += *p == '\n';
+	return n + (t[strlen(t) - 1] != '\n');
+}
+
+static void fill_result(sjob_t *j, exec_result_t *r)
+{
+	memset(r, 0, sizeof *r);
+	r->exit_code = -1;
+	if (j->failed) {
+		*r = j->err;
+		return;
+	}
+	if (j->final && j->response_code >= 0) r->exit_code = j->response_code;
+	if (j->stop == STOP_TIMEOUT) {
+		r->status = EXEC_TIMED_OUT;
+		snprintf(r->detail, sizeof r->detail, "timed out after %d ms; CancelCommand sent for %s", j->timeout_ms,
+		         j->command_id);
+	} else if (j->stop == STOP_CANCEL) {
+		r->status = EXEC_CANCELLED;
+		snprintf(r->detail, sizeof r->detail, "cancelled (CancelCommand %s)", j->command_id);
+	} else if (strcmp(j->status, "Success") == 0) {
+		r->status = EXEC_SUCCESS;
+		r->exit_code = 0;
+	} else if (strcmp(j->status, "Failed") == 0 && j->response_code >= 0) {
+		r->status = EXEC_FAILED;
+		snprintf(r->detail, sizeof r->detail, "exit code %d", j->response_code);
+	} else if (strcmp(j->status, "TimedOut") == 0) {
+		r->status = EXEC_TIMED_OUT;
+		snprintf(r->detail, sizeof r->detail, "SSM stopped the command on %s (%s)", j->instance,
+		         j->details[0] ? j->details : "TimedOut");
+	} else if (strcmp(j->status, "Cancelled") == 0) {
+		r->status = EXEC_CANCELLED;
+		snprintf(r->detail, sizeof r->detail, "the command was cancelled outside nixl-tui");
+	} else {
+		r->status = EXEC_ERROR;
+		snprintf(r->detail, sizeof r->detail,
+		         "SSM reports %s (%s) for %s on %s: is the instance running and its SSM agent Online?",
+		         j->status[0] ? j->status : "no status", j->details[0] ? j->details : "-", j->command_id,
+		         j->instance);
+	}
+}
+
+static void finish(sjob_t *j)
+{
+	drop_calls(j);
+	/* lines CloudWatch has not delivered (yet, or at all) come from the invocation's copy */
+	for (int k = 0; k < 2; k++) {
+		sstream_t *s = &j->st[k];
+		exec_cbs_t c = { counted_line, NULL, s };
+		exec_linebuf_finish(&s->lb, &c);
+		if (!s->content || strlen(s->content) >= SSM_CONTENT_MAX) continue;
+		const char *p = s->content;
+		for (size_t skip = s->lines; skip > 0 && p; skip--) {
+			p = strchr(p, '\n');
+			if (p) p++;
+		}
+		if (p && *p) {
+			exec_linebuf_t lb = { .stream = k == 0 ? EXEC_STDOUT : EXEC_STDERR };
+			exec_linebuf_feed(&lb, p, strlen(p), &j->cbs);
+			exec_linebuf_finish(&lb, &j->cbs);
+		}
+	}
+	unlink_job(j);
+	exec_result_t r;
+	fill_result(j, &r);
+	if (j->cbs.on_done) j->cbs.on_done(j->cbs.ud, &r);
+	job_free(j);
+}
+
+static void fail(sjob_t *j, const char *what, const aws_error_t *err)
+{
+	char sentence[400];
+	j->failed = 1;
+	j->err.status = EXEC_ERROR;
+	j->err.exit_code = -1;
+	snprintf(j->err.detail, sizeof j->err.detail, "%s: %s", what,
+	         err ? aws_error_sentence(err, sentence, sizeof sentence) : "no answer");
+	finish(j);
+}
+
+static void schedule(sjob_t *j, int ms);
+
+static void on_poll_timer(loop_t *l, void *ud)
+{
+	(void)l;
+	sjob_t *j = ud;
+	j->poll_timer = 0;
+	poll_round(j);
+}
+
+static void schedule(sjob_t *j, int ms)
+{
+	if (!j->poll_timer) j->poll_timer = loop_timer_add(j->sx->loop, ms, on_poll_timer, j);
+}
+
+static int logs_done(const sjob_t *j)
+{
+	int64_t now = loop_now_ms();
+	for (int k = 0; k < 2; k++) {
+		const sstream_t *s = &j->st[k];
+		if (s->call) return 0;
+		int have_copy = s->content && strlen(s->content) < SSM_CONTENT_MAX;
+		if (have_copy && s->lines >= count_lines(s->content)) continue;
+		if (!have_copy && s->empty_rounds >= 2) continue;
+		if (j->logs_broken) continue;
+		if (now - j->final_at < j->sx->drain_ms) return 0;
+	}
+	return 1;
+}
+
+/* Called whenever a call ends: finish when everything is known, else poll again. */
+static void progress(sjob_t *j)
+{
+	if (j->finished) return;
+	int64_t now = loop_now_ms();
+	if (j->stop != STOP_NONE && !j->final && now - j->stop_at >= j->sx->stop_wait_ms && !j->inv_call &&
+	    !j->st[0].call && !j->st[1].call) {
+		finish(j);
+		return;
+	}
+	if (j->final && !j->inv_call && logs_done(j)) {
+		finish(j);
+		return;
+	}
+	schedule(j, j->sx->poll_ms);
+}
+
+static void on_events(sjob_t *j, int k, const aws_error_t *err, logs_events_t *res)
+{
+	sstream_t *s = &j->st[k];
+	s->call = NULL;
+	if (j->finished) return;
+	if (err) {
+		if (strcmp(err->code, "ResourceNotFoundException") == 0) {
+			/* no output on this stream yet (or ever) */
+			if (j->final) s->empty_rounds++;
+			j->log_errors = 0;
+		} else if (++j->log_errors >= MAX_ERRORS) {
+			j->logs_broken = 1; /* the invocation's copy will have to do */
+		}
+		progress(j);
+		return;
+	}
+	j->log_errors = 0;
+	int at_end = logs_events_at_end(res, s->token);
+	for (size_t i = 0; i < res->n; i++) {
+		const char *m = res->events[i].message ? res->events[i].message : "";
+		deliver(s, m, strlen(m));
+		/* an event is a line or several; it never continues on the next one */
+		deliver(s, "\n", 1);
+	}
+	if (res->next_forward_token) {
+		free(s->token);
+		s->token = strdup(res->next_forward_token);
+	}
+	if (j->finished) return; /* a callback may have cancelled */
+	if (res->n > 0) {
+		s->empty_rounds = 0;
+		if (!s->call) poll_round(j); /* more may be waiting: read on now */
+		return;
+	}
+	if (j->final && at_end) s->empty_rounds++;
+	progress(j);
+}
+
+static void on_stdout_events(void *ud, const aws_error_t *err, logs_events_t *res) { on_events(ud, 0, err, res); }
+static void on_stderr_events(void *ud, const aws_error_t *err, logs_events_t *res) { on_events(ud, 1, err, res); }
+
+static void on_invocation(void *ud, const aws_error_t *err, ssm_invocation_t *res)
+{
+	sjob_t *j = ud;
+	j->inv_call = NULL;
+	if (j->finished) return;
+	if (err) {
+		int young = loop_now_ms() - j->sent_at < INVOCATION_GRACE_MS;
+		if (!(young && strcmp(err->code, "InvocationDoesNotExist") == 0) && ++j->inv_errors >= MAX_ERRORS) {
+			fail(j, "GetCommandInvocation", err);
+			return;
+		}
+		progress(j);
+		return;
+	}
+	j->inv_errors = 0;
+	snprintf(j->status, sizeof j->status, "%s", res->status ? res->status : "");
+	snprintf(j->details, sizeof j->details, "%s", res->status_details ? res->status_details : "");
+	j->response_code = res->response_code;
+	if (!j->final && res->status && ssm_invocation_status_is_final(res->status)) {
+		j->final = 1;
+		j->final_at = loop_now_ms();
+		for (int k = 0; k < 2; k++) {
+			const char *c = k == 0 ? res->stdout_content : res->stderr_content;
+			j->st[k].content = strdup(c ? c : "");
+		}
+	}
+	progress(j);
+}
+
+static void poll_round(sjob_t *j)
+{
+	if (j->finished || !j->command_id[0]) return;
+	sexec_t *sx = j->sx;
+	static const logs_events_cb cbs[2] = { on_stdout_events, on_stderr_events };
+	if (!j->logs_broken)
+		for (int k = 0; k < 2; k++) {
+			sstream_t *s = &j->st[k];
+			if (s->call) continue;
+			logs_get_events_req_t req = { .group = sx->log_group, .stream = s->name, .start_from_head = 1,
+			                              .next_token = s->token };
+			s->call = logs_get_log_events(sx->aws, &req, cbs[k], j);
+		}
+	if (!j->inv_call && !j->final) j->inv_call = ssm_get_command_invocation(sx->aws, j->command_id, j->instance, on_invocation, j);
+	if (!j->inv_call && !j->st[0].call && !j->st[1].call) progress(j);
+}
+
+static void noop_status(void *ud, const aws_error_t *err) { (void)ud; (void)err; }
+
+static void on_cancel_sent(void *ud, const aws_error_t *err)
+{
+	sjob_t *j = ud;
+	j->cancel_call = NULL;
+	(void)err; /* the invocation's status says whether it worked */
+	if (!j->finished) progress(j);
+}
+
+static void send_cancel(sjob_t *j)
+{
+	if (j->cancel_sent || !j->command_id[0]) return;
+	j->cancel_sent = 1;
+	const char *ids[] = { j->instance };
+	j->cancel_call = ssm_cancel_command(j->sx->aws, j->command_id, ids, 1, on_cancel_sent, j);
+}
+
+static void stop_job(sjob_t *j, stop_reason_t why)
+{
+	if (j->finished) return;
+	if (j->stop == STOP_NONE) {
+		j->stop = why;
+		j->stop_at = loop_now_ms();
+	}
+	if (j->final) return; /* ended already; just draining */
+	if (j->command_id[0]) {
+		send_cancel(j);
+		return;
+	}
+	/* not even sent yet: a cancelled SendCommand call never reached a node */
+	if (j->send_call) {
+		aws_call_t *c = j->send_call;
+		j->send_call = NULL;
+		aws_call_cancel(c);
+	}
+}
+
+static void on_timeout(loop_t *l, void *ud)
+{
+	(void)l;
+	sjob_t *j = ud;
+	j->timeout_timer = 0;
+	stop_job(j, STOP_TIMEOUT);
+}
+
+static void on_sent(void *ud, const aws_error_t *err, ssm_send_command_result_t *res)
+{
+	sjob_t *j = ud;
+	j->send_call = NULL;
+	if (j->finished) return;
+	if (err) {
+		if (j->stop != STOP_NONE && err->kind == AWS_ERR_CANCELLED) {
+			finish(j);
+			return;
+		}
+		fail(j, "SendCommand", err);
+		return;
+	}
+	snprintf(j->command_id, sizeof j->command_id, "%s", res->command.command_id ? res->command.command_id : "");
+	if (!j->command_id[0]) {
+		fail(j, "SendCommand returned no command id", NULL);
+		return;
+	}
+	j->sent_at = loop_now_ms();
+	static const char *const names[2] = { "stdout", "stderr" };
+	for (int k = 0; k < 2; k++)
+		snprintf(j->st[k].name, sizeof j->st[k].name, "%s/%s/aws-runShellScript/%s", j->command_id, j->instance,
+		         names[k]);
+	if (j->stop != STOP_NONE) send_cancel(j);
+	poll_round(j);
+}
+
+static exec_job_t *ssm_start(exec_t *ex, const char *target, const char *script, int timeout_ms,
+                             const exec_cbs_t *cbs, char *err, size_t errlen)
+{
+	sexec_t *sx = (sexec_t *)ex;
+	if (!exec_valid_instance_id(target)) {
+		snprintf(err, errlen, "\"%.40s\" is not an instance id", target ? target : "");
+		return NULL;
+	}
+	sjob_t *j = calloc(1, sizeof *j);
+	if (!j || !(j->script = strdup(script))) {
+		free(j);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	j->base.ex = ex;
+	j->sx = sx;
+	j->cbs = *cbs;
+	j->timeout_ms = timeout_ms;
+	j->response_code = -1;
+	snprintf(j->instance, sizeof j->instance, "%s", target);
+	for (int k = 0; k < 2; k++) {
+		j->st[k].job = j;
+		j->st[k].lb.stream = k == 0 ? EXEC_STDOUT : EXEC_STDERR;
+	}
+	const char *ids[] = { j->instance };
+	const char *cmds[] = { j->script };
+	ssm_send_command_req_t req = {
+		.instance_ids = ids, .ninstance_ids = 1, .commands = cmds, .ncommands = 1,
+		/* SSM's own limit is a backstop behind ours */
+		.execution_timeout = timeout_ms > 0 ? timeout_ms / 1000 + 60 : 0,
+		.comment = "nixl-tui", .cloudwatch_log_group = sx->log_group,
+	};
+	j->send_call = ssm_send_command(sx->aws, &req, on_sent, j);
+	if (!j->send_call) {
+		snprintf(err, errlen, "cannot build the SendCommand request");
+		job_free(j);
+		return NULL;
+	}
+	j->next = sx->jobs;
+	sx->jobs = j;
+	if (timeout_ms > 0) j->timeout_timer = loop_timer_add(sx->loop, timeout_ms, on_timeout, j);
+	return &j->base;
+}
+
+static void ssm_cancel(exec_job_t *job)
+{
+	stop_job((sjob_t *)job, STOP_CANCEL);
+}
+
+static void ssm_free(exec_t *ex)
+{
+	sexec_t *sx = (sexec_t *)ex;
+	while (sx->jobs) {
+		sjob_t *j = sx->jobs;
+		sx->jobs = j->next;
+		drop_calls(j);
+		if (j->command_id[0] && !j->final) {
+			/* nobody will wait for it, but the node should stop */
+			const char *ids[] = { j->instance };
+			ssm_cancel_command(sx->aws, j->command_id, ids, 1, noop_status, NULL);
+		}
+		job_free(j);
+	}
+	free(sx);
+}
+
+static const exec_ops_t ssm_ops = { "ssm", ssm_start, ssm_cancel, ssm_free };
+
+exec_t *exec_ssm_new(aws_client_t *aws, const exec_ssm_opts_t *opts)
+{
+	const char *group = opts && opts->log_group ? opts->log_group : EXEC_SSM_LOG_GROUP;
+	if (!exec_valid_log_group(group)) return NULL;
+	sexec_t *sx = calloc(1, sizeof *sx);
+	if (!sx) return NULL;
+	sx->base.ops = &ssm_ops;
+	sx->aws = aws;
+	sx->loop = aws_client_loop(aws);
+	snprintf(sx->log_group, sizeof sx->log_group, "%s", group);
+	sx->poll_ms = opts && opts->poll_ms > 0 ? opts->poll_ms : 1000;
+	sx->drain_ms = opts && opts->drain_ms > 0 ? opts->drain_ms : 5000;
+	sx->stop_wait_ms = opts && opts->stop_wait_ms > 0 ? opts->stop_wait_ms : 15000;
+	return &sx->base;
+}

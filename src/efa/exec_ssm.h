@@ -1,0 +1,25 @@
+/* The SSM executor: SendCommand (AWS-RunShellScript) with CloudWatch output into a log
+ * group under /aws/ssm/, the command's stdout and stderr streamed from CloudWatch Logs
+ * (GetLogEvents with forward tokens on "<command-id>/<instance-id>/aws-runShellScript/
+ * stdout|stderr") while it runs, the final status and exit code from
+ * GetCommandInvocation, CancelCommand on timeout or cancel. Targets are instance ids. */
+#ifndef NIXL_EFA_EXEC_SSM_H
+#define NIXL_EFA_EXEC_SSM_H
+
+#include "aws/client.h"
+#include "efa/exec.h"
+
+#define EXEC_SSM_LOG_GROUP "/aws/ssm/nixl-tui"
+
+typedef struct exec_ssm_opts {
+	const char *log_group; /* NULL: EXEC_SSM_LOG_GROUP; must be under /aws/ssm/ */
+	int poll_ms;           /* between GetLogEvents/GetCommandInvocation rounds; 0: 1000 */
+	int drain_ms;          /* after the command ended, read late log events this long at
+	                          most; 0: 5000 */
+	int stop_wait_ms;      /* after CancelCommand, wait this long for a final status; 0: 15000 */
+} exec_ssm_opts_t;
+
+/* aws must outlive the executor. opts may be NULL. NULL when the log group is invalid. */
+exec_t *exec_ssm_new(aws_client_t *aws, const exec_ssm_opts_t *opts);
+
+#endif

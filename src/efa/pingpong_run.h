@@ -1,0 +1,104 @@
+/* fi_pingpong between two nodes over executors: `fi_info` checked on both first, the
+ * server started on one, the client on the other against the server's private IPv4,
+ * both streamed, both under `timeout` and the executor's timeout (fi_pingpong has none
+ * and hangs on a dead peer). Rows reach the caller as the client prints them. With
+ * several sizes, one fi_pingpong pair per size (-S takes one size or "all").
+ * A matrix runs every pair of n nodes in turn. Everything runs on the event loop. */
+#ifndef NIXL_EFA_PINGPONG_RUN_H
+#define NIXL_EFA_PINGPONG_RUN_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "core/loop.h"
+#include "efa/exec.h"
+#include "efa/pp_result.h"
+
+typedef enum pp_side { PP_SERVER = 0, PP_CLIENT = 1 } pp_side_t;
+
+typedef struct pp_node {
+	exec_t *ex;
+	const char *target;  /* instance id (SSM), or a label ("local") */
+	const char *ip;      /* IPv4 the client reaches this node at as a server; NULL: taken
+	                        from the node's `ip addr` during the fi_info check */
+} pp_node_t;
+
+typedef struct pp_run_cbs {
+	void (*on_line)(void *ud, pp_side_t side, exec_stream_t stream, const char *line);
+	void (*on_phase)(void *ud, const char *what);          /* "checking fi_info on both nodes" */
+	void (*on_row)(void *ud, const pp_row_t *row);          /* each client row as it arrives */
+	void (*on_done)(void *ud, const pp_result_t *res);      /* res->error "" when it worked */
+	void *ud;
+} pp_run_cbs_t;
+
+typedef struct pp_run_opts {
+	loop_t *loop;
+	pp_node_t server, client;
+	const char *provider;    /* NULL: "efa" */
+	const char *endpoint;    /* NULL: "rdm" (AWS's own test; plain fi_pingpong is dgram) */
+	const char *sizes;       /* NULL: "all"; or "64,4k,1m" (binary k/m/g) */
+	int iterations;          /* 0: 1000 (fi_pingpong has no warm-up: few iterations measure
+	                            connection setup) */
+	int timeout_s;           /* each fi_pingpong run; 0: 60 */
+	int port;                /* control port; 0: 47592 */
+	int connect_retry_s;     /* the client retries a refused connect (server not up yet); 0: 20 */
+	int start_delay_ms;      /* between starting the server and the client; 0: 300 */
+	int no_preflight;        /* skip the fi_info check (then ip must be given) */
+	int loopback;            /* local runs: keep the IP providers on lo (FI_TCP_IFACE=lo ...) */
+	pp_run_cbs_t cbs;
+} pp_run_opts_t;
+
+typedef struct pp_run pp_run_t;
+
+/* Validates every value (provider, endpoint, sizes, counts, port, IPv4, instance ids for
+ * the SSM executor) and starts. NULL with err when something is invalid. */
+pp_run_t *pp_run_start(const pp_run_opts_t *o, char *err, size_t errlen);
+/* Stops both sides; on_done follows with the error "cancelled". */
+void pp_run_cancel(pp_run_t *r);
+/* Frees; if the run is still going it is cancelled and freed when its jobs end (no
+ * more callbacks). */
+void pp_run_free(pp_run_t *r);
+/* The server's table of the run so far (fi_pingpong prints one on both sides). */
+const pp_result_t *pp_run_server_result(const pp_run_t *r);
+
+/* The shell lines, exposed for tests: return the length, or -1 when a value is not
+ * valid (nothing unvalidated is ever written into a line). size: one -S value (bytes,
+ * or "all"); libfabric2: add "-f efa" so efa cannot resolve to the efa-direct fabric. */
+int pp_script_preflight(const char *provider, const char *endpoint, char *buf, size_t n);
+int pp_script_server(const char *provider, const char *endpoint, const char *size, int iterations,
+                     int port, int timeout_s, int libfabric2, int loopback, char *buf, size_t n);
+int pp_script_client(const char *provider, const char *endpoint, const char *size, int iterations,
+                     int port, int timeout_s, int retry_s, int libfabric2, int loopback,
+                     const char *server_ip, char *buf, size_t n);
+
+/* "4k" -> "4096", "all" -> "all"; -1 when not a valid size. */
+int pp_size_bytes(const char *s, char *out, size_t n);
+
+/* Summaries of a table: usec/xfer at the smallest non-zero size, and the best MB/sec.
+ * NAN when there are no rows. */
+double pp_result_latency_usec(const pp_result_t *r);
+double pp_result_peak_mb_per_s(const pp_result_t *r);
+
+/* {"provider","endpoint","iterations","exit_code","error","rows":[{"bytes","sent","acked",
+ *  "total_bytes","time_s","mb_per_s","usec_per_xfer","mxfers_per_s"}...]} */
+cJSON *pp_result_json(const pp_result_t *r);
+
+/* ---- matrix: every unordered pair (i < j: server i, client j), one after another */
+typedef struct pp_matrix pp_matrix_t;
+typedef struct pp_matrix_cbs {
+	void (*on_pair_start)(void *ud, size_t server, size_t client);
+	void (*on_pair)(void *ud, size_t server, size_t client, const pp_result_t *res);
+	void (*on_done)(void *ud);
+	void *ud;
+} pp_matrix_cbs_t;
+
+/* tmpl gives everything but server/client and cbs.on_done (its on_line/on_phase/on_row
+ * are passed through). */
+pp_matrix_t *pp_matrix_start(const pp_node_t *nodes, size_t n, const pp_run_opts_t *tmpl,
+                             const pp_matrix_cbs_t *cbs, char *err, size_t errlen);
+/* The result for a pair in either order; NULL before it ran. */
+const pp_result_t *pp_matrix_cell(const pp_matrix_t *m, size_t a, size_t b);
+void pp_matrix_cancel(pp_matrix_t *m);
+void pp_matrix_free(pp_matrix_t *m);
+
+#endif

@@ -1,0 +1,29 @@
+/* The wizard's capacity panel: on-demand, the reservation remembered in SSM Parameter
+ * Store, a live list of the type's capacity reservations, or a search of Capacity
+ * Block offerings with a purchase that needs the fee typed back. */
+#ifndef NIXL_UI_VIEW_CAPACITY_H
+#define NIXL_UI_VIEW_CAPACITY_H
+
+#include <curses.h>
+
+typedef struct ui ui_t;
+
+void view_capacity_enter(ui_t *ui);
+void view_capacity_draw(ui_t *ui, WINDOW *w, int y, int h, int wd);
+void view_capacity_move(ui_t *ui, int dir, int unit);
+int view_capacity_key(ui_t *ui, int key);
+/* Enter: choose the row (or run the search); 1 when the wizard moves on. */
+int view_capacity_choose(ui_t *ui);
+/* Esc: closes the search; 1 when it was open. */
+int view_capacity_back(ui_t *ui);
+void view_capacity_lookup_done(ui_t *ui);
+void view_capacity_click(ui_t *ui, int y);
+
+/* Actions (see action.c). */
+void view_capacity_search(ui_t *ui, const char *arg);
+void view_capacity_field(ui_t *ui, const char *arg);
+void view_capacity_buy(ui_t *ui, const char *arg);
+const char *view_capacity_buy_unavailable(const ui_t *ui);
+void view_capacity_refresh(ui_t *ui, const char *arg);
+
+#endif

@@ -1,0 +1,9 @@
+/* The `?` screen: every key and command, generated from the action table. */
+#ifndef NIXL_UI_VIEW_HELP_H
+#define NIXL_UI_VIEW_HELP_H
+
+#include "ui/view.h"
+
+extern const ui_view_t view_help;
+
+#endif

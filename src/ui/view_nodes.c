@@ -1,0 +1,470 @@
+#include "ui/view_nodes.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/dialog.h"
+#include "ui/draw.h"
+#include "ui/ui.h"
+
+/* A pane narrower or lower than this is not worth a grid: one node at a time. */
+enum { PANE_MIN_W = 50, PANE_MIN_H = 14 };
+
+enum { SEC_STATE, SEC_CHECKS, SEC_PP, SEC_OUTPUT, SEC_CMD, SEC_COUNT };
+
+static const char *line_at(const sess_node_t *n, size_t i)
+{
+	return n->lines[(n->first_line + i) % n->caplines];
+}
+
+/* Ring positions of the output lines matching the filter, oldest first. */
+static size_t *matching_lines(const ui_t *ui, const sess_node_t *n, size_t *count)
+{
+	*count = 0;
+	if (n->nlines == 0 || !n->lines) return NULL;
+	size_t *idx = malloc(n->nlines * sizeof *idx);
+	if (!idx) return NULL;
+	for (size_t i = 0; i < n->nlines; i++) {
+		const char *f[] = { line_at(n, i) };
+		if (view_match(ui->nodes.filter, f, 1)) idx[(*count)++] = i;
+	}
+	return idx;
+}
+
+static uint64_t abs_line(const sess_node_t *n, size_t i) { return n->lines_total - n->nlines + i; }
+
+/* The first shown of the matching lines, from the pane's follow flag and top. */
+static size_t first_shown(const ui_t *ui, int k, const sess_node_t *n, const size_t *idx, size_t m, int rows)
+{
+	size_t max_p = rows > 0 && m > (size_t)rows ? m - (size_t)rows : 0;
+	if (ui->nodes.pane[k].follow) return max_p;
+	size_t p = 0;
+	while (p < m && abs_line(n, idx[p]) < ui->nodes.pane[k].top) p++;
+	return p < max_p ? p : max_p;
+}
+
+static void rule(WINDOW *w, int y, int x, int wd, const char *title, const char *right, attr_t right_a)
+{
+	int t = draw_text(w, y, x, wd, theme_attr(ROLE_TITLE), title);
+	if (right && *right) draw_text(w, y, x + t + 2, wd - t - 2, right_a, right);
+}
+
+static const char *check_icon(const ui_t *ui, sess_check_state_t st)
+{
+	const draw_glyphs_t *g = draw_glyphs();
+	switch (st) {
+	case CHK_PASS: return g->ok;
+	case CHK_FAIL: return g->fail;
+	case CHK_RUNNING: return g->spin[ui->spin % (unsigned)g->nspin];
+	case CHK_UNRECOGNISED: return g->warn;
+	default: return g->pending;
+	}
+}
+
+static void draw_state(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd)
+{
+	(void)ui;
+	int c = 0;
+	c += draw_text(w, y, x + c, wd - c, theme_attr(theme_instance_state(n->instance_state)),
+	               n->instance_state[0] ? n->instance_state : "not launched") + 2;
+	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "pub ");
+	c += draw_text(w, y, x + c, wd - c, A_NORMAL, n->public_ip[0] ? n->public_ip : "-") + 2;
+	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "priv ");
+	c += draw_text(w, y, x + c, wd - c, A_NORMAL, n->private_ip[0] ? n->private_ip : "-") + 2;
+	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "SSM ");
+	draw_text(w, y, x + c, wd - c, theme_attr(theme_ssm(n->ssm_status)),
+	          n->ssm_status[0] ? n->ssm_status : "not registered");
+}
+
+static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
+{
+	char sum[64];
+	size_t pass = 0;
+	for (size_t i = 0; i < n->nchecks; i++) pass += n->checks[i].state == CHK_PASS;
+	const draw_glyphs_t *g = draw_glyphs();
+	if (n->checks_running) snprintf(sum, sizeof sum, "running %s", g->spin[ui->spin % (unsigned)g->nspin]);
+	else if (n->nchecks == 0) snprintf(sum, sizeof sum, "not run yet (c runs them)");
+	else snprintf(sum, sizeof sum, "%zu/%zu passed", pass, n->nchecks);
+	theme_role_t role = n->checks_running ? ROLE_BUSY : n->nchecks == 0 ? ROLE_DIM
+	                  : pass == n->nchecks ? ROLE_OK : ROLE_FAIL;
+	rule(w, y, x, wd, "EFA checks", sum, theme_attr(role));
+	int nw = 22;
+	for (size_t i = 0; i < n->nchecks && (int)i + 1 < h; i++) {
+		const sess_check_t *c = &n->checks[i];
+		int row = y + 1 + (int)i;
+		attr_t a = theme_attr(theme_check(c->state));
+		draw_text(w, row, x, 1, a, check_icon(ui, c->state));
+		draw_text(w, row, x + 2, nw, A_NORMAL, c->name);
+		draw_text(w, row, x + 2 + nw + 1, wd - nw - 3, c->state == CHK_FAIL ? a : A_NORMAL, c->detail);
+	}
+}
+
+static int pp_shown(const sess_node_t *n) { return n->pp.nrows > 0 || n->pp_running || n->pp.error[0]; }
+
+/* The ping-pong table with a bar per row for latency (usec/xfer) and bandwidth (MB/s),
+ * each scaled to the largest value in its column. */
+static void draw_pp(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
+{
+	const pp_result_t *r = &n->pp;
+	const draw_glyphs_t *g = draw_glyphs();
+	char sum[320];
+	theme_role_t role = ROLE_DIM;
+	if (n->pp_running) {
+		snprintf(sum, sizeof sum, "running %s", g->spin[ui->spin % (unsigned)g->nspin]);
+		role = ROLE_BUSY;
+	} else if (r->error[0]) {
+		snprintf(sum, sizeof sum, "%s", r->error);
+		role = ROLE_FAIL;
+	} else {
+		snprintf(sum, sizeof sum, "%s %s, %d iterations", r->provider[0] ? r->provider : "?",
+		         r->endpoint, r->iterations);
+	}
+	rule(w, y, x, wd, "Ping-pong", sum, theme_attr(role));
+	if (h < 3 || r->nrows == 0) return;
+	int p99 = 0;
+	double max_lat = 0, max_bw = 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		if (!isnan(r->rows[i].p99_usec)) p99 = 1;
+		if (r->rows[i].usec_per_xfer > max_lat) max_lat = r->rows[i].usec_per_xfer;
+		if (r->rows[i].mb_per_s > max_bw) max_bw = r->rows[i].mb_per_s;
+	}
+	if (wd < 70) p99 = 0;
+	/* size | usec/xfer | [p99] | MB/s | latency bar | bandwidth bar */
+	int cs = 5, cu = 10, cp = p99 ? 10 : 0, cm = 10;
+	int fixed = cs + 1 + cu + 1 + (cp ? cp + 1 : 0) + cm;
+	int room = wd - fixed - 2;
+	int lat_w = room >= 20 ? (room - 2) / 2 : 0;
+	int bw_w = room >= 20 ? room - 2 - lat_w : room >= 8 ? room : 0;
+	int xl = x + fixed + 2, xb = lat_w ? xl + lat_w + 2 : xl;
+	attr_t hd = theme_attr(ROLE_DIM);
+	int c = x;
+	draw_text_right(w, y + 1, c + cs, cs, hd, "size");
+	c += cs + 1;
+	draw_text_right(w, y + 1, c + cu, cu, hd, "usec/xfer");
+	c += cu + 1;
+	if (cp) {
+		draw_text_right(w, y + 1, c + cp, cp, hd, "p99 usec");
+		c += cp + 1;
+	}
+	draw_text_right(w, y + 1, c + cm, cm, hd, "MB/sec");
+	if (lat_w) draw_text(w, y + 1, xl, lat_w, hd, "latency");
+	if (bw_w) draw_text(w, y + 1, xb, bw_w, hd, "bandwidth");
+	for (size_t i = 0; i < r->nrows && (int)i + 2 < h; i++) {
+		const pp_row_t *row = &r->rows[i];
+		int yy = y + 2 + (int)i;
+		char buf[32];
+		c = x;
+		draw_fmt_size(row->bytes, buf, sizeof buf);
+		draw_text_right(w, yy, c + cs, cs, A_NORMAL, buf);
+		c += cs + 1;
+		snprintf(buf, sizeof buf, "%.2f", row->usec_per_xfer);
+		draw_text_right(w, yy, c + cu, cu, A_NORMAL, buf);
+		c += cu + 1;
+		if (cp) {
+			if (isnan(row->p99_usec)) snprintf(buf, sizeof buf, "-");
+			else snprintf(buf, sizeof buf, "%.2f", row->p99_usec);
+			draw_text_right(w, yy, c + cp, cp, A_NORMAL, buf);
+			c += cp + 1;
+		}
+		snprintf(buf, sizeof buf, "%.2f", row->mb_per_s);
+		draw_text_right(w, yy, c + cm, cm, A_NORMAL, buf);
+		if (lat_w)
+			draw_bar(w, yy, xl, lat_w, max_lat > 0 ? row->usec_per_xfer / max_lat : 0,
+			         theme_attr(ROLE_BUSY), A_NORMAL, 0);
+		if (bw_w)
+			draw_bar(w, yy, xb, bw_w, max_bw > 0 ? row->mb_per_s / max_bw : 0,
+			         theme_attr(ROLE_CHART), A_NORMAL, 0);
+	}
+}
+
+static void draw_output(ui_t *ui, int k, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
+{
+	size_t m = 0;
+	size_t *idx = matching_lines(ui, n, &m);
+	int rows = h - 1;
+	ui->nodes.pane[k].rows = rows;
+	size_t p = first_shown(ui, k, n, idx, m, rows);
+	char title[96], right[96];
+	const char *f = ui->nodes.filter;
+	snprintf(title, sizeof title, "Output%s%s", *f ? " /" : "", f);
+	size_t after = m > p + (size_t)rows ? m - p - (size_t)rows : 0;
+	if (ui->nodes.pane[k].follow) snprintf(right, sizeof right, "%zu lines, following", m);
+	else snprintf(right, sizeof right, "paused, %zu more below (F follows)", after);
+	rule(w, y, x, wd, title, right, theme_attr(ui->nodes.pane[k].follow ? ROLE_DIM : ROLE_WARN));
+	for (int r = 0; r < rows && p + (size_t)r < m; r++)
+		draw_text(w, y + 1 + r, x, wd, A_NORMAL, line_at(n, idx[p + (size_t)r]));
+	free(idx);
+}
+
+static void draw_cmd(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd)
+{
+	char cmd[512] = "";
+	if (n->instance_id[0]) ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
+	int c = draw_text(w, y, x, wd, theme_attr(ROLE_DIM), "$ ");
+	draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), cmd[0] ? cmd : "(no instance yet)");
+}
+
+static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, int boxed)
+{
+	const sess_node_t *n = &ui->s->nodes[k];
+	int sel = k == ui->nodes.sel;
+	ui->nodes.pane[k].y = y, ui->nodes.pane[k].x = x, ui->nodes.pane[k].h = h, ui->nodes.pane[k].w = wd;
+	int iy = y, ix = x, ih = h, iw = wd;
+	if (boxed) {
+		char title[96];
+		snprintf(title, sizeof title, "Node%d %s %s", n->index, n->role, n->instance_id);
+		attr_t frame = theme_attr(sel ? ROLE_TITLE : ROLE_DIM);
+		draw_box(w, y, x, h, wd, frame, title, theme_attr(sel ? ROLE_SELECT : ROLE_TITLE));
+		iy = y + 1, ix = x + 2, ih = h - 2, iw = wd - 4;
+	}
+	int want[SEC_COUNT] = {
+		[SEC_STATE] = 1,
+		[SEC_CHECKS] = 1 + (int)n->nchecks,
+		[SEC_PP] = pp_shown(n) ? 1 + (n->pp.nrows ? 1 + (int)n->pp.nrows : 0) : 0,
+		[SEC_OUTPUT] = 1 + (int)n->nlines,
+		[SEC_CMD] = 1,
+	};
+	if (want[SEC_OUTPUT] < 4) want[SEC_OUTPUT] = 4;
+	int min[SEC_COUNT] = { 1, 1, want[SEC_PP] ? 1 : 0, 2, 1 };
+	/* Command last in the budget order: it goes before the output when space is short. */
+	view_allocate(want, min, SEC_COUNT, ih);
+	ui->nodes.pane[k].rows = 0;
+	int row = iy;
+	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw), row += want[SEC_STATE];
+	if (want[SEC_CHECKS]) draw_checks(ui, n, w, row, ix, iw, want[SEC_CHECKS]), row += want[SEC_CHECKS];
+	if (want[SEC_PP]) draw_pp(ui, n, w, row, ix, iw, want[SEC_PP]), row += want[SEC_PP];
+	if (want[SEC_OUTPUT]) draw_output(ui, k, n, w, row, ix, iw, want[SEC_OUTPUT]), row += want[SEC_OUTPUT];
+	if (want[SEC_CMD]) draw_cmd(ui, n, w, iy + ih - 1, ix, iw);
+}
+
+static void draw_tabs(ui_t *ui, WINDOW *w, int wd)
+{
+	int x = 0;
+	for (size_t k = 0; k < ui->s->nnodes && x < wd; k++) {
+		const sess_node_t *n = &ui->s->nodes[k];
+		char tab[48];
+		snprintf(tab, sizeof tab, " Node%d %s ", n->index, n->role);
+		int sel = (int)k == ui->nodes.sel;
+		ui->nodes.pane[k].y = 0, ui->nodes.pane[k].x = x, ui->nodes.pane[k].h = 1;
+		int t = draw_text(w, 0, x, wd - x, theme_attr(sel ? ROLE_SELECT : ROLE_TITLE), tab);
+		ui->nodes.pane[k].w = t;
+		x += t;
+		const draw_glyphs_t *g = draw_glyphs();
+		theme_role_t role = theme_ssm(n->ssm_status);
+		const char *icon = role == ROLE_OK ? g->ok : role == ROLE_FAIL ? g->fail : g->pending;
+		x += draw_text(w, 0, x, wd - x, theme_attr(role), icon) + 1;
+	}
+}
+
+static void nodes_draw(ui_t *ui, WINDOW *w, int h, int wd)
+{
+	const session_t *s = ui->s;
+	if (s->nnodes == 0) {
+		const char *msg = "No nodes yet: they appear once the stack has created its instances.";
+		int mw = draw_width(msg);
+		draw_text(w, h / 2, mw < wd ? (wd - mw) / 2 : 0, wd, theme_attr(ROLE_DIM), msg);
+		return;
+	}
+	if (ui->nodes.sel >= (int)s->nnodes) ui->nodes.sel = (int)s->nnodes - 1;
+	int n = (int)s->nnodes;
+	int gcols = n >= 2 && wd >= 2 * PANE_MIN_W ? 2 : 1;
+	int grows = (n + gcols - 1) / gcols;
+	if (!ui->nodes.zoom && wd / gcols >= PANE_MIN_W && h / grows >= PANE_MIN_H) {
+		int pw = wd / gcols, ph = h / grows;
+		for (int k = 0; k < n; k++) {
+			int gx = k % gcols, gy = k / gcols;
+			int wdk = gx == gcols - 1 ? wd - gx * pw : pw;
+			int hk = gy == grows - 1 ? h - gy * ph : ph;
+			draw_pane(ui, k, w, gy * ph, gx * pw, hk, wdk, 1);
+		}
+		return;
+	}
+	/* One node at a time, the others as tabs. */
+	draw_tabs(ui, w, wd);
+	for (int k = 0; k < n; k++) ui->nodes.pane[k].rows = 0;
+	int k = ui->nodes.sel;
+	int tabs[4] = { ui->nodes.pane[k].y, ui->nodes.pane[k].x, ui->nodes.pane[k].h, ui->nodes.pane[k].w };
+	draw_pane(ui, k, w, 1, 0, h - 1, wd, 1);
+	/* Clicks on the selected tab still select it. */
+	ui->nodes.pane[k].y = tabs[0], ui->nodes.pane[k].x = tabs[1];
+	ui->nodes.pane[k].h = tabs[2], ui->nodes.pane[k].w = tabs[3];
+}
+
+static void nodes_move(ui_t *ui, int dir, view_unit_t unit)
+{
+	if (ui->s->nnodes == 0) return;
+	int k = ui->nodes.sel;
+	const sess_node_t *n = &ui->s->nodes[k];
+	size_t m = 0;
+	size_t *idx = matching_lines(ui, n, &m);
+	int rows = ui->nodes.pane[k].rows;
+	size_t top = first_shown(ui, k, n, idx, m, rows);
+	/* Scrolling up pauses follow; reaching the end resumes it. */
+	ui->nodes.pane[k].follow = view_scroll(&top, m, rows, dir, unit);
+	ui->nodes.pane[k].top = top < m ? abs_line(n, idx[top]) : n->lines_total;
+	free(idx);
+}
+
+static void nodes_click(ui_t *ui, int y, int x)
+{
+	for (size_t k = 0; k < ui->s->nnodes; k++) {
+		const ui_pane_t *p = &ui->nodes.pane[k];
+		if (y >= p->y && y < p->y + p->h && x >= p->x && x < p->x + p->w) {
+			ui->nodes.sel = (int)k;
+			return;
+		}
+	}
+}
+
+const ui_view_t view_nodes = { nodes_draw, nodes_move, nodes_click };
+
+const char *view_nodes_unavailable(const ui_t *ui)
+{
+	return ui->s->nnodes ? NULL : "No nodes yet: they appear once the stack has created its instances.";
+}
+
+const char *view_nodes_check_unavailable(const ui_t *ui)
+{
+	const char *why = view_nodes_unavailable(ui);
+	if (why) return why;
+	for (size_t k = 0; k < ui->s->nnodes; k++)
+		if (strcmp(ui->s->nodes[k].ssm_status, "Online") == 0) return NULL;
+	return "No node is Online in SSM yet: the checks run through SSM.";
+}
+
+const char *view_nodes_pingpong_unavailable(const ui_t *ui)
+{
+	const char *why = view_nodes_check_unavailable(ui);
+	if (why) return why;
+	if (ui->s->nnodes < 2) return "Ping-pong needs two nodes.";
+	for (size_t k = 0; k < ui->s->nnodes; k++)
+		if (ui->s->nodes[k].pp_running) return "A ping-pong is already running.";
+	return NULL;
+}
+
+void view_nodes_next(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	if (ui->s->nnodes) ui->nodes.sel = (ui->nodes.sel + 1) % (int)ui->s->nnodes;
+}
+
+void view_nodes_prev(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	int n = (int)ui->s->nnodes;
+	if (n) ui->nodes.sel = (ui->nodes.sel + n - 1) % n;
+}
+
+/* The array position of the node numbered idx (1-based, as users name them), or -1. */
+static int find_node(const ui_t *ui, long idx)
+{
+	for (size_t k = 0; k < ui->s->nnodes; k++)
+		if (ui->s->nodes[k].index == idx) return (int)k;
+	return -1;
+}
+
+static int parse_node(ui_t *ui, const char *arg, int *k)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	*k = end != arg ? find_node(ui, v) : -1;
+	if (*k < 0) {
+		ui_flash(ui, ROLE_WARN, "There is no node %s (nodes 1 to %zu).", arg, ui->s->nnodes);
+		return -1;
+	}
+	return 0;
+}
+
+void view_nodes_select(ui_t *ui, const char *arg)
+{
+	int k;
+	if (!arg) {
+		ui_flash(ui, ROLE_WARN, "Which node? :node N");
+		return;
+	}
+	if (parse_node(ui, arg, &k) == 0) ui->nodes.sel = k;
+}
+
+static void refused(ui_t *ui, const char *what)
+{
+	ui_flash(ui, ROLE_FAIL, "%s did not start%s%s", what, ui->s->flash[0] ? ": " : ".", ui->s->flash);
+}
+
+void view_nodes_check(ui_t *ui, const char *arg)
+{
+	int k = ui->nodes.sel;
+	if (arg && parse_node(ui, arg, &k) < 0) return;
+	ui->nodes.sel = k;
+	ui->nodes.pane[k].follow = 1;
+	if (ui->ops->node_check(ui->s, ui->s->nodes[k].index) < 0) refused(ui, "The EFA checks");
+}
+
+void view_nodes_check_all(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes.pane[k].follow = 1;
+	if (ui->ops->node_check(ui->s, 0) < 0) refused(ui, "The EFA checks");
+}
+
+void view_nodes_pingpong(ui_t *ui, const char *arg)
+{
+	int n = (int)ui->s->nnodes;
+	int client = ui->nodes.sel, server = (client + 1) % n;
+	if (arg) {
+		char a[16], b[16];
+		if (sscanf(arg, "%15s %15s", a, b) != 2) {
+			ui_flash(ui, ROLE_WARN, "Usage: :pingpong SERVER CLIENT (node numbers), or :pingpong");
+			return;
+		}
+		if (parse_node(ui, a, &server) < 0 || parse_node(ui, b, &client) < 0) return;
+		if (server == client) {
+			ui_flash(ui, ROLE_WARN, "The server and the client must be different nodes.");
+			return;
+		}
+	}
+	ui->nodes.sel = client;
+	ui->nodes.pane[client].follow = ui->nodes.pane[server].follow = 1;
+	/* Sizes and iterations: the model's defaults (NULL, 0). */
+	if (ui->ops->pingpong(ui->s, ui->s->nodes[server].index, ui->s->nodes[client].index, NULL, 0) < 0)
+		refused(ui, "The ping-pong");
+}
+
+void view_nodes_zoom(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui->nodes.zoom = !ui->nodes.zoom;
+}
+
+void view_nodes_follow(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	if (ui->s->nnodes) ui->nodes.pane[ui->nodes.sel].follow = 1;
+}
+
+void view_nodes_commands(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	char text[sizeof ui->dlg.text];
+	size_t len = 0;
+	int width = COLS - 8 > 20 ? COLS - 8 : 20; /* the wide dialog's text width */
+	for (size_t k = 0; k < ui->s->nnodes && len < sizeof text; k++) {
+		const sess_node_t *n = &ui->s->nodes[k];
+		char cmd[512], fwd[768], wrapped[1024];
+		if (!n->instance_id[0]) continue;
+		ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
+		len += (size_t)snprintf(text + len, sizeof text - len, "%sNode%d shell:\n", len ? "\n" : "", n->index);
+		draw_fmt_shell(cmd, width, wrapped, sizeof wrapped);
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s\n", wrapped);
+		snprintf(fwd, sizeof fwd,
+		         "%s --document-name AWS-StartPortForwardingSession --parameters "
+		         "'{\"portNumber\":[\"%d\"],\"localPortNumber\":[\"%d\"]}'",
+		         cmd, VIEW_NODES_MLFLOW_PORT, VIEW_NODES_MLFLOW_PORT);
+		draw_fmt_shell(fwd, width, wrapped, sizeof wrapped);
+		len += (size_t)snprintf(text + len, sizeof text - len, "Node%d MLflow on localhost:%d:\n%s\n",
+		                        n->index, VIEW_NODES_MLFLOW_PORT, wrapped);
+	}
+	if (len >= sizeof text) len = sizeof text - 1;
+	dialog_info(ui, "Connect to the nodes", len ? text : "No instance has been launched yet.");
+	ui->dlg.wide = 1;
+}

@@ -1,0 +1,29 @@
+/* The nodes screen: one pane per node with its instance state, addresses, SSM status,
+ * the EFA checks as they stream back, the ping-pong table with a bar chart of latency
+ * and bandwidth per message size, the streamed output (follow mode) and the commands
+ * to reach the node. */
+#ifndef NIXL_UI_VIEW_NODES_H
+#define NIXL_UI_VIEW_NODES_H
+
+#include "ui/view.h"
+
+extern const ui_view_t view_nodes;
+
+/* MLflow's port on the nodes, for the port-forward command. */
+#define VIEW_NODES_MLFLOW_PORT 5000
+
+/* Actions (see action.c). */
+void view_nodes_next(ui_t *ui, const char *arg);
+void view_nodes_prev(ui_t *ui, const char *arg);
+void view_nodes_select(ui_t *ui, const char *arg);   /* :node N */
+void view_nodes_check(ui_t *ui, const char *arg);    /* [N]: the selected node when none */
+void view_nodes_check_all(ui_t *ui, const char *arg);
+void view_nodes_pingpong(ui_t *ui, const char *arg); /* [SERVER CLIENT] */
+void view_nodes_zoom(ui_t *ui, const char *arg);
+void view_nodes_follow(ui_t *ui, const char *arg);
+void view_nodes_commands(ui_t *ui, const char *arg);
+const char *view_nodes_unavailable(const ui_t *ui);
+const char *view_nodes_pingpong_unavailable(const ui_t *ui);
+const char *view_nodes_check_unavailable(const ui_t *ui);
+
+#endif

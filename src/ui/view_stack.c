@@ -1,0 +1,370 @@
+#include "ui/view_stack.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ui/dialog.h"
+#include "ui/draw.h"
+#include "ui/ui.h"
+
+enum { SEC_STEPS, SEC_CAUSE, SEC_OUTPUTS, SEC_NODES, SEC_RESOURCES, SEC_EVENTS, SEC_COUNT };
+
+static int teardown_phase(sess_phase_t p)
+{
+	return p == SESS_DELETING || p == SESS_DELETED || p == SESS_DELETE_FAILED;
+}
+
+/* Steps are shown while they run, and afterwards only when one needs attention. */
+static int show_steps(const session_t *s)
+{
+	if (s->nsteps == 0) return 0;
+	if (s->phase == SESS_PREFLIGHT) return 1;
+	for (size_t i = 0; i < s->nsteps; i++)
+		if (s->steps[i].state == STEP_RUNNING || s->steps[i].state == STEP_FAILED ||
+		    s->steps[i].state == STEP_WARN)
+			return 1;
+	return 0;
+}
+
+static int event_matches(const sess_event_t *e, const char *filter)
+{
+	const char *f[] = { e->logical_id, e->type, e->status, e->reason };
+	return view_match(filter, f, 4);
+}
+
+static size_t count_matching(const session_t *s, const char *filter)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->nevents; i++) n += event_matches(&s->events[i], filter);
+	return n;
+}
+
+static void rule(WINDOW *w, int y, int wd, const char *title, attr_t title_a)
+{
+	draw_fill(w, y, 0, wd, theme_attr(ROLE_DIM), draw_glyphs()->h);
+	int x = 1;
+	x += draw_text(w, y, x, wd - x, title_a, " ");
+	x += draw_text(w, y, x, wd - x - 1, title_a, title);
+	draw_text(w, y, x, wd - x, title_a, " ");
+}
+
+static int max_width(const void *base, size_t n, size_t stride, size_t off)
+{
+	int m = 0;
+	for (size_t i = 0; i < n; i++) {
+		int wd = draw_width((const char *)base + i * stride + off);
+		if (wd > m) m = wd;
+	}
+	return m;
+}
+
+static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static void draw_header(ui_t *ui, WINDOW *w, int wd)
+{
+	const session_t *s = ui->s;
+	const char *status = s->stack_status;
+	int sw = draw_width(status);
+	int x = draw_text(w, 0, 0, wd - sw - 1, theme_attr(ROLE_TITLE), ui_phase_title(s->phase));
+	if (s->stack_name[0]) {
+		x += draw_text(w, 0, x, wd - sw - 1 - x, A_NORMAL, " ");
+		draw_text(w, 0, x, wd - sw - 1 - x, theme_attr(ROLE_TITLE), s->stack_name);
+	}
+	draw_text_right(w, 0, wd, wd / 2, theme_attr(theme_cfn_status(status)), status);
+
+	char tail[64], el[24] = "";
+	if (s->started_ms > 0) {
+		int64_t end = s->finished_ms > 0 ? s->finished_ms : ui_now(ui);
+		draw_fmt_elapsed(end - s->started_ms, el, sizeof el);
+	}
+	snprintf(tail, sizeof tail, " %zu/%zu %s  %s", s->completed, s->total_resources,
+	         teardown_phase(s->phase) ? "deleted" : "complete", el);
+	int tw = draw_width(tail);
+	double frac = s->total_resources ? (double)s->completed / (double)s->total_resources : 0;
+	theme_role_t role = ui_phase_role(s->phase);
+	draw_bar(w, 1, 0, wd - tw, frac, theme_attr(role), theme_attr(ROLE_DIM), 1);
+	draw_text(w, 1, wd - tw, tw, A_NORMAL, tail);
+}
+
+static void draw_steps(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const session_t *s = ui->s;
+	const draw_glyphs_t *g = draw_glyphs();
+	rule(w, y, wd, teardown_phase(s->phase) ? "Teardown" : "Preflight", theme_attr(ROLE_TITLE));
+	int nw = clamp(max_width(s->steps, s->nsteps, sizeof s->steps[0], offsetof(sess_step_t, name)), 8, 24);
+	/* The latest steps matter most when they do not all fit. */
+	size_t first = s->nsteps > (size_t)(h - 1) ? s->nsteps - (size_t)(h - 1) : 0;
+	for (size_t i = first; i < s->nsteps && y + 1 + (int)(i - first) < y + h; i++) {
+		const sess_step_t *st = &s->steps[i];
+		int row = y + 1 + (int)(i - first);
+		const char *icons[] = {
+			[STEP_PENDING] = g->pending, [STEP_RUNNING] = g->spin[ui->spin % (unsigned)g->nspin],
+			[STEP_OK] = g->ok, [STEP_WARN] = g->warn, [STEP_FAILED] = g->fail,
+		};
+		const char *icon = (unsigned)st->state <= STEP_FAILED ? icons[st->state] : g->unknown;
+		attr_t a = theme_attr(theme_step(st->state));
+		draw_text(w, row, 1, 1, a, icon);
+		draw_text(w, row, 3, nw, A_NORMAL, st->name);
+		draw_text(w, row, 3 + nw + 2, wd - nw - 5, st->state == STEP_FAILED ? a : A_NORMAL, st->detail);
+	}
+}
+
+static void draw_cause(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const session_t *s = ui->s;
+	char title[160];
+	snprintf(title, sizeof title, "Root cause%s%s", s->root_cause_resource[0] ? ": " : "",
+	         s->root_cause_resource);
+	attr_t a = theme_attr(ROLE_FAIL);
+	draw_box(w, y, 0, h, wd, a, title, a);
+	draw_wrap(w, y + 1, 2, wd - 4, h - 2, A_NORMAL, s->root_cause);
+}
+
+static void draw_outputs(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const session_t *s = ui->s;
+	char title[64];
+	if (s->noutputs > (size_t)(h - 1)) snprintf(title, sizeof title, "Outputs 1-%d of %zu", h - 1, s->noutputs);
+	else snprintf(title, sizeof title, "Outputs");
+	rule(w, y, wd, title, theme_attr(ROLE_TITLE));
+	int kw = clamp(max_width(s->outputs, s->noutputs, sizeof s->outputs[0], offsetof(sess_output_t, key)), 4, 28);
+	for (size_t i = 0; i < s->noutputs && (int)i + 1 < h; i++) {
+		draw_text(w, y + 1 + (int)i, 2, kw, theme_attr(ROLE_DIM), s->outputs[i].key);
+		draw_text(w, y + 1 + (int)i, 2 + kw + 2, wd - kw - 4, A_NORMAL, s->outputs[i].value);
+	}
+}
+
+static void draw_nodes(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const session_t *s = ui->s;
+	size_t online = 0;
+	for (size_t i = 0; i < s->nnodes; i++) online += strcmp(s->nodes[i].ssm_status, "Online") == 0;
+	char title[64];
+	snprintf(title, sizeof title, "Nodes %zu/%zu online", online, s->nnodes);
+	rule(w, y, wd, title, theme_attr(ROLE_TITLE));
+	for (size_t i = 0; i < s->nnodes && (int)i + 1 < h; i++) {
+		const sess_node_t *n = &s->nodes[i];
+		int row = y + 1 + (int)i;
+		char name[24];
+		snprintf(name, sizeof name, "Node%d", n->index);
+		/* Columns: name, role, instance (wide screens only), state, private IP, SSM. */
+		static const int wide[] = { 2, 10, 20, 41, 55, 72 }, narrow[] = { 2, 10, 0, 20, 33, 50 };
+		const int *cx = wd >= 100 ? wide : narrow;
+		draw_text(w, row, cx[0], 7, theme_attr(ROLE_TITLE), name);
+		draw_text(w, row, cx[1], 9, A_NORMAL, n->role);
+		if (cx[2]) draw_text(w, row, cx[2], 20, A_NORMAL, n->instance_id[0] ? n->instance_id : "-");
+		draw_text(w, row, cx[3], 12, theme_attr(theme_instance_state(n->instance_state)),
+		          n->instance_state[0] ? n->instance_state : "-");
+		draw_text(w, row, cx[4], 16, A_NORMAL, n->private_ip[0] ? n->private_ip : "-");
+		int x = cx[5] + draw_text(w, row, cx[5], wd - cx[5], theme_attr(ROLE_DIM), "SSM ");
+		draw_text(w, row, x, wd - x, theme_attr(theme_ssm(n->ssm_status)),
+		          n->ssm_status[0] ? n->ssm_status : "not registered");
+	}
+}
+
+typedef struct cols { int lid, type, status; } cols_t;
+
+static cols_t columns(const session_t *s, int wd)
+{
+	cols_t c;
+	size_t rs = sizeof s->resources[0], es = sizeof s->events[0];
+	int lid = max_width(s->resources, s->nresources, rs, offsetof(sess_resource_t, logical_id));
+	int elid = max_width(s->events, s->nevents, es, offsetof(sess_event_t, logical_id));
+	int st = max_width(s->resources, s->nresources, rs, offsetof(sess_resource_t, status));
+	int est = max_width(s->events, s->nevents, es, offsetof(sess_event_t, status));
+	c.lid = clamp(lid > elid ? lid : elid, 10, wd >= 100 ? 30 : 22);
+	c.type = wd >= 100 ? clamp(max_width(s->resources, s->nresources, rs, offsetof(sess_resource_t, type)), 4, 30) : 0;
+	c.status = clamp(st > est ? st : est, 6, 22);
+	return c;
+}
+
+static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const session_t *s = ui->s;
+	const draw_glyphs_t *g = draw_glyphs();
+	char title[96];
+	int focused = ui->stack.focus == 0;
+	int rows = h - 2;
+	if (ui->stack.res_follow) {
+		int64_t latest = 0;
+		for (size_t i = 0; i < s->nresources; i++)
+			if (s->resources[i].changed_ms > latest) latest = s->resources[i].changed_ms, ui->stack.res_sel = i;
+	}
+	if (ui->stack.res_sel >= s->nresources) ui->stack.res_sel = s->nresources ? s->nresources - 1 : 0;
+	view_keep_visible(ui->stack.res_sel, &ui->stack.res_top, s->nresources, rows);
+	if (s->nresources > (size_t)rows)
+		snprintf(title, sizeof title, "Resources %zu-%zu of %zu", ui->stack.res_top + 1,
+		         ui->stack.res_top + (size_t)rows, s->nresources);
+	else snprintf(title, sizeof title, "Resources %zu", s->nresources);
+	rule(w, y, wd, title, theme_attr(focused ? ROLE_SELECT : ROLE_TITLE));
+	cols_t c = columns(s, wd);
+	int xt = 2 + c.lid + 2, xs = xt + (c.type ? c.type + 2 : 0), xr = xs + c.status + 2;
+	attr_t hd = theme_attr(ROLE_DIM);
+	draw_text(w, y + 1, 2, c.lid, hd, "LOGICAL ID");
+	if (c.type) draw_text(w, y + 1, xt, c.type, hd, "TYPE");
+	draw_text(w, y + 1, xs, c.status, hd, "STATUS");
+	draw_text(w, y + 1, xr, wd - xr, hd, "REASON");
+	ui->stack.res_y = y + 2;
+	ui->stack.res_rows = rows;
+	int64_t now = ui_now(ui);
+	for (int r = 0; r < rows; r++) {
+		size_t i = ui->stack.res_top + (size_t)r;
+		if (i >= s->nresources) break;
+		const sess_resource_t *res = &s->resources[i];
+		int row = y + 2 + r, sel = focused && i == ui->stack.res_sel;
+		attr_t base = sel ? theme_attr(ROLE_SELECT) : A_NORMAL;
+		if (sel) draw_fill(w, row, 0, wd, base, " ");
+		if (res->changed_ms > 0 && now - res->changed_ms < VIEW_STACK_MARK_MS)
+			draw_text(w, row, 0, 1, sel ? base : theme_attr(ROLE_MARK), g->mark);
+		draw_text(w, row, 2, c.lid, base, res->logical_id);
+		if (c.type) draw_text(w, row, xt, c.type, sel ? base : theme_attr(ROLE_DIM), res->type);
+		draw_text(w, row, xs, c.status, sel ? base : theme_attr(theme_cfn_status(res->status)), res->status);
+		draw_text(w, row, xr, wd - xr, base, res->reason);
+	}
+}
+
+static void draw_events(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const session_t *s = ui->s;
+	const char *f = ui->stack.filter;
+	size_t n = count_matching(s, f);
+	char title[160];
+	int focused = ui->stack.focus == 1;
+	snprintf(title, sizeof title, "Events %zu%s%s%s", n, *f ? " matching /" : "", f,
+	         ui->stack.ev_follow ? "" : " (paused)");
+	rule(w, y, wd, title, theme_attr(focused ? ROLE_SELECT : ROLE_TITLE));
+	int rows = h - 1;
+	ui->stack.ev_y = y + 1;
+	ui->stack.ev_rows = rows;
+	size_t max_top = n > (size_t)rows ? n - (size_t)rows : 0;
+	if (ui->stack.ev_follow || ui->stack.ev_top > max_top) ui->stack.ev_top = max_top;
+	cols_t c = columns(s, wd);
+	size_t k = 0;
+	int r = 0;
+	for (size_t i = 0; i < s->nevents && r < rows; i++) {
+		const sess_event_t *e = &s->events[i];
+		if (!event_matches(e, f)) continue;
+		if (k++ < ui->stack.ev_top) continue;
+		char ts[16];
+		struct tm tm;
+		localtime_r(&e->ts, &tm);
+		strftime(ts, sizeof ts, "%H:%M:%S", &tm);
+		int row = y + 1 + r++, x = 0;
+		x += draw_text(w, row, x, 8, theme_attr(ROLE_DIM), ts) + 2;
+		draw_text(w, row, x, c.lid, A_NORMAL, e->logical_id);
+		x += c.lid + 2;
+		draw_text(w, row, x, c.status, theme_attr(theme_cfn_status(e->status)), e->status);
+		x += c.status + 2;
+		draw_text(w, row, x, wd - x, A_NORMAL, e->reason);
+	}
+}
+
+static void draw_empty(ui_t *ui, WINDOW *w, int h, int wd)
+{
+	static const char *lines[] = {
+		"No stack is deployed with this configuration.",
+		"",
+		"Press w to open the deploy wizard, or : and type deploy.",
+	};
+	(void)ui;
+	for (int i = 0; i < 3; i++) {
+		int lw = draw_width(lines[i]);
+		draw_text(w, h / 2 - 1 + i, lw < wd ? (wd - lw) / 2 : 0, wd, i ? A_NORMAL : theme_attr(ROLE_TITLE), lines[i]);
+	}
+}
+
+static void stack_draw(ui_t *ui, WINDOW *w, int h, int wd)
+{
+	const session_t *s = ui->s;
+	if (s->phase == SESS_IDLE && s->nresources == 0 && s->nsteps == 0) {
+		draw_empty(ui, w, h, wd);
+		return;
+	}
+	draw_header(ui, w, wd);
+	int cause_lines = s->root_cause[0] ? draw_wrap(NULL, 0, 0, wd - 4, 0, 0, s->root_cause) : 0;
+	int show_out = s->noutputs > 0 && !teardown_phase(s->phase);
+	int show_nodes = s->nnodes > 0 && (s->phase == SESS_WAIT_AGENTS || s->phase == SESS_READY);
+	int want[SEC_COUNT] = {
+		[SEC_STEPS] = show_steps(s) ? 1 + (int)s->nsteps : 0,
+		[SEC_CAUSE] = cause_lines ? 2 + clamp(cause_lines, 1, 4) : 0,
+		[SEC_OUTPUTS] = show_out ? 1 + (int)s->noutputs : 0,
+		[SEC_NODES] = show_nodes ? 1 + (int)s->nnodes : 0,
+		[SEC_RESOURCES] = s->nresources ? 2 + (int)s->nresources : 0,
+		[SEC_EVENTS] = s->nevents ? 1 + (int)count_matching(s, ui->stack.filter) : 0,
+	};
+	int min[SEC_COUNT];
+	for (int i = 0; i < SEC_COUNT; i++) min[i] = want[i] ? 2 : 0;
+	min[SEC_CAUSE] = want[SEC_CAUSE] ? 3 : 0;
+	if (want[SEC_RESOURCES]) min[SEC_RESOURCES] = 3;
+	if (s->nevents && want[SEC_EVENTS] < 2) want[SEC_EVENTS] = 2;
+	view_allocate(want, min, SEC_COUNT, h - 2);
+	void (*const fns[SEC_COUNT])(ui_t *, WINDOW *, int, int, int) = {
+		draw_steps, draw_cause, draw_outputs, draw_nodes, draw_resources, draw_events,
+	};
+	ui->stack.res_rows = ui->stack.ev_rows = 0;
+	int y = 2;
+	for (int i = 0; i < SEC_COUNT; i++) {
+		if (want[i] <= 0) continue;
+		fns[i](ui, w, y, want[i], wd);
+		y += want[i];
+	}
+}
+
+static void stack_move(ui_t *ui, int dir, view_unit_t unit)
+{
+	const session_t *s = ui->s;
+	if (ui->stack.focus == 0) {
+		ui->stack.res_follow = 0;
+		view_select(&ui->stack.res_sel, &ui->stack.res_top, s->nresources, ui->stack.res_rows, dir, unit);
+		return;
+	}
+	size_t n = count_matching(s, ui->stack.filter);
+	/* Scrolling up pauses follow; reaching the end resumes it. */
+	ui->stack.ev_follow = view_scroll(&ui->stack.ev_top, n, ui->stack.ev_rows, dir, unit);
+}
+
+static void stack_click(ui_t *ui, int y, int x)
+{
+	(void)x;
+	if (ui->stack.res_rows > 0 && y >= ui->stack.res_y && y < ui->stack.res_y + ui->stack.res_rows) {
+		size_t i = ui->stack.res_top + (size_t)(y - ui->stack.res_y);
+		ui->stack.focus = 0;
+		if (i < ui->s->nresources) ui->stack.res_sel = i, ui->stack.res_follow = 0;
+	} else if (ui->stack.ev_rows > 0 && y >= ui->stack.ev_y - 1 && y < ui->stack.ev_y + ui->stack.ev_rows) {
+		ui->stack.focus = 1;
+	}
+}
+
+const ui_view_t view_stack = { stack_draw, stack_move, stack_click };
+
+const char *view_stack_no_resources(const ui_t *ui)
+{
+	return ui->s->nresources ? NULL : "No resources yet.";
+}
+
+void view_stack_focus(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui->stack.focus = !ui->stack.focus;
+}
+
+void view_stack_follow(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	if (ui->stack.focus == 0) ui->stack.res_follow = 1;
+	else ui->stack.ev_follow = 1;
+}
+
+void view_stack_detail(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	const session_t *s = ui->s;
+	if (s->nresources == 0) return;
+	const sess_resource_t *r = &s->resources[ui->stack.res_sel < s->nresources ? ui->stack.res_sel : 0];
+	char text[sizeof ui->dlg.text];
+	snprintf(text, sizeof text, "Type: %s\nPhysical id: %s\nStatus: %s\n\n%s", r->type,
+	         r->physical_id[0] ? r->physical_id : "-", r->status, r->reason[0] ? r->reason : "No reason given.");
+	dialog_info(ui, r->logical_id, text);
+}

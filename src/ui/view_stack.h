@@ -1,0 +1,20 @@
+/* The deployment screen: the stack's live resource table with change marks, the
+ * progress bar, preflight/teardown steps, the root cause, outputs, node readiness
+ * and the event log. The same screen shows a teardown. */
+#ifndef NIXL_UI_VIEW_STACK_H
+#define NIXL_UI_VIEW_STACK_H
+
+#include "ui/view.h"
+
+extern const ui_view_t view_stack;
+
+/* How long a changed resource row keeps its mark. */
+#define VIEW_STACK_MARK_MS 8000
+
+/* Actions (see action.c). */
+void view_stack_focus(ui_t *ui, const char *arg);
+void view_stack_detail(ui_t *ui, const char *arg);
+void view_stack_follow(ui_t *ui, const char *arg);
+const char *view_stack_no_resources(const ui_t *ui);
+
+#endif

@@ -1,0 +1,615 @@
+#include "ui/view_wizard.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/dialog.h"
+#include "ui/draw.h"
+#include "ui/ui.h"
+#include "ui/view_capacity.h"
+#include "ui/view_network.h"
+
+static const struct {
+	const char *name;
+	unsigned ctx;
+} panels[WIZ_COUNT] = {
+	[WIZ_TYPE] = { "Instance type", CTX_WIZ_TYPE },
+	[WIZ_VOLUME] = { "Volume", CTX_WIZ_VOLUME },
+	[WIZ_CAPACITY] = { "Capacity", CTX_WIZ_CAPACITY },
+	[WIZ_NETWORK] = { "Network", CTX_WIZ_NETWORK },
+	[WIZ_REVIEW] = { "Review", CTX_WIZ_REVIEW },
+};
+
+enum { GP3_MIN = 1, GP3_MAX = 16384 };
+
+static const char *region_of(const ui_t *ui) { return ui->s->region[0] ? ui->s->region : NULL; }
+
+const char *view_wizard_type(const ui_t *ui) { return config_instance_type(&ui->wiz->cfg); }
+
+char *view_wizard_filter(ui_t *ui, size_t *size)
+{
+	*size = sizeof ui->wiz->filter;
+	return ui->wiz->filter;
+}
+
+void view_wizard_set(ui_t *ui, config_key_t key, const char *value)
+{
+	config_t *cfg = &ui->wiz->cfg;
+	const char *cur = config_get(cfg, key);
+	if (key == CONFIG_VOLUME_SIZE && !cfg->value[key] && atol(value) == config_int(cfg, key)) return;
+	if ((cur && strcmp(cur, value) == 0) || (!cur && !*value)) return;
+	config_set(cfg, config_key_name(key), value, CONFIG_SRC_FLAG, WIZ_ORIGIN, NULL);
+}
+
+void view_wizard_title(WINDOW *w, int y, int wd, const char *title)
+{
+	draw_text(w, y, 0, wd, theme_attr(ROLE_TITLE), title);
+}
+
+int view_wizard_edit_digits(char *field, size_t n, int key, int *fresh)
+{
+	size_t len = strlen(field);
+	if (key == KEY_BACKSPACE) {
+		if (fresh && *fresh) len = 1;
+		if (len > 0) field[len - 1] = 0;
+	} else if (key >= '0' && key <= '9') {
+		if (fresh && *fresh) len = 0, field[0] = 0;
+		if (len + 1 >= n) return 1;
+		field[len] = (char)key;
+		field[len + 1] = 0;
+	} else {
+		return 0;
+	}
+	if (fresh) *fresh = 0;
+	return 1;
+}
+
+/* ---- lookups ---- */
+
+void view_wizard_pump(ui_t *ui)
+{
+	ui_wizard_t *z = ui->wiz;
+	session_t *s = ui->s;
+	if (s->lookup.busy) return;
+	const char *type = view_wizard_type(ui);
+	if (z->want_saved) {
+		z->want_saved = 0;
+		ui->ops->lookup_saved_reservation(s);
+	} else if (z->want_reservations) {
+		z->want_reservations = 0;
+		ui->ops->lookup_reservations(s, type);
+	} else if (z->want_network) {
+		z->want_network = 0;
+		ui->ops->lookup_network(s, type);
+	}
+}
+
+void view_wizard_lookup_done(ui_t *ui)
+{
+	if (ui->s->lookup.busy) return;
+	view_capacity_lookup_done(ui);
+	view_network_lookup_done(ui);
+	view_wizard_pump(ui);
+}
+
+/* ---- instance type ---- */
+
+static int type_matches(const ui_t *ui, const catalog_instance_t *it)
+{
+	const char *f[] = { it->name, it->series, it->accelerator, it->use };
+	return view_match(ui->wiz->filter, f, 4);
+}
+
+/* The catalog rows the filter lets through; *n their count. */
+static size_t type_list(const ui_t *ui, const catalog_instance_t **out, size_t cap)
+{
+	size_t n, m = 0;
+	const catalog_instance_t *all = catalog_list(&n);
+	for (size_t i = 0; i < n && m < cap; i++)
+		if (type_matches(ui, &all[i])) out[m++] = &all[i];
+	return m;
+}
+
+static void type_select_configured(ui_t *ui)
+{
+	const catalog_instance_t *rows[64];
+	size_t n = type_list(ui, rows, 64);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i]->name, view_wizard_type(ui)) == 0) ui->wiz->type_sel = i;
+}
+
+static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	ui_wizard_t *z = ui->wiz;
+	const catalog_instance_t *rows[64];
+	size_t n = type_list(ui, rows, 64);
+	char title[160];
+	long nodes = config_int(&z->cfg, CONFIG_NODE_COUNT);
+	snprintf(title, sizeof title, "Instance type of the %ld nodes%s%s", nodes, z->filter[0] ? "  /" : "", z->filter);
+	view_wizard_title(w, y, wd, title);
+	int wide = wd >= 100;
+	/* Columns: type, [series], accelerators, memory, EFA, volume, [use]. */
+	int ct = 15, cs = wide ? 6 : 0, ca = wide ? 34 : 26, cm = 8, ce = 5, cv = 8;
+	int xt = 2, xs = xt + ct + 1, xa = xs + (cs ? cs + 1 : 0), xm = xa + ca + 1, xe = xm + cm + 1,
+	    xv = xe + ce + 1, xu = xv + cv + 1;
+	attr_t hd = theme_attr(ROLE_DIM);
+	draw_text(w, y + 1, xt, ct, hd, "TYPE");
+	if (cs) draw_text(w, y + 1, xs, cs, hd, "SERIES");
+	draw_text(w, y + 1, xa, ca, hd, "ACCELERATORS");
+	draw_text_right(w, y + 1, xm + cm, cm, hd, "MEMORY");
+	draw_text_right(w, y + 1, xe + ce, ce, hd, "EFA");
+	draw_text_right(w, y + 1, xv + cv, cv, hd, "VOLUME");
+	if (wide) draw_text(w, y + 1, xu, wd - xu, hd, "USE");
+	int rows_h = h - 5;
+	z->type_rows = rows_h;
+	if (z->type_sel >= n) z->type_sel = n ? n - 1 : 0;
+	view_keep_visible(z->type_sel, &z->type_top, n, rows_h);
+	for (int r = 0; r < rows_h && z->type_top + (size_t)r < n; r++) {
+		size_t i = z->type_top + (size_t)r;
+		const catalog_instance_t *it = rows[i];
+		int row = y + 2 + r, sel = i == z->type_sel;
+		attr_t a = sel ? theme_attr(ROLE_SELECT) : A_NORMAL;
+		if (sel) draw_fill(w, row, 0, wd, a, " ");
+		if (strcmp(it->name, view_wizard_type(ui)) == 0) draw_text(w, row, 0, 1, a, draw_glyphs()->mark);
+		char buf[96];
+		draw_text(w, row, xt, ct, a, it->name);
+		if (cs) draw_text(w, row, xs, cs, a, it->series);
+		snprintf(buf, sizeof buf, "%dx %s (%d GiB)", it->accel_count, it->accelerator, it->accel_mem_gib);
+		draw_text(w, row, xa, ca, a, buf);
+		snprintf(buf, sizeof buf, "%d GiB", it->mem_gib);
+		draw_text_right(w, row, xm + cm, cm, a, buf);
+		if (it->efa_max) snprintf(buf, sizeof buf, "%d", it->efa_max);
+		else snprintf(buf, sizeof buf, "none");
+		draw_text_right(w, row, xe + ce, ce, it->efa_max || sel ? a : theme_attr(ROLE_WARN), buf);
+		snprintf(buf, sizeof buf, "%d GiB", it->root_volume_gb);
+		draw_text_right(w, row, xv + cv, cv, a, buf);
+		if (wide) draw_text(w, row, xu, wd - xu, a, it->use);
+	}
+	if (n == 0) draw_text(w, y + 2, 2, wd - 2, hd, "No instance type matches the filter (Esc on / clears it).");
+	/* The selected type in full, and why a type without EFA needs a yes. */
+	int dy = y + h - 3;
+	if (n) {
+		const catalog_instance_t *it = rows[z->type_sel];
+		char buf[400];
+		snprintf(buf, sizeof buf, "%s: %dx %s, %d vCPUs, %d GiB memory, %d Gbps on %d network card%s. %s.",
+		         it->name, it->accel_count, it->accelerator, it->vcpus, it->mem_gib, it->network_gbps,
+		         it->network_cards, it->network_cards == 1 ? "" : "s", it->use);
+		draw_wrap(w, dy, 0, wd, 2, A_NORMAL, buf);
+		if (!it->efa_max)
+			draw_text(w, dy + 2, 0, wd, theme_attr(ROLE_WARN),
+			          "No EFA: the nodes would talk over TCP only; choosing it asks you to confirm.");
+	}
+	if (!catalog_lookup(view_wizard_type(ui)))
+		draw_text(w, dy + 2, 0, wd, theme_attr(ROLE_WARN),
+		          "The configured type is not in the catalog; choosing a row replaces it.");
+}
+
+static void type_apply(ui_t *ui, const catalog_instance_t *it)
+{
+	ui_wizard_t *z = ui->wiz;
+	if (strcmp(it->name, view_wizard_type(ui)) != 0) {
+		view_wizard_set(ui, CONFIG_INSTANCE_TYPE, it->name);
+		z->looked_up[0] = z->net_looked_up[0] = 0; /* reservations and zones depend on the type */
+	}
+	if (it->efa_max) z->non_efa_ack = 0;
+	view_wizard_show_panel(ui, WIZ_VOLUME);
+}
+
+static void type_ack(ui_t *ui)
+{
+	const catalog_instance_t *rows[64];
+	size_t n = type_list(ui, rows, 64);
+	if (ui->wiz->type_sel >= n) return;
+	ui->wiz->non_efa_ack = 1;
+	type_apply(ui, rows[ui->wiz->type_sel]);
+}
+
+static void type_choose(ui_t *ui)
+{
+	const catalog_instance_t *rows[64];
+	size_t n = type_list(ui, rows, 64);
+	if (n == 0) return;
+	const catalog_instance_t *it = rows[ui->wiz->type_sel];
+	if (it->efa_max == 0) {
+		char text[400];
+		snprintf(text, sizeof text,
+		         "%s has no EFA: the nodes will talk over TCP only and the EFA checks and "
+		         "ping-pong will not show fabric numbers. Use it anyway? (headless: --allow-non-efa)",
+		         it->name);
+		dialog_confirm(ui, "No EFA on this type", text, NULL, "Use it", 0, type_ack);
+		return;
+	}
+	type_apply(ui, it);
+}
+
+/* ---- volume ---- */
+
+static void volume_enter(ui_t *ui)
+{
+	ui_wizard_t *z = ui->wiz;
+	snprintf(z->volume, sizeof z->volume, "%ld", config_int(&z->cfg, CONFIG_VOLUME_SIZE));
+	z->volume_fresh = 1;
+}
+
+/* The diagnostics the configuration would have with size as the volume. */
+static void volume_diags(const ui_t *ui, const char *size, config_diags_t *d)
+{
+	config_t tmp;
+	config_init(&tmp);
+	config_set(&tmp, config_key_name(CONFIG_INSTANCE_TYPE), view_wizard_type(ui), CONFIG_SRC_FLAG, NULL, NULL);
+	config_set(&tmp, config_key_name(CONFIG_VOLUME_SIZE), *size ? size : "0", CONFIG_SRC_FLAG, NULL, NULL);
+	config_diags_t all = { 0 };
+	config_validate(&tmp, NULL, &all);
+	for (size_t i = 0; i < all.n; i++)
+		if (strcmp(all.items[i].key, config_key_name(CONFIG_VOLUME_SIZE)) == 0)
+			config_diag_add(d, all.items[i].severity, all.items[i].needs_ack, all.items[i].key, "%s",
+			                all.items[i].message);
+	config_diags_free(&all);
+	config_free(&tmp);
+}
+
+static void volume_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	ui_wizard_t *z = ui->wiz;
+	const char *type = view_wizard_type(ui);
+	view_wizard_title(w, y, wd, "Root volume of each node (gp3)");
+	int x = draw_text(w, y + 2, 2, wd, A_NORMAL, "Size ");
+	draw_field(w, y + 2, 2 + x, 8, theme_attr(ROLE_INPUT), z->volume);
+	draw_text(w, y + 2, 2 + x + 9, wd, A_NORMAL, "GiB");
+	char buf[200];
+	snprintf(buf, sizeof buf, "Recommended for %s: %d GiB.", type, catalog_recommended_volume_gb(type));
+	draw_text(w, y + 4, 2, wd - 2, A_NORMAL, buf);
+	snprintf(buf, sizeof buf, "gp3 volumes are %d to %d GiB. Type a size, or k/j for +/-10, PgUp/PgDn for +/-100.",
+	         GP3_MIN, GP3_MAX);
+	draw_wrap(w, y + 5, 2, wd - 2, 2, theme_attr(ROLE_DIM), buf);
+	config_diags_t d = { 0 };
+	volume_diags(ui, z->volume, &d);
+	int row = y + 8;
+	for (size_t i = 0; i < d.n && row < y + h; i++) {
+		const config_diag_t *g = &d.items[i];
+		attr_t a = theme_attr(g->severity == CONFIG_ERROR ? ROLE_FAIL : ROLE_WARN);
+		int lw = draw_text(w, row, 2, wd, a, g->severity == CONFIG_ERROR ? "error: " : "warning: ");
+		row += draw_wrap(w, row, 2 + lw, wd - 2 - lw, y + h - row, a, g->message);
+	}
+	config_diags_free(&d);
+}
+
+static int volume_key(ui_t *ui, int key)
+{
+	ui_wizard_t *z = ui->wiz;
+	char before[sizeof z->volume];
+	memcpy(before, z->volume, sizeof before);
+	int fresh = z->volume_fresh;
+	if (!view_wizard_edit_digits(z->volume, sizeof z->volume, key, &z->volume_fresh)) return 0;
+	if (atol(z->volume) > GP3_MAX) {
+		memcpy(z->volume, before, sizeof before);
+		z->volume_fresh = fresh;
+		ui_flash(ui, ROLE_WARN, "gp3 volumes are %d to %d GiB.", GP3_MIN, GP3_MAX);
+	}
+	return 1;
+}
+
+static void volume_move(ui_t *ui, int dir, int unit)
+{
+	ui_wizard_t *z = ui->wiz;
+	long v = atol(z->volume) - dir * (unit == VIEW_LINE ? 10 : 100);
+	if (unit == VIEW_END) v = dir < 0 ? GP3_MAX : GP3_MIN;
+	if (v < GP3_MIN) v = GP3_MIN;
+	if (v > GP3_MAX) v = GP3_MAX;
+	snprintf(z->volume, sizeof z->volume, "%ld", v);
+	z->volume_fresh = 0;
+}
+
+static int volume_choose(ui_t *ui)
+{
+	long v = atol(ui->wiz->volume);
+	if (v < GP3_MIN || v > GP3_MAX) {
+		ui_flash(ui, ROLE_WARN, "Enter a size from %d to %d GiB.", GP3_MIN, GP3_MAX);
+		return 0;
+	}
+	char buf[16];
+	snprintf(buf, sizeof buf, "%ld", v);
+	view_wizard_set(ui, CONFIG_VOLUME_SIZE, buf);
+	return 1;
+}
+
+/* ---- review ---- */
+
+static void source_text(const config_t *cfg, config_key_t k, char *buf, size_t n)
+{
+	if (!cfg->value[k] || !*cfg->value[k]) {
+		if (k == CONFIG_VOLUME_SIZE) snprintf(buf, n, "recommended for %s", config_instance_type(cfg));
+		else snprintf(buf, n, "default");
+	} else if (cfg->origin[k] && strcmp(cfg->origin[k], WIZ_ORIGIN) == 0) {
+		snprintf(buf, n, "chosen here");
+	} else {
+		snprintf(buf, n, "%s%s%s", config_source_name(cfg->source[k]), cfg->origin[k] ? " " : "",
+		         cfg->origin[k] ? cfg->origin[k] : "");
+	}
+}
+
+/* Draws (w non-NULL) or measures the review from virtual row y; returns its rows. */
+static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
+{
+	ui_wizard_t *z = ui->wiz;
+	const config_t *cfg = &z->cfg;
+	int row = y;
+	int ck = 24, cv = wd >= 100 ? 40 : 26, xv = 2 + ck + 1, xs = xv + cv + 1;
+	for (int k = 0; k < CONFIG_KEY_COUNT; k++) {
+		char val[64], src[256];
+		const char *v = config_get(cfg, (config_key_t)k);
+		if (k == CONFIG_VOLUME_SIZE) snprintf(val, sizeof val, "%ld", config_int(cfg, (config_key_t)k));
+		else if (v && *v) snprintf(val, sizeof val, "%s", v);
+		else continue;
+		source_text(cfg, (config_key_t)k, src, sizeof src);
+		int mine = cfg->origin[k] && strcmp(cfg->origin[k], WIZ_ORIGIN) == 0;
+		if (w) {
+			draw_text(w, row, 2, ck, theme_attr(ROLE_DIM), config_key_name((config_key_t)k));
+			draw_text(w, row, xv, cv, mine ? theme_attr(ROLE_TITLE) : A_NORMAL, val);
+			draw_text(w, row, xs, wd - xs, theme_attr(mine ? ROLE_OK : ROLE_DIM), src);
+		}
+		row++;
+	}
+	char name[160];
+	const char *region = region_of(ui);
+	if (config_stack_name(cfg, region, name, sizeof name) < 0) snprintf(name, sizeof name, "(needs a region)");
+	row++;
+	if (w) {
+		int x = draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "Stack ");
+		x += draw_text(w, row, x, wd - x, A_NORMAL, name);
+		if (region) {
+			x += draw_text(w, row, x, wd - x, A_NORMAL, " in ");
+			draw_text(w, row, x, wd - x, A_NORMAL, region);
+		}
+	}
+	row += 2;
+	config_diags_t d = { 0 };
+	config_validate(cfg, region, &d);
+	if (w) draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "Checks");
+	row++;
+	if (d.n == 0 && w) draw_text(w, row, 2, wd - 2, theme_attr(ROLE_OK), "No errors or warnings.");
+	if (d.n == 0) row++;
+	for (size_t i = 0; i < d.n; i++) {
+		const config_diag_t *g = &d.items[i];
+		const char *label = g->severity == CONFIG_ERROR ? "error: "
+		                  : g->needs_ack && z->non_efa_ack ? "acknowledged: " : "warning: ";
+		attr_t a = theme_attr(g->severity == CONFIG_ERROR ? ROLE_FAIL
+		                      : g->needs_ack && z->non_efa_ack ? ROLE_DIM : ROLE_WARN);
+		int lw = draw_width(label);
+		int lines = draw_wrap(NULL, 0, 0, wd - 2 - lw, 0, 0, g->message);
+		if (w) {
+			draw_text(w, row, 2, lw, a, label);
+			draw_wrap(w, row, 2 + lw, wd - 2 - lw, lines, a, g->message);
+		}
+		row += lines;
+	}
+	config_diags_free(&d);
+	row++;
+	char line[2048], cmd[2560];
+	ui->ops->headless_command(ui->s, line, sizeof line);
+	draw_fmt_shell(line, wd - 2, cmd, sizeof cmd);
+	if (w) draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "The same from a script");
+	row++;
+	int lines = draw_wrap(NULL, 0, 0, wd - 2, 0, 0, cmd);
+	if (w) draw_wrap(w, row, 2, wd - 2, lines, A_NORMAL, cmd);
+	row += lines;
+	return row - y;
+}
+
+static void review_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	ui_wizard_t *z = ui->wiz;
+	view_wizard_title(w, y, wd, "Review: every value and where it came from (d deploys)");
+	int rows = h - 2;
+	int total = review_list(ui, NULL, 0, wd);
+	if (z->review_top > total - rows) z->review_top = total - rows;
+	if (z->review_top < 0) z->review_top = 0;
+	WINDOW *sub = derwin(w, rows, wd, y + 2, 0);
+	if (!sub) return;
+	review_list(ui, sub, -z->review_top, wd);
+	delwin(sub);
+}
+
+/* ---- the wizard ---- */
+
+void view_wizard_show_panel(ui_t *ui, wiz_panel_t panel)
+{
+	ui_wizard_t *z = ui->wiz;
+	z->panel = panel;
+	if (panel == WIZ_VOLUME) volume_enter(ui);
+	if (panel == WIZ_CAPACITY) view_capacity_enter(ui);
+	if (panel == WIZ_NETWORK) view_network_enter(ui);
+	/* The session builds the headless command line from its configuration. */
+	if (panel == WIZ_REVIEW) ui->ops->set_config(ui->s, &z->cfg);
+	ui->dirty |= UI_DIRTY_ALL;
+}
+
+static void wizard_draw(ui_t *ui, WINDOW *w, int h, int wd)
+{
+	ui_wizard_t *z = ui->wiz;
+	int x = 0;
+	for (int i = 0; i < WIZ_COUNT && x < wd; i++) {
+		char step[32];
+		snprintf(step, sizeof step, "%d %s", i + 1, panels[i].name);
+		theme_role_t role = i == (int)z->panel ? ROLE_SELECT : i < (int)z->panel ? ROLE_OK : ROLE_DIM;
+		if (i) x += draw_text(w, 0, x, wd - x, theme_attr(ROLE_DIM), " > ");
+		x += draw_text(w, 0, x, wd - x, theme_attr(role), step);
+	}
+	static void (*const draw[WIZ_COUNT])(ui_t *, WINDOW *, int, int, int) = {
+		type_draw, volume_draw, view_capacity_draw, view_network_draw, review_draw,
+	};
+	draw[z->panel](ui, w, 2, h - 2, wd);
+}
+
+static void wizard_move(ui_t *ui, int dir, view_unit_t unit)
+{
+	ui_wizard_t *z = ui->wiz;
+	switch (z->panel) {
+	case WIZ_TYPE: {
+		const catalog_instance_t *rows[64];
+		size_t n = type_list(ui, rows, 64);
+		view_select(&z->type_sel, &z->type_top, n, z->type_rows, dir, unit);
+		break;
+	}
+	case WIZ_VOLUME: volume_move(ui, dir, (int)unit); break;
+	case WIZ_CAPACITY: view_capacity_move(ui, dir, (int)unit); break;
+	case WIZ_NETWORK: view_network_move(ui, dir, (int)unit); break;
+	case WIZ_REVIEW: {
+		int step = unit == VIEW_LINE ? 1 : unit == VIEW_PAGE ? 10 : 1 << 12;
+		z->review_top += dir * step;
+		if (z->review_top < 0) z->review_top = 0;
+		break;
+	}
+	default: break;
+	}
+}
+
+static void wizard_click(ui_t *ui, int y, int x)
+{
+	ui_wizard_t *z = ui->wiz;
+	if (z->panel == WIZ_TYPE && y >= 4 && y < 4 + z->type_rows) {
+		const catalog_instance_t *rows[64];
+		size_t n = type_list(ui, rows, 64);
+		size_t i = z->type_top + (size_t)(y - 4);
+		if (i < n) z->type_sel = i;
+	} else if (z->panel == WIZ_CAPACITY) {
+		view_capacity_click(ui, y);
+	} else if (z->panel == WIZ_NETWORK) {
+		view_network_click(ui, y, x);
+	}
+}
+
+const ui_view_t view_wizard = { wizard_draw, wizard_move, wizard_click };
+
+int view_wizard_init(ui_t *ui)
+{
+	ui_wizard_t *z = calloc(1, sizeof *z);
+	if (!z) return -1;
+	config_init(&z->cfg);
+	const config_t *src = ui->ops->config ? ui->ops->config(ui->s) : NULL;
+	for (int k = 0; src && k < CONFIG_KEY_COUNT; k++)
+		if (src->value[k])
+			config_set(&z->cfg, config_key_name((config_key_t)k), src->value[k], src->source[k],
+			           src->origin[k], NULL);
+	ui->wiz = z;
+	type_select_configured(ui);
+	return 0;
+}
+
+void view_wizard_free(ui_t *ui)
+{
+	if (!ui->wiz) return;
+	config_free(&ui->wiz->cfg);
+	free(ui->wiz);
+	ui->wiz = NULL;
+}
+
+unsigned view_wizard_context(const ui_t *ui) { return panels[ui->wiz->panel].ctx; }
+
+int view_wizard_key(ui_t *ui, int key)
+{
+	switch (ui->wiz->panel) {
+	case WIZ_VOLUME: return volume_key(ui, key);
+	case WIZ_CAPACITY: return view_capacity_key(ui, key);
+	case WIZ_NETWORK: return view_network_key(ui, key);
+	default: return 0;
+	}
+}
+
+void view_wizard_next(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui_wizard_t *z = ui->wiz;
+	switch (z->panel) {
+	case WIZ_TYPE: type_choose(ui); break;
+	case WIZ_VOLUME:
+		if (volume_choose(ui)) view_wizard_show_panel(ui, WIZ_CAPACITY);
+		break;
+	case WIZ_CAPACITY:
+		if (view_capacity_choose(ui)) view_wizard_show_panel(ui, WIZ_NETWORK);
+		break;
+	case WIZ_NETWORK:
+		if (view_network_choose(ui)) view_wizard_show_panel(ui, WIZ_REVIEW);
+		break;
+	default: break;
+	}
+}
+
+void view_wizard_prev(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui_wizard_t *z = ui->wiz;
+	if (z->panel == WIZ_CAPACITY && view_capacity_back(ui)) return;
+	if (z->panel == WIZ_TYPE && z->filter[0]) z->filter[0] = 0;
+	else if (z->panel > WIZ_TYPE) view_wizard_show_panel(ui, z->panel - 1);
+	else ui_back(ui);
+}
+
+const char *view_wizard_deploy_unavailable(const ui_t *ui)
+{
+	if (ui_has_stack(ui)) return "A stack is deployed: destroy it (D) before deploying another.";
+	if (ui_running(ui)) return "A deployment is under way.";
+	return NULL;
+}
+
+static void do_deploy(ui_t *ui)
+{
+	session_t *s = ui->s;
+	ui->ops->set_config(s, &ui->wiz->cfg);
+	if (ui->wiz->non_efa_ack) ui->ops->acknowledge(s);
+	s->root_cause[0] = 0;
+	if (ui->ops->deploy(s, NULL) < 0) {
+		ui_flash(ui, ROLE_FAIL, "The deployment did not start: %s",
+		         s->root_cause[0] ? s->root_cause : "see the log");
+		return;
+	}
+	ui->stack.ev_follow = 1;
+	ui->stack.focus = 0;
+	ui_show(ui, UI_STACK);
+}
+
+static void confirm_deploy(ui_t *ui)
+{
+	const config_t *cfg = &ui->wiz->cfg;
+	char name[160], text[600], cap[96] = "";
+	const char *region = region_of(ui);
+	if (config_stack_name(cfg, region, name, sizeof name) < 0) snprintf(name, sizeof name, "?");
+	const char *cr = config_get(cfg, CONFIG_CAPACITY_RESERVATION_ID);
+	if (cr && *cr) snprintf(cap, sizeof cap, " in %s %s", config_use_capacity_block(cfg) ? "Capacity Block" : "reservation", cr);
+	snprintf(text, sizeof text,
+	         "Create stack %s in %s: %ld x %s with %ld GiB gp3 volumes%s. The instances are billed "
+	         "from launch until you destroy the stack.",
+	         name, region ? region : "the default region", config_int(cfg, CONFIG_NODE_COUNT),
+	         config_instance_type(cfg), config_int(cfg, CONFIG_VOLUME_SIZE), cap);
+	dialog_confirm(ui, "Deploy", text, NULL, "Deploy", 1, do_deploy);
+}
+
+static void ack_then_confirm(ui_t *ui)
+{
+	ui->wiz->non_efa_ack = 1;
+	confirm_deploy(ui);
+}
+
+void view_wizard_deploy(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui_wizard_t *z = ui->wiz;
+	if (ui->screen != UI_WIZARD || z->panel != WIZ_REVIEW) {
+		/* From elsewhere (:deploy) the review comes first. */
+		ui_show(ui, UI_WIZARD);
+		view_wizard_show_panel(ui, WIZ_REVIEW);
+		return;
+	}
+	config_diags_t d = { 0 };
+	config_validate(&z->cfg, region_of(ui), &d);
+	const config_diag_t *err = NULL, *ack = NULL;
+	for (size_t i = 0; i < d.n; i++) {
+		if (!err && d.items[i].severity == CONFIG_ERROR) err = &d.items[i];
+		if (!ack && d.items[i].needs_ack) ack = &d.items[i];
+	}
+	if (err) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", err->message);
+	else if (ack && !z->non_efa_ack)
+		dialog_confirm(ui, "Acknowledge", ack->message, NULL, "Acknowledge", 0, ack_then_confirm);
+	else confirm_deploy(ui);
+	config_diags_free(&d);
+}

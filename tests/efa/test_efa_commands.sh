@@ -1,0 +1,91 @@
+#!/bin/bash
+# efa-check and pingpong end to end: saved outputs read back (exit codes, JSON), the
+# check script run here, a local fi_pingpong over tcp;ofi_rxm, and refused arguments. TAP.
+source "$(dirname "$0")/../lib.sh"
+FX="$ROOT/tests/fixtures/efa"
+jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
+run() { "$NIXL_TUI" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+
+run efa-check --from-file "$FX/efa_check-script.ASSEMBLED-pass.txt"
+check "efa-check: a passing node exits 0" [ $rc -eq 0 ]
+contains "efa-check: the domains are counted" "$TMP/out" "4 RDM domains (rdmap16s27-rdm, ...)"
+LANG=C LC_ALL= LC_CTYPE= run efa-check --from-file "$FX/efa_check-script.ASSEMBLED-pass.txt"
+contains "efa-check: ASCII marks when the terminal is not UTF-8" "$TMP/out" "  ok   EFA PCI device"
+LC_ALL=C.UTF-8 run efa-check --from-file "$FX/efa_check-script.ASSEMBLED-pass.txt"
+contains "efa-check: check marks in UTF-8" "$TMP/out" "  ✓    EFA PCI device"
+
+run efa-check --from-file "$FX/efa_check-script.dev-vm-no-efa.txt" --json
+check "efa-check: a node without EFA exits 1" [ $rc -eq 1 ]
+check "efa-check --json: failed and passed checks" jq_py "$TMP/out" \
+	"not d['passed'] and d['nodes'][0]['checks']['libfabric']['status'] == 'failed' and d['nodes'][0]['checks']['network']['status'] == 'passed'"
+
+run efa-check --from-file "$FX/fi_info-p-efa-t-FI_EP_RDM.p4d-rdmap.txt" --json
+check "efa-check: one probe's output exits 3 (the rest unknown)" [ $rc -eq 3 ]
+check "efa-check: that probe's check passes" jq_py "$TMP/out" \
+	"d['nodes'][0]['checks']['libfabric']['status'] == 'passed' and d['nodes'][0]['facts']['rdm_domains'] == 4"
+
+head -c 3000 /dev/urandom >"$TMP/garbage"
+run efa-check --from-file "$TMP/garbage" --json --raw
+check "efa-check: random bytes are unrecognised, exit 3" [ $rc -eq 3 ]
+check "efa-check: nothing passes on random bytes" jq_py "$TMP/out" \
+	"all(c['status'] == 'unrecognised' for c in d['nodes'][0]['checks'].values()) and 'raw' in d['nodes'][0]"
+
+run efa-check --from-file "$FX/efa_test.dlami.txt"
+contains "efa-check: a ping-pong log is pointed to the pingpong command" "$TMP/out" "try nixl-tui pingpong --from-file"
+
+run efa-check --local --json
+check "efa-check --local: the script runs here (no EFA: exit 1)" [ $rc -eq 1 ]
+check "efa-check --local: the network check passes, libfabric fails with -61" jq_py "$TMP/out" \
+	"d['nodes'][0]['checks']['network']['status'] == 'passed' and 'fi_getinfo -61' in d['nodes'][0]['checks']['libfabric']['detail']"
+
+run efa-check --instance-id 'i-0123456789abcdef0;reboot'
+check "efa-check: an injected instance id is refused (exit 2)" [ $rc -eq 2 ]
+contains "efa-check: and says why" "$TMP/err" "is not an instance id"
+run efa-check
+check "efa-check: no nodes given is a usage error" [ $rc -eq 2 ]
+
+run pingpong --from-file "$FX/efa_test.new-format-success.txt" --json
+check "pingpong --from-file: new efa_test.sh log passes" [ $rc -eq 0 ]
+check "pingpong --from-file: client rows and server rows" jq_py "$TMP/out" \
+	"d['files'][0]['result']['rows'][5]['usec_per_xfer'] == 67.65 and len(d['files'][0]['server']['rows']) == 6"
+run pingpong --from-file "$FX/efa_test.new-format-timeout-FAILURE.txt"
+check "pingpong --from-file: the timeout log fails (exit 1)" [ $rc -eq 1 ]
+contains "pingpong --from-file: with the security group hint" "$TMP/out" "security group self rule"
+mkdir "$TMP/logs"
+cp "$FX/efa_test.p4d.txt" "$FX/efa_test.dlami.txt" "$FX/fi_pingpong-client.libfabric-issue-5689.TRUNCATED.txt" "$TMP/logs/"
+run pingpong --from-file "$TMP/logs" --json
+check "pingpong --from-file DIR: one row set per file, a cut one cannot tell (exit 3)" [ $rc -eq 3 ]
+check "pingpong --from-file DIR: files in name order with their rows" jq_py "$TMP/out" \
+	"[f['file'] for f in d['files']] == ['efa_test.dlami.txt', 'efa_test.p4d.txt', 'fi_pingpong-client.libfabric-issue-5689.TRUNCATED.txt'] and [len(f['result']['rows']) for f in d['files']] == [6, 6, 3]"
+
+run pingpong --local -S 64,4k -I 200 --json
+check "pingpong --local: tcp over loopback works" [ $rc -eq 0 ]
+check "pingpong --local: two rows with usec/xfer > 0" jq_py "$TMP/out" \
+	"[r['bytes'] for r in d['rows']] == [64, 4096] and all(r['usec_per_xfer'] > 0 for r in d['rows']) and d['provider'] == 'tcp'"
+
+run pingpong --local -p efa -S 64
+check "pingpong --local -p efa: no provider here (exit 1)" [ $rc -eq 1 ]
+contains "pingpong: the -61 reason" "$TMP/err" "fi_getinfo -61"
+
+# Over the SSM executor against tests/efa/fake_ssm.py (its SendCommand runs the script
+# here), everything inside a private network namespace so nothing listens outside it.
+if unshare -rn true 2>/dev/null; then
+	timeout 300 unshare -rn bash "$ROOT/tests/efa/ssm_in_netns.sh" "$ROOT/tests/efa/fake_ssm.py" "$TMP" "$NIXL_TUI"
+	check "efa-check over SSM: both nodes checked (no EFA here: exit 1)" [ "$(cat "$TMP/check.rc")" = 1 ]
+	check "efa-check over SSM: the script's output came back through the log streams" jq_py "$TMP/check.json" \
+		"len(d['nodes']) == 2 and d['nodes'][1]['node'] == 'i-0123456789abcdef1' and d['nodes'][0]['source'] == 'check script' and 'fi_getinfo -61' in d['nodes'][0]['checks']['libfabric']['detail']"
+	check "pingpong over SSM: server on node 1, client on node 2 (exit 0)" [ "$(cat "$TMP/pp.rc")" = 0 ]
+	check "pingpong over SSM: two rows" jq_py "$TMP/pp.json" "[r['bytes'] for r in d['rows']] == [64, 4096] and d['error'] == ''"
+	check "pingpong over SSM: no private IPv4 on the server is a clear error (exit 1)" [ "$(cat "$TMP/ppip.rc")" = 1 ]
+	contains "pingpong over SSM: naming the node" "$TMP/ppip.err" "i-0123456789abcdef0: no private IPv4 address found"
+else
+	echo "# skipped: no network namespace here for the runs over SSM"
+fi
+
+run pingpong --local -S '4k;id'
+check "pingpong: an injected size is refused (exit 2)" [ $rc -eq 2 ]
+run pingpong --local --server-ip '127.0.0.1 -v'
+check "pingpong: an injected server IP is refused (exit 2)" [ $rc -eq 2 ]
+run pingpong --instance-id i-0123456789abcdef0
+check "pingpong: one node is not enough (exit 2)" [ $rc -eq 2 ]
+finish

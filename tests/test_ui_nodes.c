@@ -1,0 +1,181 @@
+/* The nodes screen: panes with state, EFA checks, the ping-pong table and its bar chart,
+ * streamed output with follow mode, zoom, and the keys that run checks and ping-pong. */
+#include "ui_harness.h"
+
+/* fi_pingpong -e rdm -p efa, client side: the 64, 256 and 1k rows are the complete
+ * rows of the real output in libfabric issue 5689 (see tests/fixtures/ui/README). */
+static void pingpong_5689(pp_result_t *r)
+{
+	snprintf(r->provider, sizeof r->provider, "efa");
+	snprintf(r->endpoint, sizeof r->endpoint, "rdm");
+	r->iterations = 10;
+	r->exit_code = 0;
+	h_pp_row(r, 64, 10, 0.03, 0.05, 1275.70);
+	h_pp_row(r, 256, 10, 0.00, 8.22, 31.15);
+	h_pp_row(r, 1024, 10, 0.00, 48.53, 21.10);
+}
+
+static void nodes(session_t *s)
+{
+	h_session_init(s);
+	s->phase = SESS_READY;
+	snprintf(s->stack_status, sizeof s->stack_status, "CREATE_COMPLETE");
+	s->total_resources = s->completed = 14;
+	sess_node_t *a = h_node(s, "producer", "i-0a1b2c3d4e5f60718", "running", "3.91.20.14", "10.0.1.23", "Online");
+	sess_node_t *b = h_node(s, "consumer", "i-0f9e8d7c6b5a40312", "running", "54.164.7.201", "10.0.1.87", "Online");
+	h_check(a, "EFA PCI device", CHK_PASS, "1 device: 0000:00:06.0 Amazon.com, Inc. Elastic Fabric Adapter (EFA)");
+	h_check(a, "efa kernel module", CHK_PASS, "efa 2.17.3g loaded");
+	h_check(a, "fi_info -p efa", CHK_PASS, "provider: efa, fabric: efa, domain: rdmap0s6-rdm");
+	h_check(a, "/dev/infiniband", CHK_PASS, "uverbs0");
+	h_check(b, "EFA PCI device", CHK_PASS, "1 device: 0000:00:06.0 Amazon.com, Inc. Elastic Fabric Adapter (EFA)");
+	h_check(b, "efa kernel module", CHK_FAIL, "not loaded (modinfo efa: module not found)");
+	h_check(b, "fi_info -p efa", CHK_RUNNING, "");
+	b->checks_running = 1;
+	pingpong_5689(&a->pp);
+	static const char *out[] = {
+		"$ fi_pingpong -e rdm -p efa 10.0.1.87",
+		"bytes   #sent   #ack     total       time     MB/sec    usec/xfer   Mxfers/sec",
+		"64      10      =10      1.2k        0.03s      0.05    1275.70       0.00",
+		"256     10      =10      5k          0.00s      8.22      31.15       0.03",
+		"1k      10      =10      20k         0.00s     48.53      21.10       0.05",
+	};
+	for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) h_line(a, 64, out[i]);
+	for (int i = 1; i <= 40; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "check line %d", i);
+		h_line(b, 32, line); /* a ring of 32: lines 9..40 remain */
+	}
+}
+
+static void test_nodes_120x40(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	assert_int_equal(ui->screen, UI_NODES);
+	h_assert_screen(ui, "nodes_120x40");
+	h_close(ui);
+	h_session_free(&s);
+}
+
+static void test_nodes_80x24_tabs_and_zoom(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	h_assert_screen(ui, "nodes_80x24_node1");
+	h_keys(ui, "l");
+	h_assert_screen(ui, "nodes_80x24_node2");
+	h_close(ui);
+	/* Zoom on a wide screen: one pane, full size. */
+	ui = h_open(&s, 120, 40, 0);
+	h_keys(ui, "z");
+	h_assert_screen(ui, "nodes_120x40_zoom_node1");
+	h_close(ui);
+	h_session_free(&s);
+}
+
+/* Follow mode: the pane shows the tail; scrolling up pauses it and holds the lines in
+ * place while new ones arrive; End (or F) resumes. */
+static void test_follow_mode(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	h_keys(ui, "l"); /* node 2: 32 lines kept of 40 */
+	int last = h_find_row(ui, "check line 40", NULL);
+	assert_true(last > 0);
+	assert_true(h_find_row(ui, "32 lines, following", NULL) > 0);
+	h_keys(ui, "kk");
+	assert_true(h_find_row(ui, "paused, 2 more below (F follows)", NULL) > 0);
+	assert_int_equal(h_find_row(ui, "check line 38", NULL), last);
+	for (int i = 41; i <= 43; i++) {
+		char line[32];
+		snprintf(line, sizeof line, "check line %d", i);
+		h_line(&s.nodes[1], 32, line);
+	}
+	ui_changed(ui, SESS_CH_NODES);
+	assert_int_equal(h_find_row(ui, "check line 38", NULL), last); /* held in place */
+	assert_true(h_find_row(ui, "paused, 5 more below (F follows)", NULL) > 0);
+	ui_key(ui, KEY_END);
+	assert_int_equal(h_find_row(ui, "check line 43", NULL), last);
+	assert_true(h_find_row(ui, "32 lines, following", NULL) > 0);
+	/* Paused lines that fall out of the ring: the view moves to the oldest kept. */
+	ui_key(ui, KEY_HOME);
+	assert_true(h_find_row(ui, "check line 12", NULL) > 0);
+	for (int i = 44; i <= 60; i++) h_line(&s.nodes[1], 32, "more");
+	ui_changed(ui, SESS_CH_NODES);
+	assert_true(h_find_row(ui, "check line 29", NULL) > 0);
+	assert_int_equal(h_find_row(ui, "check line 28", NULL), -1);
+	h_keys(ui, "F");
+	assert_true(h_find_row(ui, "32 lines, following", NULL) > 0);
+	h_close(ui);
+	h_session_free(&s);
+}
+
+static void test_keys_run_checks_and_pingpong(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	h_keys(ui, "c");
+	h_keys(ui, "lc");
+	h_keys(ui, "C");
+	h_keys(ui, "hp");        /* client node 1, server node 2 */
+	h_keys(ui, ":pingpong 1 2\r");
+	h_keys(ui, ":check 2\r");
+	h_keys(ui, ":node 2\r");
+	assert_string_equal(h_calls,
+	                    "node_check 1\n"
+	                    "node_check 2\n"
+	                    "node_check 0\n"
+	                    "pingpong server=2 client=1 sizes=(default) iters=0\n"
+	                    "pingpong server=1 client=2 sizes=(default) iters=0\n"
+	                    "node_check 2\n");
+	assert_int_equal(ui->nodes.sel, 1);
+	/* A ping-pong already running: refused with the reason, nothing called. */
+	h_calls[0] = 0;
+	s.nodes[0].pp_running = 1;
+	h_keys(ui, "p");
+	assert_string_equal(h_calls, "");
+	assert_string_equal(h_row(ui, 38), "A ping-pong is already running.");
+	h_keys(ui, ":node 7\r");
+	assert_string_equal(h_row(ui, 38), "There is no node 7 (nodes 1 to 2).");
+	/* The model refusing: its flash is shown. */
+	s.nodes[0].pp_running = 0;
+	h_rc = -1;
+	snprintf(s.flash, sizeof s.flash, "SSM: node 1 is not Online");
+	h_keys(ui, "c");
+	assert_string_equal(h_row(ui, 38), "The EFA checks did not start: SSM: node 1 is not Online");
+	h_close(ui);
+	h_session_free(&s);
+}
+
+static void test_connect_commands(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	h_keys(ui, "y");
+	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
+	h_assert_screen(ui, "nodes_connect_80x24");
+	h_close(ui);
+	h_session_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nodes_120x40),
+		cmocka_unit_test(test_nodes_80x24_tabs_and_zoom),
+		cmocka_unit_test(test_follow_mode),
+		cmocka_unit_test(test_keys_run_checks_and_pingpong),
+		cmocka_unit_test(test_connect_commands),
+	};
+	return cmocka_run_group_tests_name("ui_nodes", tests, NULL, NULL);
+}
