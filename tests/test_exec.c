@@ -417,12 +417,103 @@ static int fake_stop(void **state)
 	return 0;
 }
 
+/* The same tests against the sandbox (tools/sandbox): a stack deployed there by nixl-tui
+ * gives a real node, whose commands the sandbox runs and streams into its CloudWatch. */
+static pid_t sandbox_pid = -1;
+static char node_id[32] = "i-0123456789abcdef0";
+static const char *ssm_url = fake_url;
+static char sandbox_url[64], sandbox_state[64];
+static int sandbox_out = -1;
+
+static int read_ready(int fd, const char *prefix, char *out, size_t n)
+{
+	char buf[4096] = "";
+	size_t len = 0;
+	int64_t deadline = loop_now_ms() + 60000;
+	while (loop_now_ms() < deadline && len < sizeof buf - 1) {
+		char *hit = strstr(buf, prefix);
+		if (hit && strchr(hit, '\n')) {
+			snprintf(out, n, "%.*s", (int)strcspn(hit + strlen(prefix), "\n"), hit + strlen(prefix));
+			return 0;
+		}
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		if (poll(&pfd, 1, 200) <= 0) continue;
+		ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+		if (r <= 0) break;
+		len += (size_t)r;
+		buf[len] = 0;
+	}
+	return -1;
+}
+
+static int sandbox_start(void **state)
+{
+	(void)state;
+	const char *nixl = getenv("NIXL_TUI");
+	if (!nixl) return -1;
+	int p[2];
+	if (pipe(p) < 0) return -1;
+	sandbox_pid = fork();
+	if (sandbox_pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(p[1], 1);
+		close(p[0]);
+		execlp("python3", "python3", "tools/sandbox/sandbox.py", "--port", "0", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	sandbox_out = p[0]; /* kept open until it has stopped: it says so on its way out */
+	if (read_ready(p[0], "SANDBOX READY endpoint=", sandbox_url, sizeof sandbox_url) < 0) return -1;
+	setenv("AWS_ENDPOINT_URL", sandbox_url, 1);
+	setenv("AWS_ACCESS_KEY_ID", "AKIASANDBOXEXAMPLE00", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "sandbox-test-secret", 1);
+	setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
+	snprintf(sandbox_state, sizeof sandbox_state, "/tmp/nixl-exec-state.XXXXXX");
+	if (!mkdtemp(sandbox_state)) return -1;
+	setenv("XDG_STATE_HOME", sandbox_state, 1);
+	/* a node to run on: deploy a stack there, exactly as a user would */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "'%s' deploy --yes -c environment=exec >/dev/null 2>&1 && "
+	         "'%s' outputs --format env -c environment=exec", nixl, nixl);
+	FILE *f = popen(cmd, "r");
+	if (!f) return -1;
+	char line[256];
+	node_id[0] = 0;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "NODE1_ID=", 9) == 0) snprintf(node_id, sizeof node_id, "%.*s", (int)strcspn(line + 9, "\n"), line + 9);
+	pclose(f);
+	unsetenv("AWS_ENDPOINT_URL");
+	ssm_url = sandbox_url;
+	return node_id[0] ? 0 : -1;
+}
+
+static int sandbox_stop(void **state)
+{
+	(void)state;
+	if (sandbox_pid > 0) {
+		kill(sandbox_pid, SIGTERM);
+		int64_t deadline = loop_now_ms() + 10000;
+		while (waitpid(sandbox_pid, NULL, WNOHANG) == 0 && loop_now_ms() < deadline) usleep(50000);
+		if (waitpid(sandbox_pid, NULL, WNOHANG) == 0) {
+			kill(sandbox_pid, SIGKILL);
+			waitpid(sandbox_pid, NULL, 0);
+		}
+	}
+	sandbox_pid = -1;
+	if (sandbox_out >= 0) close(sandbox_out);
+	sandbox_out = -1;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", sandbox_state);
+	if (sandbox_state[0] && system(cmd) != 0) { /* a temp dir left behind, nothing worse */ }
+	return 0;
+}
+
 typedef struct ssm_env { loop_t *loop; aws_client_t *aws; exec_t *ex; } ssm_env_t;
 
 static void ssm_open(ssm_env_t *e, const char *group)
 {
 	e->loop = loop_new();
-	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = fake_url };
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = ssm_url };
 	aws_error_t err;
 	e->aws = aws_client_new(e->loop, &o, &err);
 	if (!e->aws) fail_msg("client: %s", err.message);
@@ -438,7 +529,7 @@ static void ssm_close(ssm_env_t *e)
 	loop_free(e->loop);
 }
 
-#define NODE "i-0123456789abcdef0"
+#define NODE node_id
 
 static void ssm_run(ssm_env_t *e, const char *script, int timeout_ms, rec_t *r)
 {
@@ -561,5 +652,10 @@ int main(void)
 		cmocka_unit_test(test_ssm_without_cloudwatch_and_bad_target),
 	};
 	int failed = cmocka_run_group_tests_name("exec", tests, NULL, NULL);
-	return failed + cmocka_run_group_tests_name("exec_ssm", ssm_tests, fake_start, fake_stop);
+	failed += cmocka_run_group_tests_name("exec_ssm", ssm_tests, fake_start, fake_stop);
+	const struct CMUnitTest sandbox_tests[] = {
+		cmocka_unit_test(test_ssm_streams_lines_and_exit_code),
+		cmocka_unit_test(test_ssm_cancel_and_timeout),
+	};
+	return failed + cmocka_run_group_tests_name("exec_ssm_sandbox", sandbox_tests, sandbox_start, sandbox_stop);
 }
