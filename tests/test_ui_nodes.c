@@ -155,6 +155,23 @@ static void test_keys_run_checks_and_pingpong(void **state)
 	h_session_free(&s);
 }
 
+/* / filters the selected node's output as it is typed. */
+static void test_output_filter(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	h_keys(ui, "l/line 3");
+	assert_true(h_find_row(ui, "Output /line 3  10 lines, following", NULL) > 0); /* lines 30 to 39 */
+	assert_true(h_find_row(ui, "check line 39", NULL) > 0);
+	assert_int_equal(h_find_row(ui, "check line 40", NULL), -1);
+	h_keys(ui, "\r");
+	assert_string_equal(ui->nodes.filter, "line 3");
+	h_close(ui);
+	h_session_free(&s);
+}
+
 static void test_connect_commands(void **state)
 {
 	(void)state;
@@ -175,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_nodes_80x24_tabs_and_zoom),
 		cmocka_unit_test(test_follow_mode),
 		cmocka_unit_test(test_keys_run_checks_and_pingpong),
+		cmocka_unit_test(test_output_filter),
 		cmocka_unit_test(test_connect_commands),
 	};
 	return cmocka_run_group_tests_name("ui_nodes", tests, NULL, NULL);
