@@ -21,7 +21,7 @@ BENCHES  := $(basename $(notdir $(shell find bench -maxdepth 1 -name '*.c' 2>/de
 all: nixl-tui
 
 nixl-tui: $(BUILD)/nixl-tui
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/nixl-tui: $(BUILD)/src/main.o $(BUILD)/libnixl.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

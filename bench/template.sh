@@ -1,10 +1,10 @@
 #!/bin/sh
 # nixl-tui template vs cdk synth of the users' CDK stack.
 # Target (issue 3): under 10 ms wall and 10 MiB peak memory per template.
-# Three figures: the whole `nixl-tui template` process (wall median over 200 runs; peak
-# RSS from /usr/bin/time, which unlike a fork from Python does not count the parent's
-# image), the floor of any process here (/bin/true, measured the same way), and the
-# in-process cost of generating one template (bench/template_gen.c on build/libnixl.a).
+# Three figures: the whole `nixl-tui template` process (bench/measure.py: wall median
+# over 200 runs, peak RSS), the floor of any process on this host (/bin/true, measured
+# the same way), and the in-process cost of generating one template
+# (bench/template_gen.c on build/libnixl.a).
 # The reference is a real `cdk synth` when CDK_APP_DIR points at a CDK app and `cdk` is
 # on PATH; otherwise the issue's measured figures, labelled as such.
 . bench/lib.sh
@@ -16,16 +16,6 @@ dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 BIG="-c instanceType=p5.48xlarge -c nodeCount=16 -c capacityReservationId=cr-0123456789abcdef0 -c useCapacityBlock=true"
 
-# peak_kib CMD...: the largest max-RSS of 5 runs, KiB (empty without /usr/bin/time)
-peak_kib() {
-	[ -x /usr/bin/time ] || return 0
-	m=0
-	for _ in 1 2 3 4 5; do
-		k=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1)
-		[ "$k" -gt "$m" ] && m=$k
-	done
-	echo "$m"
-}
 mib() { python3 -c 'import sys; print("%.1f" % (int(sys.argv[1]) / 1024))' "$1"; }
 
 cd "$dir" || exit 1   # no cdk.json here: the defaults plus the flags given
@@ -35,10 +25,6 @@ small=$(python3 "$root/bench/measure.py" -n 200 -- "$NIXL_TUI" template)
 # shellcheck disable=SC2086
 big=$(python3 "$root/bench/measure.py" -n 200 -- "$NIXL_TUI" template $BIG)
 floor=$(python3 "$root/bench/measure.py" -n 200 -- /bin/true)
-small_kib=$(peak_kib "$NIXL_TUI" template)
-# shellcheck disable=SC2086
-big_kib=$(peak_kib "$NIXL_TUI" template $BIG)
-floor_kib=$(peak_kib /bin/true)
 
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -D_GNU_SOURCE -I"$root/src" $(pkg-config --cflags libcjson) -o "$dir/gen" \
@@ -59,9 +45,9 @@ fi
 
 row() { printf '%-48s %10s %10s\n' "$1" "$2" "$3"; }
 row "template generation" "wall ms" "peak MiB"
-row "nixl-tui template, 2 x g5.12xlarge" "$(field "$small" wall_ms)" "${small_kib:+$(mib "$small_kib")}"
-row "nixl-tui template, 16 x p5.48xlarge + block" "$(field "$big" wall_ms)" "${big_kib:+$(mib "$big_kib")}"
-row "/bin/true (process floor here)" "$(field "$floor" wall_ms)" "${floor_kib:+$(mib "$floor_kib")}"
+row "nixl-tui template, 2 x g5.12xlarge" "$(field "$small" wall_ms)" "$(field "$small" rss_mib)"
+row "nixl-tui template, 16 x p5.48xlarge + block" "$(field "$big" wall_ms)" "$(field "$big" rss_mib)"
+row "/bin/true (process floor here)" "$(field "$floor" wall_ms)" "$(field "$floor" rss_mib)"
 row "in-process, 2 x g5.12xlarge ($(field "$gen_small" bytes) B)" \
 	"$(python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) / 1000))' "$(field "$gen_small" per_template_us)")" \
 	"$(mib "$(field "$gen_small" maxrss_kib)")"
@@ -69,5 +55,5 @@ row "in-process, 16 x p5.48xlarge ($(field "$gen_big" bytes) B)" \
 	"$(python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) / 1000))' "$(field "$gen_big" per_template_us)")" \
 	"$(mib "$(field "$gen_big" maxrss_kib)")"
 row "$peer_label" "$peer_wall" "$peer_rss"
-echo "ratio vs cdk synth (2 nodes, whole process): wall $(ratio "$peer_wall" "$(field "$small" wall_ms)")${small_kib:+, peak memory $(ratio "$peer_rss" "$(mib "$small_kib")")}"
+echo "ratio vs cdk synth (2 nodes, whole process): wall $(ratio "$peer_wall" "$(field "$small" wall_ms)"), peak memory $(ratio "$peer_rss" "$(field "$small" rss_mib)")"
 echo "target: under 10 ms and 10 MiB per template (whole process: the floor above is this machine's exec cost)"

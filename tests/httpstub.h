@@ -24,9 +24,12 @@ typedef struct stub {
 	char url[64];
 } stub_t;
 
-/* Reads one request (headers + Content-Length body); returns its X-Amz-Date or "". */
+/* Reads one request (headers + Content-Length body); returns its X-Amz-Date or "",
+ * and whether it carried an IMDSv2 session token (in *imds_token). */
+static int stub_saw_imds_token;
 static inline int stub_read_request(int fd, char *amz_date, size_t n)
 {
+	stub_saw_imds_token = 0;
 	char buf[65536];
 	size_t len = 0;
 	char *end = NULL;
@@ -42,6 +45,7 @@ static inline int stub_read_request(int fd, char *amz_date, size_t n)
 	for (char *p = buf; p < end; p = strstr(p, "\r\n") + 2) {
 		if (strncasecmp(p, "Content-Length:", 15) == 0) clen = atol(p + 15);
 		if (strncasecmp(p, "X-Amz-Date:", 11) == 0) sscanf(p + 11, " %16s", amz_date);
+		if (strncasecmp(p, "X-aws-ec2-metadata-token: stub-token", 36) == 0) stub_saw_imds_token = 1;
 		if (!strstr(p, "\r\n")) break;
 	}
 	(void)n;
@@ -70,7 +74,9 @@ static inline void stub_reply(int fd, int status, const char *ctype, const char 
 /* Actions (comma-separated): ok, 503, 500, throttle (Query "Throttling"), throttle-json
  * (ThrottlingException), reset (close without a reply), skew (403 expired signature
  * with a Date one hour ahead; a later request passes only if it is signed within a
- * minute of that hour), hang (never answer), 400 (a non-retryable ValidationError).
+ * minute of that hour), hang (never answer), 400 (a non-retryable ValidationError),
+ * imds-token / imds-role / imds-creds (IMDSv2's three answers; the last two only with
+ * the session token).
  * The last action repeats. Connections are served side by side (poll). */
 static inline void stub_serve(int ls, const char *script)
 {
@@ -109,6 +115,16 @@ static inline void stub_serve(int ls, const char *script)
 					struct linger lg = { 1, 0 };
 					setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 					drop = 1;
+				} else if (strncmp(a, "imds-", 5) == 0 && strcmp(a, "imds-token") != 0 && !stub_saw_imds_token) {
+					stub_reply(fd, 401, "text/plain", "", NULL); /* IMDSv2: no token, no answer */
+				} else if (strcmp(a, "imds-token") == 0) {
+					stub_reply(fd, 200, "text/plain", "stub-token", NULL);
+				} else if (strcmp(a, "imds-role") == 0) {
+					stub_reply(fd, 200, "text/plain", "nixl-node-role\n", NULL);
+				} else if (strcmp(a, "imds-creds") == 0) {
+					stub_reply(fd, 200, "text/plain", "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIASTUBIMDS\","
+					           "\"SecretAccessKey\":\"stub-imds-secret\",\"Token\":\"stub-session\","
+					           "\"Expiration\":\"2099-01-01T00:00:00Z\"}", NULL);
 				} else if (strcmp(a, "hang") == 0) {
 					/* never answer */
 				} else if (strcmp(a, "503") == 0 || strcmp(a, "500") == 0) {

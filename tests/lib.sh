@@ -44,7 +44,8 @@ wait_for() {
 # the sandbox would set: its endpoint and its credentials. Nothing else.
 start_sandbox() {
 	local out="$TMP/sandbox.$$.$RANDOM"
-	setsid python3 "$ROOT/tools/sandbox/sandbox.py" --port 0 "$@" >"$out" 2>"$out.err" </dev/null &
+	# the interpreter itself, not a version-manager shim, so that its PID is the one to stop
+	setsid "$(python3 -c "import sys; print(sys.executable)")" "$ROOT/tools/sandbox/sandbox.py" --port 0 "$@" >"$out" 2>"$out.err" </dev/null &
 	SB_PID=$!
 	PIDS+=("$SB_PID")
 	if ! wait_for 30 grep -q '^SANDBOX READY endpoint=' "$out"; then

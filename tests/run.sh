@@ -6,6 +6,9 @@ BUILD=${1:-build}
 FILTER=${2:-${TESTS:-}}
 NIXL_TUI="$(pwd)/$BUILD/nixl-tui"; export NIXL_TUI
 export NIXL_TUI_ROOT="$(pwd)"
+# no test may reach the real instance metadata address; a test of IMDS points
+# AWS_EC2_METADATA_SERVICE_ENDPOINT at a loopback server of its own and unsets this
+export AWS_EC2_METADATA_DISABLED=true
 passed=0; failed=0; failures=""
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 

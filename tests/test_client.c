@@ -217,6 +217,42 @@ static void test_many_concurrent_calls(void **s)
 	stub_stop(&stub);
 }
 
+
+static void log_line(void *ud, const char *line)
+{
+	if (strstr(line, "credentials from instance metadata")) (*(int *)ud)++;
+}
+
+/* IMDSv2 last in the chain: token, role name, credentials; then the call is signed. */
+static void test_imds_credentials(void **s)
+{
+	(void)s;
+	assert_int_equal(stub_start(&stub, "imds-token,imds-role,imds-creds,ok"), 0);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", stub.url, 1);
+	setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+	loop_t *l = loop_new();
+	int from_imds = 0;
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = stub.url, .retry_base_ms = 5,
+	                        .log = log_line, .log_ud = &from_imds };
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	assert_true(r.ok);
+	assert_int_equal(from_imds, 1);
+	aws_client_free(c);
+	loop_free(l);
+	stub_stop(&stub);
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+}
+
 static int teardown(void **s) { (void)s; stub_stop(&stub); return 0; }
 
 int main(void)
@@ -234,6 +270,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_connection_refused, teardown),
 		cmocka_unit_test_teardown(test_cancel_in_flight, teardown),
 		cmocka_unit_test_teardown(test_many_concurrent_calls, teardown),
+		cmocka_unit_test_teardown(test_imds_credentials, teardown),
 	};
 	return cmocka_run_group_tests_name("client", tests, NULL, NULL);
 }

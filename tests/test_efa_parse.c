@@ -442,6 +442,7 @@ static void test_pp_incremental(void **state)
 	assert_non_null(strstr(pp_exit_reason(111), "security group's self rule"));
 	assert_non_null(strstr(pp_exit_reason(61), "fi_getinfo -61"));
 	assert_non_null(strstr(pp_exit_reason(103), "peer"));
+	assert_non_null(strstr(pp_exit_reason(141), "peer closed the control connection")); /* SIGPIPE */
 	assert_null(pp_exit_reason(1));
 }
 

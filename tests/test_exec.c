@@ -2,9 +2,13 @@
 #include "core/loop.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
+#include "efa/exec_ssm.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct rec {
@@ -352,6 +356,190 @@ static void test_validators_reject_injection(void **state)
 	assert_false(exec_valid_log_group("/other/group"));
 }
 
+/* ------------------------------------------------------------ SSM executor */
+
+/* tests/efa/fake_ssm.py on 127.0.0.1: SendCommand really runs the script, output lines
+ * reach CloudWatch log streams as they are printed. */
+static pid_t fake_pid = -1;
+static char fake_url[64];
+
+static int fake_start(void **state)
+{
+	(void)state;
+	int p[2];
+	if (pipe(p) < 0) return -1;
+	fake_pid = fork();
+	if (fake_pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(p[1], 1);
+		close(p[0]);
+		execlp("python3", "python3", "tests/efa/fake_ssm.py", "--lifetime", "600", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	char buf[128] = "";
+	size_t n = 0;
+	int64_t deadline = loop_now_ms() + 20000;
+	while (!strchr(buf, '\n') && loop_now_ms() < deadline && n < sizeof buf - 1) {
+		struct pollfd pfd = { p[0], POLLIN, 0 };
+		if (poll(&pfd, 1, 200) <= 0) continue;
+		ssize_t r = read(p[0], buf + n, sizeof buf - 1 - n);
+		if (r <= 0) break;
+		n += (size_t)r;
+		buf[n] = 0;
+	}
+	close(p[0]);
+	int port = 0;
+	if (sscanf(buf, "FAKE READY port=%d", &port) != 1) return -1;
+	snprintf(fake_url, sizeof fake_url, "http://127.0.0.1:%d", port);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDFAKESSM", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "fake-secret", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	unsetenv("AWS_PROFILE");
+	unsetenv("AWS_SESSION_TOKEN");
+	return 0;
+}
+
+static int fake_stop(void **state)
+{
+	(void)state;
+	if (fake_pid <= 0) return 0;
+	kill(fake_pid, SIGTERM);
+	int64_t deadline = loop_now_ms() + 5000;
+	while (waitpid(fake_pid, NULL, WNOHANG) == 0 && loop_now_ms() < deadline) usleep(50000);
+	if (waitpid(fake_pid, NULL, WNOHANG) == 0) {
+		kill(fake_pid, SIGKILL);
+		waitpid(fake_pid, NULL, 0);
+	}
+	fake_pid = -1;
+	return 0;
+}
+
+typedef struct ssm_env { loop_t *loop; aws_client_t *aws; exec_t *ex; } ssm_env_t;
+
+static void ssm_open(ssm_env_t *e, const char *group)
+{
+	e->loop = loop_new();
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = fake_url };
+	aws_error_t err;
+	e->aws = aws_client_new(e->loop, &o, &err);
+	if (!e->aws) fail_msg("client: %s", err.message);
+	exec_ssm_opts_t so = { .log_group = group, .poll_ms = 200, .drain_ms = 1500, .stop_wait_ms = 5000 };
+	e->ex = exec_ssm_new(e->aws, &so);
+	assert_non_null(e->ex);
+}
+
+static void ssm_close(ssm_env_t *e)
+{
+	exec_free(e->ex);
+	aws_client_free(e->aws);
+	loop_free(e->loop);
+}
+
+#define NODE "i-0123456789abcdef0"
+
+static void ssm_run(ssm_env_t *e, const char *script, int timeout_ms, rec_t *r)
+{
+	memset(r, 0, sizeof *r);
+	exec_cbs_t cbs = { on_line, on_done, r };
+	char err[256];
+	assert_non_null(exec_start(e->ex, NODE, script, timeout_ms, &cbs, err, sizeof err));
+	int64_t deadline = loop_now_ms() + 30000;
+	while (!r->done && loop_now_ms() < deadline) loop_run_once(e->loop, 100);
+	assert_int_equal(r->done, 1);
+}
+
+static void test_ssm_streams_lines_and_exit_code(void **state)
+{
+	(void)state;
+	ssm_env_t e;
+	ssm_open(&e, NULL);
+	rec_t r;
+	int64_t t0 = loop_now_ms();
+	ssm_run(&e, "echo a; sleep 2; echo b; echo oops >&2; exit 3", 20000, &r);
+	/* each line once (CloudWatch and the invocation's copy are not both delivered) */
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.lines[0], "a");
+	assert_int_equal(r.stream[0], EXEC_STDOUT);
+	assert_true(r.at[0] - t0 < 1800);          /* seen while the command still slept */
+	assert_true(r.done_at - r.at[0] >= 1500);
+	int b = strcmp(r.lines[1], "b") == 0 ? 1 : 2, oops = 3 - b;
+	assert_string_equal(r.lines[b], "b");
+	assert_string_equal(r.lines[oops], "oops");
+	assert_int_equal(r.stream[oops], EXEC_STDERR);
+	assert_int_equal(r.r.status, EXEC_FAILED);
+	assert_int_equal(r.r.exit_code, 3);
+
+	ssm_run(&e, "echo hi", 20000, &r);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_int_equal(r.r.exit_code, 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.lines[0], "hi");
+	ssm_close(&e);
+}
+
+static void cancel_when_started(void *ud, exec_stream_t s, const char *line, size_t len);
+typedef struct crec { rec_t r; exec_job_t *job; } crec_t;
+static void cancel_when_started(void *ud, exec_stream_t s, const char *line, size_t len)
+{
+	crec_t *c = ud;
+	on_line(&c->r, s, line, len);
+	if (strcmp(line, "started") == 0) exec_cancel(c->job);
+}
+static void crec_done(void *ud, const exec_result_t *res) { on_done(&((crec_t *)ud)->r, res); }
+
+static void test_ssm_cancel_and_timeout(void **state)
+{
+	(void)state;
+	ssm_env_t e;
+	ssm_open(&e, NULL);
+	crec_t c;
+	memset(&c, 0, sizeof c);
+	exec_cbs_t cbs = { cancel_when_started, crec_done, &c };
+	char err[256];
+	int64_t t0 = loop_now_ms();
+	c.job = exec_start(e.ex, NODE, "echo started; sleep 30; echo never", 60000, &cbs, err, sizeof err);
+	assert_non_null(c.job);
+	while (!c.r.done && loop_now_ms() - t0 < 20000) loop_run_once(e.loop, 100);
+	assert_int_equal(c.r.done, 1);
+	assert_int_equal(c.r.r.status, EXEC_CANCELLED);
+	assert_true(loop_now_ms() - t0 < 10000);
+	assert_int_equal(c.r.n, 1);
+
+	rec_t r;
+	t0 = loop_now_ms();
+	ssm_run(&e, "echo x; sleep 30", 1500, &r);
+	assert_int_equal(r.r.status, EXEC_TIMED_OUT);
+	assert_true(loop_now_ms() - t0 >= 1400 && loop_now_ms() - t0 < 10000);
+	assert_non_null(strstr(r.r.detail, "CancelCommand"));
+	assert_int_equal(r.n, 1);
+	ssm_close(&e);
+}
+
+static void test_ssm_without_cloudwatch_and_bad_target(void **state)
+{
+	(void)state;
+	ssm_env_t e;
+	ssm_open(&e, "/aws/ssm/nolog");
+	rec_t r;
+	ssm_run(&e, "echo one; echo two; echo three >&2", 20000, &r);
+	/* no log stream ever appears: the invocation's copy is delivered at the end */
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.lines[0], "one");
+	assert_string_equal(r.lines[1], "two");
+	assert_string_equal(r.lines[2], "three");
+	assert_int_equal(r.stream[2], EXEC_STDERR);
+	char err[256];
+	exec_cbs_t cbs = { on_line, on_done, &r };
+	assert_null(exec_start(e.ex, "i-123; reboot", "true", 1000, &cbs, err, sizeof err));
+	assert_non_null(strstr(err, "not an instance id"));
+	ssm_close(&e);
+	assert_null(exec_ssm_new(NULL, &(exec_ssm_opts_t){ .log_group = "/tmp/x" }));
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -367,5 +555,11 @@ int main(void)
 		cmocka_unit_test(test_isolated_network),
 		cmocka_unit_test(test_validators_reject_injection),
 	};
-	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
+	const struct CMUnitTest ssm_tests[] = {
+		cmocka_unit_test(test_ssm_streams_lines_and_exit_code),
+		cmocka_unit_test(test_ssm_cancel_and_timeout),
+		cmocka_unit_test(test_ssm_without_cloudwatch_and_bad_target),
+	};
+	int failed = cmocka_run_group_tests_name("exec", tests, NULL, NULL);
+	return failed + cmocka_run_group_tests_name("exec_ssm", ssm_tests, fake_start, fake_stop);
 }

@@ -9,7 +9,8 @@ echo "No AWS credentials resolved (nixl-tui whoami says why); starting the sandb
 log=$(mktemp)
 setsid ./nixl-tui sandbox --port 0 >"$log" 2>&1 </dev/null &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT INT TERM
+# setsid made it a process group of its own: stop the whole group
+trap 'kill -- -$pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT INT TERM
 i=0
 until grep -q '^SANDBOX READY' "$log"; do
 	i=$((i + 1))

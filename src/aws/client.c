@@ -425,7 +425,7 @@ static void start_or_queue(aws_call_t *call)
 	}
 	if (!c->fetching) {
 		c->fetching = 1;
-		aws_creds_fetch(c->loop, c->http, &c->plan, c->ca_bundle,
+		aws_creds_fetch(c->loop, c->http, &c->plan, c->profile_flag, c->ca_bundle,
 		                c->plan.kind == AWS_CREDS_ASSUME_ROLE
 		                        ? aws_client_endpoint(c, "sts") : NULL, c->region,
 		                on_creds, c);

@@ -164,8 +164,8 @@ static void on_reply(void *ud, const http_result_t *res)
 }
 
 void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *plan,
-                     const char *ca_bundle, const char *sts_endpoint, const char *region,
-                     aws_creds_cb cb, void *ud)
+                     const char *profile_flag, const char *ca_bundle, const char *sts_endpoint,
+                     const char *region, aws_creds_cb cb, void *ud)
 {
 	fetch_t *f = calloc(1, sizeof *f);
 	f->loop = loop;
@@ -173,7 +173,7 @@ void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *
 	f->cb = cb;
 	f->ud = ud;
 	f->ca_bundle = ca_bundle ? strdup(ca_bundle) : NULL;
-	snprintf(f->profile, sizeof f->profile, "%s", plan->profile);
+	snprintf(f->profile, sizeof f->profile, "%s", profile_flag ? profile_flag : "");
 	const char *url = plan->kind == AWS_CREDS_ASSUME_ROLE ? sts_endpoint : plan->imds_endpoint;
 	if (!url) url = "";
 	const char *h = strstr(url, "://");

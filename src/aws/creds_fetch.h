@@ -8,11 +8,11 @@
 
 typedef void (*aws_creds_cb)(void *ud, const aws_error_t *err, const aws_creds_t *creds);
 
-/* For AWS_CREDS_ASSUME_ROLE, sts_endpoint is the STS URL to call; for AWS_CREDS_IMDS the
+/* profile_flag is --profile as given (NULL when none), for the error sentence. For AWS_CREDS_ASSUME_ROLE, sts_endpoint is the STS URL to call; for AWS_CREDS_IMDS the
  * plan's imds_endpoint is used. cb runs once, from the loop. */
 void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *plan,
-                     const char *ca_bundle, const char *sts_endpoint, const char *region,
-                     aws_creds_cb cb, void *ud);
+                     const char *profile_flag, const char *ca_bundle, const char *sts_endpoint,
+                     const char *region, aws_creds_cb cb, void *ud);
 
 /* Parses the AssumeRole XML reply / the IMDS credentials JSON into creds. 0 or -1. */
 int aws_creds_parse_assume_role(const char *xml, size_t len, aws_creds_t *out, aws_error_t *err);

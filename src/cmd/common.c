@@ -1,6 +1,11 @@
 #include "cmd/common.h"
 
+#include "aws/cfn.h"
+#include "catalog/config.h"
+#include "core/settings.h"
+
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -26,6 +31,11 @@ void cmd_print_error(const char *cmd_name, const aws_error_t *err)
 
 int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
 {
+	return cmd_env_open_ex(env, cli, cmd_name, 0);
+}
+
+int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts)
+{
 	memset(env, 0, sizeof *env);
 	if (cli->log_file) {
 		env->log = fopen(cli->log_file, "a");
@@ -39,6 +49,7 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
 	aws_client_opts_t o = {
 		.profile = cli->profile, .region = cli->region, .endpoint_url = cli->endpoint_url,
 		.log = env->log ? log_line : NULL, .log_ud = env->log,
+		.max_attempts = getenv("AWS_MAX_ATTEMPTS") ? 0 : max_attempts,
 	};
 	aws_error_t err;
 	env->aws = aws_client_new(env->loop, &o, &err);
@@ -64,4 +75,73 @@ int cmd_endpoint_is_local(const char *url)
 	if (!h) return 0;
 	h += 3;
 	return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 || strncmp(h, "[::1]", 5) == 0;
+}
+
+typedef struct stack_lookup {
+	int done, failed, missing;
+	aws_error_t err;
+	exec_nodes_t *nodes;
+	char addr_err[256];
+	char status[48];
+} stack_lookup_t;
+
+static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
+{
+	stack_lookup_t *l = ud;
+	l->done = 1;
+	if (err) {
+		if (err->http_status == 400 && strstr(err->message, "does not exist")) l->missing = 1;
+		else { l->failed = 1; l->err = *err; }
+		return;
+	}
+	if (!res->n) {
+		l->missing = 1;
+		return;
+	}
+	snprintf(l->status, sizeof l->status, "%s", res->stacks[0].status ? res->stacks[0].status : "");
+	for (int i = 1; i <= EXEC_MAX_NODES; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "Node%dInstanceId", i);
+		const char *id = cfn_stack_output(&res->stacks[0], key);
+		if (!id) break;
+		if (exec_nodes_add(l->nodes, id, l->addr_err, sizeof l->addr_err) < 0) return;
+	}
+}
+
+int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes)
+{
+	cmd_env_t env;
+	if (cmd_env_open(&env, cli, cmd_name) < 0) return -1;
+	config_t cfg;
+	config_diags_t diags = {0};
+	config_init(&cfg);
+	settings_resolve(&cfg, cli->ctx, cli->nctx, aws_client_region(env.aws), &diags);
+	char stack[160];
+	int rc = -1;
+	if (config_diags_count(&diags, CONFIG_ERROR) > 0) {
+		settings_report(stderr, &diags, 1);
+	} else if (config_stack_name(&cfg, aws_client_region(env.aws), stack, sizeof stack) < 0) {
+		fprintf(stderr, "nixl-tui %s: no stack name: pass -c stackName=... or --instance-id\n", cmd_name);
+	} else {
+		stack_lookup_t l = { .nodes = nodes };
+		cfn_describe_stacks(env.aws, stack, on_stack, &l);
+		aws_client_wait(env.aws, &l.done, 120000);
+		if (!l.done)
+			fprintf(stderr, "nixl-tui %s: no answer from CloudFormation in 120 s\n", cmd_name);
+		else if (l.failed)
+			cmd_print_error(cmd_name, &l.err);
+		else if (l.missing)
+			fprintf(stderr, "nixl-tui %s: stack %s does not exist in %s: deploy first, or pass --instance-id\n",
+			        cmd_name, stack, aws_client_region(env.aws));
+		else if (l.addr_err[0])
+			fprintf(stderr, "nixl-tui %s: stack %s: %s\n", cmd_name, stack, l.addr_err);
+		else if (!nodes->n)
+			fprintf(stderr, "nixl-tui %s: stack %s has no node outputs yet (%s)\n", cmd_name, stack, l.status);
+		else
+			rc = 0;
+	}
+	config_diags_free(&diags);
+	config_free(&cfg);
+	cmd_env_close(&env);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include "aws/client.h"
 #include "cmd/cli.h"
 #include "core/loop.h"
+#include "efa/exec.h"
 
 typedef struct cmd_env {
 	loop_t *loop;
@@ -17,10 +18,19 @@ typedef struct cmd_env {
 
 /* Creates the loop and the client. On failure prints the sentence to stderr and returns -1. */
 int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
+/* The same with a retry budget per call (0: AWS_MAX_ATTEMPTS or 3). Operations that run
+ * for minutes (deploy, teardown, watch) use more, as the CDK toolkit does, so that a
+ * throttled or failing call does not end a stack operation that is going well;
+ * AWS_MAX_ATTEMPTS still wins when set. */
+int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts);
 void cmd_env_close(cmd_env_t *env);
 
 /* Prints "nixl-tui <cmd>: <sentence>" to stderr. */
 void cmd_print_error(const char *cmd_name, const aws_error_t *err);
+
+/* The deployed stack's nodes (Node1InstanceId, Node2InstanceId, ... of the configured
+ * stack), in order. 0, or -1 with the reason printed. */
+int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes);
 
 /* 1 when the endpoint URL points at this machine (the console's SANDBOX badge). */
 int cmd_endpoint_is_local(const char *url);

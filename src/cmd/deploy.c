@@ -15,6 +15,9 @@
 #include "core/session.h"
 #include "core/settings.h"
 
+/* per call: 40% of calls failing still completes a deploy (1 in 10^4 calls gives up) */
+enum { ENGINE_MAX_ATTEMPTS = 10 };
+
 typedef struct printer {
 	const char *cmd;
 	int json;
@@ -156,10 +159,12 @@ static void print_result(printer_t *pr, session_t *s)
 	} else if (ok) {
 		printf("\n%s: %s in %.0f s\n", s->stack_name, session_phase_name(s->phase), secs);
 	} else {
-		fprintf(stderr, "\nnixl-tui %s: %s %s%s%s%s\n", pr->cmd, s->stack_name, session_phase_name(s->phase),
-		        s->root_cause[0] ? ": " : "", s->root_cause_resource[0] ? s->root_cause_resource : "",
-		        s->root_cause_resource[0] ? ": " : "");
-		if (s->root_cause[0]) fprintf(stderr, "  %s\n", s->root_cause);
+		if (s->root_cause_resource[0])
+			fprintf(stderr, "\nnixl-tui %s: %s %s: %s: %s\n", pr->cmd, s->stack_name,
+			        session_phase_name(s->phase), s->root_cause_resource, s->root_cause);
+		else
+			fprintf(stderr, "\nnixl-tui %s: %s %s: %s\n", pr->cmd, s->stack_name, session_phase_name(s->phase),
+			        s->root_cause[0] ? s->root_cause : s->stack_status);
 		if (s->phase == SESS_DELETE_FAILED)
 			fprintf(stderr, "  Fix the cause, then run `nixl-tui destroy` again: it resumes.\n");
 	}
@@ -195,7 +200,7 @@ static int run(cli_t *cli, run_kind_t kind)
 		}
 	}
 	cmd_env_t env;
-	if (cmd_env_open(&env, cli, name) < 0) return 1;
+	if (cmd_env_open_ex(&env, cli, name, ENGINE_MAX_ATTEMPTS) < 0) return 1;
 	config_t cfg;
 	config_diags_t diags = {0};
 	config_init(&cfg);

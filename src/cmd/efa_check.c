@@ -15,6 +15,7 @@
 #include "efa/efa_status.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
+#include "efa/fabric.h"
 #include "efa/exec_ssm.h"
 #include "efa/parse_pplog.h"
 #include "efa/parse_text.h"
@@ -104,6 +105,11 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 				cJSON_AddStringToObject(j, "run_error", runs[i].res.detail);
 			cJSON_AddItemToArray(arr, j);
 		}
+		if (o->local) {
+			fabric_info_t fi;
+			if (fabric_probe(&fi) == 0) cJSON_AddItemToObject(root, "fabric", fabric_to_json(&fi, NULL));
+			fabric_info_free(&fi);
+		}
 		char *s = cJSON_Print(root);
 		printf("%s\n", s);
 		free(s);
@@ -115,6 +121,15 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 		print_status(&runs[i].st, o->raw);
 		if (runs[i].res.status != EXEC_SUCCESS && runs[i].res.detail[0])
 			printf("  the check script did not finish cleanly: %s\n", runs[i].res.detail);
+	}
+	if (o->local) { /* and what libfabric itself finds here, through fi_getinfo */
+		fabric_info_t fi;
+		if (fabric_probe(&fi) == 0) {
+			char *text = fabric_render_text(&fi, NULL);
+			if (text) printf("\nlibfabric on this machine (fi_getinfo):\n%s", text);
+			free(text);
+		}
+		fabric_info_free(&fi);
 	}
 }
 
@@ -245,10 +260,6 @@ static int parse_args(cli_t *cli, opts_t *o)
 		snprintf(err, sizeof err, "--log-group must be a CloudWatch log group under /aws/ssm/");
 		goto bad;
 	}
-	if (!o->from_file && !o->local && o->ids.n == 0) {
-		snprintf(err, sizeof err, "which nodes? give --instance-id i-... (repeatable), --local, or --from-file FILE");
-		goto bad;
-	}
 	if ((o->from_file != NULL) + o->local + (o->ids.n > 0) > 1) {
 		snprintf(err, sizeof err, "--from-file, --local and --instance-id exclude each other");
 		goto bad;
@@ -267,6 +278,8 @@ int cmd_efa_check(cli_t *cli)
 
 	size_t first = 0, count = 1;
 	char err[256];
+	/* no ids given: the nodes of the deployed stack */
+	if (!o.local && o.ids.n == 0 && cmd_stack_nodes(cli, "efa-check", &o.ids) < 0) return 1;
 	if (!o.local && exec_nodes_select(&o.ids, o.node, &first, &count, err, sizeof err) < 0) {
 		fprintf(stderr, "nixl-tui efa-check: %s\n", err);
 		return 2;

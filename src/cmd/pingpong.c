@@ -89,8 +89,8 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--log-group must be a CloudWatch log group under /aws/ssm/");
 		return -1;
 	}
-	if ((o->from_file != NULL) + o->local + (o->ids.n > 0) != 1) {
-		snprintf(err, errlen, "give one of --instance-id i-... (twice or more), --local, or --from-file FILE|DIR");
+	if ((o->from_file != NULL) + o->local + (o->ids.n > 0) > 1) {
+		snprintf(err, errlen, "--instance-id, --local and --from-file exclude each other");
 		return -1;
 	}
 	if (o->ids.n == 1) {
@@ -370,6 +370,14 @@ int cmd_pingpong(cli_t *cli)
 		return 2;
 	}
 	if (o.from_file) return from_file(&o, cli->json);
+	/* no ids given: the nodes of the deployed stack */
+	if (!o.local && o.ids.n == 0) {
+		if (cmd_stack_nodes(cli, "pingpong", &o.ids) < 0) return 1;
+		if (o.ids.n < 2) {
+			fprintf(stderr, "nixl-tui pingpong: the stack has %zu node(s); a ping-pong needs two\n", o.ids.n);
+			return 1;
+		}
+	}
 
 	cmd_env_t env;
 	memset(&env, 0, sizeof env);

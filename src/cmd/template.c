@@ -23,8 +23,8 @@ int cmd_template(cli_t *cli)
 	settings_resolve(&cfg, cli->ctx, cli->nctx, region, &diags);
 	int rc = 1;
 	if (!settings_report(stderr, &diags, cli->allow_non_efa)) {
-		template_opts_t opts = { .owner = getenv("USER") };
-		char *text = template_render(&cfg, &opts, !cli->json);
+		/* the same template the deploy step sends: Owner from the configuration */
+		char *text = template_render(&cfg, NULL, !cli->json);
 		if (text) {
 			puts(text);
 			free(text);

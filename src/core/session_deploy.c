@@ -33,6 +33,8 @@ static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
 		return;
 	}
 	snprintf(s->account, sizeof s->account, "%s", nz(res->account));
+	const char *who = res->arn ? strrchr(res->arn, '/') : NULL;
+	snprintf(SP(s)->owner, sizeof SP(s)->owner, "%s", who ? who + 1 : s->account);
 	sess_step_end(s, STEP_OK, "account %s as %s in %s", nz(res->account), nz(res->arn), s->region);
 	sess_deploy_next(s);
 }
@@ -239,7 +241,8 @@ static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *re
 static void create_stack(session_t *s)
 {
 	struct session_priv *p = SP(s);
-	char *body = template_render(&p->cfg, NULL, 0);
+	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL };
+	char *body = template_render(&p->cfg, &topts, 0);
 	cfn_pair_t params[] = {
 		{ "VpcId", p->vpc_id }, { "VpcCidr", p->vpc_cidr }, { "SubnetId", p->subnet_id },
 	};
@@ -380,6 +383,17 @@ int session_deploy(session_t *s, const char *on_failure)
 			if (d.items[i].needs_ack) first = &d.items[i];
 		sess_fail(s, SESS_FAILED, "%s%s", first ? first->message : "invalid configuration",
 		          first && first->needs_ack ? " (acknowledge with --allow-non-efa)" : "");
+		config_diags_free(&d);
+		return -1;
+	}
+	char *body = template_render(&p->cfg, NULL, 0);
+	size_t tlen = body ? strlen(body) : 0;
+	free(body);
+	if (tlen > TEMPLATE_BODY_MAX) {
+		sess_fail(s, SESS_FAILED, "%ld x %s makes a template of %zu bytes, over CloudFormation's %d-byte "
+		          "limit for a template sent with CreateStack; use fewer nodes.",
+		          config_int(&p->cfg, CONFIG_NODE_COUNT), config_instance_type(&p->cfg), tlen,
+		          TEMPLATE_BODY_MAX);
 		config_diags_free(&d);
 		return -1;
 	}

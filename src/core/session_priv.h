@@ -33,6 +33,7 @@ struct session_priv {
 	char client_token[80];
 	/* preflight results */
 	char vpc_id[32], vpc_cidr[48], az[32], subnet_id[32], ami_param[160], ami_id[32];
+	char owner[64];           /* Owner tag: who deploys (from the caller identity) */
 	int step;                 /* index of the preflight/teardown step running */
 	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
 	/* watch */

@@ -240,7 +240,9 @@ const char *pp_exit_reason(int exit_code)
 {
 	switch (exit_code) {
 	case 61: return pp_failure_reason(PP_FAIL_NO_PROVIDER);
-	case 103: return pp_failure_reason(PP_FAIL_PEER_CLOSED);
+	case 103:
+	case 141: /* 128 + SIGPIPE: it wrote to the peer after the peer had gone */
+		return pp_failure_reason(PP_FAIL_PEER_CLOSED);
 	case 111: return pp_failure_reason(PP_FAIL_REFUSED);
 	case 124: return "timed out: fi_pingpong has no timeout of its own and waits forever for a dead or "
 	                 "unreachable peer (security group self rule?)";

@@ -67,6 +67,21 @@ run pingpong --local -p efa -S 64
 check "pingpong --local -p efa: no provider here (exit 1)" [ $rc -eq 1 ]
 contains "pingpong: the -61 reason" "$TMP/err" "fi_getinfo -61"
 
+# Over the SSM executor against tests/efa/fake_ssm.py (its SendCommand runs the script
+# here), everything inside a private network namespace so nothing listens outside it.
+if unshare -rn true 2>/dev/null; then
+	timeout 300 unshare -rn bash "$ROOT/tests/efa/ssm_in_netns.sh" "$ROOT/tests/efa/fake_ssm.py" "$TMP" "$NIXL_TUI"
+	check "efa-check over SSM: both nodes checked (no EFA here: exit 1)" [ "$(cat "$TMP/check.rc")" = 1 ]
+	check "efa-check over SSM: the script's output came back through the log streams" jq_py "$TMP/check.json" \
+		"len(d['nodes']) == 2 and d['nodes'][1]['node'] == 'i-0123456789abcdef1' and d['nodes'][0]['source'] == 'check script' and 'fi_getinfo -61' in d['nodes'][0]['checks']['libfabric']['detail']"
+	check "pingpong over SSM: server on node 1, client on node 2 (exit 0)" [ "$(cat "$TMP/pp.rc")" = 0 ]
+	check "pingpong over SSM: two rows" jq_py "$TMP/pp.json" "[r['bytes'] for r in d['rows']] == [64, 4096] and d['error'] == ''"
+	check "pingpong over SSM: no private IPv4 on the server is a clear error (exit 1)" [ "$(cat "$TMP/ppip.rc")" = 1 ]
+	contains "pingpong over SSM: naming the node" "$TMP/ppip.err" "i-0123456789abcdef0: no private IPv4 address found"
+else
+	echo "# skipped: no network namespace here for the runs over SSM"
+fi
+
 run pingpong --local -S '4k;id'
 check "pingpong: an injected size is refused (exit 2)" [ $rc -eq 2 ]
 run pingpong --local --server-ip '127.0.0.1 -v'

@@ -52,7 +52,7 @@ nx destroy --yes -c environment=cap >/dev/null 2>&1
 
 # --- kill -9 mid-deploy, run again: it re-attaches and completes, one stack only
 sandbox_ctl config '{"speed":8}'
-nx deploy --yes -c environment=kill >"$TMP/kill1.out" 2>&1 &
+"$NIXL_TUI" deploy --yes -c environment=kill >"$TMP/kill1.out" 2>&1 &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/kill1.out"
 kill -9 $dpid; wait $dpid 2>/dev/null
@@ -66,7 +66,7 @@ nx destroy --yes -c environment=kill >/dev/null 2>&1
 
 # --- Ctrl-C stops watching, never the stack operation; watch re-attaches
 sandbox_ctl config '{"speed":10}'
-nx deploy --yes -c environment=int >"$TMP/int1.out" 2>"$TMP/int1.err" &
+"$NIXL_TUI" deploy --yes -c environment=int >"$TMP/int1.out" 2>"$TMP/int1.err" &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/int1.out"
 kill -INT $dpid; wait $dpid; rc=$?
@@ -103,7 +103,7 @@ sandbox_ctl faults '{"throttle_rate":0,"error_rate":0}'
 
 # --- the simulator stops answering for 20 s mid-watch: the watch survives
 sandbox_ctl config '{"speed":15}'
-nx deploy --yes -c environment=pause >"$TMP/pause.out" 2>&1 &
+"$NIXL_TUI" deploy --yes -c environment=pause >"$TMP/pause.out" 2>&1 &
 dpid=$!
 wait_for 60 grep -q "CREATE_IN_PROGRESS     AWS::EC2::SecurityGroup" "$TMP/pause.out"
 sandbox_ctl pause '{"seconds":20}'
@@ -130,8 +130,11 @@ read -r cr crtype < <(awscli ec2 describe-capacity-reservations --filters Name=s
 nx deploy --yes -c environment=bad -c instanceType="$crtype" -c capacityReservationId="$cr" -c availabilityZone=us-east-1a >"$TMP/bad4.out" 2>&1; rc=$?
 check "a reservation in another AZ fails ($cr)" [ $rc -ne 0 ]
 contains "with a sentence naming both zones" "$TMP/bad4.out" "not in us-east-1a"
+nx deploy --yes -c environment=bad -c instanceType=p5.48xlarge -c nodeCount=16 >"$TMP/bad5.out" 2>&1; rc=$?
+check "a template over CloudFormation's size limit fails" [ $rc -ne 0 ]
+contains "before anything is sent, saying so" "$TMP/bad5.out" "over CloudFormation's 51200-byte limit"
 check "nothing was created by the bad inputs" [ "$(stack_count)" = "$before" ]
-for f in bad1 bad2 bad3 bad4; do
+for f in bad1 bad2 bad3 bad4 bad5; do
 	check "$f: the failure is one sentence, not a dump" [ "$(grep -c 'nixl-tui deploy:' "$TMP/$f.out")" -le 1 ]
 done
 finish

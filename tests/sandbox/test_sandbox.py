@@ -1,0 +1,602 @@
+#!/usr/bin/env python3
+"""Tests of the sandbox simulator (tools/sandbox), driven with the AWS CLI against it on
+127.0.0.1. Run as `python3 tests/sandbox/test_sandbox.py`; prints TAP and exits non-zero
+if any check failed. Every wait has a deadline and a watchdog bounds the whole run.
+
+The AWS CLI runs in this process (awscli's own driver, the code behind the `aws` command)
+because starting one `aws` process per call costs seconds on a busy 2-core machine."""
+
+import contextlib
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+from awscli.clidriver import create_clidriver
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SANDBOX = os.path.join(ROOT, "tools", "sandbox", "sandbox.py")
+TEMPLATE = os.path.join(HERE, "fixtures", "two-node.json")
+WATCHDOG = 170  # seconds for the whole file
+CLI_ENV = {
+    "AWS_ACCESS_KEY_ID": "AKIASANDBOXEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "sandbox-test-secret",
+    "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_RETRY_MODE": "standard", "AWS_MAX_ATTEMPTS": "1",
+}
+
+
+class Tap:
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, desc, passed, *diagnostics):
+        self.count += 1
+        if passed:
+            print(f"ok {self.count} - {desc}", flush=True)
+            return True
+        self.failed += 1
+        print(f"not ok {self.count} - {desc}", flush=True)
+        for line in diagnostics:
+            for part in str(line).splitlines() or [""]:
+                print(f"#   {part}", flush=True)
+        return False
+
+    def eq(self, desc, got, want):
+        return self.ok(desc, got == want, f"got:  {got!r}", f"want: {want!r}")
+
+    def match(self, desc, got, pattern):
+        return self.ok(desc, isinstance(got, str) and re.search(pattern, got) is not None,
+                       f"got:  {got!r}", f"want: /{pattern}/")
+
+
+class Sandbox:
+    """One sandbox process on a free port, stopped by PID."""
+
+    def __init__(self, workdir, name, *args):
+        self.out_path = os.path.join(workdir, name + ".out")
+        self.err_path = os.path.join(workdir, name + ".err")
+        with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen([sys.executable, SANDBOX, "--port", "0", *args],
+                                         stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        self.started = time.time()
+        self.endpoint = None
+
+    def wait_ready(self, seconds=40):
+        """The endpoint once SANDBOX READY is printed, None if it never is."""
+        deadline = self.started + seconds
+        while time.time() < deadline and self.proc.poll() is None and not self.endpoint:
+            found = re.search(r"^SANDBOX READY endpoint=(\S+)$", self.output(), re.M)
+            if found:
+                self.endpoint = found.group(1)
+            else:
+                time.sleep(0.05)
+        return self.endpoint
+
+    def output(self):
+        with open(self.out_path) as handle:
+            return handle.read()
+
+    def errors(self):
+        with open(self.err_path) as handle:
+            return handle.read()
+
+    def control(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.endpoint}/_sandbox/{path}", data=data,
+                                     method=method)
+        with urllib.request.urlopen(req, timeout=10) as reply:
+            return json.loads(reply.read())
+
+    def stop(self, timeout=10):
+        """SIGTERM, then wait; True if it exited in time (SIGKILL otherwise)."""
+        if self.proc.poll() is not None:
+            return True
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return False
+
+
+class Cli:
+    """`aws --endpoint-url E --region us-east-1 ARGS` run by awscli's driver in-process."""
+
+    def __init__(self):
+        self.endpoint = None
+
+    def run(self, *args):
+        """(exit code, stdout, stderr)"""
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["--endpoint-url", self.endpoint, "--region", "us-east-1",
+                "--cli-read-timeout", "30", "--cli-connect-timeout", "5", *args]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = create_clidriver().main(argv)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        return code, out.getvalue(), err.getvalue()
+
+    def json(self, *args):
+        """Parsed JSON output, or None (the error is on stderr)."""
+        code, out, _ = self.run(*args, "--output", "json")
+        return json.loads(out) if code == 0 and out.strip() else None
+
+    def text(self, *args):
+        return self.run(*args, "--output", "text")[1].strip()
+
+    def error(self, *args):
+        return self.run(*args)[2].strip()
+
+
+def wait_until(seconds, probe, done):
+    """Call probe() until done(result) or the deadline; returns the last result."""
+    deadline = time.time() + seconds
+    while True:
+        result = probe()
+        if done(result) or time.time() >= deadline:
+            return result
+        time.sleep(0.2)
+
+
+def stack_status(cli, stack):
+    return cli.text("cloudformation", "describe-stacks", "--stack-name", stack,
+                    "--query", "Stacks[0].StackStatus")
+
+
+def wait_settled(cli, stack, seconds=40):
+    return wait_until(seconds, lambda: stack_status(cli, stack),
+                      lambda s: s and not s.endswith("_IN_PROGRESS"))
+
+
+def events(cli, stack):
+    """All events, oldest first, as (logical id, status, reason, physical id)."""
+    found = cli.json("cloudformation", "describe-stack-events", "--stack-name", stack) or {}
+    return [(e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason"),
+             e.get("PhysicalResourceId")) for e in reversed(found.get("StackEvents", []))]
+
+
+def index_of(evs, lid, status):
+    return next((i for i, e in enumerate(evs) if e[0] == lid and e[1] == status), -1)
+
+
+def before(evs, first, second):
+    a, b = index_of(evs, *first), index_of(evs, *second)
+    return 0 <= a < b
+
+
+def reason(evs, lid, status):
+    return next((e[2] for e in evs if e[0] == lid and e[1] == status), None)
+
+
+def output(cli, stack, key):
+    return cli.text("cloudformation", "describe-stacks", "--stack-name", stack, "--query",
+                    f"Stacks[0].Outputs[?OutputKey=='{key}'].OutputValue | [0]")
+
+
+def wait_invocation(cli, command_id, instance_id, seconds=20):
+    return wait_until(seconds, lambda: cli.json(
+        "ssm", "get-command-invocation", "--command-id", command_id,
+        "--instance-id", instance_id) or {},
+        lambda r: r.get("Status") in ("Success", "Failed", "TimedOut", "Cancelled"))
+
+
+def send(cli, instance_ids, parameters, *extra):
+    reply = cli.json("ssm", "send-command", "--document-name", "AWS-RunShellScript",
+                     "--instance-ids", *instance_ids, "--parameters",
+                     json.dumps(parameters), *extra) or {}
+    return reply.get("Command", {}).get("CommandId", "")
+
+
+def check_ok_stack(t, cli, box):
+    ami = cli.text("ssm", "get-parameter", "--query", "Parameter.Value", "--name",
+                   "/aws/service/deeplearning/ami/x86_64/"
+                   "base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id")
+    t.match("DLAMI public parameter resolves to an AMI", ami, r"^ami-\w+$")
+    t.eq("that AMI exists in EC2", cli.text("ec2", "describe-images", "--image-ids", ami,
+                                            "--query", "Images[0].ImageId"), ami)
+    t.match("Neuron DLAMI public parameter exists", cli.text(
+        "ssm", "get-parameter", "--query", "Parameter.Value", "--name",
+        "/aws/service/neuron/dlami/multi-framework/ubuntu-22.04/latest/image_id"), r"^ami-")
+
+    create = ("cloudformation", "create-stack", "--template-body", f"file://{TEMPLATE}")
+    t.match("IAM resources without CAPABILITY_IAM are refused",
+            cli.error(*create, "--stack-name", "nocap"),
+            r"InsufficientCapabilitiesException.*CAPABILITY_IAM")
+    created = time.time()
+    stack_id = cli.text(*create, "--stack-name", "okstack", "--capabilities", "CAPABILITY_IAM",
+                        "--client-request-token", "tok-1", "--query", "StackId")
+    t.match("create-stack returns a stack ARN", stack_id,
+            r"^arn:aws:cloudformation:us-east-1:\d{12}:stack/okstack/")
+    early = cli.json("cloudformation", "describe-stacks", "--stack-name", "okstack",
+                     "--query", "Stacks[0].[StackStatus, Outputs]")
+    t.eq("stack is CREATE_IN_PROGRESS at first, without outputs", early,
+         ["CREATE_IN_PROGRESS", None])
+    t.eq("a retried CreateStack with the same ClientRequestToken is idempotent",
+         cli.text(*create, "--stack-name", "okstack", "--capabilities", "CAPABILITY_IAM",
+                  "--client-request-token", "tok-1", "--query", "StackId"), stack_id)
+    t.match("a second stack with the same name is AlreadyExistsException",
+            cli.error(*create, "--stack-name", "okstack", "--capabilities", "CAPABILITY_IAM",
+                      "--client-request-token", "tok-2"),
+            r"AlreadyExistsException.*Stack \[okstack\] already exists")
+
+    t.eq("ok: stack reaches CREATE_COMPLETE", wait_settled(cli, "okstack"), "CREATE_COMPLETE")
+    print(f"# ok stack created in {time.time() - created:.1f} s (sandbox started with "
+          "--speed 20)", flush=True)
+    evs = events(cli, "okstack")
+    t.eq("ok: first event is the stack's CREATE_IN_PROGRESS User Initiated", evs[0][:3],
+         ("okstack", "CREATE_IN_PROGRESS", "User Initiated"))
+    t.eq("ok: last event is the stack's CREATE_COMPLETE", evs[-1][:2],
+         ("okstack", "CREATE_COMPLETE"))
+    per_resource = {}
+    for lid, status, why, physical in evs[1:-1]:
+        per_resource.setdefault(lid, []).append((status, why, physical not in (None, "")))
+    expected = [("CREATE_IN_PROGRESS", None, False),
+                ("CREATE_IN_PROGRESS", "Resource creation Initiated", True),
+                ("CREATE_COMPLETE", None, True)]
+    t.eq("ok: each of 8 resources: IN_PROGRESS, IN_PROGRESS Initiated (physical id), COMPLETE",
+         {k: v for k, v in per_resource.items() if v != expected}, {})
+    t.eq("ok: 8 resources", len(per_resource), 8)
+    for first, second, why in (
+            (("NodeRole", "CREATE_COMPLETE"), ("NodeInstanceProfile", "CREATE_IN_PROGRESS"),
+             "Ref"),
+            (("NodeSecurityGroup", "CREATE_COMPLETE"),
+             ("NodeSecurityGroupSelfIngress", "CREATE_IN_PROGRESS"), "GetAtt"),
+            (("ScriptsBucket", "CREATE_COMPLETE"), ("NodeLaunchTemplate", "CREATE_IN_PROGRESS"),
+             "Fn::Sub"),
+            (("NodeSecurityGroupSelfIngress", "CREATE_COMPLETE"), ("Node2", "CREATE_IN_PROGRESS"),
+             "DependsOn"),
+            (("NodeInstanceProfile", "CREATE_COMPLETE"), ("Node1", "CREATE_IN_PROGRESS"), "Ref")):
+        t.ok(f"ok: {first[0]} completes before {second[0]} starts ({why})",
+             before(evs, first, second))
+    node1, node2 = output(cli, "okstack", "Node1InstanceId"), output(cli, "okstack",
+                                                                     "Node2InstanceId")
+    t.ok("ok: outputs appear once complete", node1.startswith("i-") and node2.startswith("i-"),
+         node1, node2)
+    resources = cli.json("cloudformation", "describe-stack-resources", "--stack-name",
+                         stack_id) or {}
+    t.eq("ok: DescribeStackResources (by ARN) agrees with the events",
+         sorted((r["LogicalResourceId"], r["ResourceStatus"]) for r in
+                resources.get("StackResources", [])),
+         sorted((lid, "CREATE_COMPLETE") for lid in per_resource))
+    t.eq("ok: Node1 is a running EC2 instance", cli.text(
+        "ec2", "describe-instances", "--instance-ids", node1, "--query",
+        "Reservations[0].Instances[0].State.Name"), "running")
+
+    box.control("POST", "config", {"events_page_size": 5})
+    page = cli.json("cloudformation", "describe-stack-events", "--stack-name", "okstack",
+                    "--no-paginate") or {}
+    t.eq("events are newest first and paged with NextToken",
+         (len(page.get("StackEvents", [])), bool(page.get("NextToken")),
+          page.get("StackEvents", [{}])[0].get("ResourceStatus")), (5, True, "CREATE_COMPLETE"))
+    ids = cli.json("cloudformation", "describe-stack-events", "--stack-name", stack_id,
+                   "--query", "StackEvents[].EventId") or []
+    t.eq("all pages together (by ARN) hold every event, ids unique",
+         (len(ids), len(set(ids))), (len(evs), len(evs)))
+    box.control("POST", "config", {"events_page_size": 100})
+    t.eq("event ids are stable across calls", cli.json(
+        "cloudformation", "describe-stack-events", "--stack-name", "okstack",
+        "--query", "StackEvents[].EventId"), ids)
+    return stack_id, node1, node2
+
+
+def check_ssm(t, cli, node1, node2):
+    online = wait_until(20, lambda: cli.json(
+        "ssm", "describe-instance-information", "--filters",
+        f"Key=InstanceIds,Values={node1},{node2}", "--query",
+        "InstanceInformationList[?PingStatus=='Online'].[InstanceId,PlatformType]") or [],
+        lambda rows: len(rows) == 2)
+    t.eq("ssm: both nodes' agents come online", sorted(online),
+         sorted([[node1, "Linux"], [node2, "Linux"]]))
+    t.match("ssm: an instance outside the stack is InvalidInstanceId", cli.error(
+        "ssm", "send-command", "--document-name", "AWS-RunShellScript", "--instance-ids",
+        "i-0123456789abcdef0", "--parameters", '{"commands":["true"]}'), r"InvalidInstanceId")
+
+    cid = send(cli, [node1], {"commands": ["echo hello; exit 3"]},
+               "--cloud-watch-output-config",
+               "CloudWatchOutputEnabled=true,CloudWatchLogGroupName=/nixl-tui/sandbox-test")
+    result = wait_invocation(cli, cid, node1)
+    t.eq("ssm: 'echo hello; exit 3' ends Failed with exit code 3 and stdout 'hello'",
+         [result.get(k) for k in ("Status", "StatusDetails", "ResponseCode",
+                                  "StandardOutputContent")], ["Failed", "Failed", 3, "hello\n"])
+    t.eq("ssm: ... and its stdout is in CloudWatch Logs", cli.json(
+        "logs", "get-log-events", "--log-group-name", "/nixl-tui/sandbox-test",
+        "--log-stream-name", f"{cid}/{node1}/aws-runShellScript/stdout",
+        "--query", "events[].message"), ["hello"])
+
+    cid = send(cli, [node1, node2], {"commands": [
+        "echo node $NIXL_NODE_INDEX; echo err >&2; head -c 30000 /dev/zero | tr '\\0' x"]})
+    result = wait_invocation(cli, cid, node2)
+    out = result.get("StandardOutputContent", "")
+    t.eq("ssm: each node runs its own copy (Node2: index 2); stdout cut to 24,000 characters",
+         (result.get("Status"), out[:7], len(out), result.get("StandardErrorContent")),
+         ("Success", "node 2\n", 24000, "err\n"))
+    t.eq("ssm: ... Node1 ran it too", wait_invocation(cli, cid, node1).get(
+        "StandardOutputContent", "")[:7], "node 1\n")
+
+    cid = send(cli, [node1], {"commands": ["sleep 30"], "executionTimeout": ["1"]})
+    result = wait_invocation(cli, cid, node1, 15)
+    t.eq("ssm: executionTimeout kills the command",
+         (result.get("Status"), result.get("StatusDetails")), ("TimedOut", "ExecutionTimedOut"))
+    cid = send(cli, [node1], {"commands": ["sleep 30"]})
+    wait_until(10, lambda: cli.json("ssm", "get-command-invocation", "--command-id", cid,
+                                    "--instance-id", node1) or {},
+               lambda r: r.get("Status") == "InProgress")
+    cli.run("ssm", "cancel-command", "--command-id", cid)
+    t.eq("ssm: CancelCommand stops a running command",
+         wait_invocation(cli, cid, node1, 15).get("Status"), "Cancelled")
+    listed = cli.json("ssm", "list-command-invocations", "--instance-id", node1, "--details",
+                      "--query", "CommandInvocations[].CommandPlugins[0].Status") or []
+    t.eq("ssm: ListCommandInvocations lists the four commands sent to Node1", sorted(listed),
+         ["Cancelled", "Failed", "Success", "TimedOut"])
+
+
+def check_capacity(t, cli):
+    found = cli.json("ec2", "describe-capacity-reservations") or {}
+    rows = found.get("CapacityReservations", [])
+    t.ok("capacity: reservations for catalog types, both kinds, active and expired",
+         {"active", "expired"} <= {r["State"] for r in rows}
+         and {"default", "capacity-block"} <= {r["ReservationType"] for r in rows}
+         and {"g5.12xlarge", "p5.48xlarge", "g6e.12xlarge"} <= {r["InstanceType"] for r in rows}
+         and all(r["CapacityReservationId"].startswith("cr-0") for r in rows),
+         json.dumps(rows)[:2000])
+    t.eq("capacity: filters by instance-type and state", {
+        (r["InstanceType"], r["State"]) for r in (cli.json(
+            "ec2", "describe-capacity-reservations", "--filters",
+            "Name=instance-type,Values=p5.48xlarge", "Name=state,Values=active") or {}).get(
+            "CapacityReservations", [])}, {("p5.48xlarge", "active")})
+    offers = (cli.json("ec2", "describe-capacity-block-offerings", "--instance-type",
+                       "p5.48xlarge", "--instance-count", "2", "--capacity-duration-hours",
+                       "48") or {}).get("CapacityBlockOfferings", [])
+    first = offers[0] if offers else {}
+    t.ok("capacity: block offerings for p5.48xlarge x2, 48 h",
+         first.get("CapacityBlockOfferingId", "").startswith("cb-0")
+         and (first.get("CurrencyCode"), first.get("CapacityBlockDurationHours"),
+              first.get("InstanceCount")) == ("USD", 48, 2) and float(first["UpfrontFee"]) > 0,
+         json.dumps(offers)[:2000])
+    reservation = cli.text("ec2", "purchase-capacity-block", "--capacity-block-offering-id",
+                           first.get("CapacityBlockOfferingId", "cb-0none"),
+                           "--instance-platform", "Linux/UNIX", "--query",
+                           "CapacityReservation.CapacityReservationId")
+    t.match("capacity: purchase returns a reservation", reservation, r"^cr-0")
+    t.eq("capacity: the purchased block is listed as a scheduled capacity-block reservation",
+         cli.json("ec2", "describe-capacity-reservations", "--capacity-reservation-ids",
+                  reservation, "--query", "CapacityReservations[0].[ReservationType,State,"
+                  "TotalInstanceCount,InstanceType,AvailabilityZone]"),
+         ["capacity-block", "scheduled", 2, "p5.48xlarge", first.get("AvailabilityZone")])
+
+
+def check_delete(t, cli, stack_id, node1, workdir):
+    bucket = output(cli, "okstack", "ScriptsBucketName")
+    obj = os.path.join(workdir, "object")
+    with open(obj, "w") as handle:
+        handle.write("data\n")
+    cli.run("s3", "cp", obj, f"s3://{bucket}/scripts/run.sh")
+    cli.run("cloudformation", "delete-stack", "--stack-name", "okstack")
+    t.eq("bucket-not-empty: DeleteStack ends DELETE_FAILED", wait_settled(cli, "okstack"),
+         "DELETE_FAILED")
+    t.eq("bucket-not-empty: the stack's reason names ScriptsBucket", cli.text(
+        "cloudformation", "describe-stacks", "--stack-name", "okstack", "--query",
+        "Stacks[0].StackStatusReason"), "The following resource(s) failed to delete: "
+                                        "[ScriptsBucket].")
+    t.match("bucket-not-empty: the bucket's event carries S3's reason",
+            reason(events(cli, "okstack"), "ScriptsBucket", "DELETE_FAILED"),
+            r"^The bucket you tried to delete is not empty \(Service: S3, Status Code: 409, "
+            r"Request ID: \w+\)$")
+    cli.run("s3", "rm", f"s3://{bucket}", "--recursive")
+    cli.run("cloudformation", "delete-stack", "--stack-name", "okstack")
+    t.eq("bucket-not-empty: once emptied, a second DeleteStack succeeds",
+         wait_settled(cli, stack_id), "DELETE_COMPLETE")
+    t.match("deleted stack: gone by name", cli.error(
+        "cloudformation", "describe-stacks", "--stack-name", "okstack"),
+        r"ValidationError.*Stack with id okstack does not exist")
+    t.eq("deleted stack: events still readable by ARN, newest DELETE_COMPLETE", cli.json(
+        "cloudformation", "describe-stack-events", "--stack-name", stack_id, "--query",
+        "StackEvents[0].[LogicalResourceId,ResourceStatus]"), ["okstack", "DELETE_COMPLETE"])
+    t.eq("deleted stack: its instances are terminated", cli.text(
+        "ec2", "describe-instances", "--instance-ids", node1, "--query",
+        "Reservations[0].Instances[0].State.Name"), "terminated")
+
+
+def check_faults(t, cli, box):
+    box.control("POST", "faults", {"throttle_rate": 1.0})
+    calls = (("cloudformation", "describe-stacks"), ("ec2", "describe-instances"),
+             ("ec2", "describe-capacity-reservations"), ("ssm", "describe-instance-information"),
+             ("logs", "describe-log-groups"), ("s3api", "list-buckets"),
+             ("sts", "get-caller-identity"))
+    codes = {" ".join(c): (re.findall(r"\((\w+)\)", cli.error(*c)) or ["none"])[0] for c in calls}
+    t.eq("faults: throttle_rate 1.0 throttles every call in each protocol's shape", codes, {
+        "cloudformation describe-stacks": "Throttling",
+        "ec2 describe-instances": "RequestLimitExceeded",
+        "ec2 describe-capacity-reservations": "RequestLimitExceeded",
+        "ssm describe-instance-information": "ThrottlingException",
+        "logs describe-log-groups": "ThrottlingException",
+        "s3api list-buckets": "SlowDown", "sts get-caller-identity": "Throttling"})
+    t.eq("faults: the control endpoint is never faulted",
+         box.control("GET", "state")["faults"]["throttle_rate"], 1.0)
+    box.control("POST", "faults", {"reset": True, "error_rate": 1.0, "services": ["sts"]})
+    t.match("faults: error_rate gives 500/503 errors", cli.error("sts", "get-caller-identity"),
+            r"\((InternalFailure|ServiceUnavailable)\)")
+    t.eq("faults: ... only for the services named", cli.text(
+        "ec2", "describe-regions", "--region-names", "us-east-1", "--query",
+        "Regions[0].RegionName"), "us-east-1")
+    box.control("POST", "faults", {"reset": True, "drop_rate": 1.0})
+    t.match("faults: drop_rate closes the connection without a reply",
+            cli.error("sts", "get-caller-identity"), r"[Cc]onnection")
+    box.control("POST", "faults", {"reset": True})
+    box.control("POST", "pause", {"seconds": 2})
+    started = time.time()
+    cli.run("sts", "get-caller-identity")
+    held = time.time() - started
+    t.ok(f"faults: a pause holds requests until it ends ({held:.1f} s)", 1.8 <= held < 15)
+    box.control("POST", "pause", {})
+    result = []
+    caller = threading.Thread(target=lambda: result.append(cli.run("sts", "get-caller-identity")))
+    caller.start()
+    caller.join(1.5)
+    hung = caller.is_alive()
+    box.control("POST", "resume")
+    caller.join(15)
+    t.ok("faults: an open-ended pause holds requests until POST /_sandbox/resume",
+         hung and result and result[0][0] == 0, result)
+    t.eq("faults: calls succeed again after resume and reset",
+         cli.text("sts", "get-caller-identity", "--query", "Account"), "123456789012")
+
+
+def start_scenarios(cli, box):
+    """Create the stacks of the capacity-failure and bucket-not-empty scenarios; they play
+    out while other tests run. Returns the ARN of the OnFailure=DELETE one."""
+    create = ("cloudformation", "create-stack", "--template-body", f"file://{TEMPLATE}",
+              "--capabilities", "CAPABILITY_IAM")
+    cli.run(*create, "--stack-name", "capstack")
+    cli.run(*create, "--stack-name", "keepstack", "--on-failure", "DO_NOTHING")
+    deleted = cli.text(*create, "--stack-name", "delstack", "--on-failure", "DELETE",
+                       "--query", "StackId")
+    box.control("POST", "config", {"scenario": "bucket-not-empty"})
+    cli.run(*create, "--stack-name", "objstack")
+    return deleted
+
+
+def check_capacity_failure(t, cli, deleted):
+    t.eq("capacity-failure: stack ends ROLLBACK_COMPLETE", wait_settled(cli, "capstack"),
+         "ROLLBACK_COMPLETE")
+    evs = events(cli, "capstack")
+    t.match("capacity-failure: Node2 fails with EC2's insufficient capacity message",
+            reason(evs, "Node2", "CREATE_FAILED"),
+            r"^We currently do not have sufficient p5\.48xlarge capacity in the Availability "
+            r"Zone you requested \(us-east-1\w\)\. Our system will be working on provisioning "
+            r"additional capacity\. You can currently get p5\.48xlarge capacity by not "
+            r"specifying an Availability Zone in your request or choosing us-east-1\w, "
+            r"us-east-1\w\. \(Service: Ec2, Status Code: 500, Request ID: [\w-]+\)$")
+    t.eq("capacity-failure: Node1, in progress, is cancelled",
+         reason(evs, "Node1", "CREATE_FAILED"), "Resource creation cancelled")
+    t.eq("capacity-failure: rollback reason", reason(evs, "capstack", "ROLLBACK_IN_PROGRESS"),
+         "The following resource(s) failed to create: [Node2]. Rollback requested by user.")
+    t.ok("capacity-failure: failure, then cancellation, then rollback",
+         before(evs, ("Node2", "CREATE_FAILED"), ("Node1", "CREATE_FAILED"))
+         and before(evs, ("Node1", "CREATE_FAILED"), ("capstack", "ROLLBACK_IN_PROGRESS")))
+    started = {e[0] for e in evs if e[0] != "capstack" and e[1] == "CREATE_IN_PROGRESS"}
+    counts = {lid: ([e[1] for e in evs if e[0] == lid].count("DELETE_IN_PROGRESS"),
+                    [e[1] for e in evs if e[0] == lid].count("DELETE_COMPLETE")) for lid in started}
+    t.eq("capacity-failure: every started resource is deleted once in the rollback",
+         {lid: c for lid, c in counts.items() if c != (1, 1)}, {})
+    t.ok("capacity-failure: rollback in reverse dependency order",
+         before(evs, ("Node1", "DELETE_COMPLETE"), ("NodeLaunchTemplate", "DELETE_IN_PROGRESS"))
+         and before(evs, ("NodeInstanceProfile", "DELETE_COMPLETE"),
+                    ("NodeRole", "DELETE_IN_PROGRESS"))
+         and before(evs, ("NodeSecurityGroupSelfIngress", "DELETE_COMPLETE"),
+                    ("NodeSecurityGroup", "DELETE_IN_PROGRESS")))
+    t.eq("capacity-failure: ROLLBACK_COMPLETE is the last event, no outputs",
+         (evs[-1][:2], cli.json("cloudformation", "describe-stacks", "--stack-name", "capstack",
+                                "--query", "Stacks[0].Outputs")),
+         (("capstack", "ROLLBACK_COMPLETE"), None))
+    t.eq("capacity-failure: OnFailure DO_NOTHING stops at CREATE_FAILED, naming Node2",
+         (wait_settled(cli, "keepstack"), cli.text(
+             "cloudformation", "describe-stacks", "--stack-name", "keepstack", "--query",
+             "Stacks[0].StackStatusReason")),
+         ("CREATE_FAILED", "The following resource(s) failed to create: [Node2]."))
+    t.eq("capacity-failure: OnFailure DELETE rolls back and deletes the stack",
+         wait_settled(cli, deleted), "DELETE_COMPLETE")
+
+
+def check_other_scenarios(t, cli, box):
+    t.eq("bucket-not-empty: the stack completes", wait_settled(cli, "objstack"),
+         "CREATE_COMPLETE")
+    bucket = output(cli, "objstack", "ScriptsBucketName")
+    t.eq("bucket-not-empty: an object appeared in the bucket", cli.json(
+        "s3api", "list-objects-v2", "--bucket", bucket, "--query", "Contents[].Key"),
+        ["sandbox/left-behind.txt"])
+    cli.run("cloudformation", "delete-stack", "--stack-name", "objstack")
+    t.eq("bucket-not-empty: so DeleteStack fails", wait_settled(cli, "objstack"),
+         "DELETE_FAILED")
+
+    box.control("POST", "config", {"scenario": "slow-agent"})
+    cli.run("cloudformation", "create-stack", "--template-body", f"file://{TEMPLATE}",
+            "--capabilities", "CAPABILITY_IAM", "--stack-name", "slowstack")
+    t.eq("slow-agent: the stack completes", wait_settled(cli, "slowstack"), "CREATE_COMPLETE")
+    node = output(cli, "slowstack", "Node1InstanceId")
+
+    def agents():
+        return cli.json("ssm", "describe-instance-information", "--filters",
+                        f"Key=InstanceIds,Values={node}", "--query",
+                        "InstanceInformationList[].PingStatus")
+
+    t.eq("slow-agent: no agent right after CREATE_COMPLETE", agents(), [])
+    t.match("slow-agent: so SendCommand is InvalidInstanceId", cli.error(
+        "ssm", "send-command", "--document-name", "AWS-RunShellScript", "--instance-ids", node,
+        "--parameters", '{"commands":["true"]}'), r"InvalidInstanceId")
+    t.eq("slow-agent: the agent comes online later", wait_until(20, agents, lambda r: r),
+         ["Online"])
+
+
+def main():
+    os.environ.update(CLI_ENV)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    t = Tap()
+    boxes = []
+
+    def watchdog(*_):
+        print(f"Bail out! the sandbox tests exceeded {WATCHDOG} s", flush=True)
+        for box in boxes:
+            box.stop(2)
+        os._exit(2)
+
+    signal.signal(signal.SIGALRM, watchdog)
+    signal.alarm(WATCHDOG)
+    cli = Cli()
+    with tempfile.TemporaryDirectory(prefix="sandbox-test-") as workdir:
+        try:
+            # B plays the capacity-failure stacks out while A's tests run.
+            box = Sandbox(workdir, "a", "--speed", "20")
+            other = Sandbox(workdir, "b", "--scenario", "capacity-failure")
+            boxes += [box, other]
+            ready = box.wait_ready()
+            if not t.ok(f"sandbox starts and prints SANDBOX READY "
+                        f"({time.time() - box.started:.1f} s on this machine now)",
+                        ready, box.output(), box.errors()):
+                return 1
+            if not t.ok("a second sandbox starts with --scenario capacity-failure",
+                        other.wait_ready(), other.errors()):
+                return 1
+            cli.endpoint = other.endpoint
+            deleted = start_scenarios(cli, other)
+            cli.endpoint = box.endpoint
+            t.match("endpoint is on 127.0.0.1", box.endpoint, r"^http://127\.0\.0\.1:\d+$")
+            t.ok("credentials and region are printed", all(
+                re.search(f"^{k}=", box.output(), re.M) for k in
+                ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")))
+            stack_id, node1, node2 = check_ok_stack(t, cli, box)
+            check_ssm(t, cli, node1, node2)
+            check_capacity(t, cli)
+            check_delete(t, cli, stack_id, node1, workdir)
+            check_faults(t, cli, box)
+            box.proc.send_signal(signal.SIGTERM)  # it shuts down while B's tests run
+            cli.endpoint = other.endpoint
+            check_capacity_failure(t, cli, deleted)
+            check_other_scenarios(t, cli, other)
+            t.ok("sandbox A stopped on SIGTERM", box.stop())
+            t.match("... and said so", box.output(), r"(?m)^SANDBOX STOPPED$")
+            t.ok("sandbox B stops on SIGTERM", other.stop())
+            t.eq("sandbox stderr is clean", "".join(b.errors() for b in boxes), "")
+        finally:
+            for box in boxes:
+                box.stop()
+    print(f"1..{t.count}", flush=True)
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""The HTTP front: answers what the simulators own, forwards the rest to moto, applies
+faults, and serves the control API under /_sandbox/ (never subject to faults)."""
+
+import json
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .capacity import Capacity
+from .cfn import PAGE, SCENARIOS, CloudFormation
+from .motoctl import Moto
+from .ssmrun import Ssm
+from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
+
+ACCESS_KEY = "AKIASANDBOXEXAMPLE00"
+SECRET_KEY = "sandbox-secret-key-not-a-real-credential"
+TICK = 0.1  # seconds between timeline advances when nobody asks
+
+
+class World:
+    """Everything the sandbox simulates, sharing moto's lock."""
+
+    access_key = ACCESS_KEY
+    secret_key = SECRET_KEY
+
+    def __init__(self, scenario, speed, faults, workdir, verbose):
+        self.moto = Moto(verbose)
+        self.lock = self.moto.lock
+        self.scenario = scenario
+        self.speed = speed
+        self.faults = faults
+        self.workdir = workdir
+        self.verbose = verbose
+        self.endpoint = ""
+        self.cfn = CloudFormation(self)
+        self.capacity = Capacity(self.moto, time.time())
+        self.ssm = Ssm(self, workdir)
+        self.routes = {
+            ("cloudformation", "CreateStack"): self.cfn.create_stack,
+            ("cloudformation", "DeleteStack"): self.cfn.delete_stack,
+            ("cloudformation", "DescribeStacks"): self.cfn.describe_stacks,
+            ("cloudformation", "DescribeStackEvents"): self.cfn.describe_stack_events,
+            ("cloudformation", "DescribeStackResources"): self.cfn.describe_stack_resources,
+            ("cloudformation", "DescribeStackResource"): self.cfn.describe_stack_resource,
+            ("cloudformation", "ListStackResources"): self.cfn.list_stack_resources,
+            ("cloudformation", "ListStacks"): self.cfn.list_stacks,
+            ("ec2", "DescribeCapacityReservations"):
+                self.capacity.describe_capacity_reservations,
+            ("ec2", "DescribeCapacityBlockOfferings"):
+                self.capacity.describe_capacity_block_offerings,
+            ("ec2", "PurchaseCapacityBlock"): self.capacity.purchase_capacity_block,
+            ("ssm", "SendCommand"): self.ssm.send_command,
+            ("ssm", "GetCommandInvocation"): self.ssm.get_command_invocation,
+            ("ssm", "ListCommands"): self.ssm.list_commands,
+            ("ssm", "ListCommandInvocations"): self.ssm.list_command_invocations,
+            ("ssm", "CancelCommand"): self.ssm.cancel_command,
+            ("ssm", "DescribeInstanceInformation"): self.ssm.describe_instance_information,
+        }
+        self._stopping = threading.Event()
+        self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")
+        self._ticker.start()
+
+    def tick(self, now=None):
+        with self.lock:
+            self.cfn.tick(time.time() if now is None else now)
+
+    def _tick_loop(self):
+        # Side effects of the timelines (moto deletions, agents coming online) happen on
+        # time even when no client polls.
+        while not self._stopping.wait(TICK):
+            self.tick()
+
+    def handle(self, req):
+        handler = self.routes.get((req.service, req.action))
+        with self.lock:
+            try:
+                self.moto.ensure_region(self.moto.account_for(req.access_key), req.region)
+                if handler is None:
+                    status, headers, body = self.moto.forward(req.method, req.target,
+                                                              req.headers, req.body)
+                    return Response(status, body, headers)
+                now = time.time()
+                self.cfn.tick(now)
+                return handler(req, now)
+            except ApiError as err:
+                return error_response(req, err)
+            except Exception:  # a sandbox bug: say so the AWS way, keep serving
+                traceback.print_exc()
+                return error_response(req, server_error(req, 500))
+
+    def configure(self, changes):
+        """POST /_sandbox/config: scenario, speed, events_page_size (new operations)."""
+        if "scenario" in changes and changes["scenario"] not in SCENARIOS:
+            raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
+        if "speed" in changes and (isinstance(changes["speed"], bool) or not isinstance(
+                changes["speed"], (int, float)) or changes["speed"] <= 0):
+            raise ValueError("speed must be a number > 0")
+        size = changes.get("events_page_size", self.cfn.events_page_size)
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= PAGE:
+            raise ValueError(f"events_page_size must be an integer from 1 to {PAGE}")
+        unknown = set(changes) - {"scenario", "speed", "events_page_size"}
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        with self.lock:
+            self.scenario = changes.get("scenario", self.scenario)
+            self.speed = float(changes.get("speed", self.speed))
+            self.cfn.events_page_size = size
+
+    def state(self):
+        now = time.time()
+        with self.lock:
+            self.cfn.tick(now)
+            nodes = {}
+            for stack in self.cfn.stacks.values():
+                for node in self.ssm.nodes(stack.account, stack.region, now).values():
+                    nodes[node["instance_id"]] = {k: node[k] for k in (
+                        "ping", "stack", "lid", "index", "private_ip", "az")}
+            return {"endpoint": self.endpoint, "moto_endpoint": self.moto.endpoint,
+                    "scenario": self.scenario, "speed": self.speed,
+                    "events_page_size": self.cfn.events_page_size,
+                    "faults": self.faults.snapshot(), "workdir": self.workdir,
+                    "stacks": self.cfn.summary(), "managed_nodes": nodes,
+                    "commands": self.ssm.summary(),
+                    "capacity_reservations": self.capacity.summary()}
+
+    def stop(self):
+        self._stopping.set()
+        self.faults.resume()
+        self.ssm.stop()
+        self.moto.stop()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as SDKs and libcurl expect
+    world = None  # set by serve()
+
+    def do_request(self):
+        body = self._read_body()
+        if body is None:
+            return
+        if self.path.startswith("/_sandbox/"):
+            return self._send(self._control(body))
+        req = Request(self.command, self.path, self.headers, body)
+        fate = self.world.faults.apply(req.service)
+        if fate == "drop":
+            self.close_connection = True  # hang up without a reply
+            return
+        if fate == "throttle":
+            return self._send(error_response(req, throttling_error(req)))
+        if fate in (500, 503):
+            return self._send(error_response(req, server_error(req, fate)))
+        self._send(self.world.handle(req))
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_request
+
+    def _read_body(self):
+        """The request body (Content-Length or chunked); None after a bad or cut request."""
+        try:
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                data = bytearray()
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        while self.rfile.readline().strip():  # trailers
+                            pass
+                        return bytes(data)
+                    data += self.rfile.read(size)
+                    self.rfile.readline()
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length > 0 else b""
+        except ValueError:
+            self.send_error(400, "malformed request body framing")
+        except ConnectionError:
+            self.close_connection = True
+        return None
+
+    def _send(self, resp):
+        self.send_response(resp.status)
+        names = set()
+        for name, value in resp.headers:
+            names.add(name.lower())
+            self.send_header(name, value)
+        if "content-length" not in names:
+            self.send_header("Content-Length", str(len(resp.body)))
+        try:
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(resp.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away; nothing to tell it
+
+    def _control(self, body):
+        world = self.world
+        route = (self.command, self.path.split("?")[0].rstrip("/"))
+        try:
+            data = json.loads(body or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError("the body must be a JSON object")
+            if route == ("GET", "/_sandbox/state"):
+                return _json(200, world.state())
+            if route == ("GET", "/_sandbox/faults"):
+                return _json(200, world.faults.snapshot())
+            if route == ("POST", "/_sandbox/faults"):
+                if data.pop("reset", False):
+                    world.faults.reset()
+                world.faults.update(data)
+                return _json(200, world.faults.snapshot())
+            if route == ("POST", "/_sandbox/pause"):
+                seconds = data.get("seconds")
+                if seconds is not None and (isinstance(seconds, bool) or not isinstance(
+                        seconds, (int, float)) or seconds < 0):
+                    raise ValueError("seconds must be a number >= 0 (omit it to pause until "
+                                     "POST /_sandbox/resume)")
+                world.faults.pause(seconds)
+                return _json(200, world.faults.snapshot())
+            if route == ("POST", "/_sandbox/resume"):
+                world.faults.resume()
+                return _json(200, world.faults.snapshot())
+            if route == ("POST", "/_sandbox/config"):
+                world.configure(data)
+                return _json(200, world.state())
+        except ValueError as exc:
+            return _json(400, {"error": str(exc)})
+        return _json(404, {"error": f"no control endpoint {route[0]} {route[1]}",
+                           "endpoints": ["GET /_sandbox/state", "GET /_sandbox/faults",
+                                         "POST /_sandbox/faults", "POST /_sandbox/pause",
+                                         "POST /_sandbox/resume", "POST /_sandbox/config"]})
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        if self.world.verbose:
+            sys.stderr.write("sandbox: %s %s\n" % (self.address_string(), format % args))
+
+
+def _json(status, data):
+    return Response(status, json.dumps(data, indent=1, default=str),
+                    [("Content-Type", "application/json")])
+
+
+def serve(world, port):
+    """Bind 127.0.0.1:port (0 = any free port); returns the server, not yet serving."""
+    handler = type("BoundHandler", (Handler,), {"world": world})
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    world.endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    return server
