@@ -41,8 +41,11 @@ check "efa-check --local: the network check passes, libfabric fails with -61" jq
 run efa-check --instance-id 'i-0123456789abcdef0;reboot'
 check "efa-check: an injected instance id is refused (exit 2)" [ $rc -eq 2 ]
 contains "efa-check: and says why" "$TMP/err" "is not an instance id"
-run efa-check
-check "efa-check: no nodes given is a usage error" [ $rc -eq 2 ]
+# no nodes given: the deployed stack's; with no AWS credentials, one sentence saying so
+HOME="$TMP" AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+	AWS_EC2_METADATA_DISABLED=true run efa-check --region us-east-1
+check "efa-check: no nodes given looks for the stack, and fails without credentials" [ $rc -eq 1 ]
+contains "efa-check: saying what was tried" "$TMP/err" "No AWS credentials"
 
 run pingpong --from-file "$FX/efa_test.new-format-success.txt" --json
 check "pingpong --from-file: new efa_test.sh log passes" [ $rc -eq 0 ]
