@@ -379,6 +379,28 @@ static void test_preflight_failure_has_no_stack(void **state)
 	h_session_free(&s);
 }
 
+/* NO_COLOR / monochrome: the same meanings with attributes only. */
+static void test_monochrome(void **state)
+{
+	(void)state;
+	session_t s;
+	stack_with_nodes(&s, SESS_READY);
+	snprintf(s.resources[1].status, sizeof s.resources[1].status, "CREATE_FAILED");
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	theme_init(0);
+	ui_invalidate(ui);
+	h_keys(ui, "s");
+	int y = h_find_row(ui, "Node1 ", "CREATE_FAILED");
+	attr_t a = h_attr(ui, y, h_find_col(ui, y, "CREATE_FAILED"));
+	assert_int_equal(PAIR_NUMBER(a), 0);
+	assert_true(a & A_UNDERLINE);
+	assert_true(a & A_BOLD);
+	assert_true(h_attr(ui, 0, 3) & A_REVERSE); /* the status line */
+	theme_init(1);
+	h_close(ui);
+	h_session_free(&s);
+}
+
 /* NIXL_TUI_DUMP: every frame replaces the file with the screen as text. */
 static void test_dump_file(void **state)
 {
@@ -430,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_resize_reflows),
 		cmocka_unit_test(test_idle_frames),
 		cmocka_unit_test(test_preflight_failure_has_no_stack),
+		cmocka_unit_test(test_monochrome),
 		cmocka_unit_test(test_dump_file),
 	};
 	return cmocka_run_group_tests_name("ui_keys", tests, NULL, NULL);

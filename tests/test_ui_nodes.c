@@ -155,6 +155,44 @@ static void test_keys_run_checks_and_pingpong(void **state)
 	h_session_free(&s);
 }
 
+/* / filters the selected node's output as it is typed. */
+static void test_output_filter(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	h_keys(ui, "l/line 3");
+	assert_true(h_find_row(ui, "Output /line 3  10 lines, following", NULL) > 0); /* lines 30 to 39 */
+	assert_true(h_find_row(ui, "check line 39", NULL) > 0);
+	assert_int_equal(h_find_row(ui, "check line 40", NULL), -1);
+	h_keys(ui, "\r");
+	assert_string_equal(ui->nodes.filter, "line 3");
+	h_close(ui);
+	h_session_free(&s);
+}
+
+/* A failed ping-pong says why under its heading, wrapped, instead of a table. */
+static void test_pingpong_error(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	pp_result_free(&s.nodes[0].pp);
+	memset(&s.nodes[0].pp, 0, sizeof s.nodes[0].pp);
+	snprintf(s.nodes[0].pp.error, sizeof s.nodes[0].pp.error,
+	         "client on i-0a1b2c3d4e5f60718 failed (exit 101): [error] util/pingpong.c:408 : failed to connect: "
+	         "Network is unreachable");
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	int y = h_find_row(ui, "| Ping-pong  failed", NULL);
+	assert_true(y > 0);
+	assert_string_equal(h_row(ui, y + 1), "| client on i-0a1b2c3d4e5f60718 failed (exit 101): [error] util/pingpong.c:408 |");
+	assert_string_equal(h_row(ui, y + 2), "| : failed to connect: Network is unreachable                                  |");
+	assert_int_equal(h_find_row(ui, "size  usec/xfer", NULL), -1); /* no table */
+	h_close(ui);
+	h_session_free(&s);
+}
+
 static void test_connect_commands(void **state)
 {
 	(void)state;
@@ -175,6 +213,8 @@ int main(void)
 		cmocka_unit_test(test_nodes_80x24_tabs_and_zoom),
 		cmocka_unit_test(test_follow_mode),
 		cmocka_unit_test(test_keys_run_checks_and_pingpong),
+		cmocka_unit_test(test_output_filter),
+		cmocka_unit_test(test_pingpong_error),
 		cmocka_unit_test(test_connect_commands),
 	};
 	return cmocka_run_group_tests_name("ui_nodes", tests, NULL, NULL);

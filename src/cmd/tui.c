@@ -17,11 +17,12 @@
 #include "ui/tty.h"
 #include "ui/ui.h"
 
-typedef struct tui_flags { int no_mouse, no_color, markdown; } tui_flags_t;
+typedef struct tui_flags { int no_mouse, no_color, markdown; const char *provider; } tui_flags_t;
 
 /* The command's own flags; the common ones are already in cli. */
 static int parse_flags(const cli_t *cli, const char *cmd, tui_flags_t *f)
 {
+	char err[128];
 	static const struct { const char *name; size_t off; } known[] = {
 		{ "--no-mouse", offsetof(tui_flags_t, no_mouse) },
 		{ "--no-color", offsetof(tui_flags_t, no_color) },
@@ -29,6 +30,12 @@ static int parse_flags(const cli_t *cli, const char *cmd, tui_flags_t *f)
 	};
 	memset(f, 0, sizeof *f);
 	for (int i = 0; i < cli->nargs; i++) {
+		int r = cli_take_value(cli, &i, "--provider", &f->provider, err, sizeof err);
+		if (r < 0) {
+			fprintf(stderr, "nixl-tui %s: %s\n", cmd, err);
+			return -1;
+		}
+		if (r == 1) continue;
 		size_t k;
 		for (k = 0; k < sizeof known / sizeof known[0]; k++)
 			if (strcmp(cli->args[i], known[k].name) == 0) break;
@@ -99,6 +106,8 @@ int cmd_tui(cli_t *cli)
 	int rc = 1;
 	if (!s) goto out;
 	if (cli->allow_non_efa) session_acknowledge(s);
+	/* The ping-pong's libfabric provider: efa, unless told (tcp on the sandbox's nodes). */
+	if (f.provider) snprintf(s->pp_provider, sizeof s->pp_provider, "%s", f.provider);
 	if (tty_open(!f.no_mouse) < 0) {
 		fprintf(stderr, "nixl-tui: the console needs a terminal on stdin and stdout; "
 		        "the headless commands work without one (nixl-tui help)\n");

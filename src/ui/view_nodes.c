@@ -102,6 +102,14 @@ static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x,
 
 static int pp_shown(const sess_node_t *n) { return n->pp.nrows > 0 || n->pp_running || n->pp.error[0]; }
 
+/* Lines the ping-pong needs: its heading, the error (at most 3 lines), the table. */
+static int pp_lines(const sess_node_t *n, int wd)
+{
+	if (!pp_shown(n)) return 0;
+	int err = n->pp.error[0] && !n->pp_running ? draw_wrap(NULL, 0, 0, wd, 0, 0, n->pp.error) : 0;
+	return 1 + (err > 3 ? 3 : err) + (n->pp.nrows ? 1 + (int)n->pp.nrows : 0);
+}
+
 /* The ping-pong table with a bar per row for latency (usec/xfer) and bandwidth (MB/s),
  * each scaled to the largest value in its column. */
 static void draw_pp(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
@@ -114,13 +122,17 @@ static void draw_pp(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int
 		snprintf(sum, sizeof sum, "running %s", g->spin[ui->spin % (unsigned)g->nspin]);
 		role = ROLE_BUSY;
 	} else if (r->error[0]) {
-		snprintf(sum, sizeof sum, "%s", r->error);
+		snprintf(sum, sizeof sum, "failed");
 		role = ROLE_FAIL;
 	} else {
 		snprintf(sum, sizeof sum, "%s %s, %d iterations", r->provider[0] ? r->provider : "?",
 		         r->endpoint, r->iterations);
 	}
 	rule(w, y, x, wd, "Ping-pong", sum, theme_attr(role));
+	int erows = 0;
+	if (r->error[0] && !n->pp_running) erows = draw_wrap(w, y + 1, x, wd, h - 1, theme_attr(ROLE_FAIL), r->error);
+	y += erows;
+	h -= erows;
 	if (h < 3 || r->nrows == 0) return;
 	int p99 = 0;
 	double max_lat = 0, max_bw = 0;
@@ -221,7 +233,7 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 	int want[SEC_COUNT] = {
 		[SEC_STATE] = 1,
 		[SEC_CHECKS] = 1 + (int)n->nchecks,
-		[SEC_PP] = pp_shown(n) ? 1 + (n->pp.nrows ? 1 + (int)n->pp.nrows : 0) : 0,
+		[SEC_PP] = pp_lines(n, iw),
 		[SEC_OUTPUT] = 1 + (int)n->nlines,
 		[SEC_CMD] = 1,
 	};

@@ -1,99 +1,134 @@
 #!/bin/bash
-# The console in a real terminal (tmux), against moto on 127.0.0.1: the wizard with a
-# non-default type and volume, the live preflight ending in a root cause (moto has no
-# Deep Learning AMI parameter), resize to 80x24 and back, the dump hook matching the
-# terminal, read-only, quit. Private tmux socket, killed on exit with moto.
+# The console in a real terminal (tmux 120x40) against the sandbox: the wizard through
+# to deploy with a non-default type and volume, resize to 80x24 and back mid-deploy, the
+# live view reaching the outputs, quit and reopen re-attaching to the nodes, EFA checks
+# and a ping-pong from their keys, teardown by its key and the typed name, a capacity
+# failure showing its root cause; the dump hook matching the terminal, read-only, help.
+# Private tmux socket, killed on exit; the sandbox stopped by lib.sh.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/bench/lib.sh"
-
-SOCK=nixl-test-$$
-DUMP="$TMP/screen.txt"
-stop_all() { tmux -L "$SOCK" kill-server 2>/dev/null; cleanup; }
-trap stop_all EXIT
 
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
-start_moto || { fail "moto starts"; finish; exit 1; }
-PIDS+=("$MOTO_PID")
+SOCK=nixl-test-$$
+DUMP="$TMP/screen.txt"
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
 
-# console ARGS...: opens nixl-tui in a 120x40 tmux window; the screen is also dumped.
+start_sandbox --speed 15 || { fail "the sandbox starts"; finish; exit 1; }
+cd "$TMP" || exit 1
+STACK=nixl-efa-tui-east-1
+
+# console ARGS...: nixl-tui in a fresh 120x40 terminal; the screen is also dumped. The
+# terminal outlives the console for a minute, so its last words can be read.
 console() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
 	rm -f "$DUMP"
-	# the terminal outlives the console for a minute, so its last words can be read
 	tmux -L "$SOCK" new-session -d -x 120 -y 40 \
-		"env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
-		 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=test-secret AWS_EC2_METADATA_DISABLED=true \
-		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null NIXL_TUI_DUMP='$DUMP' \
-		 '$NIXL_TUI' --region us-east-1 --endpoint-url '$MOTO_URL' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60"
+		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
+		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
+		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' NIXL_TUI_DUMP='$DUMP' \
+		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60"
 }
 screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
 keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
-# shows TEXT [SECONDS]: the terminal shows the text within the deadline
 shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
 expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
 expect_not() { if ! screen | grep -qF -- "$2"; then pass "$1"; else fail "$1" "unexpected \"$2\" on screen"; fi; }
+widest() { screen | python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in sys.stdin] + [0]))'; }
 
-console
+# --- the wizard, a non-default type and volume
+console -c environment=tui
 expect "opens on the wizard when no stack exists" "1 Instance type > 2 Volume > 3 Capacity > 4 Network > 5 Review"
-expect "the catalog as a table" "p5.48xlarge     P5     8x NVIDIA H100 (80 GiB)            2048 GiB    32 1000 GiB"
-expect "the hint bar" "? Help  Enter Next  Esc Back  / Filter  : Cmd  q Quit"
-expect "the status line names the endpoint and the sandbox badge" "endpoint 127.0.0.1:${MOTO_URL##*:}   SANDBOX"
-
-# The dump hook writes what the terminal shows.
+expect "the catalog as a table" "g6e.24xlarge    G6e    4x NVIDIA L40S (48 GiB)             768 GiB     2  300 GiB"
+expect "the status line names the endpoint and the sandbox badge" "endpoint ${SB#http://}   SANDBOX"
 wait_for 5 test -s "$DUMP"
 if diff <(screen | sed 's/ *$//') "$DUMP" >"$TMP/dump.diff"; then pass "NIXL_TUI_DUMP equals the terminal"
 else fail "NIXL_TUI_DUMP equals the terminal" "$(head -20 "$TMP/dump.diff")"; fi
-
-keys / p 5 Enter Enter
-expect "a non-default type: the volume is prefilled with its recommendation" "Size [1000  ] GiB"
-keys BSpace BSpace BSpace BSpace 7 0 0
-expect "the under-80% warning while typing" "warning: volumeSize 700 GiB is more than 20% under the 1000 GiB recommended for p5.48xlarge"
+keys / g 6 e . 2 4 Enter Enter
+expect "the volume is prefilled with the type's recommendation" "Size [300   ] GiB"
+keys BSpace BSpace BSpace 2 0 0
+expect "the under-80% warning as it is typed" "warning: volumeSize 200 GiB is more than 20% under the 300 GiB recommended for g6e.24xlarge"
 keys Enter
-expect "capacity: on-demand offered" "(*) On-demand (no reservation)"
-expect "capacity: moto has no reservations, the error is a sentence" "DescribeCapacityReservations" 20
+expect "capacity: on-demand first" "(*) On-demand (no reservation)" 20
 keys Enter
-expect "network: moto's default VPC listed" " default " 20
-expect "network: the zones offering the type" "us-east-1b"
+expect "network: the zones offering the type" "any of them" 20
 keys Enter
-expect "review: the type chosen here" "instanceType             p5.48xlarge                              chosen here"
-expect "review: the volume chosen here" "volumeSize               700                                      chosen here"
-expect "review: the headless command" "nixl-tui deploy --region us-east-1 -c instanceType=p5.48xlarge -c volumeSize=700"
-
-# Resize mid-way: the layout follows, the hint bar fits.
-tmux -L "$SOCK" resize-window -x 80 -y 24
-expect "80x24: the review reflows" "? Help  Esc Back  d Deploy  : Cmd  q Quit"
-if [ "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -le 80 ]; then pass "80x24: nothing wider than 80"
-else fail "80x24: nothing wider than 80" "$(screen)"; fi
-tmux -L "$SOCK" resize-window -x 120 -y 40
-expect "back to 120x40" "instanceType             p5.48xlarge                              chosen here"
-
+expect "review: the type chosen here" "instanceType             g6e.24xlarge                             chosen here"
+expect "review: the volume chosen here" "volumeSize               200                                      chosen here"
+expect "review: the headless command" "nixl-tui deploy --region us-east-1 -c instanceType=g6e.24xlarge -c volumeSize=200"
 keys d
-expect "deploy asks, Cancel first" "< Cancel >  < Deploy >"
-keys Enter
-expect_not "Cancel: nothing deployed" "Preflight"
-keys d Tab Enter
-expect "the deployment screen: preflight steps" "Caller identity" 20
-expect "the failure's root cause in a box" "Root cause" 30
-expect "the AMI step failed" "AMI" 5
-expect_not "nothing was created: no destroy key" "D Destroy"
+expect "deploy asks first, Cancel focused" "< Cancel >  < Deploy >"
+keys Tab Enter
+expect "the live deployment" "Deploying $STACK" 20
 
+# --- resize mid-deploy
+tmux -L "$SOCK" resize-window -x 80 -y 24
+expect "80x24 while it deploys: the hint bar fits" "? Help  / Filter  F Follow  Tab Pane  Enter Details  : Cmd  D Destroy  q Quit"
+check "80x24: nothing wider than 80" [ "$(widest)" -le 80 ]
+tmux -L "$SOCK" resize-window -x 120 -y 40
+expect "back to 120x40" "LOGICAL ID                TYPE"
+
+# --- to the outputs
+expect "the deployment reaches ready" "Ready $STACK" 90
+expect "the outputs" "Node1InstanceId"
+expect "the nodes Online" "Nodes 2/2 online" 30
+
+# --- quit and reopen: it re-attaches, straight to the nodes
 keys q
 expect "q quits when nothing runs" "EXITED rc=0"
+console -c environment=tui --provider tcp
+expect "reopened: re-attached to the nodes" "Node1 producer" 20
+expect "both panes" "Node2 consumer"
 
-# Read-only: deploy is not offered, even as a command.
-console --read-only
-expect "read-only badge" "READ-ONLY"
-keys : d e p l o y Enter
-expect "read-only refuses :deploy" "Read-only: deploy is turned off (--read-only)."
+# --- EFA checks and a ping-pong from their keys
+keys C
+expect "the EFA checks stream in" "network interfaces" 30
+expect "with a summary" " passed" 30
+keys p
+expect "the ping-pong runs from its key" '$ fi_pingpong -e rdm -p tcp (server on node 2)' 20
+expect "and ends with a table or the reason it failed" "Ping-pong  " 60
+wait_for 60 sh -c "! tmux -L '$SOCK' capture-pane -p | grep -q 'Ping-pong  running'"
+if screen | grep -qE "size  usec/xfer|Ping-pong  failed"; then pass "the ping-pong result is shown"
+else fail "the ping-pong result is shown" "$(screen)"; fi
+
+# --- teardown: its key, the name typed back, Cancel first
+keys D
+expect "the teardown dialog" "Type $STACK to confirm:"
+keys -l "$STACK"
+keys Enter
+expect_not "Cancel is focused: Enter does nothing" "Tearing down"
+keys D
+keys -l "$STACK"
+keys Tab Enter
+expect "the teardown view" "Tearing down $STACK" 20
+expect "to DELETE_COMPLETE" "Deleted $STACK" 90
+expect_not "nothing left to destroy" "D Destroy"
 keys q
-expect "quit" "EXITED rc=0"
+expect "quit after teardown" "EXITED rc=0"
 
-# Help from the same table.
-console
+# --- capacity failure: the root cause in a box
+sandbox_ctl config '{"scenario":"capacity-failure"}'
+console -c environment=cap -c instanceType=p5.48xlarge
+keys : d e p l o y Enter
+expect "review of the configured type" "instanceType             p5.48xlarge"
+keys d Tab Enter
+expect "the failure's root cause" "Root cause: Node2" 90
+expect "is the capacity message" "We currently do not have sufficient p5.48xlarge capacity" 5
+expect "the rollback is followed to its end" "Failed nixl-efa-cap-east-1" 60
+keys q
+expect "quit after the failure" "EXITED rc=0"
+sandbox_ctl config '{"scenario":"ok"}'
+
+# --- read-only and help
+console -c environment=cap --read-only
+expect "read-only badge" "READ-ONLY" 20
+expect "re-attached to the failed stack" "Failed nixl-efa-cap-east-1" 30
+expect_not "read-only hides destroy" "D Destroy"
+keys D
+expect "and refuses its key" "Read-only: destroy is turned off (--read-only)."
 keys '?'
-expect "help lists the keys" "Keys and commands"
-expect "help: destroy and its command" ":destroy"
+expect "help from the action table" "Keys and commands"
 keys Escape q
-expect "quit after help" "EXITED rc=0"
+expect "quit" "EXITED rc=0"
 
 finish
