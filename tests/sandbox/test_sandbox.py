@@ -8,10 +8,12 @@ because starting one `aws` process per call costs seconds on a busy 2-core machi
 
 import contextlib
 import io
+import ipaddress
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SANDBOX = os.path.join(ROOT, "tools", "sandbox", "sandbox.py")
 TEMPLATE = os.path.join(HERE, "fixtures", "two-node.json")
+LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+PINGPONG = "fi_pingpong -p tcp -e rdm -I 20 -S 4096"
 WATCHDOG = 170  # seconds for the whole file
 CLI_ENV = {
     "AWS_ACCESS_KEY_ID": "AKIASANDBOXEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "sandbox-test-secret",
@@ -111,6 +115,41 @@ class Sandbox:
             return False
 
 
+class Deploy:
+    """`aws cloudformation deploy` of the fixture, in its own process: its waiters sleep
+    5 s and 30 s between polls, so it plays out while other checks run. Stopped by PID."""
+
+    def __init__(self, workdir, endpoint, stack):
+        self.stack = stack
+        self.out_path = os.path.join(workdir, stack + ".out")
+        with open(self.out_path, "w") as out:
+            self.proc = subprocess.Popen(
+                ["aws", "--endpoint-url", endpoint, "--region", "us-east-1",
+                 "cloudformation", "deploy", "--template-file", TEMPLATE, "--stack-name",
+                 stack, "--capabilities", "CAPABILITY_IAM", "--parameter-overrides",
+                 "InstanceType=g5.12xlarge"],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.started = time.time()
+
+    def wait(self, seconds):
+        """Its exit status, or None if it had to be killed at the deadline."""
+        try:
+            return self.proc.wait(max(0.0, self.started + seconds - time.time()))
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return None
+
+    def output(self):
+        with open(self.out_path) as handle:
+            return handle.read()
+
+    def stop(self, timeout=10):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout)
+        return True
+
+
 class Cli:
     """`aws --endpoint-url E --region us-east-1 ARGS` run by awscli's driver in-process."""
 
@@ -152,8 +191,10 @@ def wait_until(seconds, probe, done):
 
 
 def stack_status(cli, stack):
-    return cli.text("cloudformation", "describe-stacks", "--stack-name", stack,
-                    "--query", "Stacks[0].StackStatus")
+    """The status, or the CLI's error (so a failed wait says why)."""
+    code, out, err = cli.run("cloudformation", "describe-stacks", "--stack-name", stack,
+                             "--query", "Stacks[0].StackStatus", "--output", "text")
+    return out.strip() if code == 0 else "error: " + err.strip()
 
 
 def wait_settled(cli, stack, seconds=40):
@@ -292,6 +333,67 @@ def check_ok_stack(t, cli, box):
     return stack_id, node1, node2
 
 
+def in_loopback(*addresses):
+    try:
+        return bool(addresses) and all(ipaddress.ip_address(a) in LOOPBACK for a in addresses)
+    except ValueError:
+        return False
+
+
+def check_loopback(t, cli, node1, node2):
+    """Nodes are processes on this host: every address reported for them is loopback."""
+    ips = [output(cli, "okstack", "Node1PrivateIp"), output(cli, "okstack", "Node2PrivateIp")]
+    t.ok("loopback: Node1PrivateIp and Node2PrivateIp outputs are distinct 127/8 addresses",
+         in_loopback(*ips) and ips[0] != ips[1], ips)
+    rows = cli.json("ec2", "describe-instances", "--instance-ids", node1, node2, "--query",
+                    "Reservations[].Instances[].[InstanceId, PrivateIpAddress, "
+                    "NetworkInterfaces[].PrivateIpAddresses[].PrivateIpAddress, "
+                    "PrivateDnsName, PublicIpAddress]") or []
+    found = {row[0]: row[1:] for row in rows}
+    t.ok("loopback: DescribeInstances reports the same 127/8 private addresses (instance, "
+         "interfaces, DNS name) and a 127/8 public one",
+         [found.get(node1, [None])[0], found.get(node2, [None])[0]] == ips
+         and all(in_loopback(ip, *nics, public) and nics == [ip] and
+                 dns.startswith("ip-" + ip.replace(".", "-") + ".")
+                 for ip, nics, dns, public in found.values()), json.dumps(rows))
+    enis = cli.json("ec2", "describe-network-interfaces", "--filters",
+                    f"Name=attachment.instance-id,Values={node1},{node2}", "--query",
+                    "NetworkInterfaces[].PrivateIpAddress") or []
+    t.eq("loopback: DescribeNetworkInterfaces agrees", sorted(enis), sorted(ips))
+    return ips
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def check_pingpong(t, cli, node1, node2, ips):
+    """A real fi_pingpong between the nodes over the private address from the outputs (on
+    a free control port: another test on this machine may be using the default one)."""
+    port = free_port()
+    server = send(cli, [node1], {"commands": [f"timeout 30 {PINGPONG} -B {port}"]})
+    time.sleep(1)
+    client = send(cli, [node2], {"commands": [
+        'echo "$NIXL_NODE_PRIVATE_IP $FI_TCP_IFACE $FI_SOCKETS_IFACE $FI_UDP_IFACE"',
+        # The server may not listen yet: a refused connect fails at once, so retry.
+        f"for try in 1 2 3 4 5; do timeout 30 {PINGPONG} -P {port} {ips[0]} && exit 0; "
+        "sleep 1; done", "exit 1"]})
+    result = wait_invocation(cli, client, node2, 45)
+    out = result.get("StandardOutputContent", "")
+    first = out.split("\n")[0].split(" ")
+    t.ok("ssm: a node's commands see NIXL_NODE_PRIVATE_IP (its 127/8 output) and "
+         "FI_TCP_IFACE/FI_SOCKETS_IFACE/FI_UDP_IFACE=lo",
+         first[0] == ips[1] and in_loopback(first[0]) and first[1:] == ["lo"] * 3, out[:300])
+    served = wait_invocation(cli, server, node1, 45)
+    t.ok(f"pingpong: '{PINGPONG}' on Node1, its client on Node2 to {ips[0]}: both succeed",
+         (served.get("Status"), result.get("Status")) == ("Success", "Success"),
+         json.dumps(served)[:1500], json.dumps(result)[:1500])
+    t.match("pingpong: the client reports the 4096-byte row (20 sent, 20 acknowledged)",
+            out, r"(?m)^(4k|4096)\s+20\s+=20\s")
+
+
 def check_ssm(t, cli, node1, node2):
     online = wait_until(20, lambda: cli.json(
         "ssm", "describe-instance-information", "--filters",
@@ -300,6 +402,13 @@ def check_ssm(t, cli, node1, node2):
         lambda rows: len(rows) == 2)
     t.eq("ssm: both nodes' agents come online", sorted(online),
          sorted([[node1, "Linux"], [node2, "Linux"]]))
+    info = cli.json("ssm", "describe-instance-information", "--filters",
+                    f"Key=InstanceIds,Values={node1}", "--query",
+                    "InstanceInformationList[0].[IPAddress, ComputerName]") or [None, None]
+    t.ok("ssm: DescribeInstanceInformation's IPAddress and ComputerName are the loopback "
+         "alias", in_loopback(info[0]) and info[1] == "ip-%s.ec2.internal" % str(
+             info[0]).replace(".", "-") and info[0] == output(cli, "okstack", "Node1PrivateIp"),
+         info)
     t.match("ssm: an instance outside the stack is InvalidInstanceId", cli.error(
         "ssm", "send-command", "--document-name", "AWS-RunShellScript", "--instance-ids",
         "i-0123456789abcdef0", "--parameters", '{"commands":["true"]}'), r"InvalidInstanceId")
@@ -341,6 +450,48 @@ def check_ssm(t, cli, node1, node2):
                       "--query", "CommandInvocations[].CommandPlugins[0].Status") or []
     t.eq("ssm: ListCommandInvocations lists the four commands sent to Node1", sorted(listed),
          ["Cancelled", "Failed", "Success", "TimedOut"])
+
+
+def check_deploy(t, cli, deploy):
+    """`aws cloudformation deploy`: CreateChangeSet (CREATE), DescribeChangeSet,
+    ExecuteChangeSet, then the same creation timeline as CreateStack."""
+    code = deploy.wait(90)
+    t.ok("deploy: `aws cloudformation deploy` of a new stack exits 0", code == 0,
+         f"exit status {code}", deploy.output())
+    stack = deploy.stack
+    described = cli.json("cloudformation", "describe-stacks", "--stack-name", stack, "--query",
+                         "Stacks[0].[StackStatus, StackId, ChangeSetId, "
+                         "Parameters[?ParameterKey=='InstanceType'].ParameterValue | [0]]") \
+        or [None] * 4
+    t.eq("deploy: the stack is CREATE_COMPLETE, made by a change set, with the parameter given",
+         [described[0], str(described[3]), bool(re.match(
+             r"arn:aws:cloudformation:us-east-1:\d{12}:changeSet/", str(described[2])))],
+         ["CREATE_COMPLETE", "g5.12xlarge", True])
+    evs = events(cli, stack)
+    t.eq("deploy: REVIEW_IN_PROGRESS, then CREATE_IN_PROGRESS (User Initiated) ... "
+         "CREATE_COMPLETE", [e[:3] for e in evs[:2]] + [evs[-1][:2] if evs else None],
+         [(stack, "REVIEW_IN_PROGRESS", "User Initiated"),
+          (stack, "CREATE_IN_PROGRESS", "User Initiated"), (stack, "CREATE_COMPLETE")])
+    per_resource = {}
+    for lid, status, why, physical in evs[2:-1]:
+        per_resource.setdefault(lid, []).append((status, why, physical not in (None, "")))
+    expected = [("CREATE_IN_PROGRESS", None, False),
+                ("CREATE_IN_PROGRESS", "Resource creation Initiated", True),
+                ("CREATE_COMPLETE", None, True)]
+    t.ok("deploy: each of 8 resources has CreateStack's events (IN_PROGRESS, Initiated, "
+         "COMPLETE), dependencies first",
+         len(per_resource) == 8 and all(v == expected for v in per_resource.values())
+         and before(evs, ("NodeInstanceProfile", "CREATE_COMPLETE"),
+                    ("Node1", "CREATE_IN_PROGRESS")), evs)
+    change_set = cli.json("cloudformation", "describe-change-set", "--change-set-name",
+                          str(described[2]), "--query",
+                          "[Status, ExecutionStatus, Changes[].ResourceChange.Action]") \
+        or [None, None, []]
+    t.eq("deploy: its change set is CREATE_COMPLETE / EXECUTE_COMPLETE, 8 resources to Add",
+         change_set, ["CREATE_COMPLETE", "EXECUTE_COMPLETE", ["Add"] * 8])
+    cli.run("cloudformation", "delete-stack", "--stack-name", stack)
+    t.eq("deploy: DeleteStack of that stack ends DELETE_COMPLETE",
+         wait_settled(cli, str(described[1])), "DELETE_COMPLETE")
 
 
 def check_capacity(t, cli):
@@ -546,7 +697,7 @@ def main():
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     t = Tap()
-    boxes = []
+    boxes = []  # sandboxes and the deploy: everything this test starts
 
     def watchdog(*_):
         print(f"Bail out! the sandbox tests exceeded {WATCHDOG} s", flush=True)
@@ -578,10 +729,15 @@ def main():
             t.ok("credentials and region are printed", all(
                 re.search(f"^{k}=", box.output(), re.M) for k in
                 ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")))
+            deploy = Deploy(workdir, box.endpoint, "deploystack")
+            boxes.append(deploy)
             stack_id, node1, node2 = check_ok_stack(t, cli, box)
+            ips = check_loopback(t, cli, node1, node2)
             check_ssm(t, cli, node1, node2)
+            check_pingpong(t, cli, node1, node2, ips)
             check_capacity(t, cli)
             check_delete(t, cli, stack_id, node1, workdir)
+            check_deploy(t, cli, deploy)  # before faults, which would fail its calls
             check_faults(t, cli, box)
             box.proc.send_signal(signal.SIGTERM)  # it shuts down while B's tests run
             cli.endpoint = other.endpoint
@@ -590,7 +746,7 @@ def main():
             t.ok("sandbox A stopped on SIGTERM", box.stop())
             t.match("... and said so", box.output(), r"(?m)^SANDBOX STOPPED$")
             t.ok("sandbox B stops on SIGTERM", other.stop())
-            t.eq("sandbox stderr is clean", "".join(b.errors() for b in boxes), "")
+            t.eq("sandbox stderr is clean", box.errors() + other.errors(), "")
         finally:
             for box in boxes:
                 box.stop()

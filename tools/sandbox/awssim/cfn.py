@@ -19,6 +19,7 @@ import secrets
 import uuid
 from urllib.parse import urlencode
 
+from .loopback import alias, rewrite_text
 from .motoctl import models
 from .wire import ApiError, el, iso, members, query_ok, request_id, s3_request_id, structs
 
@@ -66,7 +67,7 @@ IAM_TYPES = {"AWS::IAM::AccessKey", "AWS::IAM::Group", "AWS::IAM::InstanceProfil
              "AWS::IAM::User", "AWS::IAM::UserToGroupAddition"}
 NAME_PROPERTIES = ("RoleName", "InstanceProfileName", "ManagedPolicyName", "UserName",
                    "GroupName")
-STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
+NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
 RESOLVE_SSM = re.compile(r"\{\{resolve:ssm:([a-zA-Z0-9_.\-/]+?)(?::(\d+))?\}\}")
 SUB_REF = re.compile(r"\$\{([^!}][^}]*)\}")
 STACK_TYPE = "AWS::CloudFormation::Stack"
@@ -187,7 +188,7 @@ class Stack:
     """One stack's state and its timeline (a queue of planned happenings)."""
 
     def __init__(self, moto, stack_id, name, params, template, scenario, speed, account,
-                 region, info):
+                 region):
         self.moto = moto
         self.stack_id = stack_id
         self.name = name
@@ -195,16 +196,12 @@ class Stack:
         self.region = region
         self.scenario = scenario
         self.speed = speed
-        self.description = template.get("Description")
-        self.parameters = info["parameters"]
-        self.outputs = info["outputs"]
-        self.capabilities = members(params, "Capabilities.member")
-        self.tags = [(t.get("Key"), t.get("Value")) for t in structs(params, "Tags.member")]
-        self.notification_arns = members(params, "NotificationARNs.member")
-        self.timeout = params.get("TimeoutInMinutes")
+        self.configure(params, template)
         self.on_failure = params.get("OnFailure") or (
             "DO_NOTHING" if params.get("DisableRollback") == "true" else "ROLLBACK")
         self.token = params.get("ClientRequestToken") or None
+        self.change_set_id = None  # the change set that created it, if one did
+        self.outputs = []
         self.status = None
         self.reason = None
         self.created = None
@@ -213,8 +210,6 @@ class Stack:
         self.events = []
         self._event_ids = set()
         self.resources = {}
-        for order, (lid, rtype, deps, physical_id, node) in enumerate(info["resources"]):
-            self.resources[lid] = Resource(lid, rtype, deps, order, physical_id, node)
         self._queue = []
         self._seq = itertools.count()
         self._phase = None  # "create", "rollback", "delete" or None when settled
@@ -222,6 +217,20 @@ class Stack:
         self._failed = []
         self._instances_started = 0
         self._delete_requested = False
+
+    def configure(self, params, template):
+        """What CreateStack's (or the executed CreateChangeSet's) request says."""
+        self.description = template.get("Description")
+        self.parameters = declared_parameters(template, params)
+        self.notification_arns, self.capabilities, self.tags = request_lists(params)
+        self.timeout = params.get("TimeoutInMinutes")
+
+    def load(self, info):
+        """What moto created (see moto_stack_info), before the create timeline starts."""
+        self.parameters = info["parameters"]
+        self.outputs = info["outputs"]
+        for order, (lid, rtype, deps, physical_id, node) in enumerate(info["resources"]):
+            self.resources[lid] = Resource(lid, rtype, deps, order, physical_id, node)
 
     # ----- timeline plumbing -----
     def _at(self, ts, action, lid=None):
@@ -256,8 +265,13 @@ class Stack:
         return any(r.status == status for r in self.resources.values())
 
     # ----- create -----
-    def start_create(self, ts):
+    def start_review(self, ts):
+        """CreateChangeSet of type CREATE: the stack exists, empty, until it is executed."""
         self.created = ts
+        self._event(ts, None, "REVIEW_IN_PROGRESS", "User Initiated")
+
+    def start_create(self, ts):
+        self.created = self.created or ts  # a change set's stack was created at review
         self._phase = "create"
         self._event(ts, None, "CREATE_IN_PROGRESS", "User Initiated")
         self._start_ready(ts + self._secs(LEAD))
@@ -478,11 +492,7 @@ class CloudFormation:
     def create_stack(self, req, now):
         params = req.params
         name = params.get("StackName", "")
-        if not STACK_NAME.fullmatch(name):
-            raise ApiError(400, "ValidationError",
-                           f"1 validation error detected: Value '{name}' at 'stackName' failed "
-                           "to satisfy constraint: Member must satisfy regular expression "
-                           "pattern: [a-zA-Z][-a-zA-Z0-9]*")
+        check_name(name, "stackName")
         for stack in self.stacks.values():
             if stack.name == name and stack.status != "DELETE_COMPLETE":
                 token = params.get("ClientRequestToken")
@@ -494,7 +504,22 @@ class CloudFormation:
             raise ApiError(400, "ValidationError",
                            "You can specify either DisableRollback or OnFailure, but not both.")
         account = self.world.moto.account_for(req.access_key)
-        body = self._template_body(params, account, req.region)
+        body, template, deps = self.checked_template(params, account, req.region)
+        forwarded = {k: v for k, v in params.items()
+                     if k not in ("TemplateURL", "OnFailure", "DisableRollback")}
+        stack_id = self.moto_create(req, forwarded, body, account)
+        stack = Stack(self.world.moto, stack_id, name, params, template, self.world.scenario,
+                      self.world.speed, account, req.region)
+        stack.load(moto_stack_info(self.world.moto, account, req.region, stack_id, template,
+                                    deps, params))
+        self.stacks[stack_id] = stack
+        stack.start_create(now)
+        return query_ok("cloudformation", "CreateStack", el("StackId", stack_id))
+
+    def checked_template(self, params, account, region):
+        """(body, template, dependencies) of the template in params, if AWS would take it
+        with the capabilities given."""
+        body = self._template_body(params, account, region)
         try:
             template = models("cloudformation").Stack.parse_template(body)
         except Exception as exc:  # yaml's or json's errors: the template is malformed
@@ -514,29 +539,27 @@ class CloudFormation:
         if needed and needed not in granted and "CAPABILITY_NAMED_IAM" not in granted:
             raise ApiError(400, "InsufficientCapabilitiesException",
                            f"Requires capabilities : [{needed}]")
-        forwarded = {k: v for k, v in params.items()
-                     if k not in ("TemplateURL", "OnFailure", "DisableRollback")}
-        forwarded["TemplateBody"] = body
-        data = urlencode(forwarded).encode()
-        headers = dict(req.headers.items())
-        headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
-        status, _, reply = self.world.moto.forward("POST", "/", headers, data)
+        return body, template, deps
+
+    def moto_create(self, req, params, body, account):
+        """Have moto create the stack at once (a CreateStack with these Query parameters and
+        this template body); returns moto's stack id."""
+        status, _, reply = self.post_to_moto(req, dict(params, TemplateBody=body))
         match = re.search(rb"<StackId>([^<]+)</StackId>", reply)
         if status != 200 or not match:
-            self.world.moto.discard_stack(account, req.region, name)
+            self.world.moto.discard_stack(account, req.region, params.get("StackName", ""))
             if 400 <= status < 500:
                 raise ApiError(status, "ValidationError", _moto_message(reply))
             raise ApiError(400, "ValidationError",
                            "The sandbox's moto could not create this template (its traceback "
                            "is on the sandbox's stderr)")
-        stack_id = match.group(1).decode()
-        info = _moto_stack_info(self.world.moto, account, req.region, stack_id, template,
-                                deps, params)
-        stack = Stack(self.world.moto, stack_id, name, params, template, self.world.scenario,
-                      self.world.speed, account, req.region, info)
-        self.stacks[stack_id] = stack
-        stack.start_create(now)
-        return query_ok("cloudformation", "CreateStack", el("StackId", stack_id))
+        return match.group(1).decode()
+
+    def post_to_moto(self, req, params):
+        """The request, with these Query parameters instead, sent to moto."""
+        headers = dict(req.headers.items())
+        headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
+        return self.world.moto.forward("POST", "/", headers, urlencode(params).encode())
 
     def _template_body(self, params, account, region):
         if params.get("TemplateBody"):
@@ -647,6 +670,15 @@ class CloudFormation:
                 for s in self.stacks.values()]
 
 
+def check_name(value, field):
+    """Stack and change set names: AWS's pattern, 128 characters at most."""
+    if not NAME.fullmatch(value):
+        raise ApiError(400, "ValidationError",
+                       f"1 validation error detected: Value '{value}' at '{field}' failed "
+                       "to satisfy constraint: Member must satisfy regular expression "
+                       "pattern: [a-zA-Z][-a-zA-Z0-9]*")
+
+
 def _moto_message(reply):
     match = re.search(rb"<Message>([^<]*)</Message>", reply)
     return match.group(1).decode() if match else "moto rejected the template"
@@ -673,11 +705,28 @@ def _started(stack):
                   key=lambda r: r.order)
 
 
-def _stack_xml(stack):
-    params = "".join(
+def parameters_xml(parameters):
+    return "<Parameters>%s</Parameters>" % "".join(
         "<member>" + el("ParameterKey", key) + el("ParameterValue", value)
-        + el("ResolvedValue", resolved) + "</member>"
-        for key, value, resolved in stack.parameters)
+        + el("ResolvedValue", resolved) + "</member>" for key, value, resolved in parameters)
+
+
+def request_lists(params):
+    """(NotificationARNs, Capabilities, Tags) of a CreateStack or CreateChangeSet."""
+    return (members(params, "NotificationARNs.member"), members(params, "Capabilities.member"),
+            [(t.get("Key"), t.get("Value")) for t in structs(params, "Tags.member")])
+
+
+def request_xml(notification_arns, capabilities, tags):
+    """Those lists as stacks and change sets show them."""
+    return ("<NotificationARNs>%s</NotificationARNs>" % "".join(
+                el("member", a) for a in notification_arns)
+            + "<Capabilities>%s</Capabilities>" % "".join(el("member", c) for c in capabilities)
+            + "<Tags>%s</Tags>" % "".join(
+                "<member>" + el("Key", k) + el("Value", v) + "</member>" for k, v in tags))
+
+
+def _stack_xml(stack):
     outputs = ""
     if stack.outputs_visible and stack.outputs:
         outputs = "<Outputs>%s</Outputs>" % "".join(
@@ -686,20 +735,15 @@ def _stack_xml(stack):
             + "</member>" for o in stack.outputs)
     return ("<member>" + el("StackId", stack.stack_id) + el("StackName", stack.name)
             + el("Description", stack.description)
-            + f"<Parameters>{params}</Parameters>"
+            + parameters_xml(stack.parameters)
             + el("CreationTime", iso(stack.created))
             + el("DeletionTime", stack.deleted and iso(stack.deleted))
             + "<RollbackConfiguration/>" + el("StackStatus", stack.status)
             + el("StackStatusReason", stack.reason)
+            + el("ChangeSetId", stack.change_set_id)
             + el("DisableRollback", stack.on_failure == "DO_NOTHING")
-            + "<NotificationARNs>%s</NotificationARNs>" % "".join(
-                el("member", a) for a in stack.notification_arns)
             + el("TimeoutInMinutes", stack.timeout)
-            + "<Capabilities>%s</Capabilities>" % "".join(
-                el("member", c) for c in stack.capabilities)
-            + outputs
-            + "<Tags>%s</Tags>" % "".join(
-                "<member>" + el("Key", k) + el("Value", v) + "</member>" for k, v in stack.tags)
+            + request_xml(stack.notification_arns, stack.capabilities, stack.tags) + outputs
             + el("EnableTerminationProtection", False)
             + "<DriftInformation><StackDriftStatus>NOT_CHECKED</StackDriftStatus>"
               "</DriftInformation></member>")
@@ -724,28 +768,36 @@ def _resource_xml(stack, res, time_tag):
               "</StackResourceDriftStatus></DriftInformation>")
 
 
-def _moto_stack_info(moto, account, region, stack_id, template, deps, params):
-    """What the timeline shows of the stack moto created: parameters as AWS shows them
-    (an SSM-typed one keeps its path and adds ResolvedValue), outputs, and per resource
-    its physical id and, for instances, the facts SSM needs."""
+def declared_parameters(template, params, resolved_parameters=None):
+    """The stack's parameters as AWS shows them: (key, value, ResolvedValue), an SSM-typed
+    one keeping its path and adding what it resolved to once moto has resolved it."""
+    given = {p.get("ParameterKey"): p.get("ParameterValue")
+             for p in structs(params, "Parameters.member")}
+    parameters = []
+    for key, spec in template.get("Parameters", {}).items():
+        value = given.get(key, spec.get("Default"))
+        resolved = (resolved_parameters or {}).get(key)
+        if spec.get("NoEcho"):
+            value, resolved = "****", None
+        elif not str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
+            resolved = None
+        elif isinstance(resolved, list):
+            resolved = ",".join(resolved)
+        parameters.append((key, None if value is None else str(value), resolved))
+    return parameters
+
+
+def moto_stack_info(moto, account, region, stack_id, template, deps, params):
+    """What the timeline shows of the stack moto created: parameters, outputs, and per
+    resource its physical id and, for instances, the facts SSM needs."""
     with moto.lock:
         moto_stack = moto.cfn_stack(account, region, stack_id)
         resource_map = moto_stack.resource_map
-        given = {p.get("ParameterKey"): p.get("ParameterValue")
-                 for p in structs(params, "Parameters.member")}
-        parameters = []
-        for key, spec in template.get("Parameters", {}).items():
-            value = given.get(key, spec.get("Default"))
-            resolved = resource_map.resolved_parameters.get(key)
-            if spec.get("NoEcho"):
-                value, resolved = "****", None
-            elif not str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
-                resolved = None
-            elif isinstance(resolved, list):
-                resolved = ",".join(resolved)
-            parameters.append((key, None if value is None else str(value), resolved))
-        outputs = [{k: (None if v is None else str(v)) for k, v in o.items()}
-                   for o in moto_stack.outputs or []]
+        parameters = declared_parameters(template, params, resource_map.resolved_parameters)
+        # Addresses of instances and interfaces are reported as their loopback aliases.
+        addresses = moto.interface_addresses(account, region)
+        outputs = [{k: (None if v is None else rewrite_text(str(v), addresses))
+                    for k, v in o.items()} for o in moto_stack.outputs or []]
         resources = []
         for lid, body in template["Resources"].items():
             condition = body.get("Condition")
@@ -758,7 +810,7 @@ def _moto_stack_info(moto, account, region, stack_id, template, deps, params):
             node = None
             if rtype == "AWS::EC2::Instance" and made is not None:
                 node = {"instance_id": made.id, "instance_type": made.instance_type,
-                        "az": str(made.placement), "private_ip": made.private_ip,
+                        "az": str(made.placement), "private_ip": alias(made.private_ip),
                         "image_id": made.image_id,
                         "image_name": moto.image_name(account, region, made.image_id),
                         "tags": {t["key"]: t["value"] for t in made.get_tags()}}

@@ -1,6 +1,7 @@
 """moto, run in this process: its HTTP server on a loopback port for pass-through
 requests, and its backends for what the simulators read or write directly."""
 
+import contextlib
 import http.client
 import importlib
 import logging
@@ -191,6 +192,34 @@ class Moto:
         with self.lock:
             image = self.backend("ec2", account, region).amis.get(image_id)
             return image.name if image else ""
+
+    def interface_addresses(self, account, region):
+        """Every IPv4 address moto gave a network interface (instances' included)."""
+        with self.lock:
+            found = set()
+            for eni in self.backend("ec2", account, region).enis.values():
+                found.update([eni.private_ip_address, eni.public_ip])
+                found.update(a.get("PrivateIpAddress") for a in eni.private_ip_addresses)
+            found.discard(None)
+            return found
+
+    @contextlib.contextmanager
+    def stack_id_as(self, stack_id):
+        """moto names the stacks it creates; a change set's stack was named when the change
+        set was made. Callers hold `lock`, so no other stack is created meanwhile."""
+        module = models("cloudformation")
+        original = module.generate_stack_id
+        module.generate_stack_id = lambda *_: stack_id
+        try:
+            yield
+        finally:
+            module.generate_stack_id = original
+
+    def knows_change_set(self, account, region, ref):
+        """Whether moto holds a change set with this ARN or name (UPDATEs are moto's)."""
+        with self.lock:
+            found = self.backend("cloudformation", account, region).change_sets
+            return ref in found or any(c.change_set_name == ref for c in found.values())
 
     def cfn_stack(self, account, region, stack_id):
         with self.lock:

@@ -9,7 +9,9 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .capacity import Capacity
+from .changesets import ChangeSets
 from .cfn import PAGE, SCENARIOS, CloudFormation
+from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
 from .ssmrun import Ssm
 from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
@@ -17,6 +19,9 @@ from .wire import ApiError, Request, Response, error_response, server_error, thr
 ACCESS_KEY = "AKIASANDBOXEXAMPLE00"
 SECRET_KEY = "sandbox-secret-key-not-a-real-credential"
 TICK = 0.1  # seconds between timeline advances when nobody asks
+# moto's replies that carry instances' and network interfaces' addresses (see loopback.py)
+ADDRESS_REPLIES = {("ec2", "DescribeInstances"), ("ec2", "RunInstances"),
+                   ("ec2", "DescribeNetworkInterfaces"), ("ec2", "CreateNetworkInterface")}
 
 
 class World:
@@ -37,6 +42,7 @@ class World:
         self.cfn = CloudFormation(self)
         self.capacity = Capacity(self.moto, time.time())
         self.ssm = Ssm(self, workdir)
+        self.change_sets = ChangeSets(self)
         self.routes = {
             ("cloudformation", "CreateStack"): self.cfn.create_stack,
             ("cloudformation", "DeleteStack"): self.cfn.delete_stack,
@@ -46,6 +52,11 @@ class World:
             ("cloudformation", "DescribeStackResource"): self.cfn.describe_stack_resource,
             ("cloudformation", "ListStackResources"): self.cfn.list_stack_resources,
             ("cloudformation", "ListStacks"): self.cfn.list_stacks,
+            ("cloudformation", "CreateChangeSet"): self.change_sets.create_change_set,
+            ("cloudformation", "ExecuteChangeSet"): self.change_sets.execute_change_set,
+            ("cloudformation", "DescribeChangeSet"): self.change_sets.describe_change_set,
+            ("cloudformation", "ListChangeSets"): self.change_sets.list_change_sets,
+            ("cloudformation", "DeleteChangeSet"): self.change_sets.delete_change_set,
             ("ec2", "DescribeCapacityReservations"):
                 self.capacity.describe_capacity_reservations,
             ("ec2", "DescribeCapacityBlockOfferings"):
@@ -78,9 +89,7 @@ class World:
             try:
                 self.moto.ensure_region(self.moto.account_for(req.access_key), req.region)
                 if handler is None:
-                    status, headers, body = self.moto.forward(req.method, req.target,
-                                                              req.headers, req.body)
-                    return Response(status, body, headers)
+                    return self.forward(req)
                 now = time.time()
                 self.cfn.tick(now)
                 return handler(req, now)
@@ -89,6 +98,14 @@ class World:
             except Exception:  # a sandbox bug: say so the AWS way, keep serving
                 traceback.print_exc()
                 return error_response(req, server_error(req, 500))
+
+    def forward(self, req):
+        """moto's reply to the request, with instances' addresses made loopback aliases."""
+        status, headers, body = self.moto.forward(req.method, req.target, req.headers,
+                                                  req.body)
+        if status == 200 and (req.service, req.action) in ADDRESS_REPLIES:
+            body = rewrite_ec2_xml(body)
+        return Response(status, body, headers)
 
     def configure(self, changes):
         """POST /_sandbox/config: scenario, speed, events_page_size (new operations)."""

@@ -322,6 +322,9 @@ class Ssm:
             "NIXL_SANDBOX": "1", "NIXL_NODE_INDEX": str(node["index"]),
             "NIXL_INSTANCE_ID": inv.instance_id, "NIXL_STACK_NAME": node["stack"],
             "NIXL_NODE_PRIVATE_IP": node.get("private_ip") or "",
+            # libfabric's IP providers would otherwise publish eth0's address: keep the
+            # data path on loopback, where the nodes' addresses are.
+            "FI_TCP_IFACE": "lo", "FI_SOCKETS_IFACE": "lo", "FI_UDP_IFACE": "lo",
         }
 
     def _pump(self, inv, pipe, stream):
