@@ -48,7 +48,7 @@ start_sandbox() {
 	setsid "$(python3 -c "import sys; print(sys.executable)")" "$ROOT/tools/sandbox/sandbox.py" --port 0 "$@" >"$out" 2>"$out.err" </dev/null &
 	SB_PID=$!
 	PIDS+=("$SB_PID")
-	if ! wait_for 30 grep -q '^SANDBOX READY endpoint=' "$out"; then
+	if ! wait_for 30 grep -qs "^SANDBOX READY endpoint=" "$out"; then
 		echo "# sandbox did not start:"; sed 's/^/# /' "$out.err"; return 1
 	fi
 	SB=$(sed -n 's/^SANDBOX READY endpoint=//p' "$out")

@@ -81,6 +81,7 @@ typedef struct stack_lookup {
 	int done, failed, missing;
 	aws_error_t err;
 	exec_nodes_t *nodes;
+	char (*ips)[48];
 	char addr_err[256];
 	char status[48];
 } stack_lookup_t;
@@ -105,10 +106,13 @@ static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 		const char *id = cfn_stack_output(&res->stacks[0], key);
 		if (!id) break;
 		if (exec_nodes_add(l->nodes, id, l->addr_err, sizeof l->addr_err) < 0) return;
+		snprintf(key, sizeof key, "Node%dPrivateIp", i);
+		const char *ip = cfn_stack_output(&res->stacks[0], key);
+		if (l->ips) snprintf(l->ips[l->nodes->n - 1], 48, "%s", ip && exec_valid_ipv4(ip) ? ip : "");
 	}
 }
 
-int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes)
+int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48])
 {
 	cmd_env_t env;
 	if (cmd_env_open(&env, cli, cmd_name) < 0) return -1;
@@ -123,7 +127,7 @@ int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes)
 	} else if (config_stack_name(&cfg, aws_client_region(env.aws), stack, sizeof stack) < 0) {
 		fprintf(stderr, "nixl-tui %s: no stack name: pass -c stackName=... or --instance-id\n", cmd_name);
 	} else {
-		stack_lookup_t l = { .nodes = nodes };
+		stack_lookup_t l = { .nodes = nodes, .ips = ips };
 		cfn_describe_stacks(env.aws, stack, on_stack, &l);
 		aws_client_wait(env.aws, &l.done, 120000);
 		if (!l.done)

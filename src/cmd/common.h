@@ -29,8 +29,9 @@ void cmd_env_close(cmd_env_t *env);
 void cmd_print_error(const char *cmd_name, const aws_error_t *err);
 
 /* The deployed stack's nodes (Node1InstanceId, Node2InstanceId, ... of the configured
- * stack), in order. 0, or -1 with the reason printed. */
-int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes);
+ * stack), in order, and (ips may be NULL) their NodeNPrivateIp ("" when not an IPv4).
+ * 0, or -1 with the reason printed. */
+int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48]);
 
 /* 1 when the endpoint URL points at this machine (the console's SANDBOX badge). */
 int cmd_endpoint_is_local(const char *url);

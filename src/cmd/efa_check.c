@@ -279,7 +279,7 @@ int cmd_efa_check(cli_t *cli)
 	size_t first = 0, count = 1;
 	char err[256];
 	/* no ids given: the nodes of the deployed stack */
-	if (!o.local && o.ids.n == 0 && cmd_stack_nodes(cli, "efa-check", &o.ids) < 0) return 1;
+	if (!o.local && o.ids.n == 0 && cmd_stack_nodes(cli, "efa-check", &o.ids, NULL) < 0) return 1;
 	if (!o.local && exec_nodes_select(&o.ids, o.node, &first, &count, err, sizeof err) < 0) {
 		fprintf(stderr, "nixl-tui efa-check: %s\n", err);
 		return 2;

@@ -371,8 +371,12 @@ int cmd_pingpong(cli_t *cli)
 	}
 	if (o.from_file) return from_file(&o, cli->json);
 	/* no ids given: the nodes of the deployed stack */
+	/* the stack's private addresses: what the nodes reach each other at (the server's
+	 * `ip addr` may list other interfaces first) */
+	char stack_ips[EXEC_MAX_NODES][48];
+	memset(stack_ips, 0, sizeof stack_ips);
 	if (!o.local && o.ids.n == 0) {
-		if (cmd_stack_nodes(cli, "pingpong", &o.ids) < 0) return 1;
+		if (cmd_stack_nodes(cli, "pingpong", &o.ids, stack_ips) < 0) return 1;
 		if (o.ids.n < 2) {
 			fprintf(stderr, "nixl-tui pingpong: the stack has %zu node(s); a ping-pong needs two\n", o.ids.n);
 			return 1;
@@ -416,7 +420,8 @@ int cmd_pingpong(cli_t *cli)
 	int rc = 0;
 	if (o.matrix) {
 		pp_node_t nodes[EXEC_MAX_NODES];
-		for (size_t i = 0; i < n; i++) nodes[i] = (pp_node_t){ ex, names[i], o.local ? "127.0.0.1" : NULL };
+		for (size_t i = 0; i < n; i++)
+			nodes[i] = (pp_node_t){ ex, names[i], o.local ? "127.0.0.1" : stack_ips[i][0] ? stack_ips[i] : NULL };
 		pp_matrix_cbs_t mc = { m_pair_start, m_pair, m_done, &lv };
 		lv.matrix = pp_matrix_start(nodes, n, &ro, &mc, err, sizeof err);
 		if (!lv.matrix) {
@@ -438,7 +443,7 @@ int cmd_pingpong(cli_t *cli)
 			fprintf(stderr, "nixl-tui pingpong: --server-node and --client-node take two different numbers 1..%zu\n", n);
 			rc = 2;
 		} else {
-			ro.server = (pp_node_t){ ex, names[s], server_ip };
+			ro.server = (pp_node_t){ ex, names[s], server_ip ? server_ip : stack_ips[s][0] ? stack_ips[s] : NULL };
 			ro.client = (pp_node_t){ ex, names[c], NULL };
 			lv.run = pp_run_start(&ro, err, sizeof err);
 			if (!lv.run) {

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# efa-check and pingpong over SSM on the nodes of a stack deployed on the sandbox, found
+# through the stack's outputs (no --instance-id): the headless path a user takes.
+. "$(dirname "$0")/../lib.sh"
+start_sandbox --speed 60 || { echo "not ok 1 - sandbox starts"; exit 1; }
+cd "$TMP" || exit 1
+export XDG_STATE_HOME="$TMP/state"
+nx() { timeout 300 "$NIXL_TUI" "$@"; }
+nx deploy --yes -c environment=nodes >"$TMP/deploy.out" 2>&1
+check "a stack to run on is deployed" [ $? -eq 0 ]
+
+nx efa-check --node all --json -c environment=nodes >"$TMP/check.json" 2>"$TMP/check.err"; rc=$?
+check "efa-check on every node ends (1: this host has no EFA)" [ $rc -eq 1 ]
+python3 - "$TMP/check.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+nodes = d["nodes"]
+assert len(nodes) == 2, nodes
+for n in nodes:
+    assert n["node"].startswith("i-"), n["node"]
+    assert n["checks"]["network"]["status"] == "passed", n["checks"]["network"]
+    assert n["checks"]["pci"]["status"] == "failed", n["checks"]["pci"]
+PY
+check "both nodes report their six checks: network passed, no EFA device" [ $? -eq 0 ]
+
+nx pingpong -p tcp -I 200 -S 4k,64k --json -c environment=nodes >"$TMP/pp.json" 2>"$TMP/pp.err"; rc=$?
+check "fi_pingpong between the stack's nodes over SSM exits 0" [ $rc -eq 0 ]
+python3 - "$TMP/pp.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = d.get("rows") or d.get("result", {}).get("rows")
+assert rows and sorted(r["bytes"] for r in rows) == [4096, 65536], d
+assert all(r["usec_per_xfer"] > 0 for r in rows), rows
+PY
+check "its table has a row per size, with times" [ $? -eq 0 ]
+nx pingpong -p tcp -I 50 -S 4k -c environment=nodes >"$TMP/pp.out" 2>&1
+ip=$(sed -n 's/^NODE1_PRIVATE=//p' <(nx outputs --format env -c environment=nodes))
+contains "the client was sent to the server's private address from the outputs ($ip)" "$TMP/pp.out" "-> $ip"
+nx destroy --yes -c environment=nodes >/dev/null 2>&1
+finish
