@@ -361,10 +361,30 @@ static int node_number(const char *v, size_t n, size_t dflt, size_t *out)
 	return 0;
 }
 
+/* The native libfabric ping-pong (src/efa/rdm_pp.c) answers `--native`, `--serve` and
+ * `--connect`; everything else is fi_pingpong, on nodes or here. */
+static int wants_native(cli_t *cli)
+{
+	int native = 0;
+	for (int i = 0; i < cli->nargs; i++) {
+		const char *a = cli->args[i];
+		if (strcmp(a, "--native") == 0) {
+			native = 1;
+			memmove(&cli->args[i], &cli->args[i + 1], (size_t)(cli->nargs - i - 1) * sizeof *cli->args);
+			cli->nargs--;
+			i--;
+		} else if (strcmp(a, "--serve") == 0 || strcmp(a, "--connect") == 0 || strncmp(a, "--connect=", 10) == 0) {
+			native = 1;
+		}
+	}
+	return native;
+}
+
 int cmd_pingpong(cli_t *cli)
 {
 	opts_t o;
 	char err[256];
+	if (wants_native(cli)) return fabric_cmd_pingpong(cli);
 	if (parse_args(cli, &o, err, sizeof err) < 0) {
 		fprintf(stderr, "nixl-tui pingpong: %s\n", err);
 		return 2;

@@ -66,6 +66,9 @@ check "pingpong --local: tcp over loopback works" [ $rc -eq 0 ]
 check "pingpong --local: two rows with usec/xfer > 0" jq_py "$TMP/out" \
 	"[r['bytes'] for r in d['rows']] == [64, 4096] and all(r['usec_per_xfer'] > 0 for r in d['rows']) and d['provider'] == 'tcp'"
 
+run pingpong --native --local -p shm -S 4k -I 50 --json
+check "pingpong --native --local: the native libfabric ping-pong answers" [ $rc -eq 0 ]
+contains "pingpong --native --local: with its per-iteration median" "$TMP/out" '"median_usec"'
 run pingpong --local -p efa -S 64
 check "pingpong --local -p efa: no provider here (exit 1)" [ $rc -eq 1 ]
 contains "pingpong: the -61 reason" "$TMP/err" "fi_getinfo -61"
