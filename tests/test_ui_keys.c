@@ -219,6 +219,12 @@ static void test_escape_goes_back(void **state)
 	s.phase = SESS_DELETING;
 	ui_changed(ui, SESS_CH_PHASE);
 	assert_int_equal(ui->screen, UI_NODES);
+	/* Ready while another screen shows: a flash, not a jump. */
+	h_keys(ui, "s");
+	s.phase = SESS_READY;
+	ui_changed(ui, SESS_CH_PHASE);
+	assert_int_equal(ui->screen, UI_STACK);
+	assert_string_equal(h_row(ui, 38), "nixl-efa-dev-east-1 is ready: n shows the nodes.");
 	h_close(ui);
 	h_session_free(&s);
 }

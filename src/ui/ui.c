@@ -260,6 +260,9 @@ void ui_changed(ui_t *ui, unsigned what)
 	ui->dirty |= UI_DIRTY_STATUS; /* api calls, account, region */
 	if ((what & SESS_CH_PHASE) && ui->auto_screen && ui->modal == UI_MODAL_NONE)
 		switch_screen(ui, ui_screen_for_phase(ui->s->phase), 0);
+	/* Say so when the stack is ready but another screen is showing; never yank the screen. */
+	else if ((what & SESS_CH_PHASE) && ui->s->phase == SESS_READY && ui->screen != UI_NODES)
+		ui_flash(ui, ROLE_OK, "%s is ready: n shows the nodes.", ui->s->stack_name);
 	if ((what & SESS_CH_LOOKUP) && ui->screen == UI_WIZARD) view_wizard_lookup_done(ui);
 	/* Coalesce a burst of changes into one frame. */
 	if (ui->loop && !ui->render_timer) ui->render_timer = loop_timer_add(ui->loop, 0, on_render_timer, ui);
