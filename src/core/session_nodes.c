@@ -90,19 +90,7 @@ static void check_on_line(void *ud, exec_stream_t stream, const char *line, size
 	sess_node_t *n = node_by_index(j->s, j->index);
 	if (n) node_line(j->s, n, stream == EXEC_STDERR ? "! " : "", line);
 	if (stream != EXEC_STDOUT) return;
-	if (j->len + len + 2 > j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 8192;
-		while (cap < j->len + len + 2) cap *= 2;
-		char *t = realloc(j->text, cap);
-		if (!t) return;
-		j->text = t;
-		j->cap = cap;
-	}
-	memcpy(j->text + j->len, line, len);
-	j->len += len;
-	j->text[j->len++] = '\n';
-	j->text[j->len] = 0;
-	check_update(j, 0);
+	if (exec_text_append(&j->text, &j->len, &j->cap, line, len) == 0) check_update(j, 0);
 }
 
 static void check_on_done(void *ud, const exec_result_t *r)

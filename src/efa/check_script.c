@@ -1,4 +1,5 @@
 #include "efa/check_script.h"
+#include "efa/exec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,19 +57,7 @@ static const sect_t *find(const sects_t *ss, const char *name)
 
 static void append(sect_t *s, const char *line)
 {
-	size_t n = strlen(line);
-	if (s->len + n + 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		while (cap < s->len + n + 2) cap *= 2;
-		char *t = realloc(s->text, cap);
-		if (!t) return;
-		s->text = t;
-		s->cap = cap;
-	}
-	memcpy(s->text + s->len, line, n);
-	s->len += n;
-	s->text[s->len++] = '\n';
-	s->text[s->len] = 0;
+	exec_text_append(&s->text, &s->len, &s->cap, line, strlen(line));
 }
 
 static const char *text_of(const sect_t *s) { return s && s->text ? s->text : ""; }

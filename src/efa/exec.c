@@ -173,3 +173,20 @@ int exec_nodes_select(const exec_nodes_t *nodes, const char *which, size_t *firs
 	snprintf(err, errlen, "--node takes \"all\" or a number 1..%zu, not \"%.20s\"", nodes->n, which);
 	return -1;
 }
+
+int exec_text_append(char **text, size_t *len, size_t *cap, const char *line, size_t n)
+{
+	if (*len + n + 2 > *cap) {
+		size_t c = *cap ? *cap * 2 : 4096;
+		while (c < *len + n + 2) c *= 2;
+		char *t = realloc(*text, c);
+		if (!t) return -1;
+		*text = t;
+		*cap = c;
+	}
+	memcpy(*text + *len, line, n);
+	*len += n;
+	(*text)[(*len)++] = '\n';
+	(*text)[*len] = 0;
+	return 0;
+}

@@ -88,6 +88,10 @@ int exec_nodes_add(exec_nodes_t *nodes, const char *id, char *err, size_t errlen
 int exec_nodes_select(const exec_nodes_t *nodes, const char *which, size_t *first, size_t *count,
                       char *err, size_t errlen);
 
+/* Appends line (n bytes) and a newline to a growing NUL-terminated text buffer: how the
+ * check, the ping-pong preflight and the session keep what a node printed. -1 on OOM. */
+int exec_text_append(char **text, size_t *len, size_t *cap, const char *line, size_t n);
+
 /* Validators for every value that goes into a script line: nothing else may be pasted. */
 int exec_valid_instance_id(const char *s);   /* i-[0-9a-f]{8,17} */
 int exec_valid_ipv4(const char *s);          /* dotted quad, each 0..255, no leading zeros */

@@ -328,19 +328,7 @@ static void job_line(void *ud, exec_stream_t stream, const char *line, size_t le
 	if (r->freed) return;
 	if (r->o.cbs.on_line) r->o.cbs.on_line(r->o.cbs.ud, s->which, stream, line);
 	if (r->state == ST_PREFLIGHT) {
-		size_t n = strlen(line);
-		if (s->len + n + 2 > s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 4096;
-			while (cap < s->len + n + 2) cap *= 2;
-			char *t = realloc(s->text, cap);
-			if (!t) return;
-			s->text = t;
-			s->cap = cap;
-		}
-		memcpy(s->text + s->len, line, n);
-		s->len += n;
-		s->text[s->len++] = '\n';
-		s->text[s->len] = 0;
+		exec_text_append(&s->text, &s->len, &s->cap, line, strlen(line));
 		return;
 	}
 	if (strcmp(line, RETRY_MARK) == 0) {
