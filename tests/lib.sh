@@ -60,6 +60,27 @@ start_sandbox() {
 	unset AWS_PROFILE AWS_SESSION_TOKEN AWS_REGION
 }
 
+# node_procs [COMM]: "PID COMM" of every process that a command of this sandbox's nodes
+# started (the sandbox gives node commands NIXL_SANDBOX=1 and its own endpoint), or only
+# those whose command name is COMM
+node_procs() {
+	python3 - "$SB" "${1:-}" <<'PY'
+import os, sys
+want_env = (b"NIXL_SANDBOX=1", b"AWS_ENDPOINT_URL=" + sys.argv[1].encode())
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        env = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        comm = open(f"/proc/{pid}/comm").read().strip()
+        state = open(f"/proc/{pid}/stat", "rb").read().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        continue
+    if all(e in env for e in want_env) and state not in (b"Z", b"X") and sys.argv[2] in ("", comm):
+        print(pid, comm)
+PY
+}
+no_node_procs() { [ -z "$(node_procs)" ]; }
+node_runs() { [ -n "$(node_procs "$1")" ]; }
+
 # sandbox_ctl PATH JSON: the sandbox's control endpoint
 sandbox_ctl() { curl -s -m 10 -X POST -H 'Content-Type: application/json' -d "$2" "$SB/_sandbox/$1" >/dev/null; }
 

@@ -15,14 +15,18 @@ static void test_scripts_use_validated_values_only(void **state)
 	(void)state;
 	char buf[2048];
 	assert_true(pp_script_server("efa", "rdm", "4096", 1000, 47592, 60, 0, 0, buf, sizeof buf) > 0);
-	assert_non_null(strstr(buf, "exec timeout -k 5 60 fi_pingpong -e rdm -p efa -I 1000 -S 4096 -B 47592\n"));
+	assert_non_null(strstr(buf, "port=47592\n"));
+	assert_non_null(strstr(buf, "echo \"===NIXL-PP-PORT $port===\"\n"));
+	assert_non_null(strstr(buf, "exec timeout -k 5 60 fi_pingpong -e rdm -p efa -I 1000 -S 4096 -B \"$port\"\n"));
 	assert_non_null(strstr(buf, "FI_EFA_ENABLE_SHM_TRANSFER=0"));
 	assert_null(strstr(buf, "-f efa"));
 	assert_null(strstr(buf, "FI_TCP_IFACE"));
 	assert_true(pp_script_server("efa", "rdm", "all", 10, 47592, 60, 1, 0, buf, sizeof buf) > 0);
-	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p efa -f efa -I 10 -S all -B 47592"));
+	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p efa -f efa -I 10 -S all -B \"$port\""));
+	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 60, 0, 0, buf, sizeof buf) > 0);
+	assert_non_null(strstr(buf, "port=0\n")); /* the script picks one */
 	assert_true(pp_script_client("tcp", "rdm", "64", 10, 47600, 30, 5, 1, 1, "10.0.1.2", buf, sizeof buf) > 0);
-	assert_non_null(strstr(buf, "timeout -k 5 30 fi_pingpong -e rdm -p tcp -I 10 -S 64 -P 47600 10.0.1.2\n"));
+	assert_non_null(strstr(buf, "timeout --foreground -k 5 30 fi_pingpong -e rdm -p tcp -I 10 -S 64 -P 47600 10.0.1.2\n"));
 	assert_null(strstr(buf, "-f efa")); /* only the efa provider has an efa-direct twin */
 	assert_non_null(strstr(buf, "FI_TCP_IFACE=lo"));
 
@@ -159,7 +163,7 @@ static pp_run_opts_t local_opts(loop_t *l, exec_t *sx, exec_t *cx, obs_t *o)
 	pp_run_opts_t opts = {
 		.loop = l, .server = { sx, "local-server", "127.0.0.1" }, .client = { cx, "local-client", NULL },
 		.provider = "tcp", .endpoint = "rdm", .sizes = "4096", .iterations = 100, .timeout_s = 20,
-		.connect_retry_s = 5, .start_delay_ms = 200, .loopback = 1,
+		.connect_retry_s = 5, .loopback = 1,
 		.cbs = { o_line, o_phase, o_row, o_done, o },
 	};
 	return opts;
@@ -250,14 +254,15 @@ static void test_unreachable_server(void **state)
 	pp_run_opts_t opts = local_opts(l, sx, cx, &o);
 	opts.connect_retry_s = 2;
 	char err[256];
-	int64_t t0 = loop_now_ms();
 	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
 	assert_non_null(r);
 	wait_done(l, &o, 30000);
-	assert_true(loop_now_ms() - t0 < 15000);
 	assert_int_equal(o.res.exit_code, 111);
 	assert_non_null(strstr(o.res.error, "security group's self rule"));
-	assert_non_null(strstr(o.res.error, "127.0.0.1:47592"));
+	char where[32];
+	snprintf(where, sizeof where, "127.0.0.1:%d", pp_run_port(r));
+	assert_true(pp_run_port(r) >= 20000 && pp_run_port(r) < 32000); /* picked by the server */
+	assert_non_null(strstr(o.res.error, where));
 	pp_run_free(r);
 	pp_result_free(&o.res);
 	exec_free(sx);
@@ -316,7 +321,10 @@ static void test_server_dies_mid_run(void **state)
 		obs_t probe;
 		memset(&probe, 0, sizeof probe);
 		exec_cbs_t cbs = { count_line, probe_done, &probe };
-		assert_non_null(exec_start(ex, "x", "awk '$2 ~ /:B9E8$/ && $4 == \"01\"' /proc/net/tcp", 5000, &cbs, err, sizeof err));
+		char probe_cmd[160];
+		snprintf(probe_cmd, sizeof probe_cmd, "awk '$2 ~ /:%04X$/ && $4 == \"01\"' /proc/net/tcp", pp_run_port(r));
+		if (!pp_run_port(r)) { loop_run_once(l, 100); continue; }
+		assert_non_null(exec_start(ex, "x", probe_cmd, 5000, &cbs, err, sizeof err));
 		while (!probe.done) loop_run_once(l, 100);
 		connected = probe.client_lines > 0;
 	}
@@ -324,12 +332,12 @@ static void test_server_dies_mid_run(void **state)
 	loop_timer_add(l, 500, kill_server, &px);
 	wait_done(l, &o, 40000);
 	print_message("server killed mid-run: %s\n", o.res.error);
-	assert_true(loop_now_ms() - t0 < 30000);
 	assert_int_equal(o.res.nrows, 0);
-	/* depending on timing the client sees the connection close (103) or hangs until its
-	 * timeout: either way a sentence about the peer or the timeout */
-	assert_true(strstr(o.res.error, "peer closed the control connection") || strstr(o.res.error, "timed out"));
-	assert_non_null(strstr(o.res.error, "client on local-client"));
+	/* whatever the client saw after that (the connection closing, or nothing until it was
+	 * stopped), the sentence says that the server went away, never our own SIGTERM */
+	assert_non_null(strstr(o.res.error, "the server went away before the client on local-client finished"));
+	assert_non_null(strstr(o.res.error, "server on local-server was stopped from outside the run"));
+	assert_null(strstr(o.res.error, "signal"));
 	pp_run_free(r);
 	pp_result_free(&o.res);
 	exec_free(ex);

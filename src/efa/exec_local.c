@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +39,40 @@ struct lexec {
 	ljob_t *jobs;
 	int netns_fd, userns_fd; /* exec_local_isolate: namespaces jobs join; -1 none */
 };
+
+/* The session id of a process from /proc/PID/stat (its 6th field, after the command
+ * name in parentheses, which may itself hold spaces or parentheses); -1 when unknown. */
+static pid_t session_of(const char *pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f) return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	int ppid, pgrp, sid;
+	char state;
+	if (!p || sscanf(p + 1, " %c %d %d %d", &state, &ppid, &pgrp, &sid) != 4) return -1;
+	return sid;
+}
+
+/* Signals everything a job started. Each job leads a session of its own: a child that
+ * moved into a process group of its own (GNU timeout does, unless --foreground) is still
+ * in the session, so killing the group alone would leave it running. */
+static void kill_job_tree(ljob_t *j, int sig)
+{
+	if (!j->exited) kill(j->pid, sig); /* before setsid() has run in the child, too */
+	killpg(j->pid, sig);
+	DIR *d = opendir("/proc");
+	if (!d) return;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && session_of(e->d_name) == j->pid)
+			kill((pid_t)atoi(e->d_name), sig);
+	closedir(d);
+}
 
 static void close_fd(ljob_t *j, int k)
 {
@@ -135,7 +170,7 @@ static void on_kill_timer(loop_t *l, void *ud)
 	(void)l;
 	ljob_t *j = ud;
 	j->kill_timer = 0;
-	killpg(j->pid, SIGKILL);
+	kill_job_tree(j, SIGKILL);
 }
 
 static void stop_job(ljob_t *j, stop_reason_t why)
@@ -143,10 +178,10 @@ static void stop_job(ljob_t *j, stop_reason_t why)
 	if (j->stop == STOP_NONE) j->stop = why;
 	if (j->exited) {
 		/* Only leftovers holding the pipes remain: no grace needed. */
-		killpg(j->pid, SIGKILL);
+		kill_job_tree(j, SIGKILL);
 		return;
 	}
-	killpg(j->pid, SIGTERM);
+	kill_job_tree(j, SIGTERM);
 	if (!j->kill_timer) j->kill_timer = loop_timer_add(j->lx->loop, j->lx->opts.kill_grace_ms, on_kill_timer, j);
 }
 
@@ -163,7 +198,7 @@ static void on_eof_timer(loop_t *l, void *ud)
 	(void)l;
 	ljob_t *j = ud;
 	j->eof_timer = 0;
-	killpg(j->pid, SIGKILL);
+	kill_job_tree(j, SIGKILL);
 	for (int k = 0; k < 2; k++) {
 		drain(j, k); /* what is already buffered, before giving up on the pipe */
 		close_fd(j, k);
@@ -189,7 +224,7 @@ static void on_child(loop_t *l, pid_t pid, int status, void *ud)
 
 static void child_exec(const lexec_t *lx, int out, int errfd, const char *path, char *const argv[])
 {
-	setpgid(0, 0);
+	setsid(); /* a session of its own: see kill_job_tree */
 	if ((lx->userns_fd >= 0 && setns(lx->userns_fd, CLONE_NEWUSER) < 0) ||
 	    (lx->netns_fd >= 0 && setns(lx->netns_fd, CLONE_NEWNET) < 0)) {
 		dprintf(errfd, "cannot join the private network namespace: %s\n", strerror(errno));
@@ -226,7 +261,6 @@ static exec_job_t *spawn(exec_t *ex, const char *path, char *const argv[], int t
 		goto fail;
 	}
 	if (pid == 0) child_exec(lx, p[0][1], p[1][1], path, argv);
-	setpgid(pid, pid); /* also here: the group must exist before we may signal it */
 	close(p[0][1]);
 	close(p[1][1]);
 	j->base.ex = ex;
@@ -280,10 +314,10 @@ static void local_free(exec_t *ex)
 		lx->jobs = j->next;
 		if (!j->exited) {
 			loop_child_unwatch(lx->loop, j->pid);
-			killpg(j->pid, SIGKILL);
+			kill_job_tree(j, SIGKILL);
 			waitpid(j->pid, NULL, 0);
 		} else {
-			killpg(j->pid, SIGKILL);
+			kill_job_tree(j, SIGKILL);
 		}
 		for (int k = 0; k < 2; k++) {
 			close_fd(j, k);

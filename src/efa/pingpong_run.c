@@ -13,6 +13,12 @@
 
 #define MAX_SIZES 32
 #define RETRY_MARK "===NIXL-RETRY==="
+/* The server announces the port it will listen on; the client is started on this line. */
+#define PORT_MARK "===NIXL-PP-PORT "
+/* Ports a server picks for itself: below Linux's default ephemeral range (32768-60999), so
+ * no outgoing connection of the node's can hold one, and a port in use is skipped. */
+#define PORT_PICK_LOW 20000
+#define PORT_PICK_SPAN 12000
 /* Grace periods: the other side gets this long to finish on its own before it is stopped. */
 #define PEER_GRACE_MS 5000
 
@@ -89,9 +95,26 @@ int pp_script_server(const char *provider, const char *endpoint, const char *siz
 {
 	char args[160], env[320];
 	if (pp_args(args, sizeof args, provider, endpoint, size, iterations, libfabric2) < 0) return -1;
-	if (port < 1024 || port > 65535 || timeout_s < 1 || timeout_s > 86400) return -1;
+	if ((port != 0 && (port < 1024 || port > 65535)) || timeout_s < 1 || timeout_s > 86400) return -1;
 	env_lines(env, sizeof env, loopback);
-	int w = snprintf(buf, n, "%sexec timeout -k 5 %d fi_pingpong %s -B %d\n", env, timeout_s, args, port);
+	/* port 0: pick one that no socket of this host (or namespace) uses, local or remote
+	 * side, in /proc/net/tcp{,6}; every run gets its own, so runs never share a port */
+	int w = snprintf(buf, n,
+	                 "%s"
+	                 "port=%d\n"
+	                 "tries=0\n"
+	                 "while [ \"$port\" -eq 0 ] && [ $tries -lt 64 ]; do\n"
+	                 "\ttries=$((tries + 1))\n"
+	                 "\tp=$(( %d + $(od -An -N2 -tu2 /dev/urandom) %% %d ))\n"
+	                 "\thex=$(printf ':%%04X' \"$p\")\n"
+	                 "\tcat /proc/net/tcp /proc/net/tcp6 2>/dev/null |\n"
+	                 "\t\tawk -v h=\"$hex\" 'substr($2, length($2) - 4) == h || substr($3, length($3) - 4) == h { f = 1 } END { exit !f }' ||\n"
+	                 "\t\tport=$p\n"
+	                 "done\n"
+	                 "[ \"$port\" -ne 0 ] || { echo 'no free port found for fi_pingpong' >&2; exit 98; }\n"
+	                 "echo \"" PORT_MARK "$port===\"\n"
+	                 "exec timeout -k 5 %d fi_pingpong %s -B \"$port\"\n",
+	                 env, port, PORT_PICK_LOW, PORT_PICK_SPAN, timeout_s, args);
 	return w > 0 && (size_t)w < n ? w : -1;
 }
 
@@ -105,12 +128,14 @@ int pp_script_client(const char *provider, const char *endpoint, const char *siz
 	    !exec_valid_ipv4(server_ip))
 		return -1;
 	env_lines(env, sizeof env, loopback);
-	/* 111 = the server is not listening yet (it is started just before): try again */
+	/* 111 = the server is not listening yet (it is started just before): try again.
+	 * --foreground keeps timeout in the script's process group (by default it makes a
+	 * group of its own), so stopping the job's group stops fi_pingpong too */
 	int w = snprintf(buf, n,
 	                 "%s"
 	                 "end=$(( $(date +%%s) + %d ))\n"
 	                 "while :; do\n"
-	                 "\ttimeout -k 5 %d fi_pingpong %s -P %d %s\n"
+	                 "\ttimeout --foreground -k 5 %d fi_pingpong %s -P %d %s\n"
 	                 "\trc=$?\n"
 	                 "\t[ $rc -eq 111 ] && [ $(date +%%s) -lt $end ] || exit $rc\n"
 	                 "\techo '" RETRY_MARK "'\n"
@@ -181,6 +206,7 @@ typedef struct side {
 	pp_side_t which;
 	exec_job_t *job;
 	int started, running;
+	int stopped;          /* the run asked it to stop (cancel, or its peer had ended) */
 	exec_result_t res;
 	pp_parser_t pp;
 	char *text;           /* preflight output */
@@ -195,6 +221,8 @@ struct pp_run {
 	char provider[16], endpoint[8], server_ip[16], server_label[40], client_label[40];
 	char sizes[MAX_SIZES][16];
 	int nsizes, cur;
+	int port;             /* the control port of the pair running (the server announces it) */
+	int first_ended;      /* the side of the pair that ended first; -1 while both run */
 	run_state_t state;
 	side_t side[2];
 	pp_result_t result, server_result;
@@ -246,10 +274,14 @@ static void finish(pp_run_t *r, const char *error)
 static void stop_all(pp_run_t *r)
 {
 	for (int i = 0; i < 2; i++)
-		if (r->side[i].running && r->side[i].job) exec_cancel(r->side[i].job);
+		if (r->side[i].running && r->side[i].job) {
+			r->side[i].stopped = 1;
+			exec_cancel(r->side[i].job);
+		}
 }
 
 static void start_pair(pp_run_t *r);
+static void start_client(loop_t *l, void *ud);
 
 /* Why a side failed, as one sentence. */
 static void side_reason(const pp_run_t *r, const side_t *s, char *buf, size_t n)
@@ -262,11 +294,15 @@ static void side_reason(const pp_run_t *r, const side_t *s, char *buf, size_t n)
 		ptext_fmt(buf, n, "%s on %s could not run: %s", who, where, e->detail);
 		return;
 	}
+	if (e->status == EXEC_CANCELLED && !s->stopped) {
+		ptext_fmt(buf, n, "%s on %s was stopped from outside the run (its command was cancelled)", who, where);
+		return;
+	}
 	if (e->status == EXEC_TIMED_OUT) why = pp_exit_reason(124);
 	else if (s->pp.failure != PP_FAIL_NONE && s->pp.failure != PP_FAIL_OTHER) why = pp_failure_reason(s->pp.failure);
 	else why = pp_exit_reason(e->exit_code);
 	if (why && e->exit_code == 111)
-		ptext_fmt(buf, n, "%s on %s -> %s:%d: %s", who, where, r->server_ip, r->o.port, why);
+		ptext_fmt(buf, n, "%s on %s -> %s:%d: %s", who, where, r->server_ip, r->port, why);
 	else if (why)
 		ptext_fmt(buf, n, "%s on %s: %s", who, where, why);
 	else if (s->pp.failure == PP_FAIL_OTHER)
@@ -279,12 +315,13 @@ static void side_reason(const pp_run_t *r, const side_t *s, char *buf, size_t n)
 
 static int side_ok(const side_t *s) { return s->res.status == EXEC_SUCCESS; }
 
-/* The server's failure explains the client's when the client only saw the peer go. */
-static int server_explains(const side_t *srv, const side_t *cli)
+/* The server's end explains the client's failure when the server ended first, on its
+ * own (not stopped by the run), without a clean result: whatever the client then saw
+ * (the peer closing, a hang until its timeout, or being stopped after the grace period)
+ * follows from the server going away. */
+static int server_explains(const pp_run_t *r, const side_t *srv)
 {
-	if (side_ok(srv) || srv->res.status == EXEC_CANCELLED) return 0;
-	return cli->pp.failure == PP_FAIL_PEER_CLOSED || cli->res.exit_code == 103 ||
-	       cli->res.status == EXEC_TIMED_OUT || cli->res.status == EXEC_CANCELLED;
+	return r->first_ended == PP_SERVER && !srv->stopped && !side_ok(srv);
 }
 
 static void pair_ended(pp_run_t *r)
@@ -304,8 +341,11 @@ static void pair_ended(pp_run_t *r)
 	}
 	if (side_ok(cli)) {
 		ptext_fmt(why, sizeof why, "client on %s: fi_pingpong printed no result table", r->client_label);
-	} else if (server_explains(srv, cli)) {
-		side_reason(r, srv, why, sizeof why);
+	} else if (server_explains(r, srv)) {
+		char srv_why[200];
+		side_reason(r, srv, srv_why, sizeof srv_why);
+		ptext_fmt(why, sizeof why, "the server went away before the client on %s finished: %s", r->client_label,
+		          srv_why);
 	} else {
 		side_reason(r, cli, why, sizeof why);
 	}
@@ -333,6 +373,16 @@ static void job_line(void *ud, exec_stream_t stream, const char *line, size_t le
 	}
 	if (strcmp(line, RETRY_MARK) == 0) {
 		pp_parser_init(&s->pp); /* the refused attempt's error no longer counts */
+		return;
+	}
+	if (s->which == PP_SERVER && !r->side[PP_CLIENT].started && !r->timer &&
+	    strncmp(line, PORT_MARK, strlen(PORT_MARK)) == 0) {
+		int port = atoi(line + strlen(PORT_MARK));
+		if (port >= 1024 && port <= 65535) {
+			r->port = port;
+			/* started from the loop, not from inside the server job's callback */
+			r->timer = loop_timer_add(r->o.loop, 0, start_client, r);
+		}
 		return;
 	}
 	pp_row_t row;
@@ -444,6 +494,7 @@ static void job_done(void *ud, const exec_result_t *res)
 		return;
 	}
 	if (r->state == ST_DONE) return;
+	if (r->state == ST_PAIR && r->first_ended < 0) r->first_ended = (int)s->which;
 	if (busy(r)) {
 		if (r->state == ST_PAIR && !r->timer) {
 			/* One side ended: the other has a grace period to end on its own (a server
@@ -465,6 +516,7 @@ static int start_job(pp_run_t *r, pp_side_t which, const char *script, int timeo
 	const pp_node_t *node = which == PP_SERVER ? &r->o.server : &r->o.client;
 	exec_cbs_t cbs = { job_line, job_done, s };
 	memset(&s->res, 0, sizeof s->res);
+	s->stopped = 0;
 	pp_parser_init(&s->pp);
 	s->job = exec_start(node->ex, node->target, script, timeout_ms, &cbs, err, errlen);
 	s->started = 1;
@@ -480,7 +532,7 @@ static void start_client(loop_t *l, void *ud)
 	if (r->cancelled || r->state == ST_DONE) return;
 	char script[2048], err[256];
 	const char *size = r->sizes[r->cur];
-	if (pp_script_client(r->provider, r->endpoint, size, r->o.iterations, r->o.port, r->o.timeout_s,
+	if (pp_script_client(r->provider, r->endpoint, size, r->o.iterations, r->port, r->o.timeout_s,
 	                     r->o.connect_retry_s, r->side[PP_CLIENT].libfabric2, r->o.loopback, r->server_ip,
 	                     script, sizeof script) < 0) {
 		snprintf(err, sizeof err, "invalid client command");
@@ -499,6 +551,8 @@ static void start_pair(pp_run_t *r)
 {
 	r->state = ST_PAIR;
 	r->side[PP_CLIENT].started = 0;
+	r->first_ended = -1;
+	r->port = 0;
 	char script[2048], err[256];
 	const char *size = r->sizes[r->cur];
 	phase(r, "fi_pingpong -S %s: server on %s, client on %s -> %s", size, r->server_label, r->client_label,
@@ -516,7 +570,7 @@ static void start_pair(pp_run_t *r)
 		finish(r, why);
 		return;
 	}
-	r->timer = loop_timer_add(r->o.loop, r->o.start_delay_ms, start_client, r);
+	/* the client starts when the server announces its port (job_line) */
 }
 
 static int parse_sizes(pp_run_t *r, const char *sizes, char *err, size_t errlen)
@@ -582,9 +636,7 @@ pp_run_t *pp_run_start(const pp_run_opts_t *o, char *err, size_t errlen)
 	if (o->server.ip) snprintf(r->server_ip, sizeof r->server_ip, "%s", o->server.ip);
 	if (!r->o.iterations) r->o.iterations = 1000;
 	if (!r->o.timeout_s) r->o.timeout_s = 60;
-	if (!r->o.port) r->o.port = 47592;
 	if (!r->o.connect_retry_s) r->o.connect_retry_s = 20;
-	if (!r->o.start_delay_ms) r->o.start_delay_ms = 300;
 	snprintf(r->result.provider, sizeof r->result.provider, "%s", prov);
 	snprintf(r->result.endpoint, sizeof r->result.endpoint, "%s", ep);
 	r->result.iterations = r->o.iterations;
@@ -633,6 +685,8 @@ void pp_run_free(pp_run_t *r)
 }
 
 const pp_result_t *pp_run_server_result(const pp_run_t *r) { return &r->server_result; }
+
+int pp_run_port(const pp_run_t *r) { return r->port; }
 
 /* ------------------------------------------------------------------ matrix */
 

@@ -40,9 +40,8 @@ typedef struct pp_run_opts {
 	int iterations;          /* 0: 1000 (fi_pingpong has no warm-up: few iterations measure
 	                            connection setup) */
 	int timeout_s;           /* each fi_pingpong run; 0: 60 */
-	int port;                /* control port; 0: 47592 */
+	int port;                /* control port; 0: the server picks a free one for each run */
 	int connect_retry_s;     /* the client retries a refused connect (server not up yet); 0: 20 */
-	int start_delay_ms;      /* between starting the server and the client; 0: 300 */
 	int no_preflight;        /* skip the fi_info check (then ip must be given) */
 	int loopback;            /* local runs: keep the IP providers on lo (FI_TCP_IFACE=lo ...) */
 	pp_run_cbs_t cbs;
@@ -60,11 +59,15 @@ void pp_run_cancel(pp_run_t *r);
 void pp_run_free(pp_run_t *r);
 /* The server's table of the run so far (fi_pingpong prints one on both sides). */
 const pp_result_t *pp_run_server_result(const pp_run_t *r);
+/* The control port of the pair running, once its server has announced it; else 0. */
+int pp_run_port(const pp_run_t *r);
 
 /* The shell lines, exposed for tests: return the length, or -1 when a value is not
  * valid (nothing unvalidated is ever written into a line). size: one -S value (bytes,
  * or "all"); libfabric2: add "-f efa" so efa cannot resolve to the efa-direct fabric. */
 int pp_script_preflight(const char *provider, const char *endpoint, char *buf, size_t n);
+/* port 0 in pp_script_server: the script picks a free port and announces it in a line
+ * "===NIXL-PP-PORT <port>===" before fi_pingpong starts. */
 int pp_script_server(const char *provider, const char *endpoint, const char *size, int iterations,
                      int port, int timeout_s, int libfabric2, int loopback, char *buf, size_t n);
 int pp_script_client(const char *provider, const char *endpoint, const char *size, int iterations,

@@ -36,5 +36,18 @@ check "its table has a row per size, with times" [ $? -eq 0 ]
 nx pingpong -p tcp -I 50 -S 4k -c environment=nodes >"$TMP/pp.out" 2>&1
 ip=$(sed -n 's/^NODE1_PRIVATE=//p' <(nx outputs --format env -c environment=nodes))
 contains "the client was sent to the server's private address from the outputs ($ip)" "$TMP/pp.out" "-> $ip"
+check "the finished runs left nothing running on the nodes" wait_for 20 no_node_procs
+
+# Ctrl-C midway through a run that would last for hours: both sides are cancelled, and
+# every process their commands started is gone (GNU timeout leaves the script's process
+# group: killing the group alone left timeout and fi_pingpong running)
+nx pingpong -p tcp -I 100000000 -S 4k -c environment=nodes >"$TMP/ppc.out" 2>&1 &
+pp=$!
+check "a long run has fi_pingpong running on the nodes" wait_for 120 node_runs fi_pingpong
+kill -INT "$pp"
+wait "$pp"; rc=$?
+check "Ctrl-C ends the run with a failure (exit $rc)" [ "$rc" -ne 0 ]
+check "nothing of the cancelled run is left on the nodes" wait_for 20 no_node_procs
+[ -n "$(node_procs)" ] && echo "# left: $(node_procs | tr '\n' ' ')"
 nx destroy --yes -c environment=nodes >/dev/null 2>&1
 finish

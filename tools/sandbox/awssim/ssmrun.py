@@ -495,11 +495,32 @@ class Ssm:
 
 
 def _kill(proc):
-    """Kill the script and everything it started (it leads its own session)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    """Kill the script and everything it started. It leads its own session; a child that
+    moved into a process group of its own (GNU timeout does, unless --foreground) is still
+    in that session, so every process of the session is killed, not only the group."""
+    victims = [proc.pid] + [pid for pid in _session_members(proc.pid) if pid != proc.pid]
+    for pid in victims:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _session_members(sid):
+    """PIDs whose session id (the 6th field of /proc/PID/stat) is sid."""
+    members = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 3 and fields[3] == str(sid).encode():
+            members.append(int(name))
+    return members
 
 
 def _number(value, low, high, code, name):
