@@ -1,3 +1,4 @@
+/* integration: runs processes, a fake SSM and the sandbox; needs: moto_server */
 #include "testutil.h"
 #include "core/loop.h"
 #include "efa/exec.h"

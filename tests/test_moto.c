@@ -1,3 +1,4 @@
+/* integration: against moto_server; needs: moto_server */
 /* The typed AWS operations end to end against moto_server on 127.0.0.1 with signature
  * checking on (tests/moto.h): STS, CloudFormation, EC2, S3, SSM and CloudWatch Logs,
  * through the real client (SigV4, HTTP engine, retries). Every wait has a deadline. */

@@ -1,3 +1,4 @@
+/* integration: real fi_pingpong runs; needs: fi_pingpong fi_info */
 #include "testutil.h"
 
 #include <math.h>

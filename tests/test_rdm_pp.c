@@ -1,3 +1,4 @@
+/* integration: real libfabric runs between processes */
 /* The native RDM ping-pong on loopback: real runs over tcp;ofi_rxm and shm, and every way a
  * peer can go away (killed, stopped, never there) ending in an error within seconds. */
 #include "testutil.h"

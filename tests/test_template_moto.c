@@ -1,3 +1,4 @@
+/* integration: against moto_server; needs: moto_server */
 /* The generated template deployed on moto_server (tests/moto.h, signature checking on)
  * through the real client: CreateStack with the parameters the deploy step passes,
  * CREATE_COMPLETE, the outputs and export names scripts read, the nodes and their tags,

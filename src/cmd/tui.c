@@ -13,11 +13,49 @@
 #include "cmd/common.h"
 #include "core/session.h"
 #include "core/settings.h"
+#include "efa/pingpong_run.h"
 #include "ui/action.h"
 #include "ui/tty.h"
 #include "ui/ui.h"
 
-typedef struct tui_flags { int no_mouse, no_color, markdown; const char *provider; } tui_flags_t;
+typedef struct tui_flags {
+	int no_mouse, no_color, markdown;
+	const char *provider, *sizes, *iterations;
+} tui_flags_t;
+
+/* The ping-pong's -S and -I as the pingpong command takes them, checked before the
+ * console opens rather than when p is pressed. */
+static int check_pp_flags(const tui_flags_t *f, char *err, size_t errlen)
+{
+	if (f->sizes) {
+		char buf[128], one[32];
+		if (strlen(f->sizes) >= sizeof buf) {
+			snprintf(err, errlen, "--sizes: at most %zu characters", sizeof buf - 1);
+			return -1;
+		}
+		snprintf(buf, sizeof buf, "%s", f->sizes);
+		char *save = NULL;
+		int n = 0;
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), n++)
+			if (pp_size_bytes(t, one, sizeof one) < 0) {
+				snprintf(err, errlen, "--sizes: \"%.32s\" is not a size (a byte count with optional k/m/g, or all)", t);
+				return -1;
+			}
+		if (n == 0) {
+			snprintf(err, errlen, "--sizes: no size given");
+			return -1;
+		}
+	}
+	if (f->iterations) {
+		char *end;
+		long v = strtol(f->iterations, &end, 10);
+		if (*end || end == f->iterations || v < 1 || v > 100000000) {
+			snprintf(err, errlen, "--iterations must be a number from 1 to 100000000");
+			return -1;
+		}
+	}
+	return 0;
+}
 
 /* The command's own flags; the common ones are already in cli. */
 static int parse_flags(const cli_t *cli, const char *cmd, tui_flags_t *f)
@@ -31,6 +69,8 @@ static int parse_flags(const cli_t *cli, const char *cmd, tui_flags_t *f)
 	memset(f, 0, sizeof *f);
 	for (int i = 0; i < cli->nargs; i++) {
 		int r = cli_take_value(cli, &i, "--provider", &f->provider, err, sizeof err);
+		if (r == 0) r = cli_take_value(cli, &i, "--sizes", &f->sizes, err, sizeof err);
+		if (r == 0) r = cli_take_value(cli, &i, "--iterations", &f->iterations, err, sizeof err);
 		if (r < 0) {
 			fprintf(stderr, "nixl-tui %s: %s\n", cmd, err);
 			return -1;
@@ -44,6 +84,10 @@ static int parse_flags(const cli_t *cli, const char *cmd, tui_flags_t *f)
 			return -1;
 		}
 		*(int *)((char *)f + known[k].off) = 1;
+	}
+	if (check_pp_flags(f, err, sizeof err) < 0) {
+		fprintf(stderr, "nixl-tui %s: %s\n", cmd, err);
+		return -1;
 	}
 	return 0;
 }
@@ -108,6 +152,8 @@ int cmd_tui(cli_t *cli)
 	if (cli->allow_non_efa) session_acknowledge(s);
 	/* The ping-pong's libfabric provider: efa, unless told (tcp on the sandbox's nodes). */
 	if (f.provider) snprintf(s->pp_provider, sizeof s->pp_provider, "%s", f.provider);
+	if (f.sizes) snprintf(s->pp_sizes, sizeof s->pp_sizes, "%s", f.sizes);
+	if (f.iterations) s->pp_iterations = atoi(f.iterations);
 	if (tty_open(!f.no_mouse) < 0) {
 		fprintf(stderr, "nixl-tui: the console needs a terminal on stdin and stdout; "
 		        "the headless commands work without one (nixl-tui help)\n");

@@ -153,6 +153,8 @@ struct session {
 	} lookup;
 
 	char pp_provider[16];     /* fi_pingpong provider: "" = efa (the sandbox's nodes have tcp) */
+	char pp_sizes[128];       /* fi_pingpong sizes when the caller gives none: "" = every size */
+	int pp_iterations;        /* and iterations: 0 = the run's default */
 
 	unsigned api_calls;       /* AWS calls made, for the status line and benchmarks */
 	struct session_priv *priv;

@@ -228,7 +228,8 @@ int session_pingpong(session_t *s, int server_node, int client_node, const char 
 		.server = { ex, a->instance_id, a->private_ip[0] ? a->private_ip : NULL },
 		.client = { ex, b->instance_id, b->private_ip[0] ? b->private_ip : NULL },
 		.provider = s->pp_provider[0] ? s->pp_provider : NULL,
-		.sizes = sizes, .iterations = iters,
+		.sizes = sizes ? sizes : s->pp_sizes[0] ? s->pp_sizes : NULL,
+		.iterations = iters ? iters : s->pp_iterations,
 		.cbs = { pp_on_line, pp_on_phase, pp_on_row, pp_on_done, s },
 	};
 	char err[256];

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: fi_pingpong fi_info python3
 # efa-check and pingpong end to end: saved outputs read back (exit codes, JSON), the
 # check script run here, a local fi_pingpong over tcp;ofi_rxm, and refused arguments. TAP.
 source "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# needs: moto_server fi_pingpong fi_info python3 curl
 # efa-check and pingpong over SSM on the nodes of a stack deployed on the sandbox, found
 # through the stack's outputs (no --instance-id): the headless path a user takes.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# needs: moto_server aws python3 curl
 # The deployment engine, headless, against the sandbox: deploy to ready, failure with
 # its root cause, teardown of a bucket with objects, kill -9 and re-attach, throttling
 # and 5xx, a simulator that stops answering for 20 s, and bad input that creates nothing.

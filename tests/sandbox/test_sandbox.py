@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# needs: moto_server aws fi_pingpong
 """Tests of the sandbox simulator (tools/sandbox), driven with the AWS CLI against it on
 127.0.0.1. Run as `python3 tests/sandbox/test_sandbox.py`; prints TAP and exits non-zero
 if any check failed. Every wait has a deadline and a watchdog bounds the whole run.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# needs: cfn-lint
 # cfn-lint over the generated template for every catalog type, with and without a
 # Capacity Block / capacity reservation, and for the other options (keyName,
 # vpc/subnet/zone, MLflow grants, node counts, vLLM port). No errors and no warnings

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: moto_server tmux fi_pingpong fi_info python3 curl
 # The console in a real terminal (tmux 120x40) against the sandbox: the wizard through
 # to deploy with a non-default type and volume, resize to 80x24 and back mid-deploy, the
 # live view reaching the outputs, quit and reopen re-attaching to the nodes, EFA checks
@@ -76,7 +77,9 @@ expect "the nodes Online" "Nodes 2/2 online" 30
 # --- quit and reopen: it re-attaches, straight to the nodes
 keys q
 expect "q quits when nothing runs" "EXITED rc=0"
-console -c environment=tui --provider tcp
+# a ping-pong of two small sizes: every size at 1,000 iterations does not end in time on a
+# loaded host, and the table is what is tested here, not the fabric
+console -c environment=tui --provider tcp --sizes 64,4k --iterations 100
 expect "reopened: re-attached to the nodes" "Node1 producer" 20
 expect "both panes" "Node2 consumer"
 
@@ -86,10 +89,9 @@ expect "the EFA checks stream in" "network interfaces" 30
 expect "with a summary" " passed" 30
 keys p
 expect "the ping-pong runs from its key" '$ fi_pingpong -e rdm -p tcp (server on node 2)' 20
-expect "and ends with a table or the reason it failed" "Ping-pong  " 60
-wait_for 60 sh -c "! tmux -L '$SOCK' capture-pane -p | grep -q 'Ping-pong  running'"
-if screen | grep -qE "size  usec/xfer|Ping-pong  failed"; then pass "the ping-pong result is shown"
-else fail "the ping-pong result is shown" "$(screen)"; fi
+expect "and ends with its table" "size  usec/xfer" 120
+expect "a row per size" "4k " 30
+expect_not "not a failure" "Ping-pong  failed"
 
 # --- teardown: its key, the name typed back, Cancel first
 keys D
