@@ -11,5 +11,8 @@ PY
 check "README's key list is the action table's (nixl-tui keys --markdown)" [ $? -eq 0 ]
 check "README gives make run" grep -q '^make run ' "$ROOT/README.md"
 check "README gives make test" grep -q '^make test ' "$ROOT/README.md"
-check ".ci/run runs the README's test command" grep -qx 'make test' "$ROOT/.ci/run"
+# the CI command README gives, line for line in .ci/run
+ci=$(sed -n '/^CI (`.ci\/run`)/,/^```$/{/^make /p}' "$ROOT/README.md" | sed -n '/^make /{p;q}')
+check "README gives CI's test command ($ci)" [ -n "$ci" ]
+check ".ci/run runs the README's test command" grep -qxF -- "$ci" "$ROOT/.ci/run"
 finish
