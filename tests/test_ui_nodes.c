@@ -206,6 +206,36 @@ static void test_connect_commands(void **state)
 	h_session_free(&s);
 }
 
+/* 16 nodes in one of the longest region names: the connect dialog's text is longer than
+ * the dialog holds; it is cut at the end, never written past it (ASan: make check). */
+static void test_connect_commands_16_nodes_long_region(void **state)
+{
+	(void)state;
+	static const int sizes[][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
+	for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+		session_t s;
+		h_session_init(&s);
+		snprintf(s.region, sizeof s.region, "ap-southeast-7");
+		s.phase = SESS_READY;
+		for (int i = 0; i < 16; i++) {
+			char id[32], pub[32], priv[32];
+			snprintf(id, sizeof id, "i-0a1b2c3d4e5f607%02d", i);
+			snprintf(pub, sizeof pub, "3.91.20.%d", 100 + i);
+			snprintf(priv, sizeof priv, "10.0.1.%d", 100 + i);
+			h_node(&s, i % 2 ? "consumer" : "producer", id, "running", pub, priv, "Online");
+		}
+		assert_int_equal(s.nnodes, 16);
+		ui_t *ui = h_open(&s, sizes[z][0], sizes[z][1], 0);
+		h_keys(ui, "y");
+		assert_int_equal(ui->modal, UI_MODAL_DIALOG);
+		assert_non_null(strstr(ui->dlg.text, "Node1 shell:"));
+		assert_non_null(strstr(ui->dlg.text, "ap-southeast-7"));
+		assert_true(strlen(ui->dlg.text) < sizeof ui->dlg.text);
+		h_close(ui);
+		h_session_free(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_output_filter),
 		cmocka_unit_test(test_pingpong_error),
 		cmocka_unit_test(test_connect_commands),
+		cmocka_unit_test(test_connect_commands_16_nodes_long_region),
 	};
 	return cmocka_run_group_tests_name("ui_nodes", tests, NULL, NULL);
 }

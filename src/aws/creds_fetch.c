@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sbuf.h"
 #include "aws/sigv4.h"
 #include "aws/sts.h"
 
@@ -188,13 +189,21 @@ void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *
 		const char *sn = plan->role_session_name ? plan->role_session_name : "nixl-tui";
 		char *name = aws_uri_encode(sn, strlen(sn), 0);
 		char *ext = plan->external_id ? aws_uri_encode(plan->external_id, strlen(plan->external_id), 0) : NULL;
-		char body[2048];
-		int n = snprintf(body, sizeof body, "Action=AssumeRole&Version=2011-06-15&RoleArn=%s&RoleSessionName=%s",
-		                 arn, name);
-		if (ext) n += snprintf(body + n, sizeof body - (size_t)n, "&ExternalId=%s", ext);
-		if (plan->duration_seconds > 0)
-			snprintf(body + n, sizeof body - (size_t)n, "&DurationSeconds=%d", plan->duration_seconds);
+		/* role ARNs reach 2,048 characters and external ids 1,224 before encoding */
+		char body[16384];
+		sbuf_t b;
+		sbuf_init(&b, body, sizeof body);
+		sbuf_addf(&b, "Action=AssumeRole&Version=2011-06-15&RoleArn=%s&RoleSessionName=%s", arn, name);
+		if (ext) sbuf_addf(&b, "&ExternalId=%s", ext);
+		if (plan->duration_seconds > 0) sbuf_addf(&b, "&DurationSeconds=%d", plan->duration_seconds);
 		free(arn); free(name); free(ext);
+		if (b.truncated) {
+			aws_error_t e = {0};
+			aws_error_set(&e, AWS_ERR_CREDENTIALS, "InvalidParameter",
+			              "the profile's role_arn, role_session_name or external_id is too long for AssumeRole");
+			fetch_fail(f, &e);
+			return;
+		}
 		send_step(f, "POST", "/", body, &plan->creds,
 		          plan->sts_region ? plan->sts_region : region);
 	} else {

@@ -1,4 +1,5 @@
 /* The session's shared parts: lifecycle, observers, steps, resources, outputs, nodes. */
+#include "base/sbuf.h"
 #include "core/session.h"
 
 #include <stdarg.h>
@@ -299,11 +300,12 @@ void session_ssm_command(const session_t *s, int node, char *buf, size_t n)
 void session_headless_command(const session_t *s, char *buf, size_t n)
 {
 	const config_t *cfg = &SP(s)->cfg;
-	size_t off = (size_t)snprintf(buf, n, "nixl-tui deploy --region %s", s->region);
-	for (int k = 0; k < CONFIG_KEY_COUNT && off < n; k++) {
+	sbuf_t b;
+	sbuf_init(&b, buf, n);
+	sbuf_addf(&b, "nixl-tui deploy --region %s", s->region);
+	for (int k = 0; k < CONFIG_KEY_COUNT; k++) {
 		if (!cfg->value[k] || cfg->source[k] == CONFIG_SRC_DEFAULT) continue;
-		off += (size_t)snprintf(buf + off, n - off, " -c %s=%s", config_key_name((config_key_t)k),
-		                        cfg->value[k]);
+		sbuf_addf(&b, " -c %s=%s", config_key_name((config_key_t)k), cfg->value[k]);
 	}
 }
 

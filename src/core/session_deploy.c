@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/sbuf.h"
 #include "aws/cfn.h"
 #include "aws/ec2.h"
 #include "aws/ssm.h"
@@ -105,11 +106,12 @@ static void on_offerings(void *ud, const aws_error_t *err, ec2_offerings_t *res)
 	const char *type = config_instance_type(&p->cfg);
 	const char *given = config_get(&p->cfg, CONFIG_AVAILABILITY_ZONE);
 	const char *best = NULL;
-	char list[256] = "";
-	size_t off = 0;
+	char list[256];
+	sbuf_t b;
+	sbuf_init(&b, list, sizeof list);
 	for (size_t i = 0; i < res->n; i++) {
 		const char *z = nz(res->offerings[i].location);
-		if (off < sizeof list) off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", off ? ", " : "", z);
+		sbuf_addf(&b, "%s%s", b.len ? ", " : "", z);
 		if (given ? strcmp(z, given) == 0 : (!best || strcmp(z, best) < 0)) best = z;
 	}
 	if (!res->n) {

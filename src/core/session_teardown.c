@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sbuf.h"
 #include "aws/cfn.h"
 #include "aws/ec2.h"
 #include "aws/s3.h"
@@ -145,15 +146,14 @@ static void on_nodes_check(void *ud, const aws_error_t *err, ec2_instances_t *re
 	session_t *s = ud;
 	if (sess_enter(s, CH_OP)) return;
 	size_t left = 0;
-	char list[256] = "";
-	size_t off = 0;
+	char list[256];
+	sbuf_t b;
+	sbuf_init(&b, list, sizeof list);
 	for (size_t i = 0; !err && i < res->n; i++) {
 		const char *st = nz(res->instances[i].state);
 		if (strcmp(st, "terminated") == 0 || strcmp(st, "shutting-down") == 0) continue;
 		left++;
-		if (off < sizeof list)
-			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s (%s)", off ? ", " : "",
-			                        nz(res->instances[i].instance_id), st);
+		sbuf_addf(&b, "%s%s (%s)", b.len ? ", " : "", nz(res->instances[i].instance_id), st);
 	}
 	if (err && strstr(err->code, "NotFound")) sess_step_end(s, STEP_OK, "the instances are gone");
 	else if (err) sess_step_end(s, STEP_WARN, "could not check the instances: %s", err->message);

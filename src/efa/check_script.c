@@ -1,4 +1,5 @@
 #include "efa/check_script.h"
+#include "base/sbuf.h"
 #include "efa/exec.h"
 
 #include <stdio.h>
@@ -445,13 +446,12 @@ int check_parse_saved(const char *text, size_t len, efa_node_status_t *st)
 		{ "nvidia_smi", "accelerators", parse_gpus(text, len, &g) },
 	};
 	fi_info_free(&fi);
-	size_t used = 0;
+	sbuf_t src;
+	sbuf_init(&src, st->source, sizeof st->source);
 	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
 		if (!probes[i].found) continue;
 		add_whole(&ss, probes[i].section, text, len);
-		if (used < sizeof st->source)
-			used += (size_t)snprintf(st->source + used, sizeof st->source - used, "%s%s", used ? ", " : "",
-			                         probes[i].label);
+		sbuf_addf(&src, "%s%s", src.len ? ", " : "", probes[i].label);
 	}
 	if (memmem(text, len, "/opt/amazon/efa", 15) &&
 	    (memmem(text, len, "EFA installer version:", 22) || memmem(text, len, "fi_info: ", 9)))

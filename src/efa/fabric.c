@@ -7,6 +7,8 @@
 #include <rdma/fabric.h>
 #include <rdma/fi_errno.h>
 
+#include "base/sbuf.h"
+
 static const struct { enum fi_ep_type type; const char *name; } ep_names[] = {
 	{ FI_EP_RDM, "rdm" },
 	{ FI_EP_MSG, "msg" },
@@ -154,8 +156,9 @@ static size_t first_of(const fabric_info_t *info, size_t i, int by_ep)
 size_t fabric_list_providers(const fabric_info_t *info, const char *ep_type, char *buf,
                              size_t len)
 {
-	size_t count = 0, used = 0;
-	if (len) buf[0] = 0;
+	size_t count = 0;
+	sbuf_t b;
+	sbuf_init(&b, buf, len);
 	for (size_t i = 0; i < info->nentries; i++) {
 		const fabric_entry_t *e = &info->entries[i];
 		if (ep_type && strcmp(e->ep_type, ep_type) != 0) continue;
@@ -164,9 +167,7 @@ size_t fabric_list_providers(const fabric_info_t *info, const char *ep_type, cha
 			seen = strcmp(info->entries[j].provider, e->provider) == 0 &&
 			       (!ep_type || strcmp(info->entries[j].ep_type, ep_type) == 0);
 		if (seen) continue;
-		if (used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", count ? ", " : "",
-			                         e->provider);
+		sbuf_addf(&b, "%s%s", count ? ", " : "", e->provider);
 		count++;
 	}
 	return count;
@@ -188,8 +189,8 @@ static void efa_verdict(const fabric_info_t *info, char *buf, size_t len)
 static void distinct_fabrics(const fabric_info_t *info, size_t i, char *buf, size_t len)
 {
 	const fabric_entry_t *e = &info->entries[i];
-	size_t used = 0;
-	buf[0] = 0;
+	sbuf_t b;
+	sbuf_init(&b, buf, len);
 	for (size_t j = i; j < info->nentries; j++) {
 		const fabric_entry_t *f = &info->entries[j];
 		if (strcmp(f->provider, e->provider) != 0 || strcmp(f->ep_type, e->ep_type) != 0)
@@ -200,9 +201,8 @@ static void distinct_fabrics(const fabric_info_t *info, size_t i, char *buf, siz
 			      strcmp(info->entries[k].ep_type, f->ep_type) == 0 &&
 			      strcmp(info->entries[k].fabric, f->fabric) == 0 &&
 			      strcmp(info->entries[k].domain, f->domain) == 0;
-		if (dup || used >= len) continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s (%s)", used ? ", " : "",
-		                         f->fabric, f->domain);
+		if (dup) continue;
+		sbuf_addf(&b, "%s%s (%s)", b.len ? ", " : "", f->fabric, f->domain);
 	}
 }
 

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/sbuf.h"
 #include "ui/dialog.h"
 #include "ui/prompt.h"
 #include "ui/ui.h"
@@ -124,18 +125,17 @@ static void act_quit(ui_t *ui, const char *arg)
 		do_quit(ui);
 		return;
 	}
-	char text[600] = "";
-	size_t n = 0;
+	char text[600];
+	sbuf_t b;
+	sbuf_init(&b, text, sizeof text);
 	for (size_t i = 0; i < sizeof keeps_running / sizeof keeps_running[0]; i++)
-		if (keeps_running[i].phase == ui->s->phase)
-			n += (size_t)snprintf(text + n, sizeof text - n, "%s ", keeps_running[i].text);
+		if (keeps_running[i].phase == ui->s->phase) sbuf_addf(&b, "%s ", keeps_running[i].text);
 	for (size_t i = 0; i < ui->s->nnodes; i++)
 		if (ui->s->nodes[i].checks_running || ui->s->nodes[i].pp_running) {
-			n += (size_t)snprintf(text + n, sizeof text - n,
-			                      "Commands already sent to the nodes keep running there. ");
+			sbuf_add(&b, "Commands already sent to the nodes keep running there. ");
 			break;
 		}
-	snprintf(text + n, sizeof text - n, "Run nixl-tui again to re-attach.");
+	sbuf_add(&b, "Run nixl-tui again to re-attach.");
 	dialog_confirm(ui, "Quit while it runs?", text, NULL, "Quit", 0, do_quit);
 }
 
@@ -383,12 +383,12 @@ void action_key_name(int key, char *buf, size_t n)
 
 void action_keys_text(const ui_action_t *a, char *buf, size_t n)
 {
-	size_t len = 0;
-	buf[0] = 0;
-	for (size_t i = 0; i < 4 && a->keys[i] && len < n; i++) {
+	sbuf_t b;
+	sbuf_init(&b, buf, n);
+	for (size_t i = 0; i < 4 && a->keys[i]; i++) {
 		char k[16];
 		action_key_name(a->keys[i], k, sizeof k);
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "/" : "", k);
+		sbuf_addf(&b, "%s%s", i ? "/" : "", k);
 	}
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sbuf.h"
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
@@ -458,25 +459,24 @@ void view_nodes_commands(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	char text[sizeof ui->dlg.text];
-	size_t len = 0;
+	sbuf_t b;
+	sbuf_init(&b, text, sizeof text);
 	int width = COLS - 8 > 20 ? COLS - 8 : 20; /* the wide dialog's text width */
-	for (size_t k = 0; k < ui->s->nnodes && len < sizeof text; k++) {
+	for (size_t k = 0; k < ui->s->nnodes && !b.truncated; k++) {
 		const sess_node_t *n = &ui->s->nodes[k];
 		char cmd[512], fwd[768], wrapped[1024];
 		if (!n->instance_id[0]) continue;
 		ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
-		len += (size_t)snprintf(text + len, sizeof text - len, "%sNode%d shell:\n", len ? "\n" : "", n->index);
+		sbuf_addf(&b, "%sNode%d shell:\n", b.len ? "\n" : "", n->index);
 		draw_fmt_shell(cmd, width, wrapped, sizeof wrapped);
-		len += (size_t)snprintf(text + len, sizeof text - len, "%s\n", wrapped);
+		sbuf_addf(&b, "%s\n", wrapped);
 		snprintf(fwd, sizeof fwd,
 		         "%s --document-name AWS-StartPortForwardingSession --parameters "
 		         "'{\"portNumber\":[\"%d\"],\"localPortNumber\":[\"%d\"]}'",
 		         cmd, VIEW_NODES_MLFLOW_PORT, VIEW_NODES_MLFLOW_PORT);
 		draw_fmt_shell(fwd, width, wrapped, sizeof wrapped);
-		len += (size_t)snprintf(text + len, sizeof text - len, "Node%d MLflow on localhost:%d:\n%s\n",
-		                        n->index, VIEW_NODES_MLFLOW_PORT, wrapped);
+		sbuf_addf(&b, "Node%d MLflow on localhost:%d:\n%s\n", n->index, VIEW_NODES_MLFLOW_PORT, wrapped);
 	}
-	if (len >= sizeof text) len = sizeof text - 1;
-	dialog_info(ui, "Connect to the nodes", len ? text : "No instance has been launched yet.");
+	dialog_info(ui, "Connect to the nodes", b.len ? text : "No instance has been launched yet.");
 	ui->dlg.wide = 1;
 }

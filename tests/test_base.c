@@ -1,0 +1,52 @@
+/* The base layer: the bounded appender. */
+#include "testutil.h"
+
+#include "base/sbuf.h"
+
+static void test_sbuf_appends_and_never_overruns(void **state)
+{
+	(void)state;
+	char guard_before[8], buf[16], guard_after[8];
+	memset(guard_before, 'G', sizeof guard_before);
+	memset(guard_after, 'G', sizeof guard_after);
+	sbuf_t b;
+	sbuf_init(&b, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	sbuf_addf(&b, "%s-%d", "ab", 12);
+	sbuf_add(&b, "!");
+	assert_string_equal(buf, "ab-12!");
+	assert_int_equal(b.len, 6);
+	assert_int_equal(b.truncated, 0);
+	/* a piece that does not fit is cut at the end, and later pieces change nothing */
+	sbuf_add(&b, "0123456789abcdef");
+	assert_int_equal(b.len, sizeof buf - 1);
+	assert_int_equal(b.truncated, 1);
+	assert_string_equal(buf, "ab-12!012345678");
+	for (int i = 0; i < 100; i++) sbuf_addf(&b, "%d", i);
+	assert_string_equal(buf, "ab-12!012345678");
+	for (size_t i = 0; i < sizeof guard_before; i++) assert_int_equal(guard_before[i], 'G');
+	for (size_t i = 0; i < sizeof guard_after; i++) assert_int_equal(guard_after[i], 'G');
+	/* exactly full: not truncated */
+	char four[4];
+	sbuf_init(&b, four, sizeof four);
+	sbuf_add(&b, "abc");
+	assert_int_equal(b.truncated, 0);
+	sbuf_add(&b, "");
+	assert_int_equal(b.truncated, 0);
+	sbuf_add(&b, "d");
+	assert_int_equal(b.truncated, 1);
+	assert_string_equal(four, "abc");
+	/* no room at all */
+	sbuf_init(&b, four, 0);
+	sbuf_add(&b, "x");
+	assert_int_equal(b.truncated, 1);
+	assert_int_equal(b.len, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sbuf_appends_and_never_overruns),
+	};
+	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
+}
