@@ -370,17 +370,30 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def listening(port):
+    """A socket of this host listens on the TCP port (state 0A in /proc/net/tcp{,6})."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":
+                return True
+    return False
+
+
 def check_pingpong(t, cli, node1, node2, ips):
     """A real fi_pingpong between the nodes over the private address from the outputs (on
     a free control port: another test on this machine may be using the default one)."""
     port = free_port()
     server = send(cli, [node1], {"commands": [f"timeout 30 {PINGPONG} -B {port}"]})
-    time.sleep(1)
+    # the client starts once the server listens (the nodes share this host's sockets)
+    wait_until(30, lambda: listening(port), bool)
     client = send(cli, [node2], {"commands": [
         'echo "$NIXL_NODE_PRIVATE_IP $FI_TCP_IFACE $FI_SOCKETS_IFACE $FI_UDP_IFACE"',
-        # The server may not listen yet: a refused connect fails at once, so retry.
-        f"for try in 1 2 3 4 5; do timeout 30 {PINGPONG} -P {port} {ips[0]} && exit 0; "
-        "sleep 1; done", "exit 1"]})
+        f"timeout 30 {PINGPONG} -P {port} {ips[0]}"]})
     result = wait_invocation(cli, client, node2, 45)
     out = result.get("StandardOutputContent", "")
     first = out.split("\n")[0].split(" ")
