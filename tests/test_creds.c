@@ -314,6 +314,36 @@ static void test_garbled_files(void **state)
 	assert_contains(m, ": it is a directory.");
 }
 
+/* The files are read in time linear in their size: 100k sections in the config file and
+ * 100k keys in one credentials section (3.4 MB together, under the 4 MiB cap) used to
+ * take about a minute; bench/aws_config.sh has the figure. Completing under the
+ * runner's per-program timeout and finding the last of each is what is checked here. */
+static void test_large_files(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	size_t cap = (size_t)N * 40, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "[profile p%d]\nregion = r%d\n", i, i);
+	write_bytes(".aws/config", text, len);
+	len = (size_t)snprintf(text, cap, "[bulk]\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "k%d = v%d\n", i, i);
+	len += (size_t)snprintf(text + len, cap - len, "aws_access_key_id = AKIDBULK\n"
+	                        "aws_secret_access_key = s3cr3t-bulk\n");
+	write_bytes(".aws/credentials", text, len);
+	free(text);
+	char *v = aws_profile_get("p99999", "region");
+	assert_string_equal(v, "r99999");
+	free(v);
+	v = aws_profile_get("bulk", "k99999");
+	assert_string_equal(v, "v99999");
+	free(v);
+	expect_static("bulk", "AKIDBULK", "profile bulk");
+}
+
 static void test_no_credentials_sentence(void **state)
 {
 	(void)state;
@@ -749,6 +779,7 @@ int main(void)
 		T(test_file_locations),
 		T(test_file_syntax_tolerated),
 		T(test_garbled_files),
+		T(test_large_files),
 		T(test_no_credentials_sentence),
 		T(test_imds),
 		T(test_credential_process),

@@ -170,14 +170,25 @@ typedef struct ini_kv {
 typedef struct ini_sec {
 	char *name;
 	ini_kv_t *kv;
-	size_t n;
+	size_t n, cap;
 } ini_sec_t;
+
+/* One slot of the index over section names (owner NO_OWNER, idx a section) and keys
+ * (owner a section, idx one of its keys): a file of many sections or keys is read in
+ * linear time instead of comparing each header with every one before it. */
+#define NO_OWNER SIZE_MAX
+typedef struct ini_slot {
+	size_t owner, idx;
+	int used;
+} ini_slot_t;
 
 typedef struct ini {
 	char *path;
 	int found;
 	ini_sec_t *sec;
-	size_t n;
+	size_t n, cap;
+	ini_slot_t *slot;
+	size_t nslot, used; /* nslot a power of two, at most half used */
 } ini_t;
 
 static void ini_free(ini_t *f)
@@ -191,53 +202,125 @@ static void ini_free(ini_t *f)
 		free(f->sec[i].name);
 	}
 	free(f->sec);
+	free(f->slot);
 	free(f->path);
 	memset(f, 0, sizeof *f);
 }
 
+/* FNV-1a over the name, then the owner mixed in. */
+static size_t ini_hash(size_t owner, const char *name)
+{
+	uint64_t h = 1469598103934665603u;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 1099511628211u;
+	h ^= (uint64_t)owner * 0x9E3779B97F4A7C15u;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static const char *ini_slot_name(const ini_t *f, const ini_slot_t *s)
+{
+	return s->owner == NO_OWNER ? f->sec[s->idx].name : f->sec[s->owner].kv[s->idx].key;
+}
+
+/* The slot holding (owner, name), or the empty slot where it would go. */
+static ini_slot_t *ini_probe(const ini_t *f, size_t owner, const char *name)
+{
+	size_t mask = f->nslot - 1;
+	for (size_t i = ini_hash(owner, name) & mask;; i = (i + 1) & mask) {
+		ini_slot_t *s = &f->slot[i];
+		if (!s->used || (s->owner == owner && strcmp(ini_slot_name(f, s), name) == 0)) return s;
+	}
+}
+
+/* Room for one more entry; -1 on OOM. */
+static int ini_index_grow(ini_t *f)
+{
+	if (f->nslot && (f->used + 1) * 2 <= f->nslot) return 0;
+	size_t nslot = f->nslot ? f->nslot * 2 : 64;
+	ini_t next = *f;
+	next.nslot = nslot;
+	if (!(next.slot = calloc(nslot, sizeof *next.slot))) return -1;
+	for (size_t i = 0; i < f->nslot; i++)
+		if (f->slot[i].used)
+			*ini_probe(&next, f->slot[i].owner, ini_slot_name(f, &f->slot[i])) = f->slot[i];
+	free(f->slot);
+	f->slot = next.slot;
+	f->nslot = nslot;
+	return 0;
+}
+
+/* The index of (owner, name), or -1 when absent. */
+static long ini_lookup(const ini_t *f, size_t owner, const char *name)
+{
+	if (!f->nslot) return -1;
+	const ini_slot_t *s = ini_probe(f, owner, name);
+	return s->used ? (long)s->idx : -1;
+}
+
+static void ini_index_add(ini_t *f, size_t owner, size_t idx)
+{
+	const char *name = owner == NO_OWNER ? f->sec[idx].name : f->sec[owner].kv[idx].key;
+	ini_slot_t *s = ini_probe(f, owner, name);
+	*s = (ini_slot_t){.owner = owner, .idx = idx, .used = 1};
+	f->used++;
+}
+
+/* Grows an array of n elements to hold one more, doubling; -1 on OOM. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap) return 0;
+	size_t c = *cap ? *cap * 2 : 8;
+	void *a = realloc(*arr, c * size);
+	if (!a) return -1;
+	*arr = a;
+	*cap = c;
+	return 0;
+}
+
 static const ini_sec_t *ini_find(const ini_t *f, const char *name)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->sec[i].name, name) == 0) return &f->sec[i];
-	return NULL;
+	long i = ini_lookup(f, NO_OWNER, name);
+	return i < 0 ? NULL : &f->sec[i];
 }
 
-/* The section of that name (a repeated header adds to the first), or NULL on OOM. */
-static ini_sec_t *ini_section(ini_t *f, const char *name)
+/* The index of the section of that name (a repeated header adds to the first), or -1
+ * on OOM. */
+static long ini_section(ini_t *f, const char *name)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->sec[i].name, name) == 0) return &f->sec[i];
-	ini_sec_t *s = realloc(f->sec, (f->n + 1) * sizeof *s);
-	if (!s) return NULL;
-	f->sec = s;
-	s = &f->sec[f->n];
+	long i = ini_lookup(f, NO_OWNER, name);
+	if (i >= 0) return i;
+	if (ini_index_grow(f) < 0 || grow((void **)&f->sec, &f->cap, f->n, sizeof *f->sec) < 0)
+		return -1;
+	ini_sec_t *s = &f->sec[f->n];
 	memset(s, 0, sizeof *s);
-	if (!(s->name = strdup(name))) return NULL;
-	f->n++;
-	return s;
+	if (!(s->name = strdup(name))) return -1;
+	ini_index_add(f, NO_OWNER, f->n);
+	return (long)f->n++;
 }
 
-/* Sets key (a repeated key replaces the value); returns its index or -1 on OOM. */
-static long ini_set(ini_sec_t *s, const char *key, const char *value)
+/* Sets key in section si (a repeated key replaces the value); returns its index or -1
+ * on OOM. */
+static long ini_set(ini_t *f, size_t si, const char *key, const char *value)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(s->kv[i].key, key) != 0) continue;
+	ini_sec_t *s = &f->sec[si];
+	long i = ini_lookup(f, si, key);
+	if (i >= 0) {
 		char *v = strdup(value);
 		if (!v) return -1;
 		free_secret(s->kv[i].value);
 		s->kv[i].value = v;
-		return (long)i;
+		return i;
 	}
-	ini_kv_t *kv = realloc(s->kv, (s->n + 1) * sizeof *kv);
-	if (!kv) return -1;
-	s->kv = kv;
-	kv[s->n].key = strdup(key);
-	kv[s->n].value = strdup(value);
-	if (!kv[s->n].key || !kv[s->n].value) {
-		free(kv[s->n].key);
-		free(kv[s->n].value);
+	if (ini_index_grow(f) < 0 || grow((void **)&s->kv, &s->cap, s->n, sizeof *s->kv) < 0) return -1;
+	ini_kv_t *kv = &s->kv[s->n];
+	kv->key = strdup(key);
+	kv->value = strdup(value);
+	if (!kv->key || !kv->value) {
+		free(kv->key);
+		free(kv->value);
 		return -1;
 	}
+	ini_index_add(f, si, s->n);
 	return (long)s->n++;
 }
 
@@ -265,8 +348,7 @@ static void normalize_section(char *name)
 static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_error_t *err)
 {
 	char *p = text, *end = text + len;
-	ini_sec_t *cur = NULL;
-	long last = -1;
+	long cur = -1, last = -1;
 	int lineno = 0;
 	const char *bad = NULL;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
@@ -284,8 +366,8 @@ static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_er
 		char *line = trim(p);
 		p = nl ? nl + 1 : end;
 		if (bad || !*line || *line == '#' || *line == ';') continue;
-		if (indented && cur && last >= 0) {
-			ini_kv_t *kv = &cur->kv[last];
+		if (indented && cur >= 0 && last >= 0) {
+			ini_kv_t *kv = &f->sec[cur].kv[last];
 			size_t vl = strlen(kv->value), ll = strlen(line);
 			char *v = realloc(kv->value, vl + ll + 2);
 			if (!v) { bad = "could not be stored (out of memory)"; continue; }
@@ -301,11 +383,11 @@ static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_er
 			char *name = trim(line + 1);
 			if (!*name) { bad = "is a section header with no name"; continue; }
 			normalize_section(name);
-			if (!(cur = ini_section(f, name))) bad = "could not be stored (out of memory)";
+			if ((cur = ini_section(f, name)) < 0) bad = "could not be stored (out of memory)";
 			last = -1;
 			continue;
 		}
-		if (!cur) { bad = "comes before any [section] header"; continue; }
+		if (cur < 0) { bad = "comes before any [section] header"; continue; }
 		/* The line itself is never quoted back: it may hold a secret. */
 		char *eq = strpbrk(line, "=:");
 		if (!eq) { bad = "is not `key = value` (it has no '=')"; continue; }
@@ -314,7 +396,7 @@ static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_er
 		if (!*key) { bad = "has no key before the '='"; continue; }
 		for (char *c = key; *c; c++)
 			if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
-		if ((last = ini_set(cur, key, value)) < 0) bad = "could not be stored (out of memory)";
+		if ((last = ini_set(f, (size_t)cur, key, value)) < 0) bad = "could not be stored (out of memory)";
 	}
 	if (!bad) return 0;
 	set_err(err, AWS_ERR_CONFIG, "InvalidConfigFile",
