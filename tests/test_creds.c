@@ -312,6 +312,20 @@ static void test_garbled_files(void **state)
 	const char *m = expect_error(NULL, AWS_ERR_CONFIG, "InvalidConfigFile");
 	assert_contains(m, "Cannot read the AWS config file ");
 	assert_contains(m, ": it is a directory.");
+	rmdir(path_in_home(".aws/config"));
+
+	/* A FIFO is refused at once instead of waiting forever for a writer. */
+	assert_int_equal(mkfifo(path_in_home(".aws/config"), 0600), 0);
+	m = expect_error(NULL, AWS_ERR_CONFIG, "InvalidConfigFile");
+	assert_contains(m, ": it is a FIFO, not a regular file.");
+	unlink(path_in_home(".aws/config"));
+
+	/* /dev/null reads as an empty file, as the CLI reads it. */
+	write_file(".aws/credentials", CRED_DEFAULT);
+	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+	expect_static(NULL, "AKIDCREDS", "profile default");
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	expect_error(NULL, AWS_ERR_CREDENTIALS, "NoCredentials");
 }
 
 /* The files are read in time linear in their size: 100k sections in the config file and

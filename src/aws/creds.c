@@ -405,6 +405,14 @@ static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_er
 	return -1;
 }
 
+/* AWS_CONFIG_FILE=/dev/null is a common way to say "no file": read it as empty. */
+static int is_dev_null(const struct stat *st)
+{
+	struct stat null;
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) &&
+	       st->st_rdev == null.st_rdev;
+}
+
 /* A missing file is not an error (found stays 0); an unreadable or garbled one is. */
 static int ini_load(ini_t *f, char *path, const char *label, aws_error_t *err)
 {
@@ -415,13 +423,18 @@ static int ini_load(ini_t *f, char *path, const char *label, aws_error_t *err)
 		        label);
 		return -1;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever; the fd's
+	 * own fstat then decides, so what is read is what was checked. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) return 0;
 	struct stat st;
 	const char *why = NULL;
 	if (fd < 0) why = strerror(errno);
 	else if (fstat(fd, &st) != 0) why = strerror(errno);
 	else if (S_ISDIR(st.st_mode)) why = "it is a directory";
+	else if (!S_ISREG(st.st_mode) && !is_dev_null(&st))
+		why = S_ISFIFO(st.st_mode) ? "it is a FIFO, not a regular file"
+		                           : "it is a device or socket, not a regular file";
 	else if (st.st_size > (off_t)MAX_CONFIG_FILE) why = "it is larger than 4 MiB";
 	char *text = NULL;
 	size_t len = 0;
