@@ -506,11 +506,59 @@ static void test_credential_process_timeout(void **state)
 	                                 "profile.");
 	assert_null(c.access_key_id);
 
-	assert_int_equal(aws_creds_run_process("exit 0", "quiet", 2000, &c, &err), -1);
+	assert_int_equal(aws_creds_run_process("sh -c 'exit 0'", "quiet", 2000, &c, &err), -1);
 	assert_contains(err.message, "printed output that is not a JSON object");
-	assert_int_equal(aws_creds_run_process("kill -9 $$", "killed", 2000, &c, &err), -1);
+	assert_int_equal(aws_creds_run_process("sh -c 'kill -9 $$'", "killed", 2000, &c, &err), -1);
 	assert_string_equal(err.message, "credential_process for profile \"killed\" was killed by "
 	                                 "signal 9.");
+}
+
+/* The command is split as botocore splits it (shlex.split, POSIX mode) and run without
+ * a shell: quoting and backslashes work, nothing is expanded, ; | > are arguments. */
+static void test_credential_process_split(void **state)
+{
+	(void)state;
+	char cwd[600], out[400], pwned[400], redir[400], cmd[2048];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(out, sizeof out, "%s/args.out", home);
+	snprintf(pwned, sizeof pwned, "%s/pwned", home);
+	snprintf(redir, sizeof redir, "%s/redir", home);
+	snprintf(cmd, sizeof cmd, "sh %s/tests/fixtures/creds/args.sh %s 'a b' \"c \\\"d\\\" \\e\" "
+	         "x\\ y $(touch %s) ; | > %s '' 'it'\\''s' #end", cwd, out, pwned, redir);
+	aws_creds_t c;
+	aws_error_t err;
+	if (aws_creds_run_process(cmd, "split", 5000, &c, &err) != 0) fail_msg("%s", err.message);
+	assert_string_equal(c.access_key_id, "AKIDARGS");
+	aws_creds_free(&c);
+	char want[1200];
+	snprintf(want, sizeof want, "a b\nc \"d\" \\e\nx y\n$(touch\n%s)\n;\n|\n>\n%s\n\nit's\n#end\n",
+	         pwned, redir);
+	FILE *f = fopen(out, "r");
+	assert_non_null(f);
+	char got[1200];
+	size_t n = fread(got, 1, sizeof got - 1, f);
+	fclose(f);
+	got[n] = 0;
+	assert_string_equal(got, want);
+	assert_int_equal(access(pwned, F_OK), -1);
+	assert_int_equal(access(redir, F_OK), -1);
+
+	static const struct {
+		const char *cmd, *says;
+	} bad[] = {
+		{"sh -c 'exit 0", "credential_process for profile \"split\" has a quote that is never "
+		                  "closed; it is split into arguments as a POSIX shell would, without "
+		                  "running a shell."},
+		{"sh \\", "credential_process for profile \"split\" ends with a backslash that escapes "
+		           "nothing;"},
+		{"  ", "credential_process for profile \"split\" is empty;"},
+		{"nixl-no-such-command --x", "credential_process for profile \"split\" could not be "
+		                             "started: nixl-no-such-command: No such file or directory."},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(aws_creds_run_process(bad[i].cmd, "split", 5000, &c, &err), -1);
+		assert_contains(err.message, bad[i].says);
+	}
 }
 
 static void test_process_order(void **state)
@@ -798,6 +846,7 @@ int main(void)
 		T(test_imds),
 		T(test_credential_process),
 		T(test_credential_process_timeout),
+		T(test_credential_process_split),
 		T(test_process_order),
 		T(test_assume_role),
 		T(test_region),

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -892,21 +893,85 @@ static void first_line(const char *s, char *out, size_t n)
 	out[o] = 0;
 }
 
-static pid_t spawn(const char *command, int out[2], int errp[2])
+/* Splits a credential_process command into arguments as botocore does on POSIX systems
+ * (botocore/compat.py compat_shell_split -> Python's shlex.split, POSIX mode): blanks
+ * separate words; '...' keeps everything literal; "..." keeps everything but a
+ * backslash before " or \; outside quotes a backslash keeps the next character.
+ * No expansions, no operators: $(...), ; and | are ordinary characters. Returns a
+ * NULL-terminated array in one allocation, or NULL with *why set. */
+static char **split_command(const char *cmd, const char **why)
 {
-	pid_t pid = fork();
-	if (pid != 0) return pid;
-	setpgid(0, 0);
-	int nul = open("/dev/null", O_RDONLY);
-	if (nul >= 0) dup2(nul, 0);
-	dup2(out[1], 1);
-	dup2(errp[1], 2);
-	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-	_exit(127);
+	size_t len = strlen(cmd), words = len / 2 + 2;
+	/* the words' text is never longer than the command, each word one NUL */
+	char **argv = malloc(words * sizeof *argv + len + words);
+	if (!argv) { *why = "could not be stored (out of memory)"; return NULL; }
+	char *o = (char *)(argv + words);
+	size_t n = 0;
+	const char *p = cmd;
+	*why = NULL;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+		if (!*p) break;
+		argv[n++] = o;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && !*why) {
+			char q = *p++;
+			if (q == '\\') {
+				if (!*p) *why = "ends with a backslash that escapes nothing";
+				else *o++ = *p++;
+			} else if (q == '\'' || q == '"') {
+				for (; *p && *p != q; p++) {
+					if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\')) p++;
+					*o++ = *p;
+				}
+				if (*p) p++;
+				else *why = "has a quote that is never closed";
+			} else {
+				*o++ = q;
+			}
+		}
+		*o++ = 0;
+		if (*why) break;
+	}
+	argv[n] = NULL;
+	if (!*why && !n) *why = "is empty";
+	if (*why) {
+		OPENSSL_cleanse(argv, words * sizeof *argv + len + words);
+		free(argv);
+		return NULL;
+	}
+	return argv;
+}
+
+/* Started without a shell, as the CLI starts it; posix_spawnp reports a command that
+ * cannot be executed (ENOENT, EACCES) as its return value. */
+static pid_t spawn(char **argv, int out[2], int errp[2])
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	pid_t pid = -1;
+	if (posix_spawn_file_actions_init(&fa) != 0) return -1;
+	if (posix_spawnattr_init(&at) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	int rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!rc) rc = posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	if (!rc) rc = posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+	/* its own process group, so that a timeout stops whatever it started too */
+	if (!rc) rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	if (!rc) rc = posix_spawnattr_setpgroup(&at, 0);
+	if (!rc) rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		errno = rc;
+		return -1;
+	}
+	return pid;
 }
 
 /* Runs the command to completion or the deadline; status -1 when it was stopped. */
-static int run_capture(const char *command, int timeout_ms, sink_t *out, sink_t *errs,
+static int run_capture(char **argv, int timeout_ms, sink_t *out, sink_t *errs,
                        int *status, int *timed_out)
 {
 	int po[2], pe[2];
@@ -916,15 +981,16 @@ static int run_capture(const char *command, int timeout_ms, sink_t *out, sink_t 
 		close(po[1]);
 		return -1;
 	}
-	pid_t pid = spawn(command, po, pe);
+	pid_t pid = spawn(argv, po, pe);
+	int e = errno;
 	close(po[1]);
 	close(pe[1]);
 	if (pid < 0) {
 		close(po[0]);
 		close(pe[0]);
+		errno = e;
 		return -1;
 	}
-	setpgid(pid, pid);
 	out->fd = po[0];
 	errs->fd = pe[0];
 	int64_t deadline = mono_ms() + timeout_ms;
@@ -1011,16 +1077,23 @@ int aws_creds_run_process(const char *command, const char *profile, int timeout_
 	so.buf = malloc(so.max + 1);
 	se.buf = malloc(se.max + 1);
 	int status = 0, timed_out = 0, rc = -1;
-	char line[256] = "";
+	char line[256] = "", **argv = NULL;
 	if (!so.buf || !se.buf) {
 		set_err(err, AWS_ERR_CREDENTIALS, "OutOfMemory", "Out of memory.");
 		goto done;
 	}
 	so.buf[0] = se.buf[0] = 0;
-	if (run_capture(command, timeout_ms, &so, &se, &status, &timed_out) < 0) {
+	const char *why;
+	if (!(argv = split_command(command, &why))) {
 		set_err(err, AWS_ERR_CREDENTIALS, "CredentialProcessFailed",
-		        "credential_process for profile \"%s\" could not be started: %s.", profile,
-		        strerror(errno));
+		        "credential_process for profile \"%s\" %s; it is split into arguments as "
+		        "a POSIX shell would, without running a shell.", profile, why);
+		goto done;
+	}
+	if (run_capture(argv, timeout_ms, &so, &se, &status, &timed_out) < 0) {
+		set_err(err, AWS_ERR_CREDENTIALS, "CredentialProcessFailed",
+		        "credential_process for profile \"%s\" could not be started: %.64s: %s.",
+		        profile, argv[0], strerror(errno));
 		goto done;
 	}
 	first_line(se.buf, line, sizeof line);
@@ -1049,6 +1122,7 @@ int aws_creds_run_process(const char *command, const char *profile, int timeout_
 		             profile, bad);
 	}
 done:
+	free(argv);
 	if (so.buf) OPENSSL_cleanse(so.buf, so.len);
 	free(so.buf);
 	free(se.buf);

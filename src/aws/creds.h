@@ -65,8 +65,9 @@ char *aws_profile_get(const char *profile_flag, const char *key);
 /* True when c expires within margin_s seconds of now (never when expiration is 0). */
 int aws_creds_expiring(const aws_creds_t *c, time_t now, int margin_s);
 
-/* Runs a credential_process command with /bin/sh -c, killing it (and its process
- * group) after timeout_ms, and reads its JSON: Version 1, AccessKeyId,
+/* Runs a credential_process command as the AWS CLI does: split into arguments with
+ * POSIX shell quoting but no shell (no expansions, no ; or |), then found on PATH;
+ * killing it (and its process group) after timeout_ms, and reads its JSON: Version 1, AccessKeyId,
  * SecretAccessKey, optional SessionToken and Expiration. profile names it in errors,
  * which never quote its output. 0, or -1 with err set. */
 int aws_creds_run_process(const char *command, const char *profile, int timeout_ms,
