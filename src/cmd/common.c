@@ -5,10 +5,12 @@
 #include "core/settings.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 static void log_line(void *ud, const char *line)
 {
@@ -38,8 +40,11 @@ int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int 
 {
 	memset(env, 0, sizeof *env);
 	if (cli->log_file) {
-		env->log = fopen(cli->log_file, "a");
+		/* 0600 when created: it names the account, the stacks and the calls made */
+		int fd = open(cli->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		env->log = fd >= 0 ? fdopen(fd, "a") : NULL;
 		if (!env->log) {
+			if (fd >= 0) close(fd);
 			fprintf(stderr, "nixl-tui %s: cannot open the log file %s: %s\n", cmd_name,
 			        cli->log_file, strerror(errno));
 			return -1;
