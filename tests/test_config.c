@@ -168,6 +168,18 @@ static void test_empty_flag_value_restores_default(void **state)
 	assert_clean();
 }
 
+/* -c key= would silently mean the default (often an unset shell variable): refused. */
+static void test_empty_flag_value_refused(void **state)
+{
+	(void)state;
+	settings_env_t env = { 0 };
+	const char *ctx[] = { "instanceType=" };
+	assert_int_equal(settings_load(&cfg, &env, ctx, 1, &diags), 1);
+	assert_string_equal(diags.items[0].key, "instanceType");
+	assert_string_equal(diags.items[0].message,
+	                    "-c instanceType= has no value; give one, or leave it out to use the default");
+}
+
 static void test_sources_precedence(void **state)
 {
 	(void)state;
@@ -627,6 +639,7 @@ int main(void)
 		T(test_defaults), T(test_no_volume_means_recommended),
 		T(test_unknown_flag_key_suggests_nearest), T(test_suggest_key),
 		T(test_lower_source_does_not_override), T(test_empty_flag_value_restores_default),
+		T(test_empty_flag_value_refused),
 		T(test_sources_precedence), T(test_unknown_key_in_user_file_is_error),
 		T(test_cdk_foreign_keys_ignored_typos_warned), T(test_broken_files),
 		T(test_missing_files_are_fine), T(test_flag_unknown_key_via_settings),
