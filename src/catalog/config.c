@@ -538,7 +538,15 @@ int config_validate(const config_t *cfg, const char *region, config_diags_t *dia
 	size_t before = config_diags_count(diags, CONFIG_ERROR);
 	for (int k = 0; k < CONFIG_KEY_COUNT; k++) {
 		const char *v = cfg->value[k];
-		if (v && *v && keys[k].check) keys[k].check(cfg, (config_key_t)k, v, region, diags);
+		size_t n = v ? strlen(v) : 0;
+		/* every value ends up in the template, a tag or the stack name: a huge one is
+		 * named here rather than surfacing as some later limit (template size) */
+		if (n > CONFIG_VALUE_MAX)
+			config_diag_add(diags, CONFIG_ERROR, 0, keys[k].name,
+			                "%s is %zu characters long; it may have at most %d", keys[k].name, n,
+			                CONFIG_VALUE_MAX);
+		else if (n && keys[k].check)
+			keys[k].check(cfg, (config_key_t)k, v, region, diags);
 	}
 	if (region && !(cfg->value[CONFIG_STACK_NAME] && *cfg->value[CONFIG_STACK_NAME])) {
 		char name[256];
