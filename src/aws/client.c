@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "aws/backoff.h"
 #include "aws/creds.h"
 #include "aws/creds_fetch.h"
 #include "aws/http.h"
@@ -52,6 +53,7 @@ struct aws_client {
 	char creds_source[160];
 	int max_attempts;
 	int retry_base_ms;
+	backoff_t backoff;
 	int quota;
 	time_t skew;               /* server time - local time, learnt from replies */
 	char *ca_bundle;
@@ -133,6 +135,7 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 	c->log_ud = o.log_ud;
 	c->quota = QUOTA_MAX;
 	c->retry_base_ms = o.retry_base_ms > 0 ? o.retry_base_ms : 1000;
+	backoff_seed(&c->backoff, o.jitter_seed);
 	c->max_attempts = o.max_attempts;
 	if (c->max_attempts <= 0) {
 		const char *env = getenv("AWS_MAX_ATTEMPTS");
@@ -543,9 +546,7 @@ static void retry_or_fail(aws_call_t *call, aws_error_t *err, int is_timeout)
 	}
 	c->quota -= cost;
 	call->quota_spent += cost;
-	int64_t cap = (int64_t)c->retry_base_ms << (call->attempts - 1 < 16 ? call->attempts - 1 : 16);
-	if (cap > MAX_BACKOFF_MS) cap = MAX_BACKOFF_MS;
-	int64_t delay = (int64_t)((double)rand() / ((double)RAND_MAX + 1) * (double)cap);
+	int64_t delay = backoff_delay_ms(&c->backoff, call->attempts, c->retry_base_ms, MAX_BACKOFF_MS);
 	logf_(c, "%s %s: %s; retrying in %lld ms (attempt %d of %d)", call->service, call->operation,
 	      err->code, (long long)delay, call->attempts + 1, c->max_attempts);
 	call->timer = loop_timer_add(c->loop, delay, on_retry, call);
