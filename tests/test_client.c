@@ -256,6 +256,78 @@ static void test_retry_jitter_seed_repeats(void **s)
 	assert_int_equal(first_retry_delay(url, 42), first_retry_delay(url, 42));
 }
 
+/* http:// to a host other than this machine is refused before anything is sent (the
+ * request would carry the key id, signature and token in clear), unless allowed.
+ * 0.0.0.0 is not loopback by the rule, yet reaches this machine: allowed, the call
+ * really goes out and finds the port closed. */
+static void test_http_beyond_loopback_refused(void **s)
+{
+	(void)s;
+	char url[64];
+	closed_url(url, sizeof url);
+	char other[64];
+	snprintf(other, sizeof other, "http://0.0.0.0%s", strrchr(url, ':'));
+	for (int allow = 0; allow < 2; allow++) {
+		client_env();
+		loop_t *l = loop_new();
+		aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = other, .max_attempts = 1,
+		                        .allow_http = allow };
+		aws_error_t err;
+		aws_client_t *c = aws_client_new(l, &o, &err);
+		assert_non_null(c);
+		result_t r = {0};
+		aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+		assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+		assert_false(r.ok);
+		if (allow) {
+			assert_int_equal(r.err.kind, AWS_ERR_TRANSPORT);
+		} else {
+			assert_int_equal(r.err.kind, AWS_ERR_CONFIG);
+			assert_string_equal(r.err.code, "InsecureEndpoint");
+			assert_int_equal(r.err.attempts, 0);
+			assert_non_null(strstr(r.err.message, "--allow-http"));
+			assert_null(strstr(r.err.message, "stub-secret"));
+		}
+		aws_client_free(c);
+		loop_free(l);
+	}
+}
+
+/* The same for the source credentials of a role, sent to STS before any call. */
+static void test_http_sts_for_role_refused(void **s)
+{
+	(void)s;
+	char dir[] = "/tmp/nixl-client-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/config", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = src\n"
+	      "[profile src]\naws_access_key_id = AKIDSRC\naws_secret_access_key = src-secret\n", f);
+	fclose(f);
+	client_env();
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	setenv("AWS_CONFIG_FILE", path, 1);
+	setenv("AWS_ENDPOINT_URL_STS", "http://10.0.0.1:4566", 1);
+	loop_t *l = loop_new();
+	aws_client_opts_t o = { .profile = "role", .region = "us-east-1", .max_attempts = 1 };
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	assert_false(r.ok);
+	assert_string_equal(r.err.code, "InsecureEndpoint");
+	assert_null(strstr(r.err.message, "src-secret"));
+	aws_client_free(c);
+	loop_free(l);
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	unlink(path);
+	rmdir(dir);
+}
+
 static void cancel_cb(loop_t *l, void *ud) { (void)l; aws_call_cancel(ud); }
 
 static void test_cancel_in_flight(void **s)
@@ -356,6 +428,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_connection_refused, teardown),
 		cmocka_unit_test_teardown(test_retry_jitter_differs_per_process, teardown),
 		cmocka_unit_test_teardown(test_retry_jitter_seed_repeats, teardown),
+		cmocka_unit_test_teardown(test_http_beyond_loopback_refused, teardown),
+		cmocka_unit_test_teardown(test_http_sts_for_role_refused, teardown),
 		cmocka_unit_test_teardown(test_cancel_in_flight, teardown),
 		cmocka_unit_test_teardown(test_many_concurrent_calls, teardown),
 		cmocka_unit_test_teardown(test_imds_credentials, teardown),

@@ -786,6 +786,28 @@ static void test_endpoint_precedence(void **state)
 	expect_endpoint("http://127.0.0.1:1", NULL, "ec2", "us-east-1", "http://127.0.0.1:1");
 }
 
+/* Which http:// endpoints may be used without --allow-http: this machine only, read as
+ * curl reads the URL's host. */
+static void test_endpoint_loopback(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {
+		"http://127.0.0.1:4566", "http://127.0.0.1", "http://127.8.9.10:1/path", "HTTP://localhost",
+		"http://LocalHost:8080/", "http://[::1]:5000", "http://[::1]", "http://user@127.0.0.1:9",
+		"http://evil.example@127.0.0.1/", "https://127.0.0.1?x=@evil",
+	};
+	static const char *const no[] = {
+		"http://10.0.0.1:4566", "http://127.evil.example", "http://127.0.0.1.nip.io",
+		"http://127.0.0.1@evil.example/", "http://localhost.evil.example", "http://0.0.0.0:80",
+		"http://[::2]:80", "http://[::1", "http://128.0.0.1", "127.0.0.1:4566", "", NULL,
+		"http://sts.us-east-1.amazonaws.com",
+	};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		if (!aws_endpoint_is_loopback(yes[i])) fail_msg("%s is loopback", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (aws_endpoint_is_loopback(no[i])) fail_msg("%s is not loopback", no[i]);
+}
+
 static void test_helpers(void **state)
 {
 	(void)state;
@@ -852,6 +874,7 @@ int main(void)
 		T(test_region),
 		T(test_endpoint_defaults),
 		T(test_endpoint_precedence),
+		T(test_endpoint_loopback),
 		T(test_helpers),
 	};
 #undef T

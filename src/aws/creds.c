@@ -1,7 +1,9 @@
 #include "aws/creds.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -1270,6 +1272,40 @@ char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
 	}
 	if (loaded) cfg_free(&c);
 	return out;
+}
+
+int aws_endpoint_is_loopback(const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	if (!p) return 0;
+	p += 3;
+	size_t alen = strcspn(p, "/?#");
+	/* the host is what follows any user@ part, as curl reads it */
+	for (size_t i = alen; i > 0; i--)
+		if (p[i - 1] == '@') {
+			alen -= i;
+			p += i;
+			break;
+		}
+	char host[256];
+	size_t hlen;
+	if (*p == '[') {
+		hlen = strcspn(p + 1, "]");
+		if (hlen >= sizeof host || hlen + 1 >= alen) return 0;
+		memcpy(host, p + 1, hlen);
+	} else {
+		hlen = strcspn(p, ":");
+		if (hlen > alen) hlen = alen;
+		if (hlen >= sizeof host) return 0;
+		memcpy(host, p, hlen);
+	}
+	host[hlen] = 0;
+	struct in_addr a4;
+	struct in6_addr a6;
+	/* inet_pton takes only complete dotted quads: "127.evil.example" is a name */
+	if (inet_pton(AF_INET, host, &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
+	return strcasecmp(host, "localhost") == 0;
 }
 
 char *aws_profile_get(const char *profile_flag, const char *key)

@@ -58,6 +58,10 @@ char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
  * (cn-north-1, us-gov-west-1 in those partitions); every other service in region. */
 const char *aws_signing_region(const char *service, const char *region);
 
+/* True when the URL's host is a loopback address (127.0.0.0/8, ::1) or localhost:
+ * the only hosts an http:// endpoint may name without opts.allow_http. */
+int aws_endpoint_is_loopback(const char *url);
+
 /* A value from the profile's section of ~/.aws/config (AWS_CONFIG_FILE) or
  * credentials file (AWS_SHARED_CREDENTIALS_FILE); malloc'd, NULL when absent. */
 char *aws_profile_get(const char *profile_flag, const char *key);
