@@ -408,9 +408,10 @@ static int refuse_clear_text(const aws_client_t *c, const char *url, aws_error_t
 	    aws_endpoint_is_loopback(url))
 		return 0;
 	aws_error_set(err, AWS_ERR_CONFIG, "InsecureEndpoint",
-	              "the endpoint %.200s is plain http:// to a host that is not this machine, which "
-	              "would send the session token in clear; use https://, or pass --allow-http "
-	              "(NIXL_TUI_ALLOW_HTTP=1) if the network is yours", url);
+	              "the endpoint %.200s is plain http:// to a host other than this machine, so the "
+	              "key id, signature and any session token would cross the network in clear; use "
+	              "https://, or pass --allow-http (or set NIXL_TUI_ALLOW_HTTP=1) if that network "
+	              "is yours", url);
 	return -1;
 }
 
