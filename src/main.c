@@ -39,7 +39,7 @@ static int cmd_help(cli_t *cli)
 	printf("usage: nixl-tui [COMMAND] [OPTIONS]\n\ncommands:\n");
 	for (const cmd_entry_t *c = cmd_table; c->name; c++)
 		printf("  %-10s %-40s %s\n", c->name, c->usage, c->summary);
-	printf("\ncommon options: --profile P --region R --endpoint-url URL -c key=value --json --log FILE\n");
+	printf("\ncommon options: --profile P --region R --endpoint-url URL [--allow-http] -c key=value --json --log FILE\n");
 	return 0;
 }
 

@@ -28,7 +28,7 @@ static void on_done(void *ud, const aws_error_t *err, const aws_response_t *resp
 
 static stub_t stub;
 
-static aws_client_t *client_for(loop_t *l, const char *url, int max_attempts)
+static void client_env(void)
 {
 	setenv("AWS_ACCESS_KEY_ID", "AKIDSTUB", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "stub-secret", 1);
@@ -37,6 +37,11 @@ static aws_client_t *client_for(loop_t *l, const char *url, int max_attempts)
 	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 	setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+}
+
+static aws_client_t *client_for(loop_t *l, const char *url, int max_attempts)
+{
+	client_env();
 	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = url, .max_attempts = max_attempts,
 	                        .retry_base_ms = 5 };
 	aws_error_t err;
@@ -146,18 +151,23 @@ static void test_json_throttling(void **s)
 	stub_stop(&stub);
 }
 
-static void test_connection_refused(void **s)
+/* A loopback URL nobody listens on: bind, read the port, close. */
+static void closed_url(char *url, size_t n)
 {
-	(void)s;
-	/* a port nobody listens on: bind, read the port, close */
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t al = sizeof a;
 	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
 	getsockname(fd, (struct sockaddr *)&a, &al);
 	close(fd);
+	snprintf(url, n, "http://127.0.0.1:%d", ntohs(a.sin_port));
+}
+
+static void test_connection_refused(void **s)
+{
+	(void)s;
 	char url[64];
-	snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+	closed_url(url, sizeof url);
 	loop_t *l = loop_new();
 	aws_client_t *c = client_for(l, url, 2);
 	result_t r = {0};
@@ -168,6 +178,154 @@ static void test_connection_refused(void **s)
 	assert_int_equal(r.err.attempts, 2);
 	aws_client_free(c);
 	loop_free(l);
+}
+
+/* The first retry's delay as the client logs it ("retrying in N ms"), from a client
+ * with that jitter seed (0: from the OS) and a 20 s backoff base, so that draws are
+ * spread over 20000 values. Returns as soon as the delay is logged. */
+typedef struct first_delay {
+	long ms;
+	int seen;
+} first_delay_t;
+
+static void delay_log(void *ud, const char *line)
+{
+	first_delay_t *d = ud;
+	const char *p = strstr(line, "retrying in ");
+	if (p && !d->seen) {
+		d->ms = atol(p + 12);
+		d->seen = 1;
+	}
+}
+
+static long first_retry_delay(const char *url, uint64_t seed)
+{
+	client_env();
+	loop_t *l = loop_new();
+	first_delay_t d = {0};
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = url, .max_attempts = 2,
+	                        .retry_base_ms = 20000, .jitter_seed = seed, .log = delay_log,
+	                        .log_ud = &d };
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &d.seen, 10000), 0);
+	aws_client_free(c);
+	loop_free(l);
+	return d.ms;
+}
+
+/* Processes started together must not retry in lockstep: each seeds its jitter from
+ * the OS (rand() unseeded gave every process the same first delay). Three processes'
+ * first delays, drawn from 20000 values, are not all the same. */
+static void test_retry_jitter_differs_per_process(void **s)
+{
+	(void)s;
+	char url[64];
+	closed_url(url, sizeof url);
+	long ms[3];
+	for (int i = 0; i < 3; i++) {
+		int fds[2];
+		assert_int_equal(pipe(fds), 0);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			close(fds[0]);
+			long v = first_retry_delay(url, 0);
+			_exit(write(fds[1], &v, sizeof v) == (ssize_t)sizeof v ? 0 : 1);
+		}
+		close(fds[1]);
+		assert_int_equal(read(fds[0], &ms[i], sizeof ms[i]), (ssize_t)sizeof ms[i]);
+		close(fds[0]);
+		int st;
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		assert_in_range(ms[i], 0, 19999);
+	}
+	if (ms[0] == ms[1] && ms[1] == ms[2]) fail_msg("every process waits %ld ms", ms[0]);
+}
+
+/* A fixed seed (what tests inject) repeats the delays exactly. */
+static void test_retry_jitter_seed_repeats(void **s)
+{
+	(void)s;
+	char url[64];
+	closed_url(url, sizeof url);
+	assert_int_equal(first_retry_delay(url, 42), first_retry_delay(url, 42));
+}
+
+/* http:// to a host other than this machine is refused before anything is sent (the
+ * request would carry the key id, signature and token in clear), unless allowed.
+ * 0.0.0.0 is not loopback by the rule, yet reaches this machine: allowed, the call
+ * really goes out and finds the port closed. */
+static void test_http_beyond_loopback_refused(void **s)
+{
+	(void)s;
+	char url[64];
+	closed_url(url, sizeof url);
+	char other[64];
+	snprintf(other, sizeof other, "http://0.0.0.0%s", strrchr(url, ':'));
+	for (int allow = 0; allow < 2; allow++) {
+		client_env();
+		loop_t *l = loop_new();
+		aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = other, .max_attempts = 1,
+		                        .allow_http = allow };
+		aws_error_t err;
+		aws_client_t *c = aws_client_new(l, &o, &err);
+		assert_non_null(c);
+		result_t r = {0};
+		aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+		assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+		assert_false(r.ok);
+		if (allow) {
+			assert_int_equal(r.err.kind, AWS_ERR_TRANSPORT);
+		} else {
+			assert_int_equal(r.err.kind, AWS_ERR_CONFIG);
+			assert_string_equal(r.err.code, "InsecureEndpoint");
+			assert_int_equal(r.err.attempts, 0);
+			assert_non_null(strstr(r.err.message, "--allow-http"));
+			assert_null(strstr(r.err.message, "stub-secret"));
+		}
+		aws_client_free(c);
+		loop_free(l);
+	}
+}
+
+/* The same for the source credentials of a role, sent to STS before any call. */
+static void test_http_sts_for_role_refused(void **s)
+{
+	(void)s;
+	char dir[] = "/tmp/nixl-client-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/config", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = src\n"
+	      "[profile src]\naws_access_key_id = AKIDSRC\naws_secret_access_key = src-secret\n", f);
+	fclose(f);
+	client_env();
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	setenv("AWS_CONFIG_FILE", path, 1);
+	setenv("AWS_ENDPOINT_URL_STS", "http://10.0.0.1:4566", 1);
+	loop_t *l = loop_new();
+	aws_client_opts_t o = { .profile = "role", .region = "us-east-1", .max_attempts = 1 };
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	assert_false(r.ok);
+	assert_string_equal(r.err.code, "InsecureEndpoint");
+	assert_null(strstr(r.err.message, "src-secret"));
+	aws_client_free(c);
+	loop_free(l);
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	unlink(path);
+	rmdir(dir);
 }
 
 static void cancel_cb(loop_t *l, void *ud) { (void)l; aws_call_cancel(ud); }
@@ -268,6 +426,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_client_error_not_retried, teardown),
 		cmocka_unit_test_teardown(test_json_throttling, teardown),
 		cmocka_unit_test_teardown(test_connection_refused, teardown),
+		cmocka_unit_test_teardown(test_retry_jitter_differs_per_process, teardown),
+		cmocka_unit_test_teardown(test_retry_jitter_seed_repeats, teardown),
+		cmocka_unit_test_teardown(test_http_beyond_loopback_refused, teardown),
+		cmocka_unit_test_teardown(test_http_sts_for_role_refused, teardown),
 		cmocka_unit_test_teardown(test_cancel_in_flight, teardown),
 		cmocka_unit_test_teardown(test_many_concurrent_calls, teardown),
 		cmocka_unit_test_teardown(test_imds_credentials, teardown),

@@ -168,6 +168,66 @@ static void test_empty_flag_value_restores_default(void **state)
 	assert_clean();
 }
 
+/* -c key= would silently mean the default (often an unset shell variable): refused. */
+static void test_empty_flag_value_refused(void **state)
+{
+	(void)state;
+	settings_env_t env = { 0 };
+	const char *ctx[] = { "instanceType=" };
+	assert_int_equal(settings_load(&cfg, &env, ctx, 1, &diags), 1);
+	assert_string_equal(diags.items[0].key, "instanceType");
+	assert_string_equal(diags.items[0].message,
+	                    "-c instanceType= has no value; give one, or leave it out to use the default");
+}
+
+/* A long value is cut in the message (to 100 characters, "..." included), never the
+ * reason after it. */
+static void test_long_value_keeps_reason(void **state)
+{
+	(void)state;
+	char v[201], cut[101], want[320];
+	memset(v, 'x', 200);
+	v[200] = 0;
+	snprintf(cut, sizeof cut, "%.97s...", v);
+	snprintf(want, sizeof want, "instanceType \"%s\" is not an EC2 instance type (expected "
+	         "family.size, e.g. g5.12xlarge)", cut);
+	expect_error("instanceType", v, want);
+	config_diags_free(&diags);
+	snprintf(want, sizeof want, "stackName \"%s\" is not a valid stack name (letters, digits and "
+	         "hyphens, starting with a letter, at most 128)", cut);
+	expect_error("stackName", v, want);
+	config_diags_free(&diags);
+	settings_env_t env = { 0 };
+	char key[300];
+	snprintf(key, sizeof key, "%s=1", v);
+	const char *ctx[] = { key };
+	assert_int_equal(settings_load(&cfg, &env, ctx, 1, &diags), 1);
+	snprintf(want, sizeof want, "unknown key \"%s\" given with -c (see `nixl-tui config` for the "
+	         "keys)", cut);
+	assert_string_equal(diags.items[0].message, want);
+}
+
+/* Every value is bounded, and the error names the key that is too long: a 60 KB branch
+ * used to pass validation and fail the deploy as a template "too large for 2 nodes". */
+static void test_value_length_bounded(void **state)
+{
+	(void)state;
+	char *big = malloc(60001);
+	assert_non_null(big);
+	memset(big, 'a', 60000);
+	big[60000] = 0;
+	expect_error("branch", big, "branch is 60000 characters long; it may have at most 256");
+	free(big);
+	config_free(&cfg);
+	config_diags_free(&diags);
+	config_init(&cfg);
+	char ok[257];
+	memset(ok, 'b', 256);
+	ok[256] = 0;
+	set("branch", ok);
+	assert_clean();
+}
+
 static void test_sources_precedence(void **state)
 {
 	(void)state;
@@ -627,6 +687,7 @@ int main(void)
 		T(test_defaults), T(test_no_volume_means_recommended),
 		T(test_unknown_flag_key_suggests_nearest), T(test_suggest_key),
 		T(test_lower_source_does_not_override), T(test_empty_flag_value_restores_default),
+		T(test_empty_flag_value_refused), T(test_long_value_keeps_reason), T(test_value_length_bounded),
 		T(test_sources_precedence), T(test_unknown_key_in_user_file_is_error),
 		T(test_cdk_foreign_keys_ignored_typos_warned), T(test_broken_files),
 		T(test_missing_files_are_fine), T(test_flag_unknown_key_via_settings),

@@ -312,6 +312,50 @@ static void test_garbled_files(void **state)
 	const char *m = expect_error(NULL, AWS_ERR_CONFIG, "InvalidConfigFile");
 	assert_contains(m, "Cannot read the AWS config file ");
 	assert_contains(m, ": it is a directory.");
+	rmdir(path_in_home(".aws/config"));
+
+	/* A FIFO is refused at once instead of waiting forever for a writer. */
+	assert_int_equal(mkfifo(path_in_home(".aws/config"), 0600), 0);
+	m = expect_error(NULL, AWS_ERR_CONFIG, "InvalidConfigFile");
+	assert_contains(m, ": it is a FIFO, not a regular file.");
+	unlink(path_in_home(".aws/config"));
+
+	/* /dev/null reads as an empty file, as the CLI reads it. */
+	write_file(".aws/credentials", CRED_DEFAULT);
+	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+	expect_static(NULL, "AKIDCREDS", "profile default");
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+	expect_error(NULL, AWS_ERR_CREDENTIALS, "NoCredentials");
+}
+
+/* The files are read in time linear in their size: 100k sections in the config file and
+ * 100k keys in one credentials section (3.4 MB together, under the 4 MiB cap) used to
+ * take about a minute; bench/aws_config.sh has the figure. Completing under the
+ * runner's per-program timeout and finding the last of each is what is checked here. */
+static void test_large_files(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	size_t cap = (size_t)N * 40, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "[profile p%d]\nregion = r%d\n", i, i);
+	write_bytes(".aws/config", text, len);
+	len = (size_t)snprintf(text, cap, "[bulk]\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "k%d = v%d\n", i, i);
+	len += (size_t)snprintf(text + len, cap - len, "aws_access_key_id = AKIDBULK\n"
+	                        "aws_secret_access_key = s3cr3t-bulk\n");
+	write_bytes(".aws/credentials", text, len);
+	free(text);
+	char *v = aws_profile_get("p99999", "region");
+	assert_string_equal(v, "r99999");
+	free(v);
+	v = aws_profile_get("bulk", "k99999");
+	assert_string_equal(v, "v99999");
+	free(v);
+	expect_static("bulk", "AKIDBULK", "profile bulk");
 }
 
 static void test_no_credentials_sentence(void **state)
@@ -462,11 +506,59 @@ static void test_credential_process_timeout(void **state)
 	                                 "profile.");
 	assert_null(c.access_key_id);
 
-	assert_int_equal(aws_creds_run_process("exit 0", "quiet", 2000, &c, &err), -1);
+	assert_int_equal(aws_creds_run_process("sh -c 'exit 0'", "quiet", 2000, &c, &err), -1);
 	assert_contains(err.message, "printed output that is not a JSON object");
-	assert_int_equal(aws_creds_run_process("kill -9 $$", "killed", 2000, &c, &err), -1);
+	assert_int_equal(aws_creds_run_process("sh -c 'kill -9 $$'", "killed", 2000, &c, &err), -1);
 	assert_string_equal(err.message, "credential_process for profile \"killed\" was killed by "
 	                                 "signal 9.");
+}
+
+/* The command is split as botocore splits it (shlex.split, POSIX mode) and run without
+ * a shell: quoting and backslashes work, nothing is expanded, ; | > are arguments. */
+static void test_credential_process_split(void **state)
+{
+	(void)state;
+	char cwd[600], out[400], pwned[400], redir[400], cmd[2048];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(out, sizeof out, "%s/args.out", home);
+	snprintf(pwned, sizeof pwned, "%s/pwned", home);
+	snprintf(redir, sizeof redir, "%s/redir", home);
+	snprintf(cmd, sizeof cmd, "sh %s/tests/fixtures/creds/args.sh %s 'a b' \"c \\\"d\\\" \\e\" "
+	         "x\\ y $(touch %s) ; | > %s '' 'it'\\''s' #end", cwd, out, pwned, redir);
+	aws_creds_t c;
+	aws_error_t err;
+	if (aws_creds_run_process(cmd, "split", 5000, &c, &err) != 0) fail_msg("%s", err.message);
+	assert_string_equal(c.access_key_id, "AKIDARGS");
+	aws_creds_free(&c);
+	char want[1200];
+	snprintf(want, sizeof want, "a b\nc \"d\" \\e\nx y\n$(touch\n%s)\n;\n|\n>\n%s\n\nit's\n#end\n",
+	         pwned, redir);
+	FILE *f = fopen(out, "r");
+	assert_non_null(f);
+	char got[1200];
+	size_t n = fread(got, 1, sizeof got - 1, f);
+	fclose(f);
+	got[n] = 0;
+	assert_string_equal(got, want);
+	assert_int_equal(access(pwned, F_OK), -1);
+	assert_int_equal(access(redir, F_OK), -1);
+
+	static const struct {
+		const char *cmd, *says;
+	} bad[] = {
+		{"sh -c 'exit 0", "credential_process for profile \"split\" has a quote that is never "
+		                  "closed; it is split into arguments as a POSIX shell would, without "
+		                  "running a shell."},
+		{"sh \\", "credential_process for profile \"split\" ends with a backslash that escapes "
+		           "nothing;"},
+		{"  ", "credential_process for profile \"split\" is empty;"},
+		{"nixl-no-such-command --x", "credential_process for profile \"split\" could not be "
+		                             "started: nixl-no-such-command: No such file or directory."},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(aws_creds_run_process(bad[i].cmd, "split", 5000, &c, &err), -1);
+		assert_contains(err.message, bad[i].says);
+	}
 }
 
 static void test_process_order(void **state)
@@ -694,6 +786,28 @@ static void test_endpoint_precedence(void **state)
 	expect_endpoint("http://127.0.0.1:1", NULL, "ec2", "us-east-1", "http://127.0.0.1:1");
 }
 
+/* Which http:// endpoints may be used without --allow-http: this machine only, read as
+ * curl reads the URL's host. */
+static void test_endpoint_loopback(void **state)
+{
+	(void)state;
+	static const char *const yes[] = {
+		"http://127.0.0.1:4566", "http://127.0.0.1", "http://127.8.9.10:1/path", "HTTP://localhost",
+		"http://LocalHost:8080/", "http://[::1]:5000", "http://[::1]", "http://user@127.0.0.1:9",
+		"http://evil.example@127.0.0.1/", "https://127.0.0.1?x=@evil",
+	};
+	static const char *const no[] = {
+		"http://10.0.0.1:4566", "http://127.evil.example", "http://127.0.0.1.nip.io",
+		"http://127.0.0.1@evil.example/", "http://localhost.evil.example", "http://0.0.0.0:80",
+		"http://[::2]:80", "http://[::1", "http://128.0.0.1", "127.0.0.1:4566", "", NULL,
+		"http://sts.us-east-1.amazonaws.com",
+	};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		if (!aws_endpoint_is_loopback(yes[i])) fail_msg("%s is loopback", yes[i]);
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (aws_endpoint_is_loopback(no[i])) fail_msg("%s is not loopback", no[i]);
+}
+
 static void test_helpers(void **state)
 {
 	(void)state;
@@ -749,15 +863,18 @@ int main(void)
 		T(test_file_locations),
 		T(test_file_syntax_tolerated),
 		T(test_garbled_files),
+		T(test_large_files),
 		T(test_no_credentials_sentence),
 		T(test_imds),
 		T(test_credential_process),
 		T(test_credential_process_timeout),
+		T(test_credential_process_split),
 		T(test_process_order),
 		T(test_assume_role),
 		T(test_region),
 		T(test_endpoint_defaults),
 		T(test_endpoint_precedence),
+		T(test_endpoint_loopback),
 		T(test_helpers),
 	};
 #undef T

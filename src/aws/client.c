@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "aws/backoff.h"
 #include "aws/creds.h"
 #include "aws/creds_fetch.h"
 #include "aws/http.h"
@@ -52,6 +53,8 @@ struct aws_client {
 	char creds_source[160];
 	int max_attempts;
 	int retry_base_ms;
+	int allow_http;
+	backoff_t backoff;
 	int quota;
 	time_t skew;               /* server time - local time, learnt from replies */
 	char *ca_bundle;
@@ -133,6 +136,8 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 	c->log_ud = o.log_ud;
 	c->quota = QUOTA_MAX;
 	c->retry_base_ms = o.retry_base_ms > 0 ? o.retry_base_ms : 1000;
+	backoff_seed(&c->backoff, o.jitter_seed);
+	c->allow_http = o.allow_http;
 	c->max_attempts = o.max_attempts;
 	if (c->max_attempts <= 0) {
 		const char *env = getenv("AWS_MAX_ATTEMPTS");
@@ -395,6 +400,21 @@ static int creds_usable(const aws_client_t *c)
 	return !aws_creds_expiring(&c->creds, time(NULL), 300);
 }
 
+/* A request carries the access key id, a signature and the session token: over
+ * http:// anyone on the path reads them. Loopback (the sandbox, moto) is exempt. */
+static int refuse_clear_text(const aws_client_t *c, const char *url, aws_error_t *err)
+{
+	if (c->allow_http || !url || strncasecmp(url, "http://", 7) != 0 ||
+	    aws_endpoint_is_loopback(url))
+		return 0;
+	aws_error_set(err, AWS_ERR_CONFIG, "InsecureEndpoint",
+	              "the endpoint %.200s is plain http:// to a host other than this machine, so the "
+	              "key id, signature and any session token would cross the network in clear; use "
+	              "https://, or pass --allow-http (or set NIXL_TUI_ALLOW_HTTP=1) if that network "
+	              "is yours", url);
+	return -1;
+}
+
 static void start_or_queue(aws_call_t *call)
 {
 	aws_client_t *c = call->c;
@@ -423,11 +443,15 @@ static void start_or_queue(aws_call_t *call)
 		call_finish(call, &e, NULL);
 		return;
 	}
+	const char *sts = c->plan.kind == AWS_CREDS_ASSUME_ROLE ? aws_client_endpoint(c, "sts") : NULL;
+	aws_error_t err = {0};
+	if (!c->fetching && refuse_clear_text(c, sts, &err) < 0) {
+		call_finish(call, &err, NULL);
+		return;
+	}
 	if (!c->fetching) {
 		c->fetching = 1;
-		aws_creds_fetch(c->loop, c->http, &c->plan, c->profile_flag, c->ca_bundle,
-		                c->plan.kind == AWS_CREDS_ASSUME_ROLE
-		                        ? aws_client_endpoint(c, "sts") : NULL, c->region,
+		aws_creds_fetch(c->loop, c->http, &c->plan, c->profile_flag, c->ca_bundle, sts, c->region,
 		                on_creds, c);
 	}
 }
@@ -460,6 +484,10 @@ static void call_send(aws_call_t *call)
 	if (!url || split_url(url, base, sizeof base, host, sizeof host) < 0) {
 		aws_error_set(&err, AWS_ERR_CONFIG, "InvalidEndpoint", "the endpoint URL \"%s\" is not a URL",
 		              url ? url : "");
+		call_finish(call, &err, NULL);
+		return;
+	}
+	if (refuse_clear_text(c, url, &err) < 0) {
 		call_finish(call, &err, NULL);
 		return;
 	}
@@ -543,9 +571,7 @@ static void retry_or_fail(aws_call_t *call, aws_error_t *err, int is_timeout)
 	}
 	c->quota -= cost;
 	call->quota_spent += cost;
-	int64_t cap = (int64_t)c->retry_base_ms << (call->attempts - 1 < 16 ? call->attempts - 1 : 16);
-	if (cap > MAX_BACKOFF_MS) cap = MAX_BACKOFF_MS;
-	int64_t delay = (int64_t)((double)rand() / ((double)RAND_MAX + 1) * (double)cap);
+	int64_t delay = backoff_delay_ms(&c->backoff, call->attempts, c->retry_base_ms, MAX_BACKOFF_MS);
 	logf_(c, "%s %s: %s; retrying in %lld ms (attempt %d of %d)", call->service, call->operation,
 	      err->code, (long long)delay, call->attempts + 1, c->max_attempts);
 	call->timer = loop_timer_add(c->loop, delay, on_retry, call);

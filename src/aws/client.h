@@ -6,6 +6,7 @@
 #define NIXL_AWS_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 
 #include "aws/error.h"
@@ -22,6 +23,8 @@ typedef struct aws_client_opts {
 	const char *endpoint_url;  /* --endpoint-url */
 	int max_attempts;          /* 0: AWS_MAX_ATTEMPTS or 3 */
 	int retry_base_ms;         /* backoff base; 0: 1000 as the SDKs (tests use less) */
+	uint64_t jitter_seed;      /* 0: seeded from the OS; tests fix it to repeat delays */
+	int allow_http;            /* http:// to a host other than loopback (keys in clear) */
 	void (*log)(void *ud, const char *line); /* one line per AWS call (never secrets) */
 	void *log_ud;
 } aws_client_opts_t;

@@ -1,10 +1,13 @@
 #include "aws/creds.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -170,14 +173,25 @@ typedef struct ini_kv {
 typedef struct ini_sec {
 	char *name;
 	ini_kv_t *kv;
-	size_t n;
+	size_t n, cap;
 } ini_sec_t;
+
+/* One slot of the index over section names (owner NO_OWNER, idx a section) and keys
+ * (owner a section, idx one of its keys): a file of many sections or keys is read in
+ * linear time instead of comparing each header with every one before it. */
+#define NO_OWNER SIZE_MAX
+typedef struct ini_slot {
+	size_t owner, idx;
+	int used;
+} ini_slot_t;
 
 typedef struct ini {
 	char *path;
 	int found;
 	ini_sec_t *sec;
-	size_t n;
+	size_t n, cap;
+	ini_slot_t *slot;
+	size_t nslot, used; /* nslot a power of two, at most half used */
 } ini_t;
 
 static void ini_free(ini_t *f)
@@ -191,53 +205,125 @@ static void ini_free(ini_t *f)
 		free(f->sec[i].name);
 	}
 	free(f->sec);
+	free(f->slot);
 	free(f->path);
 	memset(f, 0, sizeof *f);
 }
 
+/* FNV-1a over the name, then the owner mixed in. */
+static size_t ini_hash(size_t owner, const char *name)
+{
+	uint64_t h = 1469598103934665603u;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 1099511628211u;
+	h ^= (uint64_t)owner * 0x9E3779B97F4A7C15u;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static const char *ini_slot_name(const ini_t *f, const ini_slot_t *s)
+{
+	return s->owner == NO_OWNER ? f->sec[s->idx].name : f->sec[s->owner].kv[s->idx].key;
+}
+
+/* The slot holding (owner, name), or the empty slot where it would go. */
+static ini_slot_t *ini_probe(const ini_t *f, size_t owner, const char *name)
+{
+	size_t mask = f->nslot - 1;
+	for (size_t i = ini_hash(owner, name) & mask;; i = (i + 1) & mask) {
+		ini_slot_t *s = &f->slot[i];
+		if (!s->used || (s->owner == owner && strcmp(ini_slot_name(f, s), name) == 0)) return s;
+	}
+}
+
+/* Room for one more entry; -1 on OOM. */
+static int ini_index_grow(ini_t *f)
+{
+	if (f->nslot && (f->used + 1) * 2 <= f->nslot) return 0;
+	size_t nslot = f->nslot ? f->nslot * 2 : 64;
+	ini_t next = *f;
+	next.nslot = nslot;
+	if (!(next.slot = calloc(nslot, sizeof *next.slot))) return -1;
+	for (size_t i = 0; i < f->nslot; i++)
+		if (f->slot[i].used)
+			*ini_probe(&next, f->slot[i].owner, ini_slot_name(f, &f->slot[i])) = f->slot[i];
+	free(f->slot);
+	f->slot = next.slot;
+	f->nslot = nslot;
+	return 0;
+}
+
+/* The index of (owner, name), or -1 when absent. */
+static long ini_lookup(const ini_t *f, size_t owner, const char *name)
+{
+	if (!f->nslot) return -1;
+	const ini_slot_t *s = ini_probe(f, owner, name);
+	return s->used ? (long)s->idx : -1;
+}
+
+static void ini_index_add(ini_t *f, size_t owner, size_t idx)
+{
+	const char *name = owner == NO_OWNER ? f->sec[idx].name : f->sec[owner].kv[idx].key;
+	ini_slot_t *s = ini_probe(f, owner, name);
+	*s = (ini_slot_t){.owner = owner, .idx = idx, .used = 1};
+	f->used++;
+}
+
+/* Grows an array of n elements to hold one more, doubling; -1 on OOM. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap) return 0;
+	size_t c = *cap ? *cap * 2 : 8;
+	void *a = realloc(*arr, c * size);
+	if (!a) return -1;
+	*arr = a;
+	*cap = c;
+	return 0;
+}
+
 static const ini_sec_t *ini_find(const ini_t *f, const char *name)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->sec[i].name, name) == 0) return &f->sec[i];
-	return NULL;
+	long i = ini_lookup(f, NO_OWNER, name);
+	return i < 0 ? NULL : &f->sec[i];
 }
 
-/* The section of that name (a repeated header adds to the first), or NULL on OOM. */
-static ini_sec_t *ini_section(ini_t *f, const char *name)
+/* The index of the section of that name (a repeated header adds to the first), or -1
+ * on OOM. */
+static long ini_section(ini_t *f, const char *name)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->sec[i].name, name) == 0) return &f->sec[i];
-	ini_sec_t *s = realloc(f->sec, (f->n + 1) * sizeof *s);
-	if (!s) return NULL;
-	f->sec = s;
-	s = &f->sec[f->n];
+	long i = ini_lookup(f, NO_OWNER, name);
+	if (i >= 0) return i;
+	if (ini_index_grow(f) < 0 || grow((void **)&f->sec, &f->cap, f->n, sizeof *f->sec) < 0)
+		return -1;
+	ini_sec_t *s = &f->sec[f->n];
 	memset(s, 0, sizeof *s);
-	if (!(s->name = strdup(name))) return NULL;
-	f->n++;
-	return s;
+	if (!(s->name = strdup(name))) return -1;
+	ini_index_add(f, NO_OWNER, f->n);
+	return (long)f->n++;
 }
 
-/* Sets key (a repeated key replaces the value); returns its index or -1 on OOM. */
-static long ini_set(ini_sec_t *s, const char *key, const char *value)
+/* Sets key in section si (a repeated key replaces the value); returns its index or -1
+ * on OOM. */
+static long ini_set(ini_t *f, size_t si, const char *key, const char *value)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(s->kv[i].key, key) != 0) continue;
+	ini_sec_t *s = &f->sec[si];
+	long i = ini_lookup(f, si, key);
+	if (i >= 0) {
 		char *v = strdup(value);
 		if (!v) return -1;
 		free_secret(s->kv[i].value);
 		s->kv[i].value = v;
-		return (long)i;
+		return i;
 	}
-	ini_kv_t *kv = realloc(s->kv, (s->n + 1) * sizeof *kv);
-	if (!kv) return -1;
-	s->kv = kv;
-	kv[s->n].key = strdup(key);
-	kv[s->n].value = strdup(value);
-	if (!kv[s->n].key || !kv[s->n].value) {
-		free(kv[s->n].key);
-		free(kv[s->n].value);
+	if (ini_index_grow(f) < 0 || grow((void **)&s->kv, &s->cap, s->n, sizeof *s->kv) < 0) return -1;
+	ini_kv_t *kv = &s->kv[s->n];
+	kv->key = strdup(key);
+	kv->value = strdup(value);
+	if (!kv->key || !kv->value) {
+		free(kv->key);
+		free(kv->value);
 		return -1;
 	}
+	ini_index_add(f, si, s->n);
 	return (long)s->n++;
 }
 
@@ -265,8 +351,7 @@ static void normalize_section(char *name)
 static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_error_t *err)
 {
 	char *p = text, *end = text + len;
-	ini_sec_t *cur = NULL;
-	long last = -1;
+	long cur = -1, last = -1;
 	int lineno = 0;
 	const char *bad = NULL;
 	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
@@ -284,8 +369,8 @@ static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_er
 		char *line = trim(p);
 		p = nl ? nl + 1 : end;
 		if (bad || !*line || *line == '#' || *line == ';') continue;
-		if (indented && cur && last >= 0) {
-			ini_kv_t *kv = &cur->kv[last];
+		if (indented && cur >= 0 && last >= 0) {
+			ini_kv_t *kv = &f->sec[cur].kv[last];
 			size_t vl = strlen(kv->value), ll = strlen(line);
 			char *v = realloc(kv->value, vl + ll + 2);
 			if (!v) { bad = "could not be stored (out of memory)"; continue; }
@@ -301,11 +386,11 @@ static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_er
 			char *name = trim(line + 1);
 			if (!*name) { bad = "is a section header with no name"; continue; }
 			normalize_section(name);
-			if (!(cur = ini_section(f, name))) bad = "could not be stored (out of memory)";
+			if ((cur = ini_section(f, name)) < 0) bad = "could not be stored (out of memory)";
 			last = -1;
 			continue;
 		}
-		if (!cur) { bad = "comes before any [section] header"; continue; }
+		if (cur < 0) { bad = "comes before any [section] header"; continue; }
 		/* The line itself is never quoted back: it may hold a secret. */
 		char *eq = strpbrk(line, "=:");
 		if (!eq) { bad = "is not `key = value` (it has no '=')"; continue; }
@@ -314,13 +399,21 @@ static int ini_parse(ini_t *f, char *text, size_t len, const char *label, aws_er
 		if (!*key) { bad = "has no key before the '='"; continue; }
 		for (char *c = key; *c; c++)
 			if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
-		if ((last = ini_set(cur, key, value)) < 0) bad = "could not be stored (out of memory)";
+		if ((last = ini_set(f, (size_t)cur, key, value)) < 0) bad = "could not be stored (out of memory)";
 	}
 	if (!bad) return 0;
 	set_err(err, AWS_ERR_CONFIG, "InvalidConfigFile",
 	        "The AWS %s file %s is not valid: line %d %s; fix or remove that line.", label,
 	        f->path, lineno, bad);
 	return -1;
+}
+
+/* AWS_CONFIG_FILE=/dev/null is a common way to say "no file": read it as empty. */
+static int is_dev_null(const struct stat *st)
+{
+	struct stat null;
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) &&
+	       st->st_rdev == null.st_rdev;
 }
 
 /* A missing file is not an error (found stays 0); an unreadable or garbled one is. */
@@ -333,13 +426,18 @@ static int ini_load(ini_t *f, char *path, const char *label, aws_error_t *err)
 		        label);
 		return -1;
 	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer, forever; the fd's
+	 * own fstat then decides, so what is read is what was checked. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) return 0;
 	struct stat st;
 	const char *why = NULL;
 	if (fd < 0) why = strerror(errno);
 	else if (fstat(fd, &st) != 0) why = strerror(errno);
 	else if (S_ISDIR(st.st_mode)) why = "it is a directory";
+	else if (!S_ISREG(st.st_mode) && !is_dev_null(&st))
+		why = S_ISFIFO(st.st_mode) ? "it is a FIFO, not a regular file"
+		                           : "it is a device or socket, not a regular file";
 	else if (st.st_size > (off_t)MAX_CONFIG_FILE) why = "it is larger than 4 MiB";
 	char *text = NULL;
 	size_t len = 0;
@@ -797,21 +895,85 @@ static void first_line(const char *s, char *out, size_t n)
 	out[o] = 0;
 }
 
-static pid_t spawn(const char *command, int out[2], int errp[2])
+/* Splits a credential_process command into arguments as botocore does on POSIX systems
+ * (botocore/compat.py compat_shell_split -> Python's shlex.split, POSIX mode): blanks
+ * separate words; '...' keeps everything literal; "..." keeps everything but a
+ * backslash before " or \; outside quotes a backslash keeps the next character.
+ * No expansions, no operators: $(...), ; and | are ordinary characters. Returns a
+ * NULL-terminated array in one allocation, or NULL with *why set. */
+static char **split_command(const char *cmd, const char **why)
 {
-	pid_t pid = fork();
-	if (pid != 0) return pid;
-	setpgid(0, 0);
-	int nul = open("/dev/null", O_RDONLY);
-	if (nul >= 0) dup2(nul, 0);
-	dup2(out[1], 1);
-	dup2(errp[1], 2);
-	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-	_exit(127);
+	size_t len = strlen(cmd), words = len / 2 + 2;
+	/* the words' text is never longer than the command, each word one NUL */
+	char **argv = malloc(words * sizeof *argv + len + words);
+	if (!argv) { *why = "could not be stored (out of memory)"; return NULL; }
+	char *o = (char *)(argv + words);
+	size_t n = 0;
+	const char *p = cmd;
+	*why = NULL;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+		if (!*p) break;
+		argv[n++] = o;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && !*why) {
+			char q = *p++;
+			if (q == '\\') {
+				if (!*p) *why = "ends with a backslash that escapes nothing";
+				else *o++ = *p++;
+			} else if (q == '\'' || q == '"') {
+				for (; *p && *p != q; p++) {
+					if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\')) p++;
+					*o++ = *p;
+				}
+				if (*p) p++;
+				else *why = "has a quote that is never closed";
+			} else {
+				*o++ = q;
+			}
+		}
+		*o++ = 0;
+		if (*why) break;
+	}
+	argv[n] = NULL;
+	if (!*why && !n) *why = "is empty";
+	if (*why) {
+		OPENSSL_cleanse(argv, words * sizeof *argv + len + words);
+		free(argv);
+		return NULL;
+	}
+	return argv;
+}
+
+/* Started without a shell, as the CLI starts it; posix_spawnp reports a command that
+ * cannot be executed (ENOENT, EACCES) as its return value. */
+static pid_t spawn(char **argv, int out[2], int errp[2])
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	pid_t pid = -1;
+	if (posix_spawn_file_actions_init(&fa) != 0) return -1;
+	if (posix_spawnattr_init(&at) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	int rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!rc) rc = posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	if (!rc) rc = posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+	/* its own process group, so that a timeout stops whatever it started too */
+	if (!rc) rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	if (!rc) rc = posix_spawnattr_setpgroup(&at, 0);
+	if (!rc) rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		errno = rc;
+		return -1;
+	}
+	return pid;
 }
 
 /* Runs the command to completion or the deadline; status -1 when it was stopped. */
-static int run_capture(const char *command, int timeout_ms, sink_t *out, sink_t *errs,
+static int run_capture(char **argv, int timeout_ms, sink_t *out, sink_t *errs,
                        int *status, int *timed_out)
 {
 	int po[2], pe[2];
@@ -821,15 +983,16 @@ static int run_capture(const char *command, int timeout_ms, sink_t *out, sink_t 
 		close(po[1]);
 		return -1;
 	}
-	pid_t pid = spawn(command, po, pe);
+	pid_t pid = spawn(argv, po, pe);
+	int e = errno;
 	close(po[1]);
 	close(pe[1]);
 	if (pid < 0) {
 		close(po[0]);
 		close(pe[0]);
+		errno = e;
 		return -1;
 	}
-	setpgid(pid, pid);
 	out->fd = po[0];
 	errs->fd = pe[0];
 	int64_t deadline = mono_ms() + timeout_ms;
@@ -916,16 +1079,23 @@ int aws_creds_run_process(const char *command, const char *profile, int timeout_
 	so.buf = malloc(so.max + 1);
 	se.buf = malloc(se.max + 1);
 	int status = 0, timed_out = 0, rc = -1;
-	char line[256] = "";
+	char line[256] = "", **argv = NULL;
 	if (!so.buf || !se.buf) {
 		set_err(err, AWS_ERR_CREDENTIALS, "OutOfMemory", "Out of memory.");
 		goto done;
 	}
 	so.buf[0] = se.buf[0] = 0;
-	if (run_capture(command, timeout_ms, &so, &se, &status, &timed_out) < 0) {
+	const char *why;
+	if (!(argv = split_command(command, &why))) {
 		set_err(err, AWS_ERR_CREDENTIALS, "CredentialProcessFailed",
-		        "credential_process for profile \"%s\" could not be started: %s.", profile,
-		        strerror(errno));
+		        "credential_process for profile \"%s\" %s; it is split into arguments as "
+		        "a POSIX shell would, without running a shell.", profile, why);
+		goto done;
+	}
+	if (run_capture(argv, timeout_ms, &so, &se, &status, &timed_out) < 0) {
+		set_err(err, AWS_ERR_CREDENTIALS, "CredentialProcessFailed",
+		        "credential_process for profile \"%s\" could not be started: %.64s: %s.",
+		        profile, argv[0], strerror(errno));
 		goto done;
 	}
 	first_line(se.buf, line, sizeof line);
@@ -954,6 +1124,7 @@ int aws_creds_run_process(const char *command, const char *profile, int timeout_
 		             profile, bad);
 	}
 done:
+	free(argv);
 	if (so.buf) OPENSSL_cleanse(so.buf, so.len);
 	free(so.buf);
 	free(se.buf);
@@ -1101,6 +1272,40 @@ char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
 	}
 	if (loaded) cfg_free(&c);
 	return out;
+}
+
+int aws_endpoint_is_loopback(const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	if (!p) return 0;
+	p += 3;
+	size_t alen = strcspn(p, "/?#");
+	/* the host is what follows any user@ part, as curl reads it */
+	for (size_t i = alen; i > 0; i--)
+		if (p[i - 1] == '@') {
+			alen -= i;
+			p += i;
+			break;
+		}
+	char host[256];
+	size_t hlen;
+	if (*p == '[') {
+		hlen = strcspn(p + 1, "]");
+		if (hlen >= sizeof host || hlen + 1 >= alen) return 0;
+		memcpy(host, p + 1, hlen);
+	} else {
+		hlen = strcspn(p, ":");
+		if (hlen > alen) hlen = alen;
+		if (hlen >= sizeof host) return 0;
+		memcpy(host, p, hlen);
+	}
+	host[hlen] = 0;
+	struct in_addr a4;
+	struct in6_addr a6;
+	/* inet_pton takes only complete dotted quads: "127.evil.example" is a name */
+	if (inet_pton(AF_INET, host, &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
+	return strcasecmp(host, "localhost") == 0;
 }
 
 char *aws_profile_get(const char *profile_flag, const char *key)

@@ -58,6 +58,10 @@ char *aws_endpoint_resolve(const char *endpoint_flag, const char *profile_flag,
  * (cn-north-1, us-gov-west-1 in those partitions); every other service in region. */
 const char *aws_signing_region(const char *service, const char *region);
 
+/* True when the URL's host is a loopback address (127.0.0.0/8, ::1) or localhost:
+ * the only hosts an http:// endpoint may name without opts.allow_http. */
+int aws_endpoint_is_loopback(const char *url);
+
 /* A value from the profile's section of ~/.aws/config (AWS_CONFIG_FILE) or
  * credentials file (AWS_SHARED_CREDENTIALS_FILE); malloc'd, NULL when absent. */
 char *aws_profile_get(const char *profile_flag, const char *key);
@@ -65,8 +69,9 @@ char *aws_profile_get(const char *profile_flag, const char *key);
 /* True when c expires within margin_s seconds of now (never when expiration is 0). */
 int aws_creds_expiring(const aws_creds_t *c, time_t now, int margin_s);
 
-/* Runs a credential_process command with /bin/sh -c, killing it (and its process
- * group) after timeout_ms, and reads its JSON: Version 1, AccessKeyId,
+/* Runs a credential_process command as the AWS CLI does: split into arguments with
+ * POSIX shell quoting but no shell (no expansions, no ; or |), then found on PATH;
+ * killing it (and its process group) after timeout_ms, and reads its JSON: Version 1, AccessKeyId,
  * SecretAccessKey, optional SessionToken and Expiration. profile names it in errors,
  * which never quote its output. 0, or -1 with err set. */
 int aws_creds_run_process(const char *command, const char *profile, int timeout_ms,

@@ -146,6 +146,12 @@ const char *config_suggest_key(const char *name)
 	return best;
 }
 
+/* A value quoted back in a message: at most ECHO_MAX characters, cut with "...", so the
+ * message (config_diag_t.message) always keeps its reason. Use with "%.*s%s". */
+#define ECHO_MAX 100
+#define ECHO(v) (int)(strlen(v) > ECHO_MAX ? ECHO_MAX - 3 : strlen(v)), (v), \
+	(strlen(v) > ECHO_MAX ? "..." : "")
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -161,11 +167,12 @@ int config_set(config_t *cfg, const char *name, const char *value, config_source
 		if (src != CONFIG_SRC_FLAG)
 			snprintf(where, sizeof where, " in %s", origin ? origin : config_source_name(src));
 		if (hint)
-			config_diag_add(diags, CONFIG_ERROR, 0, name, "unknown key \"%s\"%s (did you mean %s?)",
-			                name, where, hint);
+			config_diag_add(diags, CONFIG_ERROR, 0, name,
+			                "unknown key \"%.*s%s\"%s (did you mean %s?)", ECHO(name), where, hint);
 		else
 			config_diag_add(diags, CONFIG_ERROR, 0, name,
-			                "unknown key \"%s\"%s (see `nixl-tui config` for the keys)", name, where);
+			                "unknown key \"%.*s%s\"%s (see `nixl-tui config` for the keys)",
+			                ECHO(name), where);
 		return -1;
 	}
 	if (cfg->value[k] && src < cfg->source[k]) return 0;
@@ -276,6 +283,7 @@ int config_diags_block(const config_diags_t *d, int allow_non_efa)
 
 #define KEY(k) keys[k].name
 
+
 static void check_instance_type(const config_t *cfg, config_key_t key, const char *v,
                                 const char *region, config_diags_t *d)
 {
@@ -283,15 +291,15 @@ static void check_instance_type(const config_t *cfg, config_key_t key, const cha
 	(void)region;
 	if (!catalog_is_valid_type_name(v)) {
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s \"%s\" is not an EC2 instance type (expected family.size, e.g. %s)",
-		                KEY(key), v, CATALOG_DEFAULT_TYPE);
+		                "%s \"%.*s%s\" is not an EC2 instance type (expected family.size, e.g. %s)",
+		                KEY(key), ECHO(v), CATALOG_DEFAULT_TYPE);
 		return;
 	}
 	const catalog_instance_t *it = catalog_lookup(v);
 	if (!it)
 		config_diag_add(d, CONFIG_WARNING, 1, KEY(key),
-		                "%s %s is not in the nixl-tui catalog, so its EFA support is unknown; "
-		                "pass --allow-non-efa to use it anyway", KEY(key), v);
+		                "%s %.*s%s is not in the nixl-tui catalog, so its EFA support is unknown; "
+		                "pass --allow-non-efa to use it anyway", KEY(key), ECHO(v));
 	else if (it->efa_max == 0)
 		config_diag_add(d, CONFIG_WARNING, 1, KEY(key),
 		                "%s %s has no EFA: the nodes will talk over TCP only; pass "
@@ -305,7 +313,7 @@ static void check_volume(const config_t *cfg, config_key_t key, const char *v,
 	long gb;
 	if (parse_uint(v, &gb) < 0) {
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s must be a whole number of GiB, got \"%s\"", KEY(key), v);
+		                "%s must be a whole number of GiB, got \"%.*s%s\"", KEY(key), ECHO(v));
 		return;
 	}
 	if (gb < 1 || gb > 16384) {
@@ -329,7 +337,7 @@ static void check_port(const config_t *cfg, config_key_t key, const char *v, con
 	long port;
 	if (parse_uint(v, &port) < 0 || port < 1 || port > 65535)
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s must be a TCP port from 1 to 65535, got \"%s\"", KEY(key), v);
+		                "%s must be a TCP port from 1 to 65535, got \"%.*s%s\"", KEY(key), ECHO(v));
 	else if (port == 22)
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
 		                "%s cannot be 22: port 22 (SSH) stays closed, nodes are reached through SSM",
@@ -365,13 +373,14 @@ static void check_az(const config_t *cfg, config_key_t key, const char *v, const
 	(void)cfg;
 	if (!az_shape(v)) {
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s \"%s\" is not an availability zone name (e.g. us-east-1a)", KEY(key), v);
+		                "%s \"%.*s%s\" is not an availability zone name (e.g. us-east-1a)", KEY(key),
+		                ECHO(v));
 		return;
 	}
 	size_t rl = region ? strlen(region) : 0;
 	if (region && (strncmp(v, region, rl) != 0 || v[rl] == 0 || !strchr(lower, v[rl])))
-		config_diag_add(d, CONFIG_ERROR, 0, KEY(key), "%s %s is not in region %s", KEY(key), v,
-		                region);
+		config_diag_add(d, CONFIG_ERROR, 0, KEY(key), "%s %.*s%s is not in region %s", KEY(key),
+		                ECHO(v), region);
 }
 
 static void check_resource_id(const config_t *cfg, config_key_t key, const char *v,
@@ -391,8 +400,8 @@ static void check_resource_id(const config_t *cfg, config_key_t key, const char 
 		         (n == 17 || (shapes[i].short_ok && n == 8)) && all_of(v + pl, n, hex);
 		if (!ok)
 			config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-			                "%s \"%s\" is not a valid id (expected %s followed by %s hex digits)",
-			                KEY(key), v, shapes[i].prefix, shapes[i].short_ok ? "8 or 17" : "17");
+			                "%s \"%.*s%s\" is not a valid id (expected %s followed by %s hex digits)",
+			                KEY(key), ECHO(v), shapes[i].prefix, shapes[i].short_ok ? "8 or 17" : "17");
 	}
 }
 
@@ -421,7 +430,7 @@ static void check_capacity_block(const config_t *cfg, config_key_t key, const ch
 	int b = parse_bool(v);
 	if (b < 0)
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s must be true, false, 1 or 0, got \"%s\"", KEY(key), v);
+		                "%s must be true, false, 1 or 0, got \"%.*s%s\"", KEY(key), ECHO(v));
 	else if (b == 1 && !config_get(cfg, CONFIG_CAPACITY_RESERVATION_ID))
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
 		                "%s=true needs %s: a Capacity Block is used through its reservation id "
@@ -438,11 +447,12 @@ static void check_name_part(const config_t *cfg, config_key_t key, const char *v
 	size_t n = strlen(v);
 	if (n > 32 || !all_of(v, n, name_chars))
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s \"%s\" may only hold letters, digits and hyphens (at most 32)",
-		                KEY(key), v);
+		                "%s \"%.*s%s\" may only hold letters, digits and hyphens (at most 32)",
+		                KEY(key), ECHO(v));
 	else if (key == CONFIG_PROJECT_PREFIX && !isalpha((unsigned char)v[0]))
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s \"%s\" must start with a letter (it starts the stack name)", KEY(key), v);
+		                "%s \"%.*s%s\" must start with a letter (it starts the stack name)", KEY(key),
+		                ECHO(v));
 }
 
 static void check_git_hash(const config_t *cfg, config_key_t key, const char *v,
@@ -453,7 +463,8 @@ static void check_git_hash(const config_t *cfg, config_key_t key, const char *v,
 	size_t n = strlen(v);
 	if (n < 7 || n > 40 || !all_of(v, n, "0123456789abcdefABCDEF"))
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s \"%s\" is not a git commit hash (7 to 40 hex digits)", KEY(key), v);
+		                "%s \"%.*s%s\" is not a git commit hash (7 to 40 hex digits)", KEY(key),
+		                ECHO(v));
 }
 
 int config_stack_name_valid(const char *name)
@@ -469,8 +480,8 @@ static void check_stack_name(const config_t *cfg, config_key_t key, const char *
 	(void)region;
 	if (!config_stack_name_valid(v))
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s \"%s\" is not a valid stack name (letters, digits and hyphens, "
-		                "starting with a letter, at most 128)", KEY(key), v);
+		                "%s \"%.*s%s\" is not a valid stack name (letters, digits and hyphens, "
+		                "starting with a letter, at most 128)", KEY(key), ECHO(v));
 }
 
 static void check_node_count(const config_t *cfg, config_key_t key, const char *v,
@@ -481,7 +492,7 @@ static void check_node_count(const config_t *cfg, config_key_t key, const char *
 	long n;
 	if (parse_uint(v, &n) < 0 || n < 2 || n > 16)
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s must be a whole number from 2 to 16, got \"%s\"", KEY(key), v);
+		                "%s must be a whole number from 2 to 16, got \"%.*s%s\"", KEY(key), ECHO(v));
 }
 
 /* arn:<partition>:<service>:<region>:<account>:<resource>, with the parts each key needs. */
@@ -515,7 +526,7 @@ static void check_arn(const config_t *cfg, config_key_t key, const char *v, cons
 		ok = strcmp(part[2], "s3") == 0 && !part[3][0] && !part[4][0] && part[5][0] &&
 		     !strchr(part[5], '/');
 	if (!ok)
-		config_diag_add(d, CONFIG_ERROR, 0, KEY(key), "%s \"%s\" is not %s", KEY(key), v,
+		config_diag_add(d, CONFIG_ERROR, 0, KEY(key), "%s \"%.*s%s\" is not %s", KEY(key), ECHO(v),
 		                key == CONFIG_MLFLOW_TRACKING_SERVER_ARN
 		                        ? "a tracking server ARN (arn:aws:sagemaker:REGION:ACCOUNT:"
 		                          "mlflow-tracking-server/NAME)"
@@ -527,14 +538,22 @@ int config_validate(const config_t *cfg, const char *region, config_diags_t *dia
 	size_t before = config_diags_count(diags, CONFIG_ERROR);
 	for (int k = 0; k < CONFIG_KEY_COUNT; k++) {
 		const char *v = cfg->value[k];
-		if (v && *v && keys[k].check) keys[k].check(cfg, (config_key_t)k, v, region, diags);
+		size_t n = v ? strlen(v) : 0;
+		/* every value ends up in the template, a tag or the stack name: a huge one is
+		 * named here rather than surfacing as some later limit (template size) */
+		if (n > CONFIG_VALUE_MAX)
+			config_diag_add(diags, CONFIG_ERROR, 0, keys[k].name,
+			                "%s is %zu characters long; it may have at most %d", keys[k].name, n,
+			                CONFIG_VALUE_MAX);
+		else if (n && keys[k].check)
+			keys[k].check(cfg, (config_key_t)k, v, region, diags);
 	}
 	if (region && !(cfg->value[CONFIG_STACK_NAME] && *cfg->value[CONFIG_STACK_NAME])) {
 		char name[256];
 		if (config_stack_name(cfg, region, name, sizeof name) < 0 || !config_stack_name_valid(name))
 			config_diag_add(diags, CONFIG_ERROR, 0, KEY(CONFIG_STACK_NAME),
-			                "the stack name \"%s\" made from %s, %s and the region is not valid; "
-			                "set %s", name, KEY(CONFIG_PROJECT_PREFIX), KEY(CONFIG_ENVIRONMENT),
+			                "the stack name \"%.*s%s\" made from %s, %s and the region is not valid; "
+			                "set %s", ECHO(name), KEY(CONFIG_PROJECT_PREFIX), KEY(CONFIG_ENVIRONMENT),
 			                KEY(CONFIG_STACK_NAME));
 	}
 	return (int)(config_diags_count(diags, CONFIG_ERROR) - before);

@@ -47,6 +47,9 @@ typedef struct config {
 	char *origin[CONFIG_KEY_COUNT];  /* file path or variable name it came from, or NULL */
 } config_t;
 
+/* The longest value any key takes (keyName's 255 is the longest AWS allows). */
+#define CONFIG_VALUE_MAX 256
+
 typedef enum config_severity { CONFIG_ERROR, CONFIG_WARNING } config_severity_t;
 
 typedef struct config_diag {

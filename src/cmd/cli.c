@@ -41,6 +41,7 @@ int cli_parse(int argc, char **argv, cli_t *cli, char *err, size_t errlen)
 		{ "-y", offsetof(cli_t, yes) },
 		{ "--read-only", offsetof(cli_t, read_only) },
 		{ "--allow-non-efa", offsetof(cli_t, allow_non_efa) },
+		{ "--allow-http", offsetof(cli_t, allow_http) },
 	};
 	memset(cli, 0, sizeof *cli);
 	cli->ctx = calloc((size_t)argc + 1, sizeof *cli->ctx);

@@ -13,6 +13,7 @@ typedef struct cli {
 	int yes;                   /* --yes */
 	int read_only;             /* --read-only */
 	int allow_non_efa;         /* --allow-non-efa */
+	int allow_http;            /* --allow-http: http:// endpoints beyond loopback */
 	const char **ctx;          /* -c key=value, in the order given */
 	size_t nctx;
 	char **args;               /* the rest, in order (command-specific flags and operands) */

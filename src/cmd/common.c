@@ -5,10 +5,13 @@
 #include "core/settings.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 static void log_line(void *ud, const char *line)
 {
@@ -21,6 +24,12 @@ static void log_line(void *ud, const char *line)
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(f, "%s.%03dZ %s\n", ts, (int)(tv.tv_usec / 1000), line);
 	fflush(f);
+}
+
+static int env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0);
 }
 
 void cmd_print_error(const char *cmd_name, const aws_error_t *err)
@@ -38,8 +47,11 @@ int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int 
 {
 	memset(env, 0, sizeof *env);
 	if (cli->log_file) {
-		env->log = fopen(cli->log_file, "a");
+		/* 0600 when created: it names the account, the stacks and the calls made */
+		int fd = open(cli->log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		env->log = fd >= 0 ? fdopen(fd, "a") : NULL;
 		if (!env->log) {
+			if (fd >= 0) close(fd);
 			fprintf(stderr, "nixl-tui %s: cannot open the log file %s: %s\n", cmd_name,
 			        cli->log_file, strerror(errno));
 			return -1;
@@ -50,6 +62,7 @@ int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int 
 		.profile = cli->profile, .region = cli->region, .endpoint_url = cli->endpoint_url,
 		.log = env->log ? log_line : NULL, .log_ud = env->log,
 		.max_attempts = getenv("AWS_MAX_ATTEMPTS") ? 0 : max_attempts,
+		.allow_http = cli->allow_http || env_true("NIXL_TUI_ALLOW_HTTP"),
 	};
 	aws_error_t err;
 	env->aws = aws_client_new(env->loop, &o, &err);
@@ -67,14 +80,6 @@ void cmd_env_close(cmd_env_t *env)
 	if (env->loop) loop_free(env->loop);
 	if (env->log) fclose(env->log);
 	memset(env, 0, sizeof *env);
-}
-
-int cmd_endpoint_is_local(const char *url)
-{
-	const char *h = url ? strstr(url, "://") : NULL;
-	if (!h) return 0;
-	h += 3;
-	return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 || strncmp(h, "[::1]", 5) == 0;
 }
 
 typedef struct stack_lookup {

@@ -33,7 +33,4 @@ void cmd_print_error(const char *cmd_name, const aws_error_t *err);
  * 0, or -1 with the reason printed. */
 int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48]);
 
-/* 1 when the endpoint URL points at this machine (the console's SANDBOX badge). */
-int cmd_endpoint_is_local(const char *url);
-
 #endif

@@ -24,6 +24,7 @@ typedef struct printer {
 	size_t steps_done;   /* steps printed in their final state */
 	int step_running_printed;
 	size_t events_printed;
+	int state_problem_said;
 	sess_phase_t last_phase;
 	int interrupted;
 	int done;
@@ -102,6 +103,10 @@ static void on_change(void *ud, session_t *s, unsigned what)
 		pr->steps_done++;
 	}
 	for (; pr->events_printed < s->nevents; pr->events_printed++) print_event(pr, &s->events[pr->events_printed]);
+	if (s->state_problem[0] && !pr->state_problem_said) {
+		fprintf(stderr, "nixl-tui %s: %s\n", pr->cmd, s->state_problem);
+		pr->state_problem_said = 1;
+	}
 	if (s->phase != pr->last_phase) {
 		pr->last_phase = s->phase;
 		if (pr->json) {

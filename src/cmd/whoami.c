@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/creds.h"
 #include "aws/sts.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -64,7 +65,7 @@ int cmd_whoami(cli_t *cli)
 		       "endpoint     %s%s\ncredentials  %s\n",
 		       w.id.account ? w.id.account : "", w.id.arn ? w.id.arn : "",
 		       w.id.user_id ? w.id.user_id : "", aws_client_region(env.aws), endpoint ? endpoint : "",
-		       cmd_endpoint_is_local(endpoint) ? " (local)" : "", aws_client_creds_source(env.aws));
+		       aws_endpoint_is_loopback(endpoint) ? " (local)" : "", aws_client_creds_source(env.aws));
 	}
 	sts_identity_free(&w.id);
 	cmd_env_close(&env);

@@ -127,6 +127,8 @@ struct session {
 
 	char flash[256];          /* a transient message (retries, errors); clears itself */
 	int64_t flash_until_ms;
+	/* why the record under $XDG_STATE_HOME cannot be written, once; "" while it can */
+	char state_problem[512];
 
 	/* Wizard lookups (filled by session_lookup_*; SESS_CH_LOOKUP when they change). */
 	struct sess_lookup {

@@ -156,7 +156,14 @@ int settings_load(config_t *cfg, const settings_env_t *env, const char *const *c
 		char name[128];
 		size_t n = eq ? (size_t)(eq - ctx[i]) : strlen(ctx[i]);
 		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), ctx[i]);
-		config_set(cfg, name, eq ? eq + 1 : "", CONFIG_SRC_FLAG, "-c", diags);
+		if (!eq || !eq[1]) {
+			/* an empty value would silently mean the default: likely an unset shell variable */
+			config_diag_add(diags, CONFIG_ERROR, 0, name,
+			                "-c %s= has no value; give one, or leave it out to use the default",
+			                name);
+			continue;
+		}
+		config_set(cfg, name, eq + 1, CONFIG_SRC_FLAG, "-c", diags);
 	}
 	return (int)(config_diags_count(diags, CONFIG_ERROR) - before);
 }

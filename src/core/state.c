@@ -13,30 +13,78 @@
 
 #include "core/session_priv.h"
 
+/* mkdir -p with 0700 for every level it creates: neither ~/.local nor ~/.local/state
+ * need exist, and the records (client request tokens) are the user's alone. */
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p) continue;
+		char c = *p;
+		*p = 0;
+		int rc = mkdir(path, 0700);
+		*p = c;
+		if (rc < 0 && errno != EEXIST) return -1;
+		if (!c) break;
+	}
+	struct stat st;
+	if (stat(path, &st) < 0) return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
 static int state_dir(char *buf, size_t n)
 {
 	const char *x = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
-	if (x && *x) snprintf(buf, n, "%s/nixl-tui", x);
-	else if (home && *home) snprintf(buf, n, "%s/.local/state/nixl-tui", home);
-	else return -1;
-	/* mkdir -p of the last two levels is enough: XDG_STATE_HOME's parent exists */
-	char parent[512];
-	snprintf(parent, sizeof parent, "%s", buf);
-	char *slash = strrchr(parent, '/');
-	if (slash) {
-		*slash = 0;
-		mkdir(parent, 0700);
+	int len;
+	if (x && *x) len = snprintf(buf, n, "%s/nixl-tui", x);
+	else if (home && *home) len = snprintf(buf, n, "%s/.local/state/nixl-tui", home);
+	else {
+		errno = ENOENT;
+		return -1;
 	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST) return -1;
-	return 0;
+	if (len < 0 || (size_t)len >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return make_dirs(buf);
 }
 
 static int state_path(session_t *s, char *buf, size_t n)
 {
 	char dir[360];
-	if (!s->stack_name[0] || state_dir(dir, sizeof dir) < 0) return -1;
-	snprintf(buf, n, "%s/%s.json", dir, s->stack_name);
+	if (state_dir(dir, sizeof dir) < 0) return -1;
+	if ((size_t)snprintf(buf, n, "%s/%s.json", dir, s->stack_name) >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Said once per session: without the record a killed deploy cannot find its client
+ * request token again. */
+static void state_unwritable(session_t *s, const char *where, int err)
+{
+	if (s->state_problem[0]) return;
+	snprintf(s->state_problem, sizeof s->state_problem,
+	         "The record of stack %s cannot be written under %.200s (%s), so a run killed now "
+	         "cannot be resumed from it; set XDG_STATE_HOME to a writable directory.",
+	         s->stack_name, where, strerror(err));
+	sess_flash(s, "%s", s->state_problem);
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR) continue;
+		if (n <= 0) return -1;
+		text += n;
+		len -= (size_t)n;
+	}
 	return 0;
 }
 
@@ -44,7 +92,13 @@ int sess_state_save(session_t *s)
 {
 	struct session_priv *p = SP(s);
 	char path[512], tmp[540];
-	if (state_path(s, path, sizeof path) < 0) return -1;
+	if (!s->stack_name[0]) return -1;
+	if (state_path(s, path, sizeof path) < 0) {
+		int e = errno;
+		const char *x = getenv("XDG_STATE_HOME");
+		state_unwritable(s, x && *x ? x : "~/.local/state", e);
+		return -1;
+	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "stackName", s->stack_name);
 	cJSON_AddStringToObject(o, "stackId", s->stack_id);
@@ -60,16 +114,17 @@ int sess_state_save(session_t *s)
 	cJSON_Delete(o);
 	if (!text) return -1;
 	snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int rc = -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int rc = -1, e = errno;
 	if (fd >= 0) {
-		size_t len = strlen(text);
-		if (write(fd, text, len) == (ssize_t)len && fsync(fd) == 0) rc = 0;
-		close(fd);
-		if (rc == 0 && rename(tmp, path) < 0) rc = -1;
+		if (write_all(fd, text, strlen(text)) == 0 && fsync(fd) == 0) rc = 0;
+		e = errno;
+		if (close(fd) < 0 && rc == 0) { rc = -1; e = errno; }
+		if (rc == 0 && rename(tmp, path) < 0) { rc = -1; e = errno; }
 		if (rc < 0) unlink(tmp);
 	}
 	free(text);
+	if (rc < 0) state_unwritable(s, path, e);
 	return rc;
 }
 
