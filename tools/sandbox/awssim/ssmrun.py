@@ -33,6 +33,15 @@ def _elapsed(start, end):
     return f"PT{end - start:.3f}S" if start and end else ""
 
 
+def _base_path():
+    return os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+
+
+def _shell_quote(data):
+    """bytes single-quoted for /bin/sh: nothing inside is special but the quote."""
+    return b"'" + data.replace(b"'", b"'\\''") + b"'"
+
+
 class Invocation:
     def __init__(self, command, node):
         self.command = command
@@ -538,15 +547,6 @@ class Ssm:
         return [{"CommandId": c.id, "Status": c.status,
                  "Invocations": {i: v.status for i, v in c.invocations.items()}}
                 for c in self.commands.values()]
-
-
-def _base_path():
-    return os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
-
-
-def _shell_quote(data):
-    """bytes single-quoted for /bin/sh: nothing inside is special but the quote."""
-    return b"'" + data.replace(b"'", b"'\\''") + b"'"
 
 
 def _kill(proc):
