@@ -546,7 +546,8 @@ static int sandbox_start(void **state)
 	char line[256];
 	node_id[0] = 0;
 	while (fgets(line, sizeof line, f))
-		if (strncmp(line, "NODE1_ID=", 9) == 0) snprintf(node_id, sizeof node_id, "%.*s", (int)strcspn(line + 9, "\n"), line + 9);
+		if (strncmp(line, "NODE1_ID='", 10) == 0) /* single-quoted, as a shell reads it */
+			snprintf(node_id, sizeof node_id, "%.*s", (int)strcspn(line + 10, "'\n"), line + 10);
 	pclose(f);
 	unsetenv("AWS_ENDPOINT_URL");
 	ssm_url = sandbox_url;

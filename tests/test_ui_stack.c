@@ -139,6 +139,38 @@ static void test_failed_shows_root_cause(void **state)
 	h_session_free(&s);
 }
 
+/* CloudFormation's text as a hostile stack could carry it: an OSC 52 clipboard write, a
+ * C1 CSI, a bidi override, CR, BS, DEL, a byte that is not UTF-8. */
+#define HOSTILE "boom \x1b]52;c;cHduZWQ=\x07 \xc2\x9b" "2J \xe2\x80\xae" "txt \r\b\x7f \xff"
+
+static void test_failure_reason_is_inert(void **state)
+{
+	(void)state;
+	session_t s;
+	failed(&s);
+	snprintf(s.root_cause, sizeof s.root_cause, "%s", HOSTILE);
+	h_event(&s, T0 + 403, "Node1", "AWS::EC2::Instance", "CREATE_FAILED", HOSTILE);
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	char *screen = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&screen, &len);
+	assert_int_equal(ui_dump(ui, m), 0);
+	fclose(m);
+	/* shown, as visible escapes */
+	assert_non_null(strstr(screen, "boom \\x1b]52;c;cHduZWQ=\\x07 \\u009b2J \\u202etxt"));
+	/* and nothing of it raw */
+	assert_null(strchr(screen, 0x1b));
+	assert_null(strchr(screen, 0x07));
+	assert_null(strchr(screen, '\r'));
+	assert_null(strstr(screen, "\xc2\x9b"));
+	assert_null(strstr(screen, "\xe2\x80\xae"));
+	assert_null(strchr(screen, 0x7f));
+	assert_null(strchr(screen, 0xff));
+	free(screen);
+	h_close(ui);
+	h_session_free(&s);
+}
+
 static void ready(session_t *s)
 {
 	creating(s);
@@ -278,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_creating_120x40),
 		cmocka_unit_test(test_creating_80x24),
 		cmocka_unit_test(test_failed_shows_root_cause),
+		cmocka_unit_test(test_failure_reason_is_inert),
 		cmocka_unit_test(test_ready_outputs_and_nodes),
 		cmocka_unit_test(test_preflight_steps),
 		cmocka_unit_test(test_teardown_dialog),

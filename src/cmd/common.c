@@ -1,6 +1,7 @@
 #include "cmd/common.h"
 
 #include "aws/cfn.h"
+#include "base/textsafe.h"
 #include "catalog/config.h"
 #include "core/settings.h"
 
@@ -35,7 +36,17 @@ static int env_true(const char *name)
 void cmd_print_error(const char *cmd_name, const aws_error_t *err)
 {
 	char buf[1600];
-	fprintf(stderr, "nixl-tui %s: %s\n", cmd_name, aws_error_sentence(err, buf, sizeof buf));
+	textsafe_printf(stderr, "nixl-tui %s: %s\n", cmd_name, aws_error_sentence(err, buf, sizeof buf));
+}
+
+void cmd_print_json(const cJSON *o, int formatted)
+{
+	char *raw = formatted ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+	char *s = raw ? textsafe_json(raw) : NULL;
+	if (s) printf("%s\n", s);
+	else fprintf(stderr, "nixl-tui: out of memory\n");
+	free(s);
+	free(raw);
 }
 
 int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
@@ -130,7 +141,7 @@ int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes,
 	if (config_diags_count(&diags, CONFIG_ERROR) > 0) {
 		settings_report(stderr, &diags, 1);
 	} else if (config_stack_name(&cfg, aws_client_region(env.aws), stack, sizeof stack) < 0) {
-		fprintf(stderr, "nixl-tui %s: no stack name: pass -c stackName=... or --instance-id\n", cmd_name);
+		textsafe_printf(stderr, "nixl-tui %s: no stack name: pass -c stackName=... or --instance-id\n", cmd_name);
 	} else {
 		stack_lookup_t l = { .nodes = nodes, .ips = ips };
 		cfn_describe_stacks(env.aws, stack, on_stack, &l);
@@ -140,12 +151,12 @@ int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes,
 		else if (l.failed)
 			cmd_print_error(cmd_name, &l.err);
 		else if (l.missing)
-			fprintf(stderr, "nixl-tui %s: stack %s does not exist in %s: deploy first, or pass --instance-id\n",
+			textsafe_printf(stderr, "nixl-tui %s: stack %s does not exist in %s: deploy first, or pass --instance-id\n",
 			        cmd_name, stack, aws_client_region(env.aws));
 		else if (l.addr_err[0])
-			fprintf(stderr, "nixl-tui %s: stack %s: %s\n", cmd_name, stack, l.addr_err);
+			textsafe_printf(stderr, "nixl-tui %s: stack %s: %s\n", cmd_name, stack, l.addr_err);
 		else if (!nodes->n)
-			fprintf(stderr, "nixl-tui %s: stack %s has no node outputs yet (%s)\n", cmd_name, stack, l.status);
+			textsafe_printf(stderr, "nixl-tui %s: stack %s has no node outputs yet (%s)\n", cmd_name, stack, l.status);
 		else
 			rc = 0;
 	}

@@ -3,6 +3,7 @@
 #ifndef NIXL_CMD_COMMON_H
 #define NIXL_CMD_COMMON_H
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "aws/client.h"
@@ -25,8 +26,13 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
 int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts);
 void cmd_env_close(cmd_env_t *env);
 
-/* Prints "nixl-tui <cmd>: <sentence>" to stderr. */
+/* Prints "nixl-tui <cmd>: <sentence>" to stderr (the sentence carries AWS's message:
+ * made inert). */
 void cmd_print_error(const char *cmd_name, const aws_error_t *err);
+
+/* Prints o as JSON (indented when formatted) and a newline on stdout, every control a JSON escape (textsafe_json):
+ * the one way the subcommands print JSON. */
+void cmd_print_json(const cJSON *o, int formatted);
 
 /* The deployed stack's nodes (Node1InstanceId, Node2InstanceId, ... of the configured
  * stack), in order, and (ips may be NULL) their NodeNPrivateIp ("" when not an IPv4).

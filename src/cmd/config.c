@@ -9,9 +9,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/textsafe.h"
 #include "catalog/catalog.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "core/settings.h"
 
 /* The value shown for a key; volumeSize's default depends on the instance type. */
@@ -30,7 +32,7 @@ static const char *shown_source(const config_t *cfg, config_key_t k)
 	return cfg->value[k] ? config_source_name(cfg->source[k]) : config_source_name(CONFIG_SRC_DEFAULT);
 }
 
-static int print_json(const config_t *cfg, const char *region, const char *from,
+static void print_json(const config_t *cfg, const char *region, const char *from,
                       const char *stack, const config_diags_t *d)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -55,15 +57,8 @@ static int print_json(const config_t *cfg, const char *region, const char *from,
 		cJSON_AddStringToObject(o, "message", d->items[i].message);
 		cJSON_AddBoolToObject(o, "needsAck", d->items[i].needs_ack);
 	}
-	char *text = cJSON_Print(root);
+	cmd_print_json(root, 1);
 	cJSON_Delete(root);
-	if (!text) {
-		fprintf(stderr, "nixl-tui config: out of memory\n");
-		return -1;
-	}
-	puts(text);
-	free(text);
-	return 0;
 }
 
 static void print_table(const config_t *cfg, const char *region, const char *from,
@@ -78,13 +73,14 @@ static void print_table(const config_t *cfg, const char *region, const char *fro
 			snprintf(src, sizeof src, "%s (%s)", config_source_name(cfg->source[k]), cfg->origin[k]);
 		else if (!cfg->value[k] && k == CONFIG_VOLUME_SIZE)
 			snprintf(src, sizeof src, "default (recommended for %s)", config_instance_type(cfg));
-		printf("%-24s %-28s %s\n", config_key_name((config_key_t)k), v ? v : "-", src);
+		/* values and their origins come from cdk.json and -c: made inert */
+		textsafe_printf(stdout, "%-24s %-28s %s\n", config_key_name((config_key_t)k), v ? v : "-", src);
 	}
 	if (region)
-		printf("\nregion:     %s (%s)\n", region, from);
+		textsafe_printf(stdout, "\nregion:     %s (%s)\n", region, from);
 	else
 		printf("\nregion:     not set (use --region, AWS_REGION or a profile region)\n");
-	printf("stack name: %s\n", stack ? stack : "needs a region (or stackName, or a branch)");
+	textsafe_printf(stdout, "stack name: %s\n", stack ? stack : "needs a region (or stackName, or a branch)");
 }
 
 int cmd_config(cli_t *cli)
@@ -103,7 +99,7 @@ int cmd_config(cli_t *cli)
 	const char *name = config_stack_name(&cfg, region, stack, sizeof stack) > 0 ? stack : NULL;
 	int rc = 0;
 	if (cli->json) {
-		rc = print_json(&cfg, region, from, name, &diags) < 0;
+		print_json(&cfg, region, from, name, &diags);
 	} else {
 		print_table(&cfg, region, from, name);
 		if (diags.n) printf("\n");

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/textsafe.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -35,9 +36,7 @@ static const char *const step_marks[] = { "..", "..", "ok", "!!", "XX" };
 
 static void json_line(cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
-	printf("%s\n", s);
-	free(s);
+	cmd_print_json(o, 0);
 	cJSON_Delete(o);
 }
 
@@ -52,7 +51,7 @@ static void print_step(printer_t *pr, const sess_step_t *st)
 		cJSON_AddStringToObject(o, "detail", st->detail);
 		json_line(o);
 	} else {
-		printf("[%s] %-20s %s\n", step_marks[st->state], st->name, st->detail);
+		textsafe_printf(stdout, "[%s] %-20s %s\n", step_marks[st->state], st->name, st->detail);
 	}
 }
 
@@ -75,7 +74,7 @@ static void print_event(printer_t *pr, const sess_event_t *e)
 		cJSON_AddStringToObject(o, "reason", e->reason);
 		json_line(o);
 	} else {
-		printf("%s  %-22s %-34s %-20s %s\n", ts, e->status, e->type, e->logical_id, e->reason);
+		textsafe_printf(stdout, "%s  %-22s %-34s %-20s %s\n", ts, e->status, e->type, e->logical_id, e->reason);
 	}
 }
 
@@ -117,10 +116,10 @@ static void on_change(void *ud, session_t *s, unsigned what)
 			json_line(o);
 		} else if (!is_final(s->phase)) {
 			if (s->total_resources)
-				printf("-- %s: %s (%zu/%zu resources)\n", s->stack_name, session_phase_name(s->phase),
+				textsafe_printf(stdout, "-- %s: %s (%zu/%zu resources)\n", s->stack_name, session_phase_name(s->phase),
 				       s->completed, s->total_resources);
 			else
-				printf("-- %s: %s\n", s->stack_name, session_phase_name(s->phase));
+				textsafe_printf(stdout, "-- %s: %s\n", s->stack_name, session_phase_name(s->phase));
 		}
 	}
 	fflush(stdout);
@@ -159,26 +158,26 @@ static void print_result(printer_t *pr, session_t *s)
 		return;
 	}
 	if (ok && pr->want == SESS_READY) {
-		printf("\n%s is ready in %.0f s: %zu node(s), SSM Online\n", s->stack_name, secs, s->nnodes);
-		for (size_t i = 0; i < s->noutputs; i++) printf("  %-22s %s\n", s->outputs[i].key, s->outputs[i].value);
+		textsafe_printf(stdout, "\n%s is ready in %.0f s: %zu node(s), SSM Online\n", s->stack_name, secs, s->nnodes);
+		for (size_t i = 0; i < s->noutputs; i++) textsafe_printf(stdout, "  %-22s %s\n", s->outputs[i].key, s->outputs[i].value);
 	} else if (ok) {
-		printf("\n%s: %s in %.0f s\n", s->stack_name, session_phase_name(s->phase), secs);
+		textsafe_printf(stdout, "\n%s: %s in %.0f s\n", s->stack_name, session_phase_name(s->phase), secs);
 	} else {
 		if (s->root_cause_resource[0])
-			fprintf(stderr, "\nnixl-tui %s: %s %s: %s: %s\n", pr->cmd, s->stack_name,
+			textsafe_printf(stderr, "\nnixl-tui %s: %s %s: %s: %s\n", pr->cmd, s->stack_name,
 			        session_phase_name(s->phase), s->root_cause_resource, s->root_cause);
 		else
-			fprintf(stderr, "\nnixl-tui %s: %s %s: %s\n", pr->cmd, s->stack_name, session_phase_name(s->phase),
+			textsafe_printf(stderr, "\nnixl-tui %s: %s %s: %s\n", pr->cmd, s->stack_name, session_phase_name(s->phase),
 			        s->root_cause[0] ? s->root_cause : s->stack_status);
 		if (s->phase == SESS_DELETE_FAILED)
-			fprintf(stderr, "  Fix the cause, then run `nixl-tui destroy` again: it resumes.\n");
+			textsafe_printf(stderr, "  Fix the cause, then run `nixl-tui destroy` again: it resumes.\n");
 	}
 }
 
 /* Asks on the terminal; 1 = yes. */
 static int confirm(const char *question)
 {
-	fprintf(stderr, "%s [y/N] ", question);
+	textsafe_printf(stderr, "%s [y/N] ", question);
 	fflush(stderr);
 	char line[32];
 	if (!fgets(line, sizeof line, stdin)) return 0;
@@ -196,11 +195,11 @@ static int run(cli_t *cli, run_kind_t kind)
 	for (int i = 0; i < cli->nargs; i++) {
 		int r = kind == RUN_DEPLOY ? cli_take_value(cli, &i, "--on-failure", &on_failure, err, sizeof err) : 0;
 		if (r < 0) {
-			fprintf(stderr, "nixl-tui %s: %s\n", name, err);
+			textsafe_printf(stderr, "nixl-tui %s: %s\n", name, err);
 			return 2;
 		}
 		if (r == 0) {
-			fprintf(stderr, "nixl-tui %s: unexpected argument \"%s\"\n", name, cli->args[i]);
+			textsafe_printf(stderr, "nixl-tui %s: unexpected argument \"%s\"\n", name, cli->args[i]);
 			return 2;
 		}
 	}
@@ -221,7 +220,7 @@ static int run(cli_t *cli, run_kind_t kind)
 	if (cli->allow_non_efa) session_acknowledge(s);
 	if (kind != RUN_WATCH && !cli->yes) {
 		if (!isatty(STDIN_FILENO)) {
-			fprintf(stderr, "nixl-tui %s: refusing to %s stack %s without confirmation: pass --yes "
+			textsafe_printf(stderr, "nixl-tui %s: refusing to %s stack %s without confirmation: pass --yes "
 			        "(there is no terminal to ask on)\n", name, kind == RUN_DEPLOY ? "create" : "delete",
 			        s->stack_name);
 			goto out;
@@ -229,7 +228,7 @@ static int run(cli_t *cli, run_kind_t kind)
 		char plan[2048], q[2300];
 		if (kind == RUN_DEPLOY) {
 			session_headless_command(s, plan, sizeof plan);
-			fprintf(stderr, "Plan: stack %s in %s (%s), %s x %ld, %ld GB gp3\n  %s\n", s->stack_name,
+			textsafe_printf(stderr, "Plan: stack %s in %s (%s), %s x %ld, %ld GB gp3\n  %s\n", s->stack_name,
 			        s->region, s->endpoint, config_instance_type(&cfg), config_int(&cfg, CONFIG_NODE_COUNT),
 			        config_int(&cfg, CONFIG_VOLUME_SIZE), plan);
 			snprintf(q, sizeof q, "Create these AWS resources (they cost money while they run)?");
@@ -237,7 +236,7 @@ static int run(cli_t *cli, run_kind_t kind)
 			snprintf(q, sizeof q, "Delete stack %s in %s and everything in it?", s->stack_name, s->region);
 		}
 		if (!confirm(q)) {
-			fprintf(stderr, "nixl-tui %s: not confirmed; nothing done\n", name);
+			textsafe_printf(stderr, "nixl-tui %s: not confirmed; nothing done\n", name);
 			goto out;
 		}
 	}
@@ -261,13 +260,13 @@ static int run(cli_t *cli, run_kind_t kind)
 	}
 	on_change(&pr, s, 0);
 	if (pr.interrupted) {
-		fprintf(stderr, "\nStopped watching %s; the stack operation goes on in AWS. Re-attach with: "
+		textsafe_printf(stderr, "\nStopped watching %s; the stack operation goes on in AWS. Re-attach with: "
 		        "nixl-tui watch%s%s\n", s->stack_name, cli->region ? " --region " : "", cli->region ? cli->region : "");
 		rc = 130;
 		goto out;
 	}
 	if (kind == RUN_WATCH && s->phase == SESS_IDLE) {
-		fprintf(stderr, "nixl-tui watch: stack %s does not exist in %s\n", s->stack_name, s->region);
+		textsafe_printf(stderr, "nixl-tui watch: stack %s does not exist in %s\n", s->stack_name, s->region);
 		goto out;
 	}
 	print_result(&pr, s);

@@ -18,7 +18,7 @@
 #include "efa/fabric.h"
 #include "efa/exec_ssm.h"
 #include "efa/parse_pplog.h"
-#include "efa/parse_text.h"
+#include "base/textsafe.h"
 
 typedef struct opts {
 	const char *node, *from_file, *log_group, *timeout;
@@ -48,28 +48,24 @@ static int utf8_terminal(void)
 /* Captured text, indented; control characters never reach the terminal. */
 static void print_raw(const char *raw)
 {
-	char *clean = ptext_sanitize(raw);
-	for (const char *p = clean; p && *p;) {
+	for (const char *p = raw; *p;) {
 		size_t n = strcspn(p, "\n");
-		printf("       | %.*s\n", (int)n, p);
+		textsafe_printf(stdout, "       | %.*s\n", (int)n, p);
 		p += n + (p[n] == '\n');
 	}
-	free(clean);
 }
 
 static void print_status(const efa_node_status_t *st, int raw)
 {
 	int utf8 = utf8_terminal();
-	printf("node %s (%s)\n", st->node, st->source[0] ? st->source : "no data");
+	textsafe_printf(stdout, "node %s (%s)\n", st->node, st->source[0] ? st->source : "no data");
 	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
 		const efa_check_t *c = &st->checks[i];
 		const char *sym = efa_verdict_symbol(c->verdict, utf8);
 		int width = 0; /* on screen: UTF-8 continuation bytes take no column */
 		for (const char *p = sym; *p; p++) width += ((unsigned char)*p & 0xc0) != 0x80;
-		char *detail = ptext_sanitize(c->detail);
-		printf("  %s%*s %-28s %s\n", sym, 4 - width, "", efa_check_title((efa_check_id_t)i),
-		       detail && *detail ? detail : "no data");
-		free(detail);
+		textsafe_printf(stdout, "  %s%*s %-28s %s\n", sym, 4 - width, "", efa_check_title((efa_check_id_t)i),
+		                *c->detail ? c->detail : "no data");
 		if (raw && c->raw && c->verdict != EFA_PASS) print_raw(c->raw);
 	}
 	if (raw && st->raw) {
@@ -110,9 +106,7 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 			if (fabric_probe(&fi) == 0) cJSON_AddItemToObject(root, "fabric", fabric_to_json(&fi, NULL));
 			fabric_info_free(&fi);
 		}
-		char *s = cJSON_Print(root);
-		printf("%s\n", s);
-		free(s);
+		cmd_print_json(root, 1);
 		cJSON_Delete(root);
 		return;
 	}
@@ -120,7 +114,7 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 		if (i) printf("\n");
 		print_status(&runs[i].st, o->raw);
 		if (runs[i].res.status != EXEC_SUCCESS && runs[i].res.detail[0])
-			printf("  the check script did not finish cleanly: %s\n", runs[i].res.detail);
+			textsafe_printf(stdout, "  the check script did not finish cleanly: %s\n", runs[i].res.detail);
 	}
 	if (o->local) { /* and what libfabric itself finds here, through fi_getinfo */
 		fabric_info_t fi;
@@ -189,7 +183,7 @@ static int from_file(const opts_t *o, int json)
 static void on_line(void *ud, exec_stream_t s, const char *line, size_t len)
 {
 	node_run_t *r = ud;
-	if (r->verbose) fprintf(stderr, "%s%s %s\n", r->st.node, s == EXEC_STDERR ? " (stderr)" : ":", line);
+	if (r->verbose) textsafe_printf(stderr, "%s%s %s\n", r->st.node, s == EXEC_STDERR ? " (stderr)" : ":", line);
 	if (r->len + len + 2 > r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16384;
 		while (cap < r->len + len + 2) cap *= 2;

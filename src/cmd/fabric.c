@@ -6,15 +6,15 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/textsafe.h"
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "efa/fabric.h"
 #include "efa/rdm_pp.h"
 
 static void print_json(cJSON *j)
 {
-	char *s = cJSON_Print(j);
-	if (s) printf("%s\n", s);
-	free(s);
+	cmd_print_json(j, 1);
 	cJSON_Delete(j);
 }
 
@@ -196,7 +196,8 @@ int fabric_cmd_pingpong(cli_t *cli)
 			printf("# %s rdm, %d iterations per size after %d untimed; usec/xfer is the mean "
 			       "half round trip, median and p99 are per iteration (usec)\n",
 			       res.provider, res.iterations, warmup);
-		if (rc < 0) fprintf(stderr, "nixl-tui pingpong: %s\n", res.error);
+		/* the error can quote the peer's side (--connect): made inert */
+		if (rc < 0) textsafe_printf(stderr, "nixl-tui pingpong: %s\n", res.error);
 	}
 	pp_result_free(&res);
 	free(sizes);

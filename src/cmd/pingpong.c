@@ -12,13 +12,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
 #include "efa/exec_ssm.h"
 #include "efa/parse_pplog.h"
-#include "efa/parse_text.h"
 #include "efa/pingpong_run.h"
 
 typedef struct opts {
@@ -104,12 +104,12 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 
 static void print_header(void)
 {
-	printf("%12s %10s %10s %10s %12s %12s\n", "bytes", "#sent", "#ack", "MB/sec", "usec/xfer", "Mxfers/sec");
+	textsafe_printf(stdout, "%12s %10s %10s %10s %12s %12s\n", "bytes", "#sent", "#ack", "MB/sec", "usec/xfer", "Mxfers/sec");
 }
 
 static void print_row(const pp_row_t *w)
 {
-	printf("%12llu %10llu %10llu %10.2f %12.2f %12.2f\n", (unsigned long long)w->bytes, (unsigned long long)w->sent,
+	textsafe_printf(stdout, "%12llu %10llu %10llu %10.2f %12.2f %12.2f\n", (unsigned long long)w->bytes, (unsigned long long)w->sent,
 	       (unsigned long long)w->acked, w->mb_per_s, w->usec_per_xfer, w->mxfers_per_s);
 	fflush(stdout);
 }
@@ -118,10 +118,10 @@ static void print_summary(const pp_result_t *r)
 {
 	double lat = pp_result_latency_usec(r), bw = pp_result_peak_mb_per_s(r);
 	if (isnan(lat)) return;
-	printf("latency %.2f usec/xfer (smallest size), bandwidth %.2f MB/s (best size); %s %s, %d iterations\n", lat,
+	textsafe_printf(stdout, "latency %.2f usec/xfer (smallest size), bandwidth %.2f MB/s (best size); %s %s, %d iterations\n", lat,
 	       bw, r->provider[0] ? r->provider : "?", r->endpoint[0] ? r->endpoint : "?", r->iterations);
 	if (r->iterations > 0 && r->iterations < 100)
-		printf("note: fi_pingpong has no warm-up; with %d iterations the first size mostly measures connection "
+		textsafe_printf(stdout, "note: fi_pingpong has no warm-up; with %d iterations the first size mostly measures connection "
 		       "setup (use -I 1000 or more)\n", r->iterations);
 }
 
@@ -155,7 +155,7 @@ static int log_one(const char *path, const char *label, int json, cJSON *arr)
 	char *text;
 	size_t len;
 	if (read_all(path, &text, &len) < 0) {
-		fprintf(stderr, "nixl-tui pingpong: cannot read %s: %s\n", path, strerror(errno));
+		textsafe_printf(stderr, "nixl-tui pingpong: cannot read %s: %s\n", path, strerror(errno));
 		return 1;
 	}
 	pplog_t l;
@@ -165,33 +165,27 @@ static int log_one(const char *path, const char *label, int json, cJSON *arr)
 	const char *verdict = l.verdict < 0 ? "cannot tell" : verdicts[l.verdict];
 	if (json) {
 		cJSON *f = cJSON_CreateObject();
-		char *file = ptext_sanitize(label), *note = ptext_sanitize(l.note);
-		cJSON_AddStringToObject(f, "file", file ? file : "");
+		cJSON_AddStringToObject(f, "file", label);
 		cJSON_AddStringToObject(f, "format", pplog_format_name(l.format));
 		cJSON_AddStringToObject(f, "verdict", verdict);
-		if (note && *note) cJSON_AddStringToObject(f, "note", note);
-		free(file);
-		free(note);
+		if (l.note[0]) cJSON_AddStringToObject(f, "note", l.note);
 		cJSON_AddItemToObject(f, "result", pp_result_json(&l.result));
 		if (l.server.nrows) cJSON_AddItemToObject(f, "server", pp_result_json(&l.server));
 		cJSON_AddItemToArray(arr, f);
 	} else {
-		printf("%s: %s", label, pplog_format_name(l.format));
-		if (l.result.provider[0]) printf(", %s %s", l.result.provider, l.result.endpoint);
-		if (l.result.iterations) printf(", %d iterations", l.result.iterations);
-		printf("\n");
+		textsafe_printf(stdout, "%s: %s", label, pplog_format_name(l.format));
+		if (l.result.provider[0]) textsafe_printf(stdout, ", %s %s", l.result.provider, l.result.endpoint);
+		if (l.result.iterations) textsafe_printf(stdout, ", %d iterations", l.result.iterations);
+		textsafe_printf(stdout, "\n");
 		if (l.result.nrows) {
 			print_header();
 			for (size_t i = 0; i < l.result.nrows; i++) print_row(&l.result.rows[i]);
 		}
-		char *error = ptext_sanitize(l.result.error), *note = ptext_sanitize(l.note);
 		if (l.format != PPLOG_UNRECOGNISED) {
-			printf("result: %s%s%s\n", verdict, error && *error ? ": " : "", error ? error : "");
+			textsafe_printf(stdout, "result: %s%s%s\n", verdict, l.result.error[0] ? ": " : "", l.result.error);
 			if (l.verdict == 1) print_summary(&l.result);
 		}
-		if (note && *note) printf("note: %s\n", note);
-		free(error);
-		free(note);
+		if (l.note[0]) textsafe_printf(stdout, "note: %s\n", l.note);
 	}
 	int rc = l.verdict == 1 ? 0 : l.verdict == 0 ? 1 : 3;
 	pplog_free(&l);
@@ -204,7 +198,7 @@ static int from_file(const opts_t *o, int json)
 {
 	struct stat sb;
 	if (stat(o->from_file, &sb) < 0) {
-		fprintf(stderr, "nixl-tui pingpong: cannot read %s: %s\n", o->from_file, strerror(errno));
+		textsafe_printf(stderr, "nixl-tui pingpong: cannot read %s: %s\n", o->from_file, strerror(errno));
 		return 2;
 	}
 	cJSON *root = json ? cJSON_CreateObject() : NULL;
@@ -217,7 +211,7 @@ static int from_file(const opts_t *o, int json)
 			char path[4096];
 			snprintf(path, sizeof path, "%s/%s", o->from_file, ents[i]->d_name);
 			if (ents[i]->d_name[0] != '.' && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
-				if (files++ && !json) printf("\n");
+				if (files++ && !json) textsafe_printf(stdout, "\n");
 				int r = log_one(path, ents[i]->d_name, json, arr);
 				rc = r == 1 || rc == 1 ? 1 : r == 3 || rc == 3 ? 3 : 0;
 			}
@@ -229,13 +223,11 @@ static int from_file(const opts_t *o, int json)
 		files = 1;
 	}
 	if (json) {
-		char *s = cJSON_Print(root);
-		printf("%s\n", s);
-		free(s);
+		cmd_print_json(root, 1);
 		cJSON_Delete(root);
 	}
 	if (!files) {
-		fprintf(stderr, "nixl-tui pingpong: no files in %s\n", o->from_file);
+		textsafe_printf(stderr, "nixl-tui pingpong: no files in %s\n", o->from_file);
 		return 3;
 	}
 	return rc;
@@ -263,14 +255,14 @@ static void on_line(void *ud, pp_side_t side, exec_stream_t s, const char *line)
 {
 	live_t *lv = ud;
 	if (lv->verbose)
-		fprintf(stderr, "%s%s: %s\n", side == PP_SERVER ? "server" : "client", s == EXEC_STDERR ? " (stderr)" : "",
+		textsafe_printf(stderr, "%s%s: %s\n", side == PP_SERVER ? "server" : "client", s == EXEC_STDERR ? " (stderr)" : "",
 		        line);
 }
 
 static void on_phase(void *ud, const char *what)
 {
 	live_t *lv = ud;
-	if (!lv->json) fprintf(stderr, "nixl-tui pingpong: %s\n", what);
+	if (!lv->json) textsafe_printf(stderr, "nixl-tui pingpong: %s\n", what);
 }
 
 static void on_row(void *ud, const pp_row_t *row)
@@ -294,14 +286,14 @@ static void on_done(void *ud, const pp_result_t *res)
 static void m_pair_start(void *ud, size_t a, size_t b)
 {
 	live_t *lv = ud;
-	if (!lv->json) fprintf(stderr, "nixl-tui pingpong: pair node %zu (server) <-> node %zu (client)\n", a + 1, b + 1);
+	if (!lv->json) textsafe_printf(stderr, "nixl-tui pingpong: pair node %zu (server) <-> node %zu (client)\n", a + 1, b + 1);
 }
 
 static void m_pair(void *ud, size_t a, size_t b, const pp_result_t *res)
 {
 	live_t *lv = ud;
 	if (lv->json) return;
-	if (res->error[0]) fprintf(stderr, "nixl-tui pingpong: node %zu <-> node %zu: %s\n", a + 1, b + 1, res->error);
+	if (res->error[0]) textsafe_printf(stderr, "nixl-tui pingpong: node %zu <-> node %zu: %s\n", a + 1, b + 1, res->error);
 }
 
 static void m_done(void *ud) { ((live_t *)ud)->done = 1; }
@@ -326,31 +318,29 @@ static void print_matrix(const pp_matrix_t *m, size_t n, const char *const *name
 				cJSON_AddItemToObject(p, "result", pp_result_json(c));
 				cJSON_AddItemToArray(pairs, p);
 			}
-		char *s = cJSON_Print(root);
-		printf("%s\n", s);
-		free(s);
+		cmd_print_json(root, 1);
 		cJSON_Delete(root);
 		return;
 	}
 	static const char *const titles[] = { "latency, usec/xfer at the smallest size", "bandwidth, best MB/s" };
 	for (int t = 0; t < 2; t++) {
-		printf("%s%s\n%8s", t ? "\n" : "", titles[t], "");
-		for (size_t b = 0; b < n; b++) printf(" %10s%-2zu", "node", b + 1);
-		printf("\n");
+		textsafe_printf(stdout, "%s%s\n%8s", t ? "\n" : "", titles[t], "");
+		for (size_t b = 0; b < n; b++) textsafe_printf(stdout, " %10s%-2zu", "node", b + 1);
+		textsafe_printf(stdout, "\n");
 		for (size_t a = 0; a < n; a++) {
-			printf("node %-3zu", a + 1);
+			textsafe_printf(stdout, "node %-3zu", a + 1);
 			for (size_t b = 0; b < n; b++) {
 				const pp_result_t *c = pp_matrix_cell(m, a, b);
 				double v = c ? (t ? pp_result_peak_mb_per_s(c) : pp_result_latency_usec(c)) : NAN;
-				if (a == b) printf(" %12s", "-");
-				else if (!c) printf(" %12s", "not run");
-				else if (c->error[0] || isnan(v)) printf(" %12s", "failed");
-				else printf(" %12.2f", v);
+				if (a == b) textsafe_printf(stdout, " %12s", "-");
+				else if (!c) textsafe_printf(stdout, " %12s", "not run");
+				else if (c->error[0] || isnan(v)) textsafe_printf(stdout, " %12s", "failed");
+				else textsafe_printf(stdout, " %12.2f", v);
 			}
-			printf("\n");
+			textsafe_printf(stdout, "\n");
 		}
 	}
-	for (size_t i = 0; i < n; i++) printf("%snode %zu = %s\n", i ? "" : "\n", i + 1, names[i]);
+	for (size_t i = 0; i < n; i++) textsafe_printf(stdout, "%snode %zu = %s\n", i ? "" : "\n", i + 1, names[i]);
 }
 
 static int node_number(const char *v, size_t n, size_t dflt, size_t *out)
@@ -386,7 +376,7 @@ int cmd_pingpong(cli_t *cli)
 	char err[256];
 	if (wants_native(cli)) return fabric_cmd_pingpong(cli);
 	if (parse_args(cli, &o, err, sizeof err) < 0) {
-		fprintf(stderr, "nixl-tui pingpong: %s\n", err);
+		textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 		return 2;
 	}
 	if (o.from_file) return from_file(&o, cli->json);
@@ -398,7 +388,7 @@ int cmd_pingpong(cli_t *cli)
 	if (!o.local && o.ids.n == 0) {
 		if (cmd_stack_nodes(cli, "pingpong", &o.ids, stack_ips) < 0) return 1;
 		if (o.ids.n < 2) {
-			fprintf(stderr, "nixl-tui pingpong: the stack has %zu node(s); a ping-pong needs two\n", o.ids.n);
+			textsafe_printf(stderr, "nixl-tui pingpong: the stack has %zu node(s); a ping-pong needs two\n", o.ids.n);
 			return 1;
 		}
 	}
@@ -414,7 +404,7 @@ int cmd_pingpong(cli_t *cli)
 		exec_local_opts_t lo = { .kill_grace_ms = 1000 };
 		ex = exec_local_new(env.loop, &lo);
 		if (exec_local_isolate(ex, err, sizeof err) < 0)
-			fprintf(stderr, "nixl-tui pingpong: %s; the fi_pingpong server listens on all interfaces during the run\n", err);
+			textsafe_printf(stderr, "nixl-tui pingpong: %s; the fi_pingpong server listens on all interfaces during the run\n", err);
 		for (size_t i = 0; i < n; i++) {
 			snprintf(local_names[i], sizeof local_names[i], "local%zu", i + 1);
 			names[i] = local_names[i];
@@ -445,7 +435,7 @@ int cmd_pingpong(cli_t *cli)
 		pp_matrix_cbs_t mc = { m_pair_start, m_pair, m_done, &lv };
 		lv.matrix = pp_matrix_start(nodes, n, &ro, &mc, err, sizeof err);
 		if (!lv.matrix) {
-			fprintf(stderr, "nixl-tui pingpong: %s\n", err);
+			textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 			rc = 2;
 		} else {
 			while (!lv.done) loop_run_once(env.loop, 1000);
@@ -460,28 +450,26 @@ int cmd_pingpong(cli_t *cli)
 	} else {
 		size_t s, c;
 		if (node_number(o.server_node, n, 0, &s) < 0 || node_number(o.client_node, n, 1, &c) < 0 || s == c) {
-			fprintf(stderr, "nixl-tui pingpong: --server-node and --client-node take two different numbers 1..%zu\n", n);
+			textsafe_printf(stderr, "nixl-tui pingpong: --server-node and --client-node take two different numbers 1..%zu\n", n);
 			rc = 2;
 		} else {
 			ro.server = (pp_node_t){ ex, names[s], server_ip ? server_ip : stack_ips[s][0] ? stack_ips[s] : NULL };
 			ro.client = (pp_node_t){ ex, names[c], NULL };
 			lv.run = pp_run_start(&ro, err, sizeof err);
 			if (!lv.run) {
-				fprintf(stderr, "nixl-tui pingpong: %s\n", err);
+				textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 				rc = 2;
 			} else {
 				while (!lv.done) loop_run_once(env.loop, 1000);
 				if (cli->json) {
 					cJSON *j = pp_result_json(&lv.res);
-					char *str = cJSON_Print(j);
-					printf("%s\n", str);
-					free(str);
+					cmd_print_json(j, 1);
 					cJSON_Delete(j);
 				} else if (!lv.res.error[0]) {
 					print_summary(&lv.res);
 				}
 				if (lv.res.error[0]) {
-					fprintf(stderr, "nixl-tui pingpong: %s\n", lv.res.error);
+					textsafe_printf(stderr, "nixl-tui pingpong: %s\n", lv.res.error);
 					rc = 1;
 				}
 				pp_run_free(lv.run);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "aws/cfn.h"
+#include "base/textsafe.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -64,8 +65,16 @@ static int find_stack(cli_t *cli, const char *name, cmd_env_t *env, lookup_t *l,
 		return -1;
 	}
 	if (l->missing) {
-		if (cli->json) printf("{\"stackName\":\"%s\",\"exists\":false}\n", stack);
-		else fprintf(stderr, "nixl-tui %s: stack %s does not exist in %s\n", name, stack, aws_client_region(env->aws));
+		if (cli->json) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "stackName", stack);
+			cJSON_AddBoolToObject(o, "exists", 0);
+			cmd_print_json(o, 0);
+			cJSON_Delete(o);
+		} else {
+			textsafe_printf(stderr, "nixl-tui %s: stack %s does not exist in %s\n", name, stack,
+			                aws_client_region(env->aws));
+		}
 		return 1;
 	}
 	l->stack = l->all.stacks[0];
@@ -119,12 +128,10 @@ int cmd_status(cli_t *cli)
 			cJSON_AddStringToObject(o, "created", created);
 			cJSON_AddStringToObject(o, "region", aws_client_region(env.aws));
 			cJSON_AddNumberToObject(o, "outputs", (double)st->noutputs);
-			char *s = cJSON_PrintUnformatted(o);
-			printf("%s\n", s);
-			free(s);
+			cmd_print_json(o, 0);
 			cJSON_Delete(o);
 		} else {
-			printf("stack    %s\nstatus   %s%s%s\ncreated  %s\nregion   %s\nid       %s\n", stack,
+			textsafe_printf(stdout, "stack    %s\nstatus   %s%s%s\ncreated  %s\nregion   %s\nid       %s\n", stack,
 			       st->status ? st->status : "", st->status_reason ? " - " : "",
 			       st->status_reason ? st->status_reason : "", created, aws_client_region(env.aws),
 			       st->stack_id ? st->stack_id : "");
@@ -167,6 +174,75 @@ static void env_name(const char *key, char *out, size_t n)
 	out[o] = 0;
 }
 
+static int shell_name(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_') return 0;
+	while (isalnum((unsigned char)*s) || *s == '_') s++;
+	return *s == 0;
+}
+
+/* Why v cannot be written for a shell (NULL: it can): a newline would end the assignment
+ * in a line-by-line reader, and a control character would reach the terminal of whoever
+ * prints the list; either way the value the user meant is not what they would get. */
+static const char *unquotable(const char *v)
+{
+	if (strchr(v, '\n')) return "a newline";
+	char *clean = textsafe_dup(v);
+	int same = clean && strcmp(clean, v) == 0;
+	free(clean);
+	return same ? NULL : "control characters or invalid UTF-8";
+}
+
+/* POSIX single quotes: nothing inside is special but the quote itself, which is closed,
+ * escaped and reopened ('\''). So `eval "$(nixl-tui outputs --format env)"` assigns and
+ * runs nothing, whatever an output holds. */
+static void put_assignment(const char *var, const char *v)
+{
+	printf("%s='", var);
+	for (; *v; v++) {
+		if (*v == '\'') fputs("'\\''", stdout);
+		else putchar(*v);
+	}
+	fputs("'\n", stdout);
+}
+
+/* Every assignment is checked before the first is printed: a script that sources half a
+ * list would go on with the rest unset. 0, or -1 with the reason on stderr. */
+static int print_env(const char *stack, const char *region, const cfn_stack_t *st)
+{
+	int bad = 0;
+	const char *why;
+	if ((why = unquotable(stack)) != NULL) {
+		textsafe_printf(stderr, "nixl-tui outputs: the stack name %s holds %s\n", stack, why);
+		bad = 1;
+	}
+	for (size_t i = 0; i < st->noutputs; i++) {
+		char var[80];
+		const char *v = st->outputs[i].value ? st->outputs[i].value : "";
+		env_name(st->outputs[i].key, var, sizeof var);
+		if (!shell_name(var)) {
+			textsafe_printf(stderr, "nixl-tui outputs: output %s does not make a shell variable name (%s)\n",
+			                st->outputs[i].key, var);
+			bad = 1;
+		} else if ((why = unquotable(v)) != NULL) {
+			textsafe_printf(stderr, "nixl-tui outputs: output %s holds %s: %s\n", st->outputs[i].key, why, v);
+			bad = 1;
+		}
+	}
+	if (bad) {
+		fprintf(stderr, "nixl-tui outputs: nothing written for the shell; --format json shows every value\n");
+		return -1;
+	}
+	put_assignment("STACK_NAME", stack);
+	put_assignment("AWS_REGION", region);
+	for (size_t i = 0; i < st->noutputs; i++) {
+		char var[80];
+		env_name(st->outputs[i].key, var, sizeof var);
+		put_assignment(var, st->outputs[i].value ? st->outputs[i].value : "");
+	}
+	return 0;
+}
+
 int cmd_outputs(cli_t *cli)
 {
 	const char *format = NULL;
@@ -179,26 +255,19 @@ int cmd_outputs(cli_t *cli)
 	if (r == 0) {
 		const cfn_stack_t *st = &l.stack;
 		if (!st->noutputs)
-			fprintf(stderr, "nixl-tui outputs: %s has no outputs yet (%s)\n", stack, st->status ? st->status : "");
+			textsafe_printf(stderr, "nixl-tui outputs: %s has no outputs yet (%s)\n", stack, st->status ? st->status : "");
 		if (format && strcmp(format, "json") == 0) {
 			cJSON *o = cJSON_CreateObject();
 			for (size_t i = 0; i < st->noutputs; i++)
 				cJSON_AddStringToObject(o, st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "");
-			char *s = cJSON_PrintUnformatted(o);
-			printf("%s\n", s);
-			free(s);
+			cmd_print_json(o, 0);
 			cJSON_Delete(o);
 		} else if (format && strcmp(format, "env") == 0) {
-			printf("STACK_NAME=%s\nAWS_REGION=%s\n", stack, aws_client_region(env.aws));
-			for (size_t i = 0; i < st->noutputs; i++) {
-				char var[80];
-				env_name(st->outputs[i].key, var, sizeof var);
-				printf("%s=%s\n", var, st->outputs[i].value ? st->outputs[i].value : "");
-			}
+			if (print_env(stack, aws_client_region(env.aws), st) < 0) r = 1;
 		} else {
 			for (size_t i = 0; i < st->noutputs; i++)
-				printf("%-22s %-24s %s\n", st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "",
-				       st->outputs[i].export_name ? st->outputs[i].export_name : "");
+				textsafe_printf(stdout, "%-22s %-24s %s\n", st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "",
+				                st->outputs[i].export_name ? st->outputs[i].export_name : "");
 		}
 		if (!st->noutputs) r = 1;
 	}

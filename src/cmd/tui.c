@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/textsafe.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -185,7 +186,7 @@ int cmd_tui(cli_t *cli)
 	the_ui = NULL;
 	tty_close();
 	if (busy)
-		printf("nixl-tui: %s is %s and goes on in AWS; run nixl-tui again to re-attach.\n", s->stack_name,
+		textsafe_printf(stdout, "nixl-tui: %s is %s and goes on in AWS; run nixl-tui again to re-attach.\n", s->stack_name,
 		       s->stack_status[0] ? s->stack_status : session_phase_name(s->phase));
 	rc = 0;
 out:

@@ -6,6 +6,7 @@
 
 #include "aws/creds.h"
 #include "aws/sts.h"
+#include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 
@@ -56,12 +57,10 @@ int cmd_whoami(cli_t *cli)
 		cJSON_AddStringToObject(o, "region", aws_client_region(env.aws));
 		cJSON_AddStringToObject(o, "endpoint", endpoint ? endpoint : "");
 		cJSON_AddStringToObject(o, "credentials", aws_client_creds_source(env.aws));
-		char *s = cJSON_PrintUnformatted(o);
-		printf("%s\n", s);
-		free(s);
+		cmd_print_json(o, 0);
 		cJSON_Delete(o);
 	} else {
-		printf("account      %s\narn          %s\nuser id      %s\nregion       %s\n"
+		textsafe_printf(stdout, "account      %s\narn          %s\nuser id      %s\nregion       %s\n"
 		       "endpoint     %s%s\ncredentials  %s\n",
 		       w.id.account ? w.id.account : "", w.id.arn ? w.id.arn : "",
 		       w.id.user_id ? w.id.user_id : "", aws_client_region(env.aws), endpoint ? endpoint : "",

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/creds.h"
+#include "base/textsafe.h"
 
 void settings_env_default(settings_env_t *env, char *pathbuf, size_t len)
 {
@@ -183,7 +184,8 @@ int settings_report(FILE *f, const config_diags_t *d, int allow_non_efa)
 	int unacked = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		const config_diag_t *g = &d->items[i];
-		fprintf(f, "%s: %s\n", g->severity == CONFIG_ERROR ? "error" : "warning", g->message);
+		/* messages quote cdk.json and -c values: made inert */
+		textsafe_printf(f, "%s: %s\n", g->severity == CONFIG_ERROR ? "error" : "warning", g->message);
 		unacked += g->needs_ack && !allow_non_efa;
 	}
 	int block = config_diags_block(d, allow_non_efa);

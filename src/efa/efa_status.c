@@ -92,23 +92,22 @@ const char *efa_verdict_symbol(efa_verdict_t v, int utf8)
 	return utf8 ? verdicts[v].utf8 : verdicts[v].ascii;
 }
 
-/* Strings can come from captured text: always valid UTF-8 in JSON. */
-static void add_clean(cJSON *o, const char *k, const char *v)
+/* Strings from captured text go in as captured: whoever prints the document makes it
+ * inert (cmd_print_json), a JSON reader gets them back exact. */
+static void add_text(cJSON *o, const char *k, const char *v)
 {
-	char *c = ptext_sanitize(v ? v : "");
-	cJSON_AddStringToObject(o, k, c ? c : "");
-	free(c);
+	cJSON_AddStringToObject(o, k, v ? v : "");
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {
-	if (v && *v) add_clean(o, k, v);
+	if (v && *v) add_text(o, k, v);
 }
 
 cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_clean(o, "node", s->node);
+	add_text(o, "node", s->node);
 	add_str(o, "source", s->source);
 	cJSON_AddBoolToObject(o, "passed", efa_status_exit_code(s) == 0);
 	cJSON *cs = cJSON_AddObjectToObject(o, "checks");
@@ -117,10 +116,10 @@ cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 		cJSON *j = cJSON_AddObjectToObject(cs, checks[i].key);
 		cJSON_AddStringToObject(j, "title", checks[i].title);
 		cJSON_AddStringToObject(j, "status", efa_verdict_name(c->verdict));
-		add_clean(j, "detail", c->detail);
-		if (include_raw && c->raw) add_clean(j, "raw", c->raw);
+		add_text(j, "detail", c->detail);
+		if (include_raw && c->raw) add_text(j, "raw", c->raw);
 	}
-	if (include_raw && s->raw) add_clean(o, "raw", s->raw);
+	if (include_raw && s->raw) add_text(o, "raw", s->raw);
 	cJSON *f = cJSON_AddObjectToObject(o, "facts");
 	cJSON_AddNumberToObject(f, "efa_devices", s->efa_devices);
 	if (s->module_loaded >= 0) cJSON_AddBoolToObject(f, "module_loaded", s->module_loaded);

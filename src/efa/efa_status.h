@@ -76,7 +76,8 @@ const char *efa_verdict_name(efa_verdict_t v);     /* "passed", "failed", "unkno
 const char *efa_verdict_symbol(efa_verdict_t v, int utf8);
 
 /* {"node":..., "source":..., "passed":bool, "checks":{"pci":{"status","detail","raw"}...},
- *  "facts":{...}} ; include_raw adds each check's raw text. */
+ *  "facts":{...}} ; include_raw adds each check's raw text. Strings are as captured
+ * (controls and invalid UTF-8 included): print the document with textsafe_json. */
 cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw);
 
 #endif

@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void ptext_fmt(char *dst, size_t n, const char *fmt, ...)
@@ -140,46 +139,4 @@ const char *ptext_key_value(const char *line, char *key, size_t keylen)
 	ptext_copy_trim(key, keylen, k, (size_t)(s - k));
 	const char *v = ptext_skip_ws(s + 1);
 	return v;
-}
-
-/* Length of the valid UTF-8 sequence at s (shortest form, no surrogates), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	unsigned c = s[0];
-	size_t n;
-	unsigned min, v;
-	if (c < 0x80) return 1;
-	if (c >= 0xc2 && c <= 0xdf) { n = 2; v = c & 0x1f; min = 0x80; }
-	else if (c >= 0xe0 && c <= 0xef) { n = 3; v = c & 0x0f; min = 0x800; }
-	else if (c >= 0xf0 && c <= 0xf4) { n = 4; v = c & 0x07; min = 0x10000; }
-	else return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-	return n;
-}
-
-char *ptext_sanitize(const char *s)
-{
-	size_t len = strlen(s);
-	char *out = malloc(len + 1);
-	if (!out) return NULL;
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0;
-	while (*p) {
-		size_t n = utf8_seq(p);
-		if (n == 1 && (*p < 0x20 || *p == 0x7f) && *p != '\n' && *p != '\t') n = 0;
-		if (n == 0) {
-			out[o++] = '?';
-			p++;
-			continue;
-		}
-		memcpy(out + o, p, n);
-		o += n;
-		p += n;
-	}
-	out[o] = 0;
-	return out;
 }

@@ -32,10 +32,6 @@ void ptext_copy_trim(char *out, size_t n, const char *s, size_t len);
  * and returns the value (trimmed), or NULL when the line has no "key:" shape. */
 const char *ptext_key_value(const char *line, char *key, size_t keylen);
 int ptext_starts_with(const char *s, const char *prefix);
-/* A copy that is valid UTF-8 with no control characters but newline and tab (invalid
- * bytes and controls become '?'): captured text made safe for JSON and terminals.
- * malloc'd; NULL when out of memory. */
-char *ptext_sanitize(const char *s);
 
 /* snprintf where cutting the text short is intended (messages into fixed fields). */
 void ptext_fmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

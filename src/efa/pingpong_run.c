@@ -164,22 +164,15 @@ double pp_result_peak_mb_per_s(const pp_result_t *r)
 	return best;
 }
 
-/* Text from saved logs: valid UTF-8 in JSON, always. */
-static void add_clean(cJSON *o, const char *k, const char *v)
-{
-	char *c = ptext_sanitize(v);
-	cJSON_AddStringToObject(o, k, c ? c : "");
-	free(c);
-}
 
 cJSON *pp_result_json(const pp_result_t *r)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_clean(o, "provider", r->provider);
-	add_clean(o, "endpoint", r->endpoint);
+	cJSON_AddStringToObject(o, "provider", r->provider); /* captured text: see efa_status_to_json */
+	cJSON_AddStringToObject(o, "endpoint", r->endpoint);
 	cJSON_AddNumberToObject(o, "iterations", r->iterations);
 	cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
-	add_clean(o, "error", r->error);
+	cJSON_AddStringToObject(o, "error", r->error);
 	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
 	for (size_t i = 0; i < r->nrows; i++) {
 		const pp_row_t *w = &r->rows[i];

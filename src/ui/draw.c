@@ -1,7 +1,10 @@
 #include "ui/draw.h"
 
+#include "base/textsafe.h"
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -48,7 +51,7 @@ static unsigned next_cp(const char **sp)
 static wchar_t shown(unsigned cp, int *cols)
 {
 	*cols = 1;
-	if (cp < 0x20 || cp == 0x7f) return L' ';
+	if (cp < 0x20) return L' '; /* tab and newline, all textsafe lets through */
 	if (cp < 0x80) return (wchar_t)cp;
 	if (!unicode) return L'?';
 	int wd = wcwidth((wchar_t)cp);
@@ -57,7 +60,8 @@ static wchar_t shown(unsigned cp, int *cols)
 	return (wchar_t)cp;
 }
 
-int draw_width(const char *s)
+/* Columns of text already made inert. */
+static int width_of(const char *s)
 {
 	int n = 0, c;
 	while (*s) {
@@ -65,6 +69,13 @@ int draw_width(const char *s)
 		n += c;
 	}
 	return n;
+}
+
+int draw_width(const char *s)
+{
+	char clean[2048];
+	textsafe_copy(clean, sizeof clean, s);
+	return width_of(clean);
 }
 
 static void put(WINDOW *w, const wchar_t *ws, int n, attr_t a)
@@ -78,7 +89,12 @@ static void put(WINDOW *w, const wchar_t *ws, int n, attr_t a)
 int draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
 {
 	if (maxw <= 0 || !s) return 0;
-	int fit = draw_width(s) <= maxw;
+	/* everything drawn passes here: remote text reaches the terminal only as textsafe
+	 * renders it (ncurses would pass a C1 or a bidi override on as it is) */
+	char clean[2048];
+	textsafe_copy(clean, sizeof clean, s);
+	s = clean;
+	int fit = width_of(s) <= maxw;
 	int room = fit ? maxw : maxw - draw_width(draw_glyphs()->ellipsis);
 	wchar_t buf[512];
 	int n = 0, cols = 0, c;
@@ -201,6 +217,10 @@ static int blank(const char *s)
 int draw_wrap(WINDOW *w, int y, int x, int width, int maxlines, attr_t a, const char *s)
 {
 	if (width <= 0) return 0;
+	/* made inert before measuring, so that words are cut where their escapes are drawn */
+	char *clean = textsafe_dup(s);
+	if (!clean) return 0;
+	s = clean;
 	char buf[1024];
 	size_t blen = 0;
 	int line = 0, col = 0, pending = 0;
@@ -220,7 +240,7 @@ int draw_wrap(WINDOW *w, int y, int x, int width, int maxlines, attr_t a, const 
 			}
 			line++;
 			blen = 0, col = 0, pending = 0;
-			if (w && line >= maxlines) return line;
+			if (w && line >= maxlines) break;
 			if (*s == '\n') { s++; continue; }
 		}
 		if (*s == 0) break;
@@ -234,6 +254,7 @@ int draw_wrap(WINDOW *w, int y, int x, int width, int maxlines, attr_t a, const 
 		pending = 1;
 		s = e;
 	}
+	free(clean);
 	return line;
 }
 

@@ -26,7 +26,8 @@ const draw_glyphs_t *draw_glyphs(void);
 /* Display columns of s as draw_text would draw it. */
 int draw_width(const char *s);
 /* Draws s at y,x in at most maxw columns (a cut string ends in the ellipsis glyph);
- * returns the columns drawn. Control characters become spaces. */
+ * returns the columns drawn. s is made inert first (textsafe: controls, C1, bidi controls
+ * and invalid UTF-8 drawn as visible escapes); tab and newline become spaces. */
 int draw_text(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
 int draw_textf(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

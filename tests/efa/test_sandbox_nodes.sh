@@ -35,7 +35,7 @@ assert all(r["usec_per_xfer"] > 0 for r in rows), rows
 PY
 check "its table has a row per size, with times" [ $? -eq 0 ]
 nx pingpong -p tcp -I 50 -S 4k -c environment=nodes >"$TMP/pp.out" 2>&1
-ip=$(sed -n 's/^NODE1_PRIVATE=//p' <(nx outputs --format env -c environment=nodes))
+ip=$(eval "$(nx outputs --format env -c environment=nodes)"; echo "$NODE1_PRIVATE")
 contains "the client was sent to the server's private address from the outputs ($ip)" "$TMP/pp.out" "-> $ip"
 check "the finished runs left nothing running on the nodes" wait_for 20 no_node_procs
 

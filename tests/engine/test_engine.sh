@@ -27,7 +27,7 @@ contains "outputs --format env names SCRIPTS_BUCKET" "$TMP/ok.env" "SCRIPTS_BUCK
 check "state record written" test -s "$TMP/state/nixl-tui/nixl-efa-ok-east-1.json"
 
 # --- teardown with objects in the bucket: no stack, no bucket
-bucket=$(sed -n 's/^SCRIPTS_BUCKET=//p' "$TMP/ok.env")
+bucket=$(. "$TMP/ok.env"; echo "$SCRIPTS_BUCKET")  # single-quoted values, read as a shell reads them
 for i in 1 2 3; do echo "data $i" >"$TMP/obj$i"; awscli s3api put-object --bucket "$bucket" --key "extra/obj$i" --body "$TMP/obj$i" >/dev/null; done
 nx destroy --yes -c environment=ok >"$TMP/down.out" 2>&1; rc=$?
 check "destroy exits 0" [ $rc -eq 0 ]

@@ -188,8 +188,9 @@ class Stack:
     """One stack's state and its timeline (a queue of planned happenings)."""
 
     def __init__(self, moto, stack_id, name, params, template, scenario, speed, account,
-                 region):
+                 region, texts):
         self.moto = moto
+        self.texts = texts  # the World's text settings (POST /_sandbox/config), live
         self.stack_id = stack_id
         self.name = name
         self.account = account
@@ -335,13 +336,14 @@ class Stack:
         others = ", ".join([z for z in self.moto.zone_names(self.account, self.region)
                             if z != zone][:2])
         itype = node.get("instance_type", "p5.48xlarge")
-        self._event(ts, res, "CREATE_FAILED",
-                    f"We currently do not have sufficient {itype} capacity in the "
-                    f"Availability Zone you requested ({zone}). Our system will be working "
-                    f"on provisioning additional capacity. You can currently get {itype} "
-                    f"capacity by not specifying an Availability Zone in your request or "
-                    f"choosing {others}. (Service: Ec2, Status Code: 500, Request ID: "
-                    f"{request_id()})")
+        reason = self.texts.get("failure_reason") or (
+            f"We currently do not have sufficient {itype} capacity in the "
+            f"Availability Zone you requested ({zone}). Our system will be working "
+            f"on provisioning additional capacity. You can currently get {itype} "
+            f"capacity by not specifying an Availability Zone in your request or "
+            f"choosing {others}. (Service: Ec2, Status Code: 500, Request ID: "
+            f"{request_id()})")
+        self._event(ts, res, "CREATE_FAILED", reason)
         self._failed.append(lid)
         if node.get("instance_id"):
             self.moto.terminate_instance(self.account, self.region, node["instance_id"])
@@ -509,7 +511,7 @@ class CloudFormation:
                      if k not in ("TemplateURL", "OnFailure", "DisableRollback")}
         stack_id = self.moto_create(req, forwarded, body, account)
         stack = Stack(self.world.moto, stack_id, name, params, template, self.world.scenario,
-                      self.world.speed, account, req.region)
+                      self.world.speed, account, req.region, self.world.texts)
         stack.load(moto_stack_info(self.world.moto, account, req.region, stack_id, template,
                                     deps, params))
         self.stacks[stack_id] = stack
@@ -729,17 +731,19 @@ def request_xml(notification_arns, capabilities, tags):
 def _stack_xml(stack):
     outputs = ""
     if stack.outputs_visible and stack.outputs:
+        extra = [{"OutputKey": k, "OutputValue": v}
+                 for k, v in stack.texts.get("extra_outputs", {}).items()]
         outputs = "<Outputs>%s</Outputs>" % "".join(
             "<member>" + el("OutputKey", o["OutputKey"]) + el("OutputValue", o["OutputValue"])
             + el("Description", o.get("Description")) + el("ExportName", o.get("ExportName"))
-            + "</member>" for o in stack.outputs)
+            + "</member>" for o in stack.outputs + extra)
     return ("<member>" + el("StackId", stack.stack_id) + el("StackName", stack.name)
             + el("Description", stack.description)
             + parameters_xml(stack.parameters)
             + el("CreationTime", iso(stack.created))
             + el("DeletionTime", stack.deleted and iso(stack.deleted))
             + "<RollbackConfiguration/>" + el("StackStatus", stack.status)
-            + el("StackStatusReason", stack.reason)
+            + el("StackStatusReason", stack.texts.get("status_reason") or stack.reason)
             + el("ChangeSetId", stack.change_set_id)
             + el("DisableRollback", stack.on_failure == "DO_NOTHING")
             + el("TimeoutInMinutes", stack.timeout)

@@ -102,7 +102,7 @@ class ChangeSets:
         if stack is None:
             stack = Stack(self.world.moto, ids.generate_stack_id(name, req.region, account),
                           name, params, template, self.world.scenario, self.world.speed,
-                          account, req.region)
+                          account, req.region, self.world.texts)
             self.cfn.stacks[stack.stack_id] = stack
             stack.start_review(now)
         cs = ChangeSet(ids.generate_changeset_id(cs_name, req.region, account), cs_name, stack,

@@ -18,6 +18,7 @@ from .wire import ApiError, Request, Response, error_response, server_error, thr
 
 ACCESS_KEY = "AKIASANDBOXEXAMPLE00"
 SECRET_KEY = "sandbox-secret-key-not-a-real-credential"
+TEXT_SETTINGS = ("failure_reason", "status_reason", "extra_outputs")
 TICK = 0.1  # seconds between timeline advances when nobody asks
 # moto's replies that carry instances' and network interfaces' addresses (see loopback.py)
 ADDRESS_REPLIES = {("ec2", "DescribeInstances"), ("ec2", "RunInstances"),
@@ -39,6 +40,9 @@ class World:
         self.workdir = workdir
         self.verbose = verbose
         self.endpoint = ""
+        # CloudFormation text the stacks carry (POST /_sandbox/config): failure_reason,
+        # status_reason, extra_outputs. Empty: what AWS would say.
+        self.texts = {}
         self.cfn = CloudFormation(self)
         self.capacity = Capacity(self.moto, time.time())
         self.ssm = Ssm(self, workdir)
@@ -108,7 +112,9 @@ class World:
         return Response(status, body, headers)
 
     def configure(self, changes):
-        """POST /_sandbox/config: scenario, speed, events_page_size (new operations)."""
+        """POST /_sandbox/config: scenario, speed, events_page_size (new operations);
+        failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
+        tool_lines, tool_exit (nodes' commands from now on)."""
         if "scenario" in changes and changes["scenario"] not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
         if "speed" in changes and (isinstance(changes["speed"], bool) or not isinstance(
@@ -117,13 +123,36 @@ class World:
         size = changes.get("events_page_size", self.cfn.events_page_size)
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= PAGE:
             raise ValueError(f"events_page_size must be an integer from 1 to {PAGE}")
-        unknown = set(changes) - {"scenario", "speed", "events_page_size"}
+        texts = {k: changes[k] for k in TEXT_SETTINGS if k in changes}
+        for key in ("failure_reason", "status_reason"):
+            if key in texts and not isinstance(texts[key], str):
+                raise ValueError(f"{key} must be a string (\"\" for AWS's own)")
+        outputs = texts.get("extra_outputs", {})
+        if not isinstance(outputs, dict) or not all(
+                isinstance(v, str) for v in outputs.values()):
+            raise ValueError("extra_outputs must be an object of strings")
+        for text in [texts.get("failure_reason", ""), texts.get("status_reason", "")] + [
+                k + v for k, v in outputs.items()]:
+            if any(ord(c) < 0x20 and c not in "\t\n\r" for c in text):
+                # XML 1.0 has no way to write them, so CloudFormation cannot send them
+                raise ValueError("CloudFormation text cannot hold C0 controls but tab, "
+                                 "newline and CR")
+        tools = changes.get("tool_lines", self.ssm.tool_lines)  # each kept unless given
+        exits = changes.get("tool_exit", self.ssm.tool_exit)
+        if not isinstance(tools, dict) or not isinstance(exits, dict):
+            raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
+                             "{tool: code}")
+        unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
+                                  "tool_exit", *TEXT_SETTINGS}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
             self.scenario = changes.get("scenario", self.scenario)
             self.speed = float(changes.get("speed", self.speed))
             self.cfn.events_page_size = size
+            self.texts.update(texts)
+            if "tool_lines" in changes or "tool_exit" in changes:
+                self.ssm.set_tools(tools, exits)
 
     def state(self):
         now = time.time()
@@ -136,7 +165,8 @@ class World:
                         "ping", "stack", "lid", "index", "private_ip", "az")}
             return {"endpoint": self.endpoint, "moto_endpoint": self.moto.endpoint,
                     "scenario": self.scenario, "speed": self.speed,
-                    "events_page_size": self.cfn.events_page_size,
+                    "events_page_size": self.cfn.events_page_size, "texts": self.texts,
+                    "tool_dir": self.ssm.tool_dir,
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
                     "commands": self.ssm.summary(),

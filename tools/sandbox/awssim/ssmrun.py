@@ -4,6 +4,7 @@ instance in that instance's own directory, with output streamed to CloudWatch Lo
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +31,15 @@ def _bad(code, message):
 
 def _elapsed(start, end):
     return f"PT{end - start:.3f}S" if start and end else ""
+
+
+def _base_path():
+    return os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+
+
+def _shell_quote(data):
+    """bytes single-quoted for /bin/sh: nothing inside is special but the quote."""
+    return b"'" + data.replace(b"'", b"'\\''") + b"'"
 
 
 class Invocation:
@@ -132,6 +142,8 @@ class Ssm:
         self.lock = world.moto.lock
         self.workdir = workdir
         self.commands = {}  # command id -> Command, in send order
+        self.tool_dir = None  # wrappers first on the nodes' PATH (set_tools)
+        self.tool_lines, self.tool_exit = {}, {}
 
     # ----- managed nodes, derived from the stack timelines -----
     def nodes(self, account, region, now):
@@ -307,11 +319,54 @@ class Ssm:
             pump.join(2.0)
         return timed_out
 
+    def set_tools(self, tool_lines, tool_exit):
+        """POST /_sandbox/config tool_lines {tool: [line, ...]} and tool_exit {tool: code}.
+        Each tool named becomes, for the commands nodes run from now on, a wrapper that
+        prints its lines on stdout and on stderr, then runs the real tool, or exits with
+        its tool_exit code instead: a node whose tools print what a hostile or broken one
+        would. Lines are UTF-8; U+DC80..U+DCFF stand for the raw bytes 0x80..0xFF
+        (Python's surrogateescape), so a line can carry invalid UTF-8. {} and {} end it."""
+        if not all(isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255
+                   for c in tool_exit.values()):
+            raise ValueError("tool_exit: each tool takes an exit code from 0 to 255")
+        wrapped = {**{t: [] for t in tool_exit}, **tool_lines}
+        for tool, lines in wrapped.items():
+            if not re.fullmatch(r"[A-Za-z0-9_.+-]+", tool):
+                raise ValueError(f"tool_lines: {tool!r} is not a command name")
+            if not isinstance(lines, list) or not all(
+                    isinstance(x, str) and "\n" not in x and "\0" not in x for x in lines):
+                raise ValueError("tool_lines: each tool takes a list of strings without "
+                                 "newlines or NULs")
+        real_path = _shell_quote(_base_path().encode())
+        scripts = {}
+        for tool, lines in wrapped.items():
+            quoted = [_shell_quote(x.encode("utf-8", "surrogateescape")) for x in lines]
+            say = b"".join(b"printf '%s\\n' " + q + b"\nprintf '%s\\n' " + q + b" >&2\n"
+                           for q in quoted)
+            then = (b"exit %d\n" % tool_exit[tool] if tool in tool_exit else
+                    b"PATH=" + real_path + b" exec " + tool.encode() + b' "$@"\n')
+            scripts[tool] = (b"#!/bin/sh\n# the sandbox's tool_lines: these lines, then the "
+                             b"real tool (or tool_exit)\n" + say + then)
+        directory = os.path.join(self.workdir, "tools")
+        shutil.rmtree(directory, ignore_errors=True)
+        self.tool_dir = None
+        self.tool_lines, self.tool_exit = dict(tool_lines), dict(tool_exit)
+        if not scripts:
+            return
+        os.makedirs(directory)
+        for tool, script in scripts.items():
+            path = os.path.join(directory, tool)
+            with open(path, "wb") as handle:
+                handle.write(script)
+            os.chmod(path, 0o755)
+        self.tool_dir = directory
+
     def _env(self, inv, home):
         node, cmd = inv.node, inv.command
         endpoint = self.world.endpoint
+        path = _base_path()
         return {
-            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "PATH": f"{self.tool_dir}:{path}" if self.tool_dir else path,
             "HOME": home, "LANG": "C.UTF-8", "USER": "root",
             "AWS_ACCESS_KEY_ID": self.world.access_key,
             "AWS_SECRET_ACCESS_KEY": self.world.secret_key,
