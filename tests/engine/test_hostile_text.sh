@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# needs: moto_server fi_pingpong fi_info python3 curl
 # Remote text is inert everywhere: a sandbox stack whose failure reason, status reason and
 # outputs carry terminal controls, nodes whose fi_info and fi_pingpong print them, a
 # cdk.json that holds them, and saved logs with raw bytes. Every headless command's
