@@ -136,9 +136,11 @@ static int build_opts(const pp_args_t *a, rdm_pp_opts_t *o, uint64_t **sizes, ch
 	/* A server is there to be reached from the other node: all interfaces unless --bind. */
 	o->bind = a->bind ? a->bind : "0.0.0.0";
 	if (a->port && to_int(a->port, "--port", 1, 65535, &o->port, err, errlen) < 0) return -1;
-	if (a->iters && to_int(a->iters, "-I", 1, 100000000, &o->iterations, err, errlen) < 0)
+	if (a->iters &&
+	    to_int(a->iters, "-I", 1, PP_CTL_MAX_ITERATIONS, &o->iterations, err, errlen) < 0)
 		return -1;
-	if (a->warmup && to_int(a->warmup, "--warmup", 0, 100000000, &o->warmup, err, errlen) < 0)
+	if (a->warmup &&
+	    to_int(a->warmup, "--warmup", 0, PP_CTL_MAX_WARMUP, &o->warmup, err, errlen) < 0)
 		return -1;
 	if (a->timeout && to_secs(a->timeout, "--timeout", &o->timeout_s, err, errlen) < 0)
 		return -1;
@@ -165,19 +167,27 @@ static void print_row(const pp_row_t *row, void *arg)
 	fflush(stdout);
 }
 
+static void print_refused(const char *peer, const char *why, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "nixl-tui pingpong: refused a client at %s: %s; waiting for another\n",
+	        peer[0] ? peer : "an unknown address", why);
+}
+
 int fabric_cmd_pingpong(cli_t *cli)
 {
 	pp_args_t a;
 	rdm_pp_opts_t o;
 	uint64_t *sizes = NULL;
 	char err[256];
-	if (parse_pp_args(cli, &a, err, sizeof err) < 0 || build_opts(&a, &o, &sizes, err,
-	                                                               sizeof err) < 0) {
+	if (parse_pp_args(cli, &a, err, sizeof err) < 0 ||
+	    build_opts(&a, &o, &sizes, err, sizeof err) < 0) {
 		fprintf(stderr, "nixl-tui pingpong: %s\n", err);
 		free(sizes);
 		return 2;
 	}
 	int printed = 0;
+	o.on_refused = print_refused;
 	if (!cli->json) {
 		o.on_row = print_row;
 		o.arg = &printed;
