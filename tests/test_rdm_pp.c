@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "efa/node_addr.h"
 #include "efa/pp_ctl.h"
 #include "efa/rdm_pp.h"
 
@@ -351,6 +352,38 @@ static void test_other_lines(void **state)
 	assert_int_equal(pp_ctl_parse_addr("ADDR e\001a 00", prov, sizeof prov, addr, &alen, err,
 	                                   sizeof err), -1);
 	assert_non_null(strstr(err, "not \"e?a\""));
+}
+
+/* ---- where the server listens ---- */
+
+static void test_route_iface(void **state)
+{
+	(void)state;
+	static const char head[] = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\t"
+	                           "Mask\t\tMTU\tWindow\tIRTT\n";
+	char text[1024], name[32];
+	/* two default routes: the lower metric wins; a route that is not up does not count */
+	snprintf(text, sizeof text, "%s"
+	         "ens6\t00000000\t0100A8C0\t0003\t0\t0\t200\t00000000\t0\t0\t0\n"
+	         "ens7\t00000000\t0100A8C0\t0002\t0\t0\t10\t00000000\t0\t0\t0\n"
+	         "ens5\t00000000\t01201FAC\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+	         "ens5\t00201FAC\t00000000\t0001\t0\t0\t0\t00F0FFFF\t0\t0\t0\n", head);
+	assert_int_equal(node_addr_route_iface(text, name, sizeof name), 1);
+	assert_string_equal(name, "ens5");
+	/* no default route (a network namespace with only lo): none */
+	snprintf(text, sizeof text, "%s"
+	         "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n", head);
+	assert_int_equal(node_addr_route_iface(text, name, sizeof name), 0);
+	assert_int_equal(node_addr_route_iface(head, name, sizeof name), 0);
+	assert_int_equal(node_addr_route_iface("", name, sizeof name), 0);
+	/* This host: an IPv4 address, or a sentence asking for --bind. */
+	char ip[64], err[256] = "";
+	if (node_addr_private_ipv4(ip, sizeof ip, err, sizeof err) == 0) {
+		struct in_addr a;
+		assert_int_equal(inet_pton(AF_INET, ip, &a), 1);
+	} else {
+		assert_non_null(strstr(err, "give --bind ADDR"));
+	}
 }
 
 static void test_format(void **state)
@@ -809,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_hello_accepts),
 		cmocka_unit_test(test_hello_refuses),
 		cmocka_unit_test(test_other_lines),
+		cmocka_unit_test(test_route_iface),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_result_json),
 		cmocka_unit_test(test_local_tcp),
