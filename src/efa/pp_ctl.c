@@ -46,13 +46,9 @@ static void split(const char *line, fields_t *f)
 }
 
 /* The peer's text as a sentence can carry it: printable ASCII, cut short. */
-static void quote(const char *s, size_t len, char *out, size_t outlen)
+static void quote(const char *s, size_t len, char out[QUOTE_MAX + 1])
 {
 	size_t n = len > QUOTE_MAX ? QUOTE_MAX - 3 : len, i;
-	if (outlen < QUOTE_MAX + 1) {
-		out[0] = 0;
-		return;
-	}
 	for (i = 0; i < n; i++) out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
 	if (n < len) {
 		memcpy(out + i, "...", 3);
@@ -124,7 +120,7 @@ static int start(const char *line, const char *keyword, const char *what, fields
 	}
 	split(line, f);
 	if (!is_field(f, 0, keyword)) {
-		quote(line, strlen(line), q, sizeof q);
+		quote(line, strlen(line), q);
 		snprintf(err, errlen, "expected %s, got \"%s\"", what, q);
 		return -1;
 	}
@@ -148,7 +144,7 @@ static int bad_provider(const fields_t *f, int i, const char *what, char *err, s
 {
 	char q[QUOTE_MAX + 1];
 	if (valid_provider(f->p[i], f->len[i])) return 0;
-	quote(f->p[i], f->len[i], q, sizeof q);
+	quote(f->p[i], f->len[i], q);
 	snprintf(err, errlen, "the provider in %s must be 1 to %d letters, digits or any of "
 	         "\"_-.;\", not \"%s\"", what, PP_CTL_PROVIDER_MAX, q);
 	return -1;
@@ -159,7 +155,7 @@ static int bad_addr(const fields_t *f, int i, const char *what, unsigned char *a
 {
 	char q[QUOTE_MAX + 1];
 	if (parse_hex(f->p[i], f->len[i], addr, addrlen) == 0) return 0;
-	quote(f->p[i], f->len[i], q, sizeof q);
+	quote(f->p[i], f->len[i], q);
 	snprintf(err, errlen, "the fabric address in %s must be an even number of hex digits, "
 	         "2 to %d, not \"%s\"", what, 2 * PP_CTL_ADDR_MAX, q);
 	return -1;
@@ -180,7 +176,7 @@ int pp_ctl_parse_hello(const char *line, pp_hello_t *h, char *err, size_t errlen
 	memset(h, 0, sizeof *h);
 	if (start(line, "HELLO", what, &f, err, errlen) < 0) return -1;
 	if (!is_field(&f, 1, PP_CTL_MAGIC)) {
-		quote(line, strlen(line), q, sizeof q);
+		quote(line, strlen(line), q);
 		snprintf(err, errlen, "the client does not speak %s: \"%s\"", PP_CTL_MAGIC, q);
 		return -1;
 	}
@@ -190,7 +186,7 @@ int pp_ctl_parse_hello(const char *line, pp_hello_t *h, char *err, size_t errlen
 		const char *s = f.p[nums[i].field];
 		size_t len = f.len[nums[i].field];
 		if (parse_uint(s, len, nums[i].max, &v[i]) == 0 && v[i] >= nums[i].min) continue;
-		quote(s, len, q, sizeof q);
+		quote(s, len, q);
 		snprintf(err, errlen, "the %s in %s must be a whole number from %llu to %llu%s, "
 		         "not \"%s\"", nums[i].name, what, (unsigned long long)nums[i].min,
 		         (unsigned long long)nums[i].max, nums[i].unit, q);
@@ -228,7 +224,7 @@ int pp_ctl_parse_size(const char *line, uint64_t max, uint64_t *size, char *err,
 	    field_count(&f, 2, what, err, errlen) < 0)
 		return -1;
 	if (parse_uint(f.p[1], f.len[1], max, size) == 0 && *size >= 1) return 0;
-	quote(f.p[1], f.len[1], q, sizeof q);
+	quote(f.p[1], f.len[1], q);
 	snprintf(err, errlen, "the size in %s must be a whole number of bytes from 1 to %llu (its "
 	         "hello's largest), not \"%s\"", what, (unsigned long long)max, q);
 	return -1;
@@ -262,14 +258,14 @@ int pp_ctl_parse_row(const char *line, uint64_t size, int iterations, double *ti
 	if (parse_uint(f.p[1], f.len[1], UINT64_MAX, &b) < 0 || b != size ||
 	    parse_uint(f.p[2], f.len[2], PP_CTL_MAX_ITERATIONS, &n) < 0 ||
 	    n != (uint64_t)iterations) {
-		quote(f.p[1], (size_t)(f.p[2] + f.len[2] - f.p[1]), q, sizeof q);
+		quote(f.p[1], (size_t)(f.p[2] + f.len[2] - f.p[1]), q);
 		snprintf(err, errlen, "%s is for \"%s\" where this size is %llu bytes and %d "
 		         "iterations", what, q, (unsigned long long)size, iterations);
 		return -1;
 	}
 	for (int i = 0; i < 3; i++) {
 		if (parse_time(f.p[3 + i], f.len[3 + i], times[i]) == 0) continue;
-		quote(f.p[3 + i], f.len[3 + i], q, sizeof q);
+		quote(f.p[3 + i], f.len[3 + i], q);
 		snprintf(err, errlen, "the times in %s must be finite numbers of 0 or more, not "
 		         "\"%s\"", what, q);
 		return -1;
