@@ -783,10 +783,11 @@ static void test_serve_refuses_hostile_hello(void **state)
 		fail_msg("the server did not end after its client");
 	}
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	/* Taking the first hello would have touched 2 GiB; the server stayed far below that
-	 * (ru_maxrss is in KiB, and counts what the test process had at the fork). */
+	/* Taking the first hello would have touched 2 GiB; the server stayed below half that
+	 * (ru_maxrss is in KiB, and counts what the test process had at the fork: ~100 MiB
+	 * here, ~330 MiB under ASan). */
 	print_message("server peak RSS %ld MiB\n", ru.ru_maxrss / 1024);
-	assert_true(ru.ru_maxrss < 512L * 1024);
+	assert_true(ru.ru_maxrss < 1024L * 1024);
 }
 
 /* A server run with one client only (rdm_pp_run_local's) ends at the first refusal. */
