@@ -206,6 +206,7 @@ int pp_ctl_parse_addr(const char *line, char *provider, size_t provlen, unsigned
 {
 	static const char what[] = "the server's address line";
 	fields_t f;
+	memset(addr, 0, PP_CTL_ADDR_MAX);
 	if (start(line, "ADDR", what, &f, err, errlen) < 0 ||
 	    field_count(&f, 3, what, err, errlen) < 0 || bad_provider(&f, 1, what, err, errlen) < 0 ||
 	    bad_addr(&f, 2, what, addr, addrlen, err, errlen) < 0)

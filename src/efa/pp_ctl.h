@@ -29,14 +29,15 @@ typedef struct pp_hello {
 	char provider[PP_CTL_PROVIDER_MAX + 1];
 	int iterations, warmup;
 	uint64_t max;                       /* largest message size the client will send */
-	unsigned char addr[PP_CTL_ADDR_MAX];
+	unsigned char addr[PP_CTL_ADDR_MAX]; /* zeros past addrlen */
 	size_t addrlen;
 } pp_hello_t;
 
 /* Each returns 0, or -1 with one sentence in err (the peer's text quoted only as printable
  * ASCII, cut short). line has no '\n'. */
 int pp_ctl_parse_hello(const char *line, pp_hello_t *h, char *err, size_t errlen);
-/* "ADDR PROVIDER ADDRHEX", the server's answer. */
+/* "ADDR PROVIDER ADDRHEX", the server's answer; addr holds PP_CTL_ADDR_MAX bytes, zeros
+ * past addrlen. */
 int pp_ctl_parse_addr(const char *line, char *provider, size_t provlen, unsigned char *addr,
                       size_t *addrlen, char *err, size_t errlen);
 /* "SIZE BYTES" with 1 <= BYTES <= max (the hello's). */

@@ -23,6 +23,15 @@ static int valid_provider(const char *p)
 	       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.;") == n;
 }
 
+/* The provider reads as many address bytes as its addresses take: past what the peer
+ * sent it must find zeros. */
+static int zero_after(const unsigned char *addr, size_t len)
+{
+	for (size_t i = len; i < PP_CTL_ADDR_MAX; i++)
+		if (addr[i]) return 0;
+	return 1;
+}
+
 static void fuzz_hello(const char *line)
 {
 	pp_hello_t h;
@@ -34,7 +43,7 @@ static void fuzz_hello(const char *line)
 	if (strlen(line) > PP_CTL_LINE_MAX || !valid_provider(h.provider) ||
 	    h.iterations < 1 || h.iterations > PP_CTL_MAX_ITERATIONS || h.warmup < 0 ||
 	    h.warmup > PP_CTL_MAX_WARMUP || h.max < 1 || h.max > PP_CTL_MAX_SIZE ||
-	    h.addrlen < 1 || h.addrlen > PP_CTL_ADDR_MAX)
+	    h.addrlen < 1 || h.addrlen > PP_CTL_ADDR_MAX || !zero_after(h.addr, h.addrlen))
 		abort();
 	/* What the server computes from them; UBSan reports an overflow here. */
 	volatile int loop = h.warmup + h.iterations;
@@ -73,7 +82,8 @@ static void fuzz_addr(const char *line)
 	char err[256] = "";
 	if (pp_ctl_parse_addr(line, prov, sizeof prov, addr, &alen, err, sizeof err) < 0)
 		check_sentence(err, sizeof err);
-	else if (!valid_provider(prov) || alen < 1 || alen > PP_CTL_ADDR_MAX)
+	else if (!valid_provider(prov) || alen < 1 || alen > PP_CTL_ADDR_MAX ||
+	         !zero_after(addr, alen))
 		abort();
 }
 
