@@ -367,7 +367,9 @@ static void test_route_iface(void **state)
 	         "ens6\t00000000\t0100A8C0\t0003\t0\t0\t200\t00000000\t0\t0\t0\n"
 	         "ens7\t00000000\t0100A8C0\t0002\t0\t0\t10\t00000000\t0\t0\t0\n"
 	         "ens5\t00000000\t01201FAC\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
-	         "ens5\t00201FAC\t00000000\t0001\t0\t0\t0\t00F0FFFF\t0\t0\t0\n", head);
+	         "ens5\t00201FAC\t00000000\t0001\t0\t0\t0\t00F0FFFF\t0\t0\t0\n"
+	         /* a cut line does not take its fields from the next one */
+	         "ens9\n00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n", head);
 	assert_int_equal(node_addr_route_iface(text, name, sizeof name), 1);
 	assert_string_equal(name, "ens5");
 	/* no default route (a network namespace with only lo): none */

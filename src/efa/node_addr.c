@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +19,21 @@ int node_addr_route_iface(const char *route_text, char *ifname, size_t n)
 	const char *line = strchr(route_text, '\n'); /* the first line is the header */
 	while (line) {
 		line++;
-		char name[IFNAMSIZ + 1];
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char one[256], name[IFNAMSIZ + 1];
 		unsigned long dest, gw, flags, refcnt, use, metric, mask;
+		/* One line at a time, so a short line cannot borrow fields from the next. */
+		snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), line);
 		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ...: hex but the counts */
-		if (sscanf(line, "%16s %lx %lx %lx %lu %lu %lu %lx", name, &dest, &gw, &flags, &refcnt,
+		if (sscanf(one, "%16s %lx %lx %lx %lu %lu %lu %lx", name, &dest, &gw, &flags, &refcnt,
 		           &use, &metric, &mask) == 8 &&
-		    dest == 0 && mask == 0 && (flags & 1) /* RTF_UP */ && (!found || metric < best_metric)) {
+		    dest == 0 && mask == 0 && (flags & RTF_UP) && (!found || metric < best_metric)) {
 			snprintf(ifname, n, "%s", name);
 			best_metric = metric;
 			found = 1;
 		}
-		line = strchr(line, '\n');
+		line = end;
 	}
 	return found;
 }
