@@ -24,7 +24,9 @@ const cmd_entry_t cmd_table[] = {
 	{ "template", cmd_template, "[-c key=value]... [--json]", "print the CloudFormation template" },
 	{ "fabric", fabric_cmd_probe, "[-p PROV]", "libfabric providers here; is efa present" },
 	{ "rdm-pingpong", fabric_cmd_pingpong,
-	  "--local|--serve|--connect H [-p P -S 4k,1m -I N]", "native libfabric RDM ping-pong" },
+	  "--local|--serve [--bind ADDR]|--connect H [-p P -S 4k,1m -I N]",
+	  "native libfabric RDM ping-pong; --serve listens on this node's private address (the "
+	  "default route's IPv4) unless --bind says otherwise" },
 	{ "efa-check", cmd_efa_check, "--instance-id I... [--node N|all] | --local | --from-file F [--raw] [--json]",
 	  "the six EFA checks on nodes, or read from saved output" },
 	{ "pingpong", cmd_pingpong, "[--server-node 1 --client-node 2 | --instance-id I --instance-id J | --local | --from-file F|DIR] [-S sizes] [-I n] [-e rdm] [-p efa] [--matrix] [--json]",

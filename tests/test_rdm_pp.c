@@ -7,6 +7,8 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -14,6 +16,8 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "efa/node_addr.h"
+#include "efa/pp_ctl.h"
 #include "efa/rdm_pp.h"
 
 static double now_s(void)
@@ -177,6 +181,211 @@ static void test_parse_sizes(void **state)
 		assert_int_equal(rdm_pp_parse_sizes(bad[i], &s, &n, err, sizeof err), -1);
 		assert_null(s);
 		assert_non_null(strstr(err, "bad size list"));
+	}
+	/* The server refuses a hello above 1g, so the client never asks for more. */
+	static const char *const big[] = { "64,1073741825", "2g", "1024m,1025m" };
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+		assert_int_equal(rdm_pp_parse_sizes(big[i], &s, &n, err, sizeof err), -1);
+		assert_null(s);
+		if (!strstr(err, "is above the largest the ping-pong takes, 1g (1073741824 bytes)"))
+			fail_msg("%s: %s", big[i], err);
+	}
+}
+
+/* ---- the control lines: every number bounded, everything else one sentence ---- */
+
+#define HELLO_HEAD "HELLO nixl-rdm-pp/1 tcp;ofi_rxm "
+
+static void test_hello_accepts(void **state)
+{
+	(void)state;
+	pp_hello_t h;
+	char err[256];
+	assert_int_equal(pp_ctl_parse_hello(HELLO_HEAD "1000 100 1048576 0200a4B1ff", &h, err,
+	                                    sizeof err), 0);
+	assert_string_equal(h.provider, "tcp;ofi_rxm");
+	assert_int_equal(h.iterations, 1000);
+	assert_int_equal(h.warmup, 100);
+	assert_int_equal(h.max, 1048576);
+	assert_int_equal(h.addrlen, 5);
+	assert_int_equal(h.addr[0], 0x02);
+	assert_int_equal(h.addr[3], 0xb1);
+	assert_int_equal(h.addr[4], 0xff);
+	/* Every ceiling itself is taken. */
+	assert_int_equal(pp_ctl_parse_hello(HELLO_HEAD "100000000 100000000 1073741824 00", &h,
+	                                    err, sizeof err), 0);
+	assert_int_equal(h.iterations, PP_CTL_MAX_ITERATIONS);
+	assert_int_equal(h.warmup, PP_CTL_MAX_WARMUP);
+	assert_int_equal(h.max, PP_CTL_MAX_SIZE);
+	assert_int_equal(pp_ctl_parse_hello(HELLO_HEAD "1 0 1 00", &h, err, sizeof err), 0);
+}
+
+static void test_hello_refuses(void **state)
+{
+	(void)state;
+	static const char iters[] = "the iteration count in the client's hello must be a whole "
+	                            "number from 1 to 100000000, not ";
+	static const char warm[] = "the warm-up count in the client's hello must be a whole "
+	                           "number from 0 to 100000000, not ";
+	static const char max[] = "the largest message size in the client's hello must be a whole "
+	                          "number from 1 to 1073741824 bytes (the largest -S), not ";
+	static const char addr[] = "the fabric address in the client's hello must be an even "
+	                           "number of hex digits, 2 to 1024, not ";
+	static const struct { const char *line, *want; } cases[] = {
+		/* the largest size: above -S, above 2^63 (2 * max wraps), above 2^64 */
+		{ HELLO_HEAD "10 10 1073741825 00", "\"1073741825\"" },
+		{ HELLO_HEAD "10 10 9223372036854775809 00", "\"9223372036854775809\"" },
+		{ HELLO_HEAD "10 10 18446744073709551616 00", "\"18446744073709551616\"" },
+		{ HELLO_HEAD "10 10 0 00", "\"0\"" },
+		{ HELLO_HEAD "10 10 -64 00", "\"-64\"" },
+		{ HELLO_HEAD "10 10 4k 00", "\"4k\"" },
+		{ HELLO_HEAD "10 10 0x100 00", "\"0x100\"" },
+		{ HELLO_HEAD "10 10 99999999999999999999999999999999 00",
+		  "\"999999999999999999999...\"" },
+		/* warm-up + iterations would overflow an int */
+		{ HELLO_HEAD "2147483647 10 64 00", "\"2147483647\"" },
+		{ HELLO_HEAD "100000000 2147483647 64 00", "\"2147483647\"" },
+		{ HELLO_HEAD "100000001 0 64 00", "\"100000001\"" },
+		/* negative, zero, not numbers */
+		{ HELLO_HEAD "-1 10 64 00", "\"-1\"" },
+		{ HELLO_HEAD "0 10 64 00", "\"0\"" },
+		{ HELLO_HEAD "10 -1 64 00", "\"-1\"" },
+		{ HELLO_HEAD "+10 1 64 00", "\"+10\"" },
+		{ HELLO_HEAD "ten 1 64 00", "\"ten\"" },
+		{ HELLO_HEAD "10\t 1 64 00", "\"10?\"" },
+		{ HELLO_HEAD "10 1.5 64 00", "\"1.5\"" },
+		/* the address */
+		{ HELLO_HEAD "10 1 64 0", "\"0\"" },
+		{ HELLO_HEAD "10 1 64 0g", "\"0g\"" },
+	};
+	static const char *const wants[] = { max, max, max, max, max, max, max, max, iters, warm,
+	                                     iters, iters, iters, warm, iters, iters, iters, warm,
+	                                     addr, addr };
+	_Static_assert(sizeof wants / sizeof wants[0] == sizeof cases / sizeof cases[0],
+	               "one sentence per case");
+	pp_hello_t h;
+	char err[256], want[256];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		err[0] = 0;
+		assert_int_equal(pp_ctl_parse_hello(cases[i].line, &h, err, sizeof err), -1);
+		snprintf(want, sizeof want, "%s%s", wants[i], cases[i].want);
+		if (strcmp(err, want) != 0) fail_msg("%s\n got: %s\nwant: %s", cases[i].line, err, want);
+	}
+	/* the shape of the line */
+	static const struct { const char *line, *want; } shapes[] = {
+		{ HELLO_HEAD "10 10 64 00 trailing",
+		  "the client's hello has 8 fields where nixl-rdm-pp/1 has 7" },
+		{ HELLO_HEAD "10 10 64", "the client's hello has 6 fields where nixl-rdm-pp/1 has 7" },
+		{ HELLO_HEAD "10  10 64 00", "the client's hello has an empty field (fields take one "
+		                             "space between them)" },
+		{ HELLO_HEAD "10 10 64 00 ", "the client's hello has an empty field (fields take one "
+		                             "space between them)" },
+		{ "HELLO nixl-rdm-pp/2 tcp 10 10 64 00",
+		  "the client does not speak nixl-rdm-pp/1: \"HELLO nixl-rdm-pp/2 t...\"" },
+		{ "GET / HTTP/1.1", "expected the client's hello, got \"GET / HTTP/1.1\"" },
+		{ "", "expected the client's hello, got \"\"" },
+		{ "HELLO nixl-rdm-pp/1 tcp$(reboot) 10 10 64 00",
+		  "the provider in the client's hello must be 1 to 63 letters, digits or any of "
+		  "\"_-.;\", not \"tcp$(reboot)\"" },
+	};
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		assert_int_equal(pp_ctl_parse_hello(shapes[i].line, &h, err, sizeof err), -1);
+		if (strcmp(err, shapes[i].want) != 0)
+			fail_msg("%s\n got: %s\nwant: %s", shapes[i].line, err, shapes[i].want);
+	}
+	/* too long: refused before anything is read from it */
+	char line[PP_CTL_LINE_MAX + 2];
+	memset(line, '0', sizeof line - 1);
+	line[sizeof line - 1] = 0;
+	memcpy(line, HELLO_HEAD "10 10 64 ", strlen(HELLO_HEAD "10 10 64 "));
+	assert_int_equal(pp_ctl_parse_hello(line, &h, err, sizeof err), -1);
+	assert_string_equal(err, "the client's hello is longer than 4095 bytes");
+	char hex[2 * PP_CTL_ADDR_MAX + 3];
+	memset(hex, 'a', sizeof hex - 1);
+	hex[sizeof hex - 1] = 0;
+	snprintf(line, sizeof line, HELLO_HEAD "10 10 64 %s", hex);
+	assert_int_equal(pp_ctl_parse_hello(line, &h, err, sizeof err), -1);
+	assert_non_null(strstr(err, addr));
+	/* A short err buffer still ends in NUL. */
+	char tiny[8];
+	assert_int_equal(pp_ctl_parse_hello(HELLO_HEAD "-1 1 1 00", &h, tiny, sizeof tiny), -1);
+	assert_int_equal(strlen(tiny), sizeof tiny - 1);
+}
+
+static void test_other_lines(void **state)
+{
+	(void)state;
+	char err[256];
+	uint64_t size;
+	assert_int_equal(pp_ctl_parse_size("SIZE 4096", 4096, &size, err, sizeof err), 0);
+	assert_int_equal(size, 4096);
+	static const char *const bad_sizes[] = { "SIZE 4097", "SIZE 0", "SIZE -1", "SIZE 9",
+	                                         "SIZE 18446744073709551615", "SIZE 64 64" };
+	for (size_t i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+		uint64_t lim = i == 3 ? 5 : 4096;
+		assert_int_equal(pp_ctl_parse_size(bad_sizes[i], lim, &size, err, sizeof err), -1);
+		if (!strstr(err, i == 5 ? "has 3 fields where" : "must be a whole number of bytes from 1 to "))
+			fail_msg("%s: %s", bad_sizes[i], err);
+	}
+	double t, m, p;
+	assert_int_equal(pp_ctl_parse_row("ROW 4096 1000 0.012345678 5.1234 9.5000", 4096, 1000, &t,
+	                                  &m, &p, err, sizeof err), 0);
+	assert_true(fabs(t - 0.012345678) < 1e-12 && fabs(m - 5.1234) < 1e-12 && p == 9.5);
+	static const char *const bad_rows[] = {
+		"ROW 4096 999 1 1 1", "ROW 64 1000 1 1 1", "ROW 4096 1000 nan 1 1",
+		"ROW 4096 1000 1 -1 1", "ROW 4096 1000 1 1 inf", "ROW 4096 1000 1 1 1x",
+		"ROW 4096 -1000 1 1 1",
+	};
+	for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++)
+		assert_int_equal(pp_ctl_parse_row(bad_rows[i], 4096, 1000, &t, &m, &p, err, sizeof err),
+		                 -1);
+	assert_string_equal(err, "the client's result row is for \"4096 -1000\" where this size is "
+	                         "4096 bytes and 1000 iterations");
+	char prov[64];
+	unsigned char addr[PP_CTL_ADDR_MAX];
+	size_t alen;
+	assert_int_equal(pp_ctl_parse_addr("ADDR efa 00ff", prov, sizeof prov, addr, &alen, err,
+	                                   sizeof err), 0);
+	assert_string_equal(prov, "efa");
+	assert_int_equal(alen, 2);
+	assert_int_equal(pp_ctl_parse_addr("ADDR efa 00ff 1", prov, sizeof prov, addr, &alen, err,
+	                                   sizeof err), -1);
+	assert_int_equal(pp_ctl_parse_addr("ADDR e\001a 00", prov, sizeof prov, addr, &alen, err,
+	                                   sizeof err), -1);
+	assert_non_null(strstr(err, "not \"e?a\""));
+}
+
+/* ---- where the server listens ---- */
+
+static void test_route_iface(void **state)
+{
+	(void)state;
+	static const char head[] = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\t"
+	                           "Mask\t\tMTU\tWindow\tIRTT\n";
+	char text[1024], name[32];
+	/* two default routes: the lower metric wins; a route that is not up does not count */
+	snprintf(text, sizeof text, "%s"
+	         "ens6\t00000000\t0100A8C0\t0003\t0\t0\t200\t00000000\t0\t0\t0\n"
+	         "ens7\t00000000\t0100A8C0\t0002\t0\t0\t10\t00000000\t0\t0\t0\n"
+	         "ens5\t00000000\t01201FAC\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+	         "ens5\t00201FAC\t00000000\t0001\t0\t0\t0\t00F0FFFF\t0\t0\t0\n"
+	         /* a cut line does not take its fields from the next one */
+	         "ens9\n00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n", head);
+	assert_int_equal(node_addr_route_iface(text, name, sizeof name), 1);
+	assert_string_equal(name, "ens5");
+	/* no default route (a network namespace with only lo): none */
+	snprintf(text, sizeof text, "%s"
+	         "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n", head);
+	assert_int_equal(node_addr_route_iface(text, name, sizeof name), 0);
+	assert_int_equal(node_addr_route_iface(head, name, sizeof name), 0);
+	assert_int_equal(node_addr_route_iface("", name, sizeof name), 0);
+	/* This host: an IPv4 address, or a sentence asking for --bind. */
+	char ip[64], err[256] = "";
+	if (node_addr_private_ipv4(ip, sizeof ip, err, sizeof err) == 0) {
+		struct in_addr a;
+		assert_int_equal(inet_pton(AF_INET, ip, &a), 1);
+	} else {
+		assert_non_null(strstr(err, "give --bind ADDR"));
 	}
 }
 
@@ -497,6 +706,120 @@ static void test_provider_missing(void **state)
 	pp_result_free(&res);
 }
 
+/* Sends line to the server at port as a client would, and returns what comes back before
+ * the server closes the connection. */
+static void send_hello(int port, const char *line, char *reply, size_t len)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+	                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(send(fd, line, strlen(line), MSG_NOSIGNAL), (ssize_t)strlen(line));
+	size_t n = 0;
+	double deadline = now_s() + 10;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int left = (int)((deadline - now_s()) * 1000);
+		assert_true(left > 0 && poll(&p, 1, left) == 1);
+		ssize_t got = recv(fd, reply + n, len - 1 - n, 0);
+		assert_true(got >= 0);
+		if (got == 0 || (n += (size_t)got) == len - 1) break;
+	}
+	reply[n] = 0;
+	close(fd);
+}
+
+/* A hostile client first: its hello is refused with the sentence (the buffers it asks for
+ * never allocated), and the server still runs the real client that follows. */
+static void test_serve_refuses_hostile_hello(void **state)
+{
+	(void)state;
+	static const struct { const char *line, *want; } hostile[] = {
+		{ HELLO_HEAD "10 10 1073741825 0200\n", "ERR the largest message size in the "
+		  "client's hello must be a whole number from 1 to 1073741824 bytes (the largest -S), "
+		  "not \"1073741825\"\n" },
+		{ HELLO_HEAD "10 10 9223372036854775809 0200\n", "not \"9223372036854775809\"\n" },
+		{ HELLO_HEAD "2147483647 2147483647 64 0200\n", "ERR the iteration count in the " },
+		{ HELLO_HEAD "10 -1 64 0200\n", "ERR the warm-up count in the " },
+		{ "\x16\x03\x01 garbage\n", "ERR expected the client's hello, got \"??? garbage\"\n" },
+		{ HELLO_HEAD "10 10 64 0200 trailing\n", "ERR the client's hello has 8 fields" },
+	};
+	int port;
+	int lfd = listen_loopback(&port);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		rdm_pp_opts_t o = small_opts(NULL, NULL, 0, 0);
+		o.listen_fd = lfd;
+		o.accept_timeout_s = 20;
+		pp_result_t res;
+		int rc = rdm_pp_run_server(&o, &res);
+		pp_result_free(&res);
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(lfd);
+	char reply[512];
+	for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		send_hello(port, hostile[i].line, reply, sizeof reply);
+		if (!strstr(reply, hostile[i].want))
+			fail_msg("%s got: %s\nwant: %s", hostile[i].line, reply, hostile[i].want);
+	}
+	static const uint64_t sizes[] = { 64, 4096 };
+	rdm_pp_opts_t o = small_opts("tcp", sizes, 2, 20);
+	o.host = "127.0.0.1";
+	o.port = port;
+	pp_result_t res;
+	int rc = rdm_pp_run_client(&o, &res);
+	if (rc != 0) fail_msg("the real client after the hostile ones: %s", res.error);
+	assert_int_equal(res.nrows, 2);
+	pp_result_free(&res);
+	int status;
+	struct rusage ru;
+	double deadline = now_s() + 10;
+	pid_t w;
+	while ((w = wait4(pid, &status, WNOHANG, &ru)) == 0 && now_s() < deadline) usleep(10000);
+	if (w != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("the server did not end after its client");
+	}
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Taking the first hello would have touched 2 GiB; the server stayed below half that
+	 * (ru_maxrss is in KiB, and counts what the test process had at the fork: ~100 MiB
+	 * here, ~330 MiB under ASan). */
+	print_message("server peak RSS %ld MiB\n", ru.ru_maxrss / 1024);
+	assert_true(ru.ru_maxrss < 1024L * 1024);
+}
+
+/* A server run with one client only (rdm_pp_run_local's) ends at the first refusal. */
+static void test_serve_first_client_only(void **state)
+{
+	(void)state;
+	int port;
+	int lfd = listen_loopback(&port);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		rdm_pp_opts_t o = small_opts(NULL, NULL, 0, 0);
+		o.listen_fd = lfd;
+		o.first_client_only = 1;
+		pp_result_t res;
+		int rc = rdm_pp_run_server(&o, &res);
+		int ok = rc < 0 && strstr(res.error, "the client does not speak nixl-rdm-pp/1");
+		pp_result_free(&res);
+		_exit(ok ? 3 : 1);
+	}
+	close(lfd);
+	char reply[512];
+	send_hello(port, "HELLO nixl-rdm-pp/0\n", reply, sizeof reply);
+	assert_non_null(strstr(reply, "ERR the client does not speak nixl-rdm-pp/1"));
+	int status = reap(pid, 10);
+	assert_true(status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 3);
+}
+
 /* The server pinned to one provider, the client on another: said plainly, no hang. */
 static void test_provider_mismatch(void **state)
 {
@@ -520,6 +843,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_sizes),
+		cmocka_unit_test(test_hello_accepts),
+		cmocka_unit_test(test_hello_refuses),
+		cmocka_unit_test(test_other_lines),
+		cmocka_unit_test(test_route_iface),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_result_json),
 		cmocka_unit_test(test_local_tcp),
@@ -533,6 +860,8 @@ int main(void)
 		cmocka_unit_test(test_silent_server),
 		cmocka_unit_test(test_provider_missing),
 		cmocka_unit_test(test_provider_mismatch),
+		cmocka_unit_test(test_serve_refuses_hostile_hello),
+		cmocka_unit_test(test_serve_first_client_only),
 	};
 	return cmocka_run_group_tests_name("rdm_pp", tests, NULL, NULL);
 }

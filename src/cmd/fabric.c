@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "efa/fabric.h"
+#include "efa/node_addr.h"
 #include "efa/rdm_pp.h"
 
 static void print_json(cJSON *j)
@@ -126,19 +127,26 @@ static int to_secs(const char *s, const char *what, double *out, char *err, size
 	return 0;
 }
 
-static int build_opts(const pp_args_t *a, rdm_pp_opts_t *o, uint64_t **sizes, char *err,
-                      size_t errlen)
+static int build_opts(const pp_args_t *a, rdm_pp_opts_t *o, uint64_t **sizes, char *bind_buf,
+                      size_t bind_len, char *err, size_t errlen)
 {
 	rdm_pp_opts_init(o);
 	*sizes = NULL;
 	o->provider = a->provider;
 	o->host = a->connect;
-	/* A server is there to be reached from the other node: all interfaces unless --bind. */
-	o->bind = a->bind ? a->bind : "0.0.0.0";
+	/* A server is there to be reached from the other node, and by nothing else: its
+	 * private address unless --bind says otherwise. */
+	o->bind = a->bind;
+	if (a->serve && !a->bind) {
+		if (node_addr_private_ipv4(bind_buf, bind_len, err, errlen) < 0) return -1;
+		o->bind = bind_buf;
+	}
 	if (a->port && to_int(a->port, "--port", 1, 65535, &o->port, err, errlen) < 0) return -1;
-	if (a->iters && to_int(a->iters, "-I", 1, 100000000, &o->iterations, err, errlen) < 0)
+	if (a->iters &&
+	    to_int(a->iters, "-I", 1, PP_CTL_MAX_ITERATIONS, &o->iterations, err, errlen) < 0)
 		return -1;
-	if (a->warmup && to_int(a->warmup, "--warmup", 0, 100000000, &o->warmup, err, errlen) < 0)
+	if (a->warmup &&
+	    to_int(a->warmup, "--warmup", 0, PP_CTL_MAX_WARMUP, &o->warmup, err, errlen) < 0)
 		return -1;
 	if (a->timeout && to_secs(a->timeout, "--timeout", &o->timeout_s, err, errlen) < 0)
 		return -1;
@@ -165,19 +173,27 @@ static void print_row(const pp_row_t *row, void *arg)
 	fflush(stdout);
 }
 
+static void print_refused(const char *peer, const char *why, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "nixl-tui pingpong: refused a client at %s: %s; waiting for another\n",
+	        peer[0] ? peer : "an unknown address", why);
+}
+
 int fabric_cmd_pingpong(cli_t *cli)
 {
 	pp_args_t a;
 	rdm_pp_opts_t o;
 	uint64_t *sizes = NULL;
-	char err[256];
-	if (parse_pp_args(cli, &a, err, sizeof err) < 0 || build_opts(&a, &o, &sizes, err,
-	                                                               sizeof err) < 0) {
+	char err[256], bind[64];
+	if (parse_pp_args(cli, &a, err, sizeof err) < 0 ||
+	    build_opts(&a, &o, &sizes, bind, sizeof bind, err, sizeof err) < 0) {
 		fprintf(stderr, "nixl-tui pingpong: %s\n", err);
 		free(sizes);
 		return 2;
 	}
 	int printed = 0;
+	o.on_refused = print_refused;
 	if (!cli->json) {
 		o.on_row = print_row;
 		o.arg = &printed;

@@ -24,9 +24,9 @@
 #include <rdma/fi_errno.h>
 
 #include "efa/fabric.h"
+#include "efa/pp_ctl.h"
 
-#define MAGIC "nixl-rdm-pp/1"
-#define LINE_MAX_LEN 4096
+#define LINE_MAX_LEN (PP_CTL_LINE_MAX + 1)
 /* How often the data path looks at the control socket for a dead peer. */
 #define CTL_CHECK_S 0.05
 /* Empty CQ polls between clock reads: keeps the deadline check off the fast path. */
@@ -60,6 +60,7 @@ typedef struct run {
 	long done;              /* iterations finished at this size */
 	double next_ctl_check;
 	char local_ip[INET6_ADDRSTRLEN];
+	char peer_ip[INET6_ADDRSTRLEN];
 } run_t;
 
 static double now_s(void)
@@ -143,6 +144,13 @@ int rdm_pp_parse_sizes(const char *s, uint64_t **sizes, size_t *n, char *err, si
 				break;
 			}
 		if ((*end != ',' && *end != 0) || v == 0 || v > UINT64_MAX / mul) goto bad;
+		if (v * mul > PP_CTL_MAX_SIZE) {
+			snprintf(err, errlen, "size %.*s is above the largest the ping-pong takes, 1g "
+			         "(%llu bytes)", (int)(end - p), p, (unsigned long long)PP_CTL_MAX_SIZE);
+			free(out);
+			*n = 0;
+			return -1;
+		}
 		out[(*n)++] = v * mul;
 		if (!*end) break;
 		p = end + 1;
@@ -239,6 +247,8 @@ static int ctl_read_within(run_t *r, char *line, size_t len, const char *waiting
 		ssize_t got = recv(r->fd, &c, 1, MSG_DONTWAIT);
 		if (got == 1) {
 			if (c == '\n') break;
+			/* A NUL would end the line early for every parser: the rest unseen. */
+			if (c == 0) return fail(r, "the peer sent a NUL byte in a control line");
 			if (n + 1 >= len) return fail(r, "control line too long from the peer");
 			line[n++] = c;
 			continue;
@@ -288,18 +298,23 @@ static int resolve(const char *host, int port, struct addrinfo **out, run_t *r)
 	return 0;
 }
 
+static void addr_text(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)len);
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf,
+		          (socklen_t)len);
+}
+
 static void note_local_ip(run_t *r)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
 	r->local_ip[0] = 0;
-	if (getsockname(r->fd, (struct sockaddr *)&ss, &sl) < 0) return;
-	if (ss.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, r->local_ip,
-		          sizeof r->local_ip);
-	else if (ss.ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, r->local_ip,
-		          sizeof r->local_ip);
+	if (getsockname(r->fd, (struct sockaddr *)&ss, &sl) == 0)
+		addr_text(&ss, r->local_ip, sizeof r->local_ip);
 }
 
 static void tune(int fd)
@@ -365,20 +380,22 @@ static int ctl_listen(run_t *r)
 	return fd;
 }
 
-static int ctl_accept(run_t *r, int lfd)
+/* Returns 1 with a client, 0 when the deadline passed, -1 on error. */
+static int ctl_accept(run_t *r, int lfd, double deadline)
 {
-	double deadline = now_s() + r->o.accept_timeout_s;
 	for (;;) {
 		int rc = wait_fd(lfd, POLLIN, deadline);
 		if (rc < 0) return fail(r, "waiting for a client: %s", strerror(errno));
-		if (rc == 0)
-			return fail(r, "no client connected within %.0f s", r->o.accept_timeout_s);
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (rc == 0) return 0;
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd >= 0) {
 			r->fd = fd;
 			tune(fd);
 			note_local_ip(r);
-			return 0;
+			addr_text(&ss, r->peer_ip, sizeof r->peer_ip);
+			return 1;
 		}
 		if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
 			return fail(r, "accepting a client: %s", strerror(errno));
@@ -511,7 +528,7 @@ static void fab_close(fab_t *f)
 
 static int fab_name_hex(run_t *r, char *hex, size_t len)
 {
-	unsigned char addr[512];
+	unsigned char addr[PP_CTL_ADDR_MAX];
 	size_t alen = sizeof addr;
 	FI_CHECK(r, fi_getname(&r->fab.ep->fid, addr, &alen), "fi_getname");
 	if (alen * 2 + 1 > len) return fail(r, "fabric address too long (%zu bytes)", alen);
@@ -519,18 +536,10 @@ static int fab_name_hex(run_t *r, char *hex, size_t len)
 	return 0;
 }
 
-static int fab_insert_hex(run_t *r, const char *hex)
+/* addr is PP_CTL_ADDR_MAX bytes, zeros past what the peer sent: the provider reads as
+ * many as its addresses take (shm's vary from process to process), never past the end. */
+static int fab_insert(run_t *r, const unsigned char *addr)
 {
-	unsigned char addr[512];
-	size_t n = strlen(hex);
-	if (n % 2 || n / 2 > sizeof addr || n == 0)
-		return fail(r, "the peer sent a malformed fabric address");
-	for (size_t i = 0; i < n / 2; i++) {
-		unsigned v;
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return fail(r, "the peer sent a malformed fabric address");
-		addr[i] = (unsigned char)v;
-	}
 	int rc = fi_av_insert(r->fab.av, addr, 1, &r->fab.peer, 0, NULL);
 	if (rc != 1) return fail(r, "fi_av_insert of the peer's address failed: %s (%d)",
 	                         fi_err(rc), rc);
@@ -731,7 +740,10 @@ static int pick_provider(const char **out)
 
 static int client_body(run_t *r)
 {
-	char line[LINE_MAX_LEN], hex[1100], peer_prov[64];
+	char line[LINE_MAX_LEN], hex[2 * PP_CTL_ADDR_MAX + 1], peer_prov[PP_CTL_PROVIDER_MAX + 1];
+	char why[sizeof r->res->error];
+	unsigned char peer_addr[PP_CTL_ADDR_MAX];
+	size_t peer_len;
 	uint64_t max = 0;
 	for (size_t i = 0; i < r->o.nsizes; i++)
 		if (r->o.sizes[i] > max) max = r->o.sizes[i];
@@ -739,18 +751,19 @@ static int client_body(run_t *r)
 	if (!prov && pick_provider(&prov) < 0) return fail(r, "out of memory");
 	if (ctl_connect(r) < 0 || fab_open(r, prov, max) < 0 || fab_name_hex(r, hex, sizeof hex) < 0)
 		return -1;
-	if (ctl_send(r, "HELLO %s %s %d %d %llu %s\n", MAGIC, r->res->provider, r->o.iterations,
-	             r->o.warmup, (unsigned long long)max, hex) < 0)
+	if (ctl_send(r, "HELLO %s %s %d %d %llu %s\n", PP_CTL_MAGIC, r->res->provider,
+	             r->o.iterations, r->o.warmup, (unsigned long long)max, hex) < 0)
 		return -1;
 	if (ctl_read_within(r, line, sizeof line, "the server's fabric address",
 	                    r->o.setup_timeout_s) < 0)
 		return -1;
-	if (sscanf(line, "ADDR %63s %1099s", peer_prov, hex) != 2)
-		return fail(r, "unexpected reply from the server: \"%.80s\"", line);
+	if (pp_ctl_parse_addr(line, peer_prov, sizeof peer_prov, peer_addr, &peer_len, why,
+	                      sizeof why) < 0)
+		return fail(r, "%s", why);
 	if (strcmp(peer_prov, r->res->provider) != 0)
 		return fail(r, "the server uses provider %s but this side uses %s; give both the same "
 		               "-p", peer_prov, r->res->provider);
-	if (fab_insert_hex(r, hex) < 0 || post_recv(r) < 0) return -1;
+	if (fab_insert(r, peer_addr) < 0 || post_recv(r) < 0) return -1;
 
 	double *lat = calloc((size_t)r->o.iterations, sizeof *lat);
 	if (!lat) return fail(r, "out of memory");
@@ -804,11 +817,9 @@ int rdm_pp_run_client(const rdm_pp_opts_t *o, pp_result_t *res)
 
 static int server_size(run_t *r, uint64_t size, int iters, int warmup)
 {
-	char line[LINE_MAX_LEN];
+	char line[LINE_MAX_LEN], why[sizeof r->res->error];
 	r->size = size;
 	r->done = 0;
-	if (size > r->fab.max) return fail(r, "the client asked for size %llu above its maximum",
-	                                   (unsigned long long)size);
 	if (ctl_send(r, "GO\n") < 0) return -1;
 	for (int i = 0; i < warmup + iters; i++) {
 		if (wait_done(r, 1, 1) < 0 || check_len(r) < 0 || post_recv(r) < 0 ||
@@ -818,13 +829,11 @@ static int server_size(run_t *r, uint64_t size, int iters, int warmup)
 	}
 	if (wait_done(r, 0, 1) < 0) return -1;
 	if (ctl_read(r, line, sizeof line, "the client's result row") < 0) return -1;
-	unsigned long long b;
-	int n;
 	double t, median, p99;
-	if (sscanf(line, "ROW %llu %d %lf %lf %lf", &b, &n, &t, &median, &p99) != 5 || b != size)
-		return fail(r, "unexpected control message \"%.80s\"", line);
+	if (pp_ctl_parse_row(line, size, iters, &t, &median, &p99, why, sizeof why) < 0)
+		return fail(r, "%s", why);
 	pp_row_t row;
-	row_fill(&row, size, n, t, median, p99);
+	row_fill(&row, size, iters, t, median, p99);
 	return emit_row(r, &row);
 }
 
@@ -839,31 +848,61 @@ static void preload_providers(const char *provider)
 	fi_freeinfo(hints);
 }
 
+/* Tells a client why its hello is refused, says so locally, and drops it. */
+static void refuse(run_t *r)
+{
+	ctl_send_error(r);
+	if (r->o.on_refused) r->o.on_refused(r->peer_ip, r->res->error, r->o.arg);
+	close(r->fd);
+	r->fd = -1;
+	r->res->error[0] = 0;
+}
+
+/* Accepts clients until one sends a hello this server takes. One that does not (another
+ * protocol, a number out of range, silence, a port scan) is refused and the next awaited:
+ * whoever reaches the port first must not decide whether the run happens, nor its size. */
+static int server_hello(run_t *r, int lfd, pp_hello_t *h)
+{
+	char line[LINE_MAX_LEN], why[sizeof r->res->error] = "";
+	double deadline = now_s() + r->o.accept_timeout_s;
+	for (;;) {
+		int rc = ctl_accept(r, lfd, deadline);
+		if (rc < 0) return -1;
+		if (rc == 0 && why[0])
+			return fail(r, "no client sent a hello this server takes within %g s; the last "
+			               "was refused: %s", r->o.accept_timeout_s, why);
+		if (rc == 0) return fail(r, "no client connected within %g s", r->o.accept_timeout_s);
+		double left = deadline - now_s();
+		double limit = left < r->o.setup_timeout_s ? left : r->o.setup_timeout_s;
+		if (ctl_read_within(r, line, sizeof line, "the client's hello", limit) == 0 &&
+		    pp_ctl_parse_hello(line, h, why, sizeof why) < 0)
+			fail(r, "%s", why);
+		if (!r->res->error[0]) return 0;
+		if (r->o.first_client_only) return -1;
+		snprintf(why, sizeof why, "%s", r->res->error);
+		refuse(r);
+	}
+}
+
 static int server_body(run_t *r, int lfd)
 {
-	char line[LINE_MAX_LEN], magic[32], prov[64], hex[1100];
-	int iters, warmup;
-	unsigned long long max;
+	char line[LINE_MAX_LEN], why[sizeof r->res->error], hex[2 * PP_CTL_ADDR_MAX + 1];
+	pp_hello_t h;
 	preload_providers(r->o.provider);
-	if (ctl_accept(r, lfd) < 0) return -1;
-	if (ctl_read_within(r, line, sizeof line, "the client's hello", r->o.setup_timeout_s) < 0)
-		return -1;
-	if (sscanf(line, "HELLO %31s %63s %d %d %llu %1099s", magic, prov, &iters, &warmup, &max,
-	           hex) != 6 || strcmp(magic, MAGIC) != 0 || iters <= 0 || warmup < 0 || max == 0)
-		return fail(r, "the client does not speak %s: \"%.80s\"", MAGIC, line);
-	r->res->iterations = iters;
-	if (fab_open(r, r->o.provider ? r->o.provider : prov, max) < 0 ||
-	    fab_insert_hex(r, hex) < 0 || post_recv(r) < 0 || fab_name_hex(r, hex, sizeof hex) < 0)
+	if (server_hello(r, lfd, &h) < 0) return -1;
+	r->res->iterations = h.iterations;
+	if (fab_open(r, r->o.provider ? r->o.provider : h.provider, h.max) < 0 ||
+	    fab_insert(r, h.addr) < 0 || post_recv(r) < 0 || fab_name_hex(r, hex, sizeof hex) < 0)
 		return -1;
 	if (ctl_send(r, "ADDR %s %s\n", r->res->provider, hex) < 0) return -1;
 	for (;;) {
-		unsigned long long size;
+		uint64_t size;
 		r->done = 0;
 		if (ctl_read(r, line, sizeof line, "the client's next size") < 0) return -1;
 		if (strcmp(line, "BYE") == 0) return ctl_send(r, "BYE\n");
-		if (sscanf(line, "SIZE %llu", &size) != 1)
-			return fail(r, "unexpected control message \"%.80s\"", line);
-		if (server_size(r, size, iters, warmup) < 0) return -1;
+		if (pp_ctl_parse_size(line, h.max, &size, why, sizeof why) < 0)
+			return fail(r, "%s", why);
+		if (server_size(r, size, h.iterations, h.warmup) < 0) return -1;
 	}
 }
 
@@ -925,6 +964,7 @@ int rdm_pp_run_local(const rdm_pp_opts_t *o, pp_result_t *res)
 		so.provider = NULL; /* follow the client */
 		so.on_row = NULL;
 		so.accept_timeout_s = so.setup_timeout_s;
+		so.first_client_only = 1; /* the only client is this process */
 		int rc = rdm_pp_run_server(&so, &sres);
 		pp_result_free(&sres);
 		_exit(rc < 0 ? 1 : 0);

@@ -13,11 +13,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "efa/pp_ctl.h"
 #include "efa/pp_result.h"
 
 #define RDM_PP_DEFAULT_PORT 47593
 
 typedef void (*rdm_pp_row_fn)(const pp_row_t *row, void *arg);
+/* peer: the client's address; why: the sentence it was sent back. */
+typedef void (*rdm_pp_refused_fn)(const char *peer, const char *why, void *arg);
 
 typedef struct rdm_pp_opts {
 	const char *provider;     /* "efa", "tcp", "shm", "tcp;ofi_rxm"...; NULL: client picks efa
@@ -35,8 +38,11 @@ typedef struct rdm_pp_opts {
 	double setup_timeout_s;   /* longest wait for the peer's fabric setup (the hello, its
 	                           * address: the first fi_getinfo loads every provider); 0 = 60 */
 	double accept_timeout_s;  /* server: longest wait for a client; 0 = 300 */
+	int first_client_only;    /* server: a client whose hello fails ends the run, instead of
+	                           * being refused while the server waits for the next */
 	rdm_pp_row_fn on_row;     /* called as each size completes (both sides); may be NULL */
-	void *arg;
+	rdm_pp_refused_fn on_refused; /* server: a client refused before its run; may be NULL */
+	void *arg;                /* for on_row and on_refused */
 } rdm_pp_opts_t;
 
 void rdm_pp_opts_init(rdm_pp_opts_t *o);
@@ -53,8 +59,8 @@ int rdm_pp_run_local(const rdm_pp_opts_t *o, pp_result_t *res);
 /* The default warm-up for n iterations. */
 int rdm_pp_default_warmup(int iterations);
 
-/* "64,4k,64k,1m" (k/m/g binary suffixes, case-insensitive) -> malloc'd array. Returns 0,
- * or -1 with a sentence in err. */
+/* "64,4k,64k,1m" (k/m/g binary suffixes, case-insensitive; each 1..PP_CTL_MAX_SIZE) ->
+ * malloc'd array. Returns 0, or -1 with a sentence in err. */
 int rdm_pp_parse_sizes(const char *s, uint64_t **sizes, size_t *n, char *err, size_t errlen);
 
 /* fi_pingpong's table with two more columns (per-iteration median and p99 half round trip):

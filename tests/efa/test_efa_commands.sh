@@ -70,6 +70,45 @@ check "pingpong --local: two rows with usec/xfer > 0" jq_py "$TMP/out" \
 run pingpong --native --local -p shm -S 4k -I 50 --json
 check "pingpong --native --local: the native libfabric ping-pong answers" [ $rc -eq 0 ]
 contains "pingpong --native --local: with its per-iteration median" "$TMP/out" '"median_usec"'
+# The native server listens on one address and refuses a hello it cannot afford, then
+# serves the real client that follows.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$NIXL_TUI" rdm-pingpong --serve --bind 127.0.0.1 --port "$port" --accept-timeout 60 -p tcp \
+	>"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
+serve_pid=$!
+PIDS+=("$serve_pid")
+wait_for 30 grep -qs "waiting for a client on 127.0.0.1:$port" "$TMP/serve.err"
+check "rdm-pingpong --serve --bind 127.0.0.1: listens there" grep -qs "waiting for a client on 127.0.0.1:$port" "$TMP/serve.err"
+python3 - "$port" >"$TMP/hostile" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+s.sendall(b"HELLO nixl-rdm-pp/1 tcp;ofi_rxm 10 10 9223372036854775809 0200\n")
+reply = b""
+while True:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    reply += chunk
+sys.stdout.write(reply.decode("ascii", "replace"))
+PY
+contains "rdm-pingpong --serve: a max above 2^63 is refused with the field and its range" "$TMP/hostile" \
+	'ERR the largest message size in the client'"'"'s hello must be a whole number from 1 to 1073741824 bytes'
+run rdm-pingpong --connect 127.0.0.1 --port "$port" -p tcp -S 64,4k -I 20 --json
+check "rdm-pingpong --connect: the real client after it runs (exit 0)" [ $rc -eq 0 ]
+wait "$serve_pid"; serve_rc=$?
+check "rdm-pingpong --serve: ends with its client (exit 0)" [ $serve_rc -eq 0 ]
+contains "rdm-pingpong --serve: says whom it refused and why" "$TMP/serve.err" \
+	"nixl-tui pingpong: refused a client at 127.0.0.1: the largest message size"
+if unshare -rn true 2>/dev/null; then
+	unshare -rn "$NIXL_TUI" rdm-pingpong --serve --accept-timeout 1 >"$TMP/out" 2>"$TMP/err"; rc=$?
+	check "rdm-pingpong --serve without a default route: refused (exit 2)" [ $rc -eq 2 ]
+	contains "rdm-pingpong --serve: asks for --bind" "$TMP/err" \
+		"this node has no IPv4 default route, so its private address is unknown; give --bind ADDR"
+fi
+run rdm-pingpong --local -S 64,2g
+check "rdm-pingpong: a size above 1g is refused (exit 2)" [ $rc -eq 2 ]
+contains "rdm-pingpong: naming the limit" "$TMP/err" "size 2g is above the largest the ping-pong takes, 1g"
+
 run pingpong --local -p efa -S 64
 check "pingpong --local -p efa: no provider here (exit 1)" [ $rc -eq 1 ]
 contains "pingpong: the -61 reason" "$TMP/err" "fi_getinfo -61"
