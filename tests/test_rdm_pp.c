@@ -492,8 +492,9 @@ static void run_and_check(const char *prov, const char *want_prov)
 		assert_true(fabs(r->mb_per_s - (double)r->total_bytes / r->time_s / 1e6) <
 		            1e-6 * r->mb_per_s);
 		assert_true(fabs(r->mxfers_per_s * r->usec_per_xfer - 1) < 1e-9);
-		/* Loopback: a half round trip under 50 ms, at least 1 MB/s on big messages. */
-		assert_true(r->median_usec < 50000);
+		/* Loopback: a half round trip under a second even on a loaded host (a unit slip
+		 * gives a thousandfold figure), at least 1 MB/s on big messages. */
+		assert_true(r->median_usec < 1e6);
 		if (r->bytes >= 65536) assert_true(r->mb_per_s > 1);
 	}
 	/* Nothing on this machine moves 1 MiB faster than 100 GB/s: catches a unit slip. */
@@ -685,7 +686,8 @@ static void test_silent_server(void **state)
 	assert_int_equal(rdm_pp_run_client(&o, &res), -1);
 	double took = now_s() - t0;
 	close(lfd);
-	assert_true(took >= 0.5 && took < 3);
+	/* not before its deadline; well before a hang (a loaded host may be seconds late) */
+	assert_true(took >= 0.5 && took < 30);
 	if (!strstr(res.error, "waiting for the server's fabric address"))
 		fail_msg("unexpected error: %s", res.error);
 	pp_result_free(&res);
