@@ -67,6 +67,12 @@ check "pingpong --local: tcp over loopback works" [ $rc -eq 0 ]
 check "pingpong --local: two rows with usec/xfer > 0" jq_py "$TMP/out" \
 	"[r['bytes'] for r in d['rows']] == [64, 4096] and all(r['usec_per_xfer'] > 0 for r in d['rows']) and d['provider'] == 'tcp'"
 
+run pingpong --local -p 'tcp;ofi_rxm' -S 64 -I 100 --json
+check "pingpong --local -p 'tcp;ofi_rxm': the provider as libfabric spells it runs" jq_py "$TMP/out" \
+	"d['provider'] == 'tcp;ofi_rxm' and [r['bytes'] for r in d['rows']] == [64]"
+run pingpong --local -p 'tcp;ofi_rxm;id' -S 64
+check "pingpong: a provider outside the core;util set is refused (exit 2)" [ $rc -eq 2 ]
+
 run pingpong --native --local -p shm -S 4k -I 50 --json
 check "pingpong --native --local: the native libfabric ping-pong answers" [ $rc -eq 0 ]
 contains "pingpong --native --local: with its per-iteration median" "$TMP/out" '"median_usec"'
