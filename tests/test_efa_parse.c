@@ -569,6 +569,94 @@ static void test_pp_truncated_hang_fabtests(void **state)
 	}
 }
 
+/* Logs as launchers save them: every line prefixed, both sides' tables in one file. */
+static void test_pp_launcher_logs(void **state)
+{
+	(void)state;
+	static const struct { const char *file, *provider; } logs[] = {
+		{ "fi_pingpong-mpirun-tag-output.2-ranks-interleaved.DERIVED.txt", "efa" },
+		{ "fi_pingpong-rank-prefix.server-then-client.DERIVED.txt", "efa" },
+		{ "fi_pingpong-host-prefix.pdsh-2-hosts.DERIVED.txt", "tcp;ofi_rxm" },
+		{ "fi_pingpong-timestamped.server-and-client.DERIVED.txt", "efa" },
+	};
+	for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+		pplog_t l;
+		log_of(logs[i].file, &l);
+		assert_int_equal(l.format, PPLOG_FI_PINGPONG);
+		assert_int_equal(l.tables, 2);
+		/* the client's table is the result, told by its command line (it names the server) */
+		assert_int_equal(l.result.nrows, 6);
+		assert_row(&l.result.rows[0], 64, 10, 1228, 0.02, 0.08, 803.75, 0.00);
+		assert_row(&l.result.rows[5], 1048576, 10, 20971520, 0.00, 15500.01, 67.65, 0.01);
+		assert_int_equal(l.server.nrows, 6);
+		assert_row(&l.server.rows[0], 64, 10, 1228, 0.02, 0.08, 803.40, 0.00);
+		assert_non_null(strstr(l.which, "the client's table (told by its command line)"));
+		assert_string_equal(l.result.provider, logs[i].provider);
+		assert_string_equal(l.result.endpoint, "rdm");
+		assert_int_equal(l.result.iterations, 10);
+		assert_int_equal(l.cut_rows, 0);
+		assert_int_equal(l.verdict, 1);
+		pplog_free(&l);
+	}
+
+	/* two tables and nothing saying whose: the last is reported, and the log says so */
+	const char *two = "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n"
+	                  "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "64 10 =10 1.2k 0.02s 0.08 803.75 0.00\n";
+	pplog_t l;
+	pplog_parse(two, strlen(two), &l);
+	assert_int_equal(l.tables, 2);
+	assert_int_equal(l.result.nrows, 1);
+	assert_double(l.result.rows[0].usec_per_xfer, 803.75);
+	assert_int_equal(l.server.nrows, 0);
+	assert_non_null(strstr(l.which, "nothing in the log says which is the client's"));
+	pplog_free(&l);
+
+	/* a server's log alone: its table is reported, and said to be the server's */
+	const char *srv = "2026-02-25T10:00:00.5+01:00 [rank 0] $ fi_pingpong -e rdm -p 'verbs;ofi_rxm' -I 10\n"
+	                  "2026-02-25T10:00:00.5+01:00 [rank 0] bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "2026-02-25T10:00:00.6+01:00 [rank 0] 64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n";
+	pplog_parse(srv, strlen(srv), &l);
+	assert_int_equal(l.result.nrows, 1);
+	assert_string_equal(l.result.provider, "verbs;ofi_rxm");
+	assert_non_null(strstr(l.which, "the server's table"));
+	assert_int_equal(l.verdict, 1);
+	pplog_free(&l);
+
+	/* "Error:" / "Running:" are never taken for host names, and the error is still read */
+	const char *err = "Running: fi_pingpong -e rdm -p efa 10.0.0.1\n"
+	                  "Error: fi_pingpong test failed because of timeout.\n";
+	pplog_parse(err, strlen(err), &l);
+	assert_int_equal(l.verdict, 0);
+	assert_non_null(strstr(l.result.error, "timed out"));
+	assert_string_equal(l.result.provider, "efa");
+	pplog_free(&l);
+
+	/* a prefix that is nothing a launcher writes stays in the line: no table */
+	const char *odd = "<rank:1> bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "<rank:1> 64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n";
+	pplog_parse(odd, strlen(odd), &l);
+	assert_int_equal(l.format, PPLOG_UNRECOGNISED);
+	assert_int_equal(l.result.nrows, 0);
+	pplog_free(&l);
+
+	pp_result_t r = { .exit_code = -1 };
+	assert_int_equal(pplog_command("+ timeout --foreground -k 5 30 fi_pingpong -e rdm -p \"tcp;ofi_rxm\" -I 10 -S 64 -P 47600 10.0.1.2", &r),
+	                 PPLOG_CMD_CLIENT);
+	assert_string_equal(r.provider, "tcp;ofi_rxm");
+	assert_int_equal(pplog_command("fi_pingpong -e rdm -p efa -B 47592 -v", &r), PPLOG_CMD_SERVER);
+	assert_int_equal(pplog_command("Error: fi_pingpong test failed", &r), 0);
+
+	char tag[48];
+	assert_int_equal(ptext_launcher_prefix("[2026-02-25 10:00:00,123] [1,1]<stderr>:x", tag, sizeof tag), 40);
+	assert_string_equal(tag, "[1,1]<stderr>:");
+	assert_int_equal(ptext_launcher_prefix("2026-02-25T10:00:00 provider: efa", tag, sizeof tag), 20);
+	assert_string_equal(tag, "");
+	assert_int_equal(ptext_launcher_prefix("2026-02-25X10:00:00 x", tag, sizeof tag), 0);
+	assert_int_equal(ptext_launcher_prefix("[rank x] y", tag, sizeof tag), 0);
+}
+
 /* Cutting a log at every byte never yields a row that differs from the real one. */
 static void test_pp_cut_everywhere(void **state)
 {
@@ -582,7 +670,9 @@ static void test_pp_cut_everywhere(void **state)
 		pplog_parse(t, cut, &l);
 		assert_true(l.result.nrows <= full.result.nrows);
 		assert_true(l.server.nrows <= full.server.nrows);
-		for (size_t i = 0; i < l.result.nrows; i++) assert_memory_equal(&l.result.rows[i], &full.result.rows[i], offsetof(pp_row_t, median_usec));
+		/* cut before the client's table: the server's is reported, and the log says so */
+		const pp_result_t *want = strstr(l.which, "server's table") ? &full.server : &full.result;
+		for (size_t i = 0; i < l.result.nrows; i++) assert_memory_equal(&l.result.rows[i], &want->rows[i], offsetof(pp_row_t, median_usec));
 		for (size_t i = 0; i < l.server.nrows; i++) assert_memory_equal(&l.server.rows[i], &full.server.rows[i], offsetof(pp_row_t, median_usec));
 		pplog_free(&l);
 	}
@@ -841,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_pp_incremental),
 		cmocka_unit_test(test_pp_efa_test_logs),
 		cmocka_unit_test(test_pp_truncated_hang_fabtests),
+		cmocka_unit_test(test_pp_launcher_logs),
 		cmocka_unit_test(test_pp_cut_everywhere),
 		cmocka_unit_test(test_check_script_pass),
 		cmocka_unit_test(test_check_script_no_efa_vm),
