@@ -832,6 +832,94 @@ static void test_check_saved_single_probes(void **state)
 	efa_status_free(&st);
 }
 
+static size_t arr_len(cJSON *facts, const char *k)
+{
+	cJSON *a = cJSON_GetObjectItem(facts, k);
+	assert_true(cJSON_IsArray(a));
+	return (size_t)cJSON_GetArraySize(a);
+}
+
+static const char *arr_at(cJSON *facts, const char *k, int i)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItem(facts, k), i)->valuestring;
+}
+
+/* Listings repeated per NIC keep every fabric and domain; GPUs beside EFA devices are
+ * counted; in JSON lists are arrays and what was not measured is null. */
+static void test_check_per_nic_lists_and_nulls(void **state)
+{
+	(void)state;
+	efa_node_status_t st;
+	saved("fi_info-p-efa.p5-32nic-v201.DERIVED.txt", &st);
+	assert_int_equal(st.checks[EFA_CHECK_LIBFABRIC].verdict, EFA_PASS);
+	assert_int_equal(st.rdm_domains, 32);
+	assert_int_equal(st.dgram_domains, 32);
+	cJSON *j = efa_status_to_json(&st, 0);
+	cJSON *f = cJSON_GetObjectItem(j, "facts");
+	assert_int_equal(arr_len(f, "fabrics"), 2);
+	assert_string_equal(arr_at(f, "fabrics", 0), "efa-direct");
+	assert_string_equal(arr_at(f, "fabrics", 1), "efa");
+	assert_int_equal(arr_len(f, "domains"), 64);
+	assert_string_equal(arr_at(f, "domains", 63), "rdmap137s0-dgrm");
+	assert_int_equal(cJSON_GetObjectItem(f, "rdm_domains")->valueint, 32);
+	/* no lspci, ls or nvidia-smi was read: null, not 0 */
+	static const char *const unmeasured[] = { "efa_devices", "pci_gpus", "uverbs", "accelerators", "accelerator" };
+	for (size_t i = 0; i < sizeof unmeasured / sizeof *unmeasured; i++)
+		assert_true(cJSON_IsNull(cJSON_GetObjectItem(f, unmeasured[i])));
+	assert_int_equal(arr_len(f, "efa_pci_addresses"), 0);
+	cJSON_Delete(j);
+	efa_status_free(&st);
+
+	saved("fi_info-p-efa.p4d-4nic-rdm-dgram.DERIVED.txt", &st);
+	assert_int_equal(st.rdm_domains, 4);
+	assert_int_equal(st.dgram_domains, 4);
+	assert_int_equal(st.fabric_list.n, 4); /* one "EFA-fe80::..." fabric per device, none lost */
+	assert_string_equal(st.fabric_list.v[3], "EFA-fe80::10a9:5cff:fe80:2f1b");
+	assert_int_equal(st.domains.n, 8);
+	efa_status_free(&st);
+
+	saved("fi_info-p-efa-FAILURE-fi_getinfo-61-with-warnings.txt", &st);
+	assert_int_equal(st.rdm_domains, 0); /* measured: fi_getinfo found none */
+	efa_status_free(&st);
+
+	pci_out_t p;
+	size_t len;
+	char *t = fx("lspci.p5-efa-beside-gpus.DERIVED.txt", &len);
+	assert_int_equal(parse_lspci(t, len, &p), 1);
+	assert_int_equal(p.efa, 32);
+	assert_int_equal(p.nvidia_gpu, 8); /* the NVSwitch bridges are no GPUs */
+	assert_int_equal(p.ena, 1);
+	assert_string_equal(p.efa_addrs[31], "89:00.0");
+	assert_string_equal(p.gpu_addrs[7], "ae:00.0");
+	free(t);
+	saved("lspci.p5-efa-beside-gpus.DERIVED.txt", &st);
+	assert_int_equal(st.checks[EFA_CHECK_PCI].verdict, EFA_PASS);
+	assert_non_null(strstr(st.checks[EFA_CHECK_PCI].detail, "32 EFA devices (first at 4f:00.0); 8 NVIDIA GPUs on the bus"));
+	j = efa_status_to_json(&st, 0);
+	f = cJSON_GetObjectItem(j, "facts");
+	assert_int_equal(cJSON_GetObjectItem(f, "efa_devices")->valueint, 32);
+	assert_int_equal(cJSON_GetObjectItem(f, "pci_gpus")->valueint, 8);
+	assert_int_equal(arr_len(f, "efa_pci_addresses"), 32);
+	assert_int_equal(arr_len(f, "pci_gpu_addresses"), 8);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(f, "rdm_domains")));
+	cJSON_Delete(j);
+	efa_status_free(&st);
+
+	/* the whole passing script: every list filled */
+	saved("efa_check-script.ASSEMBLED-pass.txt", &st);
+	j = efa_status_to_json(&st, 0);
+	f = cJSON_GetObjectItem(j, "facts");
+	assert_int_equal(arr_len(f, "efa_pci_addresses"), 4);
+	assert_int_equal(arr_len(f, "device_files"), 5);
+	assert_string_equal(arr_at(f, "device_files", 0), "rdma_cm");
+	assert_true(arr_len(f, "interfaces") >= 2);
+	assert_int_equal(arr_len(f, "accelerator_devices"), 8);
+	assert_string_equal(arr_at(f, "accelerator_devices", 7), "NVIDIA H100 80GB HBM3");
+	assert_true(cJSON_IsArray(cJSON_GetObjectItem(f, "fabrics")));
+	cJSON_Delete(j);
+	efa_status_free(&st);
+}
+
 static void test_check_saved_session_and_garbage(void **state)
 {
 	(void)state;
@@ -937,6 +1025,7 @@ int main(void)
 		cmocka_unit_test(test_check_script_no_efa_vm),
 		cmocka_unit_test(test_check_script_cut_short),
 		cmocka_unit_test(test_check_saved_single_probes),
+		cmocka_unit_test(test_check_per_nic_lists_and_nulls),
 		cmocka_unit_test(test_check_saved_session_and_garbage),
 		cmocka_unit_test(test_prompts_and_script_text),
 	};

@@ -25,6 +25,15 @@ check "efa-check: one probe's output exits 3 (the rest unknown)" [ $rc -eq 3 ]
 check "efa-check: that probe's check passes" jq_py "$TMP/out" \
 	"d['nodes'][0]['checks']['libfabric']['status'] == 'passed' and d['nodes'][0]['facts']['rdm_domains'] == 4"
 
+check "efa-check --json: not measured is null, lists are arrays" jq_py "$TMP/out" \
+	"d['nodes'][0]['facts']['efa_devices'] is None and d['nodes'][0]['facts']['uverbs'] is None and len(d['nodes'][0]['facts']['fabrics']) == 4 and len(d['nodes'][0]['facts']['domains']) == 4"
+run efa-check --from-file "$FX/fi_info-p-efa.p5-32nic-v201.DERIVED.txt" --json
+check "efa-check --json: 32 NICs keep every domain and both fabrics" jq_py "$TMP/out" \
+	"d['nodes'][0]['facts']['rdm_domains'] == 32 and len(d['nodes'][0]['facts']['domains']) == 64 and d['nodes'][0]['facts']['fabrics'] == ['efa-direct', 'efa']"
+run efa-check --from-file "$FX/lspci.p5-efa-beside-gpus.DERIVED.txt" --json
+check "efa-check --json: lspci's GPUs are counted beside the EFA devices" jq_py "$TMP/out" \
+	"d['nodes'][0]['facts']['efa_devices'] == 32 and d['nodes'][0]['facts']['pci_gpus'] == 8 and len(d['nodes'][0]['facts']['pci_gpu_addresses']) == 8 and d['nodes'][0]['facts']['rdm_domains'] is None"
+
 head -c 3000 /dev/urandom >"$TMP/garbage"
 run efa-check --from-file "$TMP/garbage" --json --raw
 check "efa-check: random bytes are unrecognised, exit 3" [ $rc -eq 3 ]
@@ -55,6 +64,12 @@ check "pingpong --from-file: client rows and server rows" jq_py "$TMP/out" \
 run pingpong --from-file "$FX/efa_test.new-format-timeout-FAILURE.txt"
 check "pingpong --from-file: the timeout log fails (exit 1)" [ $rc -eq 1 ]
 contains "pingpong --from-file: with the security group hint" "$TMP/out" "security group self rule"
+run pingpong --from-file "$FX/fi_pingpong-host-prefix.pdsh-2-hosts.DERIVED.txt" --json
+check "pingpong --from-file: host-prefixed server and client tables, the client's reported" jq_py "$TMP/out" \
+	"d['files'][0]['result']['rows'][0]['usec_per_xfer'] == 803.75 and d['files'][0]['server']['rows'][0]['usec_per_xfer'] == 803.4 and d['files'][0]['tables'] == 2 and 'client' in d['files'][0]['which'] and d['files'][0]['result']['provider'] == 'tcp;ofi_rxm'"
+run pingpong --from-file "$FX/fi_pingpong-timestamped.server-and-client.DERIVED.txt"
+check "pingpong --from-file: a time-stamped log passes" [ $rc -eq 0 ]
+contains "pingpong --from-file: and says which table it reports" "$TMP/out" "reported: the client's table (told by its command line), of 2"
 mkdir "$TMP/logs"
 cp "$FX/efa_test.p4d.txt" "$FX/efa_test.dlami.txt" "$FX/fi_pingpong-client.libfabric-issue-5689.TRUNCATED.txt" "$TMP/logs/"
 run pingpong --from-file "$TMP/logs" --json
