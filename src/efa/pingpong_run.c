@@ -166,13 +166,21 @@ double pp_result_peak_mb_per_s(const pp_result_t *r)
 }
 
 
+/* What was not measured (a saved log without its command line or exit code, fi_pingpong's
+ * rows without per-iteration times) is null, never a 0 a reader could take for a figure. */
+static void add_known(cJSON *o, const char *k, double v, int known)
+{
+	if (known) cJSON_AddNumberToObject(o, k, v);
+	else cJSON_AddNullToObject(o, k);
+}
+
 cJSON *pp_result_json(const pp_result_t *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "provider", r->provider); /* captured text: see efa_status_to_json */
 	cJSON_AddStringToObject(o, "endpoint", r->endpoint);
-	cJSON_AddNumberToObject(o, "iterations", r->iterations);
-	cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
+	add_known(o, "iterations", r->iterations, r->iterations > 0);
+	add_known(o, "exit_code", r->exit_code, r->exit_code >= 0);
 	cJSON_AddStringToObject(o, "error", r->error);
 	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -186,8 +194,8 @@ cJSON *pp_result_json(const pp_result_t *r)
 		cJSON_AddNumberToObject(j, "mb_per_s", w->mb_per_s);
 		cJSON_AddNumberToObject(j, "usec_per_xfer", w->usec_per_xfer);
 		cJSON_AddNumberToObject(j, "mxfers_per_s", w->mxfers_per_s);
-		if (!isnan(w->median_usec)) cJSON_AddNumberToObject(j, "median_usec", w->median_usec);
-		if (!isnan(w->p99_usec)) cJSON_AddNumberToObject(j, "p99_usec", w->p99_usec);
+		add_known(j, "median_usec", w->median_usec, !isnan(w->median_usec));
+		add_known(j, "p99_usec", w->p99_usec, !isnan(w->p99_usec));
 		cJSON_AddItemToArray(rows, j);
 	}
 	return o;

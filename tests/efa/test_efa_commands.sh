@@ -61,6 +61,8 @@ run pingpong --from-file "$FX/efa_test.new-format-success.txt" --json
 check "pingpong --from-file: new efa_test.sh log passes" [ $rc -eq 0 ]
 check "pingpong --from-file: client rows and server rows" jq_py "$TMP/out" \
 	"d['files'][0]['result']['rows'][5]['usec_per_xfer'] == 67.65 and len(d['files'][0]['server']['rows']) == 6"
+check "pingpong --from-file --json: what a saved log did not measure is null" jq_py "$TMP/out" \
+	"d['files'][0]['result']['exit_code'] is None and d['files'][0]['result']['rows'][0]['median_usec'] is None and d['files'][0]['result']['iterations'] == 10"
 run pingpong --from-file "$FX/efa_test.new-format-timeout-FAILURE.txt"
 check "pingpong --from-file: the timeout log fails (exit 1)" [ $rc -eq 1 ]
 contains "pingpong --from-file: with the security group hint" "$TMP/out" "security group self rule"
