@@ -624,6 +624,22 @@ static void test_pp_launcher_logs(void **state)
 	assert_int_equal(l.verdict, 1);
 	pplog_free(&l);
 
+	/* efa_test.sh's second attempt replaces the first, roles included */
+	const char *again = "Localhost fi_pingpong test: Attempt 1 (max 3)...\n"
+	                    "Client Log:\n"
+	                    "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                    "64 10 =10 1.2k 0.02s 0.08 900.00 0.00\n"
+	                    "Localhost fi_pingpong test: Attempt 2 (max 3)...\n"
+	                    "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                    "64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n"
+	                    "fi_pingpong: SUCCESS!\n";
+	pplog_parse(again, strlen(again), &l);
+	assert_int_equal(l.attempts, 2);
+	assert_int_equal(l.tables, 1);
+	assert_double(l.result.rows[0].usec_per_xfer, 803.40);
+	assert_string_equal(l.which, "");
+	pplog_free(&l);
+
 	/* "Error:" / "Running:" are never taken for host names, and the error is still read */
 	const char *err = "Running: fi_pingpong -e rdm -p efa 10.0.0.1\n"
 	                  "Error: fi_pingpong test failed because of timeout.\n";
@@ -646,6 +662,7 @@ static void test_pp_launcher_logs(void **state)
 	                 PPLOG_CMD_CLIENT);
 	assert_string_equal(r.provider, "tcp;ofi_rxm");
 	assert_int_equal(pplog_command("fi_pingpong -e rdm -p efa -B 47592 -v", &r), PPLOG_CMD_SERVER);
+	assert_int_equal(pplog_command("fi_pingpong -e rdm -p efa 2>&1 | tee server.log", &r), PPLOG_CMD_SERVER);
 	assert_int_equal(pplog_command("Error: fi_pingpong test failed", &r), 0);
 
 	char tag[48];

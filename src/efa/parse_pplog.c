@@ -43,7 +43,8 @@ int pplog_command(const char *line, pp_result_t *r)
 {
 	const char *cmd = ptext_prompt_command(line);
 	if (!cmd) cmd = ptext_skip_ws(line);
-	/* skip a "Running:" label (never "Error:": fi_pingpong's own lines name it), set -x's "+", "VAR=value" assignments and a "timeout N" wrapper */
+	/* skip a "Running:" label (never "Error:": fi_pingpong's own lines name it), set -x's
+	 * "+", "VAR=value" assignments and a "timeout [--foreground] [-k N] N" wrapper */
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s", cmd);
 	char *save = NULL, *tok = strtok_r(buf, " \t", &save);
@@ -63,6 +64,7 @@ int pplog_command(const char *line, pp_result_t *r)
 	if (!*p) return 0;
 	int client = 0;
 	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (strchr("|;&", tok[0]) || strpbrk(tok, "<>")) break; /* "2>&1 | tee log": the shell's, not fi_pingpong's */
 		if (tok[0] != '-') {
 			client = 1;
 			continue;
@@ -178,6 +180,7 @@ static stream_t *stream_of(pstate_t *ps, const char *tag)
 		if (strcmp(ps->st[i].tag, tag) == 0) return &ps->st[i];
 	if (ps->nst == MAX_STREAMS) return &ps->st[MAX_STREAMS - 1]; /* more ranks than that: merged */
 	stream_t *s = &ps->st[ps->nst++];
+	memset(s, 0, sizeof *s); /* a slot an earlier efa_test.sh attempt used */
 	ptext_fmt(s->tag, sizeof s->tag, "%s", tag);
 	pp_parser_init(&s->pp);
 	s->table = -1;
@@ -313,7 +316,7 @@ void pplog_parse(const char *text, size_t len, pplog_t *l)
 		pp.warnings += q->warnings;
 		pp.success |= q->success;
 		pp.own_lines += q->own_lines;
-		pp.columns |= q->columns;
+		if (q->columns) pp.columns = q->columns;
 	}
 	choose(ps, l);
 	int saw_command = ps->saw_command;
