@@ -895,6 +895,29 @@ static void test_check_per_nic_lists_and_nulls(void **state)
 	assert_int_equal(st.domains.n, 8);
 	efa_status_free(&st);
 
+	/* the same listing with a time stamp and a rank before every line */
+	size_t flen;
+	char *ft = fx("fi_info-p-efa.p4d-4nic-rdm-dgram.DERIVED.txt", &flen);
+	size_t lines = 1;
+	for (size_t i = 0; i < flen; i++) lines += ft[i] == '\n';
+	char *pre = malloc(flen + lines * 40), *q = pre;
+	for (const char *c = ft; c < ft + flen;) {
+		const char *nl = memchr(c, '\n', (size_t)(ft + flen - c));
+		size_t n = nl ? (size_t)(nl - c) + 1 : (size_t)(ft + flen - c);
+		q += sprintf(q, "2026-02-25T10:00:00.250Z [rank 3] ");
+		memcpy(q, c, n);
+		q += n;
+		c += n;
+	}
+	fi_info_out_t fo;
+	parse_fi_info(pre, (size_t)(q - pre), &fo);
+	assert_int_equal(fo.n, 8);
+	assert_int_equal(fi_info_count_domains(&fo, "efa", "FI_EP_DGRAM"), 4);
+	assert_int_equal(fo.other_lines, 0);
+	fi_info_free(&fo);
+	free(pre);
+	free(ft);
+
 	saved("fi_info-p-efa-FAILURE-fi_getinfo-61-with-warnings.txt", &st);
 	assert_int_equal(st.rdm_domains, 0); /* measured: fi_getinfo found none */
 	efa_status_free(&st);
