@@ -569,6 +569,111 @@ static void test_pp_truncated_hang_fabtests(void **state)
 	}
 }
 
+/* Logs as launchers save them: every line prefixed, both sides' tables in one file. */
+static void test_pp_launcher_logs(void **state)
+{
+	(void)state;
+	static const struct { const char *file, *provider; } logs[] = {
+		{ "fi_pingpong-mpirun-tag-output.2-ranks-interleaved.DERIVED.txt", "efa" },
+		{ "fi_pingpong-rank-prefix.server-then-client.DERIVED.txt", "efa" },
+		{ "fi_pingpong-host-prefix.pdsh-2-hosts.DERIVED.txt", "tcp;ofi_rxm" },
+		{ "fi_pingpong-timestamped.server-and-client.DERIVED.txt", "efa" },
+	};
+	for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+		pplog_t l;
+		log_of(logs[i].file, &l);
+		assert_int_equal(l.format, PPLOG_FI_PINGPONG);
+		assert_int_equal(l.tables, 2);
+		/* the client's table is the result, told by its command line (it names the server) */
+		assert_int_equal(l.result.nrows, 6);
+		assert_row(&l.result.rows[0], 64, 10, 1228, 0.02, 0.08, 803.75, 0.00);
+		assert_row(&l.result.rows[5], 1048576, 10, 20971520, 0.00, 15500.01, 67.65, 0.01);
+		assert_int_equal(l.server.nrows, 6);
+		assert_row(&l.server.rows[0], 64, 10, 1228, 0.02, 0.08, 803.40, 0.00);
+		assert_non_null(strstr(l.which, "the client's table (told by its command line)"));
+		assert_string_equal(l.result.provider, logs[i].provider);
+		assert_string_equal(l.result.endpoint, "rdm");
+		assert_int_equal(l.result.iterations, 10);
+		assert_int_equal(l.cut_rows, 0);
+		assert_int_equal(l.verdict, 1);
+		pplog_free(&l);
+	}
+
+	/* two tables and nothing saying whose: the last is reported, and the log says so */
+	const char *two = "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n"
+	                  "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "64 10 =10 1.2k 0.02s 0.08 803.75 0.00\n";
+	pplog_t l;
+	pplog_parse(two, strlen(two), &l);
+	assert_int_equal(l.tables, 2);
+	assert_int_equal(l.result.nrows, 1);
+	assert_double(l.result.rows[0].usec_per_xfer, 803.75);
+	assert_int_equal(l.server.nrows, 0);
+	assert_non_null(strstr(l.which, "nothing in the log says which is the client's"));
+	pplog_free(&l);
+
+	/* a server's log alone: its table is reported, and said to be the server's */
+	const char *srv = "2026-02-25T10:00:00.5+01:00 [rank 0] $ fi_pingpong -e rdm -p 'verbs;ofi_rxm' -I 10\n"
+	                  "2026-02-25T10:00:00.5+01:00 [rank 0] bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "2026-02-25T10:00:00.6+01:00 [rank 0] 64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n";
+	pplog_parse(srv, strlen(srv), &l);
+	assert_int_equal(l.result.nrows, 1);
+	assert_string_equal(l.result.provider, "verbs;ofi_rxm");
+	assert_non_null(strstr(l.which, "the server's table"));
+	assert_int_equal(l.verdict, 1);
+	pplog_free(&l);
+
+	/* efa_test.sh's second attempt replaces the first, roles included */
+	const char *again = "Localhost fi_pingpong test: Attempt 1 (max 3)...\n"
+	                    "Client Log:\n"
+	                    "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                    "64 10 =10 1.2k 0.02s 0.08 900.00 0.00\n"
+	                    "Localhost fi_pingpong test: Attempt 2 (max 3)...\n"
+	                    "bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                    "64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n"
+	                    "fi_pingpong: SUCCESS!\n";
+	pplog_parse(again, strlen(again), &l);
+	assert_int_equal(l.attempts, 2);
+	assert_int_equal(l.tables, 1);
+	assert_double(l.result.rows[0].usec_per_xfer, 803.40);
+	assert_string_equal(l.which, "");
+	pplog_free(&l);
+
+	/* "Error:" / "Running:" are never taken for host names, and the error is still read */
+	const char *err = "Running: fi_pingpong -e rdm -p efa 10.0.0.1\n"
+	                  "Error: fi_pingpong test failed because of timeout.\n";
+	pplog_parse(err, strlen(err), &l);
+	assert_int_equal(l.verdict, 0);
+	assert_non_null(strstr(l.result.error, "timed out"));
+	assert_string_equal(l.result.provider, "efa");
+	pplog_free(&l);
+
+	/* a prefix that is nothing a launcher writes stays in the line: no table */
+	const char *odd = "<rank:1> bytes #sent #ack total time MB/sec usec/xfer Mxfers/sec\n"
+	                  "<rank:1> 64 10 =10 1.2k 0.02s 0.08 803.40 0.00\n";
+	pplog_parse(odd, strlen(odd), &l);
+	assert_int_equal(l.format, PPLOG_UNRECOGNISED);
+	assert_int_equal(l.result.nrows, 0);
+	pplog_free(&l);
+
+	pp_result_t r = { .exit_code = -1 };
+	assert_int_equal(pplog_command("+ timeout --foreground -k 5 30 fi_pingpong -e rdm -p \"tcp;ofi_rxm\" -I 10 -S 64 -P 47600 10.0.1.2", &r),
+	                 PPLOG_CMD_CLIENT);
+	assert_string_equal(r.provider, "tcp;ofi_rxm");
+	assert_int_equal(pplog_command("fi_pingpong -e rdm -p efa -B 47592 -v", &r), PPLOG_CMD_SERVER);
+	assert_int_equal(pplog_command("fi_pingpong -e rdm -p efa 2>&1 | tee server.log", &r), PPLOG_CMD_SERVER);
+	assert_int_equal(pplog_command("Error: fi_pingpong test failed", &r), 0);
+
+	char tag[48];
+	assert_int_equal(ptext_launcher_prefix("[2026-02-25 10:00:00,123] [1,1]<stderr>:x", tag, sizeof tag), 40);
+	assert_string_equal(tag, "[1,1]<stderr>:");
+	assert_int_equal(ptext_launcher_prefix("2026-02-25T10:00:00 provider: efa", tag, sizeof tag), 20);
+	assert_string_equal(tag, "");
+	assert_int_equal(ptext_launcher_prefix("2026-02-25X10:00:00 x", tag, sizeof tag), 0);
+	assert_int_equal(ptext_launcher_prefix("[rank x] y", tag, sizeof tag), 0);
+}
+
 /* Cutting a log at every byte never yields a row that differs from the real one. */
 static void test_pp_cut_everywhere(void **state)
 {
@@ -582,7 +687,9 @@ static void test_pp_cut_everywhere(void **state)
 		pplog_parse(t, cut, &l);
 		assert_true(l.result.nrows <= full.result.nrows);
 		assert_true(l.server.nrows <= full.server.nrows);
-		for (size_t i = 0; i < l.result.nrows; i++) assert_memory_equal(&l.result.rows[i], &full.result.rows[i], offsetof(pp_row_t, median_usec));
+		/* cut before the client's table: the server's is reported, and the log says so */
+		const pp_result_t *want = strstr(l.which, "server's table") ? &full.server : &full.result;
+		for (size_t i = 0; i < l.result.nrows; i++) assert_memory_equal(&l.result.rows[i], &want->rows[i], offsetof(pp_row_t, median_usec));
 		for (size_t i = 0; i < l.server.nrows; i++) assert_memory_equal(&l.server.rows[i], &full.server.rows[i], offsetof(pp_row_t, median_usec));
 		pplog_free(&l);
 	}
@@ -742,6 +849,117 @@ static void test_check_saved_single_probes(void **state)
 	efa_status_free(&st);
 }
 
+static size_t arr_len(cJSON *facts, const char *k)
+{
+	cJSON *a = cJSON_GetObjectItem(facts, k);
+	assert_true(cJSON_IsArray(a));
+	return (size_t)cJSON_GetArraySize(a);
+}
+
+static const char *arr_at(cJSON *facts, const char *k, int i)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItem(facts, k), i)->valuestring;
+}
+
+/* Listings repeated per NIC keep every fabric and domain; GPUs beside EFA devices are
+ * counted; in JSON lists are arrays and what was not measured is null. */
+static void test_check_per_nic_lists_and_nulls(void **state)
+{
+	(void)state;
+	efa_node_status_t st;
+	saved("fi_info-p-efa.p5-32nic-v201.DERIVED.txt", &st);
+	assert_int_equal(st.checks[EFA_CHECK_LIBFABRIC].verdict, EFA_PASS);
+	assert_int_equal(st.rdm_domains, 32);
+	assert_int_equal(st.dgram_domains, 32);
+	cJSON *j = efa_status_to_json(&st, 0);
+	cJSON *f = cJSON_GetObjectItem(j, "facts");
+	assert_int_equal(arr_len(f, "fabrics"), 2);
+	assert_string_equal(arr_at(f, "fabrics", 0), "efa-direct");
+	assert_string_equal(arr_at(f, "fabrics", 1), "efa");
+	assert_int_equal(arr_len(f, "domains"), 64);
+	assert_string_equal(arr_at(f, "domains", 63), "rdmap137s0-dgrm");
+	assert_int_equal(cJSON_GetObjectItem(f, "rdm_domains")->valueint, 32);
+	/* no lspci, ls or nvidia-smi was read: null, not 0 */
+	static const char *const unmeasured[] = { "efa_devices", "pci_gpus", "uverbs", "accelerators", "accelerator" };
+	for (size_t i = 0; i < sizeof unmeasured / sizeof *unmeasured; i++)
+		assert_true(cJSON_IsNull(cJSON_GetObjectItem(f, unmeasured[i])));
+	assert_int_equal(arr_len(f, "efa_pci_addresses"), 0);
+	cJSON_Delete(j);
+	efa_status_free(&st);
+
+	saved("fi_info-p-efa.p4d-4nic-rdm-dgram.DERIVED.txt", &st);
+	assert_int_equal(st.rdm_domains, 4);
+	assert_int_equal(st.dgram_domains, 4);
+	assert_int_equal(st.fabric_list.n, 4); /* one "EFA-fe80::..." fabric per device, none lost */
+	assert_string_equal(st.fabric_list.v[3], "EFA-fe80::10a9:5cff:fe80:2f1b");
+	assert_int_equal(st.domains.n, 8);
+	efa_status_free(&st);
+
+	/* the same listing with a time stamp and a rank before every line */
+	size_t flen;
+	char *ft = fx("fi_info-p-efa.p4d-4nic-rdm-dgram.DERIVED.txt", &flen);
+	size_t lines = 1;
+	for (size_t i = 0; i < flen; i++) lines += ft[i] == '\n';
+	char *pre = malloc(flen + lines * 40), *q = pre;
+	for (const char *c = ft; c < ft + flen;) {
+		const char *nl = memchr(c, '\n', (size_t)(ft + flen - c));
+		size_t n = nl ? (size_t)(nl - c) + 1 : (size_t)(ft + flen - c);
+		q += sprintf(q, "2026-02-25T10:00:00.250Z [rank 3] ");
+		memcpy(q, c, n);
+		q += n;
+		c += n;
+	}
+	fi_info_out_t fo;
+	parse_fi_info(pre, (size_t)(q - pre), &fo);
+	assert_int_equal(fo.n, 8);
+	assert_int_equal(fi_info_count_domains(&fo, "efa", "FI_EP_DGRAM"), 4);
+	assert_int_equal(fo.other_lines, 0);
+	fi_info_free(&fo);
+	free(pre);
+	free(ft);
+
+	saved("fi_info-p-efa-FAILURE-fi_getinfo-61-with-warnings.txt", &st);
+	assert_int_equal(st.rdm_domains, 0); /* measured: fi_getinfo found none */
+	efa_status_free(&st);
+
+	pci_out_t p;
+	size_t len;
+	char *t = fx("lspci.p5-efa-beside-gpus.DERIVED.txt", &len);
+	assert_int_equal(parse_lspci(t, len, &p), 1);
+	assert_int_equal(p.efa, 32);
+	assert_int_equal(p.nvidia_gpu, 8); /* the NVSwitch bridges are no GPUs */
+	assert_int_equal(p.ena, 1);
+	assert_string_equal(p.efa_addrs[31], "89:00.0");
+	assert_string_equal(p.gpu_addrs[7], "ae:00.0");
+	free(t);
+	saved("lspci.p5-efa-beside-gpus.DERIVED.txt", &st);
+	assert_int_equal(st.checks[EFA_CHECK_PCI].verdict, EFA_PASS);
+	assert_non_null(strstr(st.checks[EFA_CHECK_PCI].detail, "32 EFA devices (first at 4f:00.0); 8 NVIDIA GPUs on the bus"));
+	j = efa_status_to_json(&st, 0);
+	f = cJSON_GetObjectItem(j, "facts");
+	assert_int_equal(cJSON_GetObjectItem(f, "efa_devices")->valueint, 32);
+	assert_int_equal(cJSON_GetObjectItem(f, "pci_gpus")->valueint, 8);
+	assert_int_equal(arr_len(f, "efa_pci_addresses"), 32);
+	assert_int_equal(arr_len(f, "pci_gpu_addresses"), 8);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(f, "rdm_domains")));
+	cJSON_Delete(j);
+	efa_status_free(&st);
+
+	/* the whole passing script: every list filled */
+	saved("efa_check-script.ASSEMBLED-pass.txt", &st);
+	j = efa_status_to_json(&st, 0);
+	f = cJSON_GetObjectItem(j, "facts");
+	assert_int_equal(arr_len(f, "efa_pci_addresses"), 4);
+	assert_int_equal(arr_len(f, "device_files"), 5);
+	assert_string_equal(arr_at(f, "device_files", 0), "rdma_cm");
+	assert_true(arr_len(f, "interfaces") >= 2);
+	assert_int_equal(arr_len(f, "accelerator_devices"), 8);
+	assert_string_equal(arr_at(f, "accelerator_devices", 7), "NVIDIA H100 80GB HBM3");
+	assert_true(cJSON_IsArray(cJSON_GetObjectItem(f, "fabrics")));
+	cJSON_Delete(j);
+	efa_status_free(&st);
+}
+
 static void test_check_saved_session_and_garbage(void **state)
 {
 	(void)state;
@@ -841,11 +1059,13 @@ int main(void)
 		cmocka_unit_test(test_pp_incremental),
 		cmocka_unit_test(test_pp_efa_test_logs),
 		cmocka_unit_test(test_pp_truncated_hang_fabtests),
+		cmocka_unit_test(test_pp_launcher_logs),
 		cmocka_unit_test(test_pp_cut_everywhere),
 		cmocka_unit_test(test_check_script_pass),
 		cmocka_unit_test(test_check_script_no_efa_vm),
 		cmocka_unit_test(test_check_script_cut_short),
 		cmocka_unit_test(test_check_saved_single_probes),
+		cmocka_unit_test(test_check_per_nic_lists_and_nulls),
 		cmocka_unit_test(test_check_saved_session_and_garbage),
 		cmocka_unit_test(test_prompts_and_script_text),
 	};

@@ -407,7 +407,11 @@ static void test_validators_reject_injection(void **state)
 	assert_true(exec_valid_provider("shm"));
 	assert_false(exec_valid_provider("efa;id"));
 	assert_false(exec_valid_provider("EFA"));
-	assert_false(exec_valid_provider("tcp;ofi_rxm"));
+	assert_true(exec_valid_provider("tcp;ofi_rxm"));
+	assert_true(exec_valid_provider("verbs;ofi_rxm"));
+	assert_false(exec_valid_provider("tcp;ofi_rxm;id"));
+	assert_false(exec_valid_provider("tcp; ofi_rxm"));
+	assert_false(exec_valid_provider("ofi_rxm;tcp"));
 	assert_false(exec_valid_provider(""));
 
 	assert_true(exec_valid_endpoint("rdm"));

@@ -18,16 +18,16 @@ static void test_scripts_use_validated_values_only(void **state)
 	assert_true(pp_script_server("efa", "rdm", "4096", 1000, 47592, 60, 0, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "port=47592\n"));
 	assert_non_null(strstr(buf, "echo \"===NIXL-PP-PORT $port===\"\n"));
-	assert_non_null(strstr(buf, "exec timeout -k 5 60 fi_pingpong -e rdm -p efa -I 1000 -S 4096 -B \"$port\"\n"));
+	assert_non_null(strstr(buf, "exec timeout -k 5 60 fi_pingpong -e rdm -p 'efa' -I 1000 -S 4096 -B \"$port\"\n"));
 	assert_non_null(strstr(buf, "FI_EFA_ENABLE_SHM_TRANSFER=0"));
 	assert_null(strstr(buf, "-f efa"));
 	assert_null(strstr(buf, "FI_TCP_IFACE"));
 	assert_true(pp_script_server("efa", "rdm", "all", 10, 47592, 60, 1, 0, buf, sizeof buf) > 0);
-	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p efa -f efa -I 10 -S all -B \"$port\""));
+	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p 'efa' -f efa -I 10 -S all -B \"$port\""));
 	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 60, 0, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "port=0\n")); /* the script picks one */
 	assert_true(pp_script_client("tcp", "rdm", "64", 10, 47600, 30, 5, 1, 1, "10.0.1.2", buf, sizeof buf) > 0);
-	assert_non_null(strstr(buf, "timeout --foreground -k 5 30 fi_pingpong -e rdm -p tcp -I 10 -S 64 -P 47600 10.0.1.2\n"));
+	assert_non_null(strstr(buf, "timeout --foreground -k 5 30 fi_pingpong -e rdm -p 'tcp' -I 10 -S 64 -P 47600 10.0.1.2\n"));
 	assert_null(strstr(buf, "-f efa")); /* only the efa provider has an efa-direct twin */
 	assert_non_null(strstr(buf, "FI_TCP_IFACE=lo"));
 
@@ -42,7 +42,15 @@ static void test_scripts_use_validated_values_only(void **state)
 	assert_int_equal(pp_script_client("efa", "rdm", "64", 10, 47592, 60, 5, 0, 0, "$(id)", buf, sizeof buf), -1);
 	assert_int_equal(pp_script_preflight("efa", "rdm'", buf, sizeof buf), -1);
 	assert_true(pp_script_preflight("shm", "rdm", buf, sizeof buf) > 0);
-	assert_non_null(strstr(buf, "fi_info -p shm -t FI_EP_RDM"));
+	assert_non_null(strstr(buf, "fi_info -p 'shm' -t FI_EP_RDM"));
+	/* libfabric's "core;util" names: a fixed set, and quoted so the ';' stays inside the word */
+	assert_true(pp_script_client("tcp;ofi_rxm", "rdm", "64", 10, 47600, 30, 5, 0, 0, "10.0.1.2", buf, sizeof buf) > 0);
+	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p 'tcp;ofi_rxm' -I 10 -S 64 -P 47600 10.0.1.2\n"));
+	assert_true(pp_script_preflight("verbs;ofi_rxm", "rdm", buf, sizeof buf) > 0);
+	assert_non_null(strstr(buf, "fi_info -p 'verbs;ofi_rxm' -t FI_EP_RDM"));
+	assert_int_equal(pp_script_server("tcp;ofi_rxm;reboot", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("tcp;ofi_rxm'", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_preflight("shm;ofi_rxm", "rdm", buf, sizeof buf), -1);
 
 	char out[32];
 	assert_int_equal(pp_size_bytes("4k", out, sizeof out), 0);
@@ -76,6 +84,11 @@ static void test_run_validation(void **state)
 	o.provider = "efa'";
 	assert_null(pp_run_start(&o, err, sizeof err));
 	assert_non_null(strstr(err, "unknown provider"));
+	o.provider = "tcp;ofi_rxm"; /* libfabric's spelling is accepted (the fake executor may refuse later) */
+	err[0] = 0;
+	pp_run_t *ok = pp_run_start(&o, err, sizeof err);
+	assert_null(strstr(err, "provider"));
+	if (ok) pp_run_free(ok);
 	o.provider = NULL;
 	o.server.target = "i-123; reboot";
 	assert_null(pp_run_start(&o, err, sizeof err));

@@ -169,6 +169,8 @@ static int log_one(const char *path, const char *label, int json, cJSON *arr)
 		cJSON_AddStringToObject(f, "format", pplog_format_name(l.format));
 		cJSON_AddStringToObject(f, "verdict", verdict);
 		if (l.note[0]) cJSON_AddStringToObject(f, "note", l.note);
+		cJSON_AddNumberToObject(f, "tables", l.tables);
+		if (l.which[0]) cJSON_AddStringToObject(f, "which", l.which);
 		cJSON_AddItemToObject(f, "result", pp_result_json(&l.result));
 		if (l.server.nrows) cJSON_AddItemToObject(f, "server", pp_result_json(&l.server));
 		cJSON_AddItemToArray(arr, f);
@@ -177,6 +179,7 @@ static int log_one(const char *path, const char *label, int json, cJSON *arr)
 		if (l.result.provider[0]) textsafe_printf(stdout, ", %s %s", l.result.provider, l.result.endpoint);
 		if (l.result.iterations) textsafe_printf(stdout, ", %d iterations", l.result.iterations);
 		textsafe_printf(stdout, "\n");
+		if (l.which[0]) textsafe_printf(stdout, "reported: %s\n", l.which);
 		if (l.result.nrows) {
 			print_header();
 			for (size_t i = 0; i < l.result.nrows; i++) print_row(&l.result.rows[i]);

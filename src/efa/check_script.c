@@ -94,13 +94,20 @@ static void eval_pci(efa_node_status_t *st, const sects_t *ss)
 		const pci_out_t *p = ra && (!rb || a.efa >= b.efa) ? &a : &b;
 		const sect_t *raw = rb ? ls : sys;
 		st->efa_devices = p->efa;
+		st->pci_gpus = p->nvidia_gpu;
+		for (int i = 0; i < p->efa && i < PCI_LIST_MAX; i++) efa_list_add(&st->efa_pci, p->efa_addrs[i], 1);
+		for (int i = 0; i < p->nvidia_gpu && i < PCI_LIST_MAX; i++) efa_list_add(&st->pci_gpu_addrs, p->gpu_addrs[i], 1);
+		/* GPUs beside the EFA devices: what GPUDirect RDMA pairs them with */
+		char gpus[48] = "";
+		if (p->nvidia_gpu > 0)
+			ptext_fmt(gpus, sizeof gpus, "; %d NVIDIA GPU%s on the bus", p->nvidia_gpu, p->nvidia_gpu == 1 ? "" : "s");
 		if (p->efa > 0)
-			efa_status_set(st, EFA_CHECK_PCI, EFA_PASS, text_of(raw), len_of(raw), "%d EFA device%s (first at %s%s%s)",
-			               p->efa, p->efa == 1 ? "" : "s", p->efa_first, p->efa_id[0] ? ", id " : "", p->efa_id);
+			efa_status_set(st, EFA_CHECK_PCI, EFA_PASS, text_of(raw), len_of(raw), "%d EFA device%s (first at %s%s%s)%s",
+			               p->efa, p->efa == 1 ? "" : "s", p->efa_first, p->efa_id[0] ? ", id " : "", p->efa_id, gpus);
 		else
 			efa_status_set(st, EFA_CHECK_PCI, EFA_FAIL, text_of(raw), len_of(raw),
 			               "no EFA device among %d PCI devices: the instance type has no EFA, or it was "
-			               "launched without an EFA network interface", p->devices);
+			               "launched without an EFA network interface%s", p->devices, gpus);
 		return;
 	}
 	const sect_t *s = has_text(ls) && !tool_missing(ls) ? ls : has_text(sys) ? sys : NULL;
@@ -150,6 +157,17 @@ static void eval_module(efa_node_status_t *st, const sects_t *ss)
 		efa_status_set(st, EFA_CHECK_MODULE, EFA_UNKNOWN, NULL, 0, "neither lsmod/proc/modules nor modinfo was available");
 }
 
+/* Every efa fabric and domain, once each: 4 NICs on p4d, 32 on p5 repeat them per NIC. */
+static void efa_names(efa_node_status_t *st, const fi_info_out_t *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		const fi_entry_t *e = &o->entries[i];
+		if (strcmp(e->provider, "efa") != 0 || !e->domain[0]) continue;
+		if (e->fabric[0]) efa_list_add(&st->fabric_list, e->fabric, 1);
+		efa_list_add(&st->domains, e->domain, 1);
+	}
+}
+
 static void eval_libfabric(efa_node_status_t *st, const sects_t *ss)
 {
 	const sect_t *rdm = find(ss, "fi_info_rdm"), *all = find(ss, "fi_info");
@@ -161,6 +179,8 @@ static void eval_libfabric(efa_node_status_t *st, const sects_t *ss)
 	const fi_info_out_t *fab = rb && b.n ? &b : p;
 	size_t nrdm = fi_info_count(p, "efa", "FI_EP_RDM");
 	if (!ra && rb) nrdm = fi_info_count(&b, "efa", "FI_EP_RDM");
+	efa_names(st, p);
+	if (rb) efa_names(st, &b);
 	if (nrdm > 0) {
 		const fi_info_out_t *q = ra && fi_info_count(&a, "efa", "FI_EP_RDM") ? &a : &b;
 		st->rdm_domains = (int)fi_info_count_domains(q, "efa", "FI_EP_RDM");
@@ -179,11 +199,13 @@ static void eval_libfabric(efa_node_status_t *st, const sects_t *ss)
 		               ss->script && raw->rc < 0 ? "; the listing was cut short, there may be more" : "");
 	} else if (p->getinfo_error || (rb && b.getinfo_error)) {
 		const fi_info_out_t *e = p->getinfo_error ? p : &b;
+		st->rdm_domains = st->dgram_domains = 0; /* measured: fi_getinfo found none */
 		efa_status_set(st, EFA_CHECK_LIBFABRIC, EFA_FAIL, text_of(raw), len_of(raw),
 		               "fi_getinfo -%d%s%s%s: libfabric has no efa provider here (no EFA device or driver, or the "
 		               "EFA software is missing)%s%s", e->getinfo_error, e->error_text[0] ? " (" : "", e->error_text,
 		               e->error_text[0] ? ")" : "", e->warn_lines ? "; first warning: " : "", e->first_warn);
 	} else if (p->n > 0 && !p->incomplete) {
+		st->rdm_domains = 0;
 		efa_status_set(st, EFA_CHECK_LIBFABRIC, EFA_FAIL, text_of(raw), len_of(raw),
 		               "fi_info lists %zu entr%s but no efa RDM endpoint (first: %s %s)", p->n,
 		               p->n == 1 ? "y" : "ies", p->entries[0].provider, p->entries[0].type);
@@ -209,6 +231,7 @@ static void eval_devices(efa_node_status_t *st, const sects_t *ss)
 	if (parse_devices(text_of(s), len_of(s), &d) && (ss->script || d.entries || d.missing)) {
 		st->uverbs = d.uverbs;
 		st->rdma_cm = d.rdma_cm;
+		for (int i = 0; i < d.entries && i < DEVICES_LIST_MAX; i++) efa_list_add(&st->device_files, d.names[i], 1);
 		if (d.uverbs > 0)
 			efa_status_set(st, EFA_CHECK_DEVICES, EFA_PASS, text_of(s), len_of(s), "%d uverbs device%s%s",
 			               d.uverbs, d.uverbs == 1 ? "" : "s", d.rdma_cm ? ", rdma_cm" : "");
@@ -230,6 +253,7 @@ static void eval_network(efa_node_status_t *st, const sects_t *ss)
 	ip_out_t ip;
 	if (!s) return;
 	if (parse_ip(text_of(s), len_of(s), &ip)) {
+		for (int i = 0; i < ip.n; i++) efa_list_add(&st->interfaces, ip.ifaces[i].name, 1);
 		if (ip_private_ipv4(&ip, st->private_ipv4, sizeof st->private_ipv4)) {
 			for (int i = 0; i < ip.n; i++)
 				if (strncmp(ip.ifaces[i].ipv4, st->private_ipv4, strlen(st->private_ipv4)) == 0) {
@@ -274,6 +298,7 @@ static void eval_gpu(efa_node_status_t *st, const sects_t *ss)
 	if (gs) {
 		st->gpu_kind = g.kind;
 		st->gpus = g.count;
+		for (int i = 0; i < g.count && i < GPUS_LIST_MAX; i++) efa_list_add(&st->gpu_list, g.names[i], 0);
 		snprintf(st->gpu_model, sizeof st->gpu_model, "%s", g.model);
 		if (g.count > 0 && g.kind == GPU_NVIDIA) {
 			gv = EFA_PASS;

@@ -29,6 +29,27 @@ void efa_status_init(efa_node_status_t *s, const char *node)
 	snprintf(s->node, sizeof s->node, "%s", node ? node : "");
 	s->module_loaded = -1;
 	s->script_complete = -1;
+	s->efa_devices = s->pci_gpus = s->rdm_domains = s->dgram_domains = s->uverbs = s->gpus = -1;
+}
+
+int efa_list_add(efa_list_t *l, const char *name, int unique)
+{
+	for (size_t i = 0; unique && i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0) return 0;
+	char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+	if (!v) return -1;
+	l->v = v;
+	if (!(v[l->n] = strdup(name))) return -1;
+	l->n++;
+	return 0;
+}
+
+static void list_free(efa_list_t *l)
+{
+	for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
 
 void efa_status_free(efa_node_status_t *s)
@@ -39,6 +60,9 @@ void efa_status_free(efa_node_status_t *s)
 	}
 	free(s->raw);
 	s->raw = NULL;
+	efa_list_t *lists[] = { &s->efa_pci, &s->pci_gpu_addrs, &s->fabric_list, &s->domains,
+	                        &s->device_files, &s->interfaces, &s->gpu_list };
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) list_free(lists[i]);
 }
 
 void efa_status_set(efa_node_status_t *s, efa_check_id_t id, efa_verdict_t v, const char *raw,
@@ -104,6 +128,19 @@ static void add_str(cJSON *o, const char *k, const char *v)
 	if (v && *v) add_text(o, k, v);
 }
 
+/* A figure that was not measured is null, not 0. */
+static void add_count(cJSON *o, const char *k, int v)
+{
+	if (v < 0) cJSON_AddNullToObject(o, k);
+	else cJSON_AddNumberToObject(o, k, v);
+}
+
+static void add_list(cJSON *o, const char *k, const efa_list_t *l)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, k);
+	for (size_t i = 0; a && i < l->n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+}
+
 cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -121,21 +158,29 @@ cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 	}
 	if (include_raw && s->raw) add_text(o, "raw", s->raw);
 	cJSON *f = cJSON_AddObjectToObject(o, "facts");
-	cJSON_AddNumberToObject(f, "efa_devices", s->efa_devices);
+	add_count(f, "efa_devices", s->efa_devices);
+	add_list(f, "efa_pci_addresses", &s->efa_pci);
+	add_count(f, "pci_gpus", s->pci_gpus);
+	add_list(f, "pci_gpu_addresses", &s->pci_gpu_addrs);
 	if (s->module_loaded >= 0) cJSON_AddBoolToObject(f, "module_loaded", s->module_loaded);
 	add_str(f, "module_version", s->module_version);
 	add_str(f, "provider_version", s->provider_version);
-	add_str(f, "fabrics", s->fabrics);
-	cJSON_AddNumberToObject(f, "rdm_domains", s->rdm_domains);
-	cJSON_AddNumberToObject(f, "dgram_domains", s->dgram_domains);
+	add_list(f, "fabrics", &s->fabric_list);
+	add_list(f, "domains", &s->domains);
+	add_count(f, "rdm_domains", s->rdm_domains);
+	add_count(f, "dgram_domains", s->dgram_domains);
 	add_str(f, "libfabric_version", s->libfabric_version);
 	add_str(f, "installer_version", s->installer_version);
-	cJSON_AddNumberToObject(f, "uverbs", s->uverbs);
+	add_count(f, "uverbs", s->uverbs);
+	add_list(f, "device_files", &s->device_files);
 	add_str(f, "private_ipv4", s->private_ipv4);
 	add_str(f, "private_interface", s->private_iface);
+	add_list(f, "interfaces", &s->interfaces);
 	static const char *const kinds[] = { [GPU_NONE] = "none", [GPU_NVIDIA] = "nvidia", [GPU_NEURON] = "neuron" };
-	cJSON_AddStringToObject(f, "accelerator", kinds[s->gpu_kind]);
-	cJSON_AddNumberToObject(f, "accelerators", s->gpus);
+	if (s->gpus < 0) cJSON_AddNullToObject(f, "accelerator");
+	else cJSON_AddStringToObject(f, "accelerator", kinds[s->gpu_kind]);
+	add_count(f, "accelerators", s->gpus);
 	add_str(f, "accelerator_model", s->gpu_model);
+	add_list(f, "accelerator_devices", &s->gpu_list);
 	return o;
 }

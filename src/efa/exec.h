@@ -97,7 +97,8 @@ int exec_valid_instance_id(const char *s);   /* i-[0-9a-f]{8,17} */
 int exec_valid_ipv4(const char *s);          /* dotted quad, each 0..255, no leading zeros */
 int exec_valid_size(const char *s);          /* fi_pingpong -S: "all" or digits with k/m/g suffix */
 int exec_valid_count(const char *s, long min, long max); /* decimal integer in [min, max] */
-int exec_valid_provider(const char *s);      /* efa, tcp, shm, sockets, udp, verbs */
+int exec_valid_provider(const char *s);      /* efa, tcp, shm, sockets, udp, verbs, and
+                                              * tcp;ofi_rxm verbs;ofi_rxm udp;ofi_rxd verbs;ofi_rxd efa;ofi_rxd */
 int exec_valid_endpoint(const char *s);      /* rdm, dgram, msg */
 int exec_valid_log_group(const char *s);     /* /aws/ssm/... CloudWatch log group name */
 

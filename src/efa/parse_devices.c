@@ -45,6 +45,7 @@ int parse_devices(const char *text, size_t len, devices_out_t *o)
 		if (slash) w = slash + 1;
 		int is_uverbs = dev_name(w, "uverbs"), is_cm = dev_name(w, "rdma_cm");
 		if (!is_uverbs && !is_cm) continue;
+		if (o->entries < DEVICES_LIST_MAX) ptext_copy_trim(o->names[o->entries], sizeof o->names[0], w, strlen(w));
 		o->entries++;
 		if (long_row && line[0] == 'c') o->char_devices++;
 		if (is_uverbs) o->uverbs++;

@@ -22,6 +22,7 @@ static int nvidia_line(const char *s, gpus_out_t *o)
 	if (o->count == 0) snprintf(o->model, sizeof o->model, "%s", model);
 	else if (strcmp(o->model, model) != 0) o->mixed = 1;
 	o->kind = GPU_NVIDIA;
+	if (o->count < GPUS_LIST_MAX) ptext_fmt(o->names[o->count], sizeof o->names[0], "%s", model);
 	o->count++;
 	return 1;
 }
@@ -67,6 +68,7 @@ static int neuron_line(const char *s, gpus_out_t *o, neuron_state_t *ns)
 	}
 	if (!ns->header_rows || !isdigit((unsigned char)c[0][0])) return 0;
 	o->kind = GPU_NEURON;
+	if (o->count < GPUS_LIST_MAX) ptext_fmt(o->names[o->count], sizeof o->names[0], "neuron%d", atoi(c[0]));
 	o->count++;
 	if (ns->cores_col > 0 && ns->cores_col < n) o->neuron_cores += atoi(c[ns->cores_col]);
 	return 1;

@@ -7,6 +7,8 @@
 
 typedef enum gpu_kind { GPU_NONE = 0, GPU_NVIDIA, GPU_NEURON } gpu_kind_t;
 
+#define GPUS_LIST_MAX 64
+
 typedef struct gpus_out {
 	gpu_kind_t kind;
 	int count;               /* GPUs, or Neuron devices */
@@ -16,6 +18,7 @@ typedef struct gpus_out {
 	char instance_type[32];  /* neuron-ls prints it */
 	int driver_error;        /* nvidia-smi could not talk to the driver */
 	int no_devices;          /* "No devices were found" */
+	char names[GPUS_LIST_MAX][64]; /* one per device: its model (nvidia-smi), "neuron0".. (neuron-ls) */
 } gpus_out_t;
 
 /* Returns 1 when the text was nvidia-smi -L or neuron-ls output (including their errors). */

@@ -92,6 +92,7 @@ int parse_lspci(const char *text, size_t len, pci_out_t *o)
 		int is_efa = (have_ids && amazon && strncasecmp(device, "efa", 3) == 0) ||
 		             has(rest, "Elastic Fabric Adapter");
 		if (is_efa) {
+			if (o->efa < PCI_LIST_MAX) ptext_fmt(o->efa_addrs[o->efa], sizeof o->efa_addrs[0], "%s", addr);
 			if (o->efa++ == 0) {
 				snprintf(o->efa_first, sizeof o->efa_first, "%s", addr);
 				if (have_ids) snprintf(o->efa_id, sizeof o->efa_id, "%s", device);
@@ -102,6 +103,7 @@ int parse_lspci(const char *text, size_t len, pci_out_t *o)
 			o->neuron++;
 		} else if ((has(rest, "3D controller") || has(rest, "VGA") || display_class(rest)) &&
 		           (have_ids ? strcasecmp(vendor, "10de") == 0 : has(rest, "NVIDIA"))) {
+			if (o->nvidia_gpu < PCI_LIST_MAX) ptext_fmt(o->gpu_addrs[o->nvidia_gpu], sizeof o->gpu_addrs[0], "%s", addr);
 			o->nvidia_gpu++;
 		}
 	}

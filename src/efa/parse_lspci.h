@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#define PCI_LIST_MAX 64
+
 typedef struct pci_out {
 	int devices;        /* lines that were PCI devices */
 	int efa;            /* Elastic Fabric Adapter (name, or 1d0f:efa0..efaf) */
@@ -13,6 +15,8 @@ typedef struct pci_out {
 	int nvidia_gpu;     /* 10de display/3D controllers */
 	char efa_first[32]; /* address of the first EFA device, as printed */
 	char efa_id[16];    /* "efa0".."efa3" when the device id was printed */
+	char efa_addrs[PCI_LIST_MAX][16];  /* every EFA device's address, as printed (the first PCI_LIST_MAX) */
+	char gpu_addrs[PCI_LIST_MAX][16];  /* every NVIDIA GPU's */
 } pci_out_t;
 
 /* Returns 1 when at least one line had the shape of a PCI device line. */

@@ -48,9 +48,73 @@ static size_t mpirun_prefix(const char *s)
 	return 0;
 }
 
+/* "[rank 1] " as job launchers and per-rank log collectors write it. */
+static size_t rank_prefix(const char *s)
+{
+	if (strncmp(s, "[rank ", 6) != 0 || !isdigit((unsigned char)s[6])) return 0;
+	const char *p = s + 6;
+	while (isdigit((unsigned char)*p)) p++;
+	if (*p != ']') return 0;
+	return (size_t)(p + 1 - s);
+}
+
+static int digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i])) return 0;
+	return 1;
+}
+
+/* An ISO 8601 time stamp, as log shippers and `ts` put before every line:
+ * "2026-02-25T10:00:00Z", "2026-02-25 10:00:00.123+00:00", optionally in brackets. */
+static size_t time_prefix(const char *s)
+{
+	const char *p = s + (*s == '[');
+	if (!digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' || !digits(p + 8, 2) ||
+	    (p[10] != 'T' && p[10] != ' ') || !digits(p + 11, 2) || p[13] != ':' || !digits(p + 14, 2) ||
+	    p[16] != ':' || !digits(p + 17, 2))
+		return 0;
+	p += 19;
+	if (*p == '.' || *p == ',')
+		for (p++; isdigit((unsigned char)*p); p++) {}
+	if (*p == 'Z') p++;
+	else if ((*p == '+' || *p == '-') && digits(p + 1, 2)) {
+		p += 3 + (p[3] == ':');
+		if (digits(p, 2)) p += 2;
+	}
+	if (*s == '[' && *p++ != ']') return 0;
+	return (size_t)(p - s);
+}
+
+size_t ptext_launcher_prefix(const char *line, char *tag, size_t n)
+{
+	size_t off = 0, used = 0;
+	if (tag && n) tag[0] = 0;
+	for (;;) {
+		const char *s = line + off;
+		size_t k = time_prefix(s);
+		if (k) {
+			off += k;
+			while (line[off] == ' ' || line[off] == '\t') off++;
+			continue;
+		}
+		if (!(k = mpirun_prefix(s)) && !(k = rank_prefix(s))) break;
+		/* the rank is the stream's name: kept so interleaved ranks can be told apart */
+		if (tag && used + k + 1 < n) {
+			memcpy(tag + used, s, k);
+			used += k;
+			tag[used] = 0;
+		}
+		off += k;
+		if (s[k - 1] == ']')
+			while (line[off] == ' ') off++;
+	}
+	return off;
+}
+
 char *ptext_clean(char *line)
 {
-	size_t skip = mpirun_prefix(line);
+	size_t skip = ptext_launcher_prefix(line, NULL, 0);
 	if (skip) memmove(line, line + skip, strlen(line + skip) + 1);
 	size_t n = strlen(line);
 	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n' || line[n - 1] == ' ' || line[n - 1] == '\t'))
@@ -95,6 +159,8 @@ const char *ptext_next(ptext_t *t)
 	t->cur = nl ? nl + 1 : t->end;
 	t->lineno++;
 	char *s = t->line;
+	size_t skip = ptext_launcher_prefix(s, t->tag, sizeof t->tag);
+	if (skip) memmove(s, s + skip, strlen(s + skip) + 1);
 	if (t->strip_hash) {
 		char *q = (char *)ptext_skip_ws(s);
 		if (*q == '#') {

@@ -65,7 +65,7 @@ int pp_script_preflight(const char *provider, const char *endpoint, char *buf, s
 	                 "PATH=/opt/amazon/efa/bin:$PATH\n"
 	                 "export PATH\n"
 	                 "echo '===NIXL-SECTION fi_info==='\n"
-	                 "fi_info -p %s -t %s 2>&1\n"
+	                 "fi_info -p '%s' -t %s 2>&1\n"
 	                 "echo \"===NIXL-END rc=$?===\"\n"
 	                 "echo '===NIXL-SECTION fi_version==='\n"
 	                 "fi_info --version 2>&1\n"
@@ -85,7 +85,8 @@ static int pp_args(char *buf, size_t n, const char *provider, const char *endpoi
 		return -1;
 	/* size is already bytes or "all" */
 	if (strcmp(size, "all") != 0 && (!*size || strspn(size, "0123456789") != strlen(size))) return -1;
-	int w = snprintf(buf, n, "-e %s -p %s%s -I %d -S %s", endpoint, provider,
+	/* quoted: "tcp;ofi_rxm" has a ';' (the validator admits no quote) */
+	int w = snprintf(buf, n, "-e %s -p '%s'%s -I %d -S %s", endpoint, provider,
 	                 libfabric2 && strcmp(provider, "efa") == 0 ? " -f efa" : "", iterations, size);
 	return w > 0 && (size_t)w < n ? w : -1;
 }
@@ -165,13 +166,21 @@ double pp_result_peak_mb_per_s(const pp_result_t *r)
 }
 
 
+/* What was not measured (a saved log without its command line or exit code, fi_pingpong's
+ * rows without per-iteration times) is null, never a 0 a reader could take for a figure. */
+static void add_known(cJSON *o, const char *k, double v, int known)
+{
+	if (known) cJSON_AddNumberToObject(o, k, v);
+	else cJSON_AddNullToObject(o, k);
+}
+
 cJSON *pp_result_json(const pp_result_t *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "provider", r->provider); /* captured text: see efa_status_to_json */
 	cJSON_AddStringToObject(o, "endpoint", r->endpoint);
-	cJSON_AddNumberToObject(o, "iterations", r->iterations);
-	cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
+	add_known(o, "iterations", r->iterations, r->iterations > 0);
+	add_known(o, "exit_code", r->exit_code, r->exit_code >= 0);
 	cJSON_AddStringToObject(o, "error", r->error);
 	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -185,8 +194,8 @@ cJSON *pp_result_json(const pp_result_t *r)
 		cJSON_AddNumberToObject(j, "mb_per_s", w->mb_per_s);
 		cJSON_AddNumberToObject(j, "usec_per_xfer", w->usec_per_xfer);
 		cJSON_AddNumberToObject(j, "mxfers_per_s", w->mxfers_per_s);
-		if (!isnan(w->median_usec)) cJSON_AddNumberToObject(j, "median_usec", w->median_usec);
-		if (!isnan(w->p99_usec)) cJSON_AddNumberToObject(j, "p99_usec", w->p99_usec);
+		add_known(j, "median_usec", w->median_usec, !isnan(w->median_usec));
+		add_known(j, "p99_usec", w->p99_usec, !isnan(w->p99_usec));
 		cJSON_AddItemToArray(rows, j);
 	}
 	return o;
@@ -612,7 +621,8 @@ pp_run_t *pp_run_start(const pp_run_opts_t *o, char *err, size_t errlen)
 	const char *prov = o->provider ? o->provider : "efa";
 	const char *ep = o->endpoint ? o->endpoint : "rdm";
 	if (!o->loop) snprintf(err, errlen, "no event loop");
-	else if (!exec_valid_provider(prov)) snprintf(err, errlen, "unknown provider \"%.32s\" (efa, tcp, shm, sockets, udp, verbs)", prov);
+	else if (!exec_valid_provider(prov)) snprintf(err, errlen, "unknown provider \"%.32s\" (efa, tcp, shm, sockets, udp, verbs, or core;util "
+		                                         "as libfabric spells it: tcp;ofi_rxm, verbs;ofi_rxm, udp;ofi_rxd)", prov);
 	else if (!exec_valid_endpoint(ep)) snprintf(err, errlen, "unknown endpoint type \"%.16s\" (rdm, dgram, msg)", ep);
 	else if (o->server.ip && !exec_valid_ipv4(o->server.ip)) snprintf(err, errlen, "invalid server IPv4 \"%.32s\"", o->server.ip);
 	else if (o->iterations < 0 || o->iterations > 100000000) snprintf(err, errlen, "iterations must be 1..100000000");

@@ -83,8 +83,9 @@ double pp_result_latency_usec(const pp_result_t *r);
 double pp_result_peak_mb_per_s(const pp_result_t *r);
 
 /* {"provider","endpoint","iterations","exit_code","error","rows":[{"bytes","sent","acked",
- *  "total_bytes","time_s","mb_per_s","usec_per_xfer","mxfers_per_s"}...]}; strings as captured:
- * print the document with textsafe_json. */
+ *  "total_bytes","time_s","mb_per_s","usec_per_xfer","mxfers_per_s","median_usec","p99_usec"}...]};
+ * what was not measured (iterations, exit code, per-iteration times) is null. Strings as
+ * captured: print the document with textsafe_json. */
 cJSON *pp_result_json(const pp_result_t *r);
 
 /* ---- matrix: every unordered pair (i < j: server i, client j), one after another */

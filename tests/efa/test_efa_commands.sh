@@ -25,6 +25,15 @@ check "efa-check: one probe's output exits 3 (the rest unknown)" [ $rc -eq 3 ]
 check "efa-check: that probe's check passes" jq_py "$TMP/out" \
 	"d['nodes'][0]['checks']['libfabric']['status'] == 'passed' and d['nodes'][0]['facts']['rdm_domains'] == 4"
 
+check "efa-check --json: not measured is null, lists are arrays" jq_py "$TMP/out" \
+	"d['nodes'][0]['facts']['efa_devices'] is None and d['nodes'][0]['facts']['uverbs'] is None and len(d['nodes'][0]['facts']['fabrics']) == 4 and len(d['nodes'][0]['facts']['domains']) == 4"
+run efa-check --from-file "$FX/fi_info-p-efa.p5-32nic-v201.DERIVED.txt" --json
+check "efa-check --json: 32 NICs keep every domain and both fabrics" jq_py "$TMP/out" \
+	"d['nodes'][0]['facts']['rdm_domains'] == 32 and len(d['nodes'][0]['facts']['domains']) == 64 and d['nodes'][0]['facts']['fabrics'] == ['efa-direct', 'efa']"
+run efa-check --from-file "$FX/lspci.p5-efa-beside-gpus.DERIVED.txt" --json
+check "efa-check --json: lspci's GPUs are counted beside the EFA devices" jq_py "$TMP/out" \
+	"d['nodes'][0]['facts']['efa_devices'] == 32 and d['nodes'][0]['facts']['pci_gpus'] == 8 and len(d['nodes'][0]['facts']['pci_gpu_addresses']) == 8 and d['nodes'][0]['facts']['rdm_domains'] is None"
+
 head -c 3000 /dev/urandom >"$TMP/garbage"
 run efa-check --from-file "$TMP/garbage" --json --raw
 check "efa-check: random bytes are unrecognised, exit 3" [ $rc -eq 3 ]
@@ -52,9 +61,17 @@ run pingpong --from-file "$FX/efa_test.new-format-success.txt" --json
 check "pingpong --from-file: new efa_test.sh log passes" [ $rc -eq 0 ]
 check "pingpong --from-file: client rows and server rows" jq_py "$TMP/out" \
 	"d['files'][0]['result']['rows'][5]['usec_per_xfer'] == 67.65 and len(d['files'][0]['server']['rows']) == 6"
+check "pingpong --from-file --json: what a saved log did not measure is null" jq_py "$TMP/out" \
+	"d['files'][0]['result']['exit_code'] is None and d['files'][0]['result']['rows'][0]['median_usec'] is None and d['files'][0]['result']['iterations'] == 10"
 run pingpong --from-file "$FX/efa_test.new-format-timeout-FAILURE.txt"
 check "pingpong --from-file: the timeout log fails (exit 1)" [ $rc -eq 1 ]
 contains "pingpong --from-file: with the security group hint" "$TMP/out" "security group self rule"
+run pingpong --from-file "$FX/fi_pingpong-host-prefix.pdsh-2-hosts.DERIVED.txt" --json
+check "pingpong --from-file: host-prefixed server and client tables, the client's reported" jq_py "$TMP/out" \
+	"d['files'][0]['result']['rows'][0]['usec_per_xfer'] == 803.75 and d['files'][0]['server']['rows'][0]['usec_per_xfer'] == 803.4 and d['files'][0]['tables'] == 2 and 'client' in d['files'][0]['which'] and d['files'][0]['result']['provider'] == 'tcp;ofi_rxm'"
+run pingpong --from-file "$FX/fi_pingpong-timestamped.server-and-client.DERIVED.txt"
+check "pingpong --from-file: a time-stamped log passes" [ $rc -eq 0 ]
+contains "pingpong --from-file: and says which table it reports" "$TMP/out" "reported: the client's table (told by its command line), of 2"
 mkdir "$TMP/logs"
 cp "$FX/efa_test.p4d.txt" "$FX/efa_test.dlami.txt" "$FX/fi_pingpong-client.libfabric-issue-5689.TRUNCATED.txt" "$TMP/logs/"
 run pingpong --from-file "$TMP/logs" --json
@@ -66,6 +83,12 @@ run pingpong --local -S 64,4k -I 200 --json
 check "pingpong --local: tcp over loopback works" [ $rc -eq 0 ]
 check "pingpong --local: two rows with usec/xfer > 0" jq_py "$TMP/out" \
 	"[r['bytes'] for r in d['rows']] == [64, 4096] and all(r['usec_per_xfer'] > 0 for r in d['rows']) and d['provider'] == 'tcp'"
+
+run pingpong --local -p 'tcp;ofi_rxm' -S 64 -I 100 --json
+check "pingpong --local -p 'tcp;ofi_rxm': the provider as libfabric spells it runs" jq_py "$TMP/out" \
+	"d['provider'] == 'tcp;ofi_rxm' and [r['bytes'] for r in d['rows']] == [64]"
+run pingpong --local -p 'tcp;ofi_rxm;id' -S 64
+check "pingpong: a provider outside the core;util set is refused (exit 2)" [ $rc -eq 2 ]
 
 run pingpong --native --local -p shm -S 4k -I 50 --json
 check "pingpong --native --local: the native libfabric ping-pong answers" [ $rc -eq 0 ]
