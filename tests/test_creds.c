@@ -700,6 +700,32 @@ static void test_assume_role(void **state)
 	aws_creds_set_mfa_prompt(prompt_refuse);
 	m = expect_error("mfa", AWS_ERR_CREDENTIALS, "MfaNoTerminal");
 	assert_contains(m, "no terminal");
+	/* A role the CLI (or an earlier run) assumed is taken from its cache, named after
+	 * the SHA-1 of AssumeRole's arguments as botocore dumps them, without asking. */
+	char key[41], rel[128], cached[512];
+	const char *args = "{\"RoleArn\": \"arn:aws:iam::123456789012:role/M\", "
+	                   "\"SerialNumber\": \"arn:aws:iam::123456789012:mfa/me\"}";
+	aws_sso_cache_key(args, key);
+	mkdir(path_in_home(".aws/cli"), 0700);
+	mkdir(path_in_home(".aws/cli/cache"), 0700);
+	snprintf(rel, sizeof rel, ".aws/cli/cache/%s.json", key);
+	aws_creds_t mc = {.access_key_id = "ASIAMFA", .secret_access_key = "s3cr3t-mfa",
+	                  .session_token = "tok-mfa", .expiration = time(NULL) + 3600};
+	snprintf(cached, sizeof cached, "%s", path_in_home(rel));
+	assert_int_equal(aws_creds_cache_store(cached, &mc), 0);
+	struct stat st;
+	assert_int_equal(stat(cached, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(aws_creds_resolve("mfa", &p, &err), 0);
+	assert_int_equal(p.nhops, 0);
+	assert_string_equal(p.creds.access_key_id, "ASIAMFA");
+	assert_string_equal(p.creds.session_token, "tok-mfa");
+	assert_string_equal(p.source, "profile mfa via role (cached MFA session)");
+	aws_creds_plan_free(&p);
+	/* within 15 minutes of expiry it is not used: the code is asked again */
+	mc.expiration = time(NULL) + 600;
+	assert_int_equal(aws_creds_cache_store(cached, &mc), 0);
+	m = expect_error("mfa", AWS_ERR_CREDENTIALS, "MfaNoTerminal");
 	aws_creds_set_mfa_prompt(NULL);
 	m = expect_error("sso", AWS_ERR_CONFIG, "InvalidProfile");
 	assert_contains(m, "Profile \"sso\" names sso_session \"corp\", but ");

@@ -1,6 +1,7 @@
 /* Credentials, region and endpoint resolution as the AWS CLI does it.
- * Pure configuration logic (env + ~/.aws files + credential_process); the calls that
- * need the network (STS AssumeRole, IMDSv2) are described by a plan the client runs. */
+ * Configuration logic (env + ~/.aws files + credential_process + the MFA prompt); the
+ * calls that need the network (IMDSv2, SSO, web identity, AssumeRole) are described by a
+ * plan that creds_fetch.c runs for the client. */
 #ifndef NIXL_AWS_CREDS_H
 #define NIXL_AWS_CREDS_H
 
@@ -31,6 +32,7 @@ typedef enum aws_creds_plan_kind {
 typedef struct aws_creds_hop {
 	char *role_arn, *role_session_name, *external_id;
 	char *mfa_serial, *token_code; /* token_code: the code read for mfa_serial */
+	char *cache_path;              /* MFA: where its credentials are kept for later runs */
 	int duration_seconds;          /* 0: STS default */
 	char *sts_region;              /* region to call STS in */
 	char profile[128];             /* the profile that names the role */
@@ -107,6 +109,11 @@ int aws_creds_expiring(const aws_creds_t *c, time_t now, int margin_s);
  * which never quote its output. 0, or -1 with err set. */
 int aws_creds_run_process(const char *command, const char *profile, int timeout_ms,
                           aws_creds_t *out, aws_error_t *err);
+
+/* Keeps an MFA role's credentials for later runs where the AWS CLI keeps them
+ * (~/.aws/cli/cache/<key>.json: {"Credentials": {AccessKeyId, SecretAccessKey,
+ * SessionToken, Expiration}}), written whole through a rename, 0600. 0 or -1. */
+int aws_creds_cache_store(const char *path, const aws_creds_t *c);
 
 /* An ISO-8601 time as AWS writes it ("2026-08-30T12:36:00Z"; fractions of a second and
  * +hh:mm offsets allowed) to epoch seconds. 0, or -1 when it is not one. */

@@ -419,6 +419,10 @@ static void on_reply(void *ud, const http_result_t *res)
 			fetch_fail(f, &e);
 			return;
 		}
+		/* an MFA role is kept for later runs, as the CLI keeps it; a cache that
+		 * cannot be written only means asking for a code again next time */
+		if (f->step == STEP_ASSUME && f->plan->hops[f->hop].cache_path)
+			aws_creds_cache_store(f->plan->hops[f->hop].cache_path, &f->cur);
 		if (f->step == STEP_ASSUME) f->hop++;
 		next_hop(f);
 		return;

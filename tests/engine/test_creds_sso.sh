@@ -189,7 +189,11 @@ check "an expired web identity token fails" test "$rc" -ne 0
 contains "STS's error is named" "$TMP/webexp.out" "ExpiredTokenException"
 check "no token in the web identity outputs" no_secrets "$TMP/webenv.out" "$TMP/webprof.out" "$TMP/webexp.out"
 
-# --- MFA: the code is asked on the terminal (a pty), not echoed, and sent with AssumeRole
+# --- MFA: without a terminal, one sentence; on a terminal (a pty) the code is asked, not
+# echoed, sent with AssumeRole, and the role kept for the next run as the CLI keeps it
+setsid -w "$NIXL_TUI" whoami --profile mfa </dev/null >"$TMP/nomfa.out" 2>&1; rc=$?
+check "without a terminal the MFA profile fails" test "$rc" -ne 0
+contains "one sentence says why" "$TMP/nomfa.out" "there is no terminal to ask for it on"
 cat >"$TMP/onpty.py" <<'PY'
 import os, pty, select, sys, time
 pid, fd = pty.fork()
@@ -224,8 +228,11 @@ contains "the prompt names the device" "$TMP/mfa.out" "Enter MFA code for arn:aw
 lacks "the code is not echoed" "$TMP/mfa.out" "424242"
 check "AssumeRole carried the serial and a code" called AssumeRole \
 	"mfa_serial=arn:aws:iam::$ACCOUNT:mfa/me" token_code_given=true
-setsid -w "$NIXL_TUI" whoami --profile mfa </dev/null >"$TMP/nomfa.out" 2>&1; rc=$?
-check "without a terminal the MFA profile fails" test "$rc" -ne 0
-contains "one sentence says why" "$TMP/nomfa.out" "there is no terminal to ask for it on"
+check "the MFA role is cached in ~/.aws/cli/cache, 0600" \
+	test "$(stat -c %a "$HOME"/.aws/cli/cache/*.json)" = 600
+setsid -w "$NIXL_TUI" whoami --profile mfa </dev/null >"$TMP/mfa2.out" 2>&1; rc=$?
+check "the next run uses the cached MFA role without a terminal" test "$rc" -eq 0
+contains "and says so" "$TMP/mfa2.out" "credentials  profile mfa via role (cached MFA session)"
+check "no secret in the MFA outputs" no_secrets "$TMP/mfa.out" "$TMP/mfa2.out" "$TMP/nomfa.out"
 
 finish
