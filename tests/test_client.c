@@ -328,6 +328,41 @@ static void test_http_sts_for_role_refused(void **s)
 	rmdir(dir);
 }
 
+/* And for the SSO portal, which would get the SSO access token in clear. */
+static void test_http_sso_refused(void **s)
+{
+	(void)s;
+	char dir[] = "/tmp/nixl-client-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/config", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[profile role]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n"
+	      "sso_account_id = 123456789012\nsso_role_name = R\n", f);
+	fclose(f);
+	client_env();
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	setenv("AWS_CONFIG_FILE", path, 1);
+	setenv("AWS_ENDPOINT_URL_SSO", "http://10.0.0.1:4566", 1);
+	loop_t *l = loop_new();
+	aws_client_opts_t o = { .profile = "role", .region = "us-east-1", .max_attempts = 1 };
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	assert_false(r.ok);
+	assert_string_equal(r.err.code, "InsecureEndpoint");
+	assert_non_null(strstr(r.err.message, "http://10.0.0.1:4566"));
+	aws_client_free(c);
+	loop_free(l);
+	unsetenv("AWS_ENDPOINT_URL_SSO");
+	unlink(path);
+	rmdir(dir);
+}
+
 static void cancel_cb(loop_t *l, void *ud) { (void)l; aws_call_cancel(ud); }
 
 static void test_cancel_in_flight(void **s)
@@ -430,6 +465,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_retry_jitter_seed_repeats, teardown),
 		cmocka_unit_test_teardown(test_http_beyond_loopback_refused, teardown),
 		cmocka_unit_test_teardown(test_http_sts_for_role_refused, teardown),
+		cmocka_unit_test_teardown(test_http_sso_refused, teardown),
 		cmocka_unit_test_teardown(test_cancel_in_flight, teardown),
 		cmocka_unit_test_teardown(test_many_concurrent_calls, teardown),
 		cmocka_unit_test_teardown(test_imds_credentials, teardown),

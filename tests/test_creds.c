@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "aws/creds.h"
+#include "aws/sso.h"
 
 /* Every variable the module reads; unset before each test, restored at the end. */
 static const char *const vars[] = {
@@ -18,6 +19,8 @@ static const char *const vars[] = {
 	"AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL_LOGS",
 	"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_EC2_METADATA_DISABLED",
 	"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
+	"AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC",
 };
 #define NVARS (sizeof vars / sizeof *vars)
 static char *saved[NVARS];
@@ -124,7 +127,7 @@ static const char *expect_error(const char *flag, aws_error_kind_t kind, const c
 	assert_int_equal(aws_creds_resolve(flag, &p, &err), -1);
 	assert_int_equal(err.kind, kind);
 	assert_string_equal(err.code, code);
-	assert_null(p.role_arn);
+	assert_int_equal(p.nhops, 0);
 	assert_null(p.creds.access_key_id);
 	return err.message;
 }
@@ -410,7 +413,7 @@ static void test_imds(void **state)
 	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
 	assert_int_equal(p.kind, AWS_CREDS_IMDS);
 	assert_string_equal(p.imds_endpoint, "http://127.0.0.1:1338");
-	assert_string_equal(p.creds.source, "instance metadata");
+	assert_string_equal(p.source, "instance metadata");
 	assert_null(p.creds.access_key_id);
 	aws_creds_plan_free(&p);
 
@@ -572,6 +575,30 @@ static void test_process_order(void **state)
 	expect_static("proc", "AKIDFILE", "profile proc");
 }
 
+static int prompts;
+
+static int prompt_ok(const char *profile, const char *serial, char *code, size_t n,
+                     aws_error_t *err)
+{
+	(void)err;
+	prompts++;
+	assert_string_equal(profile, "mfa");
+	assert_string_equal(serial, "arn:aws:iam::123456789012:mfa/me");
+	snprintf(code, n, "123456");
+	return 0;
+}
+
+static int prompt_refuse(const char *profile, const char *serial, char *code, size_t n,
+                         aws_error_t *err)
+{
+	(void)profile; (void)serial; (void)code; (void)n;
+	memset(err, 0, sizeof *err);
+	err->kind = AWS_ERR_CREDENTIALS;
+	snprintf(err->code, sizeof err->code, "MfaNoTerminal");
+	snprintf(err->message, sizeof err->message, "no terminal");
+	return -1;
+}
+
 static void test_assume_role(void **state)
 {
 	(void)state;
@@ -603,45 +630,56 @@ static void test_assume_role(void **state)
 	aws_creds_plan_t p;
 	aws_error_t err;
 	assert_int_equal(aws_creds_resolve("admin", &p, &err), 0);
-	assert_int_equal(p.kind, AWS_CREDS_ASSUME_ROLE);
-	assert_string_equal(p.role_arn, "arn:aws:iam::123456789012:role/Admin");
-	assert_string_equal(p.role_session_name, "me");
-	assert_string_equal(p.external_id, "ext-1");
-	assert_int_equal(p.duration_seconds, 3600);
-	assert_string_equal(p.sts_region, "eu-central-1");
+	assert_int_equal(p.kind, AWS_CREDS_STATIC);
+	assert_int_equal(p.nhops, 1);
+	assert_string_equal(p.hops[0].role_arn, "arn:aws:iam::123456789012:role/Admin");
+	assert_string_equal(p.hops[0].role_session_name, "me");
+	assert_string_equal(p.hops[0].external_id, "ext-1");
+	assert_int_equal(p.hops[0].duration_seconds, 3600);
+	assert_string_equal(p.hops[0].sts_region, "eu-central-1");
+	assert_string_equal(p.hops[0].profile, "admin");
+	assert_null(p.hops[0].mfa_serial);
 	assert_string_equal(p.profile, "admin");
 	assert_string_equal(p.creds.access_key_id, "AKIDBASE");
 	assert_string_equal(p.creds.secret_access_key, "s3cr3t-base");
 	assert_string_equal(p.creds.source, "profile base");
+	assert_string_equal(p.source, "profile admin via role, from profile base");
 	aws_creds_plan_free(&p);
 
 	/* Source credentials from a credential_process; the default session name. */
 	assert_int_equal(aws_creds_resolve("viaproc", &p, &err), 0);
-	assert_int_equal(p.kind, AWS_CREDS_ASSUME_ROLE);
+	assert_int_equal(p.nhops, 1);
 	assert_string_equal(p.creds.access_key_id, "AKIDPROCESS");
 	assert_string_equal(p.creds.session_token, "process-token-1");
 	assert_string_equal(p.creds.source, "credential_process (profile proc)");
-	assert_int_equal(strncmp(p.role_session_name, "nixl-tui-", 9), 0);
-	assert_true(atol(p.role_session_name + 9) >= time(NULL) - 60);
-	assert_null(p.external_id);
-	assert_int_equal(p.duration_seconds, 0);
-	assert_null(p.sts_region);
+	assert_int_equal(strncmp(p.hops[0].role_session_name, "nixl-tui-", 9), 0);
+	assert_null(p.hops[0].external_id);
+	assert_int_equal(p.hops[0].duration_seconds, 0);
+	assert_null(p.hops[0].sts_region);
 	aws_creds_plan_free(&p);
 
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-env", 1);
 	setenv("AWS_REGION", "sa-east-1", 1);
 	assert_int_equal(aws_creds_resolve("viaenv", &p, &err), 0);
-	assert_int_equal(p.kind, AWS_CREDS_ASSUME_ROLE);
+	assert_int_equal(p.nhops, 1);
 	assert_string_equal(p.creds.access_key_id, "AKIDENV");
-	assert_string_equal(p.sts_region, "sa-east-1");
+	assert_string_equal(p.hops[0].sts_region, "sa-east-1");
 	aws_creds_plan_free(&p);
 	unsetenv("AWS_ACCESS_KEY_ID");
 	const char *m = expect_error("viaenv", AWS_ERR_CREDENTIALS, "NoCredentials");
 	assert_contains(m, "(credential_source = Environment), but AWS_ACCESS_KEY_ID is not set");
 
-	m = expect_error("chained", AWS_ERR_CONFIG, "UnsupportedProfile");
-	assert_contains(m, "from profile \"admin\", which itself assumes a role");
+	/* A source profile that itself assumes a role: its role first, then ours. */
+	assert_int_equal(aws_creds_resolve("chained", &p, &err), 0);
+	assert_int_equal(p.nhops, 2);
+	assert_string_equal(p.hops[0].role_arn, "arn:aws:iam::123456789012:role/Admin");
+	assert_string_equal(p.hops[0].profile, "admin");
+	assert_string_equal(p.hops[1].role_arn, "arn:aws:iam::123456789012:role/C");
+	assert_string_equal(p.hops[1].profile, "chained");
+	assert_string_equal(p.creds.access_key_id, "AKIDBASE");
+	assert_string_equal(p.source, "profile chained via role, from profile base");
+	aws_creds_plan_free(&p);
 	m = expect_error("lost", AWS_ERR_CONFIG, "ProfileNotFound");
 	assert_contains(m, "Profile \"lost\" names source_profile \"nowhere\", which was not found: "
 	                   "looked in ");
@@ -650,10 +688,254 @@ static void test_assume_role(void **state)
 	assert_contains(m, "source_profile \"empty\", which has no credentials");
 	m = expect_error("long", AWS_ERR_CONFIG, "InvalidProfile");
 	assert_contains(m, "duration_seconds = 99; it must be a whole number of seconds from 900");
-	m = expect_error("mfa", AWS_ERR_CREDENTIALS, "UnsupportedProfile");
-	assert_contains(m, "Profile \"mfa\" uses an MFA code (mfa_serial)");
-	m = expect_error("sso", AWS_ERR_CREDENTIALS, "UnsupportedProfile");
-	assert_contains(m, "Profile \"sso\" uses IAM Identity Center (sso_session)");
+	/* MFA: the prompt is asked once, for that profile and serial; its code goes with
+	 * the hop. A prompt that cannot ask fails the resolve with its sentence. */
+	aws_creds_set_mfa_prompt(prompt_ok);
+	prompts = 0;
+	assert_int_equal(aws_creds_resolve("mfa", &p, &err), 0);
+	assert_int_equal(prompts, 1);
+	assert_string_equal(p.hops[0].mfa_serial, "arn:aws:iam::123456789012:mfa/me");
+	assert_string_equal(p.hops[0].token_code, "123456");
+	aws_creds_plan_free(&p);
+	aws_creds_set_mfa_prompt(prompt_refuse);
+	m = expect_error("mfa", AWS_ERR_CREDENTIALS, "MfaNoTerminal");
+	assert_contains(m, "no terminal");
+	/* A role the CLI (or an earlier run) assumed is taken from its cache, named after
+	 * the SHA-1 of AssumeRole's arguments as botocore dumps them, without asking. */
+	char key[41], rel[128], cached[512];
+	const char *args = "{\"RoleArn\": \"arn:aws:iam::123456789012:role/M\", "
+	                   "\"SerialNumber\": \"arn:aws:iam::123456789012:mfa/me\"}";
+	aws_sso_cache_key(args, key);
+	mkdir(path_in_home(".aws/cli"), 0700);
+	mkdir(path_in_home(".aws/cli/cache"), 0700);
+	snprintf(rel, sizeof rel, ".aws/cli/cache/%s.json", key);
+	aws_creds_t mc = {.access_key_id = "ASIAMFA", .secret_access_key = "s3cr3t-mfa",
+	                  .session_token = "tok-mfa", .expiration = time(NULL) + 3600};
+	snprintf(cached, sizeof cached, "%s", path_in_home(rel));
+	assert_int_equal(aws_creds_cache_store(cached, &mc), 0);
+	struct stat st;
+	assert_int_equal(stat(cached, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(aws_creds_resolve("mfa", &p, &err), 0);
+	assert_int_equal(p.nhops, 0);
+	assert_string_equal(p.creds.access_key_id, "ASIAMFA");
+	assert_string_equal(p.creds.session_token, "tok-mfa");
+	assert_string_equal(p.source, "profile mfa via role (cached MFA session)");
+	aws_creds_plan_free(&p);
+	/* within 15 minutes of expiry it is not used: the code is asked again */
+	mc.expiration = time(NULL) + 600;
+	assert_int_equal(aws_creds_cache_store(cached, &mc), 0);
+	m = expect_error("mfa", AWS_ERR_CREDENTIALS, "MfaNoTerminal");
+	aws_creds_set_mfa_prompt(NULL);
+	m = expect_error("sso", AWS_ERR_CONFIG, "InvalidProfile");
+	assert_contains(m, "Profile \"sso\" names sso_session \"corp\", but ");
+	assert_contains(m, "has no [sso-session corp] section");
+}
+
+/* SSO profiles in both shapes: the cache file each reads, the endpoints, what is
+ * missing, and a clash between a profile and its sso-session. */
+static void test_sso_config(void **state)
+{
+	(void)state;
+	write_file(".aws/config",
+	           "[profile new]\nsso_session = corp\nsso_account_id = 111122223333\n"
+	           "sso_role_name = Admin\n"
+	           "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+	           "sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n"
+	           "[profile old]\nsso_start_url = https://old.awsapps.com/start\nsso_region = us-east-2\n"
+	           "sso_account_id = 111122223333\nsso_role_name = ReadOnly\n"
+	           "[profile norole]\nsso_session = corp\nsso_account_id = 1\n"
+	           "[profile clash]\nsso_session = corp\nsso_region = us-west-2\n"
+	           "sso_account_id = 1\nsso_role_name = R\n"
+	           "[profile viasso]\nrole_arn = arn:aws:iam::111122223333:role/Next\n"
+	           "source_profile = new\n");
+	aws_creds_plan_t p;
+	aws_error_t err;
+	char key[41], want[600];
+	/* the cache key is the SHA-1 of the session name (sha1("corp")) */
+	aws_sso_cache_key("corp", key);
+	assert_string_equal(key, "ee0bfd2552fbd840c02cc48b6e823320543c450f");
+	assert_int_equal(aws_creds_resolve("new", &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_SSO);
+	snprintf(want, sizeof want, "%s/.aws/sso/cache/%s.json", home, key);
+	assert_string_equal(p.sso_cache_path, want);
+	assert_string_equal(p.sso_start_url, "https://corp.awsapps.com/start");
+	assert_string_equal(p.sso_region, "eu-west-1");
+	assert_string_equal(p.sso_session, "corp");
+	assert_string_equal(p.sso_account_id, "111122223333");
+	assert_string_equal(p.sso_role_name, "Admin");
+	assert_string_equal(p.sso_endpoint, "https://portal.sso.eu-west-1.amazonaws.com");
+	assert_string_equal(p.sso_oidc_endpoint, "https://oidc.eu-west-1.amazonaws.com");
+	assert_string_equal(p.source, "profile new via SSO");
+	aws_creds_plan_free(&p);
+
+	/* legacy: the SHA-1 of the start URL; no session, so no refresh later */
+	aws_sso_cache_key("https://old.awsapps.com/start", key);
+	setenv("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9/", 1);
+	assert_int_equal(aws_creds_resolve("old", &p, &err), 0);
+	snprintf(want, sizeof want, "%s/.aws/sso/cache/%s.json", home, key);
+	assert_string_equal(p.sso_cache_path, want);
+	assert_null(p.sso_session);
+	assert_string_equal(p.sso_region, "us-east-2");
+	assert_string_equal(p.sso_endpoint, "http://127.0.0.1:9");
+	aws_creds_plan_free(&p);
+	unsetenv("AWS_ENDPOINT_URL_SSO");
+
+	/* the environment's keys come first, as in the CLI */
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-env", 1);
+	setenv("AWS_PROFILE", "new", 1);
+	expect_static(NULL, "AKIDENV", "environment");
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	unsetenv("AWS_PROFILE");
+
+	const char *m = expect_error("norole", AWS_ERR_CONFIG, "InvalidProfile");
+	assert_contains(m, "is set up for IAM Identity Center (SSO) but has no sso_role_name; run "
+	                   "`aws configure sso --profile norole`.");
+	m = expect_error("clash", AWS_ERR_CONFIG, "InvalidProfile");
+	assert_contains(m, "give different sso_region values");
+
+	/* a role assumed with an SSO profile's credentials */
+	assert_int_equal(aws_creds_resolve("viasso", &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_SSO);
+	assert_int_equal(p.nhops, 1);
+	assert_string_equal(p.sso_profile, "new");
+	assert_string_equal(p.source, "profile viasso via role, from profile new via SSO");
+	aws_creds_plan_free(&p);
+}
+
+/* The token cache: read, refreshable or not, rewritten whole and private. */
+static void test_sso_cache(void **state)
+{
+	(void)state;
+	mkdir(path_in_home(".aws/sso"), 0700);
+	mkdir(path_in_home(".aws/sso/cache"), 0700);
+	write_file(".aws/sso/cache/t.json",
+	           "{\"startUrl\": \"https://x\", \"region\": \"us-east-1\", \"accessToken\": \"AT1\","
+	           " \"expiresAt\": \"2026-01-02T03:04:05UTC\", \"clientId\": \"cid\","
+	           " \"clientSecret\": \"cs\", \"registrationExpiresAt\": \"2030-01-01T00:00:00Z\","
+	           " \"refreshToken\": \"RT1\"}");
+	char path[512];
+	snprintf(path, sizeof path, "%s", path_in_home(".aws/sso/cache/t.json"));
+	aws_sso_token_t t;
+	const char *why;
+	assert_int_equal(aws_sso_token_load(path, &t, &why), 0);
+	assert_string_equal(t.access_token, "AT1");
+	assert_int_equal(t.expires_at, 1767323045);
+	assert_true(aws_sso_token_refreshable(&t, 1767323045));
+	assert_false(aws_sso_token_refreshable(&t, 1893456000)); /* registration expired */
+	aws_sso_token_free(&t);
+
+	assert_int_equal(aws_sso_token_store(path, "AT2", "RT2", 1767323045 + 3600, &why), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(aws_sso_token_load(path, &t, &why), 0);
+	assert_string_equal(t.access_token, "AT2");
+	assert_string_equal(t.refresh_token, "RT2");
+	assert_string_equal(t.client_id, "cid");
+	assert_int_equal(t.expires_at, 1767323045 + 3600);
+	aws_sso_token_free(&t);
+
+	write_file(".aws/sso/cache/bad.json", "{\"expiresAt\": \"2026-01-02T03:04:05Z\"}");
+	snprintf(path, sizeof path, "%s", path_in_home(".aws/sso/cache/bad.json"));
+	assert_int_equal(aws_sso_token_load(path, &t, &why), -1);
+	assert_string_equal(why, "holds no accessToken");
+	snprintf(path, sizeof path, "%s", path_in_home(".aws/sso/cache/none.json"));
+	assert_int_equal(aws_sso_token_load(path, &t, &why), -1);
+	assert_string_equal(why, "was not found");
+
+	aws_creds_t c;
+	const char *rc = "{\"roleCredentials\": {\"accessKeyId\": \"ASIA1\", \"secretAccessKey\": "
+	                 "\"S\", \"sessionToken\": \"T\", \"expiration\": 1767323045000}}";
+	assert_int_equal(aws_sso_parse_role_credentials(rc, strlen(rc), &c), 0);
+	assert_string_equal(c.access_key_id, "ASIA1");
+	assert_int_equal(c.expiration, 1767323045);
+	aws_creds_free(&c);
+	assert_int_equal(aws_sso_parse_role_credentials("{}", 2, &c), -1);
+	char *at, *rt;
+	long in;
+	const char *ct = "{\"accessToken\": \"A\", \"expiresIn\": 28800, \"tokenType\": \"Bearer\"}";
+	assert_int_equal(aws_sso_parse_create_token(ct, strlen(ct), &at, &rt, &in), 0);
+	assert_string_equal(at, "A");
+	assert_null(rt);
+	assert_int_equal(in, 28800);
+	free(at);
+}
+
+/* Web identity: the variables before the profile's keys, and only at the top of the
+ * chain without --profile; a token file without a role is one sentence. */
+static void test_web_identity(void **state)
+{
+	(void)state;
+	write_file(".aws/config",
+	           "[profile web]\nweb_identity_token_file = /var/run/token\n"
+	           "role_arn = arn:aws:iam::1:role/FromProfile\nrole_session_name = s-profile\n"
+	           "[profile norole]\nweb_identity_token_file = /var/run/token\n"
+	           "[profile viaweb]\nrole_arn = arn:aws:iam::1:role/Next\nsource_profile = web\n");
+	aws_creds_plan_t p;
+	aws_error_t err;
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/env/token", 1);
+	setenv("AWS_ROLE_ARN", "arn:aws:iam::1:role/FromEnv", 1);
+	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_WEB_IDENTITY);
+	assert_string_equal(p.web_token_file, "/env/token");
+	assert_string_equal(p.web_role_arn, "arn:aws:iam::1:role/FromEnv");
+	assert_int_equal(strncmp(p.web_session_name, "nixl-tui-", 9), 0);
+	assert_string_equal(p.source, "web identity (environment)");
+	aws_creds_plan_free(&p);
+	/* AWS_PROFILE keeps the variables; each variable wins over its key */
+	setenv("AWS_PROFILE", "web", 1);
+	assert_int_equal(aws_creds_resolve(NULL, &p, &err), 0);
+	assert_string_equal(p.web_token_file, "/env/token");
+	assert_string_equal(p.web_role_arn, "arn:aws:iam::1:role/FromEnv");
+	assert_string_equal(p.web_session_name, "s-profile");
+	aws_creds_plan_free(&p);
+	unsetenv("AWS_PROFILE");
+	/* --profile drops them, as it drops the environment's keys */
+	assert_int_equal(aws_creds_resolve("web", &p, &err), 0);
+	assert_string_equal(p.web_token_file, "/var/run/token");
+	assert_string_equal(p.web_role_arn, "arn:aws:iam::1:role/FromProfile");
+	assert_string_equal(p.source, "web identity (profile web)");
+	aws_creds_plan_free(&p);
+	/* a source profile uses its own keys, never the variables */
+	assert_int_equal(aws_creds_resolve("viaweb", &p, &err), 0);
+	assert_int_equal(p.kind, AWS_CREDS_WEB_IDENTITY);
+	assert_string_equal(p.web_token_file, "/var/run/token");
+	assert_int_equal(p.nhops, 1);
+	assert_string_equal(p.hops[0].role_arn, "arn:aws:iam::1:role/Next");
+	aws_creds_plan_free(&p);
+	unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+	unsetenv("AWS_ROLE_ARN");
+	const char *m = expect_error("norole", AWS_ERR_CONFIG, "InvalidProfile");
+	assert_contains(m, "A web identity token file is configured (web_identity_token_file) but no "
+	                   "role to assume with it; set AWS_ROLE_ARN, or role_arn in profile \"norole\".");
+}
+
+/* Loops of source_profile are refused with the profiles named; a profile may name
+ * itself only to take its own keys. */
+static void test_role_loops(void **state)
+{
+	(void)state;
+	write_file(".aws/config",
+	           "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
+	           "[profile b]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = c\n"
+	           "[profile c]\nrole_arn = arn:aws:iam::1:role/C\nsource_profile = a\n"
+	           "[profile self]\nrole_arn = arn:aws:iam::1:role/S\nsource_profile = self\n"
+	           "aws_access_key_id = AKIDSELF\naws_secret_access_key = s3cr3t-self\n"
+	           "[profile selfless]\nrole_arn = arn:aws:iam::1:role/S\nsource_profile = selfless\n");
+	const char *m = expect_error("a", AWS_ERR_CONFIG, "ProfileLoop");
+	assert_contains(m, "The source_profile settings of profiles a -> b -> c -> a go round in a "
+	                   "loop; point one of them at a profile with its own credentials.");
+	m = expect_error("selfless", AWS_ERR_CONFIG, "ProfileLoop");
+	assert_contains(m, "profiles selfless -> selfless go round");
+	aws_creds_plan_t p;
+	aws_error_t err;
+	assert_int_equal(aws_creds_resolve("self", &p, &err), 0);
+	assert_int_equal(p.nhops, 1);
+	assert_string_equal(p.creds.access_key_id, "AKIDSELF");
+	aws_creds_plan_free(&p);
 }
 
 static void test_region(void **state)
@@ -871,6 +1153,10 @@ int main(void)
 		T(test_credential_process_split),
 		T(test_process_order),
 		T(test_assume_role),
+		T(test_sso_config),
+		T(test_sso_cache),
+		T(test_web_identity),
+		T(test_role_loops),
 		T(test_region),
 		T(test_endpoint_defaults),
 		T(test_endpoint_precedence),

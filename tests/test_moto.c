@@ -160,7 +160,7 @@ static void test_wrong_secret_is_a_clear_error(void **state)
 
 static void count_assume(void *ud, const char *line)
 {
-	if (strstr(line, "credentials from assume role")) (*(int *)ud)++;
+	if (strstr(line, "credentials from profile worker via role")) (*(int *)ud)++;
 }
 
 /* role_arn + source_profile: the client assumes the role through STS (against moto),
@@ -189,7 +189,7 @@ static void test_assume_role_profile(void **state)
 	aws_error_t err;
 	aws_client_t *c = aws_client_new(l, &o, &err);
 	assert_non_null(c);
-	assert_non_null(strstr(aws_client_creds_source(c), "assume role"));
+	assert_string_equal(aws_client_creds_source(c), "profile worker via role, from profile src");
 	for (int i = 0; i < 2; i++) {
 		sts_identity_t id = {0};
 		got_t g = {.res = &id};

@@ -231,7 +231,7 @@ static inline ui_t *h_open(session_t *s, int cols, int rows, int read_only)
 	h_calls[0] = 0;
 	h_rc = 0;
 	assert_int_equal(tty_open_virtual(cols, rows, "xterm"), 0);
-	ui_opts_t o = { .read_only = read_only, .color = 1, .profile = "default", .now_ms = h_clock };
+	ui_opts_t o = { .read_only = read_only, .color = 1, .creds = "profile default", .now_ms = h_clock };
 	ui_t *ui = ui_new(s, &h_ops, &o);
 	assert_non_null(ui);
 	return ui;

@@ -157,14 +157,8 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 		aws_client_free(c);
 		return NULL;
 	}
-	if (c->plan.kind == AWS_CREDS_STATIC) {
-		aws_creds_copy(&c->creds, &c->plan.creds);
-		snprintf(c->creds_source, sizeof c->creds_source, "%s", c->plan.creds.source);
-	} else if (c->plan.kind == AWS_CREDS_ASSUME_ROLE) {
-		snprintf(c->creds_source, sizeof c->creds_source, "assume role (profile %s)", c->plan.profile);
-	} else {
-		snprintf(c->creds_source, sizeof c->creds_source, "instance metadata");
-	}
+	if (c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops) aws_creds_copy(&c->creds, &c->plan.creds);
+	snprintf(c->creds_source, sizeof c->creds_source, "%s", c->plan.source);
 	c->http = http_engine_new(loop);
 	if (!c->http) {
 		aws_error_set(err, AWS_ERR_CONFIG, "OutOfMemory", "could not start the HTTP engine");
@@ -194,7 +188,6 @@ void aws_client_free(aws_client_t *c)
 loop_t *aws_client_loop(aws_client_t *c) { return c->loop; }
 const char *aws_client_region(const aws_client_t *c) { return c->region; }
 const char *aws_client_creds_source(const aws_client_t *c) { return c->creds_source; }
-const char *aws_client_profile(const aws_client_t *c) { return c->plan.profile; }
 
 const char *aws_client_endpoint(aws_client_t *c, const char *service)
 {
@@ -422,7 +415,7 @@ static void start_or_queue(aws_call_t *call)
 		call_send(call);
 		return;
 	}
-	if (c->plan.kind == AWS_CREDS_STATIC) {
+	if (c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops) {
 		if (c->creds.access_key_id) { /* static but expired (credential_process): resolve again */
 			aws_creds_plan_t plan;
 			aws_error_t err;
@@ -443,9 +436,13 @@ static void start_or_queue(aws_call_t *call)
 		call_finish(call, &e, NULL);
 		return;
 	}
-	const char *sts = c->plan.kind == AWS_CREDS_ASSUME_ROLE ? aws_client_endpoint(c, "sts") : NULL;
+	const char *sts = c->plan.nhops || c->plan.kind == AWS_CREDS_WEB_IDENTITY
+	                          ? aws_client_endpoint(c, "sts") : NULL;
 	aws_error_t err = {0};
-	if (!c->fetching && refuse_clear_text(c, sts, &err) < 0) {
+	/* the SSO token and the web identity token are as secret as the keys */
+	if (!c->fetching && (refuse_clear_text(c, sts, &err) < 0 ||
+	                     refuse_clear_text(c, c->plan.sso_endpoint, &err) < 0 ||
+	                     refuse_clear_text(c, c->plan.sso_oidc_endpoint, &err) < 0)) {
 		call_finish(call, &err, NULL);
 		return;
 	}

@@ -65,7 +65,6 @@ const char *aws_client_region(const aws_client_t *c);
 const char *aws_client_endpoint(aws_client_t *c, const char *service);
 /* Where credentials came from ("environment", "profile dev", ...): never the secret. */
 const char *aws_client_creds_source(const aws_client_t *c);
-const char *aws_client_profile(const aws_client_t *c);
 
 /* Query protocol (sts, cloudformation, ec2, iam): POST form Action/Version + params. */
 aws_call_t *aws_call_query(aws_client_t *c, const char *service, const char *action,

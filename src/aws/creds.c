@@ -16,10 +16,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
+
+#include "aws/sso.h"
+#include "base/sbuf.h"
 
 #define IMDS_DEFAULT "http://169.254.169.254"
 #define IMDS_IPV6 "http://[fd00:ec2::254]"
@@ -105,11 +109,21 @@ void aws_creds_plan_free(aws_creds_plan_t *plan)
 {
 	if (!plan) return;
 	aws_creds_free(&plan->creds);
-	free(plan->role_arn);
-	free(plan->role_session_name);
-	free(plan->external_id);
-	free(plan->sts_region);
-	free(plan->imds_endpoint);
+	for (size_t i = 0; i < plan->nhops; i++) {
+		aws_creds_hop_t *h = &plan->hops[i];
+		free(h->role_arn);
+		free(h->role_session_name);
+		free(h->external_id);
+		free(h->mfa_serial);
+		free_secret(h->token_code);
+		free(h->cache_path);
+		free(h->sts_region);
+	}
+	char **strs[] = {&plan->imds_endpoint, &plan->sso_cache_path, &plan->sso_start_url,
+	                 &plan->sso_region, &plan->sso_session, &plan->sso_account_id,
+	                 &plan->sso_role_name, &plan->sso_endpoint, &plan->sso_oidc_endpoint,
+	                 &plan->web_token_file, &plan->web_role_arn, &plan->web_session_name};
+	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) free(*strs[i]);
 	memset(plan, 0, sizeof *plan);
 }
 
@@ -669,30 +683,6 @@ static int from_profile(const cfg_t *c, const char *profile, aws_creds_t *out, a
 	return from_section(cfg_section(c, 1, profile), c->conf.path, profile, out, err);
 }
 
-/* Profile kinds nixl-tui cannot sign in with: say so instead of skipping them. */
-static const struct {
-	const char *key, *what;
-} unsupported[] = {
-	{"web_identity_token_file", "web identity federation (web_identity_token_file)"},
-	{"sso_session", "IAM Identity Center (sso_session)"},
-	{"sso_start_url", "IAM Identity Center (sso_start_url)"},
-	{"mfa_serial", "an MFA code (mfa_serial), which nixl-tui cannot prompt for,"},
-};
-
-static int check_supported(const cfg_t *c, const char *profile, aws_error_t *err)
-{
-	for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
-		if (!cfg_get(c, profile, unsupported[i].key)) continue;
-		set_err(err, AWS_ERR_CREDENTIALS, "UnsupportedProfile",
-		        "Profile \"%s\" uses %s which nixl-tui does not support; export temporary "
-		        "credentials into AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN "
-		        "(e.g. `aws configure export-credentials --profile %s --format env`) or use a "
-		        "profile with keys or credential_process.", profile, unsupported[i].what, profile);
-		return -1;
-	}
-	return 0;
-}
-
 static char *region_from(const cfg_t *c, const char *profile)
 {
 	const char *r = env("AWS_REGION");
@@ -701,7 +691,333 @@ static char *region_from(const cfg_t *c, const char *profile)
 	return r ? strdup(r) : NULL;
 }
 
-static int role_source(const cfg_t *c, const char *profile, aws_creds_plan_t *plan,
+static int valid_region(const char *r);
+
+static int oom(aws_error_t *err)
+{
+	set_err(err, AWS_ERR_CREDENTIALS, "OutOfMemory", "Out of memory reading credentials.");
+	return -1;
+}
+
+/* ---- MFA ---- */
+
+static aws_creds_mfa_prompt_fn mfa_prompt = aws_creds_mfa_prompt_tty;
+
+void aws_creds_set_mfa_prompt(aws_creds_mfa_prompt_fn fn)
+{
+	mfa_prompt = fn ? fn : aws_creds_mfa_prompt_tty;
+}
+
+/* The terminal itself, not stdin: stdin may be a pipe or /dev/null while a user sits
+ * at the terminal (botocore asks through getpass, which does the same). */
+int aws_creds_mfa_prompt_tty(const char *profile, const char *serial, char *code, size_t n,
+                             aws_error_t *err)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		set_err(err, AWS_ERR_CREDENTIALS, "MfaNoTerminal",
+		        "Profile \"%s\" assumes its role with an MFA code (mfa_serial %s) and there is "
+		        "no terminal to ask for it on; run nixl-tui from a terminal, or export "
+		        "temporary credentials (`aws configure export-credentials --profile %s "
+		        "--format env`).", profile, serial, profile);
+		return -1;
+	}
+	/* echo off before the prompt, as getpass does: a code typed after the prompt is
+	 * then neither shown nor flushed away */
+	struct termios old, quiet;
+	int restore = tcgetattr(fd, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ICANON;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	dprintf(fd, "Enter MFA code for %s: ", serial);
+	size_t len = 0;
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR) continue;
+		if (r <= 0 || ch == '\n' || ch == '\r') break;
+		if (len + 1 < n) code[len++] = ch;
+	}
+	code[len] = 0;
+	if (restore) tcsetattr(fd, TCSANOW, &old);
+	if (write(fd, "\n", 1) < 0) {} /* the newline the user's Enter did not echo */
+	close(fd);
+	if (len) return 0;
+	set_err(err, AWS_ERR_CREDENTIALS, "MfaNoCode",
+	        "No MFA code was typed for profile \"%s\" (mfa_serial %s); run the command again "
+	        "and type the code your device shows.", profile, serial);
+	return -1;
+}
+
+/* ---- the CLI's cache of assumed roles, for MFA roles ---- */
+
+static const char *json_str(const cJSON *j, const char *k);
+static void cleanse_item(cJSON *j, const char *k);
+
+/* botocore's AssumeRoleCredentialFetcher._create_cache_key: the SHA-1 of
+ * json.dumps(AssumeRole's arguments, sort_keys=True), without a generated
+ * RoleSessionName and without the code, in ~/.aws/cli/cache (awscli's CACHE_DIR). */
+static char *role_cache_path(const cfg_t *c, const char *profile)
+{
+	const char *keys[] = {"DurationSeconds", "ExternalId", "RoleArn", "RoleSessionName",
+	                      "SerialNumber"};
+	const char *vals[] = {cfg_get(c, profile, "duration_seconds"),
+	                      cfg_get(c, profile, "external_id"), cfg_get(c, profile, "role_arn"),
+	                      cfg_get(c, profile, "role_session_name"),
+	                      cfg_get(c, profile, "mfa_serial")};
+	char json[8192];
+	sbuf_t b;
+	sbuf_init(&b, json, sizeof json);
+	sbuf_addf(&b, "{");
+	int first = 1;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		if (!vals[i]) continue;
+		sbuf_addf(&b, "%s\"%s\": ", first ? "" : ", ", keys[i]);
+		first = 0;
+		if (i == 0) { /* an integer, as botocore passes it to STS */
+			sbuf_addf(&b, "%s", vals[i]);
+			continue;
+		}
+		sbuf_addf(&b, "\"");
+		for (const unsigned char *p = (const unsigned char *)vals[i]; *p; p++) {
+			if (*p == '"' || *p == '\\') sbuf_addf(&b, "\\%c", *p);
+			else if (*p < 0x20) sbuf_addf(&b, "\\u%04x", *p);
+			else sbuf_addf(&b, "%c", *p);
+		}
+		sbuf_addf(&b, "\"");
+	}
+	sbuf_addf(&b, "}");
+	char key[41], *home = home_dir(), *out = NULL;
+	aws_sso_cache_key(json, key);
+	if (!b.truncated && home && asprintf(&out, "%s/.aws/cli/cache/%s.json", home, key) < 0)
+		out = NULL;
+	free(home);
+	return out;
+}
+
+/* Credentials cached at path that are good for 15 more minutes (botocore's
+ * CachedCredentialFetcher window): 1 with out set, else 0. */
+static int role_cache_load(const char *path, aws_creds_t *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) return 0;
+	char buf[16384];
+	size_t len = 0;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		ssize_t n;
+		while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+			len += (size_t)n;
+	}
+	close(fd);
+	cJSON *j = cJSON_ParseWithLength(buf, len);
+	OPENSSL_cleanse(buf, sizeof buf);
+	cJSON *cr = cJSON_GetObjectItemCaseSensitive(j, "Credentials");
+	const char *id = json_str(cr, "AccessKeyId"), *secret = json_str(cr, "SecretAccessKey");
+	const char *token = json_str(cr, "SessionToken"), *exp = json_str(cr, "Expiration");
+	time_t when = 0;
+	int ok = id && secret && token && exp && aws_creds_parse_time(exp, &when) == 0 &&
+	         when > time(NULL) + 15 * 60 && creds_set(out, id, secret, token, when) == 0;
+	cleanse_item(cr, "SecretAccessKey");
+	cleanse_item(cr, "SessionToken");
+	cJSON_Delete(j);
+	return ok;
+}
+
+int aws_creds_cache_store(const char *path, const aws_creds_t *c)
+{
+	char dir[1024], when[32], *text = NULL, tmp[1100];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash) return -1;
+	*slash = 0;
+	/* ~/.aws/cli/cache, each missing part private */
+	for (char *p = dir + 1; p <= dir + strlen(dir); p++) {
+		if (*p && *p != '/') continue;
+		char keep = *p;
+		*p = 0;
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) return -1;
+		*p = keep;
+	}
+	struct tm tm;
+	gmtime_r(&c->expiration, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON *j = cJSON_CreateObject(), *cr = cJSON_AddObjectToObject(j, "Credentials");
+	cJSON_AddStringToObject(cr, "AccessKeyId", c->access_key_id);
+	cJSON_AddStringToObject(cr, "SecretAccessKey", c->secret_access_key);
+	cJSON_AddStringToObject(cr, "SessionToken", c->session_token ? c->session_token : "");
+	cJSON_AddStringToObject(cr, "Expiration", when);
+	text = cJSON_Print(j);
+	cleanse_item(cr, "SecretAccessKey");
+	cleanse_item(cr, "SessionToken");
+	cJSON_Delete(j);
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+	int fd = text ? mkstemp(tmp) : -1, rc = -1;
+	if (fd >= 0) {
+		size_t len = strlen(text), off = 0;
+		ssize_t n;
+		while (off < len && (n = write(fd, text + off, len - off)) > 0) off += (size_t)n;
+		rc = off == len && close(fd) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+		if (rc < 0) unlink(tmp);
+	}
+	if (text) {
+		OPENSSL_cleanse(text, strlen(text));
+		free(text);
+	}
+	return rc;
+}
+
+/* ---- the chain ---- */
+
+/* The profiles a chain of roles has gone through, for the loop check. */
+typedef struct visited {
+	const char *name[AWS_CREDS_MAX_HOPS + 1];
+	size_t n;
+} visited_t;
+
+static int has_static(const cfg_t *c, const char *profile)
+{
+	return cfg_get(c, profile, "aws_access_key_id") || cfg_get(c, profile, "aws_secret_access_key");
+}
+
+/* botocore's AssumeRoleProvider leaves a profile with a web identity token file to the
+ * web identity provider, even when it has role_arn. */
+static int assumes_role(const cfg_t *c, const char *profile)
+{
+	return cfg_get(c, profile, "role_arn") && !cfg_get(c, profile, "web_identity_token_file");
+}
+
+static char *default_session_name(void)
+{
+	char *s;
+	return asprintf(&s, "nixl-tui-%lld", (long long)time(NULL)) < 0 ? NULL : s;
+}
+
+/* Web identity: each setting from its variable (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN,
+ * AWS_ROLE_SESSION_NAME) before the profile's key, as botocore's
+ * AssumeRoleWithWebIdentityProvider reads them; use_env is 0 for a source profile and
+ * under --profile (its disable_env_vars). */
+static int from_web_identity(const cfg_t *c, const char *profile, int use_env,
+                             aws_creds_plan_t *plan, aws_error_t *err)
+{
+	const char *file = use_env ? env("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
+	int file_from_env = file != NULL;
+	if (!file) file = cfg_get(c, profile, "web_identity_token_file");
+	if (!file) return 0;
+	const char *arn = use_env ? env("AWS_ROLE_ARN") : NULL;
+	if (!arn) arn = cfg_get(c, profile, "role_arn");
+	const char *name = use_env ? env("AWS_ROLE_SESSION_NAME") : NULL;
+	if (!name) name = cfg_get(c, profile, "role_session_name");
+	if (!arn) {
+		set_err(err, AWS_ERR_CONFIG, "InvalidProfile",
+		        "A web identity token file is configured (%s) but no role to assume with it; "
+		        "set AWS_ROLE_ARN, or role_arn in profile \"%s\".",
+		        file_from_env ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "web_identity_token_file", profile);
+		return -1;
+	}
+	plan->kind = AWS_CREDS_WEB_IDENTITY;
+	plan->web_token_file = strdup(file);
+	plan->web_role_arn = strdup(arn);
+	plan->web_session_name = name ? strdup(name) : default_session_name();
+	if (!plan->web_token_file || !plan->web_role_arn || !plan->web_session_name) return oom(err);
+	if (file_from_env) snprintf(plan->source, sizeof plan->source, "web identity (environment)");
+	else snprintf(plan->source, sizeof plan->source, "web identity (profile %.100s)", profile);
+	return 1;
+}
+
+/* IAM Identity Center, in both shapes the CLI writes: sso_session naming an
+ * [sso-session NAME] section with sso_start_url and sso_region, or (legacy) those two in
+ * the profile; sso_account_id and sso_role_name in the profile (botocore's
+ * SSOProvider._load_sso_config). */
+static int from_sso(const cfg_t *c, const char *profile, aws_creds_plan_t *plan,
+                    aws_error_t *err)
+{
+	const char *session = cfg_get(c, profile, "sso_session");
+	const char *url = cfg_get(c, profile, "sso_start_url");
+	const char *region = cfg_get(c, profile, "sso_region");
+	const char *account = cfg_get(c, profile, "sso_account_id");
+	const char *role = cfg_get(c, profile, "sso_role_name");
+	if (!session && !url && !region && !account && !role) return 0;
+	if (session) {
+		char name[200];
+		snprintf(name, sizeof name, "sso-session %s", session);
+		const ini_sec_t *sec = ini_find(&c->conf, name);
+		if (!sec) {
+			set_err(err, AWS_ERR_CONFIG, "InvalidProfile",
+			        "Profile \"%s\" names sso_session \"%s\", but %s has no [sso-session %s] "
+			        "section; run `aws configure sso --profile %s`.", profile, session,
+			        c->conf.path, session, profile);
+			return -1;
+		}
+		const char *surl = sec_get(sec, "sso_start_url"), *sreg = sec_get(sec, "sso_region");
+		const char *clash = url && surl && strcmp(url, surl) != 0       ? "sso_start_url"
+		                    : region && sreg && strcmp(region, sreg) != 0 ? "sso_region"
+		                                                                  : NULL;
+		if (clash) {
+			set_err(err, AWS_ERR_CONFIG, "InvalidProfile",
+			        "Profile \"%s\" and its [sso-session %s] give different %s values; remove "
+			        "the one in the profile.", profile, session, clash);
+			return -1;
+		}
+		if (surl) url = surl;
+		if (sreg) region = sreg;
+	}
+	const char *missing = !url ? "sso_start_url" : !region ? "sso_region"
+	                      : !account ? "sso_account_id" : !role ? "sso_role_name" : NULL;
+	if (missing) {
+		set_err(err, AWS_ERR_CONFIG, "InvalidProfile",
+		        "Profile \"%s\" is set up for IAM Identity Center (SSO) but has no %s%s; run "
+		        "`aws configure sso --profile %s`.", profile, missing,
+		        session && (!url || !region) ? " (in the profile or its sso-session section)"
+		                                     : "",
+		        profile);
+		return -1;
+	}
+	if (!valid_region(region)) {
+		set_err(err, AWS_ERR_CONFIG, "InvalidProfile",
+		        "Profile \"%s\" has an sso_region that is not a region name.", profile);
+		return -1;
+	}
+	char key[41], *home = home_dir();
+	aws_sso_cache_key(session ? session : url, key);
+	plan->kind = AWS_CREDS_SSO;
+	if (!home || asprintf(&plan->sso_cache_path, "%s/.aws/sso/cache/%s.json", home, key) < 0)
+		plan->sso_cache_path = NULL;
+	free(home);
+	plan->sso_start_url = strdup(url);
+	plan->sso_region = strdup(region);
+	plan->sso_session = session ? strdup(session) : NULL;
+	plan->sso_account_id = strdup(account);
+	plan->sso_role_name = strdup(role);
+	/* AWS_ENDPOINT_URL_SSO / _SSO_OIDC, else portal.sso. / oidc.<sso_region> */
+	plan->sso_endpoint = aws_endpoint_resolve(NULL, c->origin ? c->profile : NULL, "sso", region);
+	plan->sso_oidc_endpoint =
+		aws_endpoint_resolve(NULL, c->origin ? c->profile : NULL, "sso-oidc", region);
+	snprintf(plan->sso_profile, sizeof plan->sso_profile, "%s", profile);
+	snprintf(plan->source, sizeof plan->source, "profile %.100s via SSO", profile);
+	if (!plan->sso_cache_path || !plan->sso_start_url || !plan->sso_region ||
+	    (session && !plan->sso_session) || !plan->sso_account_id || !plan->sso_role_name ||
+	    !plan->sso_endpoint || !plan->sso_oidc_endpoint)
+		return oom(err);
+	return 1;
+}
+
+static int assume_role(const cfg_t *c, const char *profile, visited_t *v, aws_creds_plan_t *plan,
+                       aws_error_t *err);
+
+/* "a -> b -> a" */
+static void loop_path(const visited_t *v, const char *back, char *buf, size_t n)
+{
+	sbuf_t b;
+	sbuf_init(&b, buf, n);
+	for (size_t i = 0; i < v->n; i++) sbuf_addf(&b, "%s -> ", v->name[i]);
+	sbuf_addf(&b, "%s", back);
+}
+
+static int role_source(const cfg_t *c, const char *profile, visited_t *v, aws_creds_plan_t *plan,
                        aws_error_t *err)
 {
 	const char *src = cfg_get(c, profile, "source_profile");
@@ -740,29 +1056,67 @@ static int role_source(const cfg_t *c, const char *profile, aws_creds_plan_t *pl
 		        profile, src, files);
 		return -1;
 	}
-	if (strcmp(src, profile) != 0 && cfg_get(c, src, "role_arn")) {
-		set_err(err, AWS_ERR_CONFIG, "UnsupportedProfile",
-		        "Profile \"%s\" takes its source credentials from profile \"%s\", which itself "
-		        "assumes a role; nixl-tui does not chain roles, so point source_profile at a "
-		        "profile with keys or credential_process.", profile, src);
+	/* botocore's _validate_source_profile: a profile may name itself only to take its
+	 * own keys; any other return to a profile of the chain is a loop. */
+	for (size_t i = 0; i < v->n; i++) {
+		if (strcmp(v->name[i], src) != 0) continue;
+		if (strcmp(src, profile) == 0 && has_static(c, src)) break;
+		char path[600];
+		loop_path(v, src, path, sizeof path);
+		set_err(err, AWS_ERR_CONFIG, "ProfileLoop",
+		        "The source_profile settings of profiles %s go round in a loop; point one of "
+		        "them at a profile with its own credentials.", path);
 		return -1;
 	}
-	if (check_supported(c, src, err) < 0) return -1;
-	int r = from_profile(c, src, &plan->creds, err);
-	if (r == 0) {
-		files_status(c, src, files, sizeof files);
-		set_err(err, AWS_ERR_CREDENTIALS, "NoCredentials",
-		        "Profile \"%s\" assumes a role with source_profile \"%s\", which has no "
-		        "credentials: looked in %s; add aws_access_key_id/aws_secret_access_key or "
-		        "credential_process to it.", profile, src, files);
+	int r;
+	/* A source profile with keys, or without a role, gives its own credentials (botocore's
+	 * profile providers with the environment off); otherwise its role is assumed first. */
+	if (has_static(c, src) || !assumes_role(c, src)) {
+		r = from_web_identity(c, src, 0, plan, err);
+		if (!r) r = from_sso(c, src, plan, err);
+		if (!r) r = from_profile(c, src, &plan->creds, err);
+		if (r == 0) {
+			files_status(c, src, files, sizeof files);
+			set_err(err, AWS_ERR_CREDENTIALS, "NoCredentials",
+			        "Profile \"%s\" assumes a role with source_profile \"%s\", which has no "
+			        "credentials: looked in %s; add aws_access_key_id/aws_secret_access_key, "
+			        "credential_process or SSO settings to it.", profile, src, files);
+		}
+	} else {
+		r = assume_role(c, src, v, plan, err);
 	}
 	return r == 1 ? 0 : -1;
 }
 
-static int assume_role(const cfg_t *c, const char *profile, aws_creds_plan_t *plan,
+/* Appends profile's role to the plan, after whatever its source needs. */
+static int assume_role(const cfg_t *c, const char *profile, visited_t *v, aws_creds_plan_t *plan,
                        aws_error_t *err)
 {
-	if (role_source(c, profile, plan, err) < 0) return -1;
+	if (v->n >= AWS_CREDS_MAX_HOPS) {
+		set_err(err, AWS_ERR_CONFIG, "InvalidProfile",
+		        "Profile \"%s\" chains more than %d roles through source_profile; shorten the "
+		        "chain.", v->name[0], AWS_CREDS_MAX_HOPS);
+		return -1;
+	}
+	v->name[v->n++] = profile;
+	const char *serial = cfg_get(c, profile, "mfa_serial");
+	char *cache = serial ? role_cache_path(c, profile) : NULL;
+	/* An MFA role assumed by an earlier run (or by the CLI) and still good: start the
+	 * chain from it, without its source and without asking for a code. */
+	if (cache && role_cache_load(cache, &plan->creds)) {
+		free(cache);
+		plan->kind = AWS_CREDS_STATIC;
+		snprintf(plan->creds.source, sizeof plan->creds.source,
+		         "profile %.60s via role (cached MFA session)", profile);
+		return 1;
+	}
+	if (role_source(c, profile, v, plan, err) < 0) {
+		free(cache);
+		return -1;
+	}
+	aws_creds_hop_t *h = &plan->hops[plan->nhops++];
+	h->cache_path = cache;
+	snprintf(h->profile, sizeof h->profile, "%s", profile);
 	const char *name = cfg_get(c, profile, "role_session_name");
 	const char *ext = cfg_get(c, profile, "external_id");
 	const char *dur = cfg_get(c, profile, "duration_seconds");
@@ -775,18 +1129,22 @@ static int assume_role(const cfg_t *c, const char *profile, aws_creds_plan_t *pl
 			        "seconds from 900 to 43200.", profile, dur);
 			return -1;
 		}
-		plan->duration_seconds = (int)d;
+		h->duration_seconds = (int)d;
 	}
-	plan->kind = AWS_CREDS_ASSUME_ROLE;
-	plan->role_arn = strdup(cfg_get(c, profile, "role_arn"));
-	if (name) plan->role_session_name = strdup(name);
-	else if (asprintf(&plan->role_session_name, "nixl-tui-%lld", (long long)time(NULL)) < 0)
-		plan->role_session_name = NULL;
-	plan->external_id = ext ? strdup(ext) : NULL;
-	plan->sts_region = region_from(c, profile);
-	if (!plan->role_arn || !plan->role_session_name || (ext && !plan->external_id)) {
-		set_err(err, AWS_ERR_CREDENTIALS, "OutOfMemory", "Out of memory reading credentials.");
-		return -1;
+	h->role_arn = strdup(cfg_get(c, profile, "role_arn"));
+	h->role_session_name = name ? strdup(name) : default_session_name();
+	h->external_id = ext ? strdup(ext) : NULL;
+	h->sts_region = region_from(c, profile);
+	h->mfa_serial = serial ? strdup(serial) : NULL;
+	if (!h->role_arn || !h->role_session_name || (ext && !h->external_id) ||
+	    (serial && (!h->mfa_serial || !h->cache_path)))
+		return oom(err);
+	if (serial) {
+		char code[64];
+		int rc = mfa_prompt(profile, serial, code, sizeof code, err);
+		if (rc == 0 && !(h->token_code = strdup(code))) rc = oom(err);
+		OPENSSL_cleanse(code, sizeof code);
+		if (rc < 0) return -1;
 	}
 	return 1;
 }
@@ -799,6 +1157,20 @@ static char *imds_endpoint(void)
 	char *s = strdup(e);
 	for (size_t n = s ? strlen(s) : 0; n > 1 && s[n - 1] == '/'; n--) s[n - 1] = 0;
 	return s;
+}
+
+/* "profile admin via role, from profile sso via SSO" */
+static void describe(aws_creds_plan_t *plan)
+{
+	char base[160];
+	if (plan->kind == AWS_CREDS_STATIC) snprintf(base, sizeof base, "%s", plan->creds.source);
+	else snprintf(base, sizeof base, "%s", plan->source);
+	if (!plan->nhops) {
+		snprintf(plan->source, sizeof plan->source, "%s", base);
+		return;
+	}
+	snprintf(plan->source, sizeof plan->source, "profile %.50s via role, from %.80s",
+	         plan->hops[plan->nhops - 1].profile, base);
 }
 
 int aws_creds_resolve(const char *profile_flag, aws_creds_plan_t *plan, aws_error_t *err)
@@ -814,15 +1186,17 @@ int aws_creds_resolve(const char *profile_flag, aws_creds_plan_t *plan, aws_erro
 		profile_not_found(&c, err);
 		r = -1;
 	}
-	if (r == 0 && check_supported(&c, c.profile, err) < 0) r = -1;
-	else if (r == 0 && cfg_get(&c, c.profile, "role_arn")) r = assume_role(&c, c.profile, plan, err);
-	else if (r == 0) r = from_profile(&c, c.profile, &plan->creds, err);
+	visited_t v = {0};
+	if (r == 0 && assumes_role(&c, c.profile)) r = assume_role(&c, c.profile, &v, plan, err);
+	if (r == 0) r = from_web_identity(&c, c.profile, !flag_given, plan, err);
+	if (r == 0) r = from_sso(&c, c.profile, plan, err);
+	if (r == 0) r = from_profile(&c, c.profile, &plan->creds, err);
 	if (r == 0 && env_true("AWS_EC2_METADATA_DISABLED")) {
 		no_creds(&c, flag_given, "disabled by AWS_EC2_METADATA_DISABLED", err);
 		r = -1;
 	} else if (r == 0) {
 		plan->kind = AWS_CREDS_IMDS;
-		snprintf(plan->creds.source, sizeof plan->creds.source, "instance metadata");
+		snprintf(plan->source, sizeof plan->source, "instance metadata");
 		if ((plan->imds_endpoint = imds_endpoint())) r = 1;
 		else set_err(err, AWS_ERR_CREDENTIALS, "OutOfMemory", "Out of memory.");
 	}
@@ -831,6 +1205,7 @@ int aws_creds_resolve(const char *profile_flag, aws_creds_plan_t *plan, aws_erro
 		aws_creds_plan_free(plan);
 		return -1;
 	}
+	describe(plan);
 	return 0;
 }
 
@@ -1196,6 +1571,8 @@ static const struct {
 	{"logs", "CLOUDWATCH_LOGS", "logs"},
 	{"sts", "STS", "sts"},
 	{"iam", "IAM", NULL},
+	{"sso", "SSO", "portal.sso"},
+	{"sso-oidc", "SSO_OIDC", "oidc"},
 };
 
 static const struct {

@@ -1,5 +1,6 @@
-/* The credential providers that need the network: STS AssumeRole (role_arn +
- * source_profile) and IMDSv2. Asynchronous, on the client's HTTP engine. */
+/* The credential providers that need the network: IMDSv2, the SSO portal (with an
+ * SSO-OIDC token refresh), STS AssumeRoleWithWebIdentity, then the plan's AssumeRole
+ * hops in turn. Asynchronous, on the client's HTTP engine. */
 #ifndef NIXL_AWS_CREDS_FETCH_H
 #define NIXL_AWS_CREDS_FETCH_H
 
@@ -8,8 +9,10 @@
 
 typedef void (*aws_creds_cb)(void *ud, const aws_error_t *err, const aws_creds_t *creds);
 
-/* profile_flag is --profile as given (NULL when none), for the error sentence. For AWS_CREDS_ASSUME_ROLE, sts_endpoint is the STS URL to call; for AWS_CREDS_IMDS the
- * plan's imds_endpoint is used. cb runs once, from the loop. */
+/* profile_flag is --profile as given (NULL when none), for the error sentence.
+ * sts_endpoint is the STS URL for web identity and the hops; the plan names its IMDS and
+ * SSO endpoints. plan must stay alive until cb has run or http is freed. cb runs once,
+ * with the credentials' source set to plan->source. */
 void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *plan,
                      const char *profile_flag, const char *ca_bundle, const char *sts_endpoint,
                      const char *region, aws_creds_cb cb, void *ud);

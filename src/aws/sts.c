@@ -46,11 +46,14 @@ int sts_build_assume_role(const sts_assume_role_req_t *req, aws_params_t *out)
 	return 0;
 }
 
-int sts_parse_assume_role(const char *body, size_t len, sts_credentials_t *out, aws_error_t *err)
+/* AssumeRole and AssumeRoleWithWebIdentity answer with the same Credentials and
+ * AssumedRoleUser under their own response and result elements. */
+static int parse_role_reply(const char *body, size_t len, const char *response, const char *result,
+                            sts_credentials_t *out, aws_error_t *err)
 {
 	memset(out, 0, sizeof *out);
 	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "AssumeRoleResponse", "AssumeRoleResult", &doc, err);
+	xmlNode *r = xml_open(body, len, response, result, &doc, err);
 	if (!r) return -1;
 	xmlNode *cr = xml_child(r, "Credentials");
 	out->access_key_id = xml_path_text(cr, "AccessKeyId");
@@ -62,9 +65,21 @@ int sts_parse_assume_role(const char *body, size_t len, sts_credentials_t *out, 
 	xmlFreeDoc(doc);
 	if (!out->access_key_id || !out->secret_access_key || !out->session_token || !time_ok) {
 		sts_credentials_free(out);
-		return codec_fail(err, "the AssumeRole reply lacks part of its Credentials");
+		return codec_fail(err, "the %s lacks part of its Credentials", response);
 	}
 	return 0;
+}
+
+int sts_parse_assume_role(const char *body, size_t len, sts_credentials_t *out, aws_error_t *err)
+{
+	return parse_role_reply(body, len, "AssumeRoleResponse", "AssumeRoleResult", out, err);
+}
+
+int sts_parse_assume_role_with_web_identity(const char *body, size_t len, sts_credentials_t *out,
+                                            aws_error_t *err)
+{
+	return parse_role_reply(body, len, "AssumeRoleWithWebIdentityResponse",
+	                        "AssumeRoleWithWebIdentityResult", out, err);
 }
 
 static void wipe_free(char *s)

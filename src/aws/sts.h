@@ -33,6 +33,8 @@ void sts_identity_free(sts_identity_t *id);
 /* -1 when role_arn or session_name is missing. */
 int sts_build_assume_role(const sts_assume_role_req_t *req, aws_params_t *out);
 int sts_parse_assume_role(const char *body, size_t len, sts_credentials_t *out, aws_error_t *err);
+int sts_parse_assume_role_with_web_identity(const char *body, size_t len, sts_credentials_t *out,
+                                            aws_error_t *err);
 /* Wipes the secret and token before freeing them. */
 void sts_credentials_free(sts_credentials_t *c);
 

@@ -166,7 +166,7 @@ int cmd_tui(cli_t *cli)
 		.mouse = !f.no_mouse,
 		.color = !f.no_color && !getenv("NO_COLOR"),
 		.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0,
-		.profile = aws_client_profile(env.aws),
+		.creds = aws_client_creds_source(env.aws),
 		.dump_path = getenv("NIXL_TUI_DUMP"),
 	};
 	the_ui = ui_new(s, &ops_session, &o);

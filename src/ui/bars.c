@@ -48,7 +48,7 @@ void bars_status_draw(ui_t *ui, WINDOW *w, int wd)
 #define SEG(p, r, ...) do { snprintf(segs[n].text, sizeof segs[n].text, __VA_ARGS__); \
 	segs[n].role = (r); segs[n].prio = (p); n++; } while (0)
 	SEG(9, ROLE_BAR, "nixl-tui");
-	if (ui->opt.profile && *ui->opt.profile) SEG(4, ROLE_BAR, "profile %s", ui->opt.profile);
+	if (ui->opt.creds && *ui->opt.creds) SEG(4, ROLE_BAR, "%s", ui->opt.creds);
 	if (s->region[0]) SEG(7, ROLE_BAR, "region %s", s->region);
 	if (s->account[0]) SEG(5, ROLE_BAR, "account %s", s->account);
 	if (s->endpoint[0]) {

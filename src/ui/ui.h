@@ -30,7 +30,8 @@ typedef struct ui_opts {
 	int mouse;
 	int color;               /* 0: attributes only (NO_COLOR, --no-color) */
 	int unicode;             /* UTF-8 glyphs (the locale is UTF-8) */
-	const char *profile;     /* for the status line */
+	const char *creds;       /* where the credentials come from, for the status line:
+	                            "environment", "profile dev via SSO", ... */
 	const char *dump_path;   /* write the screen here after every frame (NIXL_TUI_DUMP) */
 	int64_t (*now_ms)(void); /* the clock; loop_now_ms when NULL */
 } ui_opts_t;

@@ -14,6 +14,7 @@ from .cfn import PAGE, SCENARIOS, CloudFormation
 from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
 from .ssmrun import Ssm
+from .sso import Sso
 from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
 
 ACCESS_KEY = "AKIASANDBOXEXAMPLE00"
@@ -47,6 +48,7 @@ class World:
         self.capacity = Capacity(self.moto, time.time())
         self.ssm = Ssm(self, workdir)
         self.change_sets = ChangeSets(self)
+        self.sso = Sso()
         self.routes = {
             ("cloudformation", "CreateStack"): self.cfn.create_stack,
             ("cloudformation", "DeleteStack"): self.cfn.delete_stack,
@@ -72,6 +74,7 @@ class World:
             ("ssm", "ListCommandInvocations"): self.ssm.list_command_invocations,
             ("ssm", "CancelCommand"): self.ssm.cancel_command,
             ("ssm", "DescribeInstanceInformation"): self.ssm.describe_instance_information,
+            ("sts", "AssumeRole"): self._assume_role,
         }
         self._stopping = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")
@@ -102,6 +105,10 @@ class World:
             except Exception:  # a sandbox bug: say so the AWS way, keep serving
                 traceback.print_exc()
                 return error_response(req, server_error(req, 500))
+
+    def _assume_role(self, req, now):
+        self.sso.note_assume_role(req)
+        return self.forward(req)
 
     def forward(self, req):
         """moto's reply to the request, with instances' addresses made loopback aliases."""
@@ -189,6 +196,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.path.startswith("/_sandbox/"):
             return self._send(self._control(body))
+        # the unsigned calls of SSO, SSO-OIDC and web identity carry no SigV4 scope
+        resp = self.world.sso.handle(self.command, self.path, self.headers, body)
+        if resp is not None:
+            return self._send(resp)
         req = Request(self.command, self.path, self.headers, body)
         fate = self.world.faults.apply(req.service)
         if fate == "drop":
@@ -268,12 +279,18 @@ class Handler(BaseHTTPRequestHandler):
             if route == ("POST", "/_sandbox/config"):
                 world.configure(data)
                 return _json(200, world.state())
+            if route == ("GET", "/_sandbox/sso"):
+                return _json(200, world.sso.state())
+            if route == ("POST", "/_sandbox/sso"):
+                world.sso.configure(data)
+                return _json(200, world.sso.state())
         except ValueError as exc:
             return _json(400, {"error": str(exc)})
         return _json(404, {"error": f"no control endpoint {route[0]} {route[1]}",
                            "endpoints": ["GET /_sandbox/state", "GET /_sandbox/faults",
                                          "POST /_sandbox/faults", "POST /_sandbox/pause",
-                                         "POST /_sandbox/resume", "POST /_sandbox/config"]})
+                                         "POST /_sandbox/resume", "POST /_sandbox/config",
+                                         "GET /_sandbox/sso", "POST /_sandbox/sso"]})
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         if self.world.verbose:
