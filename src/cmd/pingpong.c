@@ -1,6 +1,6 @@
 /* nixl-tui pingpong: fi_pingpong between two nodes (over SSM, or here with --local), a
- * latency/bandwidth matrix over every pair (--matrix), or saved logs read back
- * (--from-file FILE|DIR). Exit 0 when it worked; 1 when a run failed; 3 when a saved
+ * latency/bandwidth matrix over every pair (--matrix; disjoint pairs at once, at most
+ * --concurrency K of them), or saved logs read back (--from-file FILE|DIR). Exit 0 when it worked; 1 when a run failed; 3 when a saved
  * log cannot tell; 2 for usage errors. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -23,7 +23,7 @@
 
 typedef struct opts {
 	const char *server_node, *client_node, *server_ip, *sizes, *iters, *endpoint, *provider;
-	const char *timeout, *port, *from_file, *log_group, *local_nodes;
+	const char *timeout, *port, *from_file, *log_group, *local_nodes, *concurrency;
 	int local, matrix, no_check, verbose;
 	exec_nodes_t ids;
 } opts_t;
@@ -37,7 +37,7 @@ static const struct { const char *name; size_t off; } valued[] = {
 	{ "-p", offsetof(opts_t, provider) }, { "--provider", offsetof(opts_t, provider) },
 	{ "--timeout", offsetof(opts_t, timeout) }, { "--port", offsetof(opts_t, port) },
 	{ "--from-file", offsetof(opts_t, from_file) }, { "--log-group", offsetof(opts_t, log_group) },
-	{ "--local-nodes", offsetof(opts_t, local_nodes) },
+	{ "--local-nodes", offsetof(opts_t, local_nodes) }, { "--concurrency", offsetof(opts_t, concurrency) },
 };
 static const struct { const char *name; size_t off; } flags[] = {
 	{ "--local", offsetof(opts_t, local) }, { "--matrix", offsetof(opts_t, matrix) },
@@ -77,6 +77,7 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 		{ offsetof(opts_t, timeout), 1, 86400, "--timeout takes seconds, 1..86400" },
 		{ offsetof(opts_t, port), 1024, 65535, "--port takes 1024..65535" },
 		{ offsetof(opts_t, local_nodes), 2, EXEC_MAX_NODES, "--local-nodes takes 2..16" },
+		{ offsetof(opts_t, concurrency), 1, EXEC_MAX_NODES / 2, "--concurrency takes 1..8 pairs at a time" },
 	};
 	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
 		const char *v = *(const char **)((char *)o + counts[k].off);
@@ -91,6 +92,10 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 	}
 	if ((o->from_file != NULL) + o->local + (o->ids.n > 0) > 1) {
 		snprintf(err, errlen, "--instance-id, --local and --from-file exclude each other");
+		return -1;
+	}
+	if (o->concurrency && !o->matrix) {
+		snprintf(err, errlen, "--concurrency goes with --matrix");
 		return -1;
 	}
 	if (o->ids.n == 1) {
@@ -436,7 +441,8 @@ int cmd_pingpong(cli_t *cli)
 		for (size_t i = 0; i < n; i++)
 			nodes[i] = (pp_node_t){ ex, names[i], o.local ? "127.0.0.1" : stack_ips[i][0] ? stack_ips[i] : NULL };
 		pp_matrix_cbs_t mc = { m_pair_start, m_pair, m_done, &lv };
-		lv.matrix = pp_matrix_start(nodes, n, &ro, &mc, err, sizeof err);
+		size_t k = o.concurrency ? (size_t)atol(o.concurrency) : 0;
+		lv.matrix = pp_matrix_start(nodes, n, &ro, k, &mc, err, sizeof err);
 		if (!lv.matrix) {
 			textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 			rc = 2;
