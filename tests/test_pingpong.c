@@ -15,29 +15,33 @@ static void test_scripts_use_validated_values_only(void **state)
 {
 	(void)state;
 	char buf[2048];
-	assert_true(pp_script_server("efa", "rdm", "4096", 1000, 47592, 60, 0, 0, buf, sizeof buf) > 0);
+	assert_true(pp_script_server("efa", "rdm", "4096", 1000, 47592, 0, 60, 0, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "port=47592\n"));
 	assert_non_null(strstr(buf, "echo \"===NIXL-PP-PORT $port===\"\n"));
 	assert_non_null(strstr(buf, "exec timeout -k 5 60 fi_pingpong -e rdm -p 'efa' -I 1000 -S 4096 -B \"$port\"\n"));
 	assert_non_null(strstr(buf, "FI_EFA_ENABLE_SHM_TRANSFER=0"));
 	assert_null(strstr(buf, "-f efa"));
 	assert_null(strstr(buf, "FI_TCP_IFACE"));
-	assert_true(pp_script_server("efa", "rdm", "all", 10, 47592, 60, 1, 0, buf, sizeof buf) > 0);
+	assert_true(pp_script_server("efa", "rdm", "all", 10, 47592, 0, 60, 1, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p 'efa' -f efa -I 10 -S all -B \"$port\""));
-	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 60, 0, 0, buf, sizeof buf) > 0);
+	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 0, 60, 0, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "port=0\n")); /* the script picks one */
+	assert_non_null(strstr(buf, "p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000 ))"));
+	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 3, 60, 0, 0, buf, sizeof buf) > 0);
+	assert_non_null(strstr(buf, "p=$(( 20750 + $(od -An -N2 -tu2 /dev/urandom) % 375 ))")); /* the third 32nd */
+	assert_int_equal(pp_script_server("efa", "rdm", "64", 10, 0, 33, 60, 0, 0, buf, sizeof buf), -1);
 	assert_true(pp_script_client("tcp", "rdm", "64", 10, 47600, 30, 5, 1, 1, "10.0.1.2", buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "timeout --foreground -k 5 30 fi_pingpong -e rdm -p 'tcp' -I 10 -S 64 -P 47600 10.0.1.2\n"));
 	assert_null(strstr(buf, "-f efa")); /* only the efa provider has an efa-direct twin */
 	assert_non_null(strstr(buf, "FI_TCP_IFACE=lo"));
 
 	/* anything not validated is refused, not quoted */
-	assert_int_equal(pp_script_server("efa;reboot", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm $(id)", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "4k", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "64;id", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "64", 0, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "64", 10, 80, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa;reboot", "rdm", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm $(id)", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "4k", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "64;id", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "64", 0, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "64", 10, 80, 0, 60, 0, 0, buf, sizeof buf), -1);
 	assert_int_equal(pp_script_client("efa", "rdm", "64", 10, 47592, 60, 5, 0, 0, "10.0.0.1; rm -rf /", buf, sizeof buf), -1);
 	assert_int_equal(pp_script_client("efa", "rdm", "64", 10, 47592, 60, 5, 0, 0, "$(id)", buf, sizeof buf), -1);
 	assert_int_equal(pp_script_preflight("efa", "rdm'", buf, sizeof buf), -1);
@@ -48,8 +52,8 @@ static void test_scripts_use_validated_values_only(void **state)
 	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p 'tcp;ofi_rxm' -I 10 -S 64 -P 47600 10.0.1.2\n"));
 	assert_true(pp_script_preflight("verbs;ofi_rxm", "rdm", buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "fi_info -p 'verbs;ofi_rxm' -t FI_EP_RDM"));
-	assert_int_equal(pp_script_server("tcp;ofi_rxm;reboot", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("tcp;ofi_rxm'", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("tcp;ofi_rxm;reboot", "rdm", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("tcp;ofi_rxm'", "rdm", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
 	assert_int_equal(pp_script_preflight("shm;ofi_rxm", "rdm", buf, sizeof buf), -1);
 
 	char out[32];

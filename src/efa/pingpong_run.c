@@ -19,6 +19,10 @@
  * no outgoing connection of the node's can hold one, and a port in use is skipped. */
 #define PORT_PICK_LOW 20000
 #define PORT_PICK_SPAN 12000
+/* Servers of one matrix that start at the same moment on one host (local runs, sandbox nodes)
+ * could pick the same port before either listens: each slot of the matrix picks in a lane of
+ * its own, a 1/PORT_LANES share of the range. */
+#define PORT_LANES 32
 /* Grace periods: the other side gets this long to finish on its own before it is stopped. */
 #define PEER_GRACE_MS 5000
 
@@ -92,12 +96,16 @@ static int pp_args(char *buf, size_t n, const char *provider, const char *endpoi
 }
 
 int pp_script_server(const char *provider, const char *endpoint, const char *size, int iterations,
-                     int port, int timeout_s, int libfabric2, int loopback, char *buf, size_t n)
+                     int port, int lane, int timeout_s, int libfabric2, int loopback, char *buf, size_t n)
 {
 	char args[160], env[320];
 	if (pp_args(args, sizeof args, provider, endpoint, size, iterations, libfabric2) < 0) return -1;
-	if ((port != 0 && (port < 1024 || port > 65535)) || timeout_s < 1 || timeout_s > 86400) return -1;
+	if ((port != 0 && (port < 1024 || port > 65535)) || lane < 0 || lane > PORT_LANES || timeout_s < 1 ||
+	    timeout_s > 86400)
+		return -1;
 	env_lines(env, sizeof env, loopback);
+	int span = lane ? PORT_PICK_SPAN / PORT_LANES : PORT_PICK_SPAN;
+	int low = PORT_PICK_LOW + (lane ? (lane - 1) * span : 0);
 	/* port 0: pick one that no socket of this host (or namespace) uses, local or remote
 	 * side, in /proc/net/tcp{,6}; every run gets its own, so runs never share a port */
 	int w = snprintf(buf, n,
@@ -115,7 +123,7 @@ int pp_script_server(const char *provider, const char *endpoint, const char *siz
 	                 "[ \"$port\" -ne 0 ] || { echo 'no free port found for fi_pingpong' >&2; exit 98; }\n"
 	                 "echo \"" PORT_MARK "$port===\"\n"
 	                 "exec timeout -k 5 %d fi_pingpong %s -B \"$port\"\n",
-	                 env, port, PORT_PICK_LOW, PORT_PICK_SPAN, timeout_s, args);
+	                 env, port, low, span, timeout_s, args);
 	return w > 0 && (size_t)w < n ? w : -1;
 }
 
@@ -561,7 +569,7 @@ static void start_pair(pp_run_t *r)
 	      r->server_ip);
 	/* the server outlives the client's connect retries and its own run */
 	int server_timeout = r->o.timeout_s + r->o.connect_retry_s + 10;
-	if (pp_script_server(r->provider, r->endpoint, size, r->o.iterations, r->o.port, server_timeout,
+	if (pp_script_server(r->provider, r->endpoint, size, r->o.iterations, r->o.port, r->o.port_lane, server_timeout,
 	                     r->side[PP_SERVER].libfabric2, r->o.loopback, script, sizeof script) < 0) {
 		finish(r, "invalid server command");
 		return;
@@ -627,6 +635,7 @@ pp_run_t *pp_run_start(const pp_run_opts_t *o, char *err, size_t errlen)
 	else if (o->server.ip && !exec_valid_ipv4(o->server.ip)) snprintf(err, errlen, "invalid server IPv4 \"%.32s\"", o->server.ip);
 	else if (o->iterations < 0 || o->iterations > 100000000) snprintf(err, errlen, "iterations must be 1..100000000");
 	else if (o->port && (o->port < 1024 || o->port > 65535)) snprintf(err, errlen, "port must be 1024..65535");
+	else if (o->port_lane < 0 || o->port_lane > PORT_LANES) snprintf(err, errlen, "port lane must be 0..%d", PORT_LANES);
 	else if (o->timeout_s < 0 || o->timeout_s > 86400) snprintf(err, errlen, "timeout must be 1..86400 s");
 	else if (o->no_preflight && !o->server.ip) snprintf(err, errlen, "without the fi_info check the server IP must be given");
 	else if (valid_target(&o->server, r->server_label, sizeof r->server_label, err, errlen) == 0 &&
@@ -777,6 +786,7 @@ static int matrix_launch(pp_matrix_t *m, size_t i, slot_t *s)
 	o.server = m->nodes[a];
 	o.client = m->nodes[b];
 	o.cbs = (pp_run_cbs_t){ .on_done = matrix_pair_done, .ud = s };
+	if (m->nslots > 1) o.port_lane = (int)(s - m->slots) + 1;
 	m->started[i] = 1;
 	if (m->cbs.on_pair_start) m->cbs.on_pair_start(m->cbs.ud, a, b);
 	*s = (slot_t){ m, NULL, a, b, 0 };

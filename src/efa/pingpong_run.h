@@ -42,6 +42,8 @@ typedef struct pp_run_opts {
 	                            connection setup) */
 	int timeout_s;           /* each fi_pingpong run; 0: 60 */
 	int port;                /* control port; 0: the server picks a free one for each run */
+	int port_lane;           /* with port 0: 0 picks in the whole range, 1..32 only in that
+	                            32nd of it (runs side by side on one host never pick alike) */
 	int connect_retry_s;     /* the client retries a refused connect (server not up yet); 0: 20 */
 	int no_preflight;        /* skip the fi_info check (then ip must be given) */
 	int loopback;            /* local runs: keep the IP providers on lo (FI_TCP_IFACE=lo ...) */
@@ -67,10 +69,11 @@ int pp_run_port(const pp_run_t *r);
  * valid (nothing unvalidated is ever written into a line). size: one -S value (bytes,
  * or "all"); libfabric2: add "-f efa" so efa cannot resolve to the efa-direct fabric. */
 int pp_script_preflight(const char *provider, const char *endpoint, char *buf, size_t n);
-/* port 0 in pp_script_server: the script picks a free port and announces it in a line
- * "===NIXL-PP-PORT <port>===" before fi_pingpong starts. */
+/* port 0 in pp_script_server: the script picks a free port (in lane 1..32 of the range, or
+ * anywhere in it with lane 0) and announces it in a line "===NIXL-PP-PORT <port>===" before
+ * fi_pingpong starts. */
 int pp_script_server(const char *provider, const char *endpoint, const char *size, int iterations,
-                     int port, int timeout_s, int libfabric2, int loopback, char *buf, size_t n);
+                     int port, int lane, int timeout_s, int libfabric2, int loopback, char *buf, size_t n);
 int pp_script_client(const char *provider, const char *endpoint, const char *size, int iterations,
                      int port, int timeout_s, int retry_s, int libfabric2, int loopback,
                      const char *server_ip, char *buf, size_t n);
