@@ -43,12 +43,46 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_REGION
 
 now() { python3 -c 'import time; print(time.monotonic())'; }
 
+# deploy N: the nodes to run on, as pingpong arguments in $nodes. One stack holds at most
+# 13 nodes (14 x g5.12xlarge is a template of 51232 bytes, over CloudFormation's 51200 for
+# CreateStack), so more come from two stacks, named by --instance-id (each server's address
+# then comes from its `ip addr`, which on sandbox nodes is this host's).
+deploy() {
+	n=$1
+	if [ "$n" -le 13 ]; then
+		timeout 600 "$NIXL_TUI" deploy --yes -c environment=m$n -c nodeCount=$n >"$dir/deploy$n.out" 2>&1 ||
+			return 1
+		nodes="-c environment=m$n"
+		return 0
+	fi
+	nodes=
+	for part in a b; do
+		k=$((n / 2))
+		[ $part = b ] && k=$((n - n / 2))
+		timeout 600 "$NIXL_TUI" deploy --yes -c environment=m$n$part -c nodeCount=$k >"$dir/deploy$n.out" 2>&1 ||
+			return 1
+		eval "$("$NIXL_TUI" outputs --format env -c environment=m$n$part)"
+		i=1
+		while [ $i -le $k ]; do
+			eval "nodes=\"\$nodes --instance-id \$NODE${i}_ID\""
+			i=$((i + 1))
+		done
+	done
+}
+
+destroy() {
+	for env in m$1 m${1}a m${1}b; do
+		timeout 600 "$NIXL_TUI" destroy --yes -c environment=$env >/dev/null 2>&1
+	done
+}
+
 # matrix N LABEL [--concurrency K]: the wall time of one matrix, into $dir/N.LABEL
 matrix() {
 	n=$1 label=$2
 	shift 2
 	t0=$(now)
-	timeout 1800 "$NIXL_TUI" pingpong --matrix -p tcp -I 20 -S 64 "$@" -c environment=m$n \
+	# shellcheck disable=SC2086 # $nodes is a list of arguments
+	timeout 1800 "$NIXL_TUI" pingpong --matrix -p tcp -I 20 -S 64 "$@" $nodes \
 		>"$dir/$n.$label.out" 2>"$dir/$n.$label.err"
 	rc=$?
 	python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$t0" "$(now)" >"$dir/$n.$label"
@@ -62,14 +96,15 @@ start=$(date +%s)
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 rc=0
 for n in $COUNTS; do
-	if ! timeout 600 "$NIXL_TUI" deploy --yes -c environment=m$n -c nodeCount=$n >"$dir/deploy$n.out" 2>&1; then
+	if ! deploy "$n"; then
 		echo "$n nodes: the stack did not deploy:"; tail -5 "$dir/deploy$n.out"
 		rc=1
+		destroy "$n"
 		continue
 	fi
 	matrix "$n" sequential --concurrency 1 || rc=1
 	matrix "$n" rounds || rc=1
-	timeout 600 "$NIXL_TUI" destroy --yes -c environment=m$n >/dev/null 2>&1
+	destroy "$n"
 done
 
 printf '%6s %6s %14s %12s %7s\n' nodes pairs "sequential s" "rounds s" ratio
