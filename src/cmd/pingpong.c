@@ -245,6 +245,7 @@ static int from_file(const opts_t *o, int json)
 
 typedef struct live {
 	int json, verbose, header, done;
+	size_t pairs, pairs_done; /* matrix */
 	pp_result_t res;
 	pp_run_t *run;
 	pp_matrix_t *matrix;
@@ -297,11 +298,18 @@ static void m_pair_start(void *ud, size_t a, size_t b)
 	if (!lv->json) textsafe_printf(stderr, "nixl-tui pingpong: pair node %zu (server) <-> node %zu (client)\n", a + 1, b + 1);
 }
 
+/* Each pair as it ends (they end in any order when pairs run side by side). */
 static void m_pair(void *ud, size_t a, size_t b, const pp_result_t *res)
 {
 	live_t *lv = ud;
+	lv->pairs_done++;
 	if (lv->json) return;
-	if (res->error[0]) textsafe_printf(stderr, "nixl-tui pingpong: node %zu <-> node %zu: %s\n", a + 1, b + 1, res->error);
+	if (res->error[0])
+		textsafe_printf(stderr, "nixl-tui pingpong: node %zu <-> node %zu (%zu/%zu): %s\n", a + 1, b + 1, lv->pairs_done,
+		                lv->pairs, res->error);
+	else
+		textsafe_printf(stderr, "nixl-tui pingpong: node %zu <-> node %zu (%zu/%zu): %.2f usec/xfer, %.2f MB/s\n", a + 1,
+		                b + 1, lv->pairs_done, lv->pairs, pp_result_latency_usec(res), pp_result_peak_mb_per_s(res));
 }
 
 static void m_done(void *ud) { ((live_t *)ud)->done = 1; }
@@ -441,6 +449,7 @@ int cmd_pingpong(cli_t *cli)
 		for (size_t i = 0; i < n; i++)
 			nodes[i] = (pp_node_t){ ex, names[i], o.local ? "127.0.0.1" : stack_ips[i][0] ? stack_ips[i] : NULL };
 		pp_matrix_cbs_t mc = { m_pair_start, m_pair, m_done, &lv };
+		lv.pairs = n * (n - 1) / 2;
 		size_t k = o.concurrency ? (size_t)atol(o.concurrency) : 0;
 		lv.matrix = pp_matrix_start(nodes, n, &ro, k, &mc, err, sizeof err);
 		if (!lv.matrix) {
