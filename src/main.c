@@ -29,7 +29,7 @@ const cmd_entry_t cmd_table[] = {
 	  "default route's IPv4) unless --bind says otherwise" },
 	{ "efa-check", cmd_efa_check, "--instance-id I... [--node N|all] | --local | --from-file F [--raw] [--json]",
 	  "the six EFA checks on nodes, or read from saved output" },
-	{ "pingpong", cmd_pingpong, "[--server-node 1 --client-node 2 | --instance-id I --instance-id J | --local | --from-file F|DIR] [-S sizes] [-I n] [-e rdm] [-p efa] [--matrix] [--json]",
+	{ "pingpong", cmd_pingpong, "[--server-node 1 --client-node 2 | --instance-id I --instance-id J | --local | --from-file F|DIR] [-S sizes] [-I n] [-e rdm] [-p efa] [--matrix [--concurrency K]] [--json]",
 	  "fi_pingpong between the stack's nodes (rows as they arrive), here, or saved logs read back; "
 	  "--native --local | --serve | --connect HOST: the native libfabric ping-pong" },
 	{ NULL, NULL, NULL, NULL },

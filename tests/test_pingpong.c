@@ -15,29 +15,33 @@ static void test_scripts_use_validated_values_only(void **state)
 {
 	(void)state;
 	char buf[2048];
-	assert_true(pp_script_server("efa", "rdm", "4096", 1000, 47592, 60, 0, 0, buf, sizeof buf) > 0);
+	assert_true(pp_script_server("efa", "rdm", "4096", 1000, 47592, 0, 60, 0, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "port=47592\n"));
 	assert_non_null(strstr(buf, "echo \"===NIXL-PP-PORT $port===\"\n"));
 	assert_non_null(strstr(buf, "exec timeout -k 5 60 fi_pingpong -e rdm -p 'efa' -I 1000 -S 4096 -B \"$port\"\n"));
 	assert_non_null(strstr(buf, "FI_EFA_ENABLE_SHM_TRANSFER=0"));
 	assert_null(strstr(buf, "-f efa"));
 	assert_null(strstr(buf, "FI_TCP_IFACE"));
-	assert_true(pp_script_server("efa", "rdm", "all", 10, 47592, 60, 1, 0, buf, sizeof buf) > 0);
+	assert_true(pp_script_server("efa", "rdm", "all", 10, 47592, 0, 60, 1, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p 'efa' -f efa -I 10 -S all -B \"$port\""));
-	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 60, 0, 0, buf, sizeof buf) > 0);
+	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 0, 60, 0, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "port=0\n")); /* the script picks one */
+	assert_non_null(strstr(buf, "p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom) % 12000 ))"));
+	assert_true(pp_script_server("efa", "rdm", "64", 10, 0, 3, 60, 0, 0, buf, sizeof buf) > 0);
+	assert_non_null(strstr(buf, "p=$(( 20750 + $(od -An -N2 -tu2 /dev/urandom) % 375 ))")); /* the third 32nd */
+	assert_int_equal(pp_script_server("efa", "rdm", "64", 10, 0, 33, 60, 0, 0, buf, sizeof buf), -1);
 	assert_true(pp_script_client("tcp", "rdm", "64", 10, 47600, 30, 5, 1, 1, "10.0.1.2", buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "timeout --foreground -k 5 30 fi_pingpong -e rdm -p 'tcp' -I 10 -S 64 -P 47600 10.0.1.2\n"));
 	assert_null(strstr(buf, "-f efa")); /* only the efa provider has an efa-direct twin */
 	assert_non_null(strstr(buf, "FI_TCP_IFACE=lo"));
 
 	/* anything not validated is refused, not quoted */
-	assert_int_equal(pp_script_server("efa;reboot", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm $(id)", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "4k", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "64;id", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "64", 0, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("efa", "rdm", "64", 10, 80, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa;reboot", "rdm", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm $(id)", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "4k", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "64;id", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "64", 0, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("efa", "rdm", "64", 10, 80, 0, 60, 0, 0, buf, sizeof buf), -1);
 	assert_int_equal(pp_script_client("efa", "rdm", "64", 10, 47592, 60, 5, 0, 0, "10.0.0.1; rm -rf /", buf, sizeof buf), -1);
 	assert_int_equal(pp_script_client("efa", "rdm", "64", 10, 47592, 60, 5, 0, 0, "$(id)", buf, sizeof buf), -1);
 	assert_int_equal(pp_script_preflight("efa", "rdm'", buf, sizeof buf), -1);
@@ -48,8 +52,8 @@ static void test_scripts_use_validated_values_only(void **state)
 	assert_non_null(strstr(buf, "fi_pingpong -e rdm -p 'tcp;ofi_rxm' -I 10 -S 64 -P 47600 10.0.1.2\n"));
 	assert_true(pp_script_preflight("verbs;ofi_rxm", "rdm", buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "fi_info -p 'verbs;ofi_rxm' -t FI_EP_RDM"));
-	assert_int_equal(pp_script_server("tcp;ofi_rxm;reboot", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
-	assert_int_equal(pp_script_server("tcp;ofi_rxm'", "rdm", "64", 10, 47592, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("tcp;ofi_rxm;reboot", "rdm", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
+	assert_int_equal(pp_script_server("tcp;ofi_rxm'", "rdm", "64", 10, 47592, 0, 60, 0, 0, buf, sizeof buf), -1);
 	assert_int_equal(pp_script_preflight("shm;ofi_rxm", "rdm", buf, sizeof buf), -1);
 
 	char out[32];
@@ -406,7 +410,7 @@ static void test_matrix_three_nodes(void **state)
 	mobs_t m = { 0, 0, 0 };
 	pp_matrix_cbs_t cbs = { m_start, m_pair, m_done, &m };
 	char err[256];
-	pp_matrix_t *mx = pp_matrix_start(nodes, 3, &tmpl, &cbs, err, sizeof err);
+	pp_matrix_t *mx = pp_matrix_start(nodes, 3, &tmpl, 1, &cbs, err, sizeof err);
 	assert_non_null(mx);
 	int64_t deadline = loop_now_ms() + 120000;
 	while (!m.done && loop_now_ms() < deadline) loop_run_once(l, 200);
@@ -429,6 +433,209 @@ static void test_matrix_three_nodes(void **state)
 	loop_free(l);
 }
 
+/* ------------------------------------------------------------------ matrix schedule */
+
+static void test_matrix_circle_schedule(void **state)
+{
+	(void)state;
+	for (size_t n = 2; n <= 16; n++) {
+		int seen[16][16];
+		memset(seen, 0, sizeof seen);
+		size_t rounds = pp_matrix_rounds(n);
+		assert_int_equal(rounds, n % 2 ? n : n - 1);
+		for (size_t r = 0; r < rounds; r++) {
+			size_t pairs[8][2];
+			int in_round[16] = { 0 };
+			size_t k = pp_matrix_round(n, r, pairs);
+			assert_int_equal(k, n / 2); /* odd n: one node has the bye */
+			for (size_t i = 0; i < k; i++) {
+				size_t a = pairs[i][0], b = pairs[i][1];
+				assert_true(a < b && b < n);
+				assert_int_equal(in_round[a]++, 0);
+				assert_int_equal(in_round[b]++, 0);
+				seen[a][b]++;
+			}
+		}
+		assert_int_equal(pp_matrix_round(n, rounds, (size_t(*)[2])NULL), 0);
+		for (size_t a = 0; a < n; a++)
+			for (size_t b = a + 1; b < n; b++) assert_int_equal(seen[a][b], 1);
+	}
+	assert_int_equal(pp_matrix_rounds(1), 0);
+}
+
+/* An executor that plays fi_pingpong's part without running it: a server job announces a
+ * port of its own, and ends just after the client against that port has printed its table.
+ * It acts from loop timers, as a real backend does, and fails the test when a node has two
+ * jobs at once. */
+typedef struct fjob {
+	exec_job_t base;
+	struct fake *f;
+	exec_cbs_t cbs;
+	int server, port, node, live;
+} fjob_t;
+typedef struct fake {
+	exec_t base;
+	loop_t *l;
+	fjob_t *servers[64];
+	int next_port, node_jobs[16], jobs;
+} fake_t;
+
+static void fjob_end(fjob_t *j, exec_status_t st)
+{
+	exec_result_t r = { .status = st, .exit_code = st == EXEC_SUCCESS ? 0 : -1 };
+	j->f->node_jobs[j->node]--;
+	j->f->jobs--;
+	if (j->server) j->f->servers[j->port - 20000] = NULL;
+	j->cbs.on_done(j->cbs.ud, &r);
+	free(j);
+}
+static void fjob_end_ok(loop_t *l, void *ud) { (void)l; fjob_end(ud, EXEC_SUCCESS); }
+static void fjob_say(fjob_t *j, const char *line) { j->cbs.on_line(j->cbs.ud, EXEC_STDOUT, line, strlen(line)); }
+static void fjob_act(loop_t *l, void *ud)
+{
+	fjob_t *j = ud;
+	char line[64];
+	if (j->server) {
+		snprintf(line, sizeof line, "===NIXL-PP-PORT %d===", j->port);
+		fjob_say(j, line);
+		return;
+	}
+	fjob_t *srv = j->f->servers[j->port - 20000];
+	assert_non_null(srv); /* the client was sent to a server that announced this port */
+	fjob_say(j, "bytes   #sent   #ack     total       time     MB/sec    usec/xfer   Mxfers/sec");
+	fjob_say(j, "64      10      =10      1.2k        0.02s      0.06    1123.55       0.00");
+	loop_timer_add(l, 0, fjob_end_ok, srv);
+	fjob_end(j, EXEC_SUCCESS);
+}
+static exec_job_t *fake_start(exec_t *ex, const char *t, const char *s, int to, const exec_cbs_t *c, char *err, size_t n)
+{
+	(void)to; (void)err; (void)n;
+	fake_t *f = (fake_t *)ex;
+	fjob_t *j = calloc(1, sizeof *j);
+	j->f = f;
+	j->cbs = *c;
+	j->node = atoi(t + 1);
+	j->server = strstr(s, " -B ") != NULL;
+	if (j->server) {
+		j->port = 20000 + f->next_port++ % 64;
+		assert_null(f->servers[j->port - 20000]);
+		f->servers[j->port - 20000] = j;
+	} else {
+		const char *p = strstr(s, " -P ");
+		assert_non_null(p);
+		j->port = atoi(p + 4);
+	}
+	assert_int_equal(f->node_jobs[j->node]++, 0); /* a node is in one pair at a time */
+	f->jobs++;
+	loop_timer_add(f->l, 0, fjob_act, j);
+	return &j->base;
+}
+static void fjob_end_cancelled(loop_t *l, void *ud) { (void)l; fjob_end(ud, EXEC_CANCELLED); }
+static void fake_cancel(exec_job_t *job) { loop_timer_add(((fjob_t *)job)->f->l, 0, fjob_end_cancelled, job); }
+static const exec_ops_t fake_pp_ops = { "local", fake_start, fake_cancel, none_free };
+
+typedef struct cobs { int starts, ends, done, inflight, max_inflight; size_t order[120][2]; } cobs_t;
+static void c_start(void *ud, size_t a, size_t b)
+{
+	cobs_t *c = ud;
+	c->order[c->starts][0] = a;
+	c->order[c->starts++][1] = b;
+	if (++c->inflight > c->max_inflight) c->max_inflight = c->inflight;
+}
+static void c_pair(void *ud, size_t a, size_t b, const pp_result_t *res)
+{
+	(void)a; (void)b;
+	cobs_t *c = ud;
+	assert_string_equal(res->error, "");
+	c->ends++;
+	c->inflight--;
+}
+static void c_done(void *ud) { ((cobs_t *)ud)->done++; }
+
+/* Runs a matrix of n fake nodes with at most k pairs at once; fills c. */
+static void fake_matrix(size_t n, size_t k, cobs_t *c)
+{
+	loop_t *l = loop_new();
+	fake_t f = { .base = { &fake_pp_ops }, .l = l };
+	static const char *const names[] = { "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7",
+	                                     "n8", "n9", "n10", "n11", "n12", "n13", "n14", "n15" };
+	pp_node_t nodes[16];
+	for (size_t i = 0; i < n; i++) nodes[i] = (pp_node_t){ &f.base, names[i], "127.0.0.1" };
+	pp_run_opts_t tmpl = { .loop = l, .provider = "tcp", .sizes = "64", .iterations = 10, .no_preflight = 1 };
+	memset(c, 0, sizeof *c);
+	pp_matrix_cbs_t cbs = { c_start, c_pair, c_done, c };
+	char err[256];
+	pp_matrix_t *mx = pp_matrix_start(nodes, n, &tmpl, k, &cbs, err, sizeof err);
+	assert_non_null(mx);
+	while (!c->done) loop_run_once(l, 1000);
+	assert_int_equal(c->done, 1);
+	assert_int_equal(c->starts, (int)(n * (n - 1) / 2));
+	assert_int_equal(c->ends, c->starts);
+	assert_int_equal(f.jobs, 0);
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++) assert_int_equal(pp_matrix_cell(mx, a, b)->nrows, 1);
+	pp_matrix_free(mx);
+	loop_free(l);
+}
+
+static void test_matrix_concurrency_cap(void **state)
+{
+	(void)state;
+	cobs_t c;
+	for (size_t k = 1; k <= 4; k++) {
+		fake_matrix(9, k, &c); /* 36 pairs */
+		assert_int_equal(c.max_inflight, (int)k);
+	}
+	fake_matrix(16, 0, &c); /* no cap: every node busy, 8 pairs at once */
+	assert_int_equal(c.max_inflight, 8);
+	fake_matrix(7, 100, &c); /* a cap above n/2 is n/2 */
+	assert_int_equal(c.max_inflight, 3);
+	/* one at a time keeps the order of the sequential matrix */
+	fake_matrix(5, 1, &c);
+	size_t i = 0;
+	for (size_t a = 0; a < 5; a++)
+		for (size_t b = a + 1; b < 5; b++, i++) {
+			assert_int_equal(c.order[i][0], a);
+			assert_int_equal(c.order[i][1], b);
+		}
+}
+
+static void test_matrix_four_nodes_at_once(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = isolated(l);
+	if (!ex) { loop_free(l); skip(); }
+	pp_node_t nodes[4] = { { ex, "n1", "127.0.0.1" }, { ex, "n2", "127.0.0.1" }, { ex, "n3", "127.0.0.1" },
+	                       { ex, "n4", "127.0.0.1" } };
+	obs_t unused;
+	pp_run_opts_t tmpl = local_opts(l, ex, ex, &unused);
+	tmpl.iterations = 50;
+	tmpl.sizes = "64";
+	cobs_t c;
+	memset(&c, 0, sizeof c);
+	pp_matrix_cbs_t cbs = { c_start, c_pair, c_done, &c };
+	char err[256];
+	pp_matrix_t *mx = pp_matrix_start(nodes, 4, &tmpl, 0, &cbs, err, sizeof err);
+	assert_non_null(mx);
+	int64_t deadline = loop_now_ms() + 120000;
+	while (!c.done && loop_now_ms() < deadline) loop_run_once(l, 200);
+	assert_int_equal(c.done, 1);
+	assert_int_equal(c.starts, 6);
+	assert_int_equal(c.ends, 6);
+	assert_int_equal(c.max_inflight, 2); /* two disjoint pairs side by side, each on its own port */
+	for (size_t a = 0; a < 4; a++)
+		for (size_t b = a + 1; b < 4; b++) {
+			const pp_result_t *cell = pp_matrix_cell(mx, a, b);
+			assert_non_null(cell);
+			assert_int_equal(cell->nrows, 1);
+			assert_true(pp_result_latency_usec(cell) > 0);
+		}
+	pp_matrix_free(mx);
+	exec_free(ex);
+	loop_free(l);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -441,6 +648,9 @@ int main(void)
 		cmocka_unit_test(test_server_dies_mid_run),
 		cmocka_unit_test(test_cancel_run),
 		cmocka_unit_test(test_matrix_three_nodes),
+		cmocka_unit_test(test_matrix_circle_schedule),
+		cmocka_unit_test(test_matrix_concurrency_cap),
+		cmocka_unit_test(test_matrix_four_nodes_at_once),
 	};
 	return cmocka_run_group_tests_name("pingpong", tests, NULL, NULL);
 }

@@ -236,6 +236,77 @@ static void test_connect_commands_16_nodes_long_region(void **state)
 	}
 }
 
+/* More than two nodes: P runs the matrix and shows it as a heat map filling as pairs end;
+ * m switches latency, bandwidth, and back to the panes. */
+static void test_matrix_heatmap(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	h_node(&s, "producer", "i-0c1d2e3f405162738", "running", "3.91.20.15", "10.0.1.24", "Online");
+	h_node(&s, "consumer", "i-0d2e3f40516273849", "running", "3.91.20.16", "10.0.1.25", "Online");
+	struct sess_matrix *m = &s.matrix;
+	m->n = 4;
+	m->running = 1;
+	static const struct { int a, b; sess_pair_state_t st; double lat, bw; } cells[] = {
+		{ 0, 1, PAIR_OK, 6.12, 9812 }, { 0, 2, PAIR_OK, 7.4, 6120 }, { 0, 3, PAIR_OK, 25.3, 2100 },
+		{ 1, 2, PAIR_FAILED, NAN, NAN }, { 1, 3, PAIR_RUNNING, 0, 0 }, { 2, 3, PAIR_NOT_RUN, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		m->state[cells[i].a][cells[i].b] = (unsigned char)cells[i].st;
+		m->lat_usec[cells[i].a][cells[i].b] = cells[i].lat;
+		m->bw_mb_s[cells[i].a][cells[i].b] = cells[i].bw;
+	}
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	m->running = 0;
+	h_keys(ui, "P");
+	assert_string_equal(h_calls, "pingpong_matrix\n");
+	m->running = 1;
+	assert_int_equal(ui->nodes.matrix, 1);
+	h_assert_screen(ui, "nodes_matrix_latency_80x24");
+	h_keys(ui, "m");
+	h_assert_screen(ui, "nodes_matrix_bandwidth_80x24");
+	h_calls[0] = 0;
+	h_keys(ui, "P"); /* one is running: refused */
+	assert_string_equal(h_calls, "");
+	assert_string_equal(h_row(ui, 22), "A ping-pong is already running.");
+	h_keys(ui, "m");
+	assert_int_equal(ui->nodes.matrix, 0);
+	assert_true(h_find_col(ui, 1, "Node1 producer") >= 0); /* the panes again */
+	h_close(ui);
+	h_session_free(&s);
+
+	/* Sixteen nodes fit 80 columns: numbers shortened to the cell */
+	h_session_init(&s);
+	s.phase = SESS_READY;
+	for (int i = 0; i < 16; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "i-0a1b2c3d4e5f607%02d", i);
+		h_node(&s, "producer", id, "running", "3.91.20.14", "10.0.1.23", "Online");
+	}
+	s.matrix.n = 16;
+	s.matrix.state[0][15] = PAIR_OK;
+	s.matrix.lat_usec[0][15] = 6.1;
+	s.matrix.bw_mb_s[0][15] = 12345;
+	ui = h_open(&s, 80, 24, 0);
+	h_keys(ui, "mm");
+	assert_int_equal(h_find_col(ui, 19, "Node16"), 0);
+	assert_true(h_find_col(ui, 19, " 12k") > 0);
+	assert_true(h_find_col(ui, 4, " 12k") > 0);
+	h_close(ui);
+	h_session_free(&s);
+
+	/* Two nodes: no matrix to map */
+	nodes(&s);
+	ui = h_open(&s, 80, 24, 0);
+	h_keys(ui, "mP");
+	assert_int_equal(ui->nodes.matrix, 0);
+	assert_string_equal(h_calls, "");
+	assert_string_equal(h_row(ui, 22), "The matrix is for three nodes or more; with two, p runs their ping-pong.");
+	h_close(ui);
+	h_session_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_pingpong_error),
 		cmocka_unit_test(test_connect_commands),
 		cmocka_unit_test(test_connect_commands_16_nodes_long_region),
+		cmocka_unit_test(test_matrix_heatmap),
 	};
 	return cmocka_run_group_tests_name("ui_nodes", tests, NULL, NULL);
 }

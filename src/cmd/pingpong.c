@@ -1,6 +1,6 @@
 /* nixl-tui pingpong: fi_pingpong between two nodes (over SSM, or here with --local), a
- * latency/bandwidth matrix over every pair (--matrix), or saved logs read back
- * (--from-file FILE|DIR). Exit 0 when it worked; 1 when a run failed; 3 when a saved
+ * latency/bandwidth matrix over every pair (--matrix; disjoint pairs at once, at most
+ * --concurrency K of them), or saved logs read back (--from-file FILE|DIR). Exit 0 when it worked; 1 when a run failed; 3 when a saved
  * log cannot tell; 2 for usage errors. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -23,7 +23,7 @@
 
 typedef struct opts {
 	const char *server_node, *client_node, *server_ip, *sizes, *iters, *endpoint, *provider;
-	const char *timeout, *port, *from_file, *log_group, *local_nodes;
+	const char *timeout, *port, *from_file, *log_group, *local_nodes, *concurrency;
 	int local, matrix, no_check, verbose;
 	exec_nodes_t ids;
 } opts_t;
@@ -37,7 +37,7 @@ static const struct { const char *name; size_t off; } valued[] = {
 	{ "-p", offsetof(opts_t, provider) }, { "--provider", offsetof(opts_t, provider) },
 	{ "--timeout", offsetof(opts_t, timeout) }, { "--port", offsetof(opts_t, port) },
 	{ "--from-file", offsetof(opts_t, from_file) }, { "--log-group", offsetof(opts_t, log_group) },
-	{ "--local-nodes", offsetof(opts_t, local_nodes) },
+	{ "--local-nodes", offsetof(opts_t, local_nodes) }, { "--concurrency", offsetof(opts_t, concurrency) },
 };
 static const struct { const char *name; size_t off; } flags[] = {
 	{ "--local", offsetof(opts_t, local) }, { "--matrix", offsetof(opts_t, matrix) },
@@ -77,6 +77,7 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 		{ offsetof(opts_t, timeout), 1, 86400, "--timeout takes seconds, 1..86400" },
 		{ offsetof(opts_t, port), 1024, 65535, "--port takes 1024..65535" },
 		{ offsetof(opts_t, local_nodes), 2, EXEC_MAX_NODES, "--local-nodes takes 2..16" },
+		{ offsetof(opts_t, concurrency), 1, EXEC_MAX_NODES / 2, "--concurrency takes 1..8 pairs at a time" },
 	};
 	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
 		const char *v = *(const char **)((char *)o + counts[k].off);
@@ -91,6 +92,10 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 	}
 	if ((o->from_file != NULL) + o->local + (o->ids.n > 0) > 1) {
 		snprintf(err, errlen, "--instance-id, --local and --from-file exclude each other");
+		return -1;
+	}
+	if (o->concurrency && !o->matrix) {
+		snprintf(err, errlen, "--concurrency goes with --matrix");
 		return -1;
 	}
 	if (o->ids.n == 1) {
@@ -240,6 +245,7 @@ static int from_file(const opts_t *o, int json)
 
 typedef struct live {
 	int json, verbose, header, done;
+	size_t pairs, pairs_done; /* matrix */
 	pp_result_t res;
 	pp_run_t *run;
 	pp_matrix_t *matrix;
@@ -292,11 +298,18 @@ static void m_pair_start(void *ud, size_t a, size_t b)
 	if (!lv->json) textsafe_printf(stderr, "nixl-tui pingpong: pair node %zu (server) <-> node %zu (client)\n", a + 1, b + 1);
 }
 
+/* Each pair as it ends (they end in any order when pairs run side by side). */
 static void m_pair(void *ud, size_t a, size_t b, const pp_result_t *res)
 {
 	live_t *lv = ud;
+	lv->pairs_done++;
 	if (lv->json) return;
-	if (res->error[0]) textsafe_printf(stderr, "nixl-tui pingpong: node %zu <-> node %zu: %s\n", a + 1, b + 1, res->error);
+	if (res->error[0])
+		textsafe_printf(stderr, "nixl-tui pingpong: node %zu <-> node %zu (%zu/%zu): %s\n", a + 1, b + 1, lv->pairs_done,
+		                lv->pairs, res->error);
+	else
+		textsafe_printf(stderr, "nixl-tui pingpong: node %zu <-> node %zu (%zu/%zu): %.2f usec/xfer, %.2f MB/s\n", a + 1,
+		                b + 1, lv->pairs_done, lv->pairs, pp_result_latency_usec(res), pp_result_peak_mb_per_s(res));
 }
 
 static void m_done(void *ud) { ((live_t *)ud)->done = 1; }
@@ -436,7 +449,9 @@ int cmd_pingpong(cli_t *cli)
 		for (size_t i = 0; i < n; i++)
 			nodes[i] = (pp_node_t){ ex, names[i], o.local ? "127.0.0.1" : stack_ips[i][0] ? stack_ips[i] : NULL };
 		pp_matrix_cbs_t mc = { m_pair_start, m_pair, m_done, &lv };
-		lv.matrix = pp_matrix_start(nodes, n, &ro, &mc, err, sizeof err);
+		lv.pairs = n * (n - 1) / 2;
+		size_t k = o.concurrency ? (size_t)atol(o.concurrency) : 0;
+		lv.matrix = pp_matrix_start(nodes, n, &ro, k, &mc, err, sizeof err);
 		if (!lv.matrix) {
 			textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 			rc = 2;

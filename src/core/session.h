@@ -68,6 +68,8 @@ typedef struct sess_check {
 	char detail[256];
 } sess_check_t;
 
+typedef enum sess_pair_state { PAIR_NOT_RUN, PAIR_RUNNING, PAIR_OK, PAIR_FAILED } sess_pair_state_t;
+
 typedef struct sess_node {
 	int index;                /* 1-based: Node1 ... */
 	char role[16];            /* "producer" / "consumer" */
@@ -154,6 +156,16 @@ struct session {
 		char saved_reservation[32]; /* /nixl-efa/capacity-reservation-id, "" when none */
 	} lookup;
 
+	/* The ping-pong matrix over every pair of nodes (session_pingpong_matrix), by array
+	 * position in nodes[], only i < j used. */
+	struct sess_matrix {
+		int running;
+		size_t n;                 /* nodes in the last matrix; 0 before one started */
+		unsigned char state[16][16]; /* sess_pair_state_t */
+		double lat_usec[16][16];  /* usec/xfer at the smallest size */
+		double bw_mb_s[16][16];   /* best MB/s */
+	} matrix;
+
 	char pp_provider[16];     /* fi_pingpong provider: "" = efa (the sandbox's nodes have tcp) */
 	char pp_sizes[128];       /* fi_pingpong sizes when the caller gives none: "" = every size */
 	int pp_iterations;        /* and iterations: 0 = the run's default */
@@ -190,6 +202,9 @@ int session_teardown(session_t *s);
 int session_node_check(session_t *s, int node);
 /* fi_pingpong server on node a, client on node b. sizes like "64,4k,64k,1m" or NULL. */
 int session_pingpong(session_t *s, int server_node, int client_node, const char *sizes, int iters);
+/* fi_pingpong over every pair of nodes, disjoint pairs at once (s->matrix fills as pairs
+ * end); the model's provider, sizes and iterations. -1 (flash set) when it cannot start. */
+int session_pingpong_matrix(session_t *s);
 /* Stops watching/waiting (never the stack operation itself). */
 void session_detach(session_t *s);
 

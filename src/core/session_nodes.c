@@ -210,7 +210,7 @@ int session_pingpong(session_t *s, int server_node, int client_node, const char 
 		sess_flash(s, "ping-pong needs two different deployed nodes (got %d and %d)", server_node, client_node);
 		return -1;
 	}
-	if (p->pp && !p->pp_done) {
+	if ((p->pp && !p->pp_done) || s->matrix.running) {
 		sess_flash(s, "a ping-pong is already running");
 		return -1;
 	}
@@ -248,11 +248,89 @@ int session_pingpong(session_t *s, int server_node, int client_node, const char 
 	return 0;
 }
 
+/* ---- the matrix ---- */
+
+static void mx_pair_start(void *ud, size_t a, size_t b)
+{
+	session_t *s = ud;
+	s->matrix.state[a][b] = PAIR_RUNNING;
+	sess_notify(s, SESS_CH_NODES);
+}
+
+static void mx_pair(void *ud, size_t a, size_t b, const pp_result_t *res)
+{
+	session_t *s = ud;
+	s->matrix.state[a][b] = res->error[0] ? PAIR_FAILED : PAIR_OK;
+	s->matrix.lat_usec[a][b] = pp_result_latency_usec(res);
+	s->matrix.bw_mb_s[a][b] = pp_result_peak_mb_per_s(res);
+	if (res->error[0]) {
+		char what[64];
+		snprintf(what, sizeof what, "matrix, server node %d: ", s->nodes[a].index);
+		node_line(s, &s->nodes[b], what, res->error);
+	}
+	sess_notify(s, SESS_CH_NODES);
+}
+
+static void mx_done(void *ud)
+{
+	session_t *s = ud;
+	size_t failed = 0, pairs = s->matrix.n * (s->matrix.n - 1) / 2;
+	for (size_t a = 0; a < s->matrix.n; a++)
+		for (size_t b = a + 1; b < s->matrix.n; b++) failed += s->matrix.state[a][b] != PAIR_OK;
+	s->matrix.running = 0;
+	SP(s)->matrix_done = 1; /* freed from the next call or session_free, not inside its own callback */
+	if (failed) sess_flash(s, "ping-pong matrix: %zu of %zu pairs did not give a result", failed, pairs);
+	sess_notify(s, SESS_CH_NODES);
+}
+
+int session_pingpong_matrix(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (s->nnodes < 2) {
+		sess_flash(s, "a ping-pong matrix needs two nodes or more");
+		return -1;
+	}
+	if ((p->pp && !p->pp_done) || s->matrix.running) {
+		sess_flash(s, "a ping-pong is already running");
+		return -1;
+	}
+	pp_matrix_free(p->matrix);
+	p->matrix = NULL;
+	exec_t *ex = executor(s);
+	if (!ex) return -1;
+	pp_node_t nodes[16];
+	for (size_t i = 0; i < s->nnodes; i++) {
+		const sess_node_t *n = &s->nodes[i];
+		nodes[i] = (pp_node_t){ ex, n->instance_id, n->private_ip[0] ? n->private_ip : NULL };
+	}
+	memset(&s->matrix, 0, sizeof s->matrix);
+	s->matrix.n = s->nnodes;
+	s->matrix.running = 1;
+	p->matrix_done = 0;
+	pp_run_opts_t o = {
+		.loop = p->loop,
+		.provider = s->pp_provider[0] ? s->pp_provider : NULL,
+		.sizes = s->pp_sizes[0] ? s->pp_sizes : NULL,
+		.iterations = s->pp_iterations,
+	};
+	pp_matrix_cbs_t cbs = { mx_pair_start, mx_pair, mx_done, s };
+	char err[256];
+	p->matrix = pp_matrix_start(nodes, s->nnodes, &o, 0, &cbs, err, sizeof err);
+	if (!p->matrix) {
+		s->matrix.running = 0;
+		sess_flash(s, "ping-pong matrix: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 void sess_nodes_free(session_t *s)
 {
 	struct session_priv *p = SP(s);
 	pp_run_free(p->pp);
 	p->pp = NULL;
+	pp_matrix_free(p->matrix);
+	p->matrix = NULL;
 	if (p->exec) exec_free(p->exec); /* stops the checks still running, without callbacks */
 	p->exec = NULL;
 	for (int i = 0; i < 16; i++)

@@ -64,6 +64,8 @@ struct session_priv {
 	struct check_job *checks[16];
 	struct pp_run *pp;
 	int pp_server, pp_client, pp_done;
+	struct pp_matrix *matrix;
+	int matrix_done;
 };
 
 #define SP(s) ((s)->priv)

@@ -19,6 +19,10 @@
  * no outgoing connection of the node's can hold one, and a port in use is skipped. */
 #define PORT_PICK_LOW 20000
 #define PORT_PICK_SPAN 12000
+/* Servers of one matrix that start at the same moment on one host (local runs, sandbox nodes)
+ * could pick the same port before either listens: each slot of the matrix picks in a lane of
+ * its own, a 1/PORT_LANES share of the range. */
+#define PORT_LANES 32
 /* Grace periods: the other side gets this long to finish on its own before it is stopped. */
 #define PEER_GRACE_MS 5000
 
@@ -92,12 +96,16 @@ static int pp_args(char *buf, size_t n, const char *provider, const char *endpoi
 }
 
 int pp_script_server(const char *provider, const char *endpoint, const char *size, int iterations,
-                     int port, int timeout_s, int libfabric2, int loopback, char *buf, size_t n)
+                     int port, int lane, int timeout_s, int libfabric2, int loopback, char *buf, size_t n)
 {
 	char args[160], env[320];
 	if (pp_args(args, sizeof args, provider, endpoint, size, iterations, libfabric2) < 0) return -1;
-	if ((port != 0 && (port < 1024 || port > 65535)) || timeout_s < 1 || timeout_s > 86400) return -1;
+	if ((port != 0 && (port < 1024 || port > 65535)) || lane < 0 || lane > PORT_LANES || timeout_s < 1 ||
+	    timeout_s > 86400)
+		return -1;
 	env_lines(env, sizeof env, loopback);
+	int span = lane ? PORT_PICK_SPAN / PORT_LANES : PORT_PICK_SPAN;
+	int low = PORT_PICK_LOW + (lane ? (lane - 1) * span : 0);
 	/* port 0: pick one that no socket of this host (or namespace) uses, local or remote
 	 * side, in /proc/net/tcp{,6}; every run gets its own, so runs never share a port */
 	int w = snprintf(buf, n,
@@ -115,7 +123,7 @@ int pp_script_server(const char *provider, const char *endpoint, const char *siz
 	                 "[ \"$port\" -ne 0 ] || { echo 'no free port found for fi_pingpong' >&2; exit 98; }\n"
 	                 "echo \"" PORT_MARK "$port===\"\n"
 	                 "exec timeout -k 5 %d fi_pingpong %s -B \"$port\"\n",
-	                 env, port, PORT_PICK_LOW, PORT_PICK_SPAN, timeout_s, args);
+	                 env, port, low, span, timeout_s, args);
 	return w > 0 && (size_t)w < n ? w : -1;
 }
 
@@ -561,7 +569,7 @@ static void start_pair(pp_run_t *r)
 	      r->server_ip);
 	/* the server outlives the client's connect retries and its own run */
 	int server_timeout = r->o.timeout_s + r->o.connect_retry_s + 10;
-	if (pp_script_server(r->provider, r->endpoint, size, r->o.iterations, r->o.port, server_timeout,
+	if (pp_script_server(r->provider, r->endpoint, size, r->o.iterations, r->o.port, r->o.port_lane, server_timeout,
 	                     r->side[PP_SERVER].libfabric2, r->o.loopback, script, sizeof script) < 0) {
 		finish(r, "invalid server command");
 		return;
@@ -627,6 +635,7 @@ pp_run_t *pp_run_start(const pp_run_opts_t *o, char *err, size_t errlen)
 	else if (o->server.ip && !exec_valid_ipv4(o->server.ip)) snprintf(err, errlen, "invalid server IPv4 \"%.32s\"", o->server.ip);
 	else if (o->iterations < 0 || o->iterations > 100000000) snprintf(err, errlen, "iterations must be 1..100000000");
 	else if (o->port && (o->port < 1024 || o->port > 65535)) snprintf(err, errlen, "port must be 1024..65535");
+	else if (o->port_lane < 0 || o->port_lane > PORT_LANES) snprintf(err, errlen, "port lane must be 0..%d", PORT_LANES);
 	else if (o->timeout_s < 0 || o->timeout_s > 86400) snprintf(err, errlen, "timeout must be 1..86400 s");
 	else if (o->no_preflight && !o->server.ip) snprintf(err, errlen, "without the fi_info check the server IP must be given");
 	else if (valid_target(&o->server, r->server_label, sizeof r->server_label, err, errlen) == 0 &&
@@ -693,105 +702,168 @@ int pp_run_port(const pp_run_t *r) { return r->port; }
 
 /* ------------------------------------------------------------------ matrix */
 
+size_t pp_matrix_rounds(size_t n) { return n < 2 ? 0 : n % 2 ? n : n - 1; }
+
+size_t pp_matrix_round(size_t n, size_t r, size_t pairs[][2])
+{
+	/* The circle method: node m-1 stays put, the other m-1 sit on a circle that turns by one
+	 * each round; the fixed node meets the one at the round's position, the rest pair off
+	 * across it. With n odd, m = n+1 and whoever meets the phantom node n has a bye. */
+	size_t m = n % 2 ? n + 1 : n, ring = m - 1, k = 0;
+	if (n < 2 || r >= ring) return 0;
+	for (size_t i = 0; i < m / 2; i++) {
+		size_t a = i == 0 ? ring : (r + i) % ring, b = (r + ring - i) % ring;
+		if (a >= n || b >= n) continue;
+		pairs[k][0] = a < b ? a : b;
+		pairs[k][1] = a < b ? b : a;
+		k++;
+	}
+	return k;
+}
+
+typedef struct slot {
+	pp_matrix_t *m;
+	pp_run_t *run;
+	size_t a, b;
+	int ended;            /* its run has ended and waits to be freed outside its callback */
+} slot_t;
+
 struct pp_matrix {
 	pp_node_t *nodes;
-	size_t n, a, b;         /* the pair running: server a, client b */
+	size_t n;
 	pp_run_opts_t tmpl;
 	pp_matrix_cbs_t cbs;
 	pp_result_t *cells;     /* n*n, only a < b used */
 	int *have;
-	pp_run_t *run;
+	size_t (*order)[2];     /* the pairs in the order they are started */
+	size_t npairs, next;    /* order[< next] have all been started */
+	unsigned char *started, *busy; /* per pair in order, per node */
+	slot_t *slots;
+	size_t nslots, inflight;
 	uint64_t timer;
-	int cancelled;
+	int cancelled, finished;
 };
 
-static void matrix_next(loop_t *l, void *ud);
+static void matrix_pump(pp_matrix_t *m);
 
-static void matrix_pair_done(void *ud, const pp_result_t *res)
+static void matrix_store(pp_matrix_t *m, size_t a, size_t b, const pp_result_t *res)
 {
-	pp_matrix_t *m = ud;
-	pp_result_t *cell = &m->cells[m->a * m->n + m->b];
+	pp_result_t *cell = &m->cells[a * m->n + b];
 	*cell = *res;
 	cell->rows = NULL;
 	cell->nrows = 0;
 	for (size_t i = 0; i < res->nrows; i++) pp_result_add(cell, &res->rows[i]);
-	m->have[m->a * m->n + m->b] = 1;
-	if (m->cbs.on_pair) m->cbs.on_pair(m->cbs.ud, m->a, m->b, cell);
-	/* the run is freed and the next one started outside its own callback */
-	m->timer = loop_timer_add(m->tmpl.loop, 0, matrix_next, m);
+	m->have[a * m->n + b] = 1;
+	if (m->cbs.on_pair) m->cbs.on_pair(m->cbs.ud, a, b, cell);
 }
 
-static int matrix_advance(pp_matrix_t *m)
-{
-	if (++m->b >= m->n) {
-		m->a++;
-		m->b = m->a + 1;
-	}
-	return m->a + 1 < m->n && m->b < m->n;
-}
-
-static void matrix_launch(pp_matrix_t *m)
-{
-	char err[256];
-	while (!m->cancelled) {
-		pp_run_opts_t o = m->tmpl;
-		o.server = m->nodes[m->a];
-		o.client = m->nodes[m->b];
-		o.cbs.on_done = matrix_pair_done;
-		o.cbs.ud = m;
-		o.cbs.on_line = NULL;
-		o.cbs.on_phase = NULL;
-		o.cbs.on_row = NULL;
-		if (m->cbs.on_pair_start) m->cbs.on_pair_start(m->cbs.ud, m->a, m->b);
-		if ((m->run = pp_run_start(&o, err, sizeof err))) return;
-		pp_result_t failed = { .exit_code = -1 };
-		ptext_fmt(failed.error, sizeof failed.error, "%s", err);
-		m->cells[m->a * m->n + m->b] = failed;
-		m->have[m->a * m->n + m->b] = 1;
-		if (m->cbs.on_pair) m->cbs.on_pair(m->cbs.ud, m->a, m->b, &failed);
-		if (!matrix_advance(m)) break;
-	}
-	if (m->cbs.on_done) m->cbs.on_done(m->cbs.ud);
-}
-
-static void matrix_next(loop_t *l, void *ud)
+static void matrix_on_timer(loop_t *l, void *ud)
 {
 	(void)l;
 	pp_matrix_t *m = ud;
 	m->timer = 0;
-	pp_run_free(m->run);
-	m->run = NULL;
-	if (m->cancelled || !matrix_advance(m)) {
-		if (m->cbs.on_done) m->cbs.on_done(m->cbs.ud);
-		return;
-	}
-	matrix_launch(m);
+	matrix_pump(m);
 }
 
-pp_matrix_t *pp_matrix_start(const pp_node_t *nodes, size_t n, const pp_run_opts_t *tmpl,
+static void matrix_pair_done(void *ud, const pp_result_t *res)
+{
+	slot_t *s = ud;
+	pp_matrix_t *m = s->m;
+	m->busy[s->a] = m->busy[s->b] = 0;
+	m->inflight--;
+	s->ended = 1;
+	matrix_store(m, s->a, s->b, res);
+	/* the run is freed, and the next pairs started, outside its own callback */
+	if (!m->timer) m->timer = loop_timer_add(m->tmpl.loop, 0, matrix_on_timer, m);
+}
+
+/* Starts the pair order[i] in slot s; 0, or -1 (the failure recorded as its result). */
+static int matrix_launch(pp_matrix_t *m, size_t i, slot_t *s)
+{
+	char err[256];
+	size_t a = m->order[i][0], b = m->order[i][1];
+	pp_run_opts_t o = m->tmpl;
+	o.server = m->nodes[a];
+	o.client = m->nodes[b];
+	o.cbs = (pp_run_cbs_t){ .on_done = matrix_pair_done, .ud = s };
+	if (m->nslots > 1) o.port_lane = (int)(s - m->slots) + 1;
+	m->started[i] = 1;
+	if (m->cbs.on_pair_start) m->cbs.on_pair_start(m->cbs.ud, a, b);
+	*s = (slot_t){ m, NULL, a, b, 0 };
+	m->busy[a] = m->busy[b] = 1;
+	m->inflight++;
+	if ((s->run = pp_run_start(&o, err, sizeof err))) return 0;
+	m->busy[a] = m->busy[b] = 0;
+	m->inflight--;
+	s->m = NULL;
+	pp_result_t failed = { .exit_code = -1 };
+	ptext_fmt(failed.error, sizeof failed.error, "%s", err);
+	matrix_store(m, a, b, &failed);
+	return -1;
+}
+
+/* Frees the runs that ended, then fills free slots with the first pairs in order whose two
+ * nodes are both idle. */
+static void matrix_pump(pp_matrix_t *m)
+{
+	for (size_t k = 0; k < m->nslots; k++)
+		if (m->slots[k].m && m->slots[k].ended) {
+			pp_run_free(m->slots[k].run);
+			m->slots[k] = (slot_t){ 0 };
+		}
+	for (size_t k = 0; k < m->nslots && !m->cancelled; k++) {
+		if (m->slots[k].m) continue;
+		while (m->next < m->npairs && m->started[m->next]) m->next++;
+		for (size_t i = m->next; i < m->npairs; i++) {
+			if (m->started[i] || m->busy[m->order[i][0]] || m->busy[m->order[i][1]]) continue;
+			if (matrix_launch(m, i, &m->slots[k]) == 0) break;
+		}
+	}
+	if (m->inflight == 0 && !m->finished) {
+		m->finished = 1;
+		if (m->cbs.on_done) m->cbs.on_done(m->cbs.ud);
+	}
+}
+
+pp_matrix_t *pp_matrix_start(const pp_node_t *nodes, size_t n, const pp_run_opts_t *tmpl, size_t concurrency,
                              const pp_matrix_cbs_t *cbs, char *err, size_t errlen)
 {
 	if (n < 2 || n > 64) {
 		snprintf(err, errlen, "a matrix needs 2..64 nodes");
 		return NULL;
 	}
+	if (concurrency == 0 || concurrency > n / 2) concurrency = n / 2;
 	pp_matrix_t *m = calloc(1, sizeof *m);
 	if (!m) { snprintf(err, errlen, "out of memory"); return NULL; }
+	m->n = n;
+	m->npairs = n * (n - 1) / 2;
+	m->nslots = concurrency;
 	m->nodes = calloc(n, sizeof *m->nodes);
 	m->cells = calloc(n * n, sizeof *m->cells);
 	m->have = calloc(n * n, sizeof *m->have);
-	if (!m->nodes || !m->cells || !m->have) {
+	m->order = calloc(m->npairs, sizeof *m->order);
+	m->started = calloc(m->npairs, 1);
+	m->busy = calloc(n, 1);
+	m->slots = calloc(m->nslots, sizeof *m->slots);
+	if (!m->nodes || !m->cells || !m->have || !m->order || !m->started || !m->busy || !m->slots) {
 		snprintf(err, errlen, "out of memory");
 		pp_matrix_free(m);
 		return NULL;
 	}
 	memcpy(m->nodes, nodes, n * sizeof *nodes);
-	m->n = n;
 	m->tmpl = *tmpl;
 	m->cbs = *cbs;
-	m->a = 0;
-	m->b = 1;
-	matrix_launch(m);
+	size_t k = 0;
+	if (concurrency == 1) {
+		for (size_t a = 0; a < n; a++)
+			for (size_t b = a + 1; b < n; b++) {
+				m->order[k][0] = a;
+				m->order[k++][1] = b;
+			}
+	} else {
+		for (size_t r = 0; r < pp_matrix_rounds(n); r++) k += pp_matrix_round(n, r, &m->order[k]);
+	}
+	matrix_pump(m);
 	return m;
 }
 
@@ -805,18 +877,26 @@ const pp_result_t *pp_matrix_cell(const pp_matrix_t *m, size_t a, size_t b)
 void pp_matrix_cancel(pp_matrix_t *m)
 {
 	m->cancelled = 1;
-	if (m->run) pp_run_cancel(m->run);
+	for (size_t k = 0; k < m->nslots; k++)
+		if (m->slots[k].m && !m->slots[k].ended) pp_run_cancel(m->slots[k].run);
+	if (!m->timer) m->timer = loop_timer_add(m->tmpl.loop, 0, matrix_on_timer, m);
 }
 
 void pp_matrix_free(pp_matrix_t *m)
 {
 	if (!m) return;
 	if (m->timer) loop_timer_cancel(m->tmpl.loop, m->timer);
-	pp_run_free(m->run);
+	if (m->slots)
+		for (size_t k = 0; k < m->nslots; k++)
+			if (m->slots[k].m) pp_run_free(m->slots[k].run);
 	if (m->cells)
 		for (size_t i = 0; i < m->n * m->n; i++) pp_result_free(&m->cells[i]);
 	free(m->cells);
 	free(m->have);
+	free(m->order);
+	free(m->started);
+	free(m->busy);
+	free(m->slots);
 	free(m->nodes);
 	free(m);
 }

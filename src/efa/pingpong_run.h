@@ -3,7 +3,8 @@
  * both streamed, both under `timeout` and the executor's timeout (fi_pingpong has none
  * and hangs on a dead peer). Rows reach the caller as the client prints them. With
  * several sizes, one fi_pingpong pair per size (-S takes one size or "all").
- * A matrix runs every pair of n nodes in turn. Everything runs on the event loop. */
+ * A matrix runs every pair of n nodes, disjoint pairs at once. Everything runs on the
+ * event loop. */
 #ifndef NIXL_EFA_PINGPONG_RUN_H
 #define NIXL_EFA_PINGPONG_RUN_H
 
@@ -41,6 +42,8 @@ typedef struct pp_run_opts {
 	                            connection setup) */
 	int timeout_s;           /* each fi_pingpong run; 0: 60 */
 	int port;                /* control port; 0: the server picks a free one for each run */
+	int port_lane;           /* with port 0: 0 picks in the whole range, 1..32 only in that
+	                            32nd of it (runs side by side on one host never pick alike) */
 	int connect_retry_s;     /* the client retries a refused connect (server not up yet); 0: 20 */
 	int no_preflight;        /* skip the fi_info check (then ip must be given) */
 	int loopback;            /* local runs: keep the IP providers on lo (FI_TCP_IFACE=lo ...) */
@@ -66,10 +69,11 @@ int pp_run_port(const pp_run_t *r);
  * valid (nothing unvalidated is ever written into a line). size: one -S value (bytes,
  * or "all"); libfabric2: add "-f efa" so efa cannot resolve to the efa-direct fabric. */
 int pp_script_preflight(const char *provider, const char *endpoint, char *buf, size_t n);
-/* port 0 in pp_script_server: the script picks a free port and announces it in a line
- * "===NIXL-PP-PORT <port>===" before fi_pingpong starts. */
+/* port 0 in pp_script_server: the script picks a free port (in lane 1..32 of the range, or
+ * anywhere in it with lane 0) and announces it in a line "===NIXL-PP-PORT <port>===" before
+ * fi_pingpong starts. */
 int pp_script_server(const char *provider, const char *endpoint, const char *size, int iterations,
-                     int port, int timeout_s, int libfabric2, int loopback, char *buf, size_t n);
+                     int port, int lane, int timeout_s, int libfabric2, int loopback, char *buf, size_t n);
 int pp_script_client(const char *provider, const char *endpoint, const char *size, int iterations,
                      int port, int timeout_s, int retry_s, int libfabric2, int loopback,
                      const char *server_ip, char *buf, size_t n);
@@ -88,7 +92,17 @@ double pp_result_peak_mb_per_s(const pp_result_t *r);
  * captured: print the document with textsafe_json. */
 cJSON *pp_result_json(const pp_result_t *r);
 
-/* ---- matrix: every unordered pair (i < j: server i, client j), one after another */
+/* ---- matrix: every unordered pair (i < j: server i, client j). Disjoint pairs run at
+ * the same time, in the rounds of the round-robin "circle" schedule: no node is in two pairs
+ * at once, every pair has its own server port, and a pair whose nodes are free starts as
+ * soon as the pairs before it that share a node have ended. */
+
+/* Rounds of the circle schedule for n nodes: n-1 when n is even, n when odd (each round
+ * one node sits out). */
+size_t pp_matrix_rounds(size_t n);
+/* The pairs of round r (0-based) into pairs[k][0] < pairs[k][1]; returns how many (n/2). */
+size_t pp_matrix_round(size_t n, size_t r, size_t pairs[][2]);
+
 typedef struct pp_matrix pp_matrix_t;
 typedef struct pp_matrix_cbs {
 	void (*on_pair_start)(void *ud, size_t server, size_t client);
@@ -97,12 +111,14 @@ typedef struct pp_matrix_cbs {
 	void *ud;
 } pp_matrix_cbs_t;
 
-/* tmpl gives everything but server/client and cbs.on_done (its on_line/on_phase/on_row
- * are passed through). */
-pp_matrix_t *pp_matrix_start(const pp_node_t *nodes, size_t n, const pp_run_opts_t *tmpl,
+/* tmpl gives everything but server/client and cbs (its on_line/on_phase/on_row are not
+ * used: pairs run side by side). concurrency: the most pairs in flight; 0: n/2 (every node
+ * busy); 1: one pair after another in the order (0,1), (0,2) ... (1,2) ... */
+pp_matrix_t *pp_matrix_start(const pp_node_t *nodes, size_t n, const pp_run_opts_t *tmpl, size_t concurrency,
                              const pp_matrix_cbs_t *cbs, char *err, size_t errlen);
-/* The result for a pair in either order; NULL before it ran. */
+/* The result for a pair in either order; NULL before it ended. */
 const pp_result_t *pp_matrix_cell(const pp_matrix_t *m, size_t a, size_t b);
+/* Stops the pairs in flight (each ends "cancelled") and starts no more; on_done follows. */
 void pp_matrix_cancel(pp_matrix_t *m);
 void pp_matrix_free(pp_matrix_t *m);
 

@@ -177,6 +177,7 @@ static void act_erase(ui_t *ui, const char *arg)
 static void act_check(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_check(ui, arg); }
 static void act_check_all(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_check_all(ui, arg); }
 static void act_pingpong(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_pingpong(ui, arg); }
+static void act_matrix(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_matrix(ui, arg); }
 static void act_node(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_select(ui, arg); }
 static void act_commands(ui_t *ui, const char *arg) { view_nodes_commands(ui, arg); }
 
@@ -273,6 +274,10 @@ const ui_action_t action_table[] = {
 	{ "pingpong", NULL, "[SERVER CLIENT]", { 'p' }, "Ping-pong",
 	  "fi_pingpong: the selected node is the client, the next one the server",
 	  CTX_NODES, ACT_COMMAND, view_nodes_pingpong_unavailable, act_pingpong },
+	{ "matrix", NULL, NULL, { 'P' }, "Matrix", "fi_pingpong over every pair of nodes, disjoint pairs at once",
+	  CTX_NODES, ACT_COMMAND, view_nodes_matrix_unavailable, act_matrix },
+	{ "heatmap", NULL, NULL, { 'm' }, "Heat map", "the matrix as a heat map: latency, bandwidth, the nodes again",
+	  CTX_NODES, 0, view_nodes_heatmap_unavailable, view_nodes_heatmap },
 	{ "zoom", NULL, NULL, { 'z' }, "Zoom", "one node on the whole screen, or all of them again",
 	  CTX_NODES, 0, NULL, view_nodes_zoom },
 	{ "connect", NULL, NULL, { 'y' }, "Connect", "the SSM session and MLflow port-forward commands to copy",

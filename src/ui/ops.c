@@ -18,4 +18,5 @@ const ui_ops_t ops_session = {
 	.lookup_saved_reservation = session_lookup_saved_reservation,
 	.ssm_command = session_ssm_command,
 	.headless_command = session_headless_command,
+	.pingpong_matrix = session_pingpong_matrix,
 };

@@ -28,6 +28,7 @@ typedef struct ui_ops {
 	int (*lookup_saved_reservation)(session_t *s);
 	void (*ssm_command)(const session_t *s, int node, char *buf, size_t n);
 	void (*headless_command)(const session_t *s, char *buf, size_t n);
+	int (*pingpong_matrix)(session_t *s);
 } ui_ops_t;
 
 /* The session_* functions. */

@@ -109,6 +109,7 @@ struct ui {
 	struct {
 		int sel;             /* 0-based index into s->nodes */
 		int zoom;
+		int matrix;          /* the heat map instead of the panes: 0 off, 1 latency, 2 bandwidth */
 		ui_pane_t pane[16];
 		char filter[64];
 	} nodes;

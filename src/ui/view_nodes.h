@@ -20,6 +20,12 @@ void view_nodes_check(ui_t *ui, const char *arg);    /* [N]: the selected node w
 void view_nodes_check_all(ui_t *ui, const char *arg);
 void view_nodes_pingpong(ui_t *ui, const char *arg); /* [SERVER CLIENT] */
 void view_nodes_zoom(ui_t *ui, const char *arg);
+/* fi_pingpong over every pair (the heat map shows it as it fills), and the heat map's
+ * cycle: latency, bandwidth, the panes again. */
+void view_nodes_matrix(ui_t *ui, const char *arg);
+void view_nodes_heatmap(ui_t *ui, const char *arg);
+const char *view_nodes_heatmap_unavailable(const ui_t *ui);
+const char *view_nodes_matrix_unavailable(const ui_t *ui);
 void view_nodes_follow(ui_t *ui, const char *arg);
 void view_nodes_commands(ui_t *ui, const char *arg);
 const char *view_nodes_unavailable(const ui_t *ui);

@@ -90,6 +90,17 @@ check "pingpong --local -p 'tcp;ofi_rxm': the provider as libfabric spells it ru
 run pingpong --local -p 'tcp;ofi_rxm;id' -S 64
 check "pingpong: a provider outside the core;util set is refused (exit 2)" [ $rc -eq 2 ]
 
+run pingpong --local --local-nodes 4 --matrix --concurrency 2 -S 64 -I 50 --json
+check "pingpong --matrix --concurrency 2 over 4 local nodes exits 0" [ $rc -eq 0 ]
+check "pingpong --matrix: all 6 pairs, each with a latency" jq_py "$TMP/out" \
+	"len(d['pairs']) == 6 and all(p['latency_usec'] > 0 and p['server'] < p['client'] for p in d['pairs'])"
+run pingpong --local --local-nodes 4 --matrix -S 64 -I 20
+contains "pingpong --matrix: each pair is reported as it ends" "$TMP/err" "(6/6):"
+run pingpong --local --concurrency 2 -S 64
+check "pingpong: --concurrency without --matrix is refused (exit 2)" [ $rc -eq 2 ]
+run pingpong --local --local-nodes 4 --matrix --concurrency 9
+check "pingpong: --concurrency above 8 is refused (exit 2)" [ $rc -eq 2 ]
+
 run pingpong --native --local -p shm -S 4k -I 50 --json
 check "pingpong --native --local: the native libfabric ping-pong answers" [ $rc -eq 0 ]
 contains "pingpong --native --local: with its per-iteration median" "$TMP/out" '"median_usec"'
