@@ -535,6 +535,16 @@ static void test_key_name_warns_ssm(void **state)
 	                                "through SSM and port 22 stays closed");
 }
 
+/* A control or non-ASCII byte once raised the scan's own bound to 256 and read past
+ * the value (an ASan heap over-read; found by fuzzing -c keyName=$'\x01'). */
+static void test_key_name_charset(void **state)
+{
+	(void)state;
+	expect_error("keyName", "\x01", "keyName must be at most 255 printable ASCII characters");
+	config_diags_free(&diags);
+	expect_error("keyName", "k\xc3\xa9y", "keyName must be at most 255 printable ASCII characters");
+}
+
 static void test_git_hash_format(void **state)
 {
 	(void)state;
@@ -639,7 +649,8 @@ int main(void)
 		T(test_az_format), T(test_az_outside_region), T(test_stack_name_rules),
 		T(test_node_count_range), T(test_environment_charset), T(test_project_prefix_charset),
 		T(test_capacity_block_boolean), T(test_capacity_block_needs_reservation),
-		T(test_key_name_warns_ssm), T(test_git_hash_format), T(test_mlflow_arns),
+		T(test_key_name_warns_ssm), T(test_key_name_charset),
+		T(test_git_hash_format), T(test_mlflow_arns),
 		T(test_stack_name_environment_region), T(test_stack_name_branch),
 		T(test_stack_name_override_and_small_buffer), T(test_composed_stack_name_validated),
 	};
