@@ -68,4 +68,6 @@ install: all
 clean:
 	rm -rf build build-asan nixl-tui
 
+include tests/fuzz/fuzz.mk
+
 -include $(OBJS:.o=.d) $(BUILD)/src/main.d
