@@ -266,6 +266,20 @@ static void test_broken_files(void **state)
 	assert_string_equal(diags.items[2].message, msg);
 }
 
+/* Casting 5e39 to long long to see whether it was whole is undefined (UBSan stopped
+ * the cdk.json fuzzer there); numbers beyond long long keep their %g form. */
+static void test_numbers_beyond_long_long(void **state)
+{
+	(void)state;
+	assert_int_equal(settings_apply_text(&cfg,
+	                                     "{\"context\": {\"volumeSize\": 5e39, \"nodeCount\": "
+	                                     "-9.3e18, \"vllmPort\": 9007199254740992}}",
+	                                     "cdk.json", CONFIG_SRC_CDK_JSON, &diags), 0);
+	assert_string_equal(config_get(&cfg, CONFIG_VOLUME_SIZE), "5e+39");
+	assert_string_equal(config_get(&cfg, CONFIG_NODE_COUNT), "-9.3e+18");
+	assert_string_equal(config_get(&cfg, CONFIG_VLLM_PORT), "9007199254740992");
+}
+
 static void test_missing_files_are_fine(void **state)
 {
 	(void)state;
@@ -639,6 +653,7 @@ int main(void)
 		T(test_lower_source_does_not_override), T(test_empty_flag_value_restores_default),
 		T(test_sources_precedence), T(test_unknown_key_in_user_file_is_error),
 		T(test_cdk_foreign_keys_ignored_typos_warned), T(test_broken_files),
+		T(test_numbers_beyond_long_long),
 		T(test_missing_files_are_fine), T(test_flag_unknown_key_via_settings),
 		T(test_xdg_config_home_honoured),
 		T(test_not_an_instance_type), T(test_outside_catalog_needs_ack), T(test_no_efa_needs_ack),

@@ -80,7 +80,9 @@ static int scalar_text(const cJSON *v, char *buf, size_t len, const char **out)
 	else if (cJSON_IsBool(v)) *out = cJSON_IsTrue(v) ? "true" : "false";
 	else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (d == (double)(long long)d) snprintf(buf, len, "%lld", (long long)d);
+		/* beyond long long the cast is undefined; such numbers keep their %g form */
+		if (d >= -0x1p63 && d < 0x1p63 && d == (double)(long long)d)
+			snprintf(buf, len, "%lld", (long long)d);
 		else snprintf(buf, len, "%g", d);
 		*out = buf;
 	} else if (!cJSON_IsNull(v)) {
