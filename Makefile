@@ -55,6 +55,8 @@ check:
 bench: all
 	@sh bench/run.sh
 
+include tests/fuzz/fuzz.mk
+
 run:
 	@sh tools/deps.sh
 	@$(MAKE) --no-print-directory all
@@ -69,7 +71,5 @@ install: all
 
 clean:
 	rm -rf build build-asan nixl-tui
-
-include tests/fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(BUILD)/src/main.d
