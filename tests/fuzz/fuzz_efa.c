@@ -88,9 +88,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	efa_status_init(&st, "fuzz");
 	check_parse_saved(text, size, &st);
 	status_json(&st);
-
-	char *s = fuzz_cstr(data, size);
-	if (s) free(ptext_sanitize(s));
-	free(s);
 	return 0;
 }
