@@ -1,8 +1,8 @@
 # libFuzzer targets, one per tests/fuzz/fuzz_NAME.c (tests/fuzz/README.md).
 # `make fuzz [FUZZ_SECONDS=N]` builds the product again with clang and the fuzzer's
 # coverage hooks into build-fuzz/ and runs each target N seconds; the same targets,
-# linked with replay.c instead of libFuzzer, are tests ($(BUILD)/tests/test_fuzz_NAME)
-# that replay their seeds and every past crash under `make test` / `make check`.
+# linked with replay.c instead of libFuzzer ($(BUILD)/fuzz/replay_NAME), replay their
+# seeds and every past crash under `make test` / `make check` (tests/fuzz/test_replay.sh).
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := build-fuzz
 FUZZ_SECONDS ?= 60
@@ -10,7 +10,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
-FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 
 # Seeds besides tests/fuzz/corpus/NAME and tests/fuzz/regress/NAME: the real outputs
 # the unit tests read.
@@ -38,8 +38,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libnix
 	$(FUZZ_CC) $(filter-out -O2,$(CFLAGS)) -O1 $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz \
 		-o $@ $< $(FUZZ_BUILD)/libnixl.a $(LDLIBS)
 
-$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
-                            $(BUILD)/libnixl.a
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libnixl.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/fuzz -DFUZZ_NAME='"fuzz_$*"' \
 		-DFUZZ_DIRS='"$(strip $(call fuzz_seeds,$*))"' -o $@ $< tests/fuzz/replay.c \
