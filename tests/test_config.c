@@ -326,6 +326,20 @@ static void test_broken_files(void **state)
 	assert_string_equal(diags.items[2].message, msg);
 }
 
+/* Casting 5e39 to long long to see whether it was whole is undefined (UBSan stopped
+ * the cdk.json fuzzer there); numbers beyond long long keep their %g form. */
+static void test_numbers_beyond_long_long(void **state)
+{
+	(void)state;
+	assert_int_equal(settings_apply_text(&cfg,
+	                                     "{\"context\": {\"volumeSize\": 5e39, \"nodeCount\": "
+	                                     "-9.3e18, \"vllmPort\": 9007199254740992}}",
+	                                     "cdk.json", CONFIG_SRC_CDK_JSON, &diags), 0);
+	assert_string_equal(config_get(&cfg, CONFIG_VOLUME_SIZE), "5e+39");
+	assert_string_equal(config_get(&cfg, CONFIG_NODE_COUNT), "-9.3e+18");
+	assert_string_equal(config_get(&cfg, CONFIG_VLLM_PORT), "9007199254740992");
+}
+
 static void test_missing_files_are_fine(void **state)
 {
 	(void)state;
@@ -595,6 +609,16 @@ static void test_key_name_warns_ssm(void **state)
 	                                "through SSM and port 22 stays closed");
 }
 
+/* A control or non-ASCII byte once raised the scan's own bound to 256 and read past
+ * the value (an ASan heap over-read; found by fuzzing -c keyName=$'\x01'). */
+static void test_key_name_charset(void **state)
+{
+	(void)state;
+	expect_error("keyName", "\x01", "keyName must be at most 255 printable ASCII characters");
+	config_diags_free(&diags);
+	expect_error("keyName", "k\xc3\xa9y", "keyName must be at most 255 printable ASCII characters");
+}
+
 static void test_git_hash_format(void **state)
 {
 	(void)state;
@@ -690,6 +714,7 @@ int main(void)
 		T(test_empty_flag_value_refused), T(test_long_value_keeps_reason), T(test_value_length_bounded),
 		T(test_sources_precedence), T(test_unknown_key_in_user_file_is_error),
 		T(test_cdk_foreign_keys_ignored_typos_warned), T(test_broken_files),
+		T(test_numbers_beyond_long_long),
 		T(test_missing_files_are_fine), T(test_flag_unknown_key_via_settings),
 		T(test_xdg_config_home_honoured),
 		T(test_not_an_instance_type), T(test_outside_catalog_needs_ack), T(test_no_efa_needs_ack),
@@ -700,7 +725,8 @@ int main(void)
 		T(test_az_format), T(test_az_outside_region), T(test_stack_name_rules),
 		T(test_node_count_range), T(test_environment_charset), T(test_project_prefix_charset),
 		T(test_capacity_block_boolean), T(test_capacity_block_needs_reservation),
-		T(test_key_name_warns_ssm), T(test_git_hash_format), T(test_mlflow_arns),
+		T(test_key_name_warns_ssm), T(test_key_name_charset),
+		T(test_git_hash_format), T(test_mlflow_arns),
 		T(test_stack_name_environment_region), T(test_stack_name_branch),
 		T(test_stack_name_override_and_small_buffer), T(test_composed_stack_name_validated),
 	};

@@ -411,9 +411,10 @@ static void check_key_name(const config_t *cfg, config_key_t key, const char *v,
 	(void)cfg;
 	(void)region;
 	size_t n = strlen(v);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e) n = 256;
-	if (n > 255) {
+	int printable = 1;
+	for (size_t i = 0; i < n && printable; i++)
+		printable = (unsigned char)v[i] >= 0x20 && (unsigned char)v[i] <= 0x7e;
+	if (!printable || n > 255) {
 		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
 		                "%s must be at most 255 printable ASCII characters", KEY(key));
 		return;

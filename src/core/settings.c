@@ -56,16 +56,9 @@ static int line_of(const char *text, const char *at)
 	return line;
 }
 
-/* Parses path as JSON; NULL when missing (silently) or broken (error added). */
-static cJSON *read_json(const char *path, config_diags_t *diags)
+/* Parses text (the contents of path) as JSON; NULL when broken (error added). */
+static cJSON *parse_json(const char *text, const char *path, config_diags_t *diags)
 {
-	char *text = slurp(path);
-	if (!text) {
-		if (errno != ENOENT)
-			config_diag_add(diags, CONFIG_ERROR, 0, NULL, "cannot read %s: %s", path,
-			                strerror(errno));
-		return NULL;
-	}
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
 	if (!root)
@@ -76,7 +69,6 @@ static cJSON *read_json(const char *path, config_diags_t *diags)
 		cJSON_Delete(root);
 		root = NULL;
 	}
-	free(text);
 	return root;
 }
 
@@ -89,7 +81,9 @@ static int scalar_text(const cJSON *v, char *buf, size_t len, const char **out)
 	else if (cJSON_IsBool(v)) *out = cJSON_IsTrue(v) ? "true" : "false";
 	else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
-		if (d == (double)(long long)d) snprintf(buf, len, "%lld", (long long)d);
+		/* beyond long long the cast is undefined; such numbers keep their %g form */
+		if (d >= -0x1p63 && d < 0x1p63 && d == (double)(long long)d)
+			snprintf(buf, len, "%lld", (long long)d);
 		else snprintf(buf, len, "%g", d);
 		*out = buf;
 	} else if (!cJSON_IsNull(v)) {
@@ -124,18 +118,34 @@ static void apply_object(config_t *cfg, const cJSON *obj, config_source_t src, c
 	}
 }
 
-static void load_file(config_t *cfg, const char *path, const char *member, config_source_t src,
-                      int strict, config_diags_t *diags)
+int settings_apply_text(config_t *cfg, const char *text, const char *path, config_source_t src,
+                        config_diags_t *diags)
 {
-	cJSON *root = read_json(path, diags);
-	if (!root) return;
-	const cJSON *obj = member ? cJSON_GetObjectItemCaseSensitive(root, member) : root;
+	size_t before = config_diags_count(diags, CONFIG_ERROR);
+	const char *member = src == CONFIG_SRC_CDK_JSON ? "context" : NULL;
+	cJSON *root = parse_json(text, path, diags);
+	const cJSON *obj = root && member ? cJSON_GetObjectItemCaseSensitive(root, member) : root;
 	if (obj && !cJSON_IsObject(obj))
 		config_diag_add(diags, CONFIG_ERROR, 0, member, "%s: \"%s\" must be an object", path,
 		                member);
 	else if (obj)
-		apply_object(cfg, obj, src, path, strict, diags);
+		apply_object(cfg, obj, src, path, src == CONFIG_SRC_USER_FILE, diags);
 	cJSON_Delete(root);
+	return (int)(config_diags_count(diags, CONFIG_ERROR) - before);
+}
+
+/* Missing files are skipped silently. */
+static void load_file(config_t *cfg, const char *path, config_source_t src, config_diags_t *diags)
+{
+	char *text = slurp(path);
+	if (!text) {
+		if (errno != ENOENT)
+			config_diag_add(diags, CONFIG_ERROR, 0, NULL, "cannot read %s: %s", path,
+			                strerror(errno));
+		return;
+	}
+	settings_apply_text(cfg, text, path, src, diags);
+	free(text);
 }
 
 int settings_load(config_t *cfg, const settings_env_t *env, const char *const *ctx, size_t nctx,
@@ -143,12 +153,12 @@ int settings_load(config_t *cfg, const settings_env_t *env, const char *const *c
 {
 	size_t before = config_diags_count(diags, CONFIG_ERROR);
 	char path[4096];
-	if (env->user_config) load_file(cfg, env->user_config, NULL, CONFIG_SRC_USER_FILE, 1, diags);
+	if (env->user_config) load_file(cfg, env->user_config, CONFIG_SRC_USER_FILE, diags);
 	if (env->workdir) {
 		snprintf(path, sizeof path, "%s/cdk.context.json", env->workdir);
-		load_file(cfg, path, NULL, CONFIG_SRC_CDK_CONTEXT, 0, diags);
+		load_file(cfg, path, CONFIG_SRC_CDK_CONTEXT, diags);
 		snprintf(path, sizeof path, "%s/cdk.json", env->workdir);
-		load_file(cfg, path, "context", CONFIG_SRC_CDK_JSON, 0, diags);
+		load_file(cfg, path, CONFIG_SRC_CDK_JSON, diags);
 	}
 	if (env->deployment_id && *env->deployment_id)
 		config_set(cfg, "projectPrefix", env->deployment_id, CONFIG_SRC_ENV, "DEPLOYMENT_ID", diags);

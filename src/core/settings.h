@@ -32,6 +32,13 @@ void settings_env_default(settings_env_t *env, char *pathbuf, size_t len);
 int settings_load(config_t *cfg, const settings_env_t *env, const char *const *ctx, size_t nctx,
                   config_diags_t *diags);
 
+/* Applies one source file's text (NUL-terminated; path names it in messages), as
+ * settings_load does after reading the file: the user file and cdk.context.json are
+ * flat objects, cdk.json holds the keys under "context"; unknown keys are errors only
+ * in the user file. Returns the number of errors added. */
+int settings_apply_text(config_t *cfg, const char *text, const char *path, config_source_t src,
+                        config_diags_t *diags);
+
 /* The region for validation and the stack name, as the AWS CLI resolves it (flag,
  * AWS_REGION, AWS_DEFAULT_REGION, the profile's region: aws_region_resolve). malloc'd,
  * or NULL when none is configured or it is invalid; *from is "--region", the variable

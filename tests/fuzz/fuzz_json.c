@@ -1,0 +1,66 @@
+/* The JSON 1.1 reply parsers (ssm, logs), the IMDS credentials document and JSON error
+ * replies. cJSON parses fast, so every input goes to every parser. */
+#include "fuzz.h"
+
+#include "aws/codec.h"
+#include "aws/creds.h"
+#include "aws/creds_fetch.h"
+#include "aws/error.h"
+#include "aws/logs.h"
+#include "aws/ssm.h"
+
+#define RUN(fn, type, free_fn)                                                    \
+	do {                                                                      \
+		type r_;                                                          \
+		aws_error_t e_;                                                   \
+		memset(&r_, 0, sizeof r_);                                        \
+		fn(body, size, &r_, &e_);                                         \
+		free_fn(&r_);                                                     \
+	} while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* the HTTP engine hands every parser a NUL-terminated body */
+	char *body = fuzz_cstr(data, size);
+	if (!body) return 0;
+	RUN(ssm_parse_get_parameter, ssm_parameter_t, ssm_parameter_free);
+	RUN(ssm_parse_put_parameter, ssm_put_parameter_result_t, ssm_put_parameter_result_free);
+	RUN(ssm_parse_send_command, ssm_send_command_result_t, ssm_send_command_result_free);
+	RUN(ssm_parse_get_command_invocation, ssm_invocation_t, ssm_invocation_free);
+	RUN(ssm_parse_describe_instance_information, ssm_instance_infos_t, ssm_instance_infos_free);
+	RUN(aws_creds_parse_imds, aws_creds_t, aws_creds_free);
+
+	logs_events_t events;
+	aws_error_t err;
+	memset(&events, 0, sizeof events);
+	if (logs_parse_get_log_events(body, size, &events, &err) == 0)
+		logs_events_at_end(&events, "f/1");
+	logs_events_free(&events);
+
+	char sentence[2048];
+	aws_error_parse(&err, body, size, NULL, NULL);
+	aws_error_sentence(&err, sentence, sizeof sentence);
+	aws_error_parse(&err, body, size, "req-1", "ThrottlingException:http://internal");
+	aws_error_sentence(&err, sentence, sizeof sentence);
+
+	/* the generic reads the typed parsers are built from, over any member */
+	cJSON *root = codec_json_parse(body, size, &err);
+	const cJSON *m;
+	cJSON_ArrayForEach(m, root) {
+		if (!m->string) continue;
+		time_t t;
+		int ms;
+		long long ll;
+		size_t n;
+		free(codec_json_str(root, m->string));
+		codec_json_long(root, m->string, &ll);
+		codec_json_time(root, m->string, &t, &ms);
+		codec_strv_free(codec_json_strv(root, m->string, &n), n);
+	}
+	cJSON_Delete(root);
+
+	time_t t;
+	aws_creds_parse_time(body, &t);
+	free(body);
+	return 0;
+}
