@@ -13,6 +13,14 @@
 
 static int conf_fd = -1, cred_fd = -1;
 
+/* An mfa_serial in the input must not wait for someone to type a code. */
+static int no_prompt(const char *profile, const char *serial, char *code, size_t n, aws_error_t *err)
+{
+	(void)profile; (void)serial; (void)code; (void)n;
+	aws_error_set(err, AWS_ERR_CREDENTIALS, "NoTerminal", "no MFA code while fuzzing");
+	return -1;
+}
+
 /* Nothing from the fuzzer's own environment may steer the chain. */
 static int setup(void)
 {
@@ -23,6 +31,12 @@ static int setup(void)
 	};
 	for (size_t i = 0; i < sizeof unset / sizeof *unset; i++) unsetenv(unset[i]);
 	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	aws_creds_set_mfa_prompt(no_prompt);
+	/* the chain reads caches under HOME (~/.aws/sso/cache, ~/.aws/cli/cache): an empty
+	 * one of our own, never the user's */
+	char home[] = "/tmp/nixl-fuzz-home.XXXXXX";
+	if (!mkdtemp(home)) return -1;
+	setenv("HOME", home, 1);
 	conf_fd = memfd_create("fuzz-aws-config", 0);
 	cred_fd = memfd_create("fuzz-aws-credentials", 0);
 	if (conf_fd < 0 || cred_fd < 0) return -1;
