@@ -56,6 +56,17 @@ static void test_build_commands(void **state)
 	            "\"Parameters\":{\"commands\":[\"set -e\"]}}");
 	ssm_send_command_req_t none = {.commands = cmds, .ncommands = 1};
 	assert_null(ssm_build_send_command(&none));
+	/* SSM takes at most 50 InstanceIds: 50 are built, 51 are refused */
+	const char *many[SSM_SEND_COMMAND_MAX_IDS + 1];
+	for (size_t i = 0; i <= SSM_SEND_COMMAND_MAX_IDS; i++) many[i] = "i-0a";
+	ssm_send_command_req_t fifty = {.instance_ids = many, .ninstance_ids = SSM_SEND_COMMAND_MAX_IDS,
+	                                .commands = cmds, .ncommands = 1};
+	cJSON *built = ssm_build_send_command(&fifty);
+	assert_non_null(built);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(built, "InstanceIds")), 50);
+	cJSON_Delete(built);
+	fifty.ninstance_ids++;
+	assert_null(ssm_build_send_command(&fifty));
 
 	assert_json(ssm_build_get_command_invocation("c-1", "i-0a", NULL),
 	            "{\"CommandId\":\"c-1\",\"InstanceId\":\"i-0a\"}");

@@ -41,7 +41,8 @@ cJSON *ssm_build_put_parameter(const ssm_put_parameter_req_t *req)
 
 cJSON *ssm_build_send_command(const ssm_send_command_req_t *req)
 {
-	if (!req->ninstance_ids || !all_nonempty(req->instance_ids, req->ninstance_ids) ||
+	if (!req->ninstance_ids || req->ninstance_ids > SSM_SEND_COMMAND_MAX_IDS ||
+	    !all_nonempty(req->instance_ids, req->ninstance_ids) ||
 	    !req->ncommands || req->timeout_seconds < 0 || req->execution_timeout < 0)
 		return NULL;
 	cJSON *j = cJSON_CreateObject();

@@ -31,10 +31,14 @@ typedef struct ssm_put_parameter_result {
 	char *tier;
 } ssm_put_parameter_result_t;
 
+/* SendCommand's InstanceIds takes "up to 50 IDs" (SSM API reference, SendCommand);
+ * more is a ValidationException, so the builder refuses them. */
+#define SSM_SEND_COMMAND_MAX_IDS 50
+
 typedef struct ssm_send_command_req {
 	const char *document_name;          /* NULL: "AWS-RunShellScript" */
 	const char *const *instance_ids;
-	size_t ninstance_ids;
+	size_t ninstance_ids;               /* 1..SSM_SEND_COMMAND_MAX_IDS */
 	const char *const *commands;        /* Parameters.commands, one line each */
 	size_t ncommands;
 	int timeout_seconds;                /* TimeoutSeconds: time to start; 0: SSM default */
