@@ -461,8 +461,8 @@ static sjob_t *job_new(sexec_t *sx, const char *target, int timeout_ms, const ex
 	return j;
 }
 
-/* One SendCommand for jobs[0..n) (n <= SSM_SEND_COMMAND_MAX_IDS); on success the jobs are
- * running, else they are freed. */
+/* One SendCommand for jobs[0..n) (n <= SSM_SEND_COMMAND_MAX_IDS): 0 and the jobs are
+ * running, or -1 when the request cannot be built (the caller still owns the jobs). */
 static int send_batch(sexec_t *sx, sjob_t **jobs, size_t n, const char *script, int timeout_ms)
 {
 	sbatch_t *b = calloc(1, sizeof *b);
