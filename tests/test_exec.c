@@ -590,12 +590,13 @@ static int sandbox_stop(void **state)
 typedef struct ssm_env { loop_t *loop; aws_client_t *aws; exec_t *ex; } ssm_env_t;
 
 /* The client's log has a line per AWS call: how many of each the executor made. */
-static int calls_send, calls_cancel;
+static int calls_send, calls_cancel, calls_get;
 static void count_call(void *ud, const char *line)
 {
 	(void)ud;
 	calls_send += strstr(line, "SendCommand ->") != NULL;
 	calls_cancel += strstr(line, "CancelCommand ->") != NULL;
+	calls_get += strstr(line, "GetCommandInvocation ->") != NULL;
 }
 
 static void ssm_open(ssm_env_t *e, const char *group)
@@ -731,7 +732,7 @@ static void test_ssm_many_targets_one_command(void **state)
 		m[i].gate = &g;
 	}
 	m[1].cancel = 1;
-	int sends = calls_send, cancels = calls_cancel;
+	int sends = calls_send, cancels = calls_cancel, gets = calls_get;
 	char err[256];
 	assert_int_equal(exec_start_many(e.ex, targets, 3, script, 60000, cbs, jobs, err, sizeof err), 3);
 	for (int i = 0; i < 3; i++) m[i].job = jobs[i];
@@ -740,6 +741,9 @@ static void test_ssm_many_targets_one_command(void **state)
 	unlink(g.path);
 	assert_int_equal(calls_send - sends, 1); /* one SendCommand for the three nodes */
 	assert_int_equal(calls_cancel - cancels, 1);
+	/* while they run, one ListCommandInvocations a round follows all three; each node's
+	 * end costs one GetCommandInvocation (exit code, output copy) */
+	assert_int_equal(calls_get - gets, 3);
 	for (int i = 0; i < 3; i++) {
 		char on[64];
 		snprintf(on, sizeof on, "on %s", node_ids[i]);

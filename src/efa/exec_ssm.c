@@ -30,6 +30,16 @@ typedef struct sbatch {
 	sjob_t *jobs[SSM_SEND_COMMAND_MAX_IDS]; /* NULL once that member left */
 } sbatch_t;
 
+/* The status of every node of one command from one ListCommandInvocations per round, not
+ * a GetCommandInvocation per node: fewer calls against SSM's rate limits. A node whose
+ * row is final costs one GetCommandInvocation, for its exit code and output copy. */
+typedef struct sfollow {
+	struct sfollow *next;
+	sexec_t *sx;
+	char command_id[64];
+	aws_call_t *call;
+} sfollow_t;
+
 typedef struct sstream {
 	sjob_t *job;
 	char name[160];          /* <command-id>/<instance-id>/aws-runShellScript/stdout */
@@ -52,6 +62,8 @@ struct sjob {
 	sbatch_t *batch;         /* until its SendCommand answered */
 	size_t slot;             /* in batch->jobs */
 	aws_call_t *inv_call, *cancel_call;
+	int listing;             /* waiting for its command's ListCommandInvocations */
+	int ask_invocation;      /* its row is final (or missing for too long): GetCommandInvocation */
 	sstream_t st[2];
 	uint64_t poll_timer, timeout_timer;
 	int64_t sent_at, final_at, stop_at;
@@ -73,6 +85,7 @@ struct sexec {
 	char log_group[512];
 	int poll_ms, drain_ms, stop_wait_ms;
 	sjob_t *jobs;
+	sfollow_t *follows;
 };
 
 static void poll_round(sjob_t *j);
@@ -81,6 +94,29 @@ static void unlink_job(sjob_t *j)
 {
 	for (sjob_t **p = &j->sx->jobs; *p; p = &(*p)->next)
 		if (*p == j) { *p = j->next; return; }
+}
+
+static int command_followed(const sexec_t *sx, const char *command_id)
+{
+	for (const sjob_t *j = sx->jobs; j; j = j->next)
+		if (strcmp(j->command_id, command_id) == 0) return 1;
+	return 0;
+}
+
+/* Frees f once no job follows its command and no call of its own is out. */
+static void follow_release(sexec_t *sx, sfollow_t *f)
+{
+	if (f->call || command_followed(sx, f->command_id)) return;
+	for (sfollow_t **p = &sx->follows; *p; p = &(*p)->next)
+		if (*p == f) { *p = f->next; break; }
+	free(f);
+}
+
+static sfollow_t *follow_find(sexec_t *sx, const char *command_id)
+{
+	for (sfollow_t *f = sx->follows; f; f = f->next)
+		if (strcmp(f->command_id, command_id) == 0) return f;
+	return NULL;
 }
 
 static void cancel_call(aws_call_t **call)
@@ -207,6 +243,8 @@ static void finish(sjob_t *j)
 		}
 	}
 	unlink_job(j);
+	sfollow_t *f = follow_find(j->sx, j->command_id);
+	if (f) follow_release(j->sx, f);
 	exec_result_t r;
 	fill_result(j, &r);
 	if (j->cbs.on_done) j->cbs.on_done(j->cbs.ud, &r);
@@ -260,7 +298,7 @@ static void progress(sjob_t *j)
 	if (j->finished) return;
 	int64_t now = loop_now_ms();
 	if (j->stop != STOP_NONE && !j->final && now - j->stop_at >= j->sx->stop_wait_ms && !j->inv_call &&
-	    !j->st[0].call && !j->st[1].call) {
+	    !j->listing && !j->st[0].call && !j->st[1].call) {
 		finish(j);
 		return;
 	}
@@ -341,6 +379,69 @@ static void on_invocation(void *ud, const aws_error_t *err, ssm_invocation_t *re
 	progress(j);
 }
 
+/* Applies its command's listing to j: 0, or -1 when j failed (and is gone). */
+static int listing_update(sjob_t *j, const aws_error_t *err, const ssm_invocations_t *res)
+{
+	int young = loop_now_ms() - j->sent_at < INVOCATION_GRACE_MS;
+	if (err) {
+		/* a command just sent may not be listed yet */
+		if (!(young && strcmp(err->code, "InvalidCommandId") == 0) && ++j->inv_errors >= MAX_ERRORS) {
+			fail(j, "ListCommandInvocations", err);
+			return -1;
+		}
+		return 0;
+	}
+	j->inv_errors = 0;
+	const ssm_invocation_t *row = NULL;
+	for (size_t i = 0; i < res->n && !row; i++)
+		if (res->items[i].instance_id && strcmp(res->items[i].instance_id, j->instance) == 0) row = &res->items[i];
+	/* no row for too long: GetCommandInvocation says why */
+	if (row ? ssm_invocation_status_is_final(row->status) : !young) j->ask_invocation = 1;
+	return 0;
+}
+
+static void on_listing(void *ud, const aws_error_t *err, ssm_invocations_t *res)
+{
+	sfollow_t *f = ud;
+	if (err && err->kind == AWS_ERR_CANCELLED) return; /* ssm_free: f goes with it */
+	sexec_t *sx = f->sx;
+	f->call = NULL;
+	sjob_t *waiting[SSM_SEND_COMMAND_MAX_IDS];
+	size_t n = 0;
+	for (sjob_t *j = sx->jobs; j && n < SSM_SEND_COMMAND_MAX_IDS; j = j->next)
+		if (j->listing && strcmp(j->command_id, f->command_id) == 0) waiting[n++] = j;
+	for (size_t i = 0; i < n; i++) waiting[i]->listing = 0;
+	/* each job of the list finishes only through its own calls: the others stay valid */
+	for (size_t i = 0; i < n; i++) {
+		sjob_t *j = waiting[i];
+		if (j->finished || listing_update(j, err, res) < 0) continue;
+		if (j->ask_invocation) poll_round(j);
+		else progress(j);
+	}
+	follow_release(sx, f);
+}
+
+/* Asks for j's status through its command's listing; -1 when that cannot be sent. */
+static int request_listing(sjob_t *j)
+{
+	sexec_t *sx = j->sx;
+	sfollow_t *f = follow_find(sx, j->command_id);
+	if (!f) {
+		if (!(f = calloc(1, sizeof *f))) return -1;
+		f->sx = sx;
+		snprintf(f->command_id, sizeof f->command_id, "%s", j->command_id);
+		f->next = sx->follows;
+		sx->follows = f;
+	}
+	if (!f->call) f->call = ssm_list_command_invocations(sx->aws, f->command_id, NULL, SSM_SEND_COMMAND_MAX_IDS, on_listing, f);
+	if (!f->call) {
+		follow_release(sx, f);
+		return -1;
+	}
+	j->listing = 1;
+	return 0;
+}
+
 static void poll_round(sjob_t *j)
 {
 	if (j->finished || !j->command_id[0]) return;
@@ -354,8 +455,9 @@ static void poll_round(sjob_t *j)
 			                              .next_token = s->token };
 			s->call = logs_get_log_events(sx->aws, &req, cbs[k], j);
 		}
-	if (!j->inv_call && !j->final) j->inv_call = ssm_get_command_invocation(sx->aws, j->command_id, j->instance, on_invocation, j);
-	if (!j->inv_call && !j->st[0].call && !j->st[1].call) progress(j);
+	if (!j->inv_call && !j->listing && !j->final && (j->ask_invocation || request_listing(j) < 0))
+		j->inv_call = ssm_get_command_invocation(sx->aws, j->command_id, j->instance, on_invocation, j);
+	if (!j->inv_call && !j->listing && !j->st[0].call && !j->st[1].call) progress(j);
 }
 
 static void noop_status(void *ud, const aws_error_t *err) { (void)ud; (void)err; }
@@ -556,6 +658,12 @@ static void ssm_free(exec_t *ex)
 			ssm_cancel_command(sx->aws, j->command_id, ids, 1, noop_status, NULL);
 		}
 		job_free(j);
+	}
+	while (sx->follows) {
+		sfollow_t *f = sx->follows;
+		sx->follows = f->next;
+		if (f->call) aws_call_cancel(f->call);
+		free(f);
 	}
 	free(sx);
 }

@@ -4,9 +4,9 @@ tests (tests/test_exec.c): SendCommand runs the script with sh in a temporary di
 in its own process group, each output line goes to the log streams
 <command-id>/<instance-id>/aws-runShellScript/stdout|stderr as it is printed,
 GetCommandInvocation reports Pending/InProgress/Success/Failed/Cancelled and the exit
-code, CancelCommand kills the group (on the InstanceIds given, else on all), GetLogEvents
-pages with forward tokens. Each instance's copy sees AWS_SSM_INSTANCE_ID, as on a node.
-Only the JSON 1.1 shapes the executor uses; no signature check. Binds 127.0.0.1 only.
+code, ListCommandInvocations each node's status, CancelCommand kills the group (on the
+InstanceIds given, else on all), GetLogEvents pages with forward tokens. Each instance's
+copy sees AWS_SSM_INSTANCE_ID, as on a node. Only the JSON 1.1 shapes the executor uses; no signature check. Binds 127.0.0.1 only.
 Commands sent with the log group /aws/ssm/nolog write no log streams (CloudWatch
 delivery missing). Prints "FAKE READY port=N" once listening; exits after --lifetime s."""
 import json
@@ -94,6 +94,16 @@ def get_invocation(req):
                                                 "CloudWatchOutputEnabled": True}}
 
 
+def list_invocations(req):
+    # one page: the executor asks for one command, sent to at most 50 nodes
+    with LOCK:
+        rows = [{"CommandId": cid, "InstanceId": iid, "Status": cmd["status"], "StatusDetails": cmd["status"]}
+                for (cid, iid), cmd in COMMANDS.items() if cid == req.get("CommandId")]
+    if not rows:
+        return 400, {"__type": "InvalidCommandId", "message": ""}
+    return 200, {"CommandInvocations": rows}
+
+
 def cancel_command(req):
     # InstanceIds, when given, limits the cancel to those nodes (CancelCommand)
     only = req.get("InstanceIds") or None
@@ -123,7 +133,7 @@ def get_log_events(req):
 
 
 OPS = {"AmazonSSM.SendCommand": send_command, "AmazonSSM.GetCommandInvocation": get_invocation,
-       "AmazonSSM.CancelCommand": cancel_command, "Logs_20140328.GetLogEvents": get_log_events}
+       "AmazonSSM.CancelCommand": cancel_command, "AmazonSSM.ListCommandInvocations": list_invocations, "Logs_20140328.GetLogEvents": get_log_events}
 
 
 class Handler(BaseHTTPRequestHandler):
