@@ -56,7 +56,24 @@ static void test_build_commands(void **state)
 	            "\"Parameters\":{\"commands\":[\"set -e\"]}}");
 	ssm_send_command_req_t none = {.commands = cmds, .ncommands = 1};
 	assert_null(ssm_build_send_command(&none));
+	/* SSM takes at most 50 InstanceIds: 50 are built, 51 are refused */
+	const char *many[SSM_SEND_COMMAND_MAX_IDS + 1];
+	for (size_t i = 0; i <= SSM_SEND_COMMAND_MAX_IDS; i++) many[i] = "i-0a";
+	ssm_send_command_req_t fifty = {.instance_ids = many, .ninstance_ids = SSM_SEND_COMMAND_MAX_IDS,
+	                                .commands = cmds, .ncommands = 1};
+	cJSON *built = ssm_build_send_command(&fifty);
+	assert_non_null(built);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(built, "InstanceIds")), 50);
+	cJSON_Delete(built);
+	fifty.ninstance_ids++;
+	assert_null(ssm_build_send_command(&fifty));
 
+	assert_json(ssm_build_list_command_invocations("c-1", NULL, 50),
+	            "{\"CommandId\":\"c-1\",\"MaxResults\":50}");
+	assert_json(ssm_build_list_command_invocations("c-1", "t2", 0),
+	            "{\"CommandId\":\"c-1\",\"NextToken\":\"t2\"}");
+	assert_null(ssm_build_list_command_invocations("c-1", NULL, 51));
+	assert_null(ssm_build_list_command_invocations("", NULL, 0));
 	assert_json(ssm_build_get_command_invocation("c-1", "i-0a", NULL),
 	            "{\"CommandId\":\"c-1\",\"InstanceId\":\"i-0a\"}");
 	assert_json(ssm_build_get_command_invocation("c-1", "i-0a", "aws:runShellScript"),
@@ -157,6 +174,22 @@ static void test_parse_invocation(void **state)
 	assert_int_equal(i.cloudwatch_enabled, 0);
 	ssm_invocation_free(&i);
 	free(b);
+
+	ssm_invocations_t v;
+	b = fixture_read("aws/cli-examples/ssm-list-command-invocations.out1.json", &len, 0);
+	assert_int_equal(ssm_parse_list_command_invocations(b, len, &v, &err), 0);
+	assert_int_equal(v.n, 2);
+	assert_string_equal(v.items[0].instance_id, "i-02573cafcfEXAMPLE");
+	assert_string_equal(v.items[1].instance_id, "i-0471e04240EXAMPLE");
+	assert_string_equal(v.items[1].command_id, "ef7fdfd8-9b57-4151-a15c-db9a12345678");
+	assert_string_equal(v.items[1].status, "Success");
+	assert_int_equal(v.items[1].response_code, -1); /* only in CommandPlugins (Details) */
+	assert_null(v.next_token);
+	ssm_invocations_free(&v);
+	free(b);
+	static const char no_status[] = "{\"CommandInvocations\":[{\"InstanceId\":\"i-1\"}]}";
+	assert_int_equal(ssm_parse_list_command_invocations(no_status, sizeof no_status - 1, &v, &err), -1);
+	assert_parse_error(err);
 
 	/* The documentation's sample has raw newlines inside a string: not JSON. */
 	b = fixture_read("aws/ssm-get-command-invocation.AWSDOC-INVALID-JSON.json", &len, 0);

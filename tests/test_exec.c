@@ -491,6 +491,9 @@ static int fake_stop(void **state)
  * gives a real node, whose commands the sandbox runs and streams into its CloudWatch. */
 static pid_t sandbox_pid = -1;
 static char node_id[32] = "i-0123456789abcdef0";
+/* three nodes for the many-target test: the fake takes any ids, the sandbox's stack has
+ * three nodes */
+static char node_ids[3][32] = { "i-0123456789abcdef0", "i-0123456789abcdef1", "i-0123456789abcdef2" };
 static const char *ssm_url = fake_url;
 static char sandbox_url[64], sandbox_state[64];
 static int sandbox_out = -1;
@@ -543,19 +546,24 @@ static int sandbox_start(void **state)
 	setenv("XDG_STATE_HOME", sandbox_state, 1);
 	/* a node to run on: deploy a stack there, exactly as a user would */
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "'%s' deploy --yes -c environment=exec >/dev/null 2>&1 && "
+	snprintf(cmd, sizeof cmd, "'%s' deploy --yes -c environment=exec -c nodeCount=3 >/dev/null 2>&1 && "
 	         "'%s' outputs --format env -c environment=exec", nixl, nixl);
 	FILE *f = popen(cmd, "r");
 	if (!f) return -1;
 	char line[256];
 	node_id[0] = 0;
-	while (fgets(line, sizeof line, f))
-		if (strncmp(line, "NODE1_ID='", 10) == 0) /* single-quoted, as a shell reads it */
-			snprintf(node_id, sizeof node_id, "%.*s", (int)strcspn(line + 10, "'\n"), line + 10);
+	memset(node_ids, 0, sizeof node_ids);
+	while (fgets(line, sizeof line, f)) {
+		int k, end = 0;
+		/* NODEk_ID='i-...': single-quoted, as a shell reads it */
+		if (sscanf(line, "NODE%d_ID='%n", &k, &end) == 1 && end > 0 && k >= 1 && k <= 3)
+			snprintf(node_ids[k - 1], sizeof node_ids[0], "%.*s", (int)strcspn(line + end, "'\n"), line + end);
+	}
 	pclose(f);
+	snprintf(node_id, sizeof node_id, "%s", node_ids[0]);
 	unsetenv("AWS_ENDPOINT_URL");
 	ssm_url = sandbox_url;
-	return node_id[0] ? 0 : -1;
+	return node_ids[0][0] && node_ids[1][0] && node_ids[2][0] ? 0 : -1;
 }
 
 static int sandbox_stop(void **state)
@@ -581,10 +589,20 @@ static int sandbox_stop(void **state)
 
 typedef struct ssm_env { loop_t *loop; aws_client_t *aws; exec_t *ex; } ssm_env_t;
 
+/* The client's log has a line per AWS call: how many of each the executor made. */
+static int calls_send, calls_cancel, calls_get;
+static void count_call(void *ud, const char *line)
+{
+	(void)ud;
+	calls_send += strstr(line, "SendCommand ->") != NULL;
+	calls_cancel += strstr(line, "CancelCommand ->") != NULL;
+	calls_get += strstr(line, "GetCommandInvocation ->") != NULL;
+}
+
 static void ssm_open(ssm_env_t *e, const char *group)
 {
 	e->loop = loop_new();
-	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = ssm_url };
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = ssm_url, .log = count_call };
 	aws_error_t err;
 	e->aws = aws_client_new(e->loop, &o, &err);
 	if (!e->aws) fail_msg("client: %s", err.message);
@@ -677,6 +695,116 @@ static void test_ssm_cancel_and_timeout(void **state)
 	ssm_close(&e);
 }
 
+/* One job of a many-target start: the one marked cancels itself when its node has
+ * started, and only then lets the others (held by a gate) end. */
+typedef struct mrec { rec_t r; exec_job_t *job; int cancel; gate_t *gate; } mrec_t;
+static void many_line(void *ud, exec_stream_t s, const char *line, size_t len)
+{
+	mrec_t *m = ud;
+	on_line(&m->r, s, line, len);
+	if (m->cancel && strncmp(line, "on ", 3) == 0) exec_cancel(m->job);
+}
+static void many_done(void *ud, const exec_result_t *res)
+{
+	mrec_t *m = ud;
+	on_done(&m->r, res);
+	if (m->cancel) gate_open(m->gate);
+}
+
+static void test_ssm_many_targets_one_command(void **state)
+{
+	(void)state;
+	ssm_env_t e;
+	ssm_open(&e, NULL);
+	gate_t g;
+	gate_init(&g, "");
+	char script[256];
+	snprintf(script, sizeof script, "echo on $AWS_SSM_INSTANCE_ID; while [ ! -e %s ]; do sleep 0.05; done; echo done",
+	         g.path);
+	mrec_t m[3];
+	memset(m, 0, sizeof m);
+	const char *targets[3];
+	exec_cbs_t cbs[3];
+	exec_job_t *jobs[3];
+	for (int i = 0; i < 3; i++) {
+		targets[i] = node_ids[i];
+		cbs[i] = (exec_cbs_t){ many_line, many_done, &m[i] };
+		m[i].gate = &g;
+	}
+	m[1].cancel = 1;
+	int sends = calls_send, cancels = calls_cancel, gets = calls_get;
+	char err[256];
+	assert_int_equal(exec_start_many(e.ex, targets, 3, script, 60000, cbs, jobs, err, sizeof err), 3);
+	for (int i = 0; i < 3; i++) m[i].job = jobs[i];
+	int64_t deadline = loop_now_ms() + 30000;
+	while (!(m[0].r.done && m[1].r.done && m[2].r.done) && loop_now_ms() < deadline) loop_run_once(e.loop, 100);
+	unlink(g.path);
+	assert_int_equal(calls_send - sends, 1); /* one SendCommand for the three nodes */
+	assert_int_equal(calls_cancel - cancels, 1);
+	/* while they run, one ListCommandInvocations a round follows all three; each node's
+	 * end costs one GetCommandInvocation (exit code, output copy) */
+	assert_int_equal(calls_get - gets, 3);
+	for (int i = 0; i < 3; i++) {
+		char on[64];
+		snprintf(on, sizeof on, "on %s", node_ids[i]);
+		assert_int_equal(m[i].r.done, 1);
+		assert_string_equal(m[i].r.lines[0], on); /* each node's own output */
+		if (i == 1) {
+			assert_int_equal(m[i].r.r.status, EXEC_CANCELLED);
+			assert_int_equal(m[i].r.n, 1);
+		} else {
+			/* the cancel on node 2 left these running to their end */
+			assert_int_equal(m[i].r.r.status, EXEC_SUCCESS);
+			assert_int_equal(m[i].r.n, 2);
+			assert_string_equal(m[i].r.lines[1], "done");
+		}
+	}
+	ssm_close(&e);
+}
+
+/* Every target stopped before SendCommand answered: the call itself is cancelled, so
+ * nothing reaches a node and each job still ends once. */
+static void test_ssm_many_all_cancelled_before_sent(void **state)
+{
+	(void)state;
+	ssm_env_t e;
+	ssm_open(&e, NULL);
+	rec_t r[3];
+	memset(r, 0, sizeof r);
+	const char *targets[3];
+	exec_cbs_t cbs[3];
+	exec_job_t *jobs[3];
+	for (int i = 0; i < 3; i++) {
+		targets[i] = node_ids[i];
+		cbs[i] = (exec_cbs_t){ on_line, on_done, &r[i] };
+	}
+	int sends = calls_send, cancels = calls_cancel;
+	char err[256];
+	assert_int_equal(exec_start_many(e.ex, targets, 3, "echo never", 60000, cbs, jobs, err, sizeof err), 3);
+	for (int i = 0; i < 3; i++) exec_cancel(jobs[i]);
+	int64_t deadline = loop_now_ms() + 10000;
+	while (!(r[0].done && r[1].done && r[2].done) && loop_now_ms() < deadline) loop_run_once(e.loop, 100);
+	assert_int_equal(calls_send - sends, 0);
+	assert_int_equal(calls_cancel - cancels, 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(r[i].done, 1);
+		assert_int_equal(r[i].r.status, EXEC_CANCELLED);
+		assert_int_equal(r[i].n, 0);
+	}
+	/* an invalid target is refused alone; the others start */
+	const char *mixed[2] = { node_ids[0], "i-1; reboot" };
+	memset(r, 0, sizeof r);
+	assert_int_equal(exec_start_many(e.ex, mixed, 2, "echo ok", 60000, cbs, jobs, err, sizeof err), 1);
+	assert_non_null(jobs[0]);
+	assert_null(jobs[1]);
+	assert_non_null(strstr(err, "not an instance id"));
+	deadline = loop_now_ms() + 30000;
+	while (!r[0].done && loop_now_ms() < deadline) loop_run_once(e.loop, 100);
+	assert_int_equal(r[0].r.status, EXEC_SUCCESS);
+	assert_string_equal(r[0].lines[0], "ok");
+	ssm_close(&e);
+}
+
 static void test_ssm_without_cloudwatch_and_bad_target(void **state)
 {
 	(void)state;
@@ -718,6 +846,8 @@ int main(void)
 	const struct CMUnitTest ssm_tests[] = {
 		cmocka_unit_test(test_ssm_streams_lines_and_exit_code),
 		cmocka_unit_test(test_ssm_cancel_and_timeout),
+		cmocka_unit_test(test_ssm_many_targets_one_command),
+		cmocka_unit_test(test_ssm_many_all_cancelled_before_sent),
 		cmocka_unit_test(test_ssm_without_cloudwatch_and_bad_target),
 	};
 	int failed = cmocka_run_group_tests_name("exec", tests, NULL, NULL);
@@ -725,6 +855,7 @@ int main(void)
 	const struct CMUnitTest sandbox_tests[] = {
 		cmocka_unit_test(test_ssm_streams_lines_and_exit_code),
 		cmocka_unit_test(test_ssm_cancel_and_timeout),
+		cmocka_unit_test(test_ssm_many_targets_one_command),
 	};
 	return failed + cmocka_run_group_tests_name("exec_ssm_sandbox", sandbox_tests, sandbox_start, sandbox_stop);
 }

@@ -75,7 +75,7 @@ static exec_job_t *none_start(exec_t *ex, const char *t, const char *s, int to, 
 }
 static void none_cancel(exec_job_t *j) { (void)j; }
 static void none_free(exec_t *ex) { (void)ex; }
-static const exec_ops_t fake_ssm_ops = { "ssm", none_start, none_cancel, none_free };
+static const exec_ops_t fake_ssm_ops = { "ssm", none_start, NULL, none_cancel, none_free };
 
 static void test_run_validation(void **state)
 {
@@ -299,7 +299,7 @@ static exec_job_t *proxy_start(exec_t *ex, const char *t, const char *s, int to,
 }
 static void proxy_cancel(exec_job_t *j) { (void)j; }
 static void proxy_free(exec_t *ex) { (void)ex; }
-static const exec_ops_t proxy_ops = { "local", proxy_start, proxy_cancel, proxy_free };
+static const exec_ops_t proxy_ops = { "local", proxy_start, NULL, proxy_cancel, proxy_free };
 
 static void kill_server(loop_t *l, void *ud)
 {

@@ -41,7 +41,8 @@ cJSON *ssm_build_put_parameter(const ssm_put_parameter_req_t *req)
 
 cJSON *ssm_build_send_command(const ssm_send_command_req_t *req)
 {
-	if (!req->ninstance_ids || !all_nonempty(req->instance_ids, req->ninstance_ids) ||
+	if (!req->ninstance_ids || req->ninstance_ids > SSM_SEND_COMMAND_MAX_IDS ||
+	    !all_nonempty(req->instance_ids, req->ninstance_ids) ||
 	    !req->ncommands || req->timeout_seconds < 0 || req->execution_timeout < 0)
 		return NULL;
 	cJSON *j = cJSON_CreateObject();
@@ -92,6 +93,17 @@ cJSON *ssm_build_describe_instance_information(const char *const *ids, size_t n,
 		cJSON_AddItemToArray(filters, f);
 	}
 	if (max_results > 0) cJSON_AddNumberToObject(j, "MaxResults", max_results);
+	if (nonempty(next_token)) cJSON_AddStringToObject(j, "NextToken", next_token);
+	return j;
+}
+
+cJSON *ssm_build_list_command_invocations(const char *command_id, const char *next_token,
+                                          int max_results)
+{
+	if (!nonempty(command_id) || max_results < 0 || max_results > 50) return NULL;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "CommandId", command_id);
+	if (max_results) cJSON_AddNumberToObject(j, "MaxResults", max_results);
 	if (nonempty(next_token)) cJSON_AddStringToObject(j, "NextToken", next_token);
 	return j;
 }
@@ -254,6 +266,47 @@ void ssm_invocation_free(ssm_invocation_t *i)
 	memset(i, 0, sizeof *i);
 }
 
+int ssm_parse_list_command_invocations(const char *body, size_t len, ssm_invocations_t *out,
+                                        aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	cJSON *j = codec_json_parse(body, len, err);
+	if (!j) return -1;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "CommandInvocations");
+	int cnt = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+	int rc = cJSON_IsArray(list) ? 0 : -1;
+	if (cnt > 0 && !(out->items = calloc((size_t)cnt, sizeof *out->items))) rc = -1;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		if (rc != 0) break;
+		ssm_invocation_t *i = &out->items[out->n++];
+		i->command_id = codec_json_str(e, "CommandId");
+		i->instance_id = codec_json_str(e, "InstanceId");
+		i->document_name = codec_json_str(e, "DocumentName");
+		i->status = codec_json_str(e, "Status");
+		i->status_details = codec_json_str(e, "StatusDetails");
+		i->response_code = -1;
+		if (!i->instance_id || !i->status) rc = -1;
+	}
+	out->next_token = codec_json_str(j, "NextToken");
+	cJSON_Delete(j);
+	if (rc != 0) {
+		ssm_invocations_free(out);
+		return codec_fail(err, "the ListCommandInvocations reply has no CommandInvocations, "
+		                       "or an entry without InstanceId or Status");
+	}
+	return 0;
+}
+
+void ssm_invocations_free(ssm_invocations_t *v)
+{
+	if (!v) return;
+	for (size_t k = 0; k < v->n; k++) ssm_invocation_free(&v->items[k]);
+	free(v->items);
+	free(v->next_token);
+	memset(v, 0, sizeof *v);
+}
+
 int ssm_parse_describe_instance_information(const char *body, size_t len,
                                             ssm_instance_infos_t *out, aws_error_t *err)
 {
@@ -326,6 +379,8 @@ CODEC_DONE(send_command_done, ssm_send_command_cb, ssm_send_command_result_t,
            ssm_parse_send_command, ssm_send_command_result_free)
 CODEC_DONE(invocation_done, ssm_invocation_cb, ssm_invocation_t,
            ssm_parse_get_command_invocation, ssm_invocation_free)
+CODEC_DONE(invocations_done, ssm_invocations_cb, ssm_invocations_t,
+           ssm_parse_list_command_invocations, ssm_invocations_free)
 CODEC_DONE(infos_done, ssm_instance_infos_cb, ssm_instance_infos_t,
            ssm_parse_describe_instance_information, ssm_instance_infos_free)
 
@@ -365,6 +420,14 @@ aws_call_t *ssm_get_command_invocation(aws_client_t *c, const char *command_id,
 {
 	return start(c, ssm_build_get_command_invocation(command_id, instance_id, NULL),
 	             "GetCommandInvocation", invocation_done, (codec_fn)cb, ud);
+}
+
+aws_call_t *ssm_list_command_invocations(aws_client_t *c, const char *command_id,
+                                        const char *next_token, int max_results,
+                                        ssm_invocations_cb cb, void *ud)
+{
+	return start(c, ssm_build_list_command_invocations(command_id, next_token, max_results),
+	             "ListCommandInvocations", invocations_done, (codec_fn)cb, ud);
 }
 
 aws_call_t *ssm_describe_instance_information(aws_client_t *c, const char *const *ids, size_t n,

@@ -31,10 +31,14 @@ typedef struct ssm_put_parameter_result {
 	char *tier;
 } ssm_put_parameter_result_t;
 
+/* SendCommand's InstanceIds takes "up to 50 IDs" (SSM API reference, SendCommand);
+ * more is a ValidationException, so the builder refuses them. */
+#define SSM_SEND_COMMAND_MAX_IDS 50
+
 typedef struct ssm_send_command_req {
 	const char *document_name;          /* NULL: "AWS-RunShellScript" */
 	const char *const *instance_ids;
-	size_t ninstance_ids;
+	size_t ninstance_ids;               /* 1..SSM_SEND_COMMAND_MAX_IDS */
 	const char *const *commands;        /* Parameters.commands, one line each */
 	size_t ncommands;
 	int timeout_seconds;                /* TimeoutSeconds: time to start; 0: SSM default */
@@ -66,6 +70,15 @@ typedef struct ssm_invocation {
 	int cloudwatch_enabled;
 } ssm_invocation_t;
 
+/* ListCommandInvocations: one row per node the command went to; without Details a row
+ * has CommandId, InstanceId, DocumentName, Status and StatusDetails only (no output,
+ * response_code -1). */
+typedef struct ssm_invocations {
+	ssm_invocation_t *items;
+	size_t n;
+	char *next_token;
+} ssm_invocations_t;
+
 typedef struct ssm_instance_info {
 	char *instance_id, *ping_status, *platform_type, *platform_name, *platform_version;
 	char *agent_version, *ip_address, *computer_name;
@@ -87,6 +100,10 @@ cJSON *ssm_build_get_command_invocation(const char *command_id, const char *inst
 /* ids may be empty (every managed node); next_token may be NULL; max_results 0: default. */
 cJSON *ssm_build_describe_instance_information(const char *const *ids, size_t n,
                                                const char *next_token, int max_results);
+/* The invocations of one command, without Details; next_token may be NULL; max_results
+ * 0: the service's default, else 1..50. */
+cJSON *ssm_build_list_command_invocations(const char *command_id, const char *next_token,
+                                          int max_results);
 /* ids may be empty: cancel on every target. */
 cJSON *ssm_build_cancel_command(const char *command_id, const char *const *ids, size_t n);
 
@@ -98,6 +115,8 @@ int ssm_parse_send_command(const char *body, size_t len, ssm_send_command_result
                            aws_error_t *err);
 int ssm_parse_get_command_invocation(const char *body, size_t len, ssm_invocation_t *out,
                                      aws_error_t *err);
+int ssm_parse_list_command_invocations(const char *body, size_t len, ssm_invocations_t *out,
+                                        aws_error_t *err);
 int ssm_parse_describe_instance_information(const char *body, size_t len,
                                             ssm_instance_infos_t *out, aws_error_t *err);
 
@@ -106,6 +125,7 @@ void ssm_put_parameter_result_free(ssm_put_parameter_result_t *r);
 void ssm_send_command_result_free(ssm_send_command_result_t *r);
 void ssm_invocation_free(ssm_invocation_t *i);
 void ssm_instance_infos_free(ssm_instance_infos_t *v);
+void ssm_invocations_free(ssm_invocations_t *v);
 
 /* A status after which the invocation will not change: Success, Failed, Cancelled,
  * TimedOut (StatusDetails then says which kind, e.g. Undeliverable, ExecutionTimedOut). */
@@ -117,6 +137,7 @@ typedef void (*ssm_put_parameter_cb)(void *ud, const aws_error_t *err,
 typedef void (*ssm_send_command_cb)(void *ud, const aws_error_t *err,
                                     ssm_send_command_result_t *res);
 typedef void (*ssm_invocation_cb)(void *ud, const aws_error_t *err, ssm_invocation_t *res);
+typedef void (*ssm_invocations_cb)(void *ud, const aws_error_t *err, ssm_invocations_t *res);
 typedef void (*ssm_instance_infos_cb)(void *ud, const aws_error_t *err,
                                       ssm_instance_infos_t *res);
 typedef void (*ssm_status_cb)(void *ud, const aws_error_t *err);
@@ -129,6 +150,9 @@ aws_call_t *ssm_send_command(aws_client_t *c, const ssm_send_command_req_t *req,
                              ssm_send_command_cb cb, void *ud);
 aws_call_t *ssm_get_command_invocation(aws_client_t *c, const char *command_id,
                                        const char *instance_id, ssm_invocation_cb cb, void *ud);
+aws_call_t *ssm_list_command_invocations(aws_client_t *c, const char *command_id,
+                                        const char *next_token, int max_results,
+                                        ssm_invocations_cb cb, void *ud);
 aws_call_t *ssm_describe_instance_information(aws_client_t *c, const char *const *ids, size_t n,
                                               const char *next_token, ssm_instance_infos_cb cb,
                                               void *ud);

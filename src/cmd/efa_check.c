@@ -295,13 +295,22 @@ int cmd_efa_check(cli_t *cli)
 	g_nruns = count;
 	loop_signal_watch(env.loop, SIGINT, on_sigint, NULL);
 	size_t pending = 0;
+	const char *targets[EXEC_MAX_NODES];
+	exec_cbs_t cbs[EXEC_MAX_NODES];
+	exec_job_t *jobs[EXEC_MAX_NODES];
 	for (size_t i = 0; i < count; i++) {
 		node_run_t *r = &runs[i];
 		efa_status_init(&r->st, o.local ? "local" : o.ids.ids[first + i]);
 		r->verbose = o.verbose;
-		exec_cbs_t cbs = { on_line, on_done, r };
+		targets[i] = r->st.node;
+		cbs[i] = (exec_cbs_t){ on_line, on_done, r };
 		if (!cli->json) fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", r->st.node, exec_name(ex));
-		r->job = exec_start(ex, r->st.node, check_script_text(), timeout_s * 1000, &cbs, err, sizeof err);
+	}
+	/* one SendCommand for every node, not one per node: SSM's rate limits */
+	exec_start_many(ex, targets, count, check_script_text(), timeout_s * 1000, cbs, jobs, err, sizeof err);
+	for (size_t i = 0; i < count; i++) {
+		node_run_t *r = &runs[i];
+		r->job = jobs[i];
 		if (!r->job) {
 			r->done = 1;
 			r->res.status = EXEC_ERROR;

@@ -116,31 +116,51 @@ static void check_on_done(void *ud, const exec_result_t *r)
 	sess_notify(s, SESS_CH_NODES);
 }
 
-static int check_one(session_t *s, sess_node_t *n)
+/* The check on the nodes picked, started together: one SendCommand for all of them. */
+static int check_nodes(session_t *s, sess_node_t **nodes, size_t n)
 {
 	struct session_priv *p = SP(s);
-	if (n->checks_running) return 0;
 	exec_t *ex = executor(s);
-	check_job_t *j = calloc(1, sizeof *j);
-	if (!ex || !j) { free(j); return -1; }
-	j->s = s;
-	j->index = n->index;
-	n->checks_running = 1;
-	check_update(j, 0);
-	node_line(s, n, "$ ", "EFA check (lspci, lsmod/modinfo efa, fi_info -p efa, /dev/infiniband, ip, GPUs)");
-	char err[256];
-	exec_cbs_t cbs = { check_on_line, check_on_done, j };
-	j->job = exec_start(ex, n->instance_id, check_script_text(), CHECK_TIMEOUT_MS, &cbs, err, sizeof err);
-	if (!j->job) {
-		n->checks_running = 0;
-		node_line(s, n, "! ", err);
-		sess_flash(s, "node %d: %s", n->index, err);
-		free(j);
-		return -1;
+	if (!ex) return -1;
+	check_job_t *jobs[EXEC_MAX_NODES];
+	const char *targets[EXEC_MAX_NODES];
+	exec_cbs_t cbs[EXEC_MAX_NODES];
+	exec_job_t *started[EXEC_MAX_NODES];
+	size_t m = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && m < EXEC_MAX_NODES; i++) {
+		check_job_t *j = calloc(1, sizeof *j);
+		if (!j) { rc = -1; continue; }
+		j->s = s;
+		j->index = nodes[i]->index;
+		nodes[i]->checks_running = 1;
+		check_update(j, 0);
+		node_line(s, nodes[i], "$ ", "EFA check (lspci, lsmod/modinfo efa, fi_info -p efa, /dev/infiniband, ip, GPUs)");
+		jobs[m] = j;
+		targets[m] = nodes[i]->instance_id;
+		cbs[m] = (exec_cbs_t){ check_on_line, check_on_done, j };
+		m++;
 	}
-	for (int i = 0; i < 16; i++)
-		if (!p->checks[i]) { p->checks[i] = j; break; }
-	return 0;
+	char err[256];
+	exec_start_many(ex, targets, m, check_script_text(), CHECK_TIMEOUT_MS, cbs, started, err, sizeof err);
+	for (size_t k = 0; k < m; k++) {
+		check_job_t *j = jobs[k];
+		sess_node_t *nd = node_by_index(s, j->index);
+		j->job = started[k];
+		if (!j->job) {
+			rc = -1;
+			if (nd) {
+				nd->checks_running = 0;
+				node_line(s, nd, "! ", err);
+			}
+			sess_flash(s, "node %d: %s", j->index, err);
+			free(j);
+			continue;
+		}
+		for (int i = 0; i < 16; i++)
+			if (!p->checks[i]) { p->checks[i] = j; break; }
+	}
+	return rc;
 }
 
 int session_node_check(session_t *s, int node)
@@ -149,10 +169,11 @@ int session_node_check(session_t *s, int node)
 		sess_flash(s, "no nodes yet: deploy first");
 		return -1;
 	}
-	int rc = 0;
-	for (size_t i = 0; i < s->nnodes; i++)
-		if (node == 0 || s->nodes[i].index == node) rc |= check_one(s, &s->nodes[i]);
-	return rc;
+	sess_node_t *pick[EXEC_MAX_NODES];
+	size_t n = 0;
+	for (size_t i = 0; i < s->nnodes && n < EXEC_MAX_NODES; i++)
+		if ((node == 0 || s->nodes[i].index == node) && !s->nodes[i].checks_running) pick[n++] = &s->nodes[i];
+	return n ? check_nodes(s, pick, n) : 0;
 }
 
 /* ---- fi_pingpong ---- */

@@ -11,6 +11,23 @@ exec_job_t *exec_start(exec_t *ex, const char *target, const char *script, int t
 	return ex->ops->start(ex, target, script, timeout_ms, cbs, err, errlen);
 }
 
+size_t exec_start_many(exec_t *ex, const char *const *targets, size_t n, const char *script,
+                       int timeout_ms, const exec_cbs_t *cbs, exec_job_t **jobs, char *err,
+                       size_t errlen)
+{
+	if (ex->ops->start_many)
+		return ex->ops->start_many(ex, targets, n, script, timeout_ms, cbs, jobs, err, errlen);
+	size_t started = 0;
+	char why[256];
+	if (errlen) err[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		jobs[i] = exec_start(ex, targets[i], script, timeout_ms, &cbs[i], why, sizeof why);
+		if (jobs[i]) started++;
+		else if (errlen && !err[0]) snprintf(err, errlen, "%s", why);
+	}
+	return started;
+}
+
 void exec_cancel(exec_job_t *job)
 {
 	job->ex->ops->cancel(job);

@@ -40,6 +40,10 @@ typedef struct exec_ops {
 	const char *name; /* "local", "ssm" */
 	exec_job_t *(*start)(exec_t *ex, const char *target, const char *script, int timeout_ms,
 	                     const exec_cbs_t *cbs, char *err, size_t errlen);
+	/* NULL: exec_start_many() starts the targets one by one */
+	size_t (*start_many)(exec_t *ex, const char *const *targets, size_t n, const char *script,
+	                     int timeout_ms, const exec_cbs_t *cbs, exec_job_t **jobs, char *err,
+	                     size_t errlen);
 	void (*cancel)(exec_job_t *job);
 	void (*free)(exec_t *ex);
 } exec_ops_t;
@@ -53,6 +57,14 @@ struct exec_job { exec_t *ex; };
  * not even be started (then on_done is not called). */
 exec_job_t *exec_start(exec_t *ex, const char *target, const char *script, int timeout_ms,
                        const exec_cbs_t *cbs, char *err, size_t errlen);
+/* The same script on n targets, with cbs[i] for targets[i]: one job per target (each
+ * cancelled on its own, each with its own on_done), but the backend may start them
+ * together (SSM: one SendCommand per 50 instances, against SSM's rate limits). jobs[i]
+ * is NULL for a target that could not be started (err says why for the first one).
+ * Returns how many started. */
+size_t exec_start_many(exec_t *ex, const char *const *targets, size_t n, const char *script,
+                       int timeout_ms, const exec_cbs_t *cbs, exec_job_t **jobs, char *err,
+                       size_t errlen);
 /* Asks the job to stop; on_done follows later on the loop with EXEC_CANCELLED. Only
  * valid before on_done has run. */
 void exec_cancel(exec_job_t *job);

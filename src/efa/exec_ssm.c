@@ -21,6 +21,25 @@ typedef enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_CANCEL } stop_reason_t;
 
 typedef struct sjob sjob_t;
 
+/* One SendCommand for up to SSM_SEND_COMMAND_MAX_IDS jobs running the same script, each
+ * followed on its own once the command id is known. A member leaves when it finishes; the
+ * call is cancelled only when every member left or was asked to stop. */
+typedef struct sbatch {
+	aws_call_t *call;
+	size_t n;
+	sjob_t *jobs[SSM_SEND_COMMAND_MAX_IDS]; /* NULL once that member left */
+} sbatch_t;
+
+/* The status of every node of one command from one ListCommandInvocations per round, not
+ * a GetCommandInvocation per node: fewer calls against SSM's rate limits. A node whose
+ * row is final costs one GetCommandInvocation, for its exit code and output copy. */
+typedef struct sfollow {
+	struct sfollow *next;
+	sexec_t *sx;
+	char command_id[64];
+	aws_call_t *call;
+} sfollow_t;
+
 typedef struct sstream {
 	sjob_t *job;
 	char name[160];          /* <command-id>/<instance-id>/aws-runShellScript/stdout */
@@ -37,11 +56,14 @@ struct sjob {
 	sexec_t *sx;
 	struct sjob *next;
 	char instance[24];
-	char *script;
 	int timeout_ms;
 	exec_cbs_t cbs;
 	char command_id[64];
-	aws_call_t *send_call, *inv_call, *cancel_call;
+	sbatch_t *batch;         /* until its SendCommand answered */
+	size_t slot;             /* in batch->jobs */
+	aws_call_t *inv_call, *cancel_call;
+	int listing;             /* waiting for its command's ListCommandInvocations */
+	int ask_invocation;      /* its row is final (or missing for too long): GetCommandInvocation */
 	sstream_t st[2];
 	uint64_t poll_timer, timeout_timer;
 	int64_t sent_at, final_at, stop_at;
@@ -63,6 +85,7 @@ struct sexec {
 	char log_group[512];
 	int poll_ms, drain_ms, stop_wait_ms;
 	sjob_t *jobs;
+	sfollow_t *follows;
 };
 
 static void poll_round(sjob_t *j);
@@ -73,11 +96,54 @@ static void unlink_job(sjob_t *j)
 		if (*p == j) { *p = j->next; return; }
 }
 
+static int command_followed(const sexec_t *sx, const char *command_id)
+{
+	for (const sjob_t *j = sx->jobs; j; j = j->next)
+		if (strcmp(j->command_id, command_id) == 0) return 1;
+	return 0;
+}
+
+/* Frees f once no job follows its command and no call of its own is out. */
+static void follow_release(sexec_t *sx, sfollow_t *f)
+{
+	if (f->call || command_followed(sx, f->command_id)) return;
+	for (sfollow_t **p = &sx->follows; *p; p = &(*p)->next)
+		if (*p == f) { *p = f->next; break; }
+	free(f);
+}
+
+static sfollow_t *follow_find(sexec_t *sx, const char *command_id)
+{
+	for (sfollow_t *f = sx->follows; f; f = f->next)
+		if (strcmp(f->command_id, command_id) == 0) return f;
+	return NULL;
+}
+
+static void cancel_call(aws_call_t **call)
+{
+	aws_call_t *c = *call;
+	*call = NULL;
+	if (c) aws_call_cancel(c);
+}
+
+/* The last member to leave takes the unanswered SendCommand with it. */
+static void leave_batch(sjob_t *j)
+{
+	sbatch_t *b = j->batch;
+	if (!b) return;
+	b->jobs[j->slot] = NULL;
+	j->batch = NULL;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->jobs[i]) return;
+	cancel_call(&b->call);
+}
+
 static void drop_calls(sjob_t *j)
 {
 	j->finished = 1;
-	aws_call_t *calls[] = { j->send_call, j->inv_call, j->st[0].call, j->st[1].call, j->cancel_call };
-	j->send_call = j->inv_call = j->st[0].call = j->st[1].call = j->cancel_call = NULL;
+	leave_batch(j);
+	aws_call_t *calls[] = { j->inv_call, j->st[0].call, j->st[1].call, j->cancel_call };
+	j->inv_call = j->st[0].call = j->st[1].call = j->cancel_call = NULL;
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
 		if (calls[i]) aws_call_cancel(calls[i]);
 	if (j->poll_timer) loop_timer_cancel(j->sx->loop, j->poll_timer);
@@ -92,7 +158,6 @@ static void job_free(sjob_t *j)
 		free(j->st[k].content);
 		free(j->st[k].lb.buf);
 	}
-	free(j->script);
 	free(j);
 }
 
@@ -178,6 +243,8 @@ static void finish(sjob_t *j)
 		}
 	}
 	unlink_job(j);
+	sfollow_t *f = follow_find(j->sx, j->command_id);
+	if (f) follow_release(j->sx, f);
 	exec_result_t r;
 	fill_result(j, &r);
 	if (j->cbs.on_done) j->cbs.on_done(j->cbs.ud, &r);
@@ -231,7 +298,7 @@ static void progress(sjob_t *j)
 	if (j->finished) return;
 	int64_t now = loop_now_ms();
 	if (j->stop != STOP_NONE && !j->final && now - j->stop_at >= j->sx->stop_wait_ms && !j->inv_call &&
-	    !j->st[0].call && !j->st[1].call) {
+	    !j->listing && !j->st[0].call && !j->st[1].call) {
 		finish(j);
 		return;
 	}
@@ -312,6 +379,69 @@ static void on_invocation(void *ud, const aws_error_t *err, ssm_invocation_t *re
 	progress(j);
 }
 
+/* Applies its command's listing to j: 0, or -1 when j failed (and is gone). */
+static int listing_update(sjob_t *j, const aws_error_t *err, const ssm_invocations_t *res)
+{
+	int young = loop_now_ms() - j->sent_at < INVOCATION_GRACE_MS;
+	if (err) {
+		/* a command just sent may not be listed yet */
+		if (!(young && strcmp(err->code, "InvalidCommandId") == 0) && ++j->inv_errors >= MAX_ERRORS) {
+			fail(j, "ListCommandInvocations", err);
+			return -1;
+		}
+		return 0;
+	}
+	j->inv_errors = 0;
+	const ssm_invocation_t *row = NULL;
+	for (size_t i = 0; i < res->n && !row; i++)
+		if (res->items[i].instance_id && strcmp(res->items[i].instance_id, j->instance) == 0) row = &res->items[i];
+	/* no row for too long: GetCommandInvocation says why */
+	if (row ? ssm_invocation_status_is_final(row->status) : !young) j->ask_invocation = 1;
+	return 0;
+}
+
+static void on_listing(void *ud, const aws_error_t *err, ssm_invocations_t *res)
+{
+	sfollow_t *f = ud;
+	if (err && err->kind == AWS_ERR_CANCELLED) return; /* ssm_free: f goes with it */
+	sexec_t *sx = f->sx;
+	f->call = NULL;
+	sjob_t *waiting[SSM_SEND_COMMAND_MAX_IDS];
+	size_t n = 0;
+	for (sjob_t *j = sx->jobs; j && n < SSM_SEND_COMMAND_MAX_IDS; j = j->next)
+		if (j->listing && strcmp(j->command_id, f->command_id) == 0) waiting[n++] = j;
+	for (size_t i = 0; i < n; i++) waiting[i]->listing = 0;
+	/* each job of the list finishes only through its own calls: the others stay valid */
+	for (size_t i = 0; i < n; i++) {
+		sjob_t *j = waiting[i];
+		if (j->finished || listing_update(j, err, res) < 0) continue;
+		if (j->ask_invocation) poll_round(j);
+		else progress(j);
+	}
+	follow_release(sx, f);
+}
+
+/* Asks for j's status through its command's listing; -1 when that cannot be sent. */
+static int request_listing(sjob_t *j)
+{
+	sexec_t *sx = j->sx;
+	sfollow_t *f = follow_find(sx, j->command_id);
+	if (!f) {
+		if (!(f = calloc(1, sizeof *f))) return -1;
+		f->sx = sx;
+		snprintf(f->command_id, sizeof f->command_id, "%s", j->command_id);
+		f->next = sx->follows;
+		sx->follows = f;
+	}
+	if (!f->call) f->call = ssm_list_command_invocations(sx->aws, f->command_id, NULL, SSM_SEND_COMMAND_MAX_IDS, on_listing, f);
+	if (!f->call) {
+		follow_release(sx, f);
+		return -1;
+	}
+	j->listing = 1;
+	return 0;
+}
+
 static void poll_round(sjob_t *j)
 {
 	if (j->finished || !j->command_id[0]) return;
@@ -325,8 +455,9 @@ static void poll_round(sjob_t *j)
 			                              .next_token = s->token };
 			s->call = logs_get_log_events(sx->aws, &req, cbs[k], j);
 		}
-	if (!j->inv_call && !j->final) j->inv_call = ssm_get_command_invocation(sx->aws, j->command_id, j->instance, on_invocation, j);
-	if (!j->inv_call && !j->st[0].call && !j->st[1].call) progress(j);
+	if (!j->inv_call && !j->listing && !j->final && (j->ask_invocation || request_listing(j) < 0))
+		j->inv_call = ssm_get_command_invocation(sx->aws, j->command_id, j->instance, on_invocation, j);
+	if (!j->inv_call && !j->listing && !j->st[0].call && !j->st[1].call) progress(j);
 }
 
 static void noop_status(void *ud, const aws_error_t *err) { (void)ud; (void)err; }
@@ -359,12 +490,13 @@ static void stop_job(sjob_t *j, stop_reason_t why)
 		send_cancel(j);
 		return;
 	}
-	/* not even sent yet: a cancelled SendCommand call never reached a node */
-	if (j->send_call) {
-		aws_call_t *c = j->send_call;
-		j->send_call = NULL;
-		aws_call_cancel(c);
-	}
+	/* not sent yet: the batch's answer brings the command id to cancel on this instance,
+	 * unless no member wants it any more: a cancelled SendCommand never reached a node */
+	sbatch_t *b = j->batch;
+	if (!b) return;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->jobs[i] && b->jobs[i]->stop == STOP_NONE) return;
+	cancel_call(&b->call);
 }
 
 static void on_timeout(loop_t *l, void *ud)
@@ -375,11 +507,8 @@ static void on_timeout(loop_t *l, void *ud)
 	stop_job(j, STOP_TIMEOUT);
 }
 
-static void on_sent(void *ud, const aws_error_t *err, ssm_send_command_result_t *res)
+static void job_sent(sjob_t *j, const aws_error_t *err, ssm_send_command_result_t *res)
 {
-	sjob_t *j = ud;
-	j->send_call = NULL;
-	if (j->finished) return;
 	if (err) {
 		if (j->stop != STOP_NONE && err->kind == AWS_ERR_CANCELLED) {
 			finish(j);
@@ -402,21 +531,26 @@ static void on_sent(void *ud, const aws_error_t *err, ssm_send_command_result_t 
 	poll_round(j);
 }
 
-static exec_job_t *ssm_start(exec_t *ex, const char *target, const char *script, int timeout_ms,
-                             const exec_cbs_t *cbs, char *err, size_t errlen)
+static void on_batch_sent(void *ud, const aws_error_t *err, ssm_send_command_result_t *res)
 {
-	sexec_t *sx = (sexec_t *)ex;
-	if (!exec_valid_instance_id(target)) {
-		snprintf(err, errlen, "\"%.40s\" is not an instance id", target ? target : "");
-		return NULL;
+	sbatch_t *b = ud;
+	b->call = NULL;
+	for (size_t i = 0; i < b->n; i++) {
+		sjob_t *j = b->jobs[i];
+		if (!j) continue;
+		/* out first: a member's callbacks may cancel or finish the others */
+		b->jobs[i] = NULL;
+		j->batch = NULL;
+		job_sent(j, err, res);
 	}
+	free(b);
+}
+
+static sjob_t *job_new(sexec_t *sx, const char *target, int timeout_ms, const exec_cbs_t *cbs)
+{
 	sjob_t *j = calloc(1, sizeof *j);
-	if (!j || !(j->script = strdup(script))) {
-		free(j);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	j->base.ex = ex;
+	if (!j) return NULL;
+	j->base.ex = &sx->base;
 	j->sx = sx;
 	j->cbs = *cbs;
 	j->timeout_ms = timeout_ms;
@@ -426,24 +560,84 @@ static exec_job_t *ssm_start(exec_t *ex, const char *target, const char *script,
 		j->st[k].job = j;
 		j->st[k].lb.stream = k == 0 ? EXEC_STDOUT : EXEC_STDERR;
 	}
-	const char *ids[] = { j->instance };
-	const char *cmds[] = { j->script };
+	return j;
+}
+
+/* One SendCommand for jobs[0..n) (n <= SSM_SEND_COMMAND_MAX_IDS): 0 and the jobs are
+ * running, or -1 when the request cannot be built (the caller still owns the jobs). */
+static int send_batch(sexec_t *sx, sjob_t **jobs, size_t n, const char *script, int timeout_ms)
+{
+	sbatch_t *b = calloc(1, sizeof *b);
+	if (!b) return -1;
+	const char *ids[SSM_SEND_COMMAND_MAX_IDS];
+	for (size_t i = 0; i < n; i++) ids[i] = jobs[i]->instance;
+	const char *cmds[] = { script };
 	ssm_send_command_req_t req = {
-		.instance_ids = ids, .ninstance_ids = 1, .commands = cmds, .ncommands = 1,
+		.instance_ids = ids, .ninstance_ids = n, .commands = cmds, .ncommands = 1,
 		/* SSM's own limit is a backstop behind ours */
 		.execution_timeout = timeout_ms > 0 ? timeout_ms / 1000 + 60 : 0,
 		.comment = "nixl-tui", .cloudwatch_log_group = sx->log_group,
 	};
-	j->send_call = ssm_send_command(sx->aws, &req, on_sent, j);
-	if (!j->send_call) {
-		snprintf(err, errlen, "cannot build the SendCommand request");
-		job_free(j);
-		return NULL;
+	b->call = ssm_send_command(sx->aws, &req, on_batch_sent, b);
+	if (!b->call) {
+		free(b);
+		return -1;
 	}
-	j->next = sx->jobs;
-	sx->jobs = j;
-	if (timeout_ms > 0) j->timeout_timer = loop_timer_add(sx->loop, timeout_ms, on_timeout, j);
-	return &j->base;
+	b->n = n;
+	for (size_t i = 0; i < n; i++) {
+		sjob_t *j = jobs[i];
+		b->jobs[i] = j;
+		j->batch = b;
+		j->slot = i;
+		j->next = sx->jobs;
+		sx->jobs = j;
+		if (timeout_ms > 0) j->timeout_timer = loop_timer_add(sx->loop, timeout_ms, on_timeout, j);
+	}
+	return 0;
+}
+
+static size_t ssm_start_many(exec_t *ex, const char *const *targets, size_t n, const char *script,
+                             int timeout_ms, const exec_cbs_t *cbs, exec_job_t **out, char *err,
+                             size_t errlen)
+{
+	sexec_t *sx = (sexec_t *)ex;
+	sjob_t *batch[SSM_SEND_COMMAND_MAX_IDS];
+	size_t at[SSM_SEND_COMMAND_MAX_IDS]; /* batch[k] is target at[k] */
+	size_t nbatch = 0, started = 0;
+	if (errlen) err[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = NULL;
+		if (!exec_valid_instance_id(targets[i])) {
+			if (errlen && !err[0])
+				snprintf(err, errlen, "\"%.40s\" is not an instance id", targets[i] ? targets[i] : "");
+		} else if (!(batch[nbatch] = job_new(sx, targets[i], timeout_ms, &cbs[i]))) {
+			if (errlen && !err[0]) snprintf(err, errlen, "out of memory");
+		} else {
+			out[i] = &batch[nbatch]->base;
+			at[nbatch++] = i;
+		}
+		if (nbatch == SSM_SEND_COMMAND_MAX_IDS || (i + 1 == n && nbatch)) {
+			if (send_batch(sx, batch, nbatch, script, timeout_ms) == 0) {
+				started += nbatch;
+			} else {
+				if (errlen && !err[0]) snprintf(err, errlen, "cannot build the SendCommand request");
+				for (size_t k = 0; k < nbatch; k++) {
+					out[at[k]] = NULL;
+					job_free(batch[k]);
+				}
+			}
+			nbatch = 0;
+		}
+	}
+	return started;
+}
+
+static exec_job_t *ssm_start(exec_t *ex, const char *target, const char *script, int timeout_ms,
+                             const exec_cbs_t *cbs, char *err, size_t errlen)
+{
+	exec_job_t *job;
+	ssm_start_many(ex, &target, 1, script, timeout_ms, cbs, &job, err, errlen);
+	return job;
 }
 
 static void ssm_cancel(exec_job_t *job)
@@ -465,10 +659,16 @@ static void ssm_free(exec_t *ex)
 		}
 		job_free(j);
 	}
+	while (sx->follows) {
+		sfollow_t *f = sx->follows;
+		sx->follows = f->next;
+		if (f->call) aws_call_cancel(f->call);
+		free(f);
+	}
 	free(sx);
 }
 
-static const exec_ops_t ssm_ops = { "ssm", ssm_start, ssm_cancel, ssm_free };
+static const exec_ops_t ssm_ops = { "ssm", ssm_start, ssm_start_many, ssm_cancel, ssm_free };
 
 exec_t *exec_ssm_new(aws_client_t *aws, const exec_ssm_opts_t *opts)
 {

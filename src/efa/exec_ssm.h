@@ -1,8 +1,12 @@
 /* The SSM executor: SendCommand (AWS-RunShellScript) with CloudWatch output into a log
  * group under /aws/ssm/, the command's stdout and stderr streamed from CloudWatch Logs
  * (GetLogEvents with forward tokens on "<command-id>/<instance-id>/aws-runShellScript/
- * stdout|stderr") while it runs, the final status and exit code from
- * GetCommandInvocation, CancelCommand on timeout or cancel. Targets are instance ids. */
+ * stdout|stderr") while it runs, each node's status from one ListCommandInvocations a
+ * round for its command, the final status and exit code from GetCommandInvocation,
+ * CancelCommand on timeout or cancel. Targets are instance ids.
+ * exec_start_many() sends one SendCommand for up to 50 targets (SSM's InstanceIds limit);
+ * each target is still followed, and cancelled (CancelCommand with its InstanceId only), as
+ * a job of its own. */
 #ifndef NIXL_EFA_EXEC_SSM_H
 #define NIXL_EFA_EXEC_SSM_H
 

@@ -4,8 +4,9 @@ tests (tests/test_exec.c): SendCommand runs the script with sh in a temporary di
 in its own process group, each output line goes to the log streams
 <command-id>/<instance-id>/aws-runShellScript/stdout|stderr as it is printed,
 GetCommandInvocation reports Pending/InProgress/Success/Failed/Cancelled and the exit
-code, CancelCommand kills the group, GetLogEvents pages with forward tokens.
-Only the JSON 1.1 shapes the executor uses; no signature check. Binds 127.0.0.1 only.
+code, ListCommandInvocations each node's status, CancelCommand kills the group (on the
+InstanceIds given, else on all), GetLogEvents pages with forward tokens. Each instance's
+copy sees AWS_SSM_INSTANCE_ID, as on a node. Only the JSON 1.1 shapes the executor uses; no signature check. Binds 127.0.0.1 only.
 Commands sent with the log group /aws/ssm/nolog write no log streams (CloudWatch
 delivery missing). Prints "FAKE READY port=N" once listening; exits after --lifetime s."""
 import json
@@ -59,7 +60,9 @@ def send_command(req):
     cid = str(uuid.uuid4())
     for iid in ids:
         work = tempfile.mkdtemp(prefix="fake-ssm-")
-        proc = subprocess.Popen(["sh", "-c", script], cwd=work, stdout=subprocess.PIPE,
+        # the agent tells each copy which node it runs on
+        env = dict(os.environ, AWS_SSM_INSTANCE_ID=iid)
+        proc = subprocess.Popen(["sh", "-c", script], cwd=work, stdout=subprocess.PIPE, env=env,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
         cmd = {"id": cid, "instance": iid, "group": group, "proc": proc, "status": "InProgress",
                "rc": -1, "stdout": [], "stderr": [], "end": None}
@@ -91,10 +94,22 @@ def get_invocation(req):
                                                 "CloudWatchOutputEnabled": True}}
 
 
+def list_invocations(req):
+    # one page: the executor asks for one command, sent to at most 50 nodes
+    with LOCK:
+        rows = [{"CommandId": cid, "InstanceId": iid, "Status": cmd["status"], "StatusDetails": cmd["status"]}
+                for (cid, iid), cmd in COMMANDS.items() if cid == req.get("CommandId")]
+    if not rows:
+        return 400, {"__type": "InvalidCommandId", "message": ""}
+    return 200, {"CommandInvocations": rows}
+
+
 def cancel_command(req):
+    # InstanceIds, when given, limits the cancel to those nodes (CancelCommand)
+    only = req.get("InstanceIds") or None
     with LOCK:
         for (cid, iid), cmd in COMMANDS.items():
-            if cid == req.get("CommandId") and cmd["status"] == "InProgress":
+            if cid == req.get("CommandId") and cmd["status"] == "InProgress" and (only is None or iid in only):
                 cmd["status"] = "Cancelling"
                 try:
                     os.killpg(cmd["proc"].pid, signal.SIGKILL)
@@ -118,7 +133,7 @@ def get_log_events(req):
 
 
 OPS = {"AmazonSSM.SendCommand": send_command, "AmazonSSM.GetCommandInvocation": get_invocation,
-       "AmazonSSM.CancelCommand": cancel_command, "Logs_20140328.GetLogEvents": get_log_events}
+       "AmazonSSM.CancelCommand": cancel_command, "AmazonSSM.ListCommandInvocations": list_invocations, "Logs_20140328.GetLogEvents": get_log_events}
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -10,8 +10,11 @@ nx() { timeout 300 "$NIXL_TUI" "$@"; }
 nx deploy --yes -c environment=nodes >"$TMP/deploy.out" 2>&1
 check "a stack to run on is deployed" [ $? -eq 0 ]
 
-nx efa-check --node all --json -c environment=nodes >"$TMP/check.json" 2>"$TMP/check.err"; rc=$?
+nx efa-check --node all --json --log "$TMP/check.log" -c environment=nodes >"$TMP/check.json" 2>"$TMP/check.err"; rc=$?
 check "efa-check on every node ends (1: this host has no EFA)" [ $rc -eq 1 ]
+# the log has a line per AWS call: both nodes' checks went out in one command
+sends=$(grep -c "SendCommand ->" "$TMP/check.log")
+check "one SendCommand for both nodes (got $sends)" [ "$sends" -eq 1 ]
 python3 - "$TMP/check.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

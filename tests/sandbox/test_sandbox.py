@@ -427,6 +427,15 @@ def check_ssm(t, cli, node1, node2):
         "ssm", "send-command", "--document-name", "AWS-RunShellScript", "--instance-ids",
         "i-0123456789abcdef0", "--parameters", '{"commands":["true"]}'), r"InvalidInstanceId")
 
+    # InstanceIds takes at most 50 ids; awscli (botocore) checks only minimum lengths, so
+    # the 51 reach the sandbox
+    many = [node1, node2] + ["i-%017x" % k for k in range(49)]
+    t.match("ssm: SendCommand with 51 InstanceIds is a ValidationException", cli.error(
+        "ssm", "send-command", "--document-name", "AWS-RunShellScript", "--instance-ids",
+        *many, "--parameters", '{"commands":["true"]}'),
+        r"ValidationException.*'instanceIds' failed to satisfy constraint: Member must have "
+        r"length less than or equal to 50")
+
     cid = send(cli, [node1], {"commands": ["echo hello; exit 3"]},
                "--cloud-watch-output-config",
                "CloudWatchOutputEnabled=true,CloudWatchLogGroupName=/nixl-tui/sandbox-test")

@@ -17,6 +17,7 @@ from .wire import ApiError, iso, json_ok
 DOCUMENT = "AWS-RunShellScript"
 PLUGIN = "aws:runShellScript"
 STDOUT_LIMIT, STDERR_LIMIT, PLUGIN_OUTPUT_LIMIT = 24000, 8000, 2500
+MAX_INSTANCE_IDS = 50
 CAPTURE_LIMIT = 16 << 20  # bytes kept per stream; AWS keeps far less
 DELIVERY = 1.0  # seconds (divided by --speed) until the agent picks a command up
 AGENT_VERSION = "3.3.1802.0"
@@ -203,6 +204,14 @@ class Ssm:
                        f"1 validation error detected: Value '{timeout_seconds}' at "
                        "'timeoutSeconds' failed to satisfy constraint: Member must have value "
                        "between 30 and 2592000")
+        listed = data.get("InstanceIds") or []
+        if len(listed) > MAX_INSTANCE_IDS:
+            # SendCommandRequest.InstanceIds: "you can specify up to 50 IDs" (SSM API
+            # reference); a model constraint, so a ValidationException before any lookup
+            raise _bad("ValidationException",
+                       f"1 validation error detected: Value '[{', '.join(listed)}]' at "
+                       "'instanceIds' failed to satisfy constraint: Member must have length "
+                       f"less than or equal to {MAX_INSTANCE_IDS}")
         nodes = self.nodes(account, req.region, now)
         ids = self._targets(data, nodes)
         if len(set(ids)) != len(ids):
