@@ -8,6 +8,7 @@
 #include "aws/error.h"
 #include "aws/logs.h"
 #include "aws/ssm.h"
+#include "aws/sso.h"
 
 #define RUN(fn, type, free_fn)                                                    \
 	do {                                                                      \
@@ -28,7 +29,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	RUN(ssm_parse_send_command, ssm_send_command_result_t, ssm_send_command_result_free);
 	RUN(ssm_parse_get_command_invocation, ssm_invocation_t, ssm_invocation_free);
 	RUN(ssm_parse_describe_instance_information, ssm_instance_infos_t, ssm_instance_infos_free);
+	RUN(ssm_parse_list_command_invocations, ssm_invocations_t, ssm_invocations_free);
 	RUN(aws_creds_parse_imds, aws_creds_t, aws_creds_free);
+
+	/* the SSO portal's and SSO-OIDC's replies */
+	aws_creds_t sso;
+	memset(&sso, 0, sizeof sso);
+	aws_sso_parse_role_credentials(body, size, &sso);
+	aws_creds_free(&sso);
+	char *access = NULL, *refresh = NULL;
+	long expires_in = 0;
+	aws_sso_parse_create_token(body, size, &access, &refresh, &expires_in);
+	free(access);
+	free(refresh);
 
 	logs_events_t events;
 	aws_error_t err;

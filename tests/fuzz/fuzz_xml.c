@@ -44,6 +44,7 @@ PARSER(s3_parse_list_objects_v2, s3_list_result_t, s3_list_result_free)
 PARSER(s3_parse_delete_objects, s3_delete_result_t, s3_delete_result_free)
 PARSER(sts_parse_get_caller_identity, sts_identity_t, sts_identity_free)
 PARSER(sts_parse_assume_role, sts_credentials_t, sts_credentials_free)
+PARSER(sts_parse_assume_role_with_web_identity, sts_credentials_t, sts_credentials_free)
 PARSER(aws_creds_parse_assume_role, aws_creds_t, aws_creds_free)
 
 static const struct {
@@ -70,6 +71,7 @@ static const struct {
 	{"GetCallerIdentityResponse", run_sts_parse_get_caller_identity},
 	{"AssumeRoleResponse", run_sts_parse_assume_role},
 	{"AssumeRoleResponse", run_aws_creds_parse_assume_role},
+	{"AssumeRoleWithWebIdentityResponse", run_sts_parse_assume_role_with_web_identity},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
