@@ -75,7 +75,12 @@ static exec_job_t *none_start(exec_t *ex, const char *t, const char *s, int to, 
 }
 static void none_cancel(exec_job_t *j) { (void)j; }
 static void none_free(exec_t *ex) { (void)ex; }
-static const exec_ops_t fake_ssm_ops = { "ssm", none_start, NULL, none_cancel, none_free };
+static const exec_ops_t fake_ssm_ops = {
+	.name = "ssm",
+	.start = none_start,
+	.cancel = none_cancel,
+	.free = none_free,
+};
 
 static void test_run_validation(void **state)
 {
@@ -299,7 +304,12 @@ static exec_job_t *proxy_start(exec_t *ex, const char *t, const char *s, int to,
 }
 static void proxy_cancel(exec_job_t *j) { (void)j; }
 static void proxy_free(exec_t *ex) { (void)ex; }
-static const exec_ops_t proxy_ops = { "local", proxy_start, NULL, proxy_cancel, proxy_free };
+static const exec_ops_t proxy_ops = {
+	.name = "local",
+	.start = proxy_start,
+	.cancel = proxy_cancel,
+	.free = proxy_free,
+};
 
 static void kill_server(loop_t *l, void *ud)
 {
@@ -532,7 +542,12 @@ static exec_job_t *fake_start(exec_t *ex, const char *t, const char *s, int to, 
 }
 static void fjob_end_cancelled(loop_t *l, void *ud) { (void)l; fjob_end(ud, EXEC_CANCELLED); }
 static void fake_cancel(exec_job_t *job) { loop_timer_add(((fjob_t *)job)->f->l, 0, fjob_end_cancelled, job); }
-static const exec_ops_t fake_pp_ops = { "local", fake_start, fake_cancel, none_free };
+static const exec_ops_t fake_pp_ops = {
+	.name = "local",
+	.start = fake_start,
+	.cancel = fake_cancel,
+	.free = none_free,
+};
 
 typedef struct cobs { int starts, ends, done, inflight, max_inflight; size_t order[120][2]; } cobs_t;
 static void c_start(void *ud, size_t a, size_t b)

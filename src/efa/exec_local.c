@@ -331,7 +331,12 @@ static void local_free(exec_t *ex)
 	free(lx);
 }
 
-static const exec_ops_t local_ops = { "local", local_start, NULL, local_cancel, local_free };
+static const exec_ops_t local_ops = {
+	.name = "local",
+	.start = local_start,
+	.cancel = local_cancel,
+	.free = local_free,
+};
 
 exec_t *exec_local_new(loop_t *loop, const exec_local_opts_t *opts)
 {

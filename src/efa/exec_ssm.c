@@ -668,7 +668,13 @@ static void ssm_free(exec_t *ex)
 	free(sx);
 }
 
-static const exec_ops_t ssm_ops = { "ssm", ssm_start, ssm_start_many, ssm_cancel, ssm_free };
+static const exec_ops_t ssm_ops = {
+	.name = "ssm",
+	.start = ssm_start,
+	.start_many = ssm_start_many,
+	.cancel = ssm_cancel,
+	.free = ssm_free,
+};
 
 exec_t *exec_ssm_new(aws_client_t *aws, const exec_ssm_opts_t *opts)
 {
