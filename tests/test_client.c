@@ -163,6 +163,17 @@ static void closed_url(char *url, size_t n)
 	snprintf(url, n, "http://127.0.0.1:%d", ntohs(a.sin_port));
 }
 
+/* An endpoint that the loopback rule does not count as this machine (only 127/8, ::1 and
+ * localhost do), yet whose address is 127.0.0.1 (IPv4-mapped IPv6), on a closed port: a
+ * test of the refusal can never reach anything beyond loopback, even if the refusal
+ * breaks. */
+static void mapped_loopback_url(char *url, size_t n)
+{
+	char local[64];
+	closed_url(local, sizeof local);
+	snprintf(url, n, "http://[::ffff:127.0.0.1]%s", strrchr(local, ':'));
+}
+
 static void test_connection_refused(void **s)
 {
 	(void)s;
@@ -257,16 +268,13 @@ static void test_retry_jitter_seed_repeats(void **s)
 }
 
 /* http:// to a host other than this machine is refused before anything is sent (the
- * request would carry the key id, signature and token in clear), unless allowed.
- * 0.0.0.0 is not loopback by the rule, yet reaches this machine: allowed, the call
- * really goes out and finds the port closed. */
+ * request would carry the key id, signature and token in clear), unless allowed: then
+ * the call really goes out (to 127.0.0.1) and finds the port closed. */
 static void test_http_beyond_loopback_refused(void **s)
 {
 	(void)s;
-	char url[64];
-	closed_url(url, sizeof url);
 	char other[64];
-	snprintf(other, sizeof other, "http://0.0.0.0%s", strrchr(url, ':'));
+	mapped_loopback_url(other, sizeof other);
 	for (int allow = 0; allow < 2; allow++) {
 		client_env();
 		loop_t *l = loop_new();
@@ -309,7 +317,9 @@ static void test_http_sts_for_role_refused(void **s)
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");
 	setenv("AWS_CONFIG_FILE", path, 1);
-	setenv("AWS_ENDPOINT_URL_STS", "http://10.0.0.1:4566", 1);
+	char sts[64];
+	mapped_loopback_url(sts, sizeof sts);
+	setenv("AWS_ENDPOINT_URL_STS", sts, 1);
 	loop_t *l = loop_new();
 	aws_client_opts_t o = { .profile = "role", .region = "us-east-1", .max_attempts = 1 };
 	aws_error_t err;
@@ -344,7 +354,9 @@ static void test_http_sso_refused(void **s)
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");
 	setenv("AWS_CONFIG_FILE", path, 1);
-	setenv("AWS_ENDPOINT_URL_SSO", "http://10.0.0.1:4566", 1);
+	char sso[64];
+	mapped_loopback_url(sso, sizeof sso);
+	setenv("AWS_ENDPOINT_URL_SSO", sso, 1);
 	loop_t *l = loop_new();
 	aws_client_opts_t o = { .profile = "role", .region = "us-east-1", .max_attempts = 1 };
 	aws_error_t err;
@@ -355,7 +367,7 @@ static void test_http_sso_refused(void **s)
 	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
 	assert_false(r.ok);
 	assert_string_equal(r.err.code, "InsecureEndpoint");
-	assert_non_null(strstr(r.err.message, "http://10.0.0.1:4566"));
+	assert_non_null(strstr(r.err.message, sso));
 	aws_client_free(c);
 	loop_free(l);
 	unsetenv("AWS_ENDPOINT_URL_SSO");
