@@ -22,24 +22,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# The interpreter itself (not a shim), so that the PID is the sandbox's.
-"$(python3 -c 'import sys; print(sys.executable)')" tools/sandbox/sandbox.py --port 0 --speed 600 \
-	--workdir "$dir/nodes" >"$dir/sb.out" 2>"$dir/sb.err" </dev/null &
-sb_pid=$!
-i=0
-until grep -qs '^SANDBOX READY endpoint=' "$dir/sb.out"; do
-	i=$((i + 1))
-	[ $i -gt 300 ] && { echo "the sandbox did not start:"; cat "$dir/sb.err"; exit 1; }
-	sleep 0.1
-done
-AWS_ENDPOINT_URL=$(sed -n 's/^SANDBOX READY endpoint=//p' "$dir/sb.out")
-AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$dir/sb.out")
-AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$dir/sb.out")
-AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null XDG_STATE_HOME="$dir/state"
-export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION AWS_EC2_METADATA_DISABLED
-export AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE XDG_STATE_HOME
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_REGION
+start_sandbox "$dir" --speed 600 --workdir "$dir/nodes" || exit 1
 
 now() { python3 -c 'import time; print(time.monotonic())'; }
 

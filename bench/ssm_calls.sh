@@ -35,22 +35,7 @@ if [ -n "$REF" ]; then
 	[ -n "$OLD_TUI" ] || { echo "no nixl-tui binary built from $REF"; exit 1; }
 fi
 
-setsid python3 tools/sandbox/sandbox.py --port 0 >"$dir/sandbox.out" 2>"$dir/sandbox.err" </dev/null &
-sb_pid=$!
-i=0
-until grep -qs "^SANDBOX READY endpoint=" "$dir/sandbox.out"; do
-	i=$((i + 1))
-	[ $i -gt 300 ] && { echo "sandbox did not start:"; cat "$dir/sandbox.err"; exit 1; }
-	sleep 0.1
-done
-AWS_ENDPOINT_URL=$(sed -n 's/^SANDBOX READY endpoint=//p' "$dir/sandbox.out")
-AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$dir/sandbox.out")
-AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$dir/sandbox.out")
-AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null XDG_STATE_HOME="$dir/state"
-export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION \
-	AWS_EC2_METADATA_DISABLED AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE XDG_STATE_HOME
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_REGION
+start_sandbox "$dir" || exit 1
 
 ids=
 for env in bench1 bench2; do
