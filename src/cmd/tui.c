@@ -28,24 +28,15 @@ typedef struct tui_flags {
  * console opens rather than when p is pressed. */
 static int check_pp_flags(const tui_flags_t *f, char *err, size_t errlen)
 {
-	if (f->sizes) {
-		char buf[128], one[32];
-		if (strlen(f->sizes) >= sizeof buf) {
-			snprintf(err, errlen, "--sizes: at most %zu characters", sizeof buf - 1);
-			return -1;
-		}
-		snprintf(buf, sizeof buf, "%s", f->sizes);
-		char *save = NULL;
-		int n = 0;
-		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), n++)
-			if (pp_size_bytes(t, one, sizeof one) < 0) {
-				snprintf(err, errlen, "--sizes: \"%.32s\" is not a size (a byte count with optional k/m/g, or all)", t);
-				return -1;
-			}
-		if (n == 0) {
-			snprintf(err, errlen, "--sizes: no size given");
-			return -1;
-		}
+	const size_t most = sizeof ((session_t *)0)->pp_sizes - 1;
+	char why[100];
+	if (f->sizes && strlen(f->sizes) > most) {
+		snprintf(err, errlen, "--sizes: at most %zu characters", most);
+		return -1;
+	}
+	if (f->sizes && pp_sizes_check(f->sizes, why, sizeof why) < 0) {
+		snprintf(err, errlen, "--sizes: %s", why);
+		return -1;
 	}
 	if (f->iterations) {
 		char *end;

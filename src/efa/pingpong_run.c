@@ -583,27 +583,42 @@ static void start_pair(pp_run_t *r)
 	/* the client starts when the server announces its port (job_line) */
 }
 
-static int parse_sizes(pp_run_t *r, const char *sizes, char *err, size_t errlen)
+/* "64,4k,all" -> one -S value per size into out (up to MAX_SIZES); -1 with err when a
+ * size is not valid, there are too many, or none. */
+static int split_sizes(const char *sizes, char out[][16], int *n, char *err, size_t errlen)
 {
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s", sizes);
 	char *save = NULL;
+	*n = 0;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (r->nsizes == MAX_SIZES) {
+		if (*n == MAX_SIZES) {
 			snprintf(err, errlen, "at most %d sizes", MAX_SIZES);
 			return -1;
 		}
-		if (pp_size_bytes(tok, r->sizes[r->nsizes], sizeof r->sizes[0]) < 0) {
+		if (pp_size_bytes(tok, out[*n], 16) < 0) {
 			snprintf(err, errlen, "invalid size \"%.32s\" (a byte count with optional k/m/g, or \"all\")", tok);
 			return -1;
 		}
-		r->nsizes++;
+		(*n)++;
 	}
-	if (r->nsizes == 0) {
+	if (*n == 0) {
 		snprintf(err, errlen, "no size given");
 		return -1;
 	}
 	return 0;
+}
+
+static int parse_sizes(pp_run_t *r, const char *sizes, char *err, size_t errlen)
+{
+	return split_sizes(sizes, r->sizes, &r->nsizes, err, errlen);
+}
+
+int pp_sizes_check(const char *sizes, char *err, size_t errlen)
+{
+	char out[MAX_SIZES][16];
+	int n;
+	return split_sizes(sizes, out, &n, err, errlen);
 }
 
 static int valid_target(const pp_node_t *n, char *label, size_t len, char *err, size_t errlen)

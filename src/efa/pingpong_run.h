@@ -78,6 +78,8 @@ int pp_script_client(const char *provider, const char *endpoint, const char *siz
                      int port, int timeout_s, int retry_s, int libfabric2, int loopback,
                      const char *server_ip, char *buf, size_t n);
 
+/* A list of sizes as pp_run_opts_t.sizes takes it ("64,4k,1m"): 0, or -1 with err. */
+int pp_sizes_check(const char *sizes, char *err, size_t errlen);
 /* "4k" -> "4096", "all" -> "all"; -1 when not a valid size. */
 int pp_size_bytes(const char *s, char *out, size_t n);
 
