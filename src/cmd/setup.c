@@ -6,19 +6,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
 
 #include "base/file.h"
 #include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "core/loop.h"
+#include "aws/s3.h"
 #include "efa/exec_local.h"
+#include "efa/exec_ssm.h"
 #include "setup/progress.h"
 #include "setup/runner.h"
 #include "setup/tasks.h"
 
+/* pip installs of vLLM take many minutes on a fresh node: two hours before giving up */
+enum { DEFAULT_TIMEOUT_S = 2 * 3600 };
+
 typedef struct opts {
 	const char *tasks_file;  /* NULL: the default file */
+	const char *node;        /* --node N|all (default all) */
 	const char *from;
 	const char *timeout;
 	int reset, dry_run, local;
@@ -33,6 +42,9 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 		if ((r = cli_take_value(cli, &i, "--tasks", &v, err, errlen)) != 0) {
 			if (r < 0) return -1;
 			o->tasks_file = v;
+		} else if ((r = cli_take_value(cli, &i, "--node", &v, err, errlen)) != 0) {
+			if (r < 0) return -1;
+			o->node = v;
 		} else if ((r = cli_take_value(cli, &i, "--from", &v, err, errlen)) != 0) {
 			if (r < 0) return -1;
 			o->from = v;
@@ -60,11 +72,16 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 		snprintf(err, errlen, "--dry-run sends and runs nothing: it excludes --local");
 		return -1;
 	}
+	if (o->node && (o->local || o->dry_run)) {
+		snprintf(err, errlen, "--node picks the stack's nodes: it excludes --local and --dry-run");
+		return -1;
+	}
 	return 0;
 }
 
-/* The task file, parsed and checked; --from resolved. 0, or -1 with the sentence printed. */
-static int load(const opts_t *o, tasks_t *t, size_t *from)
+/* The task file, parsed and checked; --from resolved; *text (malloc'd, *len bytes) the file
+ * as given, for the nodes. 0, or -1 with the sentence printed. */
+static int load(const opts_t *o, tasks_t *t, size_t *from, char **textp, size_t *lenp)
 {
 	const char *name = o->tasks_file ? o->tasks_file : "the default task file";
 	char *text = NULL;
@@ -80,11 +97,13 @@ static int load(const opts_t *o, tasks_t *t, size_t *from)
 			return -1;
 		}
 	}
-	const char *src = text ? text : setup_default_tasks_text();
-	int rc = tasks_parse(src, text ? len : strlen(src), t, err, sizeof err);
-	free(text);
-	if (rc < 0) {
-		textsafe_printf(stderr, "nixl-tui setup: %s: %s\n", name, err);
+	if (!text) {
+		text = strdup(setup_default_tasks_text());
+		len = text ? strlen(text) : 0;
+	}
+	if (!text || tasks_parse(text, len, t, err, sizeof err) < 0) {
+		textsafe_printf(stderr, "nixl-tui setup: %s: %s\n", name, text ? err : "out of memory");
+		free(text);
 		return -1;
 	}
 	*from = 0;
@@ -94,10 +113,13 @@ static int load(const opts_t *o, tasks_t *t, size_t *from)
 			textsafe_printf(stderr, "nixl-tui setup: --from %s names no task of %s (its first is \"%s\").\n", o->from,
 			                name, t->tasks[0].id);
 			tasks_free(t);
+			free(text);
 			return -1;
 		}
 		*from = (size_t)i;
 	}
+	*textp = text;
+	*lenp = len;
 	return 0;
 }
 
@@ -150,41 +172,61 @@ static void dry_text(const tasks_t *t, size_t from, const char *file)
 	}
 }
 
-/* ---- --local */
+/* ---- running: here (--local) or on the stack's nodes over SSM */
 
-typedef struct local_run {
+typedef struct run run_t;
+
+typedef struct node_run {
+	run_t *run;
+	char label[48];     /* "local", or "node2" */
+	char target[24];    /* the instance id, or "local" */
 	setup_progress_t prog;
-	const tasks_t *t;
-	int json, done;
-	exec_result_t res;
 	exec_job_t *job;
-} local_run_t;
+	exec_result_t res;
+	int done;
+} node_run_t;
 
-/* SIGINT cancels the run: the runner records the task it was in as failed ("cancelled") */
+struct run {
+	const tasks_t *t;
+	node_run_t *nodes;
+	size_t n;
+	int json;
+};
+
 static void on_sigint(loop_t *l, int signo, void *ud)
 {
 	(void)l;
 	(void)signo;
-	local_run_t *r = ud;
-	if (r->job && !r->done) exec_cancel(r->job);
+	run_t *r = ud;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->nodes[i].job && !r->nodes[i].done) exec_cancel(r->nodes[i].job);
 }
 
 static void on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
 {
 	(void)stream;
 	(void)len;
-	local_run_t *r = ud;
-	setup_progress_line(&r->prog, line);
-	if (!r->json && strncmp(line, "===NIXL-TASK", 12) != 0) textsafe_printf(stdout, "%s\n", line);
-	if (!r->json) fflush(stdout);
+	node_run_t *nr = ud;
+	setup_progress_line(&nr->prog, line);
+	if (nr->run->json || strncmp(line, "===NIXL-TASK", 12) == 0) return;
+	if (nr->run->n > 1 || strcmp(nr->target, "local") != 0)
+		textsafe_printf(stdout, "%s | %s\n", nr->label, line);
+	else
+		textsafe_printf(stdout, "%s\n", line);
+	fflush(stdout);
 }
 
 static void on_done(void *ud, const exec_result_t *res)
 {
-	local_run_t *r = ud;
-	r->res = *res;
-	r->done = 1;
-	r->job = NULL;
+	node_run_t *nr = ud;
+	nr->res = *res;
+	nr->done = 1;
+	nr->job = NULL;
+}
+
+static int node_ok(const node_run_t *nr)
+{
+	return nr->res.status == EXEC_SUCCESS && nr->prog.finished && !nr->prog.failed;
 }
 
 static cJSON *task_json(const task_t *k, const task_progress_t *p)
@@ -200,32 +242,115 @@ static cJSON *task_json(const task_t *k, const task_progress_t *p)
 	return j;
 }
 
-static void print_summary(const local_run_t *r, const char *node)
+static void print_json(const run_t *r)
 {
-	const setup_progress_t *p = &r->prog;
-	if (r->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON *nodes = cJSON_AddArrayToObject(o, "nodes");
+	cJSON *o = cJSON_CreateObject();
+	int all = 1;
+	cJSON *nodes = cJSON_AddArrayToObject(o, "nodes");
+	for (size_t i = 0; i < r->n; i++) {
+		const node_run_t *nr = &r->nodes[i];
 		cJSON *n = cJSON_CreateObject();
-		cJSON_AddStringToObject(n, "node", node);
-		cJSON_AddBoolToObject(n, "succeeded", r->res.status == EXEC_SUCCESS && p->finished && !p->failed);
-		cJSON_AddItemToObject(n, "detail", r->res.status == EXEC_SUCCESS ? cJSON_CreateNull()
-		                                                                 : cJSON_CreateString(r->res.detail));
+		cJSON_AddStringToObject(n, "node", nr->label);
+		cJSON_AddItemToObject(n, "instance_id", strcmp(nr->target, "local") ? cJSON_CreateString(nr->target)
+		                                                                    : cJSON_CreateNull());
+		cJSON_AddBoolToObject(n, "succeeded", node_ok(nr));
+		all &= node_ok(nr);
+		cJSON_AddItemToObject(n, "detail", !nr->prog.finished && nr->res.detail[0] ? cJSON_CreateString(nr->res.detail)
+		                                                                           : cJSON_CreateNull());
 		cJSON *tasks = cJSON_AddArrayToObject(n, "tasks");
-		for (size_t i = 0; i < p->ntasks; i++) cJSON_AddItemToArray(tasks, task_json(&r->t->tasks[i], &p->tasks[i]));
+		for (size_t k = 0; k < nr->prog.ntasks; k++)
+			cJSON_AddItemToArray(tasks, task_json(&r->t->tasks[k], &nr->prog.tasks[k]));
 		cJSON_AddItemToArray(nodes, n);
-		cmd_print_json(o, 1);
-		cJSON_Delete(o);
-		return;
 	}
-	if (!p->finished && r->res.detail[0]) /* the runner did not get to its summary */
-		textsafe_printf(stderr, "nixl-tui setup: %s: the runner ended early: %s\n", node, r->res.detail);
-	for (size_t i = 0; i < p->ntasks; i++) {
-		const task_progress_t *k = &p->tasks[i];
-		if (k->state != TASK_FAILED) continue;
-		textsafe_printf(stderr, "nixl-tui setup: %s: task %s failed at: %s\n", node, r->t->tasks[i].id, k->command);
-		fprintf(stderr, "  fix what the lines above say, then run the same command again: it resumes at this task.\n");
+	cJSON_AddBoolToObject(o, "succeeded", all);
+	cmd_print_json(o, 1);
+	cJSON_Delete(o);
+}
+
+static void print_text(const run_t *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const node_run_t *nr = &r->nodes[i];
+		const setup_progress_t *p = &nr->prog;
+		if (!p->finished && nr->res.detail[0]) /* the runner did not get to its summary */
+			textsafe_printf(stderr, "nixl-tui setup: %s: the runner ended early: %s\n", nr->label, nr->res.detail);
+		for (size_t k = 0; k < p->ntasks; k++) {
+			if (p->tasks[k].state != TASK_FAILED) continue;
+			textsafe_printf(stderr, "nixl-tui setup: %s: task %s failed at: %s\n", nr->label, r->t->tasks[k].id,
+			                p->tasks[k].command);
+			fprintf(stderr, "  fix what its lines above say, then run the same command again: it resumes at "
+			                "this task.\n");
+		}
+		if (r->n > 1 && node_ok(nr))
+			textsafe_printf(stderr, "nixl-tui setup: %s: done (%d run, %d skipped).\n", nr->label, p->completed,
+			                p->skipped);
 	}
+}
+
+/* Starts script on every node of r (one SendCommand for all of them over SSM) and
+ * follows them to the end; 0 when every node succeeded. */
+static int run_nodes(run_t *r, loop_t *loop, exec_t *ex, const char *script, int timeout_s)
+{
+	const char *targets[EXEC_MAX_NODES];
+	exec_cbs_t cbs[EXEC_MAX_NODES];
+	exec_job_t *jobs[EXEC_MAX_NODES];
+	char err[256] = "";
+	for (size_t i = 0; i < r->n; i++) {
+		targets[i] = r->nodes[i].target;
+		cbs[i] = (exec_cbs_t){ on_line, on_done, &r->nodes[i] };
+	}
+	exec_start_many(ex, targets, r->n, script, timeout_s * 1000, cbs, jobs, err, sizeof err);
+	size_t pending = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		node_run_t *nr = &r->nodes[i];
+		if ((nr->job = jobs[i])) {
+			pending++;
+			continue;
+		}
+		nr->done = 1;
+		nr->res.status = EXEC_ERROR;
+		snprintf(nr->res.detail, sizeof nr->res.detail, "%s", err[0] ? err : "could not be started");
+	}
+	loop_signal_watch(loop, SIGINT, on_sigint, r);
+	int64_t deadline = loop_now_ms() + (int64_t)(timeout_s + 120) * 1000;
+	while (pending && loop_now_ms() < deadline) {
+		loop_run_once(loop, 500);
+		pending = 0;
+		for (size_t i = 0; i < r->n; i++) pending += !r->nodes[i].done;
+	}
+	loop_signal_unwatch(loop, SIGINT);
+	int ok = 1;
+	for (size_t i = 0; i < r->n; i++) {
+		node_run_t *nr = &r->nodes[i];
+		if (!nr->done) {
+			nr->res.status = EXEC_TIMED_OUT;
+			snprintf(nr->res.detail, sizeof nr->res.detail, "no end within %d s", timeout_s + 120);
+		}
+		ok &= node_ok(nr);
+	}
+	if (r->json) print_json(r);
+	else print_text(r);
+	return ok ? 0 : 1;
+}
+
+static int run_init(run_t *r, const tasks_t *t, size_t n, int json)
+{
+	memset(r, 0, sizeof *r);
+	r->t = t;
+	r->json = json;
+	if (!(r->nodes = calloc(n, sizeof *r->nodes))) return -1;
+	r->n = n;
+	for (size_t i = 0; i < n; i++) {
+		r->nodes[i].run = r;
+		if (setup_progress_init(&r->nodes[i].prog, t->ntasks) < 0) return -1;
+	}
+	return 0;
+}
+
+static void run_free(run_t *r)
+{
+	for (size_t i = 0; r->nodes && i < r->n; i++) setup_progress_free(&r->nodes[i].prog);
+	free(r->nodes);
 }
 
 static int run_local(const opts_t *o, const tasks_t *t, size_t from, int json)
@@ -233,36 +358,126 @@ static int run_local(const opts_t *o, const tasks_t *t, size_t from, int json)
 	char *plan = tasks_plan(t, from);
 	char *script = plan ? setup_script(plan, o->reset) : NULL;
 	free(plan);
-	if (!script) {
+	run_t r;
+	if (!script || run_init(&r, t, 1, json) < 0) {
+		free(script);
 		fprintf(stderr, "nixl-tui setup: out of memory\n");
 		return 1;
 	}
-	local_run_t r = { .t = t, .json = json };
-	if (setup_progress_init(&r.prog, t->ntasks) < 0) {
-		free(script);
-		return 1;
-	}
+	snprintf(r.nodes[0].label, sizeof r.nodes[0].label, "local");
+	snprintf(r.nodes[0].target, sizeof r.nodes[0].target, "local");
 	loop_t *loop = loop_new();
 	exec_t *ex = exec_local_new(loop, NULL);
-	char err[256];
-	exec_cbs_t cbs = { on_line, on_done, &r };
-	int timeout_s = o->timeout ? atoi(o->timeout) : 4 * 3600;
-	r.job = exec_start(ex, "local", script, timeout_s * 1000, &cbs, err, sizeof err);
+	int rc = run_nodes(&r, loop, ex, script, o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S);
 	free(script);
-	if (!r.job) {
-		fprintf(stderr, "nixl-tui setup: cannot start the runner here: %s\n", err);
-		r.res.status = EXEC_ERROR;
-	} else {
-		loop_signal_watch(loop, SIGINT, on_sigint, &r);
-		loop_run(loop, &r.done, 0);
-		loop_signal_unwatch(loop, SIGINT);
-		print_summary(&r, "local");
-	}
-	int ok = r.res.status == EXEC_SUCCESS && r.prog.finished && !r.prog.failed;
 	exec_free(ex);
 	loop_free(loop);
-	setup_progress_free(&r.prog);
-	return ok ? 0 : 1;
+	run_free(&r);
+	return rc;
+}
+
+/* ---- on the stack's nodes: the files go to the scripts bucket, the nodes fetch them */
+
+typedef struct uploads {
+	int pending, failed;
+	aws_error_t err;
+} uploads_t;
+
+static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
+{
+	(void)res;
+	uploads_t *u = ud;
+	u->pending--;
+	if (err && !u->failed) {
+		u->failed = 1;
+		u->err = *err;
+	}
+}
+
+/* A prefix of its own for this run: nixl-tui/setup/20261202T035300Z-1a2b3c/ */
+static void run_prefix(char *out, size_t n)
+{
+	unsigned char rnd[3] = { 0 };
+	(void)RAND_bytes(rnd, sizeof rnd);
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+	snprintf(out, n, "nixl-tui/setup/%s-%02x%02x%02x/", when, rnd[0], rnd[1], rnd[2]);
+}
+
+static int upload(cmd_env_t *env, const char *bucket, const char *prefix, const char *plan, const char *file_text,
+                  size_t file_len)
+{
+	const struct { const char *name, *body; size_t len; } files[] = {
+		{ SETUP_RUNNER_KEY, setup_runner_text(), strlen(setup_runner_text()) },
+		{ SETUP_PLAN_KEY, plan, strlen(plan) },
+		{ SETUP_TASKS_KEY, file_text, file_len },
+	};
+	uploads_t u = { 0 };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char key[256];
+		snprintf(key, sizeof key, "%s%s", prefix, files[i].name);
+		if (s3_put_object(env->aws, bucket, key, files[i].body, files[i].len, on_put, &u)) u.pending++;
+	}
+	int64_t deadline = loop_now_ms() + 300000;
+	while (u.pending > 0 && loop_now_ms() < deadline)
+		if (loop_run_once(env->loop, 1000) < 0) break;
+	if (u.pending > 0 || u.failed) {
+		char buf[600];
+		textsafe_printf(stderr, "nixl-tui setup: uploading the task file to s3://%s/%s failed: %s\n", bucket, prefix,
+		                u.failed ? aws_error_sentence(&u.err, buf, sizeof buf) : "no answer");
+		return -1;
+	}
+	return 0;
+}
+
+static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from, const char *file_text,
+                     size_t file_len)
+{
+	exec_nodes_t ids = { 0 };
+	char bucket[80] = "", err[256];
+	size_t first, count;
+	if (cmd_stack_nodes_bucket(cli, "setup", &ids, NULL, bucket, sizeof bucket) < 0) return 1;
+	if (exec_nodes_select(&ids, o->node ? o->node : "all", &first, &count, err, sizeof err) < 0) {
+		textsafe_printf(stderr, "nixl-tui setup: %s\n", err);
+		return 2;
+	}
+	if (!bucket[0]) {
+		fprintf(stderr, "nixl-tui setup: the stack has no ScriptsBucketName output to send the task file "
+		                "through; deploy it with this version of nixl-tui.\n");
+		return 1;
+	}
+	cmd_env_t env;
+	if (cmd_env_open(&env, cli, "setup") < 0) return 1;
+	char prefix[128];
+	run_prefix(prefix, sizeof prefix);
+	char *plan = tasks_plan(t, from);
+	char *script = setup_script_s3(bucket, prefix, aws_client_region(env.aws), o->reset);
+	run_t r;
+	int rc = 1;
+	if (!plan || !script || run_init(&r, t, count, cli->json) < 0) {
+		fprintf(stderr, "nixl-tui setup: %s\n", plan && !script ? "the bucket or region name cannot be used in a "
+		                                                           "node script" : "out of memory");
+		r.nodes = NULL;
+		r.n = 0;
+	} else if (upload(&env, bucket, prefix, plan, file_text, file_len) == 0) {
+		for (size_t i = 0; i < count; i++) {
+			snprintf(r.nodes[i].label, sizeof r.nodes[i].label, "node%zu", first + i + 1);
+			snprintf(r.nodes[i].target, sizeof r.nodes[i].target, "%s", ids.ids[first + i]);
+		}
+		if (!cli->json)
+			textsafe_printf(stderr, "nixl-tui setup: %zu tasks on %zu node%s, from s3://%s/%s\n", t->ntasks, count,
+			                count == 1 ? "" : "s", bucket, prefix);
+		exec_t *ex = exec_ssm_new(env.aws, NULL);
+		rc = run_nodes(&r, env.loop, ex, script, o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S);
+		exec_free(ex);
+	}
+	run_free(&r);
+	free(plan);
+	free(script);
+	cmd_env_close(&env);
+	return rc;
 }
 
 int cmd_setup(cli_t *cli)
@@ -273,14 +488,10 @@ int cmd_setup(cli_t *cli)
 		textsafe_printf(stderr, "nixl-tui setup: %s\n", err);
 		return 2;
 	}
-	if (!o.dry_run && !o.local) {
-		fprintf(stderr, "nixl-tui setup: running a task file on the stack's nodes over SSM is not built yet; "
-		                "--dry-run prints what would run, --local runs it on this machine.\n");
-		return 2;
-	}
 	tasks_t t;
-	size_t from;
-	if (load(&o, &t, &from) < 0) return 2;
+	size_t from, len;
+	char *text;
+	if (load(&o, &t, &from, &text, &len) < 0) return 2;
 	int rc = 0;
 	if (o.dry_run) {
 		if (cli->json) {
@@ -290,9 +501,12 @@ int cmd_setup(cli_t *cli)
 		} else {
 			dry_text(&t, from, o.tasks_file);
 		}
-	} else {
+	} else if (o.local) {
 		rc = run_local(&o, &t, from, cli->json);
+	} else {
+		rc = run_stack(&o, cli, &t, from, text, len);
 	}
 	tasks_free(&t);
+	free(text);
 	return rc;
 }

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Real files (testable with bash -n, jq); the assembler embeds them and the Makefile
  * makes this object depend on them. */
@@ -37,6 +38,45 @@ char *setup_script(const char *plan, int reset)
 	           "cat >\"$d/runner.sh\" <<'NIXL_RUNNER_END'\n%s", setup_runner_text());
 	fprintf(f, "NIXL_RUNNER_END\ncat >\"$d/plan\" <<'NIXL_PLAN_END'\n%sNIXL_PLAN_END\n", plan);
 	fprintf(f, "bash \"$d/runner.sh\" \"$d/plan\"%s &\npid=$!\nwait \"$pid\"\n", reset ? " --reset" : "");
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int only(const char *s, const char *allowed, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+	return n >= min && n <= max && strspn(s, allowed) == n;
+}
+
+char *setup_script_s3(const char *bucket, const char *prefix, const char *region, int reset)
+{
+	size_t np = strlen(prefix);
+	if (!only(bucket, "abcdefghijklmnopqrstuvwxyz0123456789.-", 3, 63) ||
+	    !only(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_.-", 2, 200) ||
+	    prefix[np - 1] != '/' || prefix[0] == '/' || strstr(prefix, "..") ||
+	    !only(region, "abcdefghijklmnopqrstuvwxyz0123456789-", 4, 32))
+		return NULL;
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+	if (!f) return NULL;
+	fprintf(f, "d=$(mktemp -d \"${TMPDIR:-/tmp}/nixl-setup.XXXXXX\") || exit 2\n"
+	           "trap 'rm -rf \"$d\"' EXIT\n"
+	           "trap 'kill -TERM \"$pid\" 2>/dev/null; wait \"$pid\"; exit 143' TERM\n"
+	           "if ! command -v aws >/dev/null 2>&1; then\n"
+	           "  echo \"nixl-tui setup: this node has no AWS CLI to fetch s3://%s/%s (the Deep Learning AMIs have it)\" >&2\n"
+	           "  exit 2\n"
+	           "fi\n"
+	           "aws s3 cp --only-show-errors --recursive --region %s \"s3://%s/%s\" \"$d/\" || {\n"
+	           "  echo \"nixl-tui setup: cannot fetch s3://%s/%s (does the node's role read the bucket?)\" >&2\n"
+	           "  exit 2\n"
+	           "}\n"
+	           "bash \"$d/%s\" \"$d/%s\"%s &\npid=$!\nwait \"$pid\"\n",
+	        bucket, prefix, region, bucket, prefix, bucket, prefix, SETUP_RUNNER_KEY, SETUP_PLAN_KEY,
+	        reset ? " --reset" : "");
 	if (fclose(f) != 0) {
 		free(out);
 		return NULL;

@@ -14,4 +14,16 @@ const char *setup_default_tasks_text(void);
  * directory. malloc'd; NULL when out of memory. */
 char *setup_script(const char *plan, int reset);
 
+/* The files a node fetches from the scripts bucket, under a per-run prefix. */
+#define SETUP_RUNNER_KEY "task_runner.sh"
+#define SETUP_PLAN_KEY "plan"
+#define SETUP_TASKS_KEY "tasks.json"
+
+/* A POSIX sh script for a node: fetches the run's prefix from S3 with the AWS CLI of the
+ * AMI (`aws s3 cp --recursive`, the node's role reads the bucket) and runs the plan as
+ * setup_script() does. bucket, prefix (ending in '/') and region are checked here (S3 and
+ * region name characters only: they are written into the script); NULL when one is not
+ * valid or out of memory. */
+char *setup_script_s3(const char *bucket, const char *prefix, const char *region, int reset);
+
 #endif

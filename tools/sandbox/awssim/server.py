@@ -177,6 +177,7 @@ class World:
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
                     "commands": self.ssm.summary(),
+                    "node_isolation": self.ssm.isolation or "hostname and /tmp per node",
                     "capacity_reservations": self.capacity.summary()}
 
     def stop(self):
