@@ -178,6 +178,28 @@ static void test_default_file_parses_and_script_embeds(void **state)
 	free(script);
 }
 
+static void test_s3_script_takes_only_names_it_can_quote(void **state)
+{
+	(void)state;
+	char *s = setup_script_s3("nixl-efa-bucket-1", "nixl-tui/setup/20261202T035300Z-1a2b3c/", "us-east-1", 0);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "aws s3 cp --only-show-errors --recursive --region us-east-1 "
+	                          "\"s3://nixl-efa-bucket-1/nixl-tui/setup/20261202T035300Z-1a2b3c/\" \"$d/\""));
+	assert_non_null(strstr(s, "bash \"$d/task_runner.sh\" \"$d/plan\" &"));
+	free(s);
+	s = setup_script_s3("b-1.x", "p/", "eu-west-2", 1);
+	assert_non_null(strstr(s, "\"$d/plan\" --reset &"));
+	free(s);
+	static const char *const bad[][3] = {
+		{ "Bad_Bucket", "p/", "us-east-1" }, { "ab", "p/", "us-east-1" }, { "b$(x)", "p/", "us-east-1" },
+		{ "bucket", "p", "us-east-1" }, { "bucket", "/p/", "us-east-1" }, { "bucket", "a/../b/", "us-east-1" },
+		{ "bucket", "p q/", "us-east-1" }, { "bucket", "p\"/", "us-east-1" }, { "bucket", "p/", "us east" },
+		{ "bucket", "p/", "us-east-1;rm" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (setup_script_s3(bad[i][0], bad[i][1], bad[i][2], 0)) fail_msg("case %zu accepted", i);
+}
+
 static void test_progress_follows_the_markers(void **state)
 {
 	(void)state;
@@ -252,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_parse_refuses_oversize),
 		cmocka_unit_test(test_plan_is_expanded_and_marks_from),
 		cmocka_unit_test(test_default_file_parses_and_script_embeds),
+		cmocka_unit_test(test_s3_script_takes_only_names_it_can_quote),
 		cmocka_unit_test(test_progress_follows_the_markers),
 		cmocka_unit_test(test_file_read_bounds),
 	};
