@@ -32,7 +32,7 @@ const cmd_entry_t cmd_table[] = {
 	{ "pingpong", cmd_pingpong, "[--server-node 1 --client-node 2 | --instance-id I --instance-id J | --local | --from-file F|DIR] [-S sizes] [-I n] [-e rdm] [-p efa] [--matrix [--concurrency K]] [--json]",
 	  "fi_pingpong between the stack's nodes (rows as they arrive), here, or saved logs read back; "
 	  "--native --local | --serve | --connect HOST: the native libfabric ping-pong" },
-	{ "setup", cmd_setup, "[--tasks FILE] [--node N|all] [--from ID] [--reset] [--dry-run | --local] [--timeout S] [--json]",
+	{ "setup", cmd_setup, "[--tasks FILE] [--node N|all] [--from ID] [--reset] [--dry-run | --local | --cancel] [--timeout S] [--json]",
 	  "run a task file (the default prepares a DLAMI node for NIXL) on the stack's nodes, or here; --dry-run prints it" },
 	{ NULL, NULL, NULL, NULL },
 };

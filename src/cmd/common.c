@@ -136,11 +136,11 @@ static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 
 int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48])
 {
-	return cmd_stack_nodes_bucket(cli, cmd_name, nodes, ips, NULL, 0);
+	return cmd_stack_nodes_bucket(cli, cmd_name, nodes, ips, NULL, 0, NULL);
 }
 
 int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48],
-                           char *bucket, size_t bucketlen)
+                           char *bucket, size_t bucketlen, char (*stack_out)[160])
 {
 	cmd_env_t env;
 	if (cmd_env_open(&env, cli, cmd_name) < 0) return -1;
@@ -155,6 +155,7 @@ int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t 
 	} else if (config_stack_name(&cfg, aws_client_region(env.aws), stack, sizeof stack) < 0) {
 		textsafe_printf(stderr, "nixl-tui %s: no stack name: pass -c stackName=... or --instance-id\n", cmd_name);
 	} else {
+		if (stack_out) snprintf(*stack_out, sizeof *stack_out, "%s", stack);
 		stack_lookup_t l = { .nodes = nodes, .ips = ips, .bucket = bucket, .bucketlen = bucketlen };
 		cfn_describe_stacks(env.aws, stack, on_stack, &l);
 		aws_client_wait(env.aws, &l.done, 120000);

@@ -38,8 +38,9 @@ void cmd_print_json(const cJSON *o, int formatted);
  * stack), in order, and (ips may be NULL) their NodeNPrivateIp ("" when not an IPv4).
  * 0, or -1 with the reason printed. */
 int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48]);
-/* The same, and the stack's ScriptsBucketName in bucket ("" when the stack has none). */
+/* The same, and the stack's ScriptsBucketName in bucket ("" when the stack has none) and
+ * its name in stack (either may be NULL). */
 int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48],
-                           char *bucket, size_t bucketlen);
+                           char *bucket, size_t bucketlen, char (*stack)[160]);
 
 #endif

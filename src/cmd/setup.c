@@ -18,7 +18,9 @@
 #include "aws/s3.h"
 #include "efa/exec_local.h"
 #include "efa/exec_ssm.h"
+#include "aws/ssm.h"
 #include "setup/progress.h"
+#include "setup/record.h"
 #include "setup/runner.h"
 #include "setup/tasks.h"
 
@@ -30,7 +32,7 @@ typedef struct opts {
 	const char *node;        /* --node N|all (default all) */
 	const char *from;
 	const char *timeout;
-	int reset, dry_run, local;
+	int reset, dry_run, local, cancel;
 } opts_t;
 
 static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
@@ -63,6 +65,8 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 			o->dry_run = 1;
 		} else if (strcmp(a, "--local") == 0) {
 			o->local = 1;
+		} else if (strcmp(a, "--cancel") == 0) {
+			o->cancel = 1;
 		} else {
 			snprintf(err, errlen, "unexpected argument \"%.60s\"", a);
 			return -1;
@@ -70,6 +74,10 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 	}
 	if (o->dry_run && o->local) {
 		snprintf(err, errlen, "--dry-run sends and runs nothing: it excludes --local");
+		return -1;
+	}
+	if (o->cancel && (o->local || o->dry_run || o->tasks_file || o->from || o->reset)) {
+		snprintf(err, errlen, "--cancel stops the setup running on the stack's nodes: it takes no other option");
 		return -1;
 	}
 	if (o->node && (o->local || o->dry_run)) {
@@ -191,6 +199,8 @@ struct run {
 	node_run_t *nodes;
 	size_t n;
 	int json;
+	int detach_on_int;  /* Ctrl-C stops following (the nodes go on), not the run */
+	int detached;
 };
 
 static void on_sigint(loop_t *l, int signo, void *ud)
@@ -198,6 +208,10 @@ static void on_sigint(loop_t *l, int signo, void *ud)
 	(void)l;
 	(void)signo;
 	run_t *r = ud;
+	if (r->detach_on_int) {
+		r->detached = 1;
+		return;
+	}
 	for (size_t i = 0; i < r->n; i++)
 		if (r->nodes[i].job && !r->nodes[i].done) exec_cancel(r->nodes[i].job);
 }
@@ -287,38 +301,31 @@ static void print_text(const run_t *r)
 	}
 }
 
-/* Starts script on every node of r (one SendCommand for all of them over SSM) and
- * follows them to the end; 0 when every node succeeded. */
-static int run_nodes(run_t *r, loop_t *loop, exec_t *ex, const char *script, int timeout_s)
+/* Follows the jobs of r to their end (or Ctrl-C when it detaches); 0 when every node
+ * succeeded, 1 when one did not, 130 when detached. on_started (may be NULL) is called
+ * once every job has its command id. */
+static int follow_nodes(run_t *r, loop_t *loop, int timeout_s, void (*on_started)(run_t *r, void *ud), void *ud)
 {
-	const char *targets[EXEC_MAX_NODES];
-	exec_cbs_t cbs[EXEC_MAX_NODES];
-	exec_job_t *jobs[EXEC_MAX_NODES];
-	char err[256] = "";
-	for (size_t i = 0; i < r->n; i++) {
-		targets[i] = r->nodes[i].target;
-		cbs[i] = (exec_cbs_t){ on_line, on_done, &r->nodes[i] };
-	}
-	exec_start_many(ex, targets, r->n, script, timeout_s * 1000, cbs, jobs, err, sizeof err);
 	size_t pending = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		node_run_t *nr = &r->nodes[i];
-		if ((nr->job = jobs[i])) {
-			pending++;
-			continue;
-		}
-		nr->done = 1;
-		nr->res.status = EXEC_ERROR;
-		snprintf(nr->res.detail, sizeof nr->res.detail, "%s", err[0] ? err : "could not be started");
-	}
+	for (size_t i = 0; i < r->n; i++) pending += !r->nodes[i].done;
 	loop_signal_watch(loop, SIGINT, on_sigint, r);
 	int64_t deadline = loop_now_ms() + (int64_t)(timeout_s + 120) * 1000;
-	while (pending && loop_now_ms() < deadline) {
+	while (pending && !r->detached && loop_now_ms() < deadline) {
 		loop_run_once(loop, 500);
 		pending = 0;
 		for (size_t i = 0; i < r->n; i++) pending += !r->nodes[i].done;
+		if (on_started) {
+			int all = 1;
+			for (size_t i = 0; i < r->n; i++)
+				all &= r->nodes[i].done || !r->nodes[i].job || exec_ssm_command_id(r->nodes[i].job)[0] != 0;
+			if (all) {
+				on_started(r, ud);
+				on_started = NULL;
+			}
+		}
 	}
 	loop_signal_unwatch(loop, SIGINT);
+	if (r->detached) return 130;
 	int ok = 1;
 	for (size_t i = 0; i < r->n; i++) {
 		node_run_t *nr = &r->nodes[i];
@@ -331,6 +338,27 @@ static int run_nodes(run_t *r, loop_t *loop, exec_t *ex, const char *script, int
 	if (r->json) print_json(r);
 	else print_text(r);
 	return ok ? 0 : 1;
+}
+
+/* Starts script on every node of r: one SendCommand for all of them over SSM. */
+static void start_nodes(run_t *r, exec_t *ex, const char *script, int timeout_s)
+{
+	const char *targets[EXEC_MAX_NODES];
+	exec_cbs_t cbs[EXEC_MAX_NODES];
+	exec_job_t *jobs[EXEC_MAX_NODES];
+	char err[256] = "";
+	for (size_t i = 0; i < r->n; i++) {
+		targets[i] = r->nodes[i].target;
+		cbs[i] = (exec_cbs_t){ on_line, on_done, &r->nodes[i] };
+	}
+	exec_start_many(ex, targets, r->n, script, timeout_s * 1000, cbs, jobs, err, sizeof err);
+	for (size_t i = 0; i < r->n; i++) {
+		node_run_t *nr = &r->nodes[i];
+		if ((nr->job = jobs[i])) continue;
+		nr->done = 1;
+		nr->res.status = EXEC_ERROR;
+		snprintf(nr->res.detail, sizeof nr->res.detail, "%s", err[0] ? err : "could not be started");
+	}
 }
 
 static int run_init(run_t *r, const tasks_t *t, size_t n, int json)
@@ -368,7 +396,9 @@ static int run_local(const opts_t *o, const tasks_t *t, size_t from, int json)
 	snprintf(r.nodes[0].target, sizeof r.nodes[0].target, "local");
 	loop_t *loop = loop_new();
 	exec_t *ex = exec_local_new(loop, NULL);
-	int rc = run_nodes(&r, loop, ex, script, o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S);
+	int timeout_s = o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S;
+	start_nodes(&r, ex, script, timeout_s);
+	int rc = follow_nodes(&r, loop, timeout_s, NULL, NULL);
 	free(script);
 	exec_free(ex);
 	loop_free(loop);
@@ -432,45 +462,196 @@ static int upload(cmd_env_t *env, const char *bucket, const char *prefix, const 
 	return 0;
 }
 
+/* ---- the record of the run on the nodes: following it again, cancelling it */
+
+typedef struct pending_record {
+	setup_record_t rec;
+	const tasks_t *t;
+	int saved;
+} pending_record_t;
+
+/* Every node has its command id: the record lets a later nixl-tui follow this run. */
+static void save_record(run_t *r, void *ud)
+{
+	pending_record_t *pr = ud;
+	char err[300];
+	for (size_t i = 0; i < r->n; i++)
+		if (r->nodes[i].job) {
+			snprintf(pr->rec.command_id, sizeof pr->rec.command_id, "%s", exec_ssm_command_id(r->nodes[i].job));
+			break;
+		}
+	if (!pr->rec.command_id[0]) return;
+	if (setup_record_save(&pr->rec, pr->t, err, sizeof err) < 0)
+		textsafe_printf(stderr, "nixl-tui setup: %s; a run stopped now cannot be followed again.\n", err);
+	else
+		pr->saved = 1;
+}
+
+typedef struct listing {
+	int done, failed, running;
+	aws_error_t err;
+} listing_t;
+
+static void on_listing(void *ud, const aws_error_t *err, ssm_invocations_t *res)
+{
+	listing_t *l = ud;
+	l->done = 1;
+	if (err) {
+		l->failed = 1;
+		l->err = *err;
+		return;
+	}
+	for (size_t i = 0; i < res->n; i++) {
+		const char *st = res->items[i].status ? res->items[i].status : "";
+		l->running += strcmp(st, "Pending") == 0 || strcmp(st, "InProgress") == 0 || strcmp(st, "Delayed") == 0 ||
+		              strcmp(st, "Cancelling") == 0;
+	}
+}
+
+/* 1 when the recorded command still runs on a node, 0 when not, -1 when SSM did not say
+ * (printed). */
+static int record_running(cmd_env_t *env, const setup_record_t *rec)
+{
+	listing_t l = { 0 };
+	if (!ssm_list_command_invocations(env->aws, rec->command_id, NULL, 50, on_listing, &l)) return -1;
+	aws_client_wait(env->aws, &l.done, 120000);
+	if (!l.done || l.failed) {
+		if (l.failed) cmd_print_error("setup", &l.err);
+		else fprintf(stderr, "nixl-tui setup: no answer from SSM in 120 s\n");
+		return -1;
+	}
+	return l.running > 0;
+}
+
+static void label_nodes(run_t *r, const int *node_no, char (*ids)[24])
+{
+	for (size_t i = 0; i < r->n; i++) {
+		snprintf(r->nodes[i].label, sizeof r->nodes[i].label, "node%d", node_no[i]);
+		snprintf(r->nodes[i].target, sizeof r->nodes[i].target, "%s", ids[i]);
+	}
+}
+
+/* Follows (and with cancel, stops) the recorded run. */
+static int follow_record(cmd_env_t *env, setup_record_t *rec, int cancel, int json, int timeout_s)
+{
+	run_t r;
+	if (run_init(&r, &rec->tasks, rec->nnodes, json) < 0) return 1;
+	r.detach_on_int = !cancel;
+	label_nodes(&r, rec->node_no, rec->ids);
+	exec_ssm_opts_t so = { .leave_running = 1 };
+	exec_t *ex = exec_ssm_new(env->aws, &so);
+	char when[32], err[256];
+	struct tm tm;
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&rec->started, &tm));
+	if (!json)
+		textsafe_printf(stderr, "nixl-tui setup: %s the setup started %s (command %s) on %zu node%s\n",
+		                cancel ? "stopping" : "following", when, rec->command_id, rec->nnodes,
+		                rec->nnodes == 1 ? "" : "s");
+	for (size_t i = 0; i < r.n; i++) {
+		node_run_t *nr = &r.nodes[i];
+		exec_cbs_t cbs = { on_line, on_done, nr };
+		nr->job = exec_ssm_attach(ex, nr->target, rec->command_id, timeout_s * 1000, &cbs, err, sizeof err);
+		if (!nr->job) {
+			nr->done = 1;
+			nr->res.status = EXEC_ERROR;
+			snprintf(nr->res.detail, sizeof nr->res.detail, "%s", err);
+		} else if (cancel) {
+			exec_cancel(nr->job);
+		}
+	}
+	int rc = follow_nodes(&r, env->loop, timeout_s, NULL, NULL);
+	if (rc == 130)
+		fprintf(stderr, "nixl-tui setup: stopped following; the setup goes on on the nodes: `nixl-tui setup` "
+		                "follows it again, `nixl-tui setup --cancel` stops it.\n");
+	if (cancel && rc == 1) rc = 0; /* stopped as asked */
+	exec_free(ex);
+	run_free(&r);
+	return rc;
+}
+
 static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from, const char *file_text,
                      size_t file_len)
 {
 	exec_nodes_t ids = { 0 };
-	char bucket[80] = "", err[256];
+	char bucket[80] = "", err[256], stack[160] = "";
 	size_t first, count;
-	if (cmd_stack_nodes_bucket(cli, "setup", &ids, NULL, bucket, sizeof bucket) < 0) return 1;
+	int timeout_s = o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S;
+	if (cmd_stack_nodes_bucket(cli, "setup", &ids, NULL, bucket, sizeof bucket, &stack) < 0) return 1;
 	if (exec_nodes_select(&ids, o->node ? o->node : "all", &first, &count, err, sizeof err) < 0) {
 		textsafe_printf(stderr, "nixl-tui setup: %s\n", err);
 		return 2;
 	}
-	if (!bucket[0]) {
+	if (!bucket[0] && !o->cancel) {
 		fprintf(stderr, "nixl-tui setup: the stack has no ScriptsBucketName output to send the task file "
 		                "through; deploy it with this version of nixl-tui.\n");
 		return 1;
 	}
 	cmd_env_t env;
 	if (cmd_env_open(&env, cli, "setup") < 0) return 1;
+	int rc = 1;
+	pending_record_t pr = { .t = t };
+	setup_record_t old;
+	int running = 0;
+	if (setup_record_load(stack, aws_client_region(env.aws), &old) == 0) {
+		running = record_running(&env, &old);
+		if (running < 0) {
+			setup_record_free(&old);
+			cmd_env_close(&env);
+			return 1;
+		}
+		if (running && (o->tasks_file || o->from || o->reset || o->node)) {
+			fprintf(stderr, "nixl-tui setup: a setup is still running on the nodes: `nixl-tui setup` follows it, "
+			                "`nixl-tui setup --cancel` stops it; start another after it ends.\n");
+			setup_record_free(&old);
+			cmd_env_close(&env);
+			return 2;
+		}
+		if (running || o->cancel) {
+			rc = running ? follow_record(&env, &old, o->cancel, cli->json, timeout_s) : 0;
+			if (!running) fprintf(stderr, "nixl-tui setup: no setup is running on the stack's nodes.\n");
+			setup_record_free(&old);
+			cmd_env_close(&env);
+			return rc;
+		}
+		setup_record_free(&old);
+	}
+	if (o->cancel) {
+		fprintf(stderr, "nixl-tui setup: no setup is running on the stack's nodes.\n");
+		cmd_env_close(&env);
+		return 0;
+	}
 	char prefix[128];
 	run_prefix(prefix, sizeof prefix);
 	char *plan = tasks_plan(t, from);
 	char *script = setup_script_s3(bucket, prefix, aws_client_region(env.aws), o->reset);
 	run_t r;
-	int rc = 1;
 	if (!plan || !script || run_init(&r, t, count, cli->json) < 0) {
 		fprintf(stderr, "nixl-tui setup: %s\n", plan && !script ? "the bucket or region name cannot be used in a "
 		                                                           "node script" : "out of memory");
 		r.nodes = NULL;
 		r.n = 0;
 	} else if (upload(&env, bucket, prefix, plan, file_text, file_len) == 0) {
+		r.detach_on_int = 1;
+		snprintf(pr.rec.stack, sizeof pr.rec.stack, "%s", stack);
+		snprintf(pr.rec.region, sizeof pr.rec.region, "%s", aws_client_region(env.aws));
+		snprintf(pr.rec.prefix, sizeof pr.rec.prefix, "%s", prefix);
+		pr.rec.started = time(NULL);
+		pr.rec.nnodes = count;
 		for (size_t i = 0; i < count; i++) {
-			snprintf(r.nodes[i].label, sizeof r.nodes[i].label, "node%zu", first + i + 1);
-			snprintf(r.nodes[i].target, sizeof r.nodes[i].target, "%s", ids.ids[first + i]);
+			pr.rec.node_no[i] = (int)(first + i + 1);
+			snprintf(pr.rec.ids[i], sizeof pr.rec.ids[i], "%s", ids.ids[first + i]);
 		}
+		label_nodes(&r, pr.rec.node_no, pr.rec.ids);
 		if (!cli->json)
 			textsafe_printf(stderr, "nixl-tui setup: %zu tasks on %zu node%s, from s3://%s/%s\n", t->ntasks, count,
 			                count == 1 ? "" : "s", bucket, prefix);
-		exec_t *ex = exec_ssm_new(env.aws, NULL);
-		rc = run_nodes(&r, env.loop, ex, script, o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S);
+		exec_ssm_opts_t so = { .leave_running = 1 };
+		exec_t *ex = exec_ssm_new(env.aws, &so);
+		start_nodes(&r, ex, script, timeout_s);
+		rc = follow_nodes(&r, env.loop, timeout_s, save_record, &pr);
+		if (rc == 130)
+			fprintf(stderr, "nixl-tui setup: stopped following; the setup goes on on the nodes: `nixl-tui setup` "
+			                "follows it again, `nixl-tui setup --cancel` stops it.\n");
 		exec_free(ex);
 	}
 	run_free(&r);

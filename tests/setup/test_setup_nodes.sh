@@ -71,7 +71,61 @@ echo '{"tasks": []}' >"$TMP/empty.json"
 nx setup --tasks "$TMP/empty.json" --log "$TMP/bad.log" -c environment=setup >"$TMP/bad.out" 2>&1; rc=$?
 check "a task file with no tasks is refused before any call" [ $rc -eq 2 ] 
 check "nothing was sent for it" bash -c "! test -s $TMP/bad.log"
-rm -f /tmp/gate
+# kill -9 while a long task runs: the setup goes on, the next run follows it to its end
+cat >"$TMP/long.json" <<JSON
+{"tasks": [{"id": "long", "commands": ["i=0; while [ ! -e /tmp/release ]; do i=\$((i+1)); echo tick \$i; sleep 0.2; done", "echo released on \$(hostname)"]}]}
+JSON
+"$NIXL_TUI" setup --tasks "$TMP/long.json" -c environment=setup >"$TMP/long1.out" 2>&1 &
+long_pid=$!
+PIDS+=("$long_pid")
+check "the long task's lines stream" wait_for 120 grep -qs "node2 | tick 3" "$TMP/long1.out"
+kill -9 "$long_pid"
+wait "$long_pid" 2>/dev/null
+some_sleeps() { [ -n "$(node_procs sleep)" ]; }
+check "after kill -9 the setup still runs on the nodes" some_sleeps
+nx setup --tasks "$TMP/long.json" -c environment=setup >"$TMP/busy.out" 2>&1; rc=$?
+check "a second setup while one runs is refused" [ $rc -eq 2 ]
+contains "with what to do" "$TMP/busy.out" "a setup is still running on the nodes"
+"$NIXL_TUI" setup -c environment=setup >"$TMP/long2.out" 2>&1 &
+follow_pid=$!
+PIDS+=("$follow_pid")
+check "nixl-tui setup finds it and follows it" wait_for 120 grep -qs "following the setup started" "$TMP/long2.out"
+check "with its lines from the start" wait_for 120 grep -qs "node1 | tick 1$" "$TMP/long2.out"
+# Ctrl-C stops following only
+kill -INT "$follow_pid"
+wait "$follow_pid"; rc=$?
+check "Ctrl-C stops following (exit 130)" [ $rc -eq 130 ]
+contains "and says the setup goes on" "$TMP/long2.out" "the setup goes on on the nodes"
+check "it does go on" some_sleeps
+if [ "$isolated" = "hostname and /tmp per node" ]; then
+	touch "$workdir/nodes/$NODE1_ID/tmp/release" "$workdir/nodes/$NODE2_ID/tmp/release"
+else
+	touch /tmp/release
+fi
+nx setup --json -c environment=setup >"$TMP/long3.json" 2>"$TMP/long3.err"; rc=$?
+if grep -q "no setup is running" "$TMP/long3.err"; then  # it ended before this run looked
+	pass "followed to its end # SKIP it ended before the follower started"
+else
+	check "followed to its end: exit 0, the task succeeded on both nodes" jq_py "$TMP/long3.json" \
+		"d['succeeded'] and all(n['tasks'][0]['status'] == 'success' for n in d['nodes'])"
+fi
+# --cancel stops a running setup
+rm -f "$workdir/nodes/$NODE1_ID/tmp/release" "$workdir/nodes/$NODE2_ID/tmp/release" /tmp/release
+"$NIXL_TUI" setup --tasks "$TMP/long.json" --reset -c environment=setup >"$TMP/long4.out" 2>&1 &
+long_pid=$!
+PIDS+=("$long_pid")
+wait_for 120 grep -qs "node1 | tick 2" "$TMP/long4.out"
+kill -9 "$long_pid"
+wait "$long_pid" 2>/dev/null
+nx setup --cancel -c environment=setup >"$TMP/cancel.out" 2>&1; rc=$?
+check "--cancel stops it (exit 0)" [ $rc -eq 0 ]
+contains "and says what it stops" "$TMP/cancel.out" "stopping the setup started"
+no_sleeps() { [ -z "$(node_procs sleep)" ]; }
+check "nothing of it is left on the nodes" wait_for 60 no_sleeps
+nx setup --cancel -c environment=setup >"$TMP/cancel2.out" 2>&1
+contains "--cancel with nothing running says so" "$TMP/cancel2.out" "no setup is running on the stack's nodes."
+
+rm -f /tmp/gate /tmp/release
 nx destroy --yes -c environment=setup >"$TMP/down.out" 2>&1
 check "the stack and its bucket go away, setup files included" [ $? -eq 0 ]
 finish
