@@ -34,6 +34,8 @@ const cmd_entry_t cmd_table[] = {
 	  "--native --local | --serve | --connect HOST: the native libfabric ping-pong" },
 	{ "setup", cmd_setup, "[--tasks FILE] [--node N|all] [--from ID] [--reset] [--dry-run | --local | --cancel] [--timeout S] [--json]",
 	  "run a task file (the default prepares a DLAMI node for NIXL) on the stack's nodes, or here; --dry-run prints it" },
+	{ "mlflow-check", cmd_mlflow_check, "[--node N] [--tracking-uri URL] [--timeout S] [--json]",
+	  "from node 2, write an MLflow run (parameter, metric, artifact) to node 1's tracking server and read it back" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -36,5 +36,6 @@ int fabric_cmd_pingpong(cli_t *cli);
 int cmd_efa_check(cli_t *cli); /* src/cmd/efa_check.c */
 int cmd_pingpong(cli_t *cli); /* src/cmd/pingpong.c */
 int cmd_setup(cli_t *cli);    /* src/cmd/setup.c */
+int cmd_mlflow_check(cli_t *cli); /* src/cmd/mlflow_check.c */
 
 #endif

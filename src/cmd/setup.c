@@ -576,7 +576,8 @@ static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from,
 	char bucket[80] = "", err[256], stack[160] = "";
 	size_t first, count;
 	int timeout_s = o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S;
-	if (cmd_stack_nodes_bucket(cli, "setup", &ids, NULL, bucket, sizeof bucket, &stack) < 0) return 1;
+	char ips[EXEC_MAX_NODES][48];
+	if (cmd_stack_nodes_bucket(cli, "setup", &ids, ips, bucket, sizeof bucket, &stack) < 0) return 1;
 	if (exec_nodes_select(&ids, o->node ? o->node : "all", &first, &count, err, sizeof err) < 0) {
 		textsafe_printf(stderr, "nixl-tui setup: %s\n", err);
 		return 2;
@@ -623,7 +624,9 @@ static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from,
 	char prefix[128];
 	run_prefix(prefix, sizeof prefix);
 	char *plan = tasks_plan(t, from);
-	char *script = setup_script_s3(bucket, prefix, aws_client_region(env.aws), o->reset);
+	const char *all_ids[EXEC_MAX_NODES];
+	for (size_t i = 0; i < ids.n; i++) all_ids[i] = ids.ids[i];
+	char *script = setup_script_s3(bucket, prefix, aws_client_region(env.aws), all_ids, ids.n, ips[0], o->reset);
 	run_t r;
 	if (!plan || !script || run_init(&r, t, count, cli->json) < 0) {
 		fprintf(stderr, "nixl-tui setup: %s\n", plan && !script ? "the bucket or region name cannot be used in a "

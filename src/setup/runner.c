@@ -1,5 +1,8 @@
 #include "setup/runner.h"
 
+#include "efa/exec.h"
+#include "setup/mlflow.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,18 +54,28 @@ static int only(const char *s, const char *allowed, size_t min, size_t max)
 	return n >= min && n <= max && strspn(s, allowed) == n;
 }
 
-char *setup_script_s3(const char *bucket, const char *prefix, const char *region, int reset)
+char *setup_script_s3(const char *bucket, const char *prefix, const char *region, const char *const *ids,
+                      size_t nids, const char *node1_ip, int reset)
 {
 	size_t np = strlen(prefix);
 	if (!only(bucket, "abcdefghijklmnopqrstuvwxyz0123456789.-", 3, 63) ||
 	    !only(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_.-", 2, 200) ||
 	    prefix[np - 1] != '/' || prefix[0] == '/' || strstr(prefix, "..") ||
-	    !only(region, "abcdefghijklmnopqrstuvwxyz0123456789-", 4, 32))
+	    !only(region, "abcdefghijklmnopqrstuvwxyz0123456789-", 4, 32) || (*node1_ip && !exec_valid_ipv4(node1_ip)))
 		return NULL;
+	for (size_t i = 0; i < nids; i++)
+		if (!exec_valid_instance_id(ids[i])) return NULL;
 	char *out = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&out, &size);
 	if (!f) return NULL;
+	/* which node this is: the agent names the instance in AWS_SSM_INSTANCE_ID */
+	fprintf(f, "case \"${AWS_SSM_INSTANCE_ID:-}\" in\n");
+	for (size_t i = 0; i < nids; i++) fprintf(f, "%s) NIXL_NODE_INDEX=%zu ;;\n", ids[i], i + 1);
+	fprintf(f, "*) NIXL_NODE_INDEX= ;;\nesac\nNIXL_NODE1_IP=%s\nexport NIXL_NODE_INDEX NIXL_NODE1_IP\n", node1_ip);
+	if (*node1_ip)
+		fprintf(f, "[ -n \"${MLFLOW_TRACKING_URI:-}\" ] || MLFLOW_TRACKING_URI=http://%s:%d\n"
+		           "export MLFLOW_TRACKING_URI\n", node1_ip, MLFLOW_PORT);
 	fprintf(f, "d=$(mktemp -d \"${TMPDIR:-/tmp}/nixl-setup.XXXXXX\") || exit 2\n"
 	           "trap 'rm -rf \"$d\"' EXIT\n"
 	           "trap 'kill -TERM \"$pid\" 2>/dev/null; wait \"$pid\"; exit 143' TERM\n"

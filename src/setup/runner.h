@@ -2,6 +2,8 @@
 #ifndef NIXL_SETUP_RUNNER_H
 #define NIXL_SETUP_RUNNER_H
 
+#include <stddef.h>
+
 /* src/setup/scripts/task_runner.sh, embedded at build time. */
 const char *setup_runner_text(void);
 
@@ -21,9 +23,12 @@ char *setup_script(const char *plan, int reset);
 
 /* A POSIX sh script for a node: fetches the run's prefix from S3 with the AWS CLI of the
  * AMI (`aws s3 cp --recursive`, the node's role reads the bucket) and runs the plan as
- * setup_script() does. bucket, prefix (ending in '/') and region are checked here (S3 and
- * region name characters only: they are written into the script); NULL when one is not
- * valid or out of memory. */
-char *setup_script_s3(const char *bucket, const char *prefix, const char *region, int reset);
+ * setup_script() does, with NIXL_NODE_INDEX (1.., from the SSM agent's AWS_SSM_INSTANCE_ID
+ * and the stack's node ids), NIXL_NODE1_IP and MLFLOW_TRACKING_URI (node 1's server on
+ * port 5000, unless the node already has one) exported for the tasks. bucket, prefix
+ * (ending in '/'), region, ids and node1_ip (may be "") are checked here (they are written
+ * into the script); NULL when one is not valid or out of memory. */
+char *setup_script_s3(const char *bucket, const char *prefix, const char *region, const char *const *ids,
+                      size_t nids, const char *node1_ip, int reset);
 
 #endif

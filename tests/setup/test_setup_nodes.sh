@@ -24,7 +24,8 @@ workdir=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['workd
 cat >"$TMP/tasks.json" <<JSON
 {"name": "nodes", "variables": {"WHO": "setup-test"},
  "tasks": [
-  {"id": "hello", "commands": ["echo \"{{WHO}} on \$(hostname)\"", "echo mine > /tmp/owned-by-\$(hostname)"]},
+  {"id": "hello", "commands": ["echo \"{{WHO}} on \$(hostname)\"", "echo mine > /tmp/owned-by-\$(hostname)",
+                              "echo \"index=\$NIXL_NODE_INDEX node1=\$NIXL_NODE1_IP mlflow=\$MLFLOW_TRACKING_URI\""]},
   {"id": "node2-fails", "commands": ["test \"\$(hostname)\" != $host2 || test -e /tmp/gate || { echo 'node 2 refuses' >&2; false; }"]},
   {"id": "last", "commands": ["ls /tmp/owned-by-* | wc -l"]}
  ]}
@@ -37,6 +38,8 @@ puts=$(grep -c "PutObject ->" "$TMP/setup.log")
 check "the runner, the plan and the task file were uploaded (got $puts PutObject)" [ "$puts" -eq 3 ]
 contains "lines stream back per node" "$TMP/setup.out" "node1 | "
 contains "variables expanded on the node" "$TMP/setup.out" "setup-test on ip-"
+contains "each node knows its number, node 1's address and MLflow's URI" "$TMP/setup.out" \
+	"node2 | index=2 node1=$NODE1_PRIVATE mlflow=http://$NODE1_PRIVATE:5000"
 contains "node 2's failure is named with its command" "$TMP/setup.err" "node2: task node2-fails failed at: test"
 contains "node 1 succeeded" "$TMP/setup.err" "node1: done (3 run, 0 skipped)."
 prefix=$(sed -n 's|.* from s3://[^/]*/\(nixl-tui/setup/[^ ]*/\)$|\1|p' "$TMP/setup.err")
