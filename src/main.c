@@ -36,6 +36,8 @@ const cmd_entry_t cmd_table[] = {
 	  "run a task file (the default prepares a DLAMI node for NIXL) on the stack's nodes, or here; --dry-run prints it" },
 	{ "mlflow-check", cmd_mlflow_check, "[--node N] [--tracking-uri URL] [--timeout S] [--json]",
 	  "from node 2, write an MLflow run (parameter, metric, artifact) to node 1's tracking server and read it back" },
+	{ "verify", cmd_verify, "[--tasks FILE] [--tracking-uri URL] [-p PROVIDER] [-S SIZES] [-I N] [--json]",
+	  "setup (resumed), MLflow check, EFA checks on every node, ping-pong node 1 <-> 2: a table per node" },
 	{ NULL, NULL, NULL, NULL },
 };
 
