@@ -15,7 +15,7 @@ import threading
 import time
 from urllib.parse import parse_qsl, urlsplit
 
-from .wire import Response, el, iso, request_id
+from .wire import ApiError, Response, el, iso, request_id
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 ACCESS_TOKEN_TTL = 8 * 3600  # what the CLI's sessions get
@@ -160,8 +160,19 @@ class Sso:
         return Response(200, body, [("Content-Type", "text/xml")])
 
     def note_assume_role(self, req):
-        """AssumeRole goes on to moto; this records whether an MFA code came with it."""
+        """AssumeRole goes on to moto; this records whether an MFA code came with it, and
+        which (a TOTP code is spent once used: tests check the one typed was sent). A
+        TokenCode that is not 6 digits is refused as STS refuses it: the API reference
+        gives TokenCode "Length Constraints: Fixed length of 6. Pattern: [\\d]*" (AWS STS
+        API Reference, AssumeRole; the SDKs: "a sequence of six numeric digits")."""
+        code = req.params.get("TokenCode")
         with self.lock:
             self.calls.append({"op": "AssumeRole", "role": req.params.get("RoleArn", ""),
                                "mfa_serial": req.params.get("SerialNumber"),
-                               "token_code_given": bool(req.params.get("TokenCode"))})
+                               "token_code_given": bool(code), "token_code": code})
+        if code is not None and not (len(code) == 6 and code.isascii() and code.isdigit()):
+            # the value is left out of the message: it is a credential
+            raise ApiError(400, "ValidationError",
+                           "1 validation error detected: Value at 'tokenCode' failed to "
+                           "satisfy constraint: Member must have length 6 and satisfy "
+                           "regular expression pattern: [\\d]*")
