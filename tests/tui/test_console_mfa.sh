@@ -9,9 +9,12 @@
 . "$(dirname "$0")/../lib.sh"
 
 if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
-SOCK=nixl-test-$$
+# a private tmux server per start (a new session on a server still going away fails)
+SOCK=nixl-test-$$-0
+STARTS=0
 DUMP="$TMP/screen.txt"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+kill_all() { local i; for ((i = 0; i <= STARTS; i++)); do tmux -L "nixl-test-$$-$i" kill-server 2>/dev/null; done; }
+trap 'kill_all; cleanup' EXIT
 
 start_sandbox || { fail "the sandbox starts"; finish; exit 1; }
 ACCOUNT=123456789012
@@ -33,6 +36,8 @@ printf '[keys]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
 # the terminal outlives the console for a minute, so its last words can be read.
 console() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
+	STARTS=$((STARTS + 1))
+	SOCK=nixl-test-$$-$STARTS
 	rm -f "$DUMP"
 	tmux -L "$SOCK" new-session -d -x 120 -y 40 \
 		"cd '$TMP' && env -i PATH='$PATH' HOME='$H' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
@@ -58,6 +63,7 @@ print(sum(1 for c in json.load(sys.stdin)["calls"]
           if c["op"] == "AssumeRole" and all(str(c.get(k)) == v for k, v in want.items())))' "$@"
 }
 cached() { compgen -G "$H/.aws/cli/cache/*.json" >/dev/null; }
+lacks_text() { ! grep -qF -- "$1" "$2"; }
 nothing_has_code() { ! grep -rqF -- "$CODE" "$@"; }
 
 # --- the dialog, before the console opens
@@ -115,5 +121,54 @@ expect "Esc ends with the sentence" \
 expect "and the command fails" "EXITED rc=1"
 check "nothing more was sent to STS" test "$(assume_roles)" -eq 1
 check "the code is not in the --log file" nothing_has_code "$TMP/aws.log"
+
+# --- during a run: the role is assumed again (its credentials ran out) and the dialog
+# comes over the console's screen, which is back after it. The sandbox hands out
+# credentials that expire within the client's 5-minute refresh window, so the first
+# call after the start needs a new code at once.
+sso_ctl() { sandbox_ctl sso "$1"; }
+top_line() { screen | head -n 1; }
+over_console() { top_line | grep -qF "nixl-tui  profile mfa" && screen | grep -qF "MFA code for profile mfa"; }
+rm -f "$H"/.aws/cli/cache/*.json
+sso_ctl '{"assume_role_expires_in": 60}'
+console
+expect "the start asks" "MFA code for profile mfa"
+keys 1 1 1 1 1 1 Enter
+if wait_for 20 over_console; then pass "the next code is asked over the running console"
+else fail "the next code is asked over the running console" "$(screen)"; fi
+check "the first code was sent" test "$(assume_roles token_code=111111)" -eq 1
+sso_ctl '{"assume_role_expires_in": null}'
+tmux -L "$SOCK" resize-window -x 80 -y 24
+if wait_for 10 sh -c 'tmux -L "$0" capture-pane -pJ | head -n 1 | grep -qF "nixl-tui" && [ "$(tmux -L "$0" display -p "#{window_width}")" = 80 ]' "$SOCK" \
+	&& shows "MFA code for profile mfa"; then pass "a resize redraws the console and the dialog over it"
+else fail "a resize redraws the console and the dialog over it" "$(screen)"; fi
+check "80x24 mid-run: nothing wider than 80" [ "$(widest)" -le 80 ]
+keys 3 3 3 3 3 3 Enter
+expect "the console goes on with the new role" "profile mfa via role, from profile keys" 20
+wait_for 10 sh -c '! tmux -L "$0" capture-pane -pJ | grep -qF "MFA code for profile"' "$SOCK"
+expect_not "the dialog is gone" "MFA code for profile"
+expect "the console's screen is back" "1 Instance type > 2 Volume > 3 Capacity"
+check "the new code was sent with the second AssumeRole" test "$(assume_roles token_code=333333)" -eq 1
+expect_not "neither code is on the screen" "111111"
+expect_not "neither code is on the screen (2)" "333333"
+keys q
+expect "q quits after the mid-run code" "EXITED rc=0"
+check "no code in the --log file" nothing_has_code "$TMP/aws.log"
+check "no second code in the --log file" lacks_text 333333 "$TMP/aws.log"
+
+# --- Esc during a run: the console stays, the sentence in its message line
+rm -f "$H"/.aws/cli/cache/*.json
+sso_ctl '{"assume_role_expires_in": 60}'
+console
+expect "the start asks again" "MFA code for profile mfa"
+keys 5 5 5 5 5 5 Enter
+if wait_for 20 over_console; then pass "asked again over the console"
+else fail "asked again over the console" "$(screen)"; fi
+sso_ctl '{"assume_role_expires_in": null}'
+keys Escape
+expect "Esc mid-run says what to do in the message line" "No MFA code was entered for profile \"mfa\""
+expect_not "and the console stays" "EXITED"
+keys q
+expect "q quits after Esc" "EXITED rc=0"
 
 finish
