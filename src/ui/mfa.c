@@ -49,7 +49,7 @@ void ui_mfa_uninstall(void)
 /* ---- the dialog ---- */
 
 typedef struct mfa_dlg {
-	char profile[96], serial[160]; /* inert copies */
+	char profile[160], serial[400]; /* inert copies (a serial is up to 256 characters) */
 	char typed[UI_MFA_CODE_LEN + 1];
 	size_t len;
 	const char *problem;
@@ -57,11 +57,11 @@ typedef struct mfa_dlg {
 } mfa_dlg_t;
 
 /* The dialog's paragraphs, each word-wrapped on its own. */
-static int paragraphs(const mfa_dlg_t *d, char par[3][200])
+static int paragraphs(const mfa_dlg_t *d, char par[3][480])
 {
-	snprintf(par[0], 200, "Profile \"%s\" assumes its role with MFA.", d->profile);
-	snprintf(par[1], 200, "Device: %s", d->serial);
-	snprintf(par[2], 200, "Type the 6-digit code the device shows now.");
+	snprintf(par[0], sizeof par[0], "Profile \"%s\" assumes its role with MFA.", d->profile);
+	snprintf(par[1], sizeof par[1], "Device: %s", d->serial);
+	snprintf(par[2], sizeof par[2], "Type the 6-digit code the device shows now.");
 	return 3;
 }
 
@@ -79,7 +79,7 @@ static void draw(mfa_dlg_t *d)
 {
 	if (d->win) delwin(d->win);
 	d->win = NULL;
-	char title[300], par[3][200];
+	char title[640], par[3][480];
 	snprintf(title, sizeof title, "MFA code for profile %s, device %s", d->profile, d->serial);
 	int npar = paragraphs(d, par);
 	int bw = box_width(title), tw = bw - 4 > 1 ? bw - 4 : 1;
