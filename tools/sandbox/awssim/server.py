@@ -108,7 +108,7 @@ class World:
 
     def _assume_role(self, req, now):
         self.sso.note_assume_role(req)
-        return self.forward(req)
+        return self.sso.expire_assumed_role(self.forward(req), now)
 
     def forward(self, req):
         """moto's reply to the request, with instances' addresses made loopback aliases."""
