@@ -11,7 +11,7 @@ const cmd_entry_t cmd_table[] = {
 	{ "tui", cmd_tui, "[--read-only] [--no-mouse] [--no-color] [--provider P] [--sizes S] [--iterations N]", "the console (what nixl-tui alone opens)" },
 	{ "keys", cmd_keys, "[--markdown] [--read-only]", "the console's keys and commands" },
 	{ "whoami", cmd_whoami, "[--json]", "the caller identity, region and endpoint in use" },
-	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--json]",
+	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--verify] [--json]",
 	  "preflight, create the stack, watch it to ready" },
 	{ "status", cmd_status, "[--json]", "the stack's status" },
 	{ "outputs", cmd_outputs, "[--json|--format env]", "the stack's outputs" },

@@ -178,3 +178,26 @@ int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t 
 	cmd_env_close(&env);
 	return rc;
 }
+
+size_t cmd_self_argv(const cli_t *cli, const char *const *args, const char **argv, size_t max)
+{
+	size_t n = 0;
+	argv[n++] = "/proc/self/exe";
+	for (; *args && n + 13 < max; args++) argv[n++] = *args;
+	const struct { const char *flag, *value; } valued[] = {
+		{ "--profile", cli->profile }, { "--region", cli->region }, { "--endpoint-url", cli->endpoint_url },
+		{ "--log", cli->log_file },
+	};
+	for (size_t i = 0; i < sizeof valued / sizeof valued[0]; i++)
+		if (valued[i].value) {
+			argv[n++] = valued[i].flag;
+			argv[n++] = valued[i].value;
+		}
+	if (cli->allow_http) argv[n++] = "--allow-http";
+	for (size_t i = 0; i < cli->nctx && n + 3 < max; i++) {
+		argv[n++] = "-c";
+		argv[n++] = cli->ctx[i];
+	}
+	argv[n] = NULL;
+	return n;
+}

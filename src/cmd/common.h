@@ -43,4 +43,8 @@ int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes,
 int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48],
                            char *bucket, size_t bucketlen, char (*stack)[160]);
 
+/* argv (at most max entries, NULL-terminated) for running this program again as
+ * `nixl-tui ARGS... <the common options of cli>` (verify's steps, deploy --verify). */
+size_t cmd_self_argv(const cli_t *cli, const char *const *args, const char **argv, size_t max);
+
 #endif

@@ -30,36 +30,11 @@ typedef struct step {
 	cJSON *json;           /* what it printed, or NULL */
 } step_t;
 
-/* argv for `nixl-tui <args...> <the common options of cli>` */
-static size_t build_argv(const cli_t *cli, const char *const *args, const char **argv)
-{
-	static const char self[] = "/proc/self/exe";
-	size_t n = 0;
-	argv[n++] = self;
-	for (; *args && n < MAX_ARGS - 12; args++) argv[n++] = *args;
-	const struct { const char *flag, *value; } valued[] = {
-		{ "--profile", cli->profile }, { "--region", cli->region }, { "--endpoint-url", cli->endpoint_url },
-		{ "--log", cli->log_file },
-	};
-	for (size_t i = 0; i < sizeof valued / sizeof valued[0]; i++)
-		if (valued[i].value) {
-			argv[n++] = valued[i].flag;
-			argv[n++] = valued[i].value;
-		}
-	if (cli->allow_http) argv[n++] = "--allow-http";
-	for (size_t i = 0; i < cli->nctx && n + 3 < MAX_ARGS; i++) {
-		argv[n++] = "-c";
-		argv[n++] = cli->ctx[i];
-	}
-	argv[n] = NULL;
-	return n;
-}
-
 /* Runs the child; its stdout (JSON) is kept, its stderr passes through. */
 static void run_step(step_t *st, const cli_t *cli, const char *const *args)
 {
 	const char *argv[MAX_ARGS];
-	build_argv(cli, args, argv);
+	cmd_self_argv(cli, args, argv, MAX_ARGS);
 	st->rc = -1;
 	st->json = NULL;
 	int fds[2];

@@ -33,4 +33,12 @@ contains "and the verdict names where to look" "$TMP/v.out" "verify: FAILED (the
 nx verify --bogus -c environment=verify >"$TMP/bad.out" 2>&1; rc=$?
 check "an unknown option is refused" [ $rc -eq 2 ]
 nx destroy --yes -c environment=verify >/dev/null 2>&1
+
+# deploy --verify: ready, then the same checks with the defaults (the default task file needs
+# a GPU node: its first task fails here, and verify says so)
+nx deploy --yes --verify -c environment=verify2 >"$TMP/dv.out" 2>&1; rc=$?
+check "deploy --verify exits with verify's verdict (1 here)" [ $rc -eq 1 ]
+contains "the stack became ready first" "$TMP/dv.out" "is ready"
+contains "then verify ran and named the failing task" "$TMP/dv.out" "setup: check-nvidia failed"
+nx destroy --yes -c environment=verify2 >/dev/null 2>&1
 finish
