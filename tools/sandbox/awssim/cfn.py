@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from .loopback import alias, rewrite_text
 from .motoctl import models
+from .template_source import template_text
 from .wire import ApiError, el, iso, members, query_ok, request_id, s3_request_id, structs
 
 # (create, delete) seconds as AWS typically takes them for each type.
@@ -564,13 +565,7 @@ class CloudFormation:
         return self.world.moto.forward("POST", "/", headers, urlencode(params).encode())
 
     def _template_body(self, params, account, region):
-        if params.get("TemplateBody"):
-            body = params["TemplateBody"]
-        elif params.get("TemplateURL"):
-            body = self.world.moto.read_s3_url(account, params["TemplateURL"])
-        else:
-            raise ApiError(400, "ValidationError",
-                           "Either Template URL or Template Body must be specified.")
+        body = template_text(self.world.moto, account, params)  # limits: template_source.py
 
         # moto does not resolve dynamic references; AWS resolves them at create time.
         def resolve(match):
