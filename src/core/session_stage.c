@@ -1,0 +1,150 @@
+/* A template over CreateStack's 51,200-byte inline limit goes by TemplateURL: an S3
+ * object CloudFormation reads while CreateStack runs (it answers template errors in
+ * CreateStack's own reply), so the object is deleted as soon as CreateStack returned.
+ * The stack's scripts bucket cannot hold it (the stack creates that bucket), so the
+ * object goes to a staging bucket named for the account and region, as the CDK
+ * bootstrap's assets bucket and the console's cf-templates-* bucket are; the bucket is
+ * created for the deploy and deleted with the object (new buckets have S3 Block Public
+ * Access on and SSE-S3 encryption by default: "Blocking public access to your Amazon S3
+ * storage" and "Setting default server-side encryption behavior for Amazon S3 buckets",
+ * Amazon S3 User Guide), so nothing stays to pay for. A concurrent deploy in the same
+ * account and region shares the bucket: "already owned by you" is success, and a
+ * DeleteBucket refused because its object is still there is left to that deploy. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/s3.h"
+#include "aws/template.h"
+#include "core/session_priv.h"
+
+static void stage_fail(session_t *s, const char *what, const aws_error_t *err)
+{
+	char buf[1200];
+	aws_error_sentence(err, buf, sizeof buf);
+	sess_fail(s, SESS_FAILED, "%s s3://%s failed (%s); check that you may create S3 buckets "
+	          "(s3:CreateBucket, s3:PutObject, s3:DeleteObject, s3:DeleteBucket) and deploy again.",
+	          what, SP(s)->stage_bucket, buf);
+}
+
+static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	(void)res;
+	if (sess_enter(s, CH_STAGE)) return;
+	if (err) {
+		p->stage_key[0] = 0;
+		stage_fail(s, "Uploading the template to", err);
+		return;
+	}
+	char *url = s3_object_url(p->stage_bucket, s->region, p->stage_key);
+	if (!url) {
+		sess_fail(s, SESS_FAILED, "Out of memory building the template's URL.");
+		return;
+	}
+	sess_step_end(s, STEP_OK, "%zu bytes in s3://%s/%s", strlen(p->template_body), p->stage_bucket,
+	              p->stage_key);
+	p->stage_create(s, url);
+	free(url);
+}
+
+static void on_bucket(void *ud, const aws_error_t *err)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_STAGE)) return;
+	if (err && strcmp(err->code, "BucketAlreadyOwnedByYou") != 0) {
+		stage_fail(s, "Creating the staging bucket", err);
+		return;
+	}
+	const char *body = p->template_body;
+	aws_call_t *c = s3_put_object(p->aws, p->stage_bucket, p->stage_key, body, strlen(body), on_put, s);
+	if (!c) sess_fail(s, SESS_FAILED, "The template upload could not be started.");
+	sess_track(s, CH_STAGE, c);
+}
+
+void sess_stage_template(session_t *s, void (*create)(session_t *s, const char *url))
+{
+	struct session_priv *p = SP(s);
+	p->stage_create = create;
+	snprintf(p->stage_bucket, sizeof p->stage_bucket, "nixl-tui-staging-%s-%s", s->account, s->region);
+	snprintf(p->stage_key, sizeof p->stage_key, "%s/%s.json", s->stack_name, p->client_token);
+	sess_step_begin(s, "Stage template", "%zu bytes, over CreateStack's %d inline: uploading to S3",
+	                strlen(p->template_body), TEMPLATE_BODY_MAX);
+	sess_state_save(s); /* the object's name first: a killed run leaves it findable */
+	aws_call_t *c = s3_create_bucket(p->aws, p->stage_bucket, s->region, on_bucket, s);
+	if (!c) sess_fail(s, SESS_FAILED, "The staging bucket could not be created.");
+	sess_track(s, CH_STAGE, c);
+}
+
+/* ---- cleanup ---- */
+
+static void stage_done(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	void (*next)(session_t *) = p->stage_then;
+	p->stage_then = NULL;
+	if (next) next(s);
+}
+
+static void on_bucket_deleted(void *ud, const aws_error_t *err)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_STAGE)) return;
+	/* BucketNotEmpty: another deploy's template is there; that deploy deletes it */
+	if (err && strcmp(err->code, "BucketNotEmpty") != 0 && strcmp(err->code, "NoSuchBucket") != 0) {
+		char buf[600];
+		sess_flash(s, "deleting the staging bucket s3://%s failed: %s; delete it with "
+		           "`aws s3 rb s3://%s`", p->stage_bucket, aws_error_sentence(err, buf, sizeof buf),
+		           p->stage_bucket);
+	}
+	p->stage_bucket[0] = 0;
+	sess_state_save(s);
+	stage_done(s);
+}
+
+static void delete_bucket(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	aws_call_t *c = s3_delete_bucket(p->aws, p->stage_bucket, on_bucket_deleted, s);
+	sess_track(s, CH_STAGE, c);
+	if (!c) stage_done(s);
+}
+
+static void on_object_deleted(void *ud, const aws_error_t *err, s3_delete_result_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_STAGE)) return;
+	if (err || (res && res->nerrors)) {
+		char buf[600];
+		sess_flash(s, "deleting the staged template s3://%s/%s failed: %s; delete it with "
+		           "`aws s3 rm s3://%s/%s`", p->stage_bucket, p->stage_key,
+		           err ? aws_error_sentence(err, buf, sizeof buf) : res->errors[0].message,
+		           p->stage_bucket, p->stage_key);
+		stage_done(s);
+		return;
+	}
+	p->stage_key[0] = 0;
+	delete_bucket(s);
+}
+
+void sess_stage_cleanup(session_t *s, void (*next)(session_t *s))
+{
+	struct session_priv *p = SP(s);
+	p->stage_then = next;
+	if (!p->stage_bucket[0]) {
+		stage_done(s);
+		return;
+	}
+	if (!p->stage_key[0]) {
+		delete_bucket(s);
+		return;
+	}
+	const char *keys[] = { p->stage_key };
+	aws_call_t *c = s3_delete_objects(p->aws, p->stage_bucket, keys, 1, 1, on_object_deleted, s);
+	sess_track(s, CH_STAGE, c);
+	if (!c) stage_done(s);
+}
