@@ -114,6 +114,8 @@ void sess_upload_scripts(session_t *s);
  * bucket (when empty), then calls next(s) whatever happened (failures only warn). */
 void sess_stage_template(session_t *s, void (*create)(session_t *s, const char *url));
 void sess_stage_cleanup(session_t *s, void (*next)(session_t *s));
+/* Destroy: deletes templates this stack's deploys left staged (a killed run), then next. */
+void sess_stage_leftovers(session_t *s, void (*next)(session_t *s));
 /* Stops what runs on the nodes and frees their lines and results. */
 void sess_nodes_free(session_t *s);
 

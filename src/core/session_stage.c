@@ -148,3 +148,81 @@ void sess_stage_cleanup(session_t *s, void (*next)(session_t *s))
 	sess_track(s, CH_STAGE, c);
 	if (!c) stage_done(s);
 }
+
+/* ---- leftovers (destroy): a run killed between PutObject and the cleanup ---- */
+
+static void on_leftovers_deleted(void *ud, const aws_error_t *err, s3_delete_result_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_STAGE)) return;
+	if (err || (res && res->nerrors)) {
+		char buf[600];
+		sess_step_end(s, STEP_WARN, "staged templates under s3://%s/%s/ were not deleted (%s): "
+		              "delete them with `aws s3 rm --recursive s3://%s/%s/`", p->stage_bucket,
+		              s->stack_name, err ? aws_error_sentence(err, buf, sizeof buf) : res->errors[0].message,
+		              p->stage_bucket, s->stack_name);
+		p->stage_bucket[0] = 0;
+		stage_done(s);
+		return;
+	}
+	sess_step_end(s, STEP_OK, "staged template(s) deleted from s3://%s", p->stage_bucket);
+	p->stage_key[0] = 0;
+	delete_bucket(s);
+}
+
+static void on_leftovers_listed(void *ud, const aws_error_t *err, s3_list_result_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_STAGE)) return;
+	if (err || !res->n) {
+		/* NoSuchBucket is the usual answer: nothing was left */
+		if (err && strcmp(err->code, "NoSuchBucket") != 0) {
+			char buf[600];
+			sess_flash(s, "could not look for staged templates in s3://%s: %s", p->stage_bucket,
+			           aws_error_sentence(err, buf, sizeof buf));
+		}
+		p->stage_bucket[0] = 0;
+		stage_done(s);
+		return;
+	}
+	sess_step_begin(s, "Leftovers", "%zu staged template(s) in s3://%s", res->n, p->stage_bucket);
+	const char *keys[S3_DELETE_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < res->n && n < S3_DELETE_MAX; i++) keys[n++] = res->objects[i].key;
+	aws_call_t *c = s3_delete_objects(p->aws, p->stage_bucket, keys, n, 1, on_leftovers_deleted, s);
+	sess_track(s, CH_STAGE, c);
+	if (!c) stage_done(s);
+}
+
+/* The account: the caller's when known, else the stack ARN's fifth field
+ * (arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID). */
+static int stack_account(const session_t *s, char *out, size_t n)
+{
+	if (s->account[0]) return snprintf(out, n, "%s", s->account) > 0 ? 0 : -1;
+	const char *f = s->stack_id;
+	for (int i = 0; i < 4 && f; i++) f = strchr(f, ':') ? strchr(f, ':') + 1 : NULL;
+	const char *end = f ? strchr(f, ':') : NULL;
+	if (!end || end == f || (size_t)(end - f) >= n) return -1;
+	snprintf(out, n, "%.*s", (int)(end - f), f);
+	return 0;
+}
+
+void sess_stage_leftovers(session_t *s, void (*next)(session_t *s))
+{
+	struct session_priv *p = SP(s);
+	char account[32], prefix[300];
+	p->stage_then = next;
+	if (stack_account(s, account, sizeof account) != 0) {
+		stage_done(s);
+		return;
+	}
+	snprintf(p->stage_bucket, sizeof p->stage_bucket, "nixl-tui-staging-%s-%s", account, s->region);
+	p->stage_key[0] = 0;
+	snprintf(prefix, sizeof prefix, "%s/", s->stack_name);
+	s3_list_req_t req = { .bucket = p->stage_bucket, .prefix = prefix };
+	aws_call_t *c = s3_list_objects_v2(p->aws, &req, on_leftovers_listed, s);
+	sess_track(s, CH_STAGE, c);
+	if (!c) stage_done(s);
+}

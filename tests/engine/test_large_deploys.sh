@@ -51,5 +51,19 @@ nx deploy --yes -c environment=small -c nodeCount=2 >"$TMP/small.out" 2>&1; rc=$
 check "2 nodes: deploy exits 0" [ $rc -eq 0 ]
 contains "2 nodes: the template goes inline" "$TMP/small.out" "bytes inline"
 lacks "2 nodes: nothing is staged" "$TMP/small.out" "s3://nixl-tui-staging-"
-nx destroy --yes -c environment=small >/dev/null 2>&1
+
+# A run killed between staging and its cleanup leaves the object: destroy finds and deletes
+# it (and the bucket) by the stack's account, Region and name.
+stack=$(awscli cloudformation list-stacks --query 'StackSummaries[?StackStatus!=`DELETE_COMPLETE`]|[0].StackName' --output text)
+account=$(awscli sts get-caller-identity --query Account --output text)
+left="nixl-tui-staging-$account-us-east-1"
+echo '{}' >"$TMP/left.json"
+awscli s3api create-bucket --bucket "$left" >/dev/null
+awscli s3api put-object --bucket "$left" --key "$stack/nixl-tui-create-1-1.json" --body "$TMP/left.json" >/dev/null
+check "a leftover staged template is planted for $stack" [ "$(staging)" = "$left" ]
+nx destroy --yes -c environment=small >"$TMP/small.down" 2>&1; rc=$?
+check "destroy exits 0" [ $rc -eq 0 ]
+contains "destroy reports the leftover" "$TMP/small.down" "1 staged template(s) in s3://$left"
+check "... and deletes it with its bucket" [ -z "$(staging)" ]
+check "no bucket is left" [ "$(buckets)" = "$buckets_before" ]
 finish
