@@ -46,6 +46,15 @@ for type in g5.12xlarge p4d.24xlarge p5.48xlarge; do
 	check "16 x $type: no bucket is left" [ "$(buckets)" = "$buckets_before" ]
 done
 
+# S3 refusing the staging bucket: one sentence saying what to allow, and no stack.
+sandbox_ctl faults '{"error_rate": 1, "services": ["s3"]}'
+nx deploy --yes -c environment=nos3 -c instanceType=p5.48xlarge -c nodeCount=6 >"$TMP/nos3.out" 2>&1; rc=$?
+sandbox_ctl faults '{"reset": true}'
+check "S3 failing: the 6 x p5.48xlarge deploy fails" [ $rc -ne 0 ]
+contains "... saying which bucket and what to allow" "$TMP/nos3.out" "Creating the staging bucket s3://nixl-tui-staging-"
+contains "... in one sentence that says what to do" "$TMP/nos3.out" "and deploy again."
+check "... and no stack was created" [ "$(live_stacks)" = 0 ]
+
 # The inline path stays for what fits: 2 nodes, no staging.
 nx deploy --yes -c environment=small -c nodeCount=2 >"$TMP/small.out" 2>&1; rc=$?
 check "2 nodes: deploy exits 0" [ $rc -eq 0 ]
