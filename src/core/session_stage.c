@@ -20,11 +20,20 @@
 
 static void stage_fail(session_t *s, const char *what, const aws_error_t *err)
 {
-	char buf[1200];
+	char buf[1200], bucket[96];
 	aws_error_sentence(err, buf, sizeof buf);
+	snprintf(bucket, sizeof bucket, "nixl-tui-staging-%s-%s", s->account, s->region);
 	sess_fail(s, SESS_FAILED, "%s s3://%s failed (%s); check that you may create S3 buckets "
 	          "(s3:CreateBucket, s3:PutObject, s3:DeleteObject, s3:DeleteBucket) and deploy again.",
-	          what, SP(s)->stage_bucket, buf);
+	          what, bucket, buf);
+}
+
+static void stage_done(session_t *s);
+
+/* The bucket was made but the object not: delete the bucket, then say why. */
+static void put_failed(session_t *s)
+{
+	stage_fail(s, "Uploading the template to", &SP(s)->create_err);
 }
 
 static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
@@ -34,8 +43,9 @@ static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
 	(void)res;
 	if (sess_enter(s, CH_STAGE)) return;
 	if (err) {
+		p->create_err = *err;
 		p->stage_key[0] = 0;
-		stage_fail(s, "Uploading the template to", err);
+		sess_stage_cleanup(s, put_failed);
 		return;
 	}
 	char *url = s3_object_url(p->stage_bucket, s->region, p->stage_key);
@@ -55,6 +65,7 @@ static void on_bucket(void *ud, const aws_error_t *err)
 	struct session_priv *p = SP(s);
 	if (sess_enter(s, CH_STAGE)) return;
 	if (err && strcmp(err->code, "BucketAlreadyOwnedByYou") != 0) {
+		p->stage_bucket[0] = p->stage_key[0] = 0; /* nothing to clean */
 		stage_fail(s, "Creating the staging bucket", err);
 		return;
 	}
@@ -176,9 +187,13 @@ static void on_leftovers_listed(void *ud, const aws_error_t *err, s3_list_result
 	session_t *s = ud;
 	struct session_priv *p = SP(s);
 	if (sess_enter(s, CH_STAGE)) return;
-	if (err || !res->n) {
+	if (!err && !res->n) {
+		delete_bucket(s); /* a run killed before its upload left the bucket empty */
+		return;
+	}
+	if (err) {
 		/* NoSuchBucket is the usual answer: nothing was left */
-		if (err && strcmp(err->code, "NoSuchBucket") != 0) {
+		if (strcmp(err->code, "NoSuchBucket") != 0) {
 			char buf[600];
 			sess_flash(s, "could not look for staged templates in s3://%s: %s", p->stage_bucket,
 			           aws_error_sentence(err, buf, sizeof buf));
