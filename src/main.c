@@ -38,6 +38,8 @@ const cmd_entry_t cmd_table[] = {
 	  "from node 2, write an MLflow run (parameter, metric, artifact) to node 1's tracking server and read it back" },
 	{ "verify", cmd_verify, "[--tasks FILE] [--tracking-uri URL] [-p PROVIDER] [-S SIZES] [-I N] [--json]",
 	  "setup (resumed), MLflow check, EFA checks on every node, ping-pong node 1 <-> 2: a table per node" },
+	{ "forward", cmd_forward, "[--node N] [--port P] [--local-port L]",
+	  "a node's port (MLflow's 5000) on 127.0.0.1 through SSM port forwarding, until Ctrl-C" },
 	{ NULL, NULL, NULL, NULL },
 };
 
