@@ -182,8 +182,8 @@ static void test_s3_script_takes_only_names_it_can_quote(void **state)
 {
 	(void)state;
 	const char *ids[] = { "i-0123456789abcdef0", "i-0123456789abcdef1" };
-	char *s = setup_script_s3("nixl-efa-bucket-1", "nixl-tui/setup/20261202T035300Z-1a2b3c/", "us-east-1", ids, 2,
-	                          "10.0.1.23", 0);
+	setup_nodes_env_t env = { .ids = ids, .nids = 2, .node1_ip = "10.0.1.23" };
+	char *s = setup_script_s3("nixl-efa-bucket-1", "nixl-tui/setup/20261202T035300Z-1a2b3c/", "us-east-1", &env, 0);
 	assert_non_null(s);
 	assert_non_null(strstr(s, "aws s3 cp --only-show-errors --recursive --region us-east-1 "
 	                          "\"s3://nixl-efa-bucket-1/nixl-tui/setup/20261202T035300Z-1a2b3c/\" \"$d/\""));
@@ -191,9 +191,18 @@ static void test_s3_script_takes_only_names_it_can_quote(void **state)
 	assert_non_null(strstr(s, "i-0123456789abcdef1) NIXL_NODE_INDEX=2 ;;"));
 	assert_non_null(strstr(s, "MLFLOW_TRACKING_URI=http://10.0.1.23:5000"));
 	free(s);
-	s = setup_script_s3("b-1.x", "p/", "eu-west-2", ids, 0, "", 1);
+	setup_nodes_env_t none = { .ids = ids, .nids = 0, .node1_ip = "" };
+	s = setup_script_s3("b-1.x", "p/", "eu-west-2", &none, 1);
 	assert_null(strstr(s, "MLFLOW_TRACKING_URI"));
 	assert_non_null(strstr(s, "\"$d/plan\" --reset &"));
+	free(s);
+	setup_nodes_env_t managed = { .ids = ids, .nids = 2, .node1_ip = "10.0.1.23",
+	                              .mlflow_arn = "arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/ml" };
+	s = setup_script_s3("b-1.x", "p/", "eu-west-2", &managed, 0);
+	assert_non_null(strstr(s, "MLFLOW_TRACKING_ARN=arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/ml\n"));
+	assert_null(strstr(s, "MLFLOW_TRACKING_URI"));
+	managed.mlflow_arn = "arn:aws:x;reboot";
+	assert_null(setup_script_s3("b-1.x", "p/", "eu-west-2", &managed, 0));
 	free(s);
 	static const char *const bad[][3] = {
 		{ "Bad_Bucket", "p/", "us-east-1" }, { "ab", "p/", "us-east-1" }, { "b$(x)", "p/", "us-east-1" },
@@ -202,10 +211,12 @@ static void test_s3_script_takes_only_names_it_can_quote(void **state)
 		{ "bucket", "p/", "us-east-1;rm" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		if (setup_script_s3(bad[i][0], bad[i][1], bad[i][2], ids, 2, "", 0)) fail_msg("case %zu accepted", i);
+		if (setup_script_s3(bad[i][0], bad[i][1], bad[i][2], &none, 0)) fail_msg("case %zu accepted", i);
 	const char *bad_ids[] = { "i-0123456789abcdef0", "i-x; rm -rf /" };
-	assert_null(setup_script_s3("bucket", "p/", "us-east-1", bad_ids, 2, "", 0));
-	assert_null(setup_script_s3("bucket", "p/", "us-east-1", ids, 2, "10.0.0.1'", 0));
+	setup_nodes_env_t bad_env = { .ids = bad_ids, .nids = 2, .node1_ip = "" };
+	assert_null(setup_script_s3("bucket", "p/", "us-east-1", &bad_env, 0));
+	setup_nodes_env_t bad_ip = { .ids = ids, .nids = 2, .node1_ip = "10.0.0.1'" };
+	assert_null(setup_script_s3("bucket", "p/", "us-east-1", &bad_ip, 0));
 }
 
 static void test_progress_follows_the_markers(void **state)

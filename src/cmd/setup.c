@@ -12,9 +12,11 @@
 
 #include "base/file.h"
 #include "base/textsafe.h"
+#include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "core/loop.h"
+#include "core/settings.h"
 #include "aws/s3.h"
 #include "efa/exec_local.h"
 #include "efa/exec_ssm.h"
@@ -626,7 +628,15 @@ static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from,
 	char *plan = tasks_plan(t, from);
 	const char *all_ids[EXEC_MAX_NODES];
 	for (size_t i = 0; i < ids.n; i++) all_ids[i] = ids.ids[i];
-	char *script = setup_script_s3(bucket, prefix, aws_client_region(env.aws), all_ids, ids.n, ips[0], o->reset);
+	config_t cfg;
+	config_diags_t diags = { 0 };
+	config_init(&cfg);
+	settings_resolve(&cfg, cli->ctx, cli->nctx, aws_client_region(env.aws), &diags);
+	config_diags_free(&diags);
+	setup_nodes_env_t nodes_env = { .ids = all_ids, .nids = ids.n, .node1_ip = ips[0],
+	                                .mlflow_arn = config_get(&cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN) };
+	char *script = setup_script_s3(bucket, prefix, aws_client_region(env.aws), &nodes_env, o->reset);
+	config_free(&cfg);
 	run_t r;
 	if (!plan || !script || run_init(&r, t, count, cli->json) < 0) {
 		fprintf(stderr, "nixl-tui setup: %s\n", plan && !script ? "the bucket or region name cannot be used in a "

@@ -54,9 +54,12 @@ static int only(const char *s, const char *allowed, size_t min, size_t max)
 	return n >= min && n <= max && strspn(s, allowed) == n;
 }
 
-char *setup_script_s3(const char *bucket, const char *prefix, const char *region, const char *const *ids,
-                      size_t nids, const char *node1_ip, int reset)
+char *setup_script_s3(const char *bucket, const char *prefix, const char *region, const setup_nodes_env_t *env,
+                      int reset)
 {
+	const char *const *ids = env->ids, *node1_ip = env->node1_ip, *arn = env->mlflow_arn;
+	size_t nids = env->nids;
+	if (arn && !only(arn, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/_.-", 20, 256)) return NULL;
 	size_t np = strlen(prefix);
 	if (!only(bucket, "abcdefghijklmnopqrstuvwxyz0123456789.-", 3, 63) ||
 	    !only(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_.-", 2, 200) ||
@@ -73,7 +76,9 @@ char *setup_script_s3(const char *bucket, const char *prefix, const char *region
 	fprintf(f, "case \"${AWS_SSM_INSTANCE_ID:-}\" in\n");
 	for (size_t i = 0; i < nids; i++) fprintf(f, "%s) NIXL_NODE_INDEX=%zu ;;\n", ids[i], i + 1);
 	fprintf(f, "*) NIXL_NODE_INDEX= ;;\nesac\nNIXL_NODE1_IP=%s\nexport NIXL_NODE_INDEX NIXL_NODE1_IP\n", node1_ip);
-	if (*node1_ip)
+	if (arn)
+		fprintf(f, "MLFLOW_TRACKING_ARN=%s\nexport MLFLOW_TRACKING_ARN\n", arn);
+	else if (*node1_ip)
 		fprintf(f, "[ -n \"${MLFLOW_TRACKING_URI:-}\" ] || MLFLOW_TRACKING_URI=http://%s:%d\n"
 		           "export MLFLOW_TRACKING_URI\n", node1_ip, MLFLOW_PORT);
 	fprintf(f, "d=$(mktemp -d \"${TMPDIR:-/tmp}/nixl-setup.XXXXXX\") || exit 2\n"
