@@ -165,6 +165,12 @@ def check_commands(t, cli, nodes):
     t.eq("ListCommands MaxResults 1: the newest, then with the token the one before",
          ([c["CommandId"] for c in (page or {}).get("Commands", [])],
           [c["CommandId"] for c in (rest or {}).get("Commands", [])]), ([cid2], [cid]))
+    for op in ("describe-capacity-reservations", "describe-capacity-block-offerings"):
+        extra = ["--instance-type", "p5.48xlarge", "--instance-count", "1",
+                 "--capacity-duration-hours", "24"] if "block" in op else []
+        _, err = raw(cli, "ec2", op, *extra, "--next-token", "forged")
+        t.match(f"EC2 {op} refuses a token it did not give", err,
+                r"InvalidParameterValue.*Value \(forged\) for parameter NextToken is invalid")
     _, err = raw(cli, "cloudformation", "list-stack-resources", "--stack-name", "twelve",
                  "--next-token", "forged")
     t.match("ListStackResources refuses a token it did not give", err,
