@@ -250,9 +250,10 @@ static void finish(sjob_t *j)
 			p = strchr(p, '\n');
 			if (p) p++;
 		}
+		if (!p) continue;
 		/* a copy at the cap was cut anywhere: only its whole lines are lines */
-		const char *end = content_whole(s->content, k) ? p + (p ? strlen(p) : 0) : strrchr(s->content, '\n');
-		if (p && end && end > p) {
+		const char *end = content_whole(s->content, k) ? p + strlen(p) : strrchr(s->content, '\n');
+		if (end && end > p) {
 			exec_linebuf_t lb = { .stream = k == 0 ? EXEC_STDOUT : EXEC_STDERR };
 			exec_linebuf_feed(&lb, p, (size_t)(end - p), &j->cbs);
 			exec_linebuf_finish(&lb, &j->cbs);
