@@ -177,6 +177,31 @@ def check_commands(t, cli, nodes):
             r"ValidationError.*Invalid NextToken")
 
 
+def check_log_streams(t, cli):
+    """DescribeLogStreams: 50 a page by default (limit 1-50), a forged token refused."""
+    logs = botocore.session.get_session().create_client(
+        "logs", region_name="us-east-1", endpoint_url=cli.endpoint)
+    logs.create_log_group(logGroupName="/aws/ssm/paging")
+    for k in range(60):
+        logs.create_log_stream(logGroupName="/aws/ssm/paging", logStreamName=f"c/i-{k:02d}/x")
+    page, _ = raw(cli, "logs", "describe-log-streams", "--log-group-name", "/aws/ssm/paging")
+    token = (page or {}).get("nextToken")
+    t.eq("DescribeLogStreams: 50 streams a page by default, and a token",
+         (len((page or {}).get("logStreams", [])), bool(token)), (50, True))
+    rest, _ = raw(cli, "logs", "describe-log-streams", "--log-group-name", "/aws/ssm/paging",
+                  "--next-token", token or "")
+    t.eq("... the token gives the other 10",
+         (len((rest or {}).get("logStreams", [])), (rest or {}).get("nextToken")), (10, None))
+    _, err = raw(cli, "logs", "describe-log-streams", "--log-group-name", "/aws/ssm/paging",
+                 "--next-token", "forged")
+    t.match("... a forged token is InvalidParameterException", err,
+            r"InvalidParameterException.*The specified nextToken is invalid\.")
+    code, message = unvalidated(cli, "logs", "describe_log_streams",
+                                logGroupName="/aws/ssm/paging", limit=51)
+    t.match("... limit 51 is refused", f"{code}: {message}",
+            r"^InvalidParameterException: .*'limit'.*less than or equal to 50")
+
+
 def main():
     os.environ.update(CLI_ENV)
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
@@ -213,6 +238,7 @@ def main():
                  len(wait_until(60, lambda: online(cli), lambda r: len(r) == NODES)), NODES)
             nodes = check_instance_information(t, cli)
             check_commands(t, cli, nodes)
+            check_log_streams(t, cli)
             t.ok("sandbox stops on SIGTERM", box.stop())
             t.eq("sandbox stderr is clean", box.errors(), "")
         finally:

@@ -72,3 +72,26 @@ def ssm_page(op, data, rows, key, default, low, high):
     if start + limit < len(rows):
         reply["NextToken"] = _token(op, start + limit)
     return reply
+
+
+def logs_describe_log_streams(world):
+    """DescribeLogStreams: moto pages it as AWS does (50 by default, limit 1-50), but answers
+    a token it did not give with an empty page; CloudWatch Logs refuses it with
+    InvalidParameterException "The specified nextToken is invalid." (the reply quoted in
+    boto/boto3#1467, FilterLogEvents). moto's tokens are "<group>@<last stream of the page>"."""
+
+    def handler(req, _now):
+        data = req.body_json()
+        token = data.get("nextToken")
+        if token:
+            group_name = data.get("logGroupName", "")
+            logs = world.moto.backend("logs", world.moto.account_for(req.access_key), req.region)
+            group = logs.groups.get(group_name)
+            known = group is not None and token.startswith(group_name + "@") \
+                and token[len(group_name) + 1:] in group.streams
+            if group is not None and not known:
+                raise ApiError(400, "InvalidParameterException",
+                               "The specified nextToken is invalid.")
+        return world.forward(req)
+
+    return handler
