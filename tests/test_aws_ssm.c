@@ -305,6 +305,41 @@ static void test_bad_json_replies(void **state)
 	free(big);
 }
 
+/* DescribeLogStreams (limit 1-50, paged by nextToken) and PutRetentionPolicy's day counts. */
+static void test_logs_streams_and_retention(void **state)
+{
+	(void)state;
+	assert_json(logs_build_describe_log_streams("/aws/ssm/nixl-tui", NULL, 0),
+	            "{\"logGroupName\":\"/aws/ssm/nixl-tui\"}");
+	assert_json(logs_build_describe_log_streams("/g", "tok", 50),
+	            "{\"logGroupName\":\"/g\",\"nextToken\":\"tok\",\"limit\":50}");
+	assert_null(logs_build_describe_log_streams("/g", NULL, 51));
+	assert_null(logs_build_describe_log_streams("", NULL, 0));
+	const char *page = "{\"logStreams\":[{\"logStreamName\":\"c1/i-0123456789abcdef0/aws-runShellScript/stdout\","
+	                   "\"storedBytes\":0},{\"logStreamName\":\"c1/i-1/aws-runShellScript/stderr\"}],"
+	                   "\"nextToken\":\"n2\"}";
+	logs_streams_t v;
+	aws_error_t err;
+	assert_int_equal(logs_parse_describe_log_streams(page, strlen(page), &v, &err), 0);
+	assert_int_equal(v.n, 2);
+	assert_string_equal(v.names[1], "c1/i-1/aws-runShellScript/stderr");
+	assert_string_equal(v.next_token, "n2");
+	logs_streams_free(&v);
+	assert_int_equal(logs_parse_describe_log_streams("{}", 2, &v, &err), 0);
+	assert_int_equal(v.n, 0);
+	assert_null(v.next_token);
+	const char *bad = "{\"logStreams\":[{\"arn\":\"x\"}]}";
+	assert_int_equal(logs_parse_describe_log_streams(bad, strlen(bad), &v, &err), -1);
+	assert_int_equal(logs_parse_describe_log_streams("{\"logStreams\":{}}", 16, &v, &err), -1);
+
+	assert_json(logs_build_put_retention_policy("/aws/ssm/nixl-tui", 30),
+	            "{\"logGroupName\":\"/aws/ssm/nixl-tui\",\"retentionInDays\":30}");
+	assert_true(logs_valid_retention_days(1) && logs_valid_retention_days(3653));
+	assert_false(logs_valid_retention_days(0) || logs_valid_retention_days(2) ||
+	             logs_valid_retention_days(31) || logs_valid_retention_days(3654));
+	assert_null(logs_build_put_retention_policy("/g", 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_parse_invocation),
 		cmocka_unit_test(test_parse_instance_information),
 		cmocka_unit_test(test_logs),
+		cmocka_unit_test(test_logs_streams_and_retention),
 		cmocka_unit_test(test_bad_json_replies),
 	};
 	return cmocka_run_group_tests_name("aws_ssm_logs", tests, NULL, NULL);

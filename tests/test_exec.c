@@ -827,6 +827,27 @@ static void test_ssm_without_cloudwatch_and_bad_target(void **state)
 	assert_null(exec_ssm_new(NULL, &(exec_ssm_opts_t){ .log_group = "/tmp/x" }));
 }
 
+/* GetCommandInvocation keeps 8,000 characters of stderr (24,000 of stdout): with no
+ * CloudWatch delivery, a copy cut mid-line gives its whole lines and no fragment. */
+static void test_ssm_stderr_copy_cut_at_8000(void **state)
+{
+	(void)state;
+	ssm_env_t e;
+	ssm_open(&e, "/aws/ssm/nolog");
+	rec_t r;
+	/* 50 lines of 200 characters (201 with the newline) on stderr: 39 fit in 8,000 */
+	ssm_run(&e, "i=10; while [ $i -lt 60 ]; do printf 'line %d %0192d\\n' $i 0 >&2; i=$((i+1)); done",
+	        20000, &r);
+	assert_int_equal(r.r.status, EXEC_SUCCESS);
+	assert_int_equal(r.n, 39);
+	for (int i = 0; i < r.n; i++) {
+		assert_int_equal(r.stream[i], EXEC_STDERR);
+		assert_int_equal(strlen(r.lines[i]), 200);
+	}
+	assert_int_equal(strncmp(r.lines[38], "line 48 ", 8), 0);
+	ssm_close(&e);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -849,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_ssm_many_targets_one_command),
 		cmocka_unit_test(test_ssm_many_all_cancelled_before_sent),
 		cmocka_unit_test(test_ssm_without_cloudwatch_and_bad_target),
+		cmocka_unit_test(test_ssm_stderr_copy_cut_at_8000),
 	};
 	int failed = cmocka_run_group_tests_name("exec", tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("exec_ssm", ssm_tests, fake_start, fake_stop);

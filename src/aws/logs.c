@@ -78,3 +78,120 @@ aws_call_t *logs_get_log_events(aws_client_t *c, const logs_get_events_req_t *re
 	cJSON_Delete(body);
 	return call;
 }
+
+/* ---- log streams and groups ---- */
+
+static int nonempty(const char *s) { return s && *s; }
+
+cJSON *logs_build_describe_log_streams(const char *group, const char *next_token, int limit)
+{
+	if (!nonempty(group) || limit < 0 || limit > 50) return NULL;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "logGroupName", group);
+	if (nonempty(next_token)) cJSON_AddStringToObject(j, "nextToken", next_token);
+	if (limit > 0) cJSON_AddNumberToObject(j, "limit", limit);
+	return j;
+}
+
+int logs_parse_describe_log_streams(const char *body, size_t len, logs_streams_t *out,
+                                    aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	cJSON *j = codec_json_parse(body, len, err);
+	if (!j) return -1;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "logStreams");
+	int cnt = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
+	/* an empty group's reply may leave the list out */
+	int rc = !list || cJSON_IsArray(list) ? 0 : -1;
+	if (cnt > 0 && !(out->names = calloc((size_t)cnt, sizeof *out->names))) rc = -1;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		if (rc != 0) break;
+		if (!(out->names[out->n++] = codec_json_str(e, "logStreamName"))) rc = -1;
+	}
+	out->next_token = codec_json_str(j, "nextToken");
+	cJSON_Delete(j);
+	if (rc != 0) {
+		logs_streams_free(out);
+		return codec_fail(err, "the DescribeLogStreams reply has a logStreams that is not a "
+		                       "list, or a stream without logStreamName");
+	}
+	return 0;
+}
+
+void logs_streams_free(logs_streams_t *v)
+{
+	if (!v) return;
+	for (size_t i = 0; i < v->n; i++) free(v->names[i]);
+	free(v->names);
+	free(v->next_token);
+	memset(v, 0, sizeof *v);
+}
+
+int logs_valid_retention_days(int days)
+{
+	static const int valid[] = { 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+	                             731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 };
+	for (size_t i = 0; i < sizeof valid / sizeof *valid; i++)
+		if (valid[i] == days) return 1;
+	return 0;
+}
+
+cJSON *logs_build_put_retention_policy(const char *group, int days)
+{
+	if (!nonempty(group) || !logs_valid_retention_days(days)) return NULL;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "logGroupName", group);
+	cJSON_AddNumberToObject(j, "retentionInDays", days);
+	return j;
+}
+
+CODEC_DONE(streams_done, logs_streams_cb, logs_streams_t, logs_parse_describe_log_streams,
+           logs_streams_free)
+
+/* Sends the built body (NULL: invalid request, nothing sent) and deletes it. */
+static aws_call_t *send_json(aws_client_t *c, cJSON *body, const char *op, aws_done_cb done,
+                             codec_fn cb, void *ud)
+{
+	if (!body) return NULL;
+	aws_call_t *call = codec_json(c, "logs", LOGS_TARGET, op, body, done, cb, ud);
+	cJSON_Delete(body);
+	return call;
+}
+
+static cJSON *group_body(const char *group, const char *stream)
+{
+	if (!nonempty(group) || (stream && !*stream)) return NULL;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "logGroupName", group);
+	if (stream) cJSON_AddStringToObject(j, "logStreamName", stream);
+	return j;
+}
+
+aws_call_t *logs_describe_log_streams(aws_client_t *c, const char *group, const char *next_token,
+                                      logs_streams_cb cb, void *ud)
+{
+	return send_json(c, logs_build_describe_log_streams(group, next_token, 0),
+	                 "DescribeLogStreams", streams_done, (codec_fn)cb, ud);
+}
+
+aws_call_t *logs_delete_log_stream(aws_client_t *c, const char *group, const char *stream,
+                                   logs_status_cb cb, void *ud)
+{
+	if (!nonempty(stream)) return NULL;
+	return send_json(c, group_body(group, stream), "DeleteLogStream", codec_status_done,
+	                 (codec_fn)cb, ud);
+}
+
+aws_call_t *logs_delete_log_group(aws_client_t *c, const char *group, logs_status_cb cb, void *ud)
+{
+	return send_json(c, group_body(group, NULL), "DeleteLogGroup", codec_status_done,
+	                 (codec_fn)cb, ud);
+}
+
+aws_call_t *logs_put_retention_policy(aws_client_t *c, const char *group, int days,
+                                      logs_status_cb cb, void *ud)
+{
+	return send_json(c, logs_build_put_retention_policy(group, days), "PutRetentionPolicy",
+	                 codec_status_done, (codec_fn)cb, ud);
+}

@@ -1,6 +1,7 @@
 /* Amazon CloudWatch Logs (JSON 1.1, target prefix "Logs_20140328"): reading a log
  * stream forward, page by page. The end of a stream is reached when a page has no
- * events and its next_forward_token equals the token that was sent. */
+ * events and its next_forward_token equals the token that was sent. Listing a group's
+ * streams (50 a page at most), deleting streams and groups, setting a retention. */
 #ifndef NIXL_AWS_LOGS_H
 #define NIXL_AWS_LOGS_H
 
@@ -40,5 +41,35 @@ typedef void (*logs_events_cb)(void *ud, const aws_error_t *err, logs_events_t *
 
 aws_call_t *logs_get_log_events(aws_client_t *c, const logs_get_events_req_t *req,
                                 logs_events_cb cb, void *ud);
+
+/* DescribeLogStreams: "limit ... The maximum number of items returned. If you don't
+ * specify a value, the default is up to 50 items." (valid 1-50; CloudWatch Logs API
+ * Reference). next_token NULL: first page; limit 0: the service default. */
+typedef struct logs_streams {
+	char **names;
+	size_t n;
+	char *next_token;  /* NULL: last page */
+} logs_streams_t;
+
+cJSON *logs_build_describe_log_streams(const char *group, const char *next_token, int limit);
+int logs_parse_describe_log_streams(const char *body, size_t len, logs_streams_t *out,
+                                    aws_error_t *err);
+void logs_streams_free(logs_streams_t *v);
+
+/* PutRetentionPolicy accepts only these day counts (CloudWatch Logs API Reference,
+ * PutRetentionPolicy, retentionInDays). */
+int logs_valid_retention_days(int days);
+cJSON *logs_build_put_retention_policy(const char *group, int days);
+
+typedef void (*logs_streams_cb)(void *ud, const aws_error_t *err, logs_streams_t *res);
+typedef void (*logs_status_cb)(void *ud, const aws_error_t *err);
+
+aws_call_t *logs_describe_log_streams(aws_client_t *c, const char *group, const char *next_token,
+                                      logs_streams_cb cb, void *ud);
+aws_call_t *logs_delete_log_stream(aws_client_t *c, const char *group, const char *stream,
+                                   logs_status_cb cb, void *ud);
+aws_call_t *logs_delete_log_group(aws_client_t *c, const char *group, logs_status_cb cb, void *ud);
+aws_call_t *logs_put_retention_policy(aws_client_t *c, const char *group, int days,
+                                      logs_status_cb cb, void *ud);
 
 #endif

@@ -443,6 +443,7 @@ void session_acknowledge(session_t *s) { SP(s)->ack_warnings = 1; }
 /* ---- after CREATE_COMPLETE: agents ---- */
 
 static void poll_agents(loop_t *l, void *ud);
+static aws_call_t *request_agents(session_t *s, const char *next_token);
 
 static void on_agents(void *ud, const aws_error_t *err, ssm_instance_infos_t *res)
 {
@@ -459,6 +460,15 @@ static void on_agents(void *ud, const aws_error_t *err, ssm_instance_infos_t *re
 					snprintf(s->nodes[k].ssm_status, sizeof s->nodes[k].ssm_status, "%s",
 					         nz(res->instances[i].ping_status));
 		sess_notify(s, SESS_CH_NODES);
+		/* DescribeInstanceInformation returns 10 items by default (SSM API Reference,
+		 * MaxResults): the 11th node onwards is on the next pages */
+		if (res->next_token) {
+			aws_call_t *next = request_agents(s, res->next_token);
+			if (next) {
+				sess_track(s, CH_AGENTS, next);
+				return;
+			}
+		}
 	}
 	size_t online = 0;
 	for (size_t k = 0; k < s->nnodes; k++) online += strcmp(s->nodes[k].ssm_status, "Online") == 0;
@@ -485,9 +495,15 @@ static void poll_agents(loop_t *l, void *ud)
 	session_t *s = ud;
 	struct session_priv *p = SP(s);
 	p->agents_timer = 0;
-	const char *ids[16];
+	sess_track(s, CH_AGENTS, request_agents(s, NULL));
+}
+
+/* One page of the nodes' agents; NULL when it cannot be sent. */
+static aws_call_t *request_agents(session_t *s, const char *next_token)
+{
+	const char *ids[sizeof s->nodes / sizeof s->nodes[0]];
 	for (size_t k = 0; k < s->nnodes; k++) ids[k] = s->nodes[k].instance_id;
-	sess_track(s, CH_AGENTS, ssm_describe_instance_information(p->aws, ids, s->nnodes, NULL, on_agents, s));
+	return ssm_describe_instance_information(SP(s)->aws, ids, s->nnodes, next_token, on_agents, s);
 }
 
 void sess_after_create(session_t *s)

@@ -65,6 +65,9 @@ struct session_priv {
 	/* teardown */
 	size_t ndeleted;          /* objects deleted from the bucket */
 	int teardown_verified;
+	/* teardown: this stack's SSM output log streams (session_teardown.c) */
+	char log_doomed[50][256]; /* one DescribeLogStreams page's streams of this stack */
+	size_t log_ndoomed, log_idoomed, log_deleted, log_others;
 	char state_path[512];
 	/* nodes (session_nodes.c) */
 	struct exec *exec;        /* SSM executor, made on first use */

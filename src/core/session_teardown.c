@@ -1,6 +1,9 @@
 /* Teardown: empty the scripts bucket (CloudFormation cannot delete a bucket with
- * objects), DeleteStack, watch to DELETE_COMPLETE, then check nothing is left. A
- * DELETE_FAILED names the resource and why; running teardown again resumes. */
+ * objects), DeleteStack, watch to DELETE_COMPLETE, then check nothing is left: the
+ * bucket, the instances, and the SSM output log streams of the stack's instances in
+ * /aws/ssm/nixl-tui (deleted; the group too when no other stack has streams there, else
+ * it gets a retention so it does not stay forever). A DELETE_FAILED names the resource
+ * and why; running teardown again resumes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +12,17 @@
 #include "base/sbuf.h"
 #include "aws/cfn.h"
 #include "aws/ec2.h"
+#include "aws/logs.h"
 #include "aws/s3.h"
 #include "core/session_priv.h"
+#include "efa/exec_ssm.h"
 
-typedef enum { T_FIND, T_RESOURCES, T_EMPTY, T_DELETE, T_WATCH, T_VERIFY_BUCKET, T_VERIFY_NODES, T_VERIFY_STAGING, T_DONE } tstep_t;
+/* The retention given to the shared SSM output group when other stacks still use it
+ * (PutRetentionPolicy takes 1, 3, 5, 7, 14, 30, ... days: CloudWatch Logs API Reference). */
+enum { LOG_RETENTION_DAYS = 30 };
+
+typedef enum { T_FIND, T_RESOURCES, T_EMPTY, T_DELETE, T_WATCH, T_VERIFY_BUCKET, T_VERIFY_NODES, T_VERIFY_LOGS,
+               T_VERIFY_STAGING, T_DONE } tstep_t;
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -162,6 +172,130 @@ static void on_nodes_check(void *ud, const aws_error_t *err, ec2_instances_t *re
 	sess_teardown_next(s);
 }
 
+/* ---- the SSM output log streams of this stack's instances ---- */
+
+/* SSM names a command's streams CommandID/InstanceID/PluginID/stdout|stderr (Systems
+ * Manager User Guide, "Configuring Amazon CloudWatch Logs for Run Command"). */
+static int stream_of_stack(const session_t *s, const char *stream)
+{
+	const char *id = strchr(stream, '/');
+	if (!id++) return 0;
+	size_t len = strcspn(id, "/");
+	for (size_t i = 0; i < s->nresources; i++) {
+		const char *pid = s->resources[i].physical_id;
+		if (strcmp(s->resources[i].type, "AWS::EC2::Instance") == 0 && pid[0] && strlen(pid) == len &&
+		    strncmp(pid, id, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void list_streams(session_t *s, const char *token);
+
+static void on_log_group_done(void *ud, const aws_error_t *err)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	if (err && strcmp(err->code, "ResourceNotFoundException") != 0)
+		sess_step_end(s, STEP_WARN, "deleted %zu log stream(s) of this stack; log group %s: %s", p->log_deleted,
+		              EXEC_SSM_LOG_GROUP, err->message);
+	else if (p->log_others)
+		sess_step_end(s, STEP_OK, "deleted %zu log stream(s) of this stack; log group %s kept for %zu stream(s) "
+		              "of other stacks, with a %d-day retention", p->log_deleted, EXEC_SSM_LOG_GROUP, p->log_others,
+		              LOG_RETENTION_DAYS);
+	else
+		sess_step_end(s, STEP_OK, "deleted %zu log stream(s) of this stack and log group %s (nothing else used it)",
+		              p->log_deleted, EXEC_SSM_LOG_GROUP);
+	sess_teardown_next(s);
+}
+
+static void delete_next_stream(session_t *s);
+
+static void on_stream_deleted(void *ud, const aws_error_t *err)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	if (err && strcmp(err->code, "ResourceNotFoundException") != 0) {
+		sess_step_end(s, STEP_WARN, "could not delete log stream %s in %s: %s", p->log_doomed[p->log_idoomed],
+		              EXEC_SSM_LOG_GROUP, err->message);
+		sess_teardown_next(s);
+		return;
+	}
+	p->log_deleted += !err;
+	p->log_idoomed++;
+	delete_next_stream(s);
+}
+
+static void delete_next_stream(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (p->log_idoomed < p->log_ndoomed) {
+		sess_track(s, CH_OP, logs_delete_log_stream(p->aws, EXEC_SSM_LOG_GROUP, p->log_doomed[p->log_idoomed],
+		                                            on_stream_deleted, s));
+		return;
+	}
+	/* list again from the start: tokens need not survive deletions */
+	p->log_others = 0;
+	list_streams(s, NULL);
+}
+
+static void on_streams(void *ud, const aws_error_t *err, logs_streams_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	if (err && strcmp(err->code, "ResourceNotFoundException") == 0) {
+		if (p->log_deleted)
+			sess_step_end(s, STEP_OK, "deleted %zu log stream(s) of this stack", p->log_deleted);
+		else
+			sess_step_end(s, STEP_OK, "no SSM output log group %s", EXEC_SSM_LOG_GROUP);
+		sess_teardown_next(s);
+		return;
+	}
+	if (err) {
+		sess_step_end(s, STEP_WARN, "could not list the log streams of %s: %s", EXEC_SSM_LOG_GROUP, err->message);
+		sess_teardown_next(s);
+		return;
+	}
+	p->log_ndoomed = p->log_idoomed = 0;
+	for (size_t i = 0; i < res->n; i++) {
+		const char *name = res->names[i];
+		if (stream_of_stack(s, name) && strlen(name) < sizeof p->log_doomed[0] &&
+		    p->log_ndoomed < sizeof p->log_doomed / sizeof p->log_doomed[0])
+			snprintf(p->log_doomed[p->log_ndoomed++], sizeof p->log_doomed[0], "%s", name);
+		else
+			p->log_others++;
+	}
+	if (p->log_ndoomed) {
+		snprintf(s->steps[s->nsteps - 1].detail, sizeof s->steps[0].detail, "%s: deleting %zu log stream(s)",
+		         EXEC_SSM_LOG_GROUP, p->log_deleted + p->log_ndoomed);
+		sess_notify(s, SESS_CH_STEPS);
+		delete_next_stream(s);
+	} else if (res->next_token) {
+		/* DescribeLogStreams returns 50 streams a page at most */
+		list_streams(s, res->next_token);
+	} else if (p->log_others) {
+		sess_track(s, CH_OP, logs_put_retention_policy(p->aws, EXEC_SSM_LOG_GROUP, LOG_RETENTION_DAYS,
+		                                               on_log_group_done, s));
+	} else {
+		sess_track(s, CH_OP, logs_delete_log_group(p->aws, EXEC_SSM_LOG_GROUP, on_log_group_done, s));
+	}
+}
+
+static void list_streams(session_t *s, const char *token)
+{
+	sess_track(s, CH_OP, logs_describe_log_streams(SP(s)->aws, EXEC_SSM_LOG_GROUP, token, on_streams, s));
+}
+
+static int stack_has_instances(const session_t *s)
+{
+	for (size_t i = 0; i < s->nresources; i++)
+		if (strcmp(s->resources[i].type, "AWS::EC2::Instance") == 0 && s->resources[i].physical_id[0]) return 1;
+	return 0;
+}
+
 void sess_teardown_next(session_t *s)
 {
 	struct session_priv *p = SP(s);
@@ -232,6 +366,15 @@ void sess_teardown_next(session_t *s)
 		sess_track(s, CH_OP, ec2_describe_instances(p->aws, &dr, on_nodes_check, s));
 		return;
 	}
+	case T_VERIFY_LOGS:
+		if (!stack_has_instances(s)) {
+			sess_teardown_next(s);
+			return;
+		}
+		sess_step_begin(s, "Leftovers", "SSM output log streams in %s", EXEC_SSM_LOG_GROUP);
+		p->log_deleted = p->log_others = 0;
+		list_streams(s, NULL);
+		return;
 	case T_VERIFY_STAGING:
 		sess_stage_leftovers(s, sess_teardown_next);
 		return;

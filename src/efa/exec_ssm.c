@@ -8,8 +8,11 @@
 #include "aws/ssm.h"
 #include "core/loop.h"
 
-/* GetCommandInvocation keeps at most this much of each stream. */
-#define SSM_CONTENT_MAX 24000
+/* GetCommandInvocation keeps "the first 24,000 characters written by the plugin to stdout"
+ * and "the first 8,000 characters written by the plugin to stderr" (SSM API Reference,
+ * GetCommandInvocation, StandardOutputContent / StandardErrorContent), with no mark. */
+#define SSM_STDOUT_MAX 24000
+#define SSM_STDERR_MAX 8000
 /* Consecutive failures of one kind of call before we give up on it. */
 #define MAX_ERRORS 5
 /* A command just sent may not be visible to GetCommandInvocation yet. */
@@ -222,6 +225,17 @@ static void fill_result(sjob_t *j, exec_result_t *r)
 	}
 }
 
+/* 1 when stream k's copy may be whole: shorter, in characters (UTF-8 code points), than
+ * what GetCommandInvocation keeps of that stream; at the cap it may have been cut. */
+static int content_whole(const char *content, int k)
+{
+	if (!content) return 0;
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)content; *p; p++)
+		chars += (*p & 0xC0) != 0x80;
+	return chars < (size_t)(k == 0 ? SSM_STDOUT_MAX : SSM_STDERR_MAX);
+}
+
 static void finish(sjob_t *j)
 {
 	drop_calls(j);
@@ -230,15 +244,18 @@ static void finish(sjob_t *j)
 		sstream_t *s = &j->st[k];
 		exec_cbs_t c = { counted_line, NULL, s };
 		exec_linebuf_finish(&s->lb, &c);
-		if (!s->content || strlen(s->content) >= SSM_CONTENT_MAX) continue;
+		if (!s->content) continue;
 		const char *p = s->content;
 		for (size_t skip = s->lines; skip > 0 && p; skip--) {
 			p = strchr(p, '\n');
 			if (p) p++;
 		}
-		if (p && *p) {
+		if (!p) continue;
+		/* a copy at the cap was cut anywhere: only its whole lines are lines */
+		const char *end = content_whole(s->content, k) ? p + strlen(p) : strrchr(s->content, '\n');
+		if (end && end > p) {
 			exec_linebuf_t lb = { .stream = k == 0 ? EXEC_STDOUT : EXEC_STDERR };
-			exec_linebuf_feed(&lb, p, strlen(p), &j->cbs);
+			exec_linebuf_feed(&lb, p, (size_t)(end - p), &j->cbs);
 			exec_linebuf_finish(&lb, &j->cbs);
 		}
 	}
@@ -283,7 +300,7 @@ static int logs_done(const sjob_t *j)
 	for (int k = 0; k < 2; k++) {
 		const sstream_t *s = &j->st[k];
 		if (s->call) return 0;
-		int have_copy = s->content && strlen(s->content) < SSM_CONTENT_MAX;
+		int have_copy = content_whole(s->content, k);
 		if (have_copy && s->lines >= count_lines(s->content)) continue;
 		if (!have_copy && s->empty_rounds >= 2) continue;
 		if (j->logs_broken) continue;

@@ -77,8 +77,10 @@ def send_command(req):
                              "InstanceIds": ids, "Status": "Pending", "Comment": req.get("Comment", "")}}
 
 
-def content(lines):
-    return "".join(line + "\n" for line in lines)
+def content(lines, limit):
+    """GetCommandInvocation keeps the first 24,000 characters of stdout and 8,000 of
+    stderr (SSM API Reference, GetCommandInvocation), cut anywhere, without a mark."""
+    return "".join(line + "\n" for line in lines)[:limit]
 
 
 def get_invocation(req):
@@ -88,8 +90,8 @@ def get_invocation(req):
             return 400, {"__type": "InvocationDoesNotExist", "message": "no such invocation"}
         return 200, {"CommandId": cmd["id"], "InstanceId": cmd["instance"], "PluginName": "aws:runShellScript",
                      "Status": cmd["status"], "StatusDetails": cmd["status"], "ResponseCode": cmd["rc"],
-                     "StandardOutputContent": content(cmd["stdout"]) if cmd["end"] else "",
-                     "StandardErrorContent": content(cmd["stderr"]) if cmd["end"] else "",
+                     "StandardOutputContent": content(cmd["stdout"], 24000) if cmd["end"] else "",
+                     "StandardErrorContent": content(cmd["stderr"], 8000) if cmd["end"] else "",
                      "CloudWatchOutputConfig": {"CloudWatchLogGroupName": cmd["group"],
                                                 "CloudWatchOutputEnabled": True}}
 

@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	RUN(ssm_parse_get_command_invocation, ssm_invocation_t, ssm_invocation_free);
 	RUN(ssm_parse_describe_instance_information, ssm_instance_infos_t, ssm_instance_infos_free);
 	RUN(ssm_parse_list_command_invocations, ssm_invocations_t, ssm_invocations_free);
+	RUN(logs_parse_describe_log_streams, logs_streams_t, logs_streams_free);
 	RUN(aws_creds_parse_imds, aws_creds_t, aws_creds_free);
 
 	/* the SSO portal's and SSO-OIDC's replies */

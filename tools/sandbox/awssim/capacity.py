@@ -266,7 +266,12 @@ def _date(params, name):
 
 
 def _paging(params, total):
-    start = int(params["NextToken"]) if params.get("NextToken", "").isdigit() else 0
+    token = params.get("NextToken", "")
+    if token and not token.isdigit():
+        # EC2's answer to a token it did not give (as quoted in boto/boto3#2673, DescribeVpcs)
+        raise ApiError(400, "InvalidParameterValue",
+                       f"Value ({token}) for parameter NextToken is invalid. The token is invalid.")
+    start = int(token) if token else 0
     limit = int(params["MaxResults"]) if params.get("MaxResults", "").isdigit() else total or 1
     if not 1 <= limit <= 1000:
         raise _bad("MaxResults must be between 1 and 1000")

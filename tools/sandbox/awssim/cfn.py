@@ -637,7 +637,10 @@ class CloudFormation:
     def list_stack_resources(self, req, _now):
         stack = self.find(req.params.get("StackName", ""), "Stack with id {} does not exist")
         rows = _started(stack)
-        start = int(req.params.get("NextToken") or 0)
+        token = req.params.get("NextToken") or "0"
+        if not token.isdigit():  # as DescribeStackEvents answers a token it did not give
+            raise ApiError(400, "ValidationError", "Invalid NextToken")
+        start = int(token)
         page = rows[start:start + PAGE]
         next_token = str(start + PAGE) if start + PAGE < len(rows) else None
         body = "".join("<member>" + _resource_xml(None, r, "LastUpdatedTimestamp") + "</member>"

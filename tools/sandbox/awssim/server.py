@@ -13,6 +13,7 @@ from .changesets import ChangeSets
 from .cfn import PAGE, SCENARIOS, CloudFormation
 from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
+from .paging import logs_describe_log_streams
 from .ssmrun import Ssm
 from .sso import Sso
 from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
@@ -75,6 +76,7 @@ class World:
             ("ssm", "CancelCommand"): self.ssm.cancel_command,
             ("ssm", "DescribeInstanceInformation"): self.ssm.describe_instance_information,
             ("sts", "AssumeRole"): self._assume_role,
+            ("logs", "DescribeLogStreams"): logs_describe_log_streams(self),
         }
         self._stopping = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")

@@ -13,6 +13,7 @@ import time
 import uuid
 
 from . import nodebox
+from .paging import ssm_page
 from .wire import ApiError, iso, json_ok
 
 DOCUMENT = "AWS-RunShellScript"
@@ -178,14 +179,12 @@ class Ssm:
                 raise _bad("InvalidInstanceInformationFilterValue", f"Invalid filter key {key}")
         rows = [n for n in self.nodes(account, req.region, now).values()
                 if all(_filter_match(n, key, values) for key, values in filters)]
-        limit = data.get("MaxResults", 50)
-        if not isinstance(limit, int) or not 5 <= limit <= 50:
-            raise _bad("ValidationException", "MaxResults must be between 5 and 50")
-        start = int(data["NextToken"]) if str(data.get("NextToken", "")).isdigit() else 0
-        page = rows[start:start + limit]
-        reply = {"InstanceInformationList": [_information(n, now) for n in page]}
-        if start + limit < len(rows):
-            reply["NextToken"] = str(start + limit)
+        # SSM API Reference, DescribeInstanceInformation: MaxResults 5-50, "The default
+        # value is 10 items." (an 11th node is on the second page)
+        reply = ssm_page("DescribeInstanceInformation", data, rows, "InstanceInformationList",
+                         10, 5, 50)
+        reply["InstanceInformationList"] = [_information(n, now)
+                                            for n in reply["InstanceInformationList"]]
         return json_ok(reply)
 
     # ----- SendCommand -----
@@ -499,7 +498,7 @@ class Ssm:
         rows = [c.to_json() for c in commands if (not iid or iid in c.invocations)
                 and wanted.get("Status") in (None, c.status)
                 and wanted.get("DocumentName") in (None, c.data["DocumentName"])]
-        return json_ok(_page(data, rows, "Commands"))
+        return json_ok(ssm_page("ListCommands", data, rows, "Commands", 50, 1, 50))
 
     def list_command_invocations(self, req, _now):
         data = req.body_json()
@@ -511,7 +510,8 @@ class Ssm:
                         wanted.get("Status") not in (None, inv.status):
                     continue
                 rows.append(self._invocation_json(inv, bool(data.get("Details"))))
-        return json_ok(_page(data, rows, "CommandInvocations"))
+        return json_ok(ssm_page("ListCommandInvocations", data, rows, "CommandInvocations",
+                                50, 1, 50))
 
     @staticmethod
     def _invocation_json(inv, details):
@@ -607,17 +607,6 @@ def _number(value, low, high, code, name):
     if number is None or not low <= number <= high:
         raise _bad(code, f"Parameter \"{name}\" must be a number from {low} to {high}: {text!r}")
     return number
-
-
-def _page(data, rows, key):
-    limit = data.get("MaxResults", 50)
-    if not isinstance(limit, int) or not 1 <= limit <= 50:
-        raise _bad("ValidationException", "MaxResults must be between 1 and 50")
-    start = int(data["NextToken"]) if str(data.get("NextToken", "")).isdigit() else 0
-    reply = {key: rows[start:start + limit]}
-    if start + limit < len(rows):
-        reply["NextToken"] = str(start + limit)
-    return reply
 
 
 def _platform(node):
