@@ -12,6 +12,7 @@
 
 #include "base/file.h"
 #include "base/textsafe.h"
+#include "catalog/catalog.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -636,9 +637,17 @@ static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from,
 	setup_nodes_env_t nodes_env = { .ids = all_ids, .nids = ids.n, .node1_ip = ips[0],
 	                                .mlflow_arn = config_get(&cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN) };
 	char *script = setup_script_s3(bucket, prefix, aws_client_region(env.aws), &nodes_env, o->reset);
+	/* the default file is for the CUDA DLAMI: Trainium and Inferentia nodes run the Neuron one */
+	const catalog_instance_t *type = catalog_lookup(config_instance_type(&cfg));
+	int neuron = !o->tasks_file && type && type->kind != CATALOG_ACCEL_NVIDIA;
+	if (neuron)
+		textsafe_printf(stderr, "nixl-tui setup: the default task file prepares NVIDIA GPU nodes of the Deep Learning "
+		                "AMI, and %s runs the Neuron DLAMI: pass --tasks with a file for it.\n", type->name);
 	config_free(&cfg);
-	run_t r;
-	if (!plan || !script || run_init(&r, t, count, cli->json) < 0) {
+	run_t r = { 0 };
+	if (neuron) {
+		rc = 2;
+	} else if (!plan || !script || run_init(&r, t, count, cli->json) < 0) {
 		fprintf(stderr, "nixl-tui setup: %s\n", plan && !script ? "the bucket or region name cannot be used in a "
 		                                                           "node script" : "out of memory");
 		r.nodes = NULL;

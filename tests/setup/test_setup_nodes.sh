@@ -128,6 +128,11 @@ check "nothing of it is left on the nodes" wait_for 60 no_sleeps
 nx setup --cancel -c environment=setup >"$TMP/cancel2.out" 2>&1
 contains "--cancel with nothing running says so" "$TMP/cancel2.out" "no setup is running on the stack's nodes."
 
+nx setup -c environment=setup -c instanceType=trn1.32xlarge --log "$TMP/neuron.log" >"$TMP/neuron.out" 2>&1; rc=$?
+check "Trainium nodes without --tasks: refused (exit 2)" [ $rc -eq 2 ]
+contains "saying the default file is for NVIDIA nodes" "$TMP/neuron.out" "runs the Neuron DLAMI: pass --tasks with a file for it."
+lacks "and nothing was sent" "$TMP/neuron.log" "SendCommand"
+
 rm -f /tmp/gate /tmp/release
 nx destroy --yes -c environment=setup >"$TMP/down.out" 2>&1
 check "the stack and its bucket go away, setup files included" [ $? -eq 0 ]
