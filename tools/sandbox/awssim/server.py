@@ -10,9 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .capacity import Capacity
 from .changesets import ChangeSets
-from .cfn import PAGE, SCENARIOS, CloudFormation
+from .cfn import PAGE, SCENARIOS, CloudFormation, Stack
 from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
+from .quotas import Quotas
 from .ssmrun import Ssm
 from .sso import Sso
 from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
@@ -32,7 +33,7 @@ class World:
     access_key = ACCESS_KEY
     secret_key = SECRET_KEY
 
-    def __init__(self, scenario, speed, faults, workdir, verbose):
+    def __init__(self, scenario, speed, faults, workdir, verbose, quotas=None):
         self.moto = Moto(verbose)
         self.lock = self.moto.lock
         self.scenario = scenario
@@ -44,6 +45,8 @@ class World:
         # CloudFormation text the stacks carry (POST /_sandbox/config): failure_reason,
         # status_reason, extra_outputs. Empty: what AWS would say.
         self.texts = {}
+        self.quotas = Quotas(self.moto, **(quotas or {}))
+        Stack.quotas = self.quotas
         self.cfn = CloudFormation(self)
         self.capacity = Capacity(self.moto, time.time())
         self.ssm = Ssm(self, workdir)
@@ -75,6 +78,9 @@ class World:
             ("ssm", "CancelCommand"): self.ssm.cancel_command,
             ("ssm", "DescribeInstanceInformation"): self.ssm.describe_instance_information,
             ("sts", "AssumeRole"): self._assume_role,
+            ("ec2", "AllocateAddress"): lambda req, _now: self.quotas.allocate_address(self, req),
+            ("ec2", "RunInstances"): lambda req, _now: self.quotas.run_instances(self, req),
+            ("servicequotas", "GetServiceQuota"): self.quotas.get_service_quota,
         }
         self._stopping = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")
@@ -149,8 +155,10 @@ class World:
         if not isinstance(tools, dict) or not isinstance(exits, dict):
             raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
                              "{tool: code}")
+        self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
         unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
-                                  "tool_exit", *TEXT_SETTINGS}
+                                  "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
+                                  "service_quotas_denied"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -158,6 +166,7 @@ class World:
             self.speed = float(changes.get("speed", self.speed))
             self.cfn.events_page_size = size
             self.texts.update(texts)
+            self.quotas.apply(changes)
             if "tool_lines" in changes or "tool_exit" in changes:
                 self.ssm.set_tools(tools, exits)
 
@@ -177,7 +186,8 @@ class World:
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
                     "commands": self.ssm.summary(),
-                    "capacity_reservations": self.capacity.summary()}
+                    "capacity_reservations": self.capacity.summary(),
+                    "quotas": self.quotas.summary()}
 
     def stop(self):
         self._stopping.set()
