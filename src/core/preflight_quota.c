@@ -29,10 +29,10 @@ static const char *nz(const char *s) { return s ? s : ""; }
 const preflight_family_t *preflight_family(const char *type)
 {
 	static const preflight_family_t families[] = {
-		{ "P", "L-417A185B", "Running On-Demand P instances", { "p*", NULL } },
-		{ "G", "L-DB2E81BA", "Running On-Demand G and VT instances", { "g*", "vt*" } },
-		{ "Trn", "L-2C3B7624", "Running On-Demand Trn instances", { "trn*", NULL } },
-		{ "Inf", "L-1945791B", "Running On-Demand Inf instances", { "inf*", NULL } },
+		{ "P", "L-417A185B", "Running On-Demand P instances" },
+		{ "G", "L-DB2E81BA", "Running On-Demand G and VT instances" },
+		{ "Trn", "L-2C3B7624", "Running On-Demand Trn instances" },
+		{ "Inf", "L-1945791B", "Running On-Demand Inf instances" },
 	};
 	static const char *const prefixes[][2] = {
 		{ "p", "P" }, { "g", "G" }, { "vt", "G" }, { "trn", "Trn" }, { "inf", "Inf" },
@@ -203,7 +203,10 @@ static void on_family_instances(void *ud, const aws_error_t *err, ec2_instances_
 		sess_fail_err(s, SESS_FAILED, "On-Demand vCPU quota", err);
 		return;
 	}
-	for (size_t i = 0; i < res->n; i++) SP(s)->vcpus_in_use += vcpus_of(s, res->instances[i].instance_type);
+	const preflight_family_t *f = preflight_family(config_instance_type(&SP(s)->cfg));
+	for (size_t i = 0; i < res->n; i++)
+		if (preflight_family(res->instances[i].instance_type) == f)
+			SP(s)->vcpus_in_use += vcpus_of(s, res->instances[i].instance_type);
 	if (res->next_token && *res->next_token) {
 		vcpu_page(s, res->next_token);
 		return;
@@ -214,13 +217,11 @@ static void on_family_instances(void *ud, const aws_error_t *err, ec2_instances_
 static void vcpu_page(session_t *s, const char *token)
 {
 	struct session_priv *p = SP(s);
-	const preflight_family_t *f = preflight_family(config_instance_type(&p->cfg));
+	/* the family is picked here rather than by an instance-type filter with wildcards,
+	 * which not every EC2 implementation honours */
 	const char *states[] = { "pending", "running" };
-	ec2_filter_t filters[2] = {
-		{ "instance-type", f->patterns, f->patterns[1] ? 2 : 1 },
-		{ "instance-state-name", states, 2 },
-	};
-	ec2_describe_req_t dr = { .filters = filters, .nfilters = 2, .next_token = token };
+	ec2_filter_t filters[1] = { { "instance-state-name", states, 2 } };
+	ec2_describe_req_t dr = { .filters = filters, .nfilters = 1, .next_token = token };
 	sess_track(s, CH_OP, ec2_describe_instances(p->aws, &dr, on_family_instances, s));
 }
 

@@ -11,11 +11,9 @@
 #define PREFLIGHT_EIP_QUOTA_CODE "L-0263D0A3"
 #define PREFLIGHT_EIP_DEFAULT 5
 
-/* A Running On-Demand vCPU quota bucket: "P", its quota code and name, and the
- * DescribeInstances instance-type filter values of its types ("p*"). */
+/* A Running On-Demand vCPU quota bucket: "P", its quota code and name. */
 typedef struct preflight_family {
 	const char *name, *quota_code, *quota_name;
-	const char *patterns[2];
 } preflight_family_t;
 
 /* The bucket of an instance type by its family letters (p5 -> P, g6e/vt1 -> G, trn1n ->

@@ -13,6 +13,7 @@ from .changesets import ChangeSets
 from .cfn import PAGE, SCENARIOS, CloudFormation, Stack
 from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
+from . import instance_types
 from .quotas import Quotas
 from .ssmrun import Ssm
 from .sso import Sso
@@ -81,6 +82,8 @@ class World:
             ("ec2", "AllocateAddress"): lambda req, _now: self.quotas.allocate_address(self, req),
             ("ec2", "RunInstances"): lambda req, _now: self.quotas.run_instances(self, req),
             ("servicequotas", "GetServiceQuota"): self.quotas.get_service_quota,
+            ("ec2", "DescribeInstanceTypes"):
+                lambda req, _now: instance_types.describe_instance_types(self, req),
         }
         self._stopping = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")
@@ -156,9 +159,11 @@ class World:
             raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
                              "{tool: code}")
         self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
+        with self.lock:  # moto's table: imported under the lock (see Moto.warm_up)
+            instance_types.validate(changes)
         unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
                                   "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
-                                  "service_quotas_denied"}
+                                  "service_quotas_denied", "efa_interfaces"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -167,6 +172,7 @@ class World:
             self.cfn.events_page_size = size
             self.texts.update(texts)
             self.quotas.apply(changes)
+            instance_types.apply(changes)
             if "tool_lines" in changes or "tool_exit" in changes:
                 self.ssm.set_tools(tools, exits)
 
