@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from test_sandbox import (CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, events,  # noqa: E402
-                          reason, wait_settled)
+                          reason, wait_settled, wait_until)
 
 WATCHDOG = 150
 DLAMI = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id"
@@ -25,6 +25,15 @@ ADDRESS_LIMIT = "The maximum number of addresses has been reached."
 EIP_TEMPLATE = json.dumps({"Resources": {
     "IpA": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}},
     "IpB": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}, "DependsOn": "IpA"}}})
+
+
+def warm(box):
+    """True once the control API answers (it waits for moto's models to load)."""
+    try:
+        box.control("GET", "state")
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 def config_error(box, body):
@@ -148,18 +157,22 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sandbox-quota-") as workdir:
         try:
             box = Sandbox(workdir, "q", "--speed", "30")
-            flags = Sandbox(workdir, "f", "--eip-quota", "7", "--vcpu-quota", "P=8",
-                            "--vcpu-quota", "Inf=16")
-            bad = Sandbox(workdir, "bad", "--vcpu-quota", "Z=3")
-            boxes += [box, flags, bad]
+            boxes.append(box)
             if not t.ok("sandbox starts", box.wait_ready(), box.errors()):
                 return 1
+            # the control API waits for moto's models to load (seconds on a loaded machine)
+            t.ok("its models load", wait_until(90, lambda: warm(box), bool))
             cli.endpoint = box.endpoint
             check_config(t, box)
             check_eips(t, cli, box)
             check_vcpus(t, cli, box)
             check_service_quotas(t, cli, box)
+            flags = Sandbox(workdir, "f", "--eip-quota", "7", "--vcpu-quota", "P=8",
+                            "--vcpu-quota", "Inf=16")
+            bad = Sandbox(workdir, "bad", "--vcpu-quota", "Z=3")
+            boxes += [flags, bad]
             t.ok("the flags' sandbox starts", flags.wait_ready(), flags.errors())
+            wait_until(90, lambda: warm(flags), bool)
             q = flags.control("GET", "state")["quotas"]
             t.eq("--eip-quota and repeated --vcpu-quota set the quotas",
                  (q["eip_quota"], q["vcpu_quota"]), (7, {"P": 8, "G": 384, "Trn": 384,
