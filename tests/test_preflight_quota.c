@@ -120,12 +120,14 @@ static void test_efa_verdict(void **state)
 {
 	(void)state;
 	const catalog_instance_t *p5en = catalog_lookup("p5en.48xlarge");
-	assert_int_equal(preflight_efa_verdict(p5en, 16, 16), 0);
-	assert_int_equal(preflight_efa_verdict(p5en, 8, 16), -1);  /* the catalog asks for more */
-	assert_int_equal(preflight_efa_verdict(p5en, 32, 32), 1);  /* AWS offers more: warn */
-	assert_int_equal(preflight_efa_verdict(p5en, 16, 8), 1);
-	assert_int_equal(preflight_efa_verdict(NULL, 4, 4), 0);
-	assert_int_equal(preflight_efa_verdict(catalog_lookup("inf2.24xlarge"), 0, 1), 0);
+	int efa = p5en->efa_max, cards = p5en->network_cards;
+	assert_int_equal(preflight_efa_verdict(efa, cards, 16, 16), 0);
+	assert_int_equal(preflight_efa_verdict(efa, cards, 8, 16), -1);  /* the catalog asks for more */
+	assert_int_equal(preflight_efa_verdict(efa, cards, 32, 32), 1);  /* AWS offers more: warn */
+	assert_int_equal(preflight_efa_verdict(efa, cards, 16, 8), 1);
+	assert_int_equal(preflight_efa_verdict(1, 0, 4, 4), 1);          /* outside the catalog */
+	assert_int_equal(preflight_efa_verdict(1, 0, 0, 1), -1);         /* ... and no EFA at all */
+	assert_int_equal(preflight_efa_verdict(0, 1, 0, 1), 0);          /* inf2.24xlarge */
 }
 
 /* The new EFA families get one EFA interface per network card, all of them. */

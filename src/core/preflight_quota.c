@@ -54,11 +54,11 @@ int preflight_quota_denied(const aws_error_t *err)
 	               strcmp(err->code, "NoSuchResourceException") == 0);
 }
 
-int preflight_efa_verdict(const catalog_instance_t *it, int aws_efa, int aws_cards)
+int preflight_efa_verdict(int planned_efa, int planned_cards, int aws_efa, int aws_cards)
 {
-	if (!it) return 0;
-	if (it->efa_max > aws_efa) return -1;
-	if (it->efa_max < aws_efa || (aws_cards > 0 && it->network_cards != aws_cards)) return 1;
+	if (planned_efa > aws_efa) return -1;
+	if (planned_efa < aws_efa || (planned_cards > 0 && aws_cards > 0 && planned_cards != aws_cards))
+		return 1;
 	return 0;
 }
 
@@ -82,19 +82,22 @@ static void on_type(void *ud, const aws_error_t *err, ec2_instance_types_t *res)
 		          s->region);
 		return;
 	}
-	p->type_vcpus = t->vcpus;
 	const catalog_instance_t *it = catalog_lookup(type);
-	int verdict = preflight_efa_verdict(it, t->maximum_efa_interfaces, t->maximum_network_cards);
+	p->type_vcpus = t->vcpus > 0 ? t->vcpus : it ? it->vcpus : 0;
+	/* the template gives a type outside the catalog one EFA interface (template.c) */
+	int planned = it ? it->efa_max : 1, cards = it ? it->network_cards : 0;
+	int verdict = preflight_efa_verdict(planned, cards, t->maximum_efa_interfaces, t->maximum_network_cards);
 	if (verdict < 0) {
-		sess_fail(s, SESS_FAILED, "The catalog gives %s %d EFA interfaces but AWS reports at most %d in "
-		          "%s, so the launch would fail; update nixl-tui or choose another type.", type,
-		          it->efa_max, t->maximum_efa_interfaces, s->region);
+		sess_fail(s, SESS_FAILED, "The %s gives %s %d EFA interface(s) but AWS reports at most %d in %s, "
+		          "so the launch would fail; %s.", it ? "catalog" : "template", type, planned,
+		          t->maximum_efa_interfaces, s->region,
+		          it ? "update nixl-tui or choose another type" : "choose an EFA instance type");
 		return;
 	}
 	if (verdict > 0) {
-		sess_step_end(s, STEP_WARN, "AWS reports %d EFA interface(s) on %d network card(s) for %s, "
-		              "the catalog %d on %d: the nodes use the catalog's", t->maximum_efa_interfaces,
-		              t->maximum_network_cards, type, it->efa_max, it->network_cards);
+		sess_step_end(s, STEP_WARN, "AWS reports %d EFA interface(s) on %d network card(s) for %s, the %s "
+		              "%d on %d: the nodes use the %s's", t->maximum_efa_interfaces, t->maximum_network_cards,
+		              type, it ? "catalog" : "template", planned, it ? cards : 1, it ? "catalog" : "template");
 	} else {
 		sess_step_end(s, STEP_OK, "%s: %d vCPUs, %d EFA interface(s) on %d network card(s)%s", type,
 		              t->vcpus, t->maximum_efa_interfaces, t->maximum_network_cards,

@@ -21,10 +21,11 @@ typedef struct preflight_family {
 const preflight_family_t *preflight_family(const char *type);
 /* 1 when a GetServiceQuota error means "not allowed / not known here" (fall back). */
 int preflight_quota_denied(const aws_error_t *err);
-/* The catalog entry against AWS's MaximumEfaInterfaces and MaximumNetworkCards: -1 when
- * the catalog asks for more interfaces than AWS allows (refuse), 1 when they differ
- * otherwise (warn), 0 when they agree or the type is not in the catalog. */
-int preflight_efa_verdict(const catalog_instance_t *it, int aws_efa, int aws_cards);
+/* The EFA interfaces and network cards the template plans (cards 0: not compared)
+ * against AWS's MaximumEfaInterfaces and MaximumNetworkCards: -1 when the template asks
+ * for more interfaces than AWS allows (refuse), 1 when they differ otherwise (warn), 0
+ * when they agree. */
+int preflight_efa_verdict(int planned_efa, int planned_cards, int aws_efa, int aws_cards);
 
 /* The steps: each reports one line and calls sess_deploy_next, or fails the deploy. */
 void sess_preflight_type(session_t *s);

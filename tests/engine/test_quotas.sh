@@ -76,7 +76,7 @@ config '{"vcpu_quota": {"P": 384}}'
 config '{"efa_interfaces": {"p4d.24xlarge": 2}}'
 nx deploy --yes -c environment=efa -c instanceType=p4d.24xlarge >"$TMP/efa.out" 2>&1; rc=$?
 check "AWS reports fewer EFA interfaces than the catalog: refused" [ $rc -eq 1 ]
-contains "... saying both figures" "$TMP/efa.out" "The catalog gives p4d.24xlarge 4 EFA interfaces but AWS reports at most 2 in us-east-1"
+contains "... saying both figures" "$TMP/efa.out" "The catalog gives p4d.24xlarge 4 EFA interface(s) but AWS reports at most 2 in us-east-1"
 check "... nothing created" [ "$(stack_count)" = 0 ]
 config '{"efa_interfaces": {"p4d.24xlarge": 8}}'
 nx deploy --yes --json -c environment=efa -c instanceType=p4d.24xlarge >"$TMP/efa2.json" 2>"$TMP/efa2.err"; rc=$?
