@@ -63,7 +63,7 @@ def check_eips(t, cli, box):
     box.control("POST", "config", {"eip_quota": 3})
     code, _, err = cli.run("cloudformation", "create-stack", "--stack-name", "eipstack",
                            "--template-body", EIP_TEMPLATE)
-    t.eq("create-stack of two EIPs is accepted", code, 0, )
+    t.ok("create-stack of two EIPs is accepted", code == 0, err)
     t.eq("the stack rolls back", wait_settled(cli, "eipstack"), "ROLLBACK_COMPLETE")
     evs = events(cli, "eipstack")
     t.eq("the first EIP fits (2 held + 1)", reason(evs, "IpA", "CREATE_COMPLETE"), None)
@@ -102,7 +102,7 @@ def check_vcpus(t, cli, box):
     t.eq("the stack rolls back", wait_settled(cli, "vcpustack"), "ROLLBACK_COMPLETE")
     failed = [e for e in events(cli, "vcpustack") if e[1] == "CREATE_FAILED" and e[0] in (
         "Node1", "Node2") and e[2] and e[2].startswith("You have requested more vCPU")]
-    t.eq("exactly one node fails with the vCPU limit text", len(failed), 1, )
+    t.eq("exactly one node fails with the vCPU limit text", len(failed), 1)
 
 
 def check_service_quotas(t, cli, box):
