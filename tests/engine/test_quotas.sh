@@ -72,6 +72,19 @@ contains "... 96 in use" "$TMP/vcpu2.out" "is 250 in us-east-1 with 96 in use"
 awscli ec2 terminate-instances --instance-ids "$held" >/dev/null
 config '{"vcpu_quota": {"P": 384}}'
 
+# --- a capacity reservation holds its vCPUs: no On-Demand quota needed, even at 0
+config '{"vcpu_quota": {"G": 0}}'
+nx deploy --yes -c environment=g0 >"$TMP/g0.out" 2>&1; rc=$?
+check "G quota 0: 2 x g5.12xlarge On-Demand refused" [ $rc -eq 1 ]
+contains "... naming the G and VT quota" "$TMP/g0.out" '"Running On-Demand G and VT instances" quota (L-DB2E81BA) is 0'
+read -r gcr _ < <(awscli ec2 describe-capacity-reservations --filters Name=state,Values=active Name=instance-type,Values=g5.12xlarge \
+	--query 'CapacityReservations[?AvailableInstanceCount>=`2`]|[0].[CapacityReservationId,AvailabilityZone]' --output text)
+nx deploy --yes -c environment=g0 -c capacityReservationId="$gcr" >"$TMP/g0cr.out" 2>&1; rc=$?
+check "... in capacity reservation $gcr the same deploy reaches ready" [ $rc -eq 0 ]
+contains "the vCPU step says the reservation covers them" "$TMP/g0cr.out" "the nodes run in $gcr, which holds their vCPUs"
+nx destroy --yes -c environment=g0 >/dev/null 2>&1
+config '{"vcpu_quota": {"G": 384}}'
+
 # --- the catalog and AWS disagree on EFA interfaces
 config '{"efa_interfaces": {"p4d.24xlarge": 2}}'
 nx deploy --yes -c environment=efa -c instanceType=p4d.24xlarge >"$TMP/efa.out" 2>&1; rc=$?
