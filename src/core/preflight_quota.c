@@ -193,8 +193,13 @@ static void vcpu_verdict(session_t *s)
 		          p->vcpus_in_use, f->quota_code, p->vcpus_in_use + need, s->region);
 		return;
 	}
-	sess_step_end(s, STEP_OK, "%ld in use + %ld for %ld x %s of the %s quota of %ld", p->vcpus_in_use, need,
-	              nodes, type, f->name, p->quota_limit);
+	if (p->vcpus_uncounted)
+		sess_step_end(s, STEP_WARN, "%ld in use + %ld for %ld x %s of the %s quota of %ld; %d running "
+		              "instance(s) of types outside the catalog were not counted", p->vcpus_in_use, need,
+		              nodes, type, f->name, p->quota_limit, p->vcpus_uncounted);
+	else
+		sess_step_end(s, STEP_OK, "%ld in use + %ld for %ld x %s of the %s quota of %ld", p->vcpus_in_use,
+		              need, nodes, type, f->name, p->quota_limit);
 	sess_deploy_next(s);
 }
 
@@ -207,9 +212,12 @@ static void on_family_instances(void *ud, const aws_error_t *err, ec2_instances_
 		return;
 	}
 	const preflight_family_t *f = preflight_family(config_instance_type(&SP(s)->cfg));
-	for (size_t i = 0; i < res->n; i++)
-		if (preflight_family(res->instances[i].instance_type) == f)
-			SP(s)->vcpus_in_use += vcpus_of(s, res->instances[i].instance_type);
+	for (size_t i = 0; i < res->n; i++) {
+		if (preflight_family(res->instances[i].instance_type) != f) continue;
+		int n = vcpus_of(s, res->instances[i].instance_type);
+		SP(s)->vcpus_in_use += n;
+		SP(s)->vcpus_uncounted += n == 0;
+	}
 	if (res->next_token && *res->next_token) {
 		vcpu_page(s, res->next_token);
 		return;
@@ -246,6 +254,7 @@ static void on_vcpu_quota(void *ud, const aws_error_t *err, quotas_quota_t *res)
 	}
 	p->quota_limit = (long)res->value;
 	p->vcpus_in_use = 0;
+	p->vcpus_uncounted = 0;
 	vcpu_page(s, NULL);
 }
 

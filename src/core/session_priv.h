@@ -37,7 +37,7 @@ struct session_priv {
 	int step;                 /* index of the preflight/teardown step running */
 	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
 	/* preflight_quota.c: AWS's vCPUs of the type, the quota being checked */
-	int type_vcpus, quota_fallback;
+	int type_vcpus, quota_fallback, vcpus_uncounted;
 	long quota_limit, vcpus_in_use;
 	/* watch */
 	int watching;

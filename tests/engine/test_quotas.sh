@@ -70,7 +70,14 @@ nx deploy --yes -c environment=vcpu -c instanceType=p4d.24xlarge >"$TMP/vcpu2.ou
 check "a running p4de.24xlarge counts against the P quota" [ $rc -eq 1 ]
 contains "... 96 in use" "$TMP/vcpu2.out" "is 250 in us-east-1 with 96 in use"
 awscli ec2 terminate-instances --instance-ids "$held" >/dev/null
+# a running type outside the catalog is not counted, and the step says so
 config '{"vcpu_quota": {"P": 384}}'
+held=$(awscli ec2 run-instances --image-id "$ami" --instance-type p3.2xlarge --query 'Instances[0].InstanceId' --output text)
+nx deploy --yes -c environment=vcpu -c instanceType=p4d.24xlarge >"$TMP/vcpu3.out" 2>&1; rc=$?
+check "with a p3.2xlarge running, 2 x p4d.24xlarge fit 384" [ $rc -eq 0 ]
+contains "... and the step warns it was not counted" "$TMP/vcpu3.out" "1 running instance(s) of types outside the catalog were not counted"
+nx destroy --yes -c environment=vcpu >/dev/null 2>&1
+awscli ec2 terminate-instances --instance-ids "$held" >/dev/null
 
 # --- a capacity reservation holds its vCPUs: no On-Demand quota needed, even at 0
 config '{"vcpu_quota": {"G": 0}}'
