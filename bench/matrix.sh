@@ -22,7 +22,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-start_sandbox "$dir" --speed 600 --workdir "$dir/nodes" || exit 1
+# up to 16 nodes of g5.12xlarge at once, each with an Elastic IP: past a fresh account's
+# quotas (5 EIPs), so they are raised as a user would before such a deploy
+start_sandbox "$dir" --speed 600 --workdir "$dir/nodes" --eip-quota 64 --vcpu-quota G=3072 || exit 1
 
 now() { python3 -c 'import time; print(time.monotonic())'; }
 

@@ -1569,6 +1569,7 @@ static const struct {
 	{"s3", "S3", "s3"},
 	{"ssm", "SSM", "ssm"},
 	{"logs", "CLOUDWATCH_LOGS", "logs"},
+	{"servicequotas", "SERVICE_QUOTAS", "servicequotas"},
 	{"sts", "STS", "sts"},
 	{"iam", "IAM", NULL},
 	{"sso", "SSO", "portal.sso"},

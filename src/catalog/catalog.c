@@ -58,6 +58,15 @@ static const catalog_instance_t catalog[] = {
 	  "large models, NVLink A100 80GB" },
 	{ "p5.48xlarge",   "P5",   "NVIDIA H100",        CATALOG_ACCEL_NVIDIA, 8, 80, 192, 2048, 32, 32, 3200, 1000,
 	  "frontier-size models, 3200 Gbps EFA" },
+	/* P5e/P5en/P6-B200: "Accelerated computing" specifications and the EFA guide's
+	 * supported types (above); p5en has 16 network cards that take 4 interfaces each,
+	 * p6-b200 8 cards of 4 (moto's snapshot agrees): one EFA interface per card. */
+	{ "p5e.48xlarge",  "P5e",  "NVIDIA H200",        CATALOG_ACCEL_NVIDIA, 8, 141, 192, 2048, 32, 32, 3200, 1000,
+	  "frontier-size models, H200, 3200 Gbps EFA" },
+	{ "p5en.48xlarge", "P5en", "NVIDIA H200",        CATALOG_ACCEL_NVIDIA, 8, 141, 192, 2048, 16, 16, 3200, 1000,
+	  "frontier-size models, H200, 16 EFAv3 interfaces" },
+	{ "p6-b200.48xlarge", "P6", "NVIDIA B200",       CATALOG_ACCEL_NVIDIA, 8, 180, 192, 2048, 8, 8, 3200, 1000,
+	  "frontier-size models, Blackwell B200, 8 EFAv4 interfaces" },
 	{ "trn1.32xlarge", "Trn1", "AWS Trainium",       CATALOG_ACCEL_TRAINIUM, 16, 32, 128, 512, 8, 8, 800, 500,
 	  "Neuron training and inference" },
 	{ "trn1n.32xlarge","Trn1n","AWS Trainium",       CATALOG_ACCEL_TRAINIUM, 16, 32, 128, 512, 16, 16, 1600, 500,

@@ -13,12 +13,15 @@
 #include "aws/sts.h"
 #include "aws/template.h"
 #include "catalog/catalog.h"
+#include "core/preflight_quota.h"
 #include "core/session_priv.h"
 
 enum { AGENTS_POLL_MS = 3000, AGENTS_MAX_POLLS = 300 /* 15 minutes */ };
 
 typedef enum {
-	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_AMI, D_RESERVATION, D_CREATE, D_WATCH,
+	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_AMI, D_RESERVATION,
+	D_TYPE, D_EIPS, D_VCPUS, /* preflight_quota.c */
+	D_CREATE, D_WATCH,
 } dstep_t;
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -385,6 +388,15 @@ void sess_deploy_next(session_t *s)
 		sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &dr, on_reservation, s));
 		return;
 	}
+	case D_TYPE:
+		sess_preflight_type(s);
+		return;
+	case D_EIPS:
+		sess_preflight_eips(s);
+		return;
+	case D_VCPUS:
+		sess_preflight_vcpus(s);
+		return;
 	case D_CREATE:
 		create_stack(s);
 		return;

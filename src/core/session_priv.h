@@ -36,6 +36,9 @@ struct session_priv {
 	char owner[64];           /* Owner tag: who deploys (from the caller identity) */
 	int step;                 /* index of the preflight/teardown step running */
 	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
+	/* preflight_quota.c: AWS's vCPUs of the type, the quota being checked */
+	int type_vcpus, quota_fallback, vcpus_uncounted;
+	long quota_limit, vcpus_in_use;
 	/* watch */
 	int watching;
 	uint64_t watch_timer;

@@ -735,7 +735,10 @@ def main():
         try:
             # B plays the capacity-failure stacks out while A's tests run.
             box = Sandbox(workdir, "a", "--speed", "20")
-            other = Sandbox(workdir, "b", "--scenario", "capacity-failure")
+            # B plays several two-node p5.48xlarge stacks at once (2 x 192 vCPUs each):
+            # past the default P vCPU quota of a fresh sandbox, so it is raised
+            other = Sandbox(workdir, "b", "--scenario", "capacity-failure",
+                            "--vcpu-quota", "P=3072")
             boxes += [box, other]
             ready = box.wait_ready()
             if not t.ok(f"sandbox starts and prints SANDBOX READY "

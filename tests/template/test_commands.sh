@@ -37,7 +37,7 @@ check "not an instance type: exit 1" $([ $rc -eq 1 ] && has err '"g5.12xlage" is
 check "--json: the template on one line" $([ $rc -eq 0 ] && [ "$(wc -l <out)" -eq 1 ] && jq_py out "'Node3' in d['Resources'] and 'Node4' not in d['Resources']"; echo $?)
 
 "$NIXL_TUI" catalog --json >out 2>err; rc=$?
-check "catalog --json: 20 types with EFA counts" $([ $rc -eq 0 ] && jq_py out "len(d) == 20 and {x['instanceType']: x['maxEfaInterfaces'] for x in d}['p5.48xlarge'] == 32"; echo $?)
+check "catalog --json: 23 types with EFA counts" $([ $rc -eq 0 ] && jq_py out "len(d) == 23 and {x['instanceType']: x['maxEfaInterfaces'] for x in d}['p5.48xlarge'] == 32 and {x['instanceType']: x['maxEfaInterfaces'] for x in d}['p5en.48xlarge'] == 16"; echo $?)
 "$NIXL_TUI" catalog >out 2>err
 check "catalog table marks the default" $(has out "(default)"; echo $?)
 

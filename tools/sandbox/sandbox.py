@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from awssim.cfn import SCENARIOS  # noqa: E402 - after the path set-up above
 from awssim.faults import Faults  # noqa: E402
+from awssim.quotas import EIP_QUOTA_DEFAULT, VCPU_QUOTA_DEFAULT, parse_vcpu_quota  # noqa: E402
 from awssim.server import World, serve  # noqa: E402
 
 DEFAULT_PORT = 4570
@@ -40,6 +41,20 @@ def _positive(text):
     if value <= 0:
         raise argparse.ArgumentTypeError("must be > 0")
     return value
+
+
+def _count(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number >= 0")
+    return value
+
+
+def _vcpu_quota(text):
+    try:
+        return parse_vcpu_quota(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _port(text):
@@ -70,6 +85,14 @@ def parse_args(argv):
                         help="share of requests whose connection is closed without a reply")
     parser.add_argument("--latency-ms", type=_non_negative, default=0.0,
                         help="delay added to every request")
+    parser.add_argument("--eip-quota", type=_count, default=EIP_QUOTA_DEFAULT,
+                        help=f"Elastic IPs per Region (default {EIP_QUOTA_DEFAULT}, AWS's "
+                             "default; AllocateAddress past it: AddressLimitExceeded)")
+    parser.add_argument("--vcpu-quota", type=_vcpu_quota, action="append", default=[],
+                        metavar="FAMILY=N",
+                        help="Running On-Demand vCPU quota of a family (P, G, Trn, Inf; "
+                             "repeatable; default " + ", ".join(
+                                 f"{k}={v}" for k, v in VCPU_QUOTA_DEFAULT.items()) + ")")
     parser.add_argument("--workdir", help="where nodes run commands (default: a temporary "
                                           "directory removed at exit)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
@@ -84,7 +107,9 @@ def main(argv=None):
     workdir = args.workdir or tempfile.mkdtemp(prefix="nixl-sandbox-")
     os.makedirs(workdir, exist_ok=True)
     faults = Faults(args.throttle_rate, args.error_rate, args.drop_rate, args.latency_ms)
-    world = World(args.scenario, args.speed, faults, os.path.abspath(workdir), args.verbose)
+    quotas = {"eip_quota": args.eip_quota, "vcpu_quota": dict(args.vcpu_quota)}
+    world = World(args.scenario, args.speed, faults, os.path.abspath(workdir), args.verbose,
+                  quotas)
     try:
         server = serve(world, args.port)
     except OSError as exc:

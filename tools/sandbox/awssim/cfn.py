@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from .loopback import alias, rewrite_text
 from .motoctl import models
+from .quotas import stack_failure_reason
 from .template_source import template_text
 from .wire import ApiError, el, iso, members, query_ok, request_id, s3_request_id, structs
 
@@ -185,8 +186,30 @@ class Event:
         self.reason = reason
 
 
+def _reserved_instances(template):
+    """Logical ids of the instances whose launch template targets a capacity reservation
+    or a Capacity Block: the reservation holds their vCPUs (see quotas.py)."""
+    resources = template.get("Resources") or {}
+    found = set()
+    for lid, body in resources.items():
+        if not isinstance(body, dict) or body.get("Type") != "AWS::EC2::Instance":
+            continue
+        ref = ((body.get("Properties") or {}).get("LaunchTemplate") or {}).get(
+            "LaunchTemplateId")
+        target = resources.get(ref.get("Ref")) if isinstance(ref, dict) else None
+        data = ((target or {}).get("Properties") or {}).get("LaunchTemplateData") or {}
+        target_spec = (data.get("CapacityReservationSpecification") or {}).get(
+            "CapacityReservationTarget")
+        market = (data.get("InstanceMarketOptions") or {}).get("MarketType")
+        if target_spec or market == "capacity-block":
+            found.add(lid)
+    return found
+
+
 class Stack:
     """One stack's state and its timeline (a queue of planned happenings)."""
+
+    quotas = None  # the World's Quotas (set by the World): EIP and vCPU quotas
 
     def __init__(self, moto, stack_id, name, params, template, scenario, speed, account,
                  region, texts):
@@ -218,6 +241,7 @@ class Stack:
         self._scheduled = set()
         self._failed = []
         self._instances_started = 0
+        self._fail_reasons = {}  # lid -> AWS's refusal (quotas) for _on_create_fail
         self._delete_requested = False
 
     def configure(self, params, template):
@@ -226,6 +250,7 @@ class Stack:
         self.parameters = declared_parameters(template, params)
         self.notification_arns, self.capabilities, self.tags = request_lists(params)
         self.timeout = params.get("TimeoutInMinutes")
+        self._reserved = _reserved_instances(template)
 
     def load(self, info):
         """What moto created (see moto_stack_info), before the create timeline starts."""
@@ -291,6 +316,11 @@ class Stack:
         if self._phase != "create":
             return
         self._event(ts, res, "CREATE_IN_PROGRESS")
+        refusal = self._quota_refusal(res)
+        if refusal:
+            self._fail_reasons[lid] = stack_failure_reason(refusal)
+            self._at(ts + self._secs(INITIATED, lid, "initiated"), "create_fail", lid)
+            return
         if res.rtype == "AWS::EC2::Instance":
             self._instances_started += 1
             if self.scenario == "capacity-failure" and self._instances_started == 2:
@@ -300,6 +330,26 @@ class Stack:
         create_time = DURATIONS.get(res.rtype, DEFAULT_DURATION)[0]
         self._at(ts + max(self._secs(create_time, lid, "create"),
                           self._secs(INITIATED * 1.5)), "create_done", lid)
+
+    def _quota_refusal(self, res):
+        """AWS's refusal of this EIP or instance by the account's quotas, else None. moto
+        made every resource at CreateStack: those the timeline has not reached yet do not
+        count."""
+        if self.quotas is None:
+            return None
+        waiting = [r for r in self.resources.values() if r.status is None]
+        if res.rtype == "AWS::EC2::EIP":
+            pending = {r.planned_physical_id for r in waiting if r.rtype == res.rtype}
+            return self.quotas.address_error(self.account, self.region, pending)
+        if res.rtype == "AWS::EC2::Instance" and res.node:
+            if res.lid in self._reserved:
+                self.quotas.covered.add(res.node["instance_id"])
+                return None
+            pending = {r.node["instance_id"] for r in waiting + [res]
+                       if r.rtype == res.rtype and r.node}
+            return self.quotas.vcpu_error(self.account, self.region,
+                                          res.node["instance_type"], 1, pending)
+        return None
 
     def _on_create_initiated(self, ts, lid):
         res = self.resources[lid]
@@ -337,7 +387,7 @@ class Stack:
         others = ", ".join([z for z in self.moto.zone_names(self.account, self.region)
                             if z != zone][:2])
         itype = node.get("instance_type", "p5.48xlarge")
-        reason = self.texts.get("failure_reason") or (
+        reason = self._fail_reasons.pop(lid, None) or self.texts.get("failure_reason") or (
             f"We currently do not have sufficient {itype} capacity in the "
             f"Availability Zone you requested ({zone}). Our system will be working "
             f"on provisioning additional capacity. You can currently get {itype} "

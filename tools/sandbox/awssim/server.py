@@ -10,10 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .capacity import Capacity
 from .changesets import ChangeSets
-from .cfn import PAGE, SCENARIOS, CloudFormation
+from .cfn import PAGE, SCENARIOS, CloudFormation, Stack
 from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
+from . import instance_types
 from .paging import logs_describe_log_streams
+from .quotas import Quotas
 from .ssmrun import Ssm
 from .sso import Sso
 from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
@@ -33,7 +35,7 @@ class World:
     access_key = ACCESS_KEY
     secret_key = SECRET_KEY
 
-    def __init__(self, scenario, speed, faults, workdir, verbose):
+    def __init__(self, scenario, speed, faults, workdir, verbose, quotas=None):
         self.moto = Moto(verbose)
         self.lock = self.moto.lock
         self.scenario = scenario
@@ -45,6 +47,8 @@ class World:
         # CloudFormation text the stacks carry (POST /_sandbox/config): failure_reason,
         # status_reason, extra_outputs. Empty: what AWS would say.
         self.texts = {}
+        self.quotas = Quotas(self.moto, **(quotas or {}))
+        Stack.quotas = self.quotas
         self.cfn = CloudFormation(self)
         self.capacity = Capacity(self.moto, time.time())
         self.ssm = Ssm(self, workdir)
@@ -77,6 +81,11 @@ class World:
             ("ssm", "DescribeInstanceInformation"): self.ssm.describe_instance_information,
             ("sts", "AssumeRole"): self._assume_role,
             ("logs", "DescribeLogStreams"): logs_describe_log_streams(self),
+            ("ec2", "AllocateAddress"): lambda req, _now: self.quotas.allocate_address(self, req),
+            ("ec2", "RunInstances"): lambda req, _now: self.quotas.run_instances(self, req),
+            ("servicequotas", "GetServiceQuota"): self.quotas.get_service_quota,
+            ("ec2", "DescribeInstanceTypes"):
+                lambda req, _now: instance_types.describe_instance_types(self, req),
         }
         self._stopping = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")
@@ -151,8 +160,12 @@ class World:
         if not isinstance(tools, dict) or not isinstance(exits, dict):
             raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
                              "{tool: code}")
+        self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
+        with self.lock:  # moto's table: imported under the lock (see Moto.warm_up)
+            instance_types.validate(changes)
         unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
-                                  "tool_exit", *TEXT_SETTINGS}
+                                  "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
+                                  "service_quotas_denied", "efa_interfaces"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -160,6 +173,8 @@ class World:
             self.speed = float(changes.get("speed", self.speed))
             self.cfn.events_page_size = size
             self.texts.update(texts)
+            self.quotas.apply(changes)
+            instance_types.apply(changes)
             if "tool_lines" in changes or "tool_exit" in changes:
                 self.ssm.set_tools(tools, exits)
 
@@ -180,7 +195,8 @@ class World:
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
                     "commands": self.ssm.summary(),
                     "node_isolation": self.ssm.isolation or "hostname and /tmp per node",
-                    "capacity_reservations": self.capacity.summary()}
+                    "capacity_reservations": self.capacity.summary(),
+                    "quotas": self.quotas.summary()}
 
     def stop(self):
         self._stopping.set()

@@ -21,9 +21,11 @@ _QUERY_NS = {
     "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
 }
 _PROTOCOLS = {"ec2": "ec2", "ssm": "json", "logs": "json", "s3": "rest-xml",
+              "servicequotas": "json",
               "cloudformation": "query", "iam": "query", "sts": "query"}
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
-_TARGET_SERVICES = {"AmazonSSM": "ssm", "Logs_20140328": "logs"}
+_TARGET_SERVICES = {"AmazonSSM": "ssm", "Logs_20140328": "logs",
+                    "ServiceQuotasV20190624": "servicequotas"}
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
