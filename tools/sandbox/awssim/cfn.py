@@ -19,6 +19,7 @@ import secrets
 import uuid
 from urllib.parse import urlencode
 
+from . import launchrules
 from .loopback import alias, rewrite_text
 from .motoctl import models
 from .wire import ApiError, el, iso, members, query_ok, request_id, s3_request_id, structs
@@ -218,6 +219,7 @@ class Stack:
         self._failed = []
         self._instances_started = 0
         self._delete_requested = False
+        self.launch_check = None  # (account, region, launch spec, now) -> ApiError or None
 
     def configure(self, params, template):
         """What CreateStack's (or the executed CreateChangeSet's) request says."""
@@ -295,6 +297,13 @@ class Stack:
             if self.scenario == "capacity-failure" and self._instances_started == 2:
                 self._at(ts + self._secs(CAPACITY_FAILS_AFTER, lid), "create_fail", lid)
                 return
+            refused = self.launch_check and res.node and res.node.get("launch") and \
+                self.launch_check(self.account, self.region, res.node["launch"], ts)
+            if refused:
+                res.node["refusal"] = (f"{refused.message} (Service: Ec2, Status Code: "
+                                       f"{refused.status}, Request ID: {request_id()})")
+                self._at(ts + self._secs(CAPACITY_FAILS_AFTER, lid), "create_fail", lid)
+                return
         self._at(ts + self._secs(INITIATED, lid, "initiated"), "create_initiated", lid)
         create_time = DURATIONS.get(res.rtype, DEFAULT_DURATION)[0]
         self._at(ts + max(self._secs(create_time, lid, "create"),
@@ -336,7 +345,7 @@ class Stack:
         others = ", ".join([z for z in self.moto.zone_names(self.account, self.region)
                             if z != zone][:2])
         itype = node.get("instance_type", "p5.48xlarge")
-        reason = self.texts.get("failure_reason") or (
+        reason = self.texts.get("failure_reason") or node.get("refusal") or (
             f"We currently do not have sufficient {itype} capacity in the "
             f"Availability Zone you requested ({zone}). Our system will be working "
             f"on provisioning additional capacity. You can currently get {itype} "
@@ -514,9 +523,13 @@ class CloudFormation:
                       self.world.speed, account, req.region, self.world.texts)
         stack.load(moto_stack_info(self.world.moto, account, req.region, stack_id, template,
                                     deps, params))
+        stack.launch_check = self.launch_check
         self.stacks[stack_id] = stack
         stack.start_create(now)
         return query_ok("cloudformation", "CreateStack", el("StackId", stack_id))
+
+    def launch_check(self, account, region, spec, now):
+        return launchrules.refusal(self.world.capacity, account, region, spec, now)
 
     def checked_template(self, params, account, region):
         """(body, template, dependencies) of the template in params, if AWS would take it
@@ -818,6 +831,11 @@ def moto_stack_info(moto, account, region, stack_id, template, deps, params):
                         "image_id": made.image_id,
                         "image_name": moto.image_name(account, region, made.image_id),
                         "tags": {t["key"]: t["value"] for t in made.get_tags()}}
+                node["launch"] = dict(launchrules.template_spec(
+                    template["Resources"], lid, body, {
+                        k: getattr(v, "physical_resource_id", None) or getattr(v, "name", k)
+                        for k, v in resource_map._parsed_resources.items()}),
+                    az=node["az"])
             resources.append((lid, rtype, deps[lid], physical_id, node))
         kept = {r[0] for r in resources}
         resources = [(lid, rtype, dep & kept, pid, node)
