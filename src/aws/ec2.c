@@ -503,6 +503,7 @@ static int parse_reservation(const xmlNode *m, ec2_capacity_reservation_t *cr)
 	cr->end_date_type = xml_path_token(m, "endDateType");
 	cr->instance_match_criteria = xml_path_token(m, "instanceMatchCriteria");
 	cr->reservation_type = xml_path_token(m, "reservationType");
+	cr->placement_group_arn = xml_path_token(m, "placementGroupArn");
 	xml_path_int(m, "totalInstanceCount", &cr->total_instance_count);
 	xml_path_int(m, "availableInstanceCount", &cr->available_instance_count);
 	xml_path_time(m, "startDate", &cr->start_date, NULL);
@@ -524,6 +525,7 @@ static void reservation_free(ec2_capacity_reservation_t *cr)
 	free(cr->end_date_type);
 	free(cr->instance_match_criteria);
 	free(cr->reservation_type);
+	free(cr->placement_group_arn);
 	tags_free(cr->tags, cr->ntags);
 	memset(cr, 0, sizeof *cr);
 }

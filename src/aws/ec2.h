@@ -134,6 +134,7 @@ typedef struct ec2_security_groups {
 typedef struct ec2_capacity_reservation {
 	char *id, *arn, *instance_type, *instance_platform, *availability_zone, *tenancy;
 	char *state, *end_date_type, *instance_match_criteria, *reservation_type;
+	char *placement_group_arn;  /* NULL: not in a cluster placement group */
 	int total_instance_count, available_instance_count;
 	time_t start_date, end_date, create_date;  /* 0 when absent */
 	ec2_tag_t *tags;

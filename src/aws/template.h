@@ -28,6 +28,11 @@
 
 typedef struct template_opts {
 	const char *owner;  /* Owner tag; NULL: projectPrefix, else "nixl-tui" */
+	/* What preflight learnt of the capacity reservation (DescribeCapacityReservations);
+	 * without it (reservation_checked 0) the configuration decides. */
+	int reservation_checked;
+	int capacity_block;             /* its ReservationType is capacity-block */
+	const char *placement_group;    /* the reservation's own cluster placement group, or NULL */
 } template_opts_t;
 
 /* The template as a cJSON tree (caller deletes), for a configuration that passed

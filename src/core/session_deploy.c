@@ -189,35 +189,11 @@ static void on_reservation(void *ud, const aws_error_t *err, ec2_capacity_reserv
 	}
 	const ec2_capacity_reservation_t *r = &res->reservations[0];
 	const char *type = config_instance_type(&p->cfg);
-	long nodes = config_int(&p->cfg, CONFIG_NODE_COUNT);
-	if (strcmp(nz(r->state), "active") != 0) {
-		sess_fail(s, SESS_FAILED, "Capacity reservation %s is %s, not active%s.", id, nz(r->state),
-		          strcmp(nz(r->state), "scheduled") == 0 ? ": wait for its start date" : "");
-		return;
-	}
-	if (strcmp(nz(r->instance_type), type) != 0) {
-		sess_fail(s, SESS_FAILED, "Capacity reservation %s is for %s, not %s; pass -c instanceType=%s.",
-		          id, nz(r->instance_type), type, nz(r->instance_type));
-		return;
-	}
-	if (strcmp(nz(r->availability_zone), p->az) != 0) {
-		if (config_get(&p->cfg, CONFIG_AVAILABILITY_ZONE)) {
-			sess_fail(s, SESS_FAILED, "Capacity reservation %s is in %s, not in %s; pass "
-			          "-c availabilityZone=%s.", id, nz(r->availability_zone), p->az, nz(r->availability_zone));
-			return;
-		}
-		/* no zone was asked for: the reservation decides, and the subnet follows it */
-		snprintf(p->az, sizeof p->az, "%s", nz(r->availability_zone));
-		p->subnet_id[0] = 0;
-	}
-	if (r->available_instance_count < nodes) {
-		sess_fail(s, SESS_FAILED, "Capacity reservation %s has %d instance(s) available, %ld needed.",
-		          id, r->available_instance_count, nodes);
-		return;
-	}
-	sess_step_end(s, STEP_OK, "%s: %s in %s, %d of %d available%s", id, type, p->az,
+	if (preflight_reservation(s, r)) return;
+	sess_step_end(s, STEP_OK, "%s: %s in %s, %d of %d available%s%s", id, type, p->az,
 	              r->available_instance_count, r->total_instance_count,
-	              strcmp(nz(r->reservation_type), "capacity-block") == 0 ? " (capacity block)" : "");
+	              p->resv_block ? " (Capacity Block: no placement group)"
+	              : p->resv_group[0] ? "; nodes in its placement group " : "", p->resv_group);
 	if (!p->subnet_id[0]) {
 		p->step = D_SUBNET - 1; /* the zone changed: find its subnet again */
 	}
@@ -243,7 +219,9 @@ static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *re
 static void create_stack(session_t *s)
 {
 	struct session_priv *p = SP(s);
-	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL };
+	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL,
+	                          .reservation_checked = p->resv_checked, .capacity_block = p->resv_block,
+	                          .placement_group = p->resv_group[0] ? p->resv_group : NULL };
 	char *body = template_render(&p->cfg, &topts, 0);
 	cfn_pair_t params[] = {
 		{ "VpcId", p->vpc_id }, { "VpcCidr", p->vpc_cidr }, { "SubnetId", p->subnet_id },
@@ -405,6 +383,8 @@ int session_deploy(session_t *s, const char *on_failure)
 	                   config_int(&p->cfg, CONFIG_NODE_COUNT), s->stack_name);
 	config_diags_free(&d);
 	p->op = OP_DEPLOY;
+	p->resv_checked = p->resv_block = 0;
+	p->resv_group[0] = 0;
 	p->step = D_CONFIG;
 	sess_deploy_next(s);
 	return 0;

@@ -34,6 +34,10 @@ struct session_priv {
 	/* preflight results */
 	char vpc_id[32], vpc_cidr[48], az[32], subnet_id[32], ami_param[160], ami_id[32];
 	char owner[64];           /* Owner tag: who deploys (from the caller identity) */
+	/* the capacity reservation preflight checked (capacity_check.h): its kind and its own
+	 * cluster placement group, for the template */
+	int resv_checked, resv_block;
+	char resv_group[256];
 	int step;                 /* index of the preflight/teardown step running */
 	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
 	/* watch */
@@ -81,6 +85,10 @@ void sess_flash(session_t *s, const char *fmt, ...) __attribute__((format(printf
 void sess_fail(session_t *s, sess_phase_t phase, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sess_fail_err(session_t *s, sess_phase_t phase, const char *what, const aws_error_t *err);
+/* preflight_capacity.c: checks the reservation DescribeCapacityReservations returned and
+ * records its kind and placement group; -1 after sess_fail when it cannot take the cluster. */
+struct ec2_capacity_reservation;
+int preflight_reservation(session_t *s, const struct ec2_capacity_reservation *r);
 /* A callback's first line: forgets its channel; 1 when the session is closing (return). */
 int sess_enter(session_t *s, sess_chan_t ch);
 void sess_track(session_t *s, sess_chan_t ch, aws_call_t *call);
