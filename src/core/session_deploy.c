@@ -145,6 +145,7 @@ static void on_subnets(void *ud, const aws_error_t *err, ec2_subnets_t *res)
 		          "with a subnet, or -c subnetId=.", p->vpc_id, p->az);
 		return;
 	}
+	if (preflight_subnet_zone(s, pick)) return;
 	snprintf(p->subnet_id, sizeof p->subnet_id, "%s", nz(pick->subnet_id));
 	sess_step_end(s, pick->map_public_ip_on_launch || pick->default_for_az ? STEP_OK : STEP_WARN,
 	              "%s (%s)%s", p->subnet_id, nz(pick->cidr_block),

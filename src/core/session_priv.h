@@ -89,6 +89,9 @@ void sess_fail_err(session_t *s, sess_phase_t phase, const char *what, const aws
  * records its kind and placement group; -1 after sess_fail when it cannot take the cluster. */
 struct ec2_capacity_reservation;
 int preflight_reservation(session_t *s, const struct ec2_capacity_reservation *r);
+/* preflight_network.c: -1 after sess_fail when a given subnet is not in the nodes' zone. */
+struct ec2_subnet;
+int preflight_subnet_zone(session_t *s, const struct ec2_subnet *sn);
 /* A callback's first line: forgets its channel; 1 when the session is closing (return). */
 int sess_enter(session_t *s, sess_chan_t ch);
 void sess_track(session_t *s, sess_chan_t ch, aws_call_t *call);

@@ -835,12 +835,31 @@ def moto_stack_info(moto, account, region, stack_id, template, deps, params):
                     template["Resources"], lid, body, {
                         k: getattr(v, "physical_resource_id", None) or getattr(v, "name", k)
                         for k, v in resource_map._parsed_resources.items()}),
-                    az=node["az"])
+                    az=_launch_zone(made, template["Resources"], body,
+                                    resource_map._parsed_resources, node["az"]))
             resources.append((lid, rtype, deps[lid], physical_id, node))
         kept = {r[0] for r in resources}
         resources = [(lid, rtype, dep & kept, pid, node)
                      for lid, rtype, dep, pid, node in resources]
     return {"parameters": parameters, "outputs": outputs, "resources": resources}
+
+
+def _launch_zone(made, resources, body, parsed, fallback):
+    """The zone an instance launches in: its primary interface's subnet's. moto places an
+    instance whose launch template names a NetworkInterfaceId in the region's zone "a"
+    (with an interface of its own there), so the template's interface is looked up."""
+    subnet = None
+    lt = ((body.get("Properties") or {}).get("LaunchTemplate") or {}).get("LaunchTemplateId")
+    data = {}
+    if isinstance(lt, dict) and lt.get("Ref") in resources:
+        data = (resources[lt["Ref"]].get("Properties") or {}).get("LaunchTemplateData") or {}
+    for nic in data.get("NetworkInterfaces") or []:
+        ref = nic.get("NetworkInterfaceId")
+        if nic.get("DeviceIndex") == 0 and isinstance(ref, dict):
+            subnet = getattr(parsed.get(ref.get("Ref")), "subnet", None)
+    if subnet is None:
+        subnet = getattr((getattr(made, "nics", None) or {}).get(0), "subnet", None)
+    return getattr(subnet, "availability_zone", None) or fallback
 
 
 def synthetic_physical_id(stack_name, lid, rtype):
