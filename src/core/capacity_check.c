@@ -44,10 +44,10 @@ static cap_verdict_t check_state(const ec2_capacity_reservation_t *r, time_t now
 		const char *hint = strcmp(state, "scheduled") == 0 ? "wait for its start date or choose another"
 		                   : strcmp(state, "payment-pending") == 0 ? "wait until its payment clears or choose another"
 		                   : "choose an active one";
-		return say(CAP_NOT_ACTIVE, why, whylen, brief, brieflen, state,
+		return say(CAP_NOT_ACTIVE, why, whylen, brief, brieflen, "not active",
 		           "Capacity reservation %s is %s, not active: %s.", id, state, hint);
 	}
-	if (cap_is_block(r) && ((r->start_date && now < r->start_date) || (r->end_date && now >= r->end_date)))
+	if (now && cap_is_block(r) && ((r->start_date && now < r->start_date) || (r->end_date && now >= r->end_date)))
 		return say(CAP_OUTSIDE_WINDOW, why, whylen, brief, brieflen,
 		           r->start_date && now < r->start_date ? "not started" : "ended",
 		           "Capacity Block %s is outside its start/end window now; choose a block that is running.", id);
@@ -67,8 +67,8 @@ cap_verdict_t cap_check(const ec2_capacity_reservation_t *r, const cap_want_t *w
 		           "Capacity reservation %s is for %s, not %s; pass -c instanceType=%s.", id,
 		           nz(r->instance_type), w->instance_type, nz(r->instance_type));
 	}
-	if (strcmp(nz(r->instance_platform), "Linux/UNIX") != 0) {
-		snprintf(b, sizeof b, "%s", r->instance_platform ? r->instance_platform : "no platform");
+	if (r->instance_platform && strcmp(r->instance_platform, "Linux/UNIX") != 0) {
+		snprintf(b, sizeof b, "%s", r->instance_platform);
 		return say(CAP_WRONG_PLATFORM, why, whylen, brief, brieflen, b,
 		           "Capacity reservation %s is for the %s platform, and the nodes run Linux/UNIX; "
 		           "choose a Linux/UNIX reservation.", id, nz(r->instance_platform));
@@ -85,7 +85,7 @@ cap_verdict_t cap_check(const ec2_capacity_reservation_t *r, const cap_want_t *w
 		           nz(r->availability_zone), w->zone, nz(r->availability_zone));
 	}
 	if (r->available_instance_count < w->nodes) {
-		snprintf(b, sizeof b, "%d/%d available", r->available_instance_count, r->total_instance_count);
+		snprintf(b, sizeof b, "%ld needed", w->nodes);
 		return say(CAP_TOO_SMALL, why, whylen, brief, brieflen, b,
 		           "Capacity reservation %s has %d instance(s) available, %ld needed; use fewer nodes "
 		           "or a larger reservation.", id, r->available_instance_count, w->nodes);

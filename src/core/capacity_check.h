@@ -35,7 +35,8 @@ typedef enum cap_verdict {
 /* 1 when the reservation is a Capacity Block (ReservationType capacity-block). */
 int cap_is_block(const ec2_capacity_reservation_t *r);
 
-/* The first reason `r` cannot take `w` at `now`. `why` (may be NULL) gets one sentence
+/* The first reason `r` cannot take `w` at `now` (0: the dates are not compared, the state
+ * AWS reports decides; the console does so, its tests having a fixed clock). `why` (may be NULL) gets one sentence
  * that says what to do; `brief` (may be NULL) a few words for a list row ("expired",
  * "1 of 2 needed available"). */
 cap_verdict_t cap_check(const ec2_capacity_reservation_t *r, const cap_want_t *w, time_t now,

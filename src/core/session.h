@@ -138,6 +138,7 @@ struct session {
 		char error[512];          /* the last lookup's error sentence, "" when fine */
 		struct sess_reservation {
 			char id[32], instance_type[32], az[32], state[24], type[24]; /* type: default|capacity-block */
+			char platform[48], tenancy[16];
 			int total, available;
 			time_t start, end;    /* 0 when open-ended */
 		} *reservations;

@@ -37,6 +37,8 @@ static void fill_reservation(struct sess_reservation *d, const ec2_capacity_rese
 	snprintf(d->az, sizeof d->az, "%s", nz(r->availability_zone));
 	snprintf(d->state, sizeof d->state, "%s", nz(r->state));
 	snprintf(d->type, sizeof d->type, "%s", r->reservation_type ? r->reservation_type : "default");
+	snprintf(d->platform, sizeof d->platform, "%s", nz(r->instance_platform));
+	snprintf(d->tenancy, sizeof d->tenancy, "%s", r->tenancy ? r->tenancy : "default");
 	d->total = r->total_instance_count;
 	d->available = r->available_instance_count;
 	d->start = r->start_date;

@@ -367,8 +367,18 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 	config_validate(cfg, region, &d);
 	if (w) draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "Checks");
 	row++;
-	if (d.n == 0 && w) draw_text(w, row, 2, wd - 2, theme_attr(ROLE_OK), "No errors or warnings.");
-	if (d.n == 0) row++;
+	char capwhy[512];
+	int capbad = view_capacity_problem(ui, capwhy, sizeof capwhy);
+	if (capbad) { /* the reservation check preflight runs (core/capacity_check.h) */
+		int lines = draw_wrap(NULL, 0, 0, wd - 9, 0, 0, capwhy);
+		if (w) {
+			draw_text(w, row, 2, 7, theme_attr(ROLE_FAIL), "error: ");
+			draw_wrap(w, row, 9, wd - 9, lines, theme_attr(ROLE_FAIL), capwhy);
+		}
+		row += lines;
+	}
+	if (d.n == 0 && !capbad && w) draw_text(w, row, 2, wd - 2, theme_attr(ROLE_OK), "No errors or warnings.");
+	if (d.n == 0 && !capbad) row++;
 	for (size_t i = 0; i < d.n; i++) {
 		const config_diag_t *g = &d.items[i];
 		const char *label = g->severity == CONFIG_ERROR ? "error: "
@@ -607,7 +617,9 @@ void view_wizard_deploy(ui_t *ui, const char *arg)
 		if (!err && d.items[i].severity == CONFIG_ERROR) err = &d.items[i];
 		if (!ack && d.items[i].needs_ack) ack = &d.items[i];
 	}
+	char capwhy[512];
 	if (err) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", err->message);
+	else if (view_capacity_problem(ui, capwhy, sizeof capwhy)) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", capwhy);
 	else if (ack && !z->non_efa_ack)
 		dialog_confirm(ui, "Acknowledge", ack->message, NULL, "Acknowledge", 0, ack_then_confirm);
 	else confirm_deploy(ui);
