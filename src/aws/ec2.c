@@ -746,3 +746,69 @@ aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id
 	return start(c, ec2_build_purchase_capacity_block(offering_id, instance_platform, &p),
 	             "PurchaseCapacityBlock", &p, purchase_done, (codec_fn)cb, ud);
 }
+
+/* ---- DescribeImages ---- */
+
+static void parse_root_volume(const xmlNode *m, ec2_image_t *im)
+{
+	xmlNode *set = xml_child(m, "blockDeviceMapping");
+	for (xmlNode *b = xml_first(set, "item"); b; b = xml_next(b, "item")) {
+		char *dev = xml_path_token(b, "deviceName");
+		int root = dev && im->root_device_name && strcmp(dev, im->root_device_name) == 0;
+		free(dev);
+		if (!root) continue;
+		im->root_snapshot_id = xml_path_token(b, "ebs/snapshotId");
+		xml_path_int(b, "ebs/volumeSize", &im->root_volume_gib);
+		return;
+	}
+}
+
+int ec2_parse_describe_images(const char *body, size_t len, ec2_images_t *out, aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	xmlDoc *doc;
+	xmlNode *r = xml_open(body, len, "DescribeImagesResponse", NULL, &doc, err);
+	if (!r) return -1;
+	int rc = 0;
+	xmlNode *m;
+	out->images = items_alloc(r, "imagesSet", sizeof *out->images, &m, &rc);
+	for (; m; m = xml_next(m, "item")) {
+		ec2_image_t *im = &out->images[out->n++];
+		im->image_id = xml_path_token(m, "imageId");
+		im->architecture = xml_path_token(m, "architecture");
+		im->root_device_name = xml_path_token(m, "rootDeviceName");
+		im->state = xml_path_token(m, "imageState");
+		im->platform_details = xml_path_token(m, "platformDetails");
+		parse_root_volume(m, im);
+		if (!im->image_id) rc = -1;
+	}
+	out->next_token = xml_path_token(r, "nextToken");
+	xmlFreeDoc(doc);
+	FAIL_IF(rc, ec2_images_free, out, "an image in the DescribeImages reply has no imageId");
+	return 0;
+}
+
+void ec2_images_free(ec2_images_t *v)
+{
+	if (!v) return;
+	for (size_t i = 0; i < v->n; i++) {
+		ec2_image_t *im = &v->images[i];
+		free(im->image_id);
+		free(im->architecture);
+		free(im->root_device_name);
+		free(im->state);
+		free(im->platform_details);
+		free(im->root_snapshot_id);
+	}
+	free(v->images);
+	free(v->next_token);
+	memset(v, 0, sizeof *v);
+}
+
+CODEC_DONE(images_done, ec2_images_cb, ec2_images_t, ec2_parse_describe_images, ec2_images_free)
+
+aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
+                                void *ud)
+{
+	return describe(c, "DescribeImages", "ImageId", req, images_done, (codec_fn)cb, ud);
+}

@@ -255,4 +255,22 @@ aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id
                                         const char *instance_platform, ec2_purchase_cb cb,
                                         void *ud);
 
+/* ---- DescribeImages (issue 13 item 9): the resolved AMI's architecture and root volume ---- */
+typedef struct ec2_image {
+	char *image_id, *architecture, *root_device_name, *state, *platform_details;
+	char *root_snapshot_id;  /* the root device's EBS snapshot, or NULL */
+	int root_volume_gib;     /* its VolumeSize; 0 when absent */
+} ec2_image_t;
+typedef struct ec2_images {
+	ec2_image_t *images;
+	size_t n;
+	char *next_token;
+} ec2_images_t;
+int ec2_parse_describe_images(const char *body, size_t len, ec2_images_t *out, aws_error_t *err);
+void ec2_images_free(ec2_images_t *v);
+typedef void (*ec2_images_cb)(void *ud, const aws_error_t *err, ec2_images_t *res);
+/* ids: ImageId.N. */
+aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
+                                void *ud);
+
 #endif

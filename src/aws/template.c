@@ -17,6 +17,7 @@ typedef struct tb {
 	int block;                      /* launch into a Capacity Block (MarketType capacity-block) */
 	int own_group;                  /* the stack creates its cluster placement group */
 	const char *group;              /* else the nodes' existing placement group, or NULL */
+	const char *root_device;        /* the AMI's root device name */
 } tb_t;
 
 static cJSON *chk(tb_t *b, cJSON *item)
@@ -385,7 +386,7 @@ static void node_launch_template(tb_t *b, cJSON *res, int n, const char *name)
 	}
 
 	cJSON *bdm = push(b, add(b, d, "BlockDeviceMappings", arr(b)), obj(b));
-	add(b, bdm, "DeviceName", str(b, "/dev/sda1"));  /* root of the Ubuntu DLAMIs */
+	add(b, bdm, "DeviceName", str(b, b->root_device));  /* the AMI's root: sized, not added */
 	cJSON *ebs = add(b, bdm, "Ebs", obj(b));
 	add(b, ebs, "VolumeSize", num(b, (double)config_int(b->cfg, CONFIG_VOLUME_SIZE)));
 	add(b, ebs, "VolumeType", str(b, "gp3"));
@@ -526,6 +527,8 @@ cJSON *template_build(const config_t *cfg, const template_opts_t *opts)
 	                                                     : "nixl-tui";
 	long nodes = config_int(cfg, CONFIG_NODE_COUNT);
 	placement(&b, opts);
+	/* /dev/sda1: the root of the Ubuntu DLAMIs, when DescribeImages was not asked */
+	b.root_device = opts && opts->root_device && *opts->root_device ? opts->root_device : "/dev/sda1";
 
 	cJSON *root = obj(&b);
 	add(&b, root, "AWSTemplateFormatVersion", str(&b, "2010-09-09"));

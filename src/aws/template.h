@@ -33,6 +33,7 @@ typedef struct template_opts {
 	int reservation_checked;
 	int capacity_block;             /* its ReservationType is capacity-block */
 	const char *placement_group;    /* the reservation's own cluster placement group, or NULL */
+	const char *root_device;        /* the AMI's root device name (DescribeImages); NULL: /dev/sda1 */
 } template_opts_t;
 
 /* The template as a cJSON tree (caller deletes), for a configuration that passed

@@ -18,7 +18,7 @@
 enum { AGENTS_POLL_MS = 3000, AGENTS_MAX_POLLS = 300 /* 15 minutes */ };
 
 typedef enum {
-	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_AMI, D_RESERVATION, D_CREATE, D_WATCH,
+	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_AMI, D_IMAGE, D_RESERVATION, D_CREATE, D_WATCH,
 } dstep_t;
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -222,7 +222,8 @@ static void create_stack(session_t *s)
 	struct session_priv *p = SP(s);
 	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL,
 	                          .reservation_checked = p->resv_checked, .capacity_block = p->resv_block,
-	                          .placement_group = p->resv_group[0] ? p->resv_group : NULL };
+	                          .placement_group = p->resv_group[0] ? p->resv_group : NULL,
+	                          .root_device = p->root_device[0] ? p->root_device : NULL };
 	char *body = template_render(&p->cfg, &topts, 0);
 	cfn_pair_t params[] = {
 		{ "VpcId", p->vpc_id }, { "VpcCidr", p->vpc_cidr }, { "SubnetId", p->subnet_id },
@@ -307,6 +308,9 @@ void sess_deploy_next(session_t *s)
 		sess_step_begin(s, "AMI", "%s", p->ami_param);
 		sess_track(s, CH_OP, ssm_get_parameter(p->aws, p->ami_param, 0, on_ami, s));
 		return;
+	case D_IMAGE:
+		preflight_image(s);
+		return;
 	case D_RESERVATION: {
 		const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
 		if (!id) {
@@ -385,7 +389,7 @@ int session_deploy(session_t *s, const char *on_failure)
 	config_diags_free(&d);
 	p->op = OP_DEPLOY;
 	p->resv_checked = p->resv_block = 0;
-	p->resv_group[0] = 0;
+	p->resv_group[0] = p->root_device[0] = 0;
 	p->step = D_CONFIG;
 	sess_deploy_next(s);
 	return 0;

@@ -38,6 +38,7 @@ struct session_priv {
 	 * cluster placement group, for the template */
 	int resv_checked, resv_block;
 	char resv_group[256];
+	char root_device[32];     /* the AMI's root device name (DescribeImages) */
 	int step;                 /* index of the preflight/teardown step running */
 	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
 	/* watch */
@@ -92,6 +93,8 @@ int preflight_reservation(session_t *s, const struct ec2_capacity_reservation *r
 /* preflight_network.c: -1 after sess_fail when a given subnet is not in the nodes' zone. */
 struct ec2_subnet;
 int preflight_subnet_zone(session_t *s, const struct ec2_subnet *sn);
+/* preflight_image.c: DescribeImages on the resolved AMI (architecture, root snapshot). */
+void preflight_image(session_t *s);
 /* A callback's first line: forgets its channel; 1 when the session is closing (return). */
 int sess_enter(session_t *s, sess_chan_t ch);
 void sess_track(session_t *s, sess_chan_t ch, aws_call_t *call);

@@ -4,7 +4,8 @@
 # and 5), headless against the sandbox: the rendered template has no placement group with
 # a Capacity Block; a Capacity Block and an ODCR in its own placement group deploy to
 # ready; an expired, too small, wrong-zone, wrong-platform or wrong-kind reservation and a
-# subnet in another zone are refused in preflight with one sentence and nothing created.
+# subnet in another zone, and a root volume below the AMI's snapshot (item 9) are refused
+# in preflight with one sentence and nothing created.
 . "$(dirname "$0")/../lib.sh"
 
 start_sandbox --speed 60 || { echo "not ok 1 - sandbox starts"; exit 1; }
@@ -60,6 +61,10 @@ read -r cr t z < <(resv 'State==`active` && ReservationType==`capacity-block` &&
 other=$(awscli ec2 describe-subnets --filters Name=default-for-az,Values=true \
 	--query "Subnets[?AvailabilityZone!=\`$z\`]|[0].SubnetId" --output text)
 refused subnetresv "the capacity reservation's zone" -c instanceType="$t" -c capacityReservationId="$cr" -c subnetId="$other"
+# --- a root volume below the AMI's root snapshot (DescribeImages: 15 GiB in the sandbox)
+snap=$(awscli ec2 describe-images --image-ids "$(awscli ssm get-parameter --name /aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id --query Parameter.Value --output text)" \
+	--query 'Images[0].BlockDeviceMappings[0].Ebs.VolumeSize' --output text)
+refused volume "volumeSize 8 GiB is below the $snap GiB root snapshot" -c instanceType=g5.12xlarge -c volumeSize=8
 check "nothing was created by the refusals" [ "$(stack_count)" = "$before" ]
 
 # --- a Capacity Block deploys to ready: no placement group, MarketType from ReservationType
@@ -68,6 +73,7 @@ nx deploy --yes -c environment=block -c instanceType="$t" -c capacityReservation
 check "Capacity Block ($t in $z): deploy exits 0" [ $rc -eq 0 ]
 contains "Capacity Block: preflight says no placement group" "$TMP/block.out" "Capacity Block: no placement group"
 contains "Capacity Block: reaches ready" "$TMP/block.out" "is ready"
+contains "the AMI step names its architecture and root snapshot" "$TMP/block.out" "x86_64, root /dev/sda1 from a $snap GiB snapshot"
 lacks "Capacity Block: no PlacementGroup resource in the stack" "$TMP/block.out" "AWS::EC2::PlacementGroup"
 nx destroy --yes -c environment=block >/dev/null 2>&1
 
