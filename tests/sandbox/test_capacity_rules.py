@@ -57,6 +57,12 @@ def check_odcr_group(t, cli, ami, account):
     code, _, err = cli.run("ec2", "create-placement-group", "--group-name", "cpg-odcr",
                            "--strategy", "cluster")
     t.eq("a cluster placement group is created", code, 0)
+    err = cli.error("ec2", "create-capacity-reservation", "--instance-type", "g5.12xlarge",
+                    "--instance-platform", "Linux/UNIX", "--availability-zone", "us-east-1a",
+                    "--instance-count", "1", "--placement-group-arn",
+                    f"arn:aws:ec2:us-east-1:{account}:placement-group/no-such-group")
+    t.ok("an ODCR in a placement group that does not exist is refused",
+         "InvalidPlacementGroup.Unknown" in err, err)
     arn = f"arn:aws:ec2:us-east-1:{account}:placement-group/cpg-odcr"
     made = cli.json("ec2", "create-capacity-reservation", "--instance-type", "g5.12xlarge",
                     "--instance-platform", "Linux/UNIX", "--availability-zone", "us-east-1a",
@@ -151,6 +157,23 @@ def check_platform(t, cli, ami):
          "InvalidParameterValue" in err, err)
 
 
+def check_volume(t, cli, ami):
+    image = (cli.json("ec2", "describe-images", "--image-ids", ami) or {}).get("Images", [{}])[0]
+    root = image.get("RootDeviceName")
+    size = next((m["Ebs"]["VolumeSize"] for m in image.get("BlockDeviceMappings", [])
+                 if m.get("DeviceName") == root), None)
+    t.ok("describe-images gives the root device and its snapshot size", root and size, image)
+    small = f"DeviceName={root},Ebs={{VolumeSize={size - 1}}}"
+    code, _, err = cli.run("ec2", "run-instances", "--image-id", ami, "--instance-type",
+                           "g5.12xlarge", "--count", "1", "--block-device-mappings", small)
+    t.ok("a root volume below the AMI's snapshot is refused (InvalidBlockDeviceMapping)",
+         code != 0 and "InvalidBlockDeviceMapping" in err and f">= {size}GB" in err, err)
+    code, _, err = cli.run("ec2", "run-instances", "--image-id", ami, "--instance-type",
+                           "g5.12xlarge", "--count", "1", "--block-device-mappings",
+                           f"DeviceName={root},Ebs={{VolumeSize={size}}}")
+    t.eq("a root volume of the snapshot's size launches", code, 0)
+
+
 def main():
     os.environ.update(ts.CLI_ENV)
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
@@ -182,6 +205,7 @@ def main():
             check_odcr_group(t, cli, ami, account)
             check_blocks(t, cli, ami)
             check_platform(t, cli, ami)
+            check_volume(t, cli, ami)
             t.ok("the sandbox logged no traceback", "Traceback" not in box.errors(),
                  box.errors()[-2000:])
         finally:

@@ -529,7 +529,9 @@ class CloudFormation:
         return query_ok("cloudformation", "CreateStack", el("StackId", stack_id))
 
     def launch_check(self, account, region, spec, now):
-        return launchrules.refusal(self.world.capacity, account, region, spec, now)
+        root = self.world.moto.image_root(account, region, spec.get("image_id"))
+        return launchrules.volume_refusal(root, spec.get("mappings") or []) or \
+            launchrules.refusal(self.world.capacity, account, region, spec, now)
 
     def checked_template(self, params, account, region):
         """(body, template, dependencies) of the template in params, if AWS would take it
@@ -836,7 +838,8 @@ def moto_stack_info(moto, account, region, stack_id, template, deps, params):
                         k: getattr(v, "physical_resource_id", None) or getattr(v, "name", k)
                         for k, v in resource_map._parsed_resources.items()}),
                     az=_launch_zone(made, template["Resources"], body,
-                                    resource_map._parsed_resources, node["az"]))
+                                    resource_map._parsed_resources, node["az"]),
+                    image_id=made.image_id)
             resources.append((lid, rtype, deps[lid], physical_id, node))
         kept = {r[0] for r in resources}
         resources = [(lid, rtype, dep & kept, pid, node)

@@ -24,7 +24,7 @@ available capacity"), InvalidParameterCombination / InvalidParameterValue for re
 that cannot name what they name. AWS does not publish the exact message for each case;
 the messages below say the documented rule."""
 
-from .wire import ApiError
+from .wire import ApiError, structs
 
 
 def _insufficient(message):
@@ -99,6 +99,24 @@ def refusal(capacity, account, region, spec, now):
     return None
 
 
+def volume_refusal(root, mappings):
+    """InvalidBlockDeviceMapping when the root device's mapping asks for a volume smaller
+    than the AMI's root snapshot. root: (device name, snapshot id, GiB) of the image;
+    mappings: [(device name, VolumeSize or None)]. The text is EC2's as RunInstances
+    answers it (quoted in scylladb/scylladb#6999, karpenter-provider-aws#3302, with EC2's
+    double space): "Volume of size 15GB is smaller than  snapshot 'snap-...', expect size
+    >= 30GB"."""
+    if not root:
+        return None
+    device, snapshot, size = root
+    for name, wanted in mappings:
+        if name == device and wanted is not None and int(wanted) < size:
+            return ApiError(400, "InvalidBlockDeviceMapping",
+                            f"Volume of size {int(wanted)}GB is smaller than  snapshot "
+                            f"'{snapshot}', expect size >= {size}GB")
+    return None
+
+
 def run_instances_spec(params):
     """The launch a RunInstances Query request describes."""
     crs = "CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationId"
@@ -109,6 +127,8 @@ def run_instances_spec(params):
             "az": params.get("Placement.AvailabilityZone"),
             "tenancy": params.get("Placement.Tenancy"),
             "check_group": True,
+            "mappings": [(m.get("DeviceName"), m.get("Ebs.VolumeSize"))
+                         for m in structs(params, "BlockDeviceMapping")],
             "count": int(params["MinCount"]) if params.get("MinCount", "").isdigit() else 1}
 
 
@@ -129,7 +149,10 @@ def template_spec(resources, lid, body, physical_ids):
         group = physical_ids.get(ref, ref) if ref != "AWS::NoValue" else None
     market = (data.get("InstanceMarketOptions") or {}).get("MarketType")
     itype = props.get("InstanceType") or data.get("InstanceType")
+    mappings = [(m.get("DeviceName"), (m.get("Ebs") or {}).get("VolumeSize"))
+                for m in data.get("BlockDeviceMappings") or [] if isinstance(m, dict)]
     return {"reservation": target.get("CapacityReservationId"), "market": market,
+            "mappings": [(d, v) for d, v in mappings if isinstance(v, (int, str))],
             "group": group if isinstance(group, str) and group else None,
             "instance_type": itype if isinstance(itype, str) else None,
             "az": None, "tenancy": props.get("Tenancy")}

@@ -193,6 +193,15 @@ class Moto:
             image = self.backend("ec2", account, region).amis.get(image_id)
             return image.name if image else ""
 
+    def image_root(self, account, region, image_id):
+        """(root device name, root snapshot id, its size in GiB) of an AMI, or None."""
+        with self.lock:
+            image = self.backend("ec2", account, region).amis.get(image_id)
+            snap = getattr(image, "ebs_snapshot", None) if image else None
+            if snap is None:
+                return None
+            return image.root_device_name, snap.id, snap.volume.size
+
     def interface_addresses(self, account, region):
         """Every IPv4 address moto gave a network interface (instances' included)."""
         with self.lock:

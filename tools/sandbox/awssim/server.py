@@ -115,7 +115,10 @@ class World:
         """RunInstances: moto's, once the capacity reservation rules pass (launchrules.py)."""
         account = self.moto.account_for(req.access_key)
         spec = launchrules.run_instances_spec(req.params)
-        refused = launchrules.refusal(self.capacity, account, req.region, spec, now)
+        refused = launchrules.volume_refusal(
+            self.moto.image_root(account, req.region, req.params.get("ImageId")),
+            spec["mappings"]) or launchrules.refusal(self.capacity, account, req.region, spec,
+                                                    now)
         if refused:
             raise refused
         reply = self.forward(req)
