@@ -273,4 +273,59 @@ typedef void (*ec2_images_cb)(void *ud, const aws_error_t *err, ec2_images_t *re
 aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
                                 void *ud);
 
+/* ---- issue 13 item 5: how a custom VPC's subnet reaches SSM ---- */
+typedef struct ec2_route {
+	char *destination_cidr_block, *gateway_id, *state;
+} ec2_route_t;
+typedef struct ec2_route_table {
+	char *route_table_id, *vpc_id;
+	char **subnet_ids;       /* explicit subnet associations */
+	size_t nsubnet_ids;
+	int main;                /* the VPC's main route table */
+	ec2_route_t *routes;
+	size_t nroutes;
+} ec2_route_table_t;
+typedef struct ec2_route_tables {
+	ec2_route_table_t *tables;
+	size_t n;
+	char *next_token;
+} ec2_route_tables_t;
+typedef struct ec2_internet_gateway {
+	char *internet_gateway_id;
+	char *attached_vpc_id, *attachment_state;  /* the first attachment, or NULL */
+} ec2_internet_gateway_t;
+typedef struct ec2_internet_gateways {
+	ec2_internet_gateway_t *gateways;
+	size_t n;
+	char *next_token;
+} ec2_internet_gateways_t;
+typedef struct ec2_vpc_endpoint {
+	char *vpc_endpoint_id, *service_name, *state, *vpc_id;
+} ec2_vpc_endpoint_t;
+typedef struct ec2_vpc_endpoints {
+	ec2_vpc_endpoint_t *endpoints;
+	size_t n;
+	char *next_token;
+} ec2_vpc_endpoints_t;
+int ec2_parse_describe_route_tables(const char *body, size_t len, ec2_route_tables_t *out,
+                                    aws_error_t *err);
+int ec2_parse_describe_internet_gateways(const char *body, size_t len,
+                                         ec2_internet_gateways_t *out, aws_error_t *err);
+int ec2_parse_describe_vpc_endpoints(const char *body, size_t len, ec2_vpc_endpoints_t *out,
+                                     aws_error_t *err);
+void ec2_route_tables_free(ec2_route_tables_t *v);
+void ec2_internet_gateways_free(ec2_internet_gateways_t *v);
+void ec2_vpc_endpoints_free(ec2_vpc_endpoints_t *v);
+typedef void (*ec2_route_tables_cb)(void *ud, const aws_error_t *err, ec2_route_tables_t *res);
+typedef void (*ec2_internet_gateways_cb)(void *ud, const aws_error_t *err,
+                                         ec2_internet_gateways_t *res);
+typedef void (*ec2_vpc_endpoints_cb)(void *ud, const aws_error_t *err, ec2_vpc_endpoints_t *res);
+/* ids: RouteTableId.N, InternetGatewayId.N, VpcEndpointId.N. */
+aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
+                                      ec2_route_tables_cb cb, void *ud);
+aws_call_t *ec2_describe_internet_gateways(aws_client_t *c, const ec2_describe_req_t *req,
+                                           ec2_internet_gateways_cb cb, void *ud);
+aws_call_t *ec2_describe_vpc_endpoints(aws_client_t *c, const ec2_describe_req_t *req,
+                                       ec2_vpc_endpoints_cb cb, void *ud);
+
 #endif

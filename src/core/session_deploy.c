@@ -18,7 +18,7 @@
 enum { AGENTS_POLL_MS = 3000, AGENTS_MAX_POLLS = 300 /* 15 minutes */ };
 
 typedef enum {
-	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_AMI, D_IMAGE, D_RESERVATION, D_CREATE, D_WATCH,
+	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_ROUTE, D_AMI, D_IMAGE, D_RESERVATION, D_CREATE, D_WATCH,
 } dstep_t;
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -303,6 +303,9 @@ void sess_deploy_next(session_t *s)
 		sess_track(s, CH_OP, ec2_describe_subnets(p->aws, &dr, on_subnets, s));
 		return;
 	}
+	case D_ROUTE:
+		preflight_route(s);
+		return;
 	case D_AMI:
 		snprintf(p->ami_param, sizeof p->ami_param, "%s", catalog_ami_parameter(type));
 		sess_step_begin(s, "AMI", "%s", p->ami_param);

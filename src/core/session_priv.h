@@ -95,6 +95,9 @@ struct ec2_subnet;
 int preflight_subnet_zone(session_t *s, const struct ec2_subnet *sn);
 /* preflight_image.c: DescribeImages on the resolved AMI (architecture, root snapshot). */
 void preflight_image(session_t *s);
+/* preflight_network.c: the subnet reaches SSM (route to an attached internet gateway, or
+ * the VPC endpoints). */
+void preflight_route(session_t *s);
 /* A callback's first line: forgets its channel; 1 when the session is closing (return). */
 int sess_enter(session_t *s, sess_chan_t ch);
 void sess_track(session_t *s, sess_chan_t ch, aws_call_t *call);

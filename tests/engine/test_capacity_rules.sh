@@ -4,7 +4,8 @@
 # and 5), headless against the sandbox: the rendered template has no placement group with
 # a Capacity Block; a Capacity Block and an ODCR in its own placement group deploy to
 # ready; an expired, too small, wrong-zone, wrong-platform or wrong-kind reservation and a
-# subnet in another zone, and a root volume below the AMI's snapshot (item 9) are refused
+# subnet in another zone, a custom VPC with neither a route to an internet gateway nor
+# the SSM endpoints, and a root volume below the AMI's snapshot (item 9) are refused
 # in preflight with one sentence and nothing created.
 . "$(dirname "$0")/../lib.sh"
 
@@ -65,6 +66,28 @@ refused subnetresv "the capacity reservation's zone" -c instanceType="$t" -c cap
 snap=$(awscli ec2 describe-images --image-ids "$(awscli ssm get-parameter --name /aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id --query Parameter.Value --output text)" \
 	--query 'Images[0].BlockDeviceMappings[0].Ebs.VolumeSize' --output text)
 refused volume "volumeSize 8 GiB is below the $snap GiB root snapshot" -c instanceType=g5.12xlarge -c volumeSize=8
+# --- a custom VPC: no route to an internet gateway and no endpoints -> refused; with the
+# route (or the four endpoints) preflight goes on (to the volume refusal, so nothing is made)
+vpc=$(awscli ec2 create-vpc --cidr-block 10.9.0.0/16 --query Vpc.VpcId --output text)
+vsub=$(awscli ec2 create-subnet --vpc-id "$vpc" --cidr-block 10.9.1.0/24 --availability-zone us-east-1a --query Subnet.SubnetId --output text)
+custom=(-c instanceType=g5.12xlarge -c vpcId="$vpc" -c subnetId="$vsub" -c availabilityZone=us-east-1a)
+refused noroute "has no VPC endpoint for ssm, ssmmessages, ec2messages, logs" "${custom[@]}"
+igw=$(awscli ec2 create-internet-gateway --query InternetGateway.InternetGatewayId --output text)
+awscli ec2 attach-internet-gateway --internet-gateway-id "$igw" --vpc-id "$vpc" >/dev/null
+rtb=$(awscli ec2 describe-route-tables --filters Name=vpc-id,Values="$vpc" Name=association.main,Values=true --query 'RouteTables[0].RouteTableId' --output text)
+awscli ec2 create-route --route-table-id "$rtb" --destination-cidr-block 0.0.0.0/0 --gateway-id "$igw" >/dev/null
+refused withroute "volumeSize 8 GiB" "${custom[@]}" -c volumeSize=8
+contains "withroute: the route step names the gateway" "$TMP/withroute.out" "routes 0.0.0.0/0 to $igw, attached to $vpc"
+vpc2=$(awscli ec2 create-vpc --cidr-block 10.8.0.0/16 --query Vpc.VpcId --output text)
+vsub2=$(awscli ec2 create-subnet --vpc-id "$vpc2" --cidr-block 10.8.1.0/24 --availability-zone us-east-1a --query Subnet.SubnetId --output text)
+for svc in ssm ssmmessages ec2messages; do
+	awscli ec2 create-vpc-endpoint --vpc-id "$vpc2" --vpc-endpoint-type Interface --service-name "com.amazonaws.us-east-1.$svc" --subnet-ids "$vsub2" >/dev/null
+done
+custom2=(-c instanceType=g5.12xlarge -c vpcId="$vpc2" -c subnetId="$vsub2" -c availabilityZone=us-east-1a)
+refused nologs "has no VPC endpoint for logs" "${custom2[@]}"
+awscli ec2 create-vpc-endpoint --vpc-id "$vpc2" --vpc-endpoint-type Interface --service-name com.amazonaws.us-east-1.logs --subnet-ids "$vsub2" >/dev/null
+refused endpoints "volumeSize 8 GiB" "${custom2[@]}" -c volumeSize=8
+contains "endpoints: the route step says SSM is reached through them" "$TMP/endpoints.out" "reaches SSM through VPC endpoints"
 check "nothing was created by the refusals" [ "$(stack_count)" = "$before" ]
 
 # --- a Capacity Block deploys to ready: no placement group, MarketType from ReservationType
