@@ -121,6 +121,23 @@ static void test_wizard_to_deploy(void **state)
 	h_keys(ui, "\r");
 	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
 	assert_string_equal(ui->wiz->volume, "1000"); /* the catalog's recommendation, prefilled */
+	assert_string_equal(h_calls, "lookup_image p5.48xlarge\n");
+
+	/* The AMI's root snapshot comes back (issue 13 item 9): a volume below it is refused as
+	 * it is typed, and Enter does not take it. */
+	snprintf(s.lookup.image.instance_type, sizeof s.lookup.image.instance_type, "p5.48xlarge");
+	snprintf(s.lookup.image.ami, sizeof s.lookup.image.ami, "ami-0123456789abcdef0");
+	s.lookup.image.root_gib = 75;
+	ui_changed(ui, SESS_CH_LOOKUP);
+	h_keys(ui, "50");
+	assert_string_equal(ui->wiz->volume, "50");
+	assert_true(h_find_row(ui, "error: The AMI ami-0123456789abcdef0 has a 75 GiB root snapshot", NULL) >= 0);
+	h_keys(ui, "\r");
+	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
+	assert_string_equal(h_row(ui, 38), "The AMI's root snapshot is 75 GiB: enter 75 GiB or more.");
+	ui_key(ui, KEY_BACKSPACE);
+	ui_key(ui, KEY_BACKSPACE);
+	h_calls[0] = 0;
 
 	h_keys(ui, "700");
 	h_assert_screen(ui, "wizard_volume_700_120x40");
@@ -254,7 +271,7 @@ static void test_non_efa_acknowledged(void **state)
 	h_keys(ui, ":deploy\r");
 	assert_true(h_find_row(ui, "acknowledged: instanceType inf2.24xlarge has no EFA", NULL) > 0);
 	h_keys(ui, "d\t\r");
-	assert_string_equal(h_calls, "set_config\nset_config\nacknowledge\ndeploy (default)\n");
+	assert_string_equal(h_calls, "lookup_image inf2.24xlarge\nset_config\nset_config\nacknowledge\ndeploy (default)\n");
 	h_close(ui);
 	h_session_free(&s);
 }

@@ -81,6 +81,9 @@ void view_wizard_pump(ui_t *ui)
 	} else if (z->want_network) {
 		z->want_network = 0;
 		ui->ops->lookup_network(s, type);
+	} else if (z->want_image) {
+		z->want_image = 0;
+		if (ui->ops->lookup_image) ui->ops->lookup_image(s, type);
 	}
 }
 
@@ -229,6 +232,18 @@ static void volume_enter(ui_t *ui)
 	ui_wizard_t *z = ui->wiz;
 	snprintf(z->volume, sizeof z->volume, "%ld", config_int(&z->cfg, CONFIG_VOLUME_SIZE));
 	z->volume_fresh = 1;
+	if (strcmp(ui->s->lookup.image.instance_type, view_wizard_type(ui)) != 0) {
+		z->want_image = 1;
+		view_wizard_pump(ui);
+	}
+}
+
+/* The root snapshot of the type's AMI, once looked up (0: not known). EC2 refuses a root
+ * volume smaller than it (InvalidBlockDeviceMapping); preflight checks it too. */
+static int volume_floor(const ui_t *ui)
+{
+	const struct sess_image *im = &ui->s->lookup.image;
+	return strcmp(im->instance_type, view_wizard_type(ui)) == 0 ? im->root_gib : 0;
 }
 
 /* The diagnostics the configuration would have with size as the volume. */
@@ -246,6 +261,11 @@ static void volume_diags(const ui_t *ui, const char *size, config_diags_t *d)
 			                all.items[i].message);
 	config_diags_free(&all);
 	config_free(&tmp);
+	int floor = volume_floor(ui);
+	if (floor > 0 && atol(size) < floor)
+		config_diag_add(d, CONFIG_ERROR, 0, config_key_name(CONFIG_VOLUME_SIZE),
+		                "The AMI %s has a %d GiB root snapshot: the volume must be at least %d GiB.",
+		                ui->s->lookup.image.ami, floor, floor);
 }
 
 static void volume_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
@@ -305,6 +325,11 @@ static int volume_choose(ui_t *ui)
 	long v = atol(ui->wiz->volume);
 	if (v < GP3_MIN || v > GP3_MAX) {
 		ui_flash(ui, ROLE_WARN, "Enter a size from %d to %d GiB.", GP3_MIN, GP3_MAX);
+		return 0;
+	}
+	int floor = volume_floor(ui);
+	if (floor > 0 && v < floor) {
+		ui_flash(ui, ROLE_WARN, "The AMI's root snapshot is %d GiB: enter %d GiB or more.", floor, floor);
 		return 0;
 	}
 	char buf[16];
