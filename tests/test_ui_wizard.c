@@ -9,31 +9,36 @@
 /* 2026-03-02 10:00:00 UTC */
 #define T0 ((time_t)1772445600)
 
+static void reservation(struct sess_reservation *r, const char *id, const char *type, const char *az,
+                        const char *state, const char *kind, int total, int available)
+{
+	snprintf(r->id, sizeof r->id, "%s", id);
+	snprintf(r->instance_type, sizeof r->instance_type, "%s", type);
+	snprintf(r->az, sizeof r->az, "%s", az);
+	snprintf(r->state, sizeof r->state, "%s", state);
+	snprintf(r->type, sizeof r->type, "%s", kind);
+	snprintf(r->platform, sizeof r->platform, "Linux/UNIX");
+	snprintf(r->tenancy, sizeof r->tenancy, "default");
+	r->total = total, r->available = available;
+}
+
+/* For 2 x p5.48xlarge: an ODCR (saved), an expired block with 0 of 1 left and a scheduled
+ * one (both shown, not selectable: issue 13 item 4), an active block, a g5 reservation. */
 static void lookups_reservations(session_t *s)
 {
 	snprintf(s->lookup.saved_reservation, sizeof s->lookup.saved_reservation, "cr-0a11b22c33d44e55f");
-	s->lookup.reservations = calloc(3, sizeof *s->lookup.reservations);
+	s->lookup.reservations = calloc(5, sizeof *s->lookup.reservations);
 	assert_non_null(s->lookup.reservations);
 	struct sess_reservation *r = s->lookup.reservations;
-	snprintf(r[0].id, sizeof r[0].id, "cr-0a11b22c33d44e55f");
-	snprintf(r[0].instance_type, sizeof r[0].instance_type, "p5.48xlarge");
-	snprintf(r[0].az, sizeof r[0].az, "us-east-1a");
-	snprintf(r[0].state, sizeof r[0].state, "active");
-	snprintf(r[0].type, sizeof r[0].type, "default");
-	r[0].total = 2, r[0].available = 2;
-	snprintf(r[1].id, sizeof r[1].id, "cr-0feedc0ffee123456");
-	snprintf(r[1].instance_type, sizeof r[1].instance_type, "p5.48xlarge");
-	snprintf(r[1].az, sizeof r[1].az, "us-east-1b");
-	snprintf(r[1].state, sizeof r[1].state, "scheduled");
-	snprintf(r[1].type, sizeof r[1].type, "capacity-block");
-	r[1].total = 2, r[1].available = 2, r[1].start = T0 + 86400, r[1].end = T0 + 2 * 86400;
-	snprintf(r[2].id, sizeof r[2].id, "cr-0999999999999999a");
-	snprintf(r[2].instance_type, sizeof r[2].instance_type, "g5.12xlarge");
-	snprintf(r[2].az, sizeof r[2].az, "us-east-1c");
-	snprintf(r[2].state, sizeof r[2].state, "active");
-	snprintf(r[2].type, sizeof r[2].type, "default");
-	r[2].total = 4, r[2].available = 1;
-	s->lookup.nreservations = 3;
+	reservation(&r[0], "cr-0a11b22c33d44e55f", "p5.48xlarge", "us-east-1a", "active", "default", 2, 2);
+	reservation(&r[1], "cr-0e0e0e0e0e0e0e0e0", "p5.48xlarge", "us-east-1a", "expired", "capacity-block", 1, 0);
+	r[1].start = T0 - 2 * 86400, r[1].end = T0 - 86400;
+	reservation(&r[2], "cr-05c5c5c5c5c5c5c5c", "p5.48xlarge", "us-east-1b", "scheduled", "capacity-block", 2, 2);
+	r[2].start = T0 + 86400, r[2].end = T0 + 2 * 86400;
+	reservation(&r[3], "cr-0feedc0ffee123456", "p5.48xlarge", "us-east-1b", "active", "capacity-block", 2, 2);
+	r[3].start = T0 - 3600, r[3].end = T0 + 86400;
+	reservation(&r[4], "cr-0999999999999999a", "g5.12xlarge", "us-east-1c", "active", "default", 4, 1);
+	s->lookup.nreservations = 5;
 }
 
 static void lookups_offerings(session_t *s)
@@ -116,6 +121,23 @@ static void test_wizard_to_deploy(void **state)
 	h_keys(ui, "\r");
 	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
 	assert_string_equal(ui->wiz->volume, "1000"); /* the catalog's recommendation, prefilled */
+	assert_string_equal(h_calls, "lookup_image p5.48xlarge\n");
+
+	/* The AMI's root snapshot comes back (issue 13 item 9): a volume below it is refused as
+	 * it is typed, and Enter does not take it. */
+	snprintf(s.lookup.image.instance_type, sizeof s.lookup.image.instance_type, "p5.48xlarge");
+	snprintf(s.lookup.image.ami, sizeof s.lookup.image.ami, "ami-0123456789abcdef0");
+	s.lookup.image.root_gib = 75;
+	ui_changed(ui, SESS_CH_LOOKUP);
+	h_keys(ui, "50");
+	assert_string_equal(ui->wiz->volume, "50");
+	assert_true(h_find_row(ui, "error: The AMI ami-0123456789abcdef0 has a 75 GiB root snapshot", NULL) >= 0);
+	h_keys(ui, "\r");
+	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
+	assert_string_equal(h_row(ui, 38), "The AMI's root snapshot is 75 GiB: enter 75 GiB or more.");
+	ui_key(ui, KEY_BACKSPACE);
+	ui_key(ui, KEY_BACKSPACE);
+	h_calls[0] = 0;
 
 	h_keys(ui, "700");
 	h_assert_screen(ui, "wizard_volume_700_120x40");
@@ -163,10 +185,19 @@ static void test_wizard_to_deploy(void **state)
 	assert_string_equal(h_calls, "purchase_offering cb-0123456789abcdef0\n");
 	assert_int_equal(ui->wiz->offers, 0);
 
-	/* Back in the list: take the Capacity Block reservation. */
+	/* Back in the list: the expired and the scheduled blocks are not taken, and say why. */
 	h_calls[0] = 0;
 	h_keys(ui, "j\r");
+	assert_int_equal(ui->wiz->panel, WIZ_CAPACITY);
+	assert_null(config_get(&ui->wiz->cfg, CONFIG_CAPACITY_RESERVATION_ID)); /* nothing taken */
+	assert_true(h_find_row(ui, "is expired, not active", NULL) >= 0);
+	h_keys(ui, "j\r");
+	assert_int_equal(ui->wiz->panel, WIZ_CAPACITY);
+	assert_true(h_find_row(ui, "is scheduled, not active", NULL) >= 0);
+	/* Take the active Capacity Block: its zone comes with it. */
+	h_keys(ui, "j\r");
 	assert_int_equal(ui->wiz->panel, WIZ_NETWORK);
+	assert_string_equal(config_get(&ui->wiz->cfg, CONFIG_AVAILABILITY_ZONE), "us-east-1b");
 	assert_string_equal(cfg(CONFIG_CAPACITY_RESERVATION_ID), "(unset)"); /* applied to the wizard's copy */
 	assert_string_equal(config_get(&ui->wiz->cfg, CONFIG_CAPACITY_RESERVATION_ID), "cr-0feedc0ffee123456");
 	assert_int_equal(config_use_capacity_block(&ui->wiz->cfg), 1);
@@ -240,7 +271,7 @@ static void test_non_efa_acknowledged(void **state)
 	h_keys(ui, ":deploy\r");
 	assert_true(h_find_row(ui, "acknowledged: instanceType inf2.24xlarge has no EFA", NULL) > 0);
 	h_keys(ui, "d\t\r");
-	assert_string_equal(h_calls, "set_config\nset_config\nacknowledge\ndeploy (default)\n");
+	assert_string_equal(h_calls, "lookup_image inf2.24xlarge\nset_config\nset_config\nacknowledge\ndeploy (default)\n");
 	h_close(ui);
 	h_session_free(&s);
 }

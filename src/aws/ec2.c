@@ -503,6 +503,7 @@ static int parse_reservation(const xmlNode *m, ec2_capacity_reservation_t *cr)
 	cr->end_date_type = xml_path_token(m, "endDateType");
 	cr->instance_match_criteria = xml_path_token(m, "instanceMatchCriteria");
 	cr->reservation_type = xml_path_token(m, "reservationType");
+	cr->placement_group_arn = xml_path_token(m, "placementGroupArn");
 	xml_path_int(m, "totalInstanceCount", &cr->total_instance_count);
 	xml_path_int(m, "availableInstanceCount", &cr->available_instance_count);
 	xml_path_time(m, "startDate", &cr->start_date, NULL);
@@ -524,6 +525,7 @@ static void reservation_free(ec2_capacity_reservation_t *cr)
 	free(cr->end_date_type);
 	free(cr->instance_match_criteria);
 	free(cr->reservation_type);
+	free(cr->placement_group_arn);
 	tags_free(cr->tags, cr->ntags);
 	memset(cr, 0, sizeof *cr);
 }
@@ -743,4 +745,241 @@ aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id
 	aws_params_t p = {0};
 	return start(c, ec2_build_purchase_capacity_block(offering_id, instance_platform, &p),
 	             "PurchaseCapacityBlock", &p, purchase_done, (codec_fn)cb, ud);
+}
+
+/* ---- DescribeImages ---- */
+
+static void parse_root_volume(const xmlNode *m, ec2_image_t *im)
+{
+	xmlNode *set = xml_child(m, "blockDeviceMapping");
+	for (xmlNode *b = xml_first(set, "item"); b; b = xml_next(b, "item")) {
+		char *dev = xml_path_token(b, "deviceName");
+		int root = dev && im->root_device_name && strcmp(dev, im->root_device_name) == 0;
+		free(dev);
+		if (!root) continue;
+		im->root_snapshot_id = xml_path_token(b, "ebs/snapshotId");
+		xml_path_int(b, "ebs/volumeSize", &im->root_volume_gib);
+		return;
+	}
+}
+
+int ec2_parse_describe_images(const char *body, size_t len, ec2_images_t *out, aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	xmlDoc *doc;
+	xmlNode *r = xml_open(body, len, "DescribeImagesResponse", NULL, &doc, err);
+	if (!r) return -1;
+	int rc = 0;
+	xmlNode *m;
+	out->images = items_alloc(r, "imagesSet", sizeof *out->images, &m, &rc);
+	for (; m; m = xml_next(m, "item")) {
+		ec2_image_t *im = &out->images[out->n++];
+		im->image_id = xml_path_token(m, "imageId");
+		im->architecture = xml_path_token(m, "architecture");
+		im->root_device_name = xml_path_token(m, "rootDeviceName");
+		im->state = xml_path_token(m, "imageState");
+		im->platform_details = xml_path_token(m, "platformDetails");
+		parse_root_volume(m, im);
+		if (!im->image_id) rc = -1;
+	}
+	out->next_token = xml_path_token(r, "nextToken");
+	xmlFreeDoc(doc);
+	FAIL_IF(rc, ec2_images_free, out, "an image in the DescribeImages reply has no imageId");
+	return 0;
+}
+
+void ec2_images_free(ec2_images_t *v)
+{
+	if (!v) return;
+	for (size_t i = 0; i < v->n; i++) {
+		ec2_image_t *im = &v->images[i];
+		free(im->image_id);
+		free(im->architecture);
+		free(im->root_device_name);
+		free(im->state);
+		free(im->platform_details);
+		free(im->root_snapshot_id);
+	}
+	free(v->images);
+	free(v->next_token);
+	memset(v, 0, sizeof *v);
+}
+
+CODEC_DONE(images_done, ec2_images_cb, ec2_images_t, ec2_parse_describe_images, ec2_images_free)
+
+aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
+                                void *ud)
+{
+	return describe(c, "DescribeImages", "ImageId", req, images_done, (codec_fn)cb, ud);
+}
+
+/* ---- DescribeRouteTables, DescribeInternetGateways, DescribeVpcEndpoints ---- */
+
+static void parse_route_table(const xmlNode *m, ec2_route_table_t *t)
+{
+	t->route_table_id = xml_path_token(m, "routeTableId");
+	t->vpc_id = xml_path_token(m, "vpcId");
+	xmlNode *assoc = xml_child(m, "associationSet");
+	size_t na = xml_count(assoc, "item");
+	t->subnet_ids = na ? calloc(na, sizeof *t->subnet_ids) : NULL;
+	for (xmlNode *a = xml_first(assoc, "item"); a; a = xml_next(a, "item")) {
+		int main = 0;
+		if (xml_path_bool(a, "main", &main) == 0 && main) t->main = 1;
+		char *sub = xml_path_token(a, "subnetId");
+		if (sub && t->subnet_ids) t->subnet_ids[t->nsubnet_ids++] = sub;
+		else free(sub);
+	}
+	xmlNode *routes = xml_child(m, "routeSet");
+	size_t nr = xml_count(routes, "item");
+	t->routes = nr ? calloc(nr, sizeof *t->routes) : NULL;
+	for (xmlNode *r = xml_first(routes, "item"); r && t->routes; r = xml_next(r, "item")) {
+		ec2_route_t *o = &t->routes[t->nroutes++];
+		o->destination_cidr_block = xml_path_token(r, "destinationCidrBlock");
+		o->gateway_id = xml_path_token(r, "gatewayId");
+		o->state = xml_path_token(r, "state");
+	}
+}
+
+int ec2_parse_describe_route_tables(const char *body, size_t len, ec2_route_tables_t *out,
+                                    aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	xmlDoc *doc;
+	xmlNode *r = xml_open(body, len, "DescribeRouteTablesResponse", NULL, &doc, err);
+	if (!r) return -1;
+	int rc = 0;
+	xmlNode *m;
+	out->tables = items_alloc(r, "routeTableSet", sizeof *out->tables, &m, &rc);
+	for (; m; m = xml_next(m, "item")) {
+		ec2_route_table_t *t = &out->tables[out->n++];
+		parse_route_table(m, t);
+		if (!t->route_table_id) rc = -1;
+	}
+	out->next_token = xml_path_token(r, "nextToken");
+	xmlFreeDoc(doc);
+	FAIL_IF(rc, ec2_route_tables_free, out, "a route table in the DescribeRouteTables reply has no routeTableId");
+	return 0;
+}
+
+void ec2_route_tables_free(ec2_route_tables_t *v)
+{
+	if (!v) return;
+	for (size_t i = 0; i < v->n; i++) {
+		ec2_route_table_t *t = &v->tables[i];
+		free(t->route_table_id);
+		free(t->vpc_id);
+		for (size_t k = 0; k < t->nsubnet_ids; k++) free(t->subnet_ids[k]);
+		free(t->subnet_ids);
+		for (size_t k = 0; k < t->nroutes; k++) {
+			free(t->routes[k].destination_cidr_block);
+			free(t->routes[k].gateway_id);
+			free(t->routes[k].state);
+		}
+		free(t->routes);
+	}
+	free(v->tables);
+	free(v->next_token);
+	memset(v, 0, sizeof *v);
+}
+
+int ec2_parse_describe_internet_gateways(const char *body, size_t len,
+                                         ec2_internet_gateways_t *out, aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	xmlDoc *doc;
+	xmlNode *r = xml_open(body, len, "DescribeInternetGatewaysResponse", NULL, &doc, err);
+	if (!r) return -1;
+	int rc = 0;
+	xmlNode *m;
+	out->gateways = items_alloc(r, "internetGatewaySet", sizeof *out->gateways, &m, &rc);
+	for (; m; m = xml_next(m, "item")) {
+		ec2_internet_gateway_t *g = &out->gateways[out->n++];
+		g->internet_gateway_id = xml_path_token(m, "internetGatewayId");
+		xmlNode *a = xml_first(xml_child(m, "attachmentSet"), "item");
+		g->attached_vpc_id = xml_path_token(a, "vpcId");
+		g->attachment_state = xml_path_token(a, "state");
+		if (!g->internet_gateway_id) rc = -1;
+	}
+	out->next_token = xml_path_token(r, "nextToken");
+	xmlFreeDoc(doc);
+	FAIL_IF(rc, ec2_internet_gateways_free, out,
+	        "a gateway in the DescribeInternetGateways reply has no internetGatewayId");
+	return 0;
+}
+
+void ec2_internet_gateways_free(ec2_internet_gateways_t *v)
+{
+	if (!v) return;
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->gateways[i].internet_gateway_id);
+		free(v->gateways[i].attached_vpc_id);
+		free(v->gateways[i].attachment_state);
+	}
+	free(v->gateways);
+	free(v->next_token);
+	memset(v, 0, sizeof *v);
+}
+
+int ec2_parse_describe_vpc_endpoints(const char *body, size_t len, ec2_vpc_endpoints_t *out,
+                                     aws_error_t *err)
+{
+	memset(out, 0, sizeof *out);
+	xmlDoc *doc;
+	xmlNode *r = xml_open(body, len, "DescribeVpcEndpointsResponse", NULL, &doc, err);
+	if (!r) return -1;
+	int rc = 0;
+	xmlNode *m;
+	out->endpoints = items_alloc(r, "vpcEndpointSet", sizeof *out->endpoints, &m, &rc);
+	for (; m; m = xml_next(m, "item")) {
+		ec2_vpc_endpoint_t *e = &out->endpoints[out->n++];
+		e->vpc_endpoint_id = xml_path_token(m, "vpcEndpointId");
+		e->service_name = xml_path_token(m, "serviceName");
+		e->state = xml_path_token(m, "state");
+		e->vpc_id = xml_path_token(m, "vpcId");
+		if (!e->vpc_endpoint_id) rc = -1;
+	}
+	out->next_token = xml_path_token(r, "nextToken");
+	xmlFreeDoc(doc);
+	FAIL_IF(rc, ec2_vpc_endpoints_free, out,
+	        "an endpoint in the DescribeVpcEndpoints reply has no vpcEndpointId");
+	return 0;
+}
+
+void ec2_vpc_endpoints_free(ec2_vpc_endpoints_t *v)
+{
+	if (!v) return;
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->endpoints[i].vpc_endpoint_id);
+		free(v->endpoints[i].service_name);
+		free(v->endpoints[i].state);
+		free(v->endpoints[i].vpc_id);
+	}
+	free(v->endpoints);
+	free(v->next_token);
+	memset(v, 0, sizeof *v);
+}
+
+CODEC_DONE(route_tables_done, ec2_route_tables_cb, ec2_route_tables_t,
+           ec2_parse_describe_route_tables, ec2_route_tables_free)
+CODEC_DONE(igws_done, ec2_internet_gateways_cb, ec2_internet_gateways_t,
+           ec2_parse_describe_internet_gateways, ec2_internet_gateways_free)
+CODEC_DONE(endpoints_done, ec2_vpc_endpoints_cb, ec2_vpc_endpoints_t,
+           ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free)
+
+aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
+                                      ec2_route_tables_cb cb, void *ud)
+{
+	return describe(c, "DescribeRouteTables", "RouteTableId", req, route_tables_done, (codec_fn)cb, ud);
+}
+
+aws_call_t *ec2_describe_internet_gateways(aws_client_t *c, const ec2_describe_req_t *req,
+                                           ec2_internet_gateways_cb cb, void *ud)
+{
+	return describe(c, "DescribeInternetGateways", "InternetGatewayId", req, igws_done, (codec_fn)cb, ud);
+}
+
+aws_call_t *ec2_describe_vpc_endpoints(aws_client_t *c, const ec2_describe_req_t *req,
+                                       ec2_vpc_endpoints_cb cb, void *ud)
+{
+	return describe(c, "DescribeVpcEndpoints", "VpcEndpointId", req, endpoints_done, (codec_fn)cb, ud);
 }

@@ -134,6 +134,7 @@ typedef struct ec2_security_groups {
 typedef struct ec2_capacity_reservation {
 	char *id, *arn, *instance_type, *instance_platform, *availability_zone, *tenancy;
 	char *state, *end_date_type, *instance_match_criteria, *reservation_type;
+	char *placement_group_arn;  /* NULL: not in a cluster placement group */
 	int total_instance_count, available_instance_count;
 	time_t start_date, end_date, create_date;  /* 0 when absent */
 	ec2_tag_t *tags;
@@ -253,5 +254,78 @@ aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
 aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id,
                                         const char *instance_platform, ec2_purchase_cb cb,
                                         void *ud);
+
+/* ---- DescribeImages (issue 13 item 9): the resolved AMI's architecture and root volume ---- */
+typedef struct ec2_image {
+	char *image_id, *architecture, *root_device_name, *state, *platform_details;
+	char *root_snapshot_id;  /* the root device's EBS snapshot, or NULL */
+	int root_volume_gib;     /* its VolumeSize; 0 when absent */
+} ec2_image_t;
+typedef struct ec2_images {
+	ec2_image_t *images;
+	size_t n;
+	char *next_token;
+} ec2_images_t;
+int ec2_parse_describe_images(const char *body, size_t len, ec2_images_t *out, aws_error_t *err);
+void ec2_images_free(ec2_images_t *v);
+typedef void (*ec2_images_cb)(void *ud, const aws_error_t *err, ec2_images_t *res);
+/* ids: ImageId.N. */
+aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
+                                void *ud);
+
+/* ---- issue 13 item 5: how a custom VPC's subnet reaches SSM ---- */
+typedef struct ec2_route {
+	char *destination_cidr_block, *gateway_id, *state;
+} ec2_route_t;
+typedef struct ec2_route_table {
+	char *route_table_id, *vpc_id;
+	char **subnet_ids;       /* explicit subnet associations */
+	size_t nsubnet_ids;
+	int main;                /* the VPC's main route table */
+	ec2_route_t *routes;
+	size_t nroutes;
+} ec2_route_table_t;
+typedef struct ec2_route_tables {
+	ec2_route_table_t *tables;
+	size_t n;
+	char *next_token;
+} ec2_route_tables_t;
+typedef struct ec2_internet_gateway {
+	char *internet_gateway_id;
+	char *attached_vpc_id, *attachment_state;  /* the first attachment, or NULL */
+} ec2_internet_gateway_t;
+typedef struct ec2_internet_gateways {
+	ec2_internet_gateway_t *gateways;
+	size_t n;
+	char *next_token;
+} ec2_internet_gateways_t;
+typedef struct ec2_vpc_endpoint {
+	char *vpc_endpoint_id, *service_name, *state, *vpc_id;
+} ec2_vpc_endpoint_t;
+typedef struct ec2_vpc_endpoints {
+	ec2_vpc_endpoint_t *endpoints;
+	size_t n;
+	char *next_token;
+} ec2_vpc_endpoints_t;
+int ec2_parse_describe_route_tables(const char *body, size_t len, ec2_route_tables_t *out,
+                                    aws_error_t *err);
+int ec2_parse_describe_internet_gateways(const char *body, size_t len,
+                                         ec2_internet_gateways_t *out, aws_error_t *err);
+int ec2_parse_describe_vpc_endpoints(const char *body, size_t len, ec2_vpc_endpoints_t *out,
+                                     aws_error_t *err);
+void ec2_route_tables_free(ec2_route_tables_t *v);
+void ec2_internet_gateways_free(ec2_internet_gateways_t *v);
+void ec2_vpc_endpoints_free(ec2_vpc_endpoints_t *v);
+typedef void (*ec2_route_tables_cb)(void *ud, const aws_error_t *err, ec2_route_tables_t *res);
+typedef void (*ec2_internet_gateways_cb)(void *ud, const aws_error_t *err,
+                                         ec2_internet_gateways_t *res);
+typedef void (*ec2_vpc_endpoints_cb)(void *ud, const aws_error_t *err, ec2_vpc_endpoints_t *res);
+/* ids: RouteTableId.N, InternetGatewayId.N, VpcEndpointId.N. */
+aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
+                                      ec2_route_tables_cb cb, void *ud);
+aws_call_t *ec2_describe_internet_gateways(aws_client_t *c, const ec2_describe_req_t *req,
+                                           ec2_internet_gateways_cb cb, void *ud);
+aws_call_t *ec2_describe_vpc_endpoints(aws_client_t *c, const ec2_describe_req_t *req,
+                                       ec2_vpc_endpoints_cb cb, void *ud);
 
 #endif

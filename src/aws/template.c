@@ -14,6 +14,10 @@ typedef struct tb {
 	const char *type;
 	const char *owner;
 	int efa;                        /* EFA interfaces per node */
+	int block;                      /* launch into a Capacity Block (MarketType capacity-block) */
+	int own_group;                  /* the stack creates its cluster placement group */
+	const char *group;              /* else the nodes' existing placement group, or NULL */
+	const char *root_device;        /* the AMI's root device name */
 } tb_t;
 
 static cJSON *chk(tb_t *b, cJSON *item)
@@ -386,7 +390,7 @@ static void node_launch_template(tb_t *b, cJSON *res, int n, const char *name)
 	}
 
 	cJSON *bdm = push(b, add(b, d, "BlockDeviceMappings", arr(b)), obj(b));
-	add(b, bdm, "DeviceName", str(b, "/dev/sda1"));  /* root of the Ubuntu DLAMIs */
+	add(b, bdm, "DeviceName", str(b, b->root_device));  /* the AMI's root: sized, not added */
 	cJSON *ebs = add(b, bdm, "Ebs", obj(b));
 	add(b, ebs, "VolumeSize", num(b, (double)config_int(b->cfg, CONFIG_VOLUME_SIZE)));
 	add(b, ebs, "VolumeType", str(b, "gp3"));
@@ -404,7 +408,7 @@ static void node_launch_template(tb_t *b, cJSON *res, int n, const char *name)
 		cJSON *crs = add(b, d, "CapacityReservationSpecification", obj(b));
 		add(b, add(b, crs, "CapacityReservationTarget", obj(b)), "CapacityReservationId",
 		    str(b, cr));
-		if (config_use_capacity_block(b->cfg))
+		if (b->block)
 			add(b, add(b, d, "InstanceMarketOptions", obj(b)), "MarketType",
 			    str(b, "capacity-block"));
 	}
@@ -437,7 +441,8 @@ static void node(tb_t *b, cJSON *res, int n)
 	add(b, p, "InstanceType", str(b, b->type));
 	add(b, p, "ImageId", ref(b, "AmiId"));
 	add(b, p, "IamInstanceProfile", ref(b, "InstanceProfile"));
-	add(b, p, "PlacementGroupName", ref(b, "PlacementGroup"));
+	if (b->own_group) add(b, p, "PlacementGroupName", ref(b, "PlacementGroup"));
+	else if (b->group) add(b, p, "PlacementGroupName", str(b, b->group));
 	cJSON *az = arr(b);
 	push(b, az, str(b, "HasAvailabilityZone"));
 	push(b, az, ref(b, "AvailabilityZone"));
@@ -479,8 +484,9 @@ static void outputs(tb_t *b, cJSON *root, long nodes)
 	output(b, outs, "ScriptsBucketName", "Bucket for the node scripts", ref(b, "ScriptsBucket"));
 	output(b, outs, "SecurityGroupId", "Security group of the nodes",
 	       getatt(b, "SecurityGroup", "GroupId"));
-	output(b, outs, "PlacementGroupName", "Cluster placement group of the nodes",
-	       ref(b, "PlacementGroup"));
+	if (b->own_group || b->group)
+		output(b, outs, "PlacementGroupName", "Cluster placement group of the nodes",
+		       b->own_group ? ref(b, "PlacementGroup") : str(b, b->group));
 }
 
 /* The effective configuration, for re-attaching to a stack later. */
@@ -497,6 +503,24 @@ static void metadata(tb_t *b, cJSON *root)
 	}
 }
 
+/* Where the nodes are placed. Without a reservation the stack makes a cluster placement
+ * group. A Capacity Block is already placed: no placement group with it (AWS
+ * ParallelCluster and AWS PCS say not to add one; it gives insufficient capacity). An
+ * On-Demand Capacity Reservation made in a cluster placement group takes launches in that
+ * group only ("Capacity Reservations for cluster placement groups", Amazon EC2 User
+ * Guide), so the nodes go into its group, or into none. */
+static void placement(tb_t *b, const template_opts_t *opts)
+{
+	int checked = opts && opts->reservation_checked;
+	if (!config_get(b->cfg, CONFIG_CAPACITY_RESERVATION_ID)) {
+		b->own_group = 1;
+		return;
+	}
+	b->block = checked ? opts->capacity_block : config_use_capacity_block(b->cfg);
+	if (!b->block && checked && opts->placement_group && *opts->placement_group)
+		b->group = opts->placement_group;
+}
+
 cJSON *template_build(const config_t *cfg, const template_opts_t *opts)
 {
 	tb_t b = { .cfg = cfg, .type = config_instance_type(cfg) };
@@ -506,6 +530,9 @@ cJSON *template_build(const config_t *cfg, const template_opts_t *opts)
 	          : config_get(cfg, CONFIG_PROJECT_PREFIX) ? config_get(cfg, CONFIG_PROJECT_PREFIX)
 	                                                     : "nixl-tui";
 	long nodes = config_int(cfg, CONFIG_NODE_COUNT);
+	placement(&b, opts);
+	/* /dev/sda1: the root of the Ubuntu DLAMIs, when DescribeImages was not asked */
+	b.root_device = opts && opts->root_device && *opts->root_device ? opts->root_device : "/dev/sda1";
 
 	cJSON *root = obj(&b);
 	add(&b, root, "AWSTemplateFormatVersion", str(&b, "2010-09-09"));
@@ -524,9 +551,11 @@ cJSON *template_build(const config_t *cfg, const template_opts_t *opts)
 	cJSON *res = add(&b, root, "Resources", obj(&b));
 	security_group(&b, res);
 	cJSON *p;
-	resource(&b, res, "PlacementGroup", "AWS::EC2::PlacementGroup", &p);
-	add(&b, p, "Strategy", str(&b, "cluster"));
-	add(&b, p, "Tags", common_tags(&b));
+	if (b.own_group) {
+		resource(&b, res, "PlacementGroup", "AWS::EC2::PlacementGroup", &p);
+		add(&b, p, "Strategy", str(&b, "cluster"));
+		add(&b, p, "Tags", common_tags(&b));
+	}
 	scripts_bucket(&b, res);
 	instance_role(&b, res);
 	for (int n = 1; n <= nodes; n++) node(&b, res, n);

@@ -31,6 +31,12 @@
 
 typedef struct template_opts {
 	const char *owner;  /* Owner tag; NULL: projectPrefix, else "nixl-tui" */
+	/* What preflight learnt of the capacity reservation (DescribeCapacityReservations);
+	 * without it (reservation_checked 0) the configuration decides. */
+	int reservation_checked;
+	int capacity_block;             /* its ReservationType is capacity-block */
+	const char *placement_group;    /* the reservation's own cluster placement group, or NULL */
+	const char *root_device;        /* the AMI's root device name (DescribeImages); NULL: /dev/sda1 */
 } template_opts_t;
 
 /* The template as a cJSON tree (caller deletes), for a configuration that passed

@@ -138,6 +138,7 @@ struct session {
 		char error[512];          /* the last lookup's error sentence, "" when fine */
 		struct sess_reservation {
 			char id[32], instance_type[32], az[32], state[24], type[24]; /* type: default|capacity-block */
+			char platform[48], tenancy[16];
 			int total, available;
 			time_t start, end;    /* 0 when open-ended */
 		} *reservations;
@@ -154,6 +155,8 @@ struct session {
 		char azs[16][32];         /* AZs offering the chosen instance type */
 		size_t nazs;
 		char saved_reservation[32]; /* /nixl-efa/capacity-reservation-id, "" when none */
+		/* the type's AMI (session_lookup_image): its root snapshot's size, 0 when unknown */
+		struct sess_image { char instance_type[32], ami[32], architecture[16]; int root_gib; } image;
 	} lookup;
 
 	/* The ping-pong matrix over every pair of nodes (session_pingpong_matrix), by array
@@ -214,6 +217,8 @@ int session_lookup_offerings(session_t *s, const char *instance_type, int count,
 /* Buys a capacity block: the caller must have had the fee confirmed by the user. */
 int session_purchase_offering(session_t *s, const char *offering_id);
 int session_lookup_network(session_t *s, const char *instance_type);
+/* The AMI the type launches (its SSM parameter, then DescribeImages): lookup.image. */
+int session_lookup_image(session_t *s, const char *instance_type);
 int session_lookup_saved_reservation(session_t *s);
 
 /* Text helpers shared by the console and the headless commands. */

@@ -19,7 +19,7 @@
 enum { AGENTS_POLL_MS = 3000, AGENTS_MAX_POLLS = 300 /* 15 minutes */ };
 
 typedef enum {
-	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_AMI, D_RESERVATION,
+	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_ROUTE, D_AMI, D_IMAGE, D_RESERVATION,
 	D_TYPE, D_EIPS, D_VCPUS, /* preflight_quota.c */
 	D_CREATE, D_WATCH,
 } dstep_t;
@@ -148,6 +148,7 @@ static void on_subnets(void *ud, const aws_error_t *err, ec2_subnets_t *res)
 		          "with a subnet, or -c subnetId=.", p->vpc_id, p->az);
 		return;
 	}
+	if (preflight_subnet_zone(s, pick)) return;
 	snprintf(p->subnet_id, sizeof p->subnet_id, "%s", nz(pick->subnet_id));
 	sess_step_end(s, pick->map_public_ip_on_launch || pick->default_for_az ? STEP_OK : STEP_WARN,
 	              "%s (%s)%s", p->subnet_id, nz(pick->cidr_block),
@@ -192,35 +193,11 @@ static void on_reservation(void *ud, const aws_error_t *err, ec2_capacity_reserv
 	}
 	const ec2_capacity_reservation_t *r = &res->reservations[0];
 	const char *type = config_instance_type(&p->cfg);
-	long nodes = config_int(&p->cfg, CONFIG_NODE_COUNT);
-	if (strcmp(nz(r->state), "active") != 0) {
-		sess_fail(s, SESS_FAILED, "Capacity reservation %s is %s, not active%s.", id, nz(r->state),
-		          strcmp(nz(r->state), "scheduled") == 0 ? ": wait for its start date" : "");
-		return;
-	}
-	if (strcmp(nz(r->instance_type), type) != 0) {
-		sess_fail(s, SESS_FAILED, "Capacity reservation %s is for %s, not %s; pass -c instanceType=%s.",
-		          id, nz(r->instance_type), type, nz(r->instance_type));
-		return;
-	}
-	if (strcmp(nz(r->availability_zone), p->az) != 0) {
-		if (config_get(&p->cfg, CONFIG_AVAILABILITY_ZONE)) {
-			sess_fail(s, SESS_FAILED, "Capacity reservation %s is in %s, not in %s; pass "
-			          "-c availabilityZone=%s.", id, nz(r->availability_zone), p->az, nz(r->availability_zone));
-			return;
-		}
-		/* no zone was asked for: the reservation decides, and the subnet follows it */
-		snprintf(p->az, sizeof p->az, "%s", nz(r->availability_zone));
-		p->subnet_id[0] = 0;
-	}
-	if (r->available_instance_count < nodes) {
-		sess_fail(s, SESS_FAILED, "Capacity reservation %s has %d instance(s) available, %ld needed.",
-		          id, r->available_instance_count, nodes);
-		return;
-	}
-	sess_step_end(s, STEP_OK, "%s: %s in %s, %d of %d available%s", id, type, p->az,
+	if (preflight_reservation(s, r)) return;
+	sess_step_end(s, STEP_OK, "%s: %s in %s, %d of %d available%s%s", id, type, p->az,
 	              r->available_instance_count, r->total_instance_count,
-	              strcmp(nz(r->reservation_type), "capacity-block") == 0 ? " (capacity block)" : "");
+	              p->resv_block ? " (Capacity Block: no placement group)"
+	              : p->resv_group[0] ? "; nodes in its placement group " : "", p->resv_group);
 	if (!p->subnet_id[0]) {
 		p->step = D_SUBNET - 1; /* the zone changed: find its subnet again */
 	}
@@ -285,7 +262,10 @@ static void create_from_url(session_t *s, const char *url) { send_create(s, url)
 static void create_stack(session_t *s)
 {
 	struct session_priv *p = SP(s);
-	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL };
+	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL,
+	                          .reservation_checked = p->resv_checked, .capacity_block = p->resv_block,
+	                          .placement_group = p->resv_group[0] ? p->resv_group : NULL,
+	                          .root_device = p->root_device[0] ? p->root_device : NULL };
 	free(p->template_body);
 	p->template_body = template_render(&p->cfg, &topts, 0);
 	if (!p->template_body) {
@@ -370,10 +350,16 @@ void sess_deploy_next(session_t *s)
 		sess_track(s, CH_OP, ec2_describe_subnets(p->aws, &dr, on_subnets, s));
 		return;
 	}
+	case D_ROUTE:
+		preflight_route(s);
+		return;
 	case D_AMI:
 		snprintf(p->ami_param, sizeof p->ami_param, "%s", catalog_ami_parameter(type));
 		sess_step_begin(s, "AMI", "%s", p->ami_param);
 		sess_track(s, CH_OP, ssm_get_parameter(p->aws, p->ami_param, 0, on_ami, s));
+		return;
+	case D_IMAGE:
+		preflight_image(s);
 		return;
 	case D_RESERVATION: {
 		const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
@@ -445,6 +431,8 @@ int session_deploy(session_t *s, const char *on_failure)
 	                   config_int(&p->cfg, CONFIG_NODE_COUNT), s->stack_name);
 	config_diags_free(&d);
 	p->op = OP_DEPLOY;
+	p->resv_checked = p->resv_block = 0;
+	p->resv_group[0] = p->root_device[0] = 0;
 	p->step = D_CONFIG;
 	sess_deploy_next(s);
 	return 0;

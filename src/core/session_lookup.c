@@ -7,6 +7,7 @@
 
 #include "aws/ec2.h"
 #include "aws/ssm.h"
+#include "catalog/catalog.h"
 #include "core/session_priv.h"
 
 #define SAVED_RESERVATION_PARAM "/nixl-efa/capacity-reservation-id"
@@ -37,6 +38,8 @@ static void fill_reservation(struct sess_reservation *d, const ec2_capacity_rese
 	snprintf(d->az, sizeof d->az, "%s", nz(r->availability_zone));
 	snprintf(d->state, sizeof d->state, "%s", nz(r->state));
 	snprintf(d->type, sizeof d->type, "%s", r->reservation_type ? r->reservation_type : "default");
+	snprintf(d->platform, sizeof d->platform, "%s", nz(r->instance_platform));
+	snprintf(d->tenancy, sizeof d->tenancy, "%s", r->tenancy ? r->tenancy : "default");
 	d->total = r->total_instance_count;
 	d->available = r->available_instance_count;
 	d->start = r->start_date;
@@ -210,6 +213,44 @@ int session_lookup_saved_reservation(session_t *s)
 	struct session_priv *p = SP(s);
 	if (p->call[CH_LK_SAVED]) return 0;
 	sess_track(s, CH_LK_SAVED, ssm_get_parameter(p->aws, SAVED_RESERVATION_PARAM, 0, on_saved, s));
+	busy_update(s);
+	return 0;
+}
+
+/* ---- the type's AMI (issue 13 item 9: the wizard's volume is at least its root snapshot) ---- */
+
+static void on_image(void *ud, const aws_error_t *err, ec2_images_t *res)
+{
+	session_t *s = ud;
+	if (lookup_enter(s, CH_LK_IMAGE, err)) return;
+	if (res->n) {
+		snprintf(s->lookup.image.architecture, sizeof s->lookup.image.architecture, "%s",
+		         nz(res->images[0].architecture));
+		s->lookup.image.root_gib = res->images[0].root_volume_gib;
+	}
+	sess_notify(s, SESS_CH_LOOKUP);
+}
+
+static void on_image_param(void *ud, const aws_error_t *err, ssm_parameter_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (lookup_enter(s, CH_LK_IMAGE, err)) return;
+	snprintf(s->lookup.image.ami, sizeof s->lookup.image.ami, "%s", nz(res->value));
+	const char *ids[1] = { s->lookup.image.ami };
+	ec2_describe_req_t dr = { .ids = ids, .nids = 1 };
+	sess_track(s, CH_LK_IMAGE, ec2_describe_images(p->aws, &dr, on_image, s));
+	busy_update(s);
+}
+
+int session_lookup_image(session_t *s, const char *instance_type)
+{
+	struct session_priv *p = SP(s);
+	if (p->call[CH_LK_IMAGE]) return 0;
+	memset(&s->lookup.image, 0, sizeof s->lookup.image);
+	snprintf(s->lookup.image.instance_type, sizeof s->lookup.image.instance_type, "%s", instance_type);
+	sess_track(s, CH_LK_IMAGE, ssm_get_parameter(p->aws, catalog_ami_parameter(instance_type), 0,
+	                                             on_image_param, s));
 	busy_update(s);
 	return 0;
 }

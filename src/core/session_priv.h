@@ -11,7 +11,7 @@
  * closing session can cancel what is in flight. */
 typedef enum sess_chan {
 	CH_OP, CH_EVENTS, CH_STACK, CH_AGENTS, CH_UPLOAD, CH_STAGE,
-	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_SAVED,
+	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_IMAGE, CH_LK_SAVED,
 	CH_COUNT
 } sess_chan_t;
 
@@ -34,6 +34,11 @@ struct session_priv {
 	/* preflight results */
 	char vpc_id[32], vpc_cidr[48], az[32], subnet_id[32], ami_param[160], ami_id[32];
 	char owner[64];           /* Owner tag: who deploys (from the caller identity) */
+	/* the capacity reservation preflight checked (capacity_check.h): its kind and its own
+	 * cluster placement group, for the template */
+	int resv_checked, resv_block;
+	char resv_group[256];
+	char root_device[32];     /* the AMI's root device name (DescribeImages) */
 	int step;                 /* index of the preflight/teardown step running */
 	int ack_warnings;         /* warnings that need an acknowledgement were acknowledged */
 	/* preflight_quota.c: AWS's vCPUs of the type, the quota being checked */
@@ -94,6 +99,18 @@ void sess_flash(session_t *s, const char *fmt, ...) __attribute__((format(printf
 void sess_fail(session_t *s, sess_phase_t phase, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sess_fail_err(session_t *s, sess_phase_t phase, const char *what, const aws_error_t *err);
+/* preflight_capacity.c: checks the reservation DescribeCapacityReservations returned and
+ * records its kind and placement group; -1 after sess_fail when it cannot take the cluster. */
+struct ec2_capacity_reservation;
+int preflight_reservation(session_t *s, const struct ec2_capacity_reservation *r);
+/* preflight_network.c: -1 after sess_fail when a given subnet is not in the nodes' zone. */
+struct ec2_subnet;
+int preflight_subnet_zone(session_t *s, const struct ec2_subnet *sn);
+/* preflight_image.c: DescribeImages on the resolved AMI (architecture, root snapshot). */
+void preflight_image(session_t *s);
+/* preflight_network.c: the subnet reaches SSM (route to an attached internet gateway, or
+ * the VPC endpoints). */
+void preflight_route(session_t *s);
 /* A callback's first line: forgets its channel; 1 when the session is closing (return). */
 int sess_enter(session_t *s, sess_chan_t ch);
 void sess_track(session_t *s, sess_chan_t ch, aws_call_t *call);

@@ -15,6 +15,7 @@ const ui_ops_t ops_session = {
 	.lookup_offerings = session_lookup_offerings,
 	.purchase_offering = session_purchase_offering,
 	.lookup_network = session_lookup_network,
+	.lookup_image = session_lookup_image,
 	.lookup_saved_reservation = session_lookup_saved_reservation,
 	.ssm_command = session_ssm_command,
 	.headless_command = session_headless_command,

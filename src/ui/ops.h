@@ -29,6 +29,7 @@ typedef struct ui_ops {
 	void (*ssm_command)(const session_t *s, int node, char *buf, size_t n);
 	void (*headless_command)(const session_t *s, char *buf, size_t n);
 	int (*pingpong_matrix)(session_t *s);
+	int (*lookup_image)(session_t *s, const char *instance_type);
 } ui_ops_t;
 
 /* The session_* functions. */

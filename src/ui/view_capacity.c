@@ -1,9 +1,11 @@
 #include "ui/view_capacity.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/capacity_check.h"
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
@@ -21,6 +23,39 @@ static const struct sess_reservation *listed(const session_t *s, const char *id)
 	for (size_t i = 0; i < s->lookup.nreservations; i++)
 		if (strcmp(s->lookup.reservations[i].id, id) == 0) return &s->lookup.reservations[i];
 	return NULL;
+}
+
+/* What preflight would say of taking reservation `r` with the wizard's configuration
+ * (zone: the one configured, or NULL when the reservation is to decide it). */
+static cap_verdict_t verdict(const ui_t *ui, const struct sess_reservation *r, const char *zone,
+                             char *why, size_t whylen, char *brief, size_t brieflen)
+{
+	const config_t *cfg = &ui->wiz->cfg;
+	const char *said = cfg->value[CONFIG_USE_CAPACITY_BLOCK];
+	ec2_capacity_reservation_t v = {
+		.id = (char *)r->id, .instance_type = (char *)r->instance_type,
+		.availability_zone = (char *)r->az, .state = (char *)r->state,
+		.reservation_type = (char *)r->type,
+		.instance_platform = r->platform[0] ? (char *)r->platform : NULL,
+		.tenancy = r->tenancy[0] ? (char *)r->tenancy : NULL,
+		.total_instance_count = r->total, .available_instance_count = r->available,
+		.start_date = r->start, .end_date = r->end,
+	};
+	cap_want_t w = {
+		.instance_type = view_wizard_type(ui), .zone = zone,
+		.nodes = config_int(cfg, CONFIG_NODE_COUNT),
+		.use_capacity_block = said && *said && zone ? config_use_capacity_block(cfg) : -1,
+	};
+	return cap_check(&v, &w, 0, why, whylen, brief, brieflen);
+}
+
+int view_capacity_problem(const ui_t *ui, char *why, size_t n)
+{
+	const char *id = config_get(&ui->wiz->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+	const struct sess_reservation *r = id && *id ? listed(ui->s, id) : NULL;
+	if (!r) return 0;
+	const char *zone = config_get(&ui->wiz->cfg, CONFIG_AVAILABILITY_ZONE);
+	return verdict(ui, r, zone && *zone ? zone : "", why, n, NULL, 0) != CAP_OK;
 }
 
 /* On-demand, the saved reservation (when not listed), the type's reservations, search. */
@@ -114,15 +149,16 @@ static void fmt_time(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
 }
 
-static const char *row_help(const ui_t *ui, const cap_row_t *r)
+static const char *row_help(const ui_t *ui, const cap_row_t *r, char *buf, size_t n)
 {
+	if (r->kind == CAP_RESERVATION &&
+	    verdict(ui, r->r, NULL, buf, n, NULL, 0) != CAP_OK) return buf;
 	static const char *const help[] = {
 		[CAP_NONE] = "On-demand: the instances launch if the zone has capacity for them now.",
 		[CAP_SAVED] = "The reservation id remembered in SSM Parameter Store /nixl-efa/capacity-reservation-id.",
 		[CAP_RESERVATION] = "Launch into this reservation; a Capacity Block also sets useCapacityBlock.",
 		[CAP_SEARCH] = "Find a Capacity Block to buy for these instances: Enter opens the search.",
 	};
-	(void)ui;
 	return help[r->kind];
 }
 
@@ -144,9 +180,12 @@ static void list_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 		size_t i = z->cap_top + (size_t)r;
 		const cap_row_t *c = &rows[i];
 		int row = y + 2 + r, sel = i == z->cap_sel;
-		attr_t a = sel ? theme_attr(ROLE_SELECT) : A_NORMAL;
+		char brief[64] = "";
+		int usable = c->kind != CAP_RESERVATION ||
+		             verdict(ui, c->r, NULL, NULL, 0, brief, sizeof brief) == CAP_OK;
+		attr_t a = sel ? theme_attr(ROLE_SELECT) : usable ? A_NORMAL : theme_attr(ROLE_DIM);
 		if (sel) draw_fill(w, row, 0, wd, a, " ");
-		int x = 2 + draw_text(w, row, 2, 4, a, is_current(ui, c) ? "(*) " : "( ) ");
+		int x = 2 + draw_text(w, row, 2, 4, a, is_current(ui, c) ? "(*) " : usable ? "( ) " : " -  ");
 		char text[320], from[24], to[24];
 		switch (c->kind) {
 		case CAP_NONE: snprintf(text, sizeof text, "On-demand (no reservation)"); break;
@@ -162,13 +201,17 @@ static void list_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 			snprintf(text, sizeof text, "%-21s %-11s %d/%d available  %-10s %-14s %s%s", c->r->id,
 			         c->r->az, c->r->available, c->r->total, c->r->state, c->r->type, when,
 			         strcmp(c->r->id, s->lookup.saved_reservation) == 0 ? "  (saved)" : "");
+			if (!usable) /* why instead of the dates, which would push it off the row */
+				snprintf(text, sizeof text, "%-21s %-11s %d/%d available  %-10s %-14s not selectable: %s",
+				         c->r->id, c->r->az, c->r->available, c->r->total, c->r->state, c->r->type, brief);
 			break;
 		}
 		default: snprintf(text, sizeof text, "Search Capacity Block offerings..."); break;
 		}
 		draw_text(w, row, x, wd - x, a, text);
 	}
-	draw_wrap(w, y + h - 2, 0, wd, 2, theme_attr(ROLE_DIM), row_help(ui, &rows[z->cap_sel]));
+	char help[512];
+	draw_wrap(w, y + h - 2, 0, wd, 2, theme_attr(ROLE_DIM), row_help(ui, &rows[z->cap_sel], help, sizeof help));
 }
 
 static void offers_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
@@ -277,11 +320,18 @@ int view_capacity_choose(ui_t *ui)
 	case CAP_SAVED:
 		view_wizard_set(ui, CONFIG_CAPACITY_RESERVATION_ID, ui->s->lookup.saved_reservation);
 		return 1;
-	case CAP_RESERVATION:
+	case CAP_RESERVATION: {
+		char why[512];
+		if (verdict(ui, r->r, NULL, why, sizeof why, NULL, 0) != CAP_OK) {
+			ui_flash(ui, ROLE_WARN, "%s", why);
+			return 0;
+		}
 		view_wizard_set(ui, CONFIG_CAPACITY_RESERVATION_ID, r->r->id);
+		view_wizard_set(ui, CONFIG_AVAILABILITY_ZONE, r->r->az); /* the reservation's zone */
 		view_wizard_set(ui, CONFIG_USE_CAPACITY_BLOCK,
 		                strcmp(r->r->type, "capacity-block") == 0 ? "true" : "false");
 		return 1;
+	}
 	default:
 		z->offers = 1;
 		return 0;

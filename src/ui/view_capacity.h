@@ -14,6 +14,9 @@ void view_capacity_move(ui_t *ui, int dir, int unit);
 int view_capacity_key(ui_t *ui, int key);
 /* Enter: choose the row (or run the search); 1 when the wizard moves on. */
 int view_capacity_choose(ui_t *ui);
+/* For the Review and deploy: 1 and one sentence in `why` when the chosen reservation (as
+ * listed) cannot take the configuration (core/capacity_check.h, the preflight's check). */
+int view_capacity_problem(const ui_t *ui, char *why, size_t n);
 /* Esc: closes the search; 1 when it was open. */
 int view_capacity_back(ui_t *ui);
 void view_capacity_lookup_done(ui_t *ui);

@@ -81,6 +81,9 @@ void view_wizard_pump(ui_t *ui)
 	} else if (z->want_network) {
 		z->want_network = 0;
 		ui->ops->lookup_network(s, type);
+	} else if (z->want_image) {
+		z->want_image = 0;
+		if (ui->ops->lookup_image) ui->ops->lookup_image(s, type);
 	}
 }
 
@@ -229,6 +232,18 @@ static void volume_enter(ui_t *ui)
 	ui_wizard_t *z = ui->wiz;
 	snprintf(z->volume, sizeof z->volume, "%ld", config_int(&z->cfg, CONFIG_VOLUME_SIZE));
 	z->volume_fresh = 1;
+	if (strcmp(ui->s->lookup.image.instance_type, view_wizard_type(ui)) != 0) {
+		z->want_image = 1;
+		view_wizard_pump(ui);
+	}
+}
+
+/* The root snapshot of the type's AMI, once looked up (0: not known). EC2 refuses a root
+ * volume smaller than it (InvalidBlockDeviceMapping); preflight checks it too. */
+static int volume_floor(const ui_t *ui)
+{
+	const struct sess_image *im = &ui->s->lookup.image;
+	return strcmp(im->instance_type, view_wizard_type(ui)) == 0 ? im->root_gib : 0;
 }
 
 /* The diagnostics the configuration would have with size as the volume. */
@@ -246,6 +261,11 @@ static void volume_diags(const ui_t *ui, const char *size, config_diags_t *d)
 			                all.items[i].message);
 	config_diags_free(&all);
 	config_free(&tmp);
+	int floor = volume_floor(ui);
+	if (floor > 0 && atol(size) < floor)
+		config_diag_add(d, CONFIG_ERROR, 0, config_key_name(CONFIG_VOLUME_SIZE),
+		                "The AMI %s has a %d GiB root snapshot: the volume must be at least %d GiB.",
+		                ui->s->lookup.image.ami, floor, floor);
 }
 
 static void volume_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
@@ -305,6 +325,11 @@ static int volume_choose(ui_t *ui)
 	long v = atol(ui->wiz->volume);
 	if (v < GP3_MIN || v > GP3_MAX) {
 		ui_flash(ui, ROLE_WARN, "Enter a size from %d to %d GiB.", GP3_MIN, GP3_MAX);
+		return 0;
+	}
+	int floor = volume_floor(ui);
+	if (floor > 0 && v < floor) {
+		ui_flash(ui, ROLE_WARN, "The AMI's root snapshot is %d GiB: enter %d GiB or more.", floor, floor);
 		return 0;
 	}
 	char buf[16];
@@ -367,8 +392,18 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 	config_validate(cfg, region, &d);
 	if (w) draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "Checks");
 	row++;
-	if (d.n == 0 && w) draw_text(w, row, 2, wd - 2, theme_attr(ROLE_OK), "No errors or warnings.");
-	if (d.n == 0) row++;
+	char capwhy[512];
+	int capbad = view_capacity_problem(ui, capwhy, sizeof capwhy);
+	if (capbad) { /* the reservation check preflight runs (core/capacity_check.h) */
+		int lines = draw_wrap(NULL, 0, 0, wd - 9, 0, 0, capwhy);
+		if (w) {
+			draw_text(w, row, 2, 7, theme_attr(ROLE_FAIL), "error: ");
+			draw_wrap(w, row, 9, wd - 9, lines, theme_attr(ROLE_FAIL), capwhy);
+		}
+		row += lines;
+	}
+	if (d.n == 0 && !capbad && w) draw_text(w, row, 2, wd - 2, theme_attr(ROLE_OK), "No errors or warnings.");
+	if (d.n == 0 && !capbad) row++;
 	for (size_t i = 0; i < d.n; i++) {
 		const config_diag_t *g = &d.items[i];
 		const char *label = g->severity == CONFIG_ERROR ? "error: "
@@ -607,7 +642,9 @@ void view_wizard_deploy(ui_t *ui, const char *arg)
 		if (!err && d.items[i].severity == CONFIG_ERROR) err = &d.items[i];
 		if (!ack && d.items[i].needs_ack) ack = &d.items[i];
 	}
+	char capwhy[512];
 	if (err) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", err->message);
+	else if (view_capacity_problem(ui, capwhy, sizeof capwhy)) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", capwhy);
 	else if (ack && !z->non_efa_ack)
 		dialog_confirm(ui, "Acknowledge", ack->message, NULL, "Acknowledge", 0, ack_then_confirm);
 	else confirm_deploy(ui);

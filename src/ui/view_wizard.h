@@ -46,6 +46,7 @@ typedef struct ui_wizard {
 
 	/* Lookups to ask for, one at a time (the session runs one lookup at once). */
 	int want_saved, want_reservations, want_network, purchase_sent;
+	int want_image;           /* the type's AMI (its root snapshot size) is to be looked up */
 	char looked_up[32];         /* the instance type the reservations were looked up for */
 	char net_looked_up[32];     /* ... and the zones */
 } ui_wizard_t;

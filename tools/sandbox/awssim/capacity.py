@@ -85,7 +85,8 @@ class Capacity:
                     account, region, zone_ids, "cr-0" + digest[:16], itype, region + letter,
                     rtype, total, free, begin, None if end is None else anchor + end * DAY,
                     state, begin - DAY, []))
-            self._regions[key] = {"reservations": reservations, "offerings": {}}
+            self._regions[key] = {"reservations": reservations, "offerings": {},
+                                  "groups": {}}
         return self._regions[key]
 
     @staticmethod
@@ -99,7 +100,7 @@ class Capacity:
                 "available": free, "start": start, "end": end,
                 "end_type": "limited" if end is not None else "unlimited",
                 "match": "targeted" if block else "open", "state": state,
-                "created": created, "type": rtype, "tags": tags}
+                "created": created, "type": rtype, "tags": tags, "placement_group_arn": None}
 
     # ----- DescribeCapacityReservations -----
     def describe_capacity_reservations(self, req, now):
@@ -163,6 +164,7 @@ class Capacity:
                 + el("endDateType", res["end_type"])
                 + el("instanceMatchCriteria", res["match"])
                 + el("createDate", iso(res["created"])) + f"<tagSet>{tags}</tagSet>"
+                + el("placementGroupArn", res.get("placement_group_arn"))
                 + "<capacityAllocationSet/>" + el("reservationType", res["type"]) + f"</{tag}>")
 
     # ----- DescribeCapacityBlockOfferings -----
@@ -244,6 +246,117 @@ class Capacity:
         region["reservations"].append(res)
         return ec2_ok("PurchaseCapacityBlock",
                       self._reservation_xml(res, now, "capacityReservation"))
+
+    # ----- CreateCapacityReservation (an On-Demand Capacity Reservation, active at once) -----
+    # Members as the EC2 API Reference's CreateCapacityReservation names them
+    # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateCapacityReservation.html):
+    # InstanceType, InstancePlatform, InstanceCount and AvailabilityZone are required;
+    # Tenancy default|dedicated; PlacementGroupArn a cluster placement group's ARN.
+    def create_capacity_reservation(self, req, now):
+        params = req.params
+        account = self.moto.account_for(req.access_key)
+        for name in ("InstanceType", "InstancePlatform", "InstanceCount"):
+            if not params.get(name):
+                raise ApiError(400, "MissingParameter",
+                               f"The request must contain the parameter {name}")
+        if params["InstancePlatform"] not in PLATFORMS:
+            raise _bad(f"Invalid value '{params['InstancePlatform']}' for InstancePlatform")
+        zones = self.moto.zone_names(account, req.region)
+        az = params.get("AvailabilityZone")
+        if az not in zones:
+            raise _bad(f"Invalid availability zone: [{az}]")
+        tenancy = params.get("Tenancy") or "default"
+        if tenancy not in ("default", "dedicated"):
+            raise _bad(f"Invalid value '{tenancy}' for Tenancy")
+        count = _int(params, "InstanceCount")
+        if count < 1:
+            raise _bad("InstanceCount must be at least 1")
+        group = params.get("PlacementGroupArn")
+        region = self._region(account, req.region)
+        if group:
+            name = group.rpartition(":placement-group/")[2] if ":placement-group/" in group \
+                else None
+            if name is None:
+                raise _bad(f"Invalid value '{group}' for PlacementGroupArn")
+            if region["groups"].get(name) != "cluster":
+                # "InvalidPlacementGroup.Unknown: The specified placement group cannot be
+                # found." (Error codes for the Amazon EC2 API)
+                raise ApiError(400, "InvalidPlacementGroup.Unknown",
+                               f"The Placement Group '{name}' is unknown or is not a cluster "
+                               "placement group.")
+        rid = "cr-0" + secrets.token_hex(8)
+        res = self._reservation(account, req.region, self.moto.zone_ids(account, req.region),
+                                rid, params["InstanceType"], az, "default", count, count, now,
+                                None, None, now, [])
+        res.update(platform=params["InstancePlatform"], tenancy=tenancy,
+                   match=params.get("InstanceMatchCriteria") or "open",
+                   placement_group_arn=group or None)
+        region["reservations"].append(res)
+        return ec2_ok("CreateCapacityReservation",
+                      self._reservation_xml(res, now, "capacityReservation"))
+
+    # ----- CreatePlacementGroup / DescribePlacementGroups (moto's server lacks them) -----
+    # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreatePlacementGroup.html
+    def create_placement_group(self, req, now):
+        params = req.params
+        account = self.moto.account_for(req.access_key)
+        name, strategy = params.get("GroupName"), params.get("Strategy") or "cluster"
+        if not name:
+            raise ApiError(400, "MissingParameter",
+                           "The request must contain the parameter GroupName")
+        if strategy not in ("cluster", "spread", "partition"):
+            raise _bad(f"Invalid value '{strategy}' for Strategy")
+        groups = self._region(account, req.region)["groups"]
+        if name in groups:
+            # "InvalidPlacementGroup.Duplicate: The specified placement group already exists."
+            raise ApiError(400, "InvalidPlacementGroup.Duplicate",
+                           f"The placement group '{name}' already exists.")
+        groups[name] = strategy
+        return ec2_ok("CreatePlacementGroup", self._group_xml(account, req.region, name,
+                                                               strategy, "placementGroup"))
+
+    def describe_placement_groups(self, req, now):
+        account = self.moto.account_for(req.access_key)
+        groups = self._region(account, req.region)["groups"]
+        wanted = members(req.params, "GroupName")
+        for name in wanted:
+            if name not in groups:
+                raise ApiError(400, "InvalidPlacementGroup.Unknown",
+                               f"The Placement Group '{name}' is unknown.")
+        items = "".join(self._group_xml(account, req.region, n, st)
+                        for n, st in sorted(groups.items()) if not wanted or n in wanted)
+        return ec2_ok("DescribePlacementGroups", f"<placementGroupSet>{items}</placementGroupSet>")
+
+    @staticmethod
+    def _group_xml(account, region, name, strategy, tag="item"):
+        gid = "pg-0" + hashlib.sha256(f"{account}/{region}/{name}".encode()).hexdigest()[:16]
+        return (f"<{tag}>" + el("groupName", name) + el("state", "available")
+                + el("strategy", strategy) + el("groupId", gid)
+                + el("groupArn", f"arn:aws:ec2:{region}:{account}:placement-group/{name}")
+                + f"</{tag}>")
+
+    def group_exists(self, account, region, name):
+        return name in self._region(account, region)["groups"]
+
+    # ----- for the launch rules (launchrules.py) -----
+    def find(self, account, region, rid):
+        return next((r for r in self._region(account, region)["reservations"]
+                     if r["id"] == rid), None)
+
+    def take(self, account, region, rid, count):
+        """Instances launched into the reservation (RunInstances; stacks' instances are not
+        counted, nor are terminations given back)."""
+        res = self.find(account, region, rid)
+        if res is not None:
+            res["available"] = max(0, res["available"] - count)
+
+    @staticmethod
+    def state_of(res, now):
+        return _state(res, now)
+
+    @staticmethod
+    def available_of(res, now):
+        return res["available"] if _state(res, now) == "active" else 0
 
     def summary(self):
         return {f"{a}/{r}": len(v["reservations"]) for (a, r), v in self._regions.items()}

@@ -19,6 +19,7 @@ import secrets
 import uuid
 from urllib.parse import urlencode
 
+from . import launchrules
 from .loopback import alias, rewrite_text
 from .motoctl import models
 from .quotas import stack_failure_reason
@@ -243,6 +244,7 @@ class Stack:
         self._instances_started = 0
         self._fail_reasons = {}  # lid -> AWS's refusal (quotas) for _on_create_fail
         self._delete_requested = False
+        self.launch_check = None  # (account, region, launch spec, now) -> ApiError or None
 
     def configure(self, params, template):
         """What CreateStack's (or the executed CreateChangeSet's) request says."""
@@ -326,6 +328,13 @@ class Stack:
             if self.scenario == "capacity-failure" and self._instances_started == 2:
                 self._at(ts + self._secs(CAPACITY_FAILS_AFTER, lid), "create_fail", lid)
                 return
+            refused = self.launch_check and res.node and res.node.get("launch") and \
+                self.launch_check(self.account, self.region, res.node["launch"], ts)
+            if refused:
+                res.node["refusal"] = (f"{refused.message} (Service: Ec2, Status Code: "
+                                       f"{refused.status}, Request ID: {request_id()})")
+                self._at(ts + self._secs(CAPACITY_FAILS_AFTER, lid), "create_fail", lid)
+                return
         self._at(ts + self._secs(INITIATED, lid, "initiated"), "create_initiated", lid)
         create_time = DURATIONS.get(res.rtype, DEFAULT_DURATION)[0]
         self._at(ts + max(self._secs(create_time, lid, "create"),
@@ -387,7 +396,8 @@ class Stack:
         others = ", ".join([z for z in self.moto.zone_names(self.account, self.region)
                             if z != zone][:2])
         itype = node.get("instance_type", "p5.48xlarge")
-        reason = self._fail_reasons.pop(lid, None) or self.texts.get("failure_reason") or (
+        reason = self._fail_reasons.pop(lid, None) or self.texts.get("failure_reason") or \
+            node.get("refusal") or (
             f"We currently do not have sufficient {itype} capacity in the "
             f"Availability Zone you requested ({zone}). Our system will be working "
             f"on provisioning additional capacity. You can currently get {itype} "
@@ -568,9 +578,15 @@ class CloudFormation:
                       self.world.speed, account, req.region, self.world.texts)
         stack.load(moto_stack_info(self.world.moto, account, req.region, stack_id, template,
                                     deps, params))
+        stack.launch_check = self.launch_check
         self.stacks[stack_id] = stack
         stack.start_create(now)
         return query_ok("cloudformation", "CreateStack", el("StackId", stack_id))
+
+    def launch_check(self, account, region, spec, now):
+        root = self.world.moto.image_root(account, region, spec.get("image_id"))
+        return launchrules.volume_refusal(root, spec.get("mappings") or []) or \
+            launchrules.refusal(self.world.capacity, account, region, spec, now)
 
     def checked_template(self, params, account, region):
         """(body, template, dependencies) of the template in params, if AWS would take it
@@ -883,11 +899,36 @@ def moto_stack_info(moto, account, region, stack_id, template, deps, params):
                         "image_id": made.image_id,
                         "image_name": moto.image_name(account, region, made.image_id),
                         "tags": {t["key"]: t["value"] for t in made.get_tags()}}
+                node["launch"] = dict(launchrules.template_spec(
+                    template["Resources"], lid, body, {
+                        k: getattr(v, "physical_resource_id", None) or getattr(v, "name", k)
+                        for k, v in resource_map._parsed_resources.items()}),
+                    az=_launch_zone(made, template["Resources"], body,
+                                    resource_map._parsed_resources, node["az"]),
+                    image_id=made.image_id)
             resources.append((lid, rtype, deps[lid], physical_id, node))
         kept = {r[0] for r in resources}
         resources = [(lid, rtype, dep & kept, pid, node)
                      for lid, rtype, dep, pid, node in resources]
     return {"parameters": parameters, "outputs": outputs, "resources": resources}
+
+
+def _launch_zone(made, resources, body, parsed, fallback):
+    """The zone an instance launches in: its primary interface's subnet's. moto places an
+    instance whose launch template names a NetworkInterfaceId in the region's zone "a"
+    (with an interface of its own there), so the template's interface is looked up."""
+    subnet = None
+    lt = ((body.get("Properties") or {}).get("LaunchTemplate") or {}).get("LaunchTemplateId")
+    data = {}
+    if isinstance(lt, dict) and lt.get("Ref") in resources:
+        data = (resources[lt["Ref"]].get("Properties") or {}).get("LaunchTemplateData") or {}
+    for nic in data.get("NetworkInterfaces") or []:
+        ref = nic.get("NetworkInterfaceId")
+        if nic.get("DeviceIndex") == 0 and isinstance(ref, dict):
+            subnet = getattr(parsed.get(ref.get("Ref")), "subnet", None)
+    if subnet is None:
+        subnet = getattr((getattr(made, "nics", None) or {}).get(0), "subnet", None)
+    return getattr(subnet, "availability_zone", None) or fallback
 
 
 def synthetic_physical_id(stack_name, lid, rtype):

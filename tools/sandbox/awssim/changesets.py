@@ -103,6 +103,7 @@ class ChangeSets:
             stack = Stack(self.world.moto, ids.generate_stack_id(name, req.region, account),
                           name, params, template, self.world.scenario, self.world.speed,
                           account, req.region, self.world.texts)
+            stack.launch_check = self.cfn.launch_check
             self.cfn.stacks[stack.stack_id] = stack
             stack.start_review(now)
         cs = ChangeSet(ids.generate_changeset_id(cs_name, req.region, account), cs_name, stack,

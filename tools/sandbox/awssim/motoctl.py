@@ -138,6 +138,24 @@ class Moto:
                         account_id=account, name=name, value=ami, parameter_type="String",
                         description=None, allowed_pattern=None, keyid=None,
                         last_modified_date=utcnow(), version=1, data_type="aws:ec2:image"))
+            self._default_vpc_gateway(account, region)
+
+    def _default_vpc_gateway(self, account, region):
+        """What AWS gives a default VPC and moto does not: an internet gateway attached to it
+        and the main route table's route 0.0.0.0/0 to it ("Default VPCs", Amazon VPC User
+        Guide: "Create an internet gateway and connect it to your default VPC. Add a route
+        to the main route table that points all traffic (0.0.0.0/0) to the internet
+        gateway")."""
+        ec2 = self.backend("ec2", account, region)
+        for vpc in [v for v in ec2.vpcs.values() if v.is_default]:
+            tables = [t for t in ec2.route_tables.values()
+                      if t.vpc_id == vpc.id and t.main_association_id]
+            if not tables or any(r.destination_cidr_block == "0.0.0.0/0"
+                                 for r in tables[0].routes):
+                continue
+            igw = ec2.create_internet_gateway()
+            ec2.attach_internet_gateway(igw.id, vpc.id)
+            ec2.create_route(tables[0].id, "0.0.0.0/0", gateway_id=igw.id)
 
     # ----- direct backend operations the simulators need -----
     def zone_names(self, account, region):
@@ -192,6 +210,15 @@ class Moto:
         with self.lock:
             image = self.backend("ec2", account, region).amis.get(image_id)
             return image.name if image else ""
+
+    def image_root(self, account, region, image_id):
+        """(root device name, root snapshot id, its size in GiB) of an AMI, or None."""
+        with self.lock:
+            image = self.backend("ec2", account, region).amis.get(image_id)
+            snap = getattr(image, "ebs_snapshot", None) if image else None
+            if snap is None:
+                return None
+            return image.root_device_name, snap.id, snap.volume.size
 
     def interface_addresses(self, account, region):
         """Every IPv4 address moto gave a network interface (instances' included)."""

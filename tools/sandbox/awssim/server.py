@@ -8,6 +8,7 @@ import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import launchrules
 from .capacity import Capacity
 from .changesets import ChangeSets
 from .cfn import PAGE, SCENARIOS, CloudFormation, Stack
@@ -73,6 +74,10 @@ class World:
             ("ec2", "DescribeCapacityBlockOfferings"):
                 self.capacity.describe_capacity_block_offerings,
             ("ec2", "PurchaseCapacityBlock"): self.capacity.purchase_capacity_block,
+            ("ec2", "CreateCapacityReservation"): self.capacity.create_capacity_reservation,
+            ("ec2", "CreatePlacementGroup"): self.capacity.create_placement_group,
+            ("ec2", "DescribePlacementGroups"): self.capacity.describe_placement_groups,
+            ("ec2", "RunInstances"): self._run_instances,
             ("ssm", "SendCommand"): self.ssm.send_command,
             ("ssm", "GetCommandInvocation"): self.ssm.get_command_invocation,
             ("ssm", "ListCommands"): self.ssm.list_commands,
@@ -82,7 +87,6 @@ class World:
             ("sts", "AssumeRole"): self._assume_role,
             ("logs", "DescribeLogStreams"): logs_describe_log_streams(self),
             ("ec2", "AllocateAddress"): lambda req, _now: self.quotas.allocate_address(self, req),
-            ("ec2", "RunInstances"): lambda req, _now: self.quotas.run_instances(self, req),
             ("servicequotas", "GetServiceQuota"): self.quotas.get_service_quota,
             ("ec2", "DescribeInstanceTypes"):
                 lambda req, _now: instance_types.describe_instance_types(self, req),
@@ -116,6 +120,22 @@ class World:
             except Exception:  # a sandbox bug: say so the AWS way, keep serving
                 traceback.print_exc()
                 return error_response(req, server_error(req, 500))
+
+    def _run_instances(self, req, now):
+        """RunInstances: moto's, once the capacity reservation rules (launchrules.py) and
+        then the family's vCPU quota (quotas.py) pass."""
+        account = self.moto.account_for(req.access_key)
+        spec = launchrules.run_instances_spec(req.params)
+        refused = launchrules.volume_refusal(
+            self.moto.image_root(account, req.region, req.params.get("ImageId")),
+            spec["mappings"]) or launchrules.refusal(self.capacity, account, req.region, spec,
+                                                    now)
+        if refused:
+            raise refused
+        reply = self.quotas.run_instances(self, req)
+        if reply.status == 200 and spec["reservation"]:
+            self.capacity.take(account, req.region, spec["reservation"], spec["count"])
+        return reply
 
     def _assume_role(self, req, now):
         self.sso.note_assume_role(req)
