@@ -14,11 +14,11 @@
 # - per size, the minimum over rounds of each tool's mean (the round least disturbed by other
 #   load), their ratio, and the spread: each tool's median and maximum over rounds, and the
 #   quartiles of the per-round ratio (the two tools of one round ran back to back).
-# Usage: sh bench/pingpong.sh [ROUNDS] [PROVIDERS] [ITERS]   (defaults: 15, "tcp shm", 300)
+# Usage: sh bench/pingpong.sh [ROUNDS] [PROVIDERS] [ITERS]   (defaults: 12, "tcp shm", 300)
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 NIXL_TUI=${NIXL_TUI:-$(pwd)/nixl-tui}
-ROUNDS=${1:-15}
+ROUNDS=${1:-12}
 PROVIDERS=${2:-tcp shm}
 ITERS=${3:-300}
 SIZES=64,256,1k,4k,64k,1m # fi_pingpong's own list and order without -S (libfabric 1.17)
