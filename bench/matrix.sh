@@ -4,6 +4,12 @@
 # circle schedule (the default), for 4, 8 and 16 nodes. Small runs (tcp, 64 B, 20
 # iterations): what is measured is the matrix's scheduling, not the fabric.
 # Target (issue 15): 16 nodes at least 7x faster in rounds than one pair at a time.
+# The CPU columns say what bounds the rounds: one pair at a time waits (SSM polls, a
+# libfabric start), rounds need CPU. Measured here (Dec 2026, 2 cores, load 4-15 from other
+# work): 16 nodes 413-419 s one at a time, 78-87 s in rounds (5.3x, 4.8x; 4.0x before a node's
+# fi_info check ran only once), the rounds using 83-87 CPU s, ~0.6 per pair, mostly the node
+# commands: each fi_pingpong start costs ~0.18 CPU s here (libpsm2/libinfinipath constructors
+# calibrating clocks, fi_getinfo reading /proc/kallsyms twice; strace -k), two per pair.
 # Usage: sh bench/matrix.sh [NODE COUNTS]   (default: "4 8 16")
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
