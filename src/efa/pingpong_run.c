@@ -222,6 +222,8 @@ typedef struct side {
 	char *text;           /* preflight output */
 	size_t len, cap;
 	int libfabric2;
+	int checked;          /* its fi_info check passed */
+	char ip[16];          /* its private IPv4 from that check; "" when none was found */
 } side_t;
 
 typedef enum run_state { ST_PREFLIGHT, ST_PAIR, ST_DONE } run_state_t;
@@ -466,16 +468,18 @@ static int preflight_side(pp_run_t *r, side_t *s, char *why, size_t n)
 		s->libfabric2 = atoi(fi.lib_version) >= 2;
 		fi_info_free(&fi);
 	}
+	ip_out_t ip;
+	t = section(s, "ip", &len, &rc);
+	if (!t || !parse_ip(t, len, &ip) || !ip_private_ipv4(&ip, s->ip, sizeof s->ip) || !exec_valid_ipv4(s->ip))
+		s->ip[0] = 0;
 	if (s->which == PP_SERVER && !r->server_ip[0]) {
-		ip_out_t ip;
-		t = section(s, "ip", &len, &rc);
-		if (!t || !parse_ip(t, len, &ip) || !ip_private_ipv4(&ip, r->server_ip, sizeof r->server_ip) ||
-		    !exec_valid_ipv4(r->server_ip)) {
-			r->server_ip[0] = 0;
+		if (!s->ip[0]) {
 			ptext_fmt(why, n, "%s: no private IPv4 address found in `ip addr` for the client to reach", label);
 			return -1;
 		}
+		snprintf(r->server_ip, sizeof r->server_ip, "%s", s->ip);
 	}
+	s->checked = 1;
 	return 0;
 }
 
@@ -673,6 +677,8 @@ pp_run_t *pp_run_start(const pp_run_opts_t *o, char *err, size_t errlen)
 		r->side[i].run = r;
 		r->side[i].which = (pp_side_t)i;
 	}
+	r->side[PP_SERVER].libfabric2 = o->libfabric2[PP_SERVER];
+	r->side[PP_CLIENT].libfabric2 = o->libfabric2[PP_CLIENT];
 	if (o->no_preflight) {
 		start_pair(r);
 		return r;
@@ -715,6 +721,14 @@ const pp_result_t *pp_run_server_result(const pp_run_t *r) { return &r->server_r
 
 int pp_run_port(const pp_run_t *r) { return r->port; }
 
+int pp_run_side_checked(const pp_run_t *r, pp_side_t side, int *libfabric2, char *ip, size_t iplen)
+{
+	const side_t *s = &r->side[side];
+	*libfabric2 = s->libfabric2;
+	snprintf(ip, iplen, "%s", s->checked ? s->ip : "");
+	return s->checked;
+}
+
 /* ------------------------------------------------------------------ matrix */
 
 size_t pp_matrix_rounds(size_t n) { return n < 2 ? 0 : n % 2 ? n : n - 1; }
@@ -736,6 +750,13 @@ size_t pp_matrix_round(size_t n, size_t r, size_t pairs[][2])
 	return k;
 }
 
+/* fi_info lists the same providers for the whole matrix: a node that passed the check once
+ * is not checked again (the check is a command per node and a libfabric start, per pair). */
+typedef struct node_check {
+	int passed, libfabric2;
+	char ip[16];
+} node_check_t;
+
 typedef struct slot {
 	pp_matrix_t *m;
 	pp_run_t *run;
@@ -753,6 +774,7 @@ struct pp_matrix {
 	size_t (*order)[2];     /* the pairs in the order they are started */
 	size_t npairs, next;    /* order[< next] have all been started */
 	unsigned char *started, *busy; /* per pair in order, per node */
+	node_check_t *checks;   /* per node: what its first passed fi_info check found */
 	slot_t *slots;
 	size_t nslots, inflight;
 	uint64_t timer;
@@ -780,10 +802,34 @@ static void matrix_on_timer(loop_t *l, void *ud)
 	matrix_pump(m);
 }
 
+/* Keeps what the run's fi_info check found on each node that passed it. */
+static void matrix_note_checks(pp_matrix_t *m, const slot_t *s)
+{
+	const size_t node[2] = { [PP_SERVER] = s->a, [PP_CLIENT] = s->b };
+	for (int side = 0; side < 2; side++) {
+		node_check_t c = { 0 };
+		c.passed = pp_run_side_checked(s->run, (pp_side_t)side, &c.libfabric2, c.ip, sizeof c.ip);
+		if (c.passed && !m->checks[node[side]].passed) m->checks[node[side]] = c;
+	}
+}
+
+/* A pair of two nodes that passed the check skips it, given where the client finds the server. */
+static void matrix_skip_check(const pp_matrix_t *m, size_t a, size_t b, pp_run_opts_t *o)
+{
+	const node_check_t *ca = &m->checks[a], *cb = &m->checks[b];
+	const char *ip = m->nodes[a].ip ? m->nodes[a].ip : ca->ip[0] ? ca->ip : NULL;
+	if (o->no_preflight || !ca->passed || !cb->passed || !ip) return;
+	o->no_preflight = 1;
+	o->server.ip = ip;
+	o->libfabric2[PP_SERVER] = ca->libfabric2;
+	o->libfabric2[PP_CLIENT] = cb->libfabric2;
+}
+
 static void matrix_pair_done(void *ud, const pp_result_t *res)
 {
 	slot_t *s = ud;
 	pp_matrix_t *m = s->m;
+	matrix_note_checks(m, s);
 	m->busy[s->a] = m->busy[s->b] = 0;
 	m->inflight--;
 	s->ended = 1;
@@ -801,6 +847,7 @@ static int matrix_launch(pp_matrix_t *m, size_t i, slot_t *s)
 	o.server = m->nodes[a];
 	o.client = m->nodes[b];
 	o.cbs = (pp_run_cbs_t){ .on_done = matrix_pair_done, .ud = s };
+	matrix_skip_check(m, a, b, &o);
 	if (m->nslots > 1) o.port_lane = (int)(s - m->slots) + 1;
 	m->started[i] = 1;
 	if (m->cbs.on_pair_start) m->cbs.on_pair_start(m->cbs.ud, a, b);
@@ -859,8 +906,9 @@ pp_matrix_t *pp_matrix_start(const pp_node_t *nodes, size_t n, const pp_run_opts
 	m->order = calloc(m->npairs, sizeof *m->order);
 	m->started = calloc(m->npairs, 1);
 	m->busy = calloc(n, 1);
+	m->checks = calloc(n, sizeof *m->checks);
 	m->slots = calloc(m->nslots, sizeof *m->slots);
-	if (!m->nodes || !m->cells || !m->have || !m->order || !m->started || !m->busy || !m->slots) {
+	if (!m->nodes || !m->cells || !m->have || !m->order || !m->started || !m->busy || !m->checks || !m->slots) {
 		snprintf(err, errlen, "out of memory");
 		pp_matrix_free(m);
 		return NULL;
@@ -911,6 +959,7 @@ void pp_matrix_free(pp_matrix_t *m)
 	free(m->order);
 	free(m->started);
 	free(m->busy);
+	free(m->checks);
 	free(m->slots);
 	free(m->nodes);
 	free(m);

@@ -46,6 +46,8 @@ typedef struct pp_run_opts {
 	                            32nd of it (runs side by side on one host never pick alike) */
 	int connect_retry_s;     /* the client retries a refused connect (server not up yet); 0: 20 */
 	int no_preflight;        /* skip the fi_info check (then ip must be given) */
+	int libfabric2[2];       /* with no_preflight, per side (PP_SERVER, PP_CLIENT): its libfabric
+	                            is 2.x (fi_pingpong -f efa); otherwise the fi_info check says */
 	int loopback;            /* local runs: keep the IP providers on lo (FI_TCP_IFACE=lo ...) */
 	pp_run_cbs_t cbs;
 } pp_run_opts_t;
@@ -62,6 +64,10 @@ void pp_run_cancel(pp_run_t *r);
 void pp_run_free(pp_run_t *r);
 /* The server's table of the run so far (fi_pingpong prints one on both sides). */
 const pp_result_t *pp_run_server_result(const pp_run_t *r);
+/* 1 when this run's fi_info check passed on that side (the provider is there), with what it
+ * found: the node's libfabric major version 2 or later, and its private IPv4 ("" when `ip addr`
+ * showed none); 0 when the check failed, did not run or was skipped. */
+int pp_run_side_checked(const pp_run_t *r, pp_side_t side, int *libfabric2, char *ip, size_t iplen);
 /* The control port of the pair running, once its server has announced it; else 0. */
 int pp_run_port(const pp_run_t *r);
 
@@ -114,7 +120,8 @@ typedef struct pp_matrix_cbs {
 } pp_matrix_cbs_t;
 
 /* tmpl gives everything but server/client and cbs (its on_line/on_phase/on_row are not
- * used: pairs run side by side). concurrency: the most pairs in flight; 0: n/2 (every node
+ * used: pairs run side by side). A node's fi_info check runs with its first pair; a later
+ * pair of two nodes that passed it (and whose server's address is known) skips it. concurrency: the most pairs in flight; 0: n/2 (every node
  * busy); 1: one pair after another in the order (0,1), (0,2) ... (1,2) ... */
 pp_matrix_t *pp_matrix_start(const pp_node_t *nodes, size_t n, const pp_run_opts_t *tmpl, size_t concurrency,
                              const pp_matrix_cbs_t *cbs, char *err, size_t errlen);
