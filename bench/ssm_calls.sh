@@ -2,8 +2,8 @@
 # SSM calls per node for an EFA check on 16 nodes (issue 15): 16 nodes deployed on the sandbox,
 # then `nixl-tui efa-check --node all --log FILE` on all of them; the calls are counted from
 # the log (a line per AWS call answered). Goal: at most 2 SendCommand calls for 16 nodes.
-# The nodes come as two 8-node stacks: one 16-node template is over CreateStack's 51,200-byte
-# TemplateBody limit (aws/template.h), so deploy refuses it; the check gets their 16 ids.
+# The nodes come as one 16-node stack (its template goes by TemplateURL); the sandbox's
+# quotas are raised first, as a user would raise a new account's (5 Elastic IPs).
 # Usage: sh bench/ssm_calls.sh [REF]
 #   REF (e.g. main): also build nixl-tui from that git revision and count its calls on the
 #   same stack, for old against new.
@@ -35,15 +35,12 @@ if [ -n "$REF" ]; then
 	[ -n "$OLD_TUI" ] || { echo "no nixl-tui binary built from $REF"; exit 1; }
 fi
 
-start_sandbox "$dir" || exit 1
+start_sandbox "$dir" --eip-quota 64 --vcpu-quota G=3072 || exit 1
 
-ids=
-for env in bench1 bench2; do
-	timeout 600 "$NIXL_TUI" deploy --yes -c environment=$env -c nodeCount=$((NODES / 2)) >"$dir/deploy.out" 2>&1 || {
-		echo "deploying $((NODES / 2)) nodes on the sandbox failed:"; tail -5 "$dir/deploy.out"; exit 1; }
-	"$NIXL_TUI" outputs --format env -c environment=$env >"$dir/$env.env" || exit 1
-	ids="$ids $(sed -n "s/^NODE[0-9]*_ID='\(i-[0-9a-f]*\)'$/--instance-id \1/p" "$dir/$env.env" | tr '\n' ' ')"
-done
+timeout 600 "$NIXL_TUI" deploy --yes -c environment=bench -c nodeCount=$NODES >"$dir/deploy.out" 2>&1 || {
+	echo "deploying $NODES nodes on the sandbox failed:"; tail -5 "$dir/deploy.out"; exit 1; }
+"$NIXL_TUI" outputs --format env -c environment=bench >"$dir/bench.env" || exit 1
+ids="$(sed -n "s/^NODE[0-9]*_ID='\(i-[0-9a-f]*\)'$/--instance-id \1/p" "$dir/bench.env" | tr '\n' ' ')"
 [ "$(echo "$ids" | grep -o -- --instance-id | wc -l)" -eq $NODES ] || { echo "not $NODES node ids: $ids"; exit 1; }
 
 # count BINARY NAME: runs the check on every node and prints "NAME SEND TOTAL" (SSM calls)
