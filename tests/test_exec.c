@@ -84,12 +84,16 @@ static int wait_gone(pid_t pid, int ms)
 /* A script that prints "a", waits until the test opens its gate (a file), then prints
  * "b": the test sees "a" arrive while the command provably still runs, whatever the
  * machine's load, with no clock involved. */
-typedef struct gate { char path[96]; char script[256]; } gate_t;
+typedef struct gate { char path[160]; char script[320]; } gate_t;
+/* Where gates are made: $TMPDIR or /tmp for local commands; the sandbox's workdir for its
+ * nodes, whose /tmp is their own (tools/sandbox/awssim/nodebox.py) while the workdir is
+ * reachable at its path. */
+static char gate_dir[96];
 static void gate_init(gate_t *g, const char *after)
 {
 	static int seq;
-	snprintf(g->path, sizeof g->path, "%s/nixl-gate.%d.%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-	         (int)getpid(), ++seq);
+	const char *dir = gate_dir[0] ? gate_dir : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	snprintf(g->path, sizeof g->path, "%s/nixl-gate.%d.%d", dir, (int)getpid(), ++seq);
 	unlink(g->path);
 	snprintf(g->script, sizeof g->script, "echo a; while [ ! -e %s ]; do sleep 0.05; done; echo b%s", g->path,
 	         after);
@@ -495,7 +499,7 @@ static char node_id[32] = "i-0123456789abcdef0";
  * three nodes */
 static char node_ids[3][32] = { "i-0123456789abcdef0", "i-0123456789abcdef1", "i-0123456789abcdef2" };
 static const char *ssm_url = fake_url;
-static char sandbox_url[64], sandbox_state[64];
+static char sandbox_url[64], sandbox_state[64], sandbox_nodes[64];
 static int sandbox_out = -1;
 
 static int read_ready(int fd, const char *prefix, char *out, size_t n)
@@ -525,13 +529,15 @@ static int sandbox_start(void **state)
 	const char *nixl = getenv("NIXL_TUI");
 	if (!nixl) return -1;
 	int p[2];
-	if (pipe(p) < 0) return -1;
+	snprintf(sandbox_nodes, sizeof sandbox_nodes, "/tmp/nixl-exec-nodes.XXXXXX");
+	if (!mkdtemp(sandbox_nodes) || pipe(p) < 0) return -1;
 	sandbox_pid = fork();
 	if (sandbox_pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(p[1], 1);
 		close(p[0]);
-		execlp("python3", "python3", "tools/sandbox/sandbox.py", "--port", "0", (char *)NULL);
+		execlp("python3", "python3", "tools/sandbox/sandbox.py", "--port", "0", "--workdir", sandbox_nodes,
+		       (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -563,6 +569,7 @@ static int sandbox_start(void **state)
 	snprintf(node_id, sizeof node_id, "%s", node_ids[0]);
 	unsetenv("AWS_ENDPOINT_URL");
 	ssm_url = sandbox_url;
+	snprintf(gate_dir, sizeof gate_dir, "%s", sandbox_nodes);
 	return node_ids[0][0] && node_ids[1][0] && node_ids[2][0] ? 0 : -1;
 }
 
@@ -581,9 +588,10 @@ static int sandbox_stop(void **state)
 	sandbox_pid = -1;
 	if (sandbox_out >= 0) close(sandbox_out);
 	sandbox_out = -1;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", sandbox_state);
-	if (sandbox_state[0] && system(cmd) != 0) { /* a temp dir left behind, nothing worse */ }
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", sandbox_state, sandbox_nodes);
+	if (sandbox_state[0] && sandbox_nodes[0] && system(cmd) != 0) { /* a temp dir left behind, nothing worse */ }
+	gate_dir[0] = 0;
 	return 0;
 }
 
