@@ -72,6 +72,10 @@ def parse_args(argv):
                         help="delay added to every request")
     parser.add_argument("--workdir", help="where nodes run commands (default: a temporary "
                                           "directory removed at exit)")
+    parser.add_argument("--no-validate", dest="validate", action="store_false",
+                        help="accept requests AWS would refuse (by default each request is "
+                             "checked against botocore's model of its operation; for "
+                             "debugging only)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -84,7 +88,8 @@ def main(argv=None):
     workdir = args.workdir or tempfile.mkdtemp(prefix="nixl-sandbox-")
     os.makedirs(workdir, exist_ok=True)
     faults = Faults(args.throttle_rate, args.error_rate, args.drop_rate, args.latency_ms)
-    world = World(args.scenario, args.speed, faults, os.path.abspath(workdir), args.verbose)
+    world = World(args.scenario, args.speed, faults, os.path.abspath(workdir), args.verbose,
+                  args.validate)
     try:
         server = serve(world, args.port)
     except OSError as exc:

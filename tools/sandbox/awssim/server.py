@@ -15,6 +15,7 @@ from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
 from .ssmrun import Ssm
 from .sso import Sso
+from .validate import Validator
 from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
 
 ACCESS_KEY = "AKIASANDBOXEXAMPLE00"
@@ -32,7 +33,7 @@ class World:
     access_key = ACCESS_KEY
     secret_key = SECRET_KEY
 
-    def __init__(self, scenario, speed, faults, workdir, verbose):
+    def __init__(self, scenario, speed, faults, workdir, verbose, validate=True):
         self.moto = Moto(verbose)
         self.lock = self.moto.lock
         self.scenario = scenario
@@ -49,6 +50,8 @@ class World:
         self.ssm = Ssm(self, workdir)
         self.change_sets = ChangeSets(self)
         self.sso = Sso()
+        # requests AWS would refuse are refused before routing (validate.py)
+        self.validator = Validator(validate)
         self.routes = {
             ("cloudformation", "CreateStack"): self.cfn.create_stack,
             ("cloudformation", "DeleteStack"): self.cfn.delete_stack,
@@ -91,6 +94,10 @@ class World:
             self.tick()
 
     def handle(self, req):
+        try:  # outside the lock: it reads only the request and the cached models
+            self.validator.check(req)
+        except ApiError as err:
+            return error_response(req, err)
         handler = self.routes.get((req.service, req.action))
         with self.lock:
             try:
@@ -121,7 +128,8 @@ class World:
     def configure(self, changes):
         """POST /_sandbox/config: scenario, speed, events_page_size (new operations);
         failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
-        tool_lines, tool_exit (nodes' commands from now on)."""
+        tool_lines, tool_exit (nodes' commands from now on); validate (bool: check requests
+        against botocore's models), validation_reset (true: zero the refusal counters)."""
         if "scenario" in changes and changes["scenario"] not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
         if "speed" in changes and (isinstance(changes["speed"], bool) or not isinstance(
@@ -149,8 +157,12 @@ class World:
         if not isinstance(tools, dict) or not isinstance(exits, dict):
             raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
                              "{tool: code}")
+        if not isinstance(changes.get("validate", True), bool) or not isinstance(
+                changes.get("validation_reset", False), bool):
+            raise ValueError("validate and validation_reset must be true or false")
         unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
-                                  "tool_exit", *TEXT_SETTINGS}
+                                  "tool_exit", "validate", "validation_reset",
+                                  *TEXT_SETTINGS}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -160,6 +172,9 @@ class World:
             self.texts.update(texts)
             if "tool_lines" in changes or "tool_exit" in changes:
                 self.ssm.set_tools(tools, exits)
+            self.validator.enabled = changes.get("validate", self.validator.enabled)
+            if changes.get("validation_reset"):
+                self.validator.reset_counts()
 
     def state(self):
         now = time.time()
@@ -177,7 +192,8 @@ class World:
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
                     "commands": self.ssm.summary(),
-                    "capacity_reservations": self.capacity.summary()}
+                    "capacity_reservations": self.capacity.summary(),
+                    "validation": self.validator.summary()}
 
     def stop(self):
         self._stopping.set()
