@@ -29,7 +29,14 @@ check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "failed: $*
 # contains DESC FILE TEXT: the file holds the text (fixed string)
 contains() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "no \"$3\" in $2:" "$(tail -n 15 "$2")"; fi; }
 lacks() { if ! grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "unexpected \"$3\" in $2"; fi; }
-finish() { echo "# $N checks, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+SB_ERRS=()  # each sandbox's stderr: finish checks that it refused no request of ours
+finish() {
+	local e
+	for e in "${SB_ERRS[@]}"; do
+		lacks "the sandbox refused no request as AWS would (${e##*/})" "$e" "sandbox: refused"
+	done
+	echo "# $N checks, $FAILED failed"; [ "$FAILED" -eq 0 ]
+}
 
 # wait_for DEADLINE_S COMMAND...: polls every 0.2 s
 wait_for() {
@@ -48,6 +55,7 @@ start_sandbox() {
 	setsid "$(python3 -c "import sys; print(sys.executable)")" "$ROOT/tools/sandbox/sandbox.py" --port 0 "$@" >"$out" 2>"$out.err" </dev/null &
 	SB_PID=$!
 	PIDS+=("$SB_PID")
+	SB_ERRS+=("$out.err")
 	if ! wait_for 30 grep -qs "^SANDBOX READY endpoint=" "$out"; then
 		echo "# sandbox did not start:"; sed 's/^/# /' "$out.err"; return 1
 	fi

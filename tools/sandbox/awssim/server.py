@@ -97,6 +97,10 @@ class World:
         try:  # outside the lock: it reads only the request and the cached models
             self.validator.check(req)
         except ApiError as err:
+            # on stderr too: a test that keeps the sandbox's stderr clean then fails on any
+            # request AWS would refuse
+            sys.stderr.write(f"sandbox: refused {req.service}:{req.action}: {err.code}: "
+                             f"{err.message[:300]}\n")
             return error_response(req, err)
         handler = self.routes.get((req.service, req.action))
         with self.lock:
