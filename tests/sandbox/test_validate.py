@@ -184,6 +184,42 @@ def check_refusals(t, cli, box):
          (status, json.loads(body).get("__type")), (400, "ValidationException"))
 
 
+def unsigned(endpoint, method, path, body=b"", headers=None):
+    """(status, body text) of an unsigned call (SSO portal, SSO-OIDC, web identity)."""
+    raw = urllib.request.Request(endpoint + path, data=body or None, method=method,
+                                 headers=headers or {})
+    try:
+        with urllib.request.urlopen(raw, timeout=30) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def check_unsigned(t, box):
+    ep = box.endpoint
+    status, body = unsigned(ep, "POST", "/token", json.dumps(
+        {"grantType": "refresh_token", "clientId": "c", "refreshToken": "r"}).encode(),
+        {"Content-Type": "application/json"})
+    t.eq("SSO-OIDC CreateToken without clientSecret: 400 invalid_request",
+         (status, json.loads(body).get("error")), (400, "invalid_request"))
+    t.match("... naming the member", json.loads(body).get("error_description", ""),
+            r"Value null at 'clientSecret' failed to satisfy constraint: Member must not be "
+            r"null")
+    status, body = unsigned(ep, "GET", "/federation/credentials?account_id=123456789012&"
+                                       "role_name=Admin", headers={
+                                           "x-amz-sso_bearer_token": "not-registered"})
+    t.eq("a complete GetRoleCredentials passes validation (and the token is unknown: 401)",
+         status, 401)
+    status, body = unsigned(ep, "GET", "/federation/credentials?role_name=Admin", headers={
+        "x-amz-sso_bearer_token": "t"})
+    t.eq("GetRoleCredentials without account_id: 400 InvalidRequestException", status, 400)
+    status, body = unsigned(ep, "POST", "/", b"Action=AssumeRoleWithWebIdentity&"
+                            b"Version=2011-06-15&RoleSessionName=s&WebIdentityToken=tok",
+                            {"Content-Type": "application/x-www-form-urlencoded"})
+    t.eq("AssumeRoleWithWebIdentity without RoleArn: ValidationError",
+         (status, xml_code(body, "{*}Error/{*}Code")), (400, "ValidationError"))
+
+
 def check_valid_calls(t, cli, box):
     box.control("POST", "config", {"validation_reset": True})
     calls = [("ec2", "describe-instances", "--filters", "Name=tag:a,Values=b"),
@@ -246,6 +282,7 @@ def main():
             cli.endpoint = box.endpoint
             check_valid_calls(t, cli, box)
             check_refusals(t, cli, box)
+            check_unsigned(t, box)
             check_counters_and_switch(t, cli, box)
             off = Sandbox(workdir, "off", "--no-validate")
             boxes.append(off)

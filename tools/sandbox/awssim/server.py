@@ -217,7 +217,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_sandbox/"):
             return self._send(self._control(body))
         # the unsigned calls of SSO, SSO-OIDC and web identity carry no SigV4 scope
-        resp = self.world.sso.handle(self.command, self.path, self.headers, body)
+        resp = self.world.validator.check_unsigned(self.command, self.path, self.headers, body)
+        if resp is not None:
+            last = self.world.validator.summary()["last"][-1]
+            sys.stderr.write(f"sandbox: refused {last['operation']}: {last['code']}: "
+                             f"{last['message'][:300]}\n")
+        else:
+            resp = self.world.sso.handle(self.command, self.path, self.headers, body)
         if resp is not None:
             return self._send(resp)
         req = Request(self.command, self.path, self.headers, body)

@@ -28,9 +28,17 @@ the refusal in the request's protocol:
   Member must satisfy regular expression pattern: ... Error Code: ValidationException"); a
   value of the wrong JSON type is SerializationException; an unknown X-Amz-Target is
   UnknownOperationException.
-- REST-XML (S3) and the unsigned SSO/OIDC calls are not checked: botocore's S3 model is
-  looser than S3 in places and stricter in others (S3 takes keys and headers the model does
-  not describe), so refusing from it would refuse what S3 accepts.
+- The unsigned calls (check_unsigned): STS AssumeRoleWithWebIdentity as Query above; the
+  IAM Identity Center portal's GetRoleCredentials and SSO-OIDC's CreateToken (REST-JSON:
+  members from the querystring, headers and body by their `location`) answer
+  InvalidRequestException, 400 (the error both API references list for "Indicates that
+  something is wrong with the input to the request": https://docs.aws.amazon.com/
+  singlesignon/latest/PortalAPIReference/API_GetRoleCredentials.html and
+  https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html);
+  OIDC words it as OAuth does, {"error": "invalid_request", "error_description"}.
+- REST-XML (S3) is not checked: botocore's S3 model is looser than S3 in places and
+  stricter in others (S3 takes keys and headers the model does not describe), so refusing
+  from it would refuse what S3 accepts.
 
 Patterns are Java regular expressions matched against the whole value (Coral's
 Pattern.matches: "serverlessTest.-dev" fails "[a-zA-Z][-a-zA-Z0-9]*|..." although a prefix
@@ -42,10 +50,13 @@ default page), so the sandbox refuses it as a ValidationException naming the mem
 """
 
 import base64
+import json
 import re
 import threading
+import types
+from urllib.parse import parse_qsl, urlsplit
 
-from .wire import ApiError, parse_iso
+from .wire import ApiError, Response, error_response, parse_iso, request_id
 
 # SigV4 scope service -> botocore's model name (the rest are the same)
 _MODEL_NAMES = {"servicequotas": "service-quotas", "awsssoportal": "sso",
@@ -218,6 +229,77 @@ class Validator:
             raise
         with self.lock:
             self.checked += 1
+
+    def check_unsigned(self, method, target, headers, body):
+        """The refusal (a Response) of an unsigned SSO/OIDC/web identity call AWS would
+        refuse, else None (also for every other request: those go through check())."""
+        if not self.enabled:
+            return None
+        split = urlsplit(target)
+        if method == "GET" and split.path == "/federation/credentials":
+            return self._rest_json("sso", "GetRoleCredentials", split.query, headers, body)
+        if method == "POST" and split.path == "/token":
+            return self._rest_json("sso-oidc", "CreateToken", split.query, headers, body)
+        if (method == "POST" and not headers.get("Authorization")
+                and b"Action=AssumeRoleWithWebIdentity" in body):
+            req = types.SimpleNamespace(
+                service="sts", protocol="query", action="AssumeRoleWithWebIdentity",
+                params=dict(parse_qsl(body.decode("utf-8", "replace"),
+                                      keep_blank_values=True)))
+            model = self.model("sts")
+            try:
+                if model is not None:
+                    self._check_query(model, req)
+            except ApiError as err:
+                self._count(req, err)
+                return error_response(req, err)
+            with self.lock:
+                self.checked += 1
+        return None
+
+    def _rest_json(self, service, action, query, headers, body):
+        model = self.model(service)
+        if model is None:
+            return None
+        shape_name = model.operations[action]["input"]["shape"]
+        shape = model.shapes[shape_name]
+        values = {}
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError:
+            data = None
+        problems = _Problems("rest-json")
+        if not isinstance(data, dict):
+            problems.type_errors.append(("", body[:200].decode("utf-8", "replace"),
+                                         "a JSON object"))
+            data = {}
+        body_members = set()
+        for member, ref in shape.get("members", {}).items():
+            where, name = ref.get("location"), ref.get("locationName", member)
+            if where == "querystring" and name in params:
+                values[member] = params[name]
+            elif where == "header" and headers.get(name) is not None:
+                values[member] = headers.get(name)
+            elif where is None:
+                body_members.add(member)
+                if member in data:
+                    values[member] = data[member]
+        problems.unknown.extend(sorted(set(data) - body_members))
+        self._j_value(model, shape_name, values, "", problems)
+        if not problems:
+            with self.lock:
+                self.checked += 1
+            return None
+        err = self._error(problems)
+        err.code = "InvalidRequestException"
+        self._count(types.SimpleNamespace(service=service, action=action), err)
+        payload = {"message": err.message}
+        if service == "sso-oidc":
+            payload = {"error": "invalid_request", "error_description": err.message}
+        return Response(400, json.dumps(payload), [("Content-Type", "application/json"),
+                                                   ("x-amzn-ErrorType", err.code),
+                                                   ("x-amzn-RequestId", request_id())])
 
     def _count(self, req, err):
         with self.lock:
@@ -541,7 +623,6 @@ def _repr(value):
 
 
 def _json_repr(value):
-    import json
     text = json.dumps(value)
     return text if len(text) <= 200 else text[:200] + "..."
 
