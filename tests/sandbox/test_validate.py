@@ -135,10 +135,13 @@ def check_refusals(t, cli, box):
     status, body = signed(ep, "ec2", "Action=LaunchRockets&Version=2016-11-15")
     t.eq("EC2 unknown action: InvalidAction", (status, xml_code(body, "./Errors/Error/Code")),
          (400, "InvalidAction"))
-    err = cli.error("ec2", "describe-instance-types", "--instance-types", "p5.huge")
+    err = cli.error("ec2", "describe-instance-type-offerings", "--location-type", "planet")
     t.match("EC2 bad enum through the CLI: InvalidParameterValue", err,
-            r"\(InvalidParameterValue\).*Value \(p5\.huge\) for parameter InstanceType\.1 is "
+            r"\(InvalidParameterValue\).*Value \(planet\) for parameter LocationType is "
             r"invalid")
+    t.eq("an instance type botocore's enum does not list yet is left to EC2 to judge",
+         local("ec2", "Action=DescribeInstanceTypes&Version=2016-11-15&"
+                      "InstanceType.1=p9.96xlarge"), "OK")
     err = cli.error("ec2", "describe-instance-types", "--max-results", "1000")
     t.match("EC2 out-of-range MaxResults through the CLI", err,
             r"\(InvalidParameterValue\).*MaxResults.*less than or equal to 100")

@@ -78,6 +78,9 @@ _MAX_ERRORS = 10  # Coral lists every failed member; keep the message bounded
 # length less than or equal to 51200" (ansible/ansible#48080; the 51,200-byte limit of
 # "CloudFormation quotas", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
 # cloudformation-limits.html).
+# Enums that grow with every launch: a botocore older than the sandbox's clients would
+# refuse what AWS accepts (EC2 answers an unknown instance type itself, per operation).
+_OPEN_ENUMS = {("ec2", "InstanceType")}
 _CFN_NAME = {"pattern": "[a-zA-Z][-a-zA-Z0-9]*", "min": 1, "max": 128}
 _CFN_NAME_OR_ID = {"pattern": "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*", "min": 1}
 _OVERLAY = {
@@ -491,7 +494,8 @@ class Validator:
             problems.type_errors.append((path, raw, parsed.expected))
             return
         if kind == "string":
-            if "enum" in shape and parsed not in shape["enum"]:
+            if "enum" in shape and parsed not in shape["enum"] and (
+                    (model.protocol, shape_name) not in _OPEN_ENUMS):
                 problems.invalid.append((path, parsed, "Member must satisfy enum value set: "
                                          f"[{', '.join(shape['enum'])}]"))
                 return
