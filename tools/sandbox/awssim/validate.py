@@ -23,7 +23,7 @@ the refusal in the request's protocol:
   typed correctly.", "Common Errors" of every Query API reference, e.g.
   https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html).
 - JSON 1.0/1.1 (SSM, Logs, Service Quotas): {"__type": "ValidationException"} with the same
-  Coral text (e.g. aws/serverless-application-model and awslabs/aws-transit-vpc#32 quote
+  Coral text (e.g. awslabs/aws-transit-vpc#32 quotes Lambda's
   "1 validation error detected: Value '...' at 'code.s3Bucket' failed to satisfy constraint:
   Member must satisfy regular expression pattern: ... Error Code: ValidationException"); a
   value of the wrong JSON type is SerializationException; an unknown X-Amz-Target is
@@ -458,7 +458,7 @@ class Validator:
             members = shape.get("members", {})
             for key in sorted(value):
                 if key not in members:
-                    problems.unknown.append(_path(path, key) if path else key)
+                    problems.unknown.append(f"{path}.{key}" if path else key)
                     continue
                 self._j_value(model, members[key]["shape"], value[key], _path(path, key),
                               problems)
