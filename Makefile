@@ -69,6 +69,9 @@ $(BUILD)/%.o: %.c
 
 # the EFA check script is embedded into this object with .incbin
 $(BUILD)/src/efa/check_script.o: src/efa/scripts/efa_check.sh
+# and so are the task runner and the default task file
+$(BUILD)/src/setup/runner.o: src/setup/scripts/task_runner.sh src/setup/tasks/nixl-node.json
+$(BUILD)/src/setup/mlflow.o: src/setup/scripts/mlflow_check.sh
 
 # -MMD: a test program is rebuilt when any header it includes changes
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libnixl.a

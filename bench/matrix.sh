@@ -26,37 +26,16 @@ start_sandbox "$dir" --speed 600 --workdir "$dir/nodes" || exit 1
 
 now() { python3 -c 'import time; print(time.monotonic())'; }
 
-# deploy N: the nodes to run on, as pingpong arguments in $nodes. One stack holds at most
-# 13 nodes (14 x g5.12xlarge is a template of 51232 bytes, over CloudFormation's 51200 for
-# CreateStack), so more come from two stacks, named by --instance-id (each server's address
-# then comes from its `ip addr`, which on sandbox nodes is this host's).
+# deploy N: the nodes to run on, as pingpong arguments in $nodes. One stack of N nodes (a
+# template over CreateStack's 51,200 inline bytes goes by TemplateURL).
 deploy() {
-	n=$1
-	if [ "$n" -le 13 ]; then
-		timeout 600 "$NIXL_TUI" deploy --yes -c environment=m$n -c nodeCount=$n >"$dir/deploy$n.out" 2>&1 ||
-			return 1
-		nodes="-c environment=m$n"
-		return 0
-	fi
-	nodes=
-	for part in a b; do
-		k=$((n / 2))
-		[ $part = b ] && k=$((n - n / 2))
-		timeout 600 "$NIXL_TUI" deploy --yes -c environment=m$n$part -c nodeCount=$k >"$dir/deploy$n.out" 2>&1 ||
-			return 1
-		eval "$("$NIXL_TUI" outputs --format env -c environment=m$n$part)"
-		i=1
-		while [ $i -le $k ]; do
-			eval "nodes=\"\$nodes --instance-id \$NODE${i}_ID\""
-			i=$((i + 1))
-		done
-	done
+	timeout 600 "$NIXL_TUI" deploy --yes -c environment=m$1 -c nodeCount=$1 >"$dir/deploy$1.out" 2>&1 ||
+		return 1
+	nodes="-c environment=m$1"
 }
 
 destroy() {
-	for env in m$1 m${1}a m${1}b; do
-		timeout 600 "$NIXL_TUI" destroy --yes -c environment=$env >/dev/null 2>&1
-	done
+	timeout 600 "$NIXL_TUI" destroy --yes -c environment=m$1 >/dev/null 2>&1
 }
 
 # matrix N LABEL [--concurrency K]: the wall time of one matrix, into $dir/N.LABEL

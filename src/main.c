@@ -11,7 +11,7 @@ const cmd_entry_t cmd_table[] = {
 	{ "tui", cmd_tui, "[--read-only] [--no-mouse] [--no-color] [--provider P] [--sizes S] [--iterations N]", "the console (what nixl-tui alone opens)" },
 	{ "keys", cmd_keys, "[--markdown] [--read-only]", "the console's keys and commands" },
 	{ "whoami", cmd_whoami, "[--json]", "the caller identity, region and endpoint in use" },
-	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--json]",
+	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--verify] [--json]",
 	  "preflight, create the stack, watch it to ready" },
 	{ "status", cmd_status, "[--json]", "the stack's status" },
 	{ "outputs", cmd_outputs, "[--json|--format env]", "the stack's outputs" },
@@ -32,6 +32,14 @@ const cmd_entry_t cmd_table[] = {
 	{ "pingpong", cmd_pingpong, "[--server-node 1 --client-node 2 | --instance-id I --instance-id J | --local | --from-file F|DIR] [-S sizes] [-I n] [-e rdm] [-p efa] [--matrix [--concurrency K]] [--json]",
 	  "fi_pingpong between the stack's nodes (rows as they arrive), here, or saved logs read back; "
 	  "--native --local | --serve | --connect HOST: the native libfabric ping-pong" },
+	{ "setup", cmd_setup, "[--tasks FILE] [--node N|all] [--from ID] [--reset] [--dry-run | --local | --cancel] [--timeout S] [--json]",
+	  "run a task file (the default prepares a DLAMI node for NIXL) on the stack's nodes, or here; --dry-run prints it" },
+	{ "mlflow-check", cmd_mlflow_check, "[--node N] [--tracking-uri URL] [--timeout S] [--json]",
+	  "from node 2, write an MLflow run (parameter, metric, artifact) to node 1's tracking server and read it back" },
+	{ "verify", cmd_verify, "[--tasks FILE] [--tracking-uri URL] [-p PROVIDER] [-S SIZES] [-I N] [--json]",
+	  "setup (resumed), MLflow check, EFA checks on every node, ping-pong node 1 <-> 2: a table per node" },
+	{ "forward", cmd_forward, "[--node N] [--port P] [--local-port L]",
+	  "a node's port (MLflow's 5000) on 127.0.0.1 through SSM port forwarding, until Ctrl-C" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -43,6 +43,15 @@ static void test_build_create_stack(void **state)
 	cfn_create_stack_req_t no_body = {.stack_name = "s"};
 	assert_int_equal(cfn_build_create_stack(&no_body, &p), -1);
 	aws_params_free(&p);
+	/* a template over 51,200 bytes goes by TemplateURL; never both */
+	cfn_create_stack_req_t by_url = {.stack_name = "s",
+	                                 .template_url = "https://b.s3.us-east-1.amazonaws.com/s/t.json"};
+	assert_int_equal(cfn_build_create_stack(&by_url, &p), 0);
+	assert_params(&p, "StackName=s\nTemplateURL=https://b.s3.us-east-1.amazonaws.com/s/t.json\n");
+	aws_params_free(&p);
+	by_url.template_body = "{}";
+	assert_int_equal(cfn_build_create_stack(&by_url, &p), -1);
+	aws_params_free(&p);
 	cfn_pair_t bad_tag[] = {{"", "v"}};
 	cfn_create_stack_req_t bad = {.stack_name = "s", .template_body = "{}", .tags = bad_tag,
 	                              .ntags = 1};

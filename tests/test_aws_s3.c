@@ -35,6 +35,39 @@ static void test_build_put(void **state)
 	s3_request_free(&r);
 }
 
+/* The staging bucket of a TemplateURL: CreateBucket's LocationConstraint only outside
+ * us-east-1 (S3 refuses "us-east-1" there), DeleteBucket, and the URL CloudFormation reads. */
+static void test_build_bucket_and_url(void **state)
+{
+	(void)state;
+	s3_request_t r;
+	assert_int_equal(s3_build_create_bucket("nixl-tui-staging-1-us-east-1", "us-east-1", &r), 0);
+	assert_string_equal(r.method, "PUT");
+	assert_string_equal(r.path, "/nixl-tui-staging-1-us-east-1");
+	assert_int_equal(r.body_len, 0);
+	s3_request_free(&r);
+	assert_int_equal(s3_build_create_bucket("b-eu", "eu-west-1", &r), 0);
+	assert_non_null(r.body);
+	assert_non_null(strstr(r.body, "<LocationConstraint>eu-west-1</LocationConstraint>"));
+	assert_int_equal(r.body_len, strlen(r.body));
+	assert_string_equal(header(&r, "Content-Type"), "application/xml");
+	s3_request_free(&r);
+	assert_int_equal(s3_build_create_bucket("b", "", &r), -1);
+	assert_int_equal(s3_build_delete_bucket("b-eu", &r), 0);
+	assert_string_equal(r.method, "DELETE");
+	assert_string_equal(r.path, "/b-eu");
+	s3_request_free(&r);
+	assert_int_equal(s3_build_delete_bucket("", &r), -1);
+
+	char *u = s3_object_url("b-1", "us-west-2", "stack/a b.json");
+	assert_string_equal(u, "https://b-1.s3.us-west-2.amazonaws.com/stack/a%20b.json");
+	free(u);
+	u = s3_object_url("b-1", "cn-north-1", "k");
+	assert_string_equal(u, "https://b-1.s3.cn-north-1.amazonaws.com.cn/k");
+	free(u);
+	assert_null(s3_object_url("b", "us-east-1", ""));
+}
+
 static void test_build_list(void **state)
 {
 	(void)state;
@@ -191,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_put),
+		cmocka_unit_test(test_build_bucket_and_url),
 		cmocka_unit_test(test_build_list),
 		cmocka_unit_test(test_build_delete),
 		cmocka_unit_test(test_parse_list),

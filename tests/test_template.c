@@ -501,6 +501,8 @@ static void test_mlflow_grants(void **state)
 	cJSON *st = statement("MlflowTrackingServer");
 	assert_non_null(st);
 	assert_string_equal(sval(st, "Action.0"), "sagemaker-mlflow:*");
+	assert_string_equal(sval(st, "Action.1"), "sagemaker:CreatePresignedMlflowTrackingServerUrl");
+	assert_string_equal(sval(st, "Action.2"), "sagemaker:DescribeMlflowTrackingServer");
 	assert_string_equal(sval(st, "Resource.0"), server);
 	st = statement("MlflowArtifacts");
 	assert_non_null(st);

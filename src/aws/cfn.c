@@ -26,9 +26,11 @@ static void add_member(aws_params_t *out, const char *list, size_t i, const char
 
 int cfn_build_create_stack(const cfn_create_stack_req_t *req, aws_params_t *out)
 {
-	if (!nonempty(req->stack_name) || !nonempty(req->template_body)) return -1;
+	if (!nonempty(req->stack_name)) return -1;
+	if (nonempty(req->template_body) == nonempty(req->template_url)) return -1;
 	aws_params_add(out, "StackName", req->stack_name);
-	aws_params_add(out, "TemplateBody", req->template_body);
+	if (nonempty(req->template_body)) aws_params_add(out, "TemplateBody", req->template_body);
+	else aws_params_add(out, "TemplateURL", req->template_url);
 	for (size_t i = 0; i < req->nparameters; i++) {
 		if (!nonempty(req->parameters[i].key)) return -1;
 		add_member(out, "Parameters", i, "ParameterKey", req->parameters[i].key);

@@ -21,7 +21,8 @@ typedef struct cfn_pair {
 
 typedef struct cfn_create_stack_req {
 	const char *stack_name;
-	const char *template_body;
+	const char *template_body;         /* exactly one of template_body and template_url */
+	const char *template_url;          /* an S3 object's https URL (see s3_object_url) */
 	const cfn_pair_t *parameters;
 	size_t nparameters;
 	const cfn_pair_t *tags;

@@ -408,6 +408,38 @@ static int refuse_clear_text(const aws_client_t *c, const char *url, aws_error_t
 	return -1;
 }
 
+static int plan_has_mfa(const aws_creds_plan_t *p)
+{
+	for (size_t i = 0; i < p->nhops; i++)
+		if (p->hops[i].mfa_serial) return 1;
+	return 0;
+}
+
+/* Credentials that ran out, resolved again: a credential_process is run again, and an MFA
+ * role (its cached session, or one assumed with a code, which is good once) asks for a new
+ * code. A plan that now assumes a role replaces the old one, to be fetched. Returns 1 when
+ * the call was sent or finished, 0 to go on and fetch the new plan. */
+static int resolve_again(aws_client_t *c, aws_call_t *call)
+{
+	aws_creds_plan_t plan;
+	aws_error_t err;
+	if (aws_creds_resolve(c->profile_flag, &plan, &err) < 0) {
+		call_finish(call, &err, NULL);
+		return 1;
+	}
+	aws_creds_free(&c->creds);
+	snprintf(c->creds_source, sizeof c->creds_source, "%s", plan.source);
+	if (plan.kind == AWS_CREDS_STATIC && !plan.nhops) {
+		aws_creds_copy(&c->creds, &plan.creds);
+		aws_creds_plan_free(&plan);
+		call_send(call);
+		return 1;
+	}
+	aws_creds_plan_free(&c->plan);
+	c->plan = plan;
+	return 0;
+}
+
 static void start_or_queue(aws_call_t *call)
 {
 	aws_client_t *c = call->c;
@@ -415,21 +447,10 @@ static void start_or_queue(aws_call_t *call)
 		call_send(call);
 		return;
 	}
-	if (c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops) {
-		if (c->creds.access_key_id) { /* static but expired (credential_process): resolve again */
-			aws_creds_plan_t plan;
-			aws_error_t err;
-			if (aws_creds_resolve(c->profile_flag, &plan, &err) < 0) {
-				call_finish(call, &err, NULL);
-				return;
-			}
-			aws_creds_free(&c->creds);
-			aws_creds_copy(&c->creds, &plan.creds);
-			aws_creds_plan_free(&plan);
-			call_send(call);
-			return;
-		}
-	}
+	if (c->creds.access_key_id && !c->fetching &&
+	    ((c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops) || plan_has_mfa(&c->plan)) &&
+	    resolve_again(c, call))
+		return;
 	if (c->creds_error.kind != AWS_ERR_NONE && !c->fetching) {
 		aws_error_t e = c->creds_error;
 		memset(&c->creds_error, 0, sizeof c->creds_error); /* a later call tries again */

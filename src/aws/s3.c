@@ -181,6 +181,49 @@ int s3_build_delete_objects(const char *bucket, const char *const *keys, size_t 
 	return 0;
 }
 
+int s3_build_create_bucket(const char *bucket, const char *region, s3_request_t *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!nonempty(bucket) || !nonempty(region)) return -1;
+	out->method = "PUT";
+	out->path = object_path(bucket, NULL);
+	if (!out->path) return -1;
+	if (strcmp(region, "us-east-1") == 0) return 0;
+	if (asprintf(&out->owned_body,
+	             "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+	             "<LocationConstraint>%s</LocationConstraint></CreateBucketConfiguration>",
+	             region) < 0) {
+		out->owned_body = NULL;
+		s3_request_free(out);
+		return -1;
+	}
+	add_header(out, "Content-Type", "application/xml");
+	out->body = out->owned_body;
+	out->body_len = strlen(out->owned_body);
+	return 0;
+}
+
+int s3_build_delete_bucket(const char *bucket, s3_request_t *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!nonempty(bucket)) return -1;
+	out->method = "DELETE";
+	out->path = object_path(bucket, NULL);
+	return out->path ? 0 : -1;
+}
+
+char *s3_object_url(const char *bucket, const char *region, const char *key)
+{
+	if (!nonempty(bucket) || !nonempty(region) || !nonempty(key)) return NULL;
+	char *k = aws_uri_encode(key, strlen(key), 1);
+	char *url = NULL;
+	if (k && asprintf(&url, "https://%s.s3.%s.amazonaws.com%s/%s", bucket, region,
+	                  strncmp(region, "cn-", 3) == 0 ? ".cn" : "", k) < 0)
+		url = NULL;
+	free(k);
+	return url;
+}
+
 int s3_parse_put_object(const char *etag_header, s3_put_result_t *out, aws_error_t *err)
 {
 	memset(out, 0, sizeof *out);
@@ -350,6 +393,21 @@ aws_call_t *s3_put_object(aws_client_t *c, const char *bucket, const char *key, 
 {
 	s3_request_t r;
 	return start(c, s3_build_put_object(bucket, key, body, len, &r), "PutObject", &r, put_done,
+	             (codec_fn)cb, ud);
+}
+
+aws_call_t *s3_create_bucket(aws_client_t *c, const char *bucket, const char *region,
+                             s3_status_cb cb, void *ud)
+{
+	s3_request_t r;
+	return start(c, s3_build_create_bucket(bucket, region, &r), "CreateBucket", &r,
+	             codec_status_done, (codec_fn)cb, ud);
+}
+
+aws_call_t *s3_delete_bucket(aws_client_t *c, const char *bucket, s3_status_cb cb, void *ud)
+{
+	s3_request_t r;
+	return start(c, s3_build_delete_bucket(bucket, &r), "DeleteBucket", &r, codec_status_done,
 	             (codec_fn)cb, ud);
 }
 

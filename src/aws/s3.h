@@ -70,6 +70,17 @@ int s3_build_list_objects_v2(const s3_list_req_t *req, s3_request_t *out);
 int s3_build_delete_objects(const char *bucket, const char *const *keys, size_t n, int quiet,
                             s3_request_t *out);
 
+/* CreateBucket (a LocationConstraint outside us-east-1, where S3 refuses one) and
+ * DeleteBucket (the bucket must be empty). -1 when bucket or region is empty. */
+int s3_build_create_bucket(const char *bucket, const char *region, s3_request_t *out);
+int s3_build_delete_bucket(const char *bucket, s3_request_t *out);
+
+/* The virtual-hosted https URL CloudFormation reads an object at (TemplateURL):
+ * "https://bucket.s3.region.amazonaws.com/key" (".amazonaws.com.cn" in cn-*), key
+ * URI-encoded with its slashes kept. malloc'd; NULL when an argument is empty or on OOM.
+ * It names the object in AWS whatever endpoint this client sends its own calls to. */
+char *s3_object_url(const char *bucket, const char *region, const char *key);
+
 /* PutObject's result is the ETag reply header (NULL: a parse error). */
 int s3_parse_put_object(const char *etag_header, s3_put_result_t *out, aws_error_t *err);
 int s3_parse_list_objects_v2(const char *body, size_t len, s3_list_result_t *out,
@@ -89,6 +100,10 @@ aws_call_t *s3_put_object(aws_client_t *c, const char *bucket, const char *key, 
                           size_t len, s3_put_cb cb, void *ud);
 aws_call_t *s3_list_objects_v2(aws_client_t *c, const s3_list_req_t *req, s3_list_cb cb,
                                void *ud);
+typedef void (*s3_status_cb)(void *ud, const aws_error_t *err);
+aws_call_t *s3_create_bucket(aws_client_t *c, const char *bucket, const char *region,
+                             s3_status_cb cb, void *ud);
+aws_call_t *s3_delete_bucket(aws_client_t *c, const char *bucket, s3_status_cb cb, void *ud);
 /* Per-key failures come back in res->errors with err NULL: the call itself succeeded. */
 aws_call_t *s3_delete_objects(aws_client_t *c, const char *bucket, const char *const *keys,
                               size_t n, int quiet, s3_delete_cb cb, void *ud);

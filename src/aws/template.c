@@ -275,7 +275,11 @@ static void instance_role(tb_t *b, cJSON *res)
 
 	const char *tracking = config_get(b->cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN);
 	if (tracking) {
-		static const char *const mlflow_actions[] = { "sagemaker-mlflow:*" };
+		/* what the users' CDK stack granted: the server's API, a presigned URL for its UI,
+		 * and its description (the sagemaker-mlflow plugin resolves the ARN with it) */
+		static const char *const mlflow_actions[] = { "sagemaker-mlflow:*",
+		                                              "sagemaker:CreatePresignedMlflowTrackingServerUrl",
+		                                              "sagemaker:DescribeMlflowTrackingServer" };
 		push(b, statement(b, stmts, "MlflowTrackingServer", mlflow_actions, N_OF(mlflow_actions)),
 		     str(b, tracking));
 	}

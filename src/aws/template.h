@@ -20,11 +20,14 @@
 
 #include "catalog/config.h"
 
-/* CreateStack's TemplateBody limit in bytes; a larger template must be passed by
- * TemplateURL (an S3 object). Compact renderings fit up to: 13 x g5.12xlarge,
- * 11 x g6e.48xlarge or p4d.24xlarge, 9 x trn1.32xlarge, 7 x trn1n.32xlarge,
- * 5 x p5.48xlarge (every EFA interface of every node is spelt out). */
+/* CreateStack's limits ("Understand CloudFormation quotas", AWS CloudFormation User
+ * Guide, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+ * a template body sent in the request takes at most 51,200 bytes; a larger one goes by
+ * TemplateURL, an S3 object of at most 460,800 bytes (the quotas page; CreateStack's API
+ * reference now says 1 MB: the smaller figure is kept so the template fits either).
+ * 16 x p5.48xlarge, the largest rendering, is about 143 kB. */
 #define TEMPLATE_BODY_MAX 51200
+#define TEMPLATE_URL_MAX 460800
 
 typedef struct template_opts {
 	const char *owner;  /* Owner tag; NULL: projectPrefix, else "nixl-tui" */

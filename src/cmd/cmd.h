@@ -35,5 +35,9 @@ int fabric_cmd_probe(cli_t *cli);
 int fabric_cmd_pingpong(cli_t *cli);
 int cmd_efa_check(cli_t *cli); /* src/cmd/efa_check.c */
 int cmd_pingpong(cli_t *cli); /* src/cmd/pingpong.c */
+int cmd_setup(cli_t *cli);    /* src/cmd/setup.c */
+int cmd_mlflow_check(cli_t *cli); /* src/cmd/mlflow_check.c */
+int cmd_verify(cli_t *cli);   /* src/cmd/verify.c */
+int cmd_forward(cli_t *cli);  /* src/cmd/forward.c */
 
 #endif

@@ -98,6 +98,8 @@ typedef struct stack_lookup {
 	aws_error_t err;
 	exec_nodes_t *nodes;
 	char (*ips)[48];
+	char *bucket;     /* ScriptsBucketName ("" when absent), or NULL when not wanted */
+	size_t bucketlen;
 	char addr_err[256];
 	char status[48];
 } stack_lookup_t;
@@ -116,6 +118,10 @@ static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 		return;
 	}
 	snprintf(l->status, sizeof l->status, "%s", res->stacks[0].status ? res->stacks[0].status : "");
+	if (l->bucket) {
+		const char *b = cfn_stack_output(&res->stacks[0], "ScriptsBucketName");
+		snprintf(l->bucket, l->bucketlen, "%s", b ? b : "");
+	}
 	for (int i = 1; i <= EXEC_MAX_NODES; i++) {
 		char key[32];
 		snprintf(key, sizeof key, "Node%dInstanceId", i);
@@ -130,6 +136,12 @@ static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 
 int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48])
 {
+	return cmd_stack_nodes_bucket(cli, cmd_name, nodes, ips, NULL, 0, NULL);
+}
+
+int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48],
+                           char *bucket, size_t bucketlen, char (*stack_out)[160])
+{
 	cmd_env_t env;
 	if (cmd_env_open(&env, cli, cmd_name) < 0) return -1;
 	config_t cfg;
@@ -143,7 +155,8 @@ int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes,
 	} else if (config_stack_name(&cfg, aws_client_region(env.aws), stack, sizeof stack) < 0) {
 		textsafe_printf(stderr, "nixl-tui %s: no stack name: pass -c stackName=... or --instance-id\n", cmd_name);
 	} else {
-		stack_lookup_t l = { .nodes = nodes, .ips = ips };
+		if (stack_out) snprintf(*stack_out, sizeof *stack_out, "%s", stack);
+		stack_lookup_t l = { .nodes = nodes, .ips = ips, .bucket = bucket, .bucketlen = bucketlen };
 		cfn_describe_stacks(env.aws, stack, on_stack, &l);
 		aws_client_wait(env.aws, &l.done, 120000);
 		if (!l.done)
@@ -164,4 +177,27 @@ int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes,
 	config_free(&cfg);
 	cmd_env_close(&env);
 	return rc;
+}
+
+size_t cmd_self_argv(const cli_t *cli, const char *const *args, const char **argv, size_t max)
+{
+	size_t n = 0;
+	argv[n++] = "/proc/self/exe";
+	for (; *args && n + 13 < max; args++) argv[n++] = *args;
+	const struct { const char *flag, *value; } valued[] = {
+		{ "--profile", cli->profile }, { "--region", cli->region }, { "--endpoint-url", cli->endpoint_url },
+		{ "--log", cli->log_file },
+	};
+	for (size_t i = 0; i < sizeof valued / sizeof valued[0]; i++)
+		if (valued[i].value) {
+			argv[n++] = valued[i].flag;
+			argv[n++] = valued[i].value;
+		}
+	if (cli->allow_http) argv[n++] = "--allow-http";
+	for (size_t i = 0; i < cli->nctx && n + 3 < max; i++) {
+		argv[n++] = "-c";
+		argv[n++] = cli->ctx[i];
+	}
+	argv[n] = NULL;
+	return n;
 }

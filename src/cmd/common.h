@@ -38,5 +38,13 @@ void cmd_print_json(const cJSON *o, int formatted);
  * stack), in order, and (ips may be NULL) their NodeNPrivateIp ("" when not an IPv4).
  * 0, or -1 with the reason printed. */
 int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48]);
+/* The same, and the stack's ScriptsBucketName in bucket ("" when the stack has none) and
+ * its name in stack (either may be NULL). */
+int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48],
+                           char *bucket, size_t bucketlen, char (*stack)[160]);
+
+/* argv (at most max entries, NULL-terminated) for running this program again as
+ * `nixl-tui ARGS... <the common options of cli>` (verify's steps, deploy --verify). */
+size_t cmd_self_argv(const cli_t *cli, const char *const *args, const char **argv, size_t max);
 
 #endif

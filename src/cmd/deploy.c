@@ -3,6 +3,7 @@
  * operation, and says how to re-attach. */
 #include <cjson/cJSON.h>
 #include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +193,12 @@ static int run(cli_t *cli, run_kind_t kind)
 	const char *name = names[kind];
 	const char *on_failure = NULL;
 	char err[256];
+	int verify = 0;
 	for (int i = 0; i < cli->nargs; i++) {
+		if (kind == RUN_DEPLOY && strcmp(cli->args[i], "--verify") == 0) {
+			verify = 1;
+			continue;
+		}
 		int r = kind == RUN_DEPLOY ? cli_take_value(cli, &i, "--on-failure", &on_failure, err, sizeof err) : 0;
 		if (r < 0) {
 			textsafe_printf(stderr, "nixl-tui %s: %s\n", name, err);
@@ -275,6 +281,14 @@ out:
 	session_free(s);
 	config_free(&cfg);
 	cmd_env_close(&env);
+	if (rc == 0 && verify) { /* ready: the same process goes on as `nixl-tui verify` */
+		const char *args[] = { "verify", cli->json ? "--json" : NULL, NULL }, *argv[64];
+		cmd_self_argv(cli, args, argv, 64);
+		fflush(NULL);
+		execv(argv[0], (char *const *)argv);
+		textsafe_printf(stderr, "nixl-tui deploy: cannot start verify: %s\n", strerror(errno));
+		rc = 1;
+	}
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "core/settings.h"
 #include "efa/pingpong_run.h"
 #include "ui/action.h"
+#include "ui/mfa.h"
 #include "ui/tty.h"
 #include "ui/ui.h"
 
@@ -128,8 +129,14 @@ int cmd_tui(cli_t *cli)
 	tui_flags_t f;
 	if (parse_flags(cli, "tui", &f) < 0) return 2;
 	setlocale(LC_ALL, "");
+	/* An MFA role is assumed while the client opens: its code is asked in the console's
+	 * dialog (on a screen of its own until the console starts), not on /dev/tty. */
+	ui_mfa_install(NULL);
 	cmd_env_t env;
-	if (cmd_env_open(&env, cli, "tui") < 0) return 1;
+	if (cmd_env_open(&env, cli, "tui") < 0) {
+		ui_mfa_uninstall();
+		return 1;
+	}
 	config_t cfg;
 	config_diags_t diags = { 0 };
 	config_init(&cfg);
@@ -166,6 +173,7 @@ int cmd_tui(cli_t *cli)
 		fprintf(stderr, "nixl-tui: the console could not start\n");
 		goto out;
 	}
+	ui_mfa_install(the_ui); /* a role assumed again mid-run asks over the screen */
 	loop_signal_watch(env.loop, SIGINT, on_signal, s);
 	loop_signal_watch(env.loop, SIGTERM, on_signal, s);
 	/* Re-attach: the screen follows the phase the stack is found in. */
@@ -173,6 +181,7 @@ int cmd_tui(cli_t *cli)
 	ui_render(the_ui);
 	loop_run(env.loop, &the_ui->quit, 0);
 	int busy = ui_busy(the_ui);
+	ui_mfa_uninstall();
 	ui_free(the_ui);
 	the_ui = NULL;
 	tty_close();
@@ -181,6 +190,7 @@ int cmd_tui(cli_t *cli)
 		       s->stack_status[0] ? s->stack_status : session_phase_name(s->phase));
 	rc = 0;
 out:
+	ui_mfa_uninstall();
 	session_free(s);
 	config_free(&cfg);
 	cmd_env_close(&env);

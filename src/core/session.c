@@ -59,6 +59,7 @@ void session_free(session_t *s)
 	free_strv(p->seen, p->nseen);
 	free_strv(p->page_ids, p->npage);
 	free(p->page);
+	free(p->template_body);
 	config_free(&p->cfg);
 	free(s->steps); free(s->resources); free(s->events); free(s->outputs);
 	free(s->lookup.reservations); free(s->lookup.offerings); free(s->lookup.vpcs);

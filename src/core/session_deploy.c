@@ -224,27 +224,36 @@ static void on_reservation(void *ud, const aws_error_t *err, ec2_capacity_reserv
 	sess_deploy_next(s);
 }
 
-static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *res)
+static void after_created(session_t *s)
 {
-	session_t *s = ud;
-	if (sess_enter(s, CH_OP)) return;
-	if (err && strcmp(err->code, "AlreadyExistsException") != 0) {
-		sess_fail_err(s, SESS_FAILED, "CreateStack", err);
+	struct session_priv *p = SP(s);
+	if (p->create_failed) {
+		p->create_failed = 0;
+		sess_fail_err(s, SESS_FAILED, "CreateStack", &p->create_err);
 		return;
 	}
-	if (res && res->stack_id) snprintf(s->stack_id, sizeof s->stack_id, "%s", res->stack_id);
 	sess_step_end(s, STEP_OK, "%s", s->stack_id[0] ? s->stack_id : s->stack_name);
 	sess_state_save(s);
 	sess_deploy_next(s);
 }
 
+static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (sess_enter(s, CH_OP)) return;
+	p->create_failed = err && strcmp(err->code, "AlreadyExistsException") != 0;
+	if (p->create_failed) p->create_err = *err;
+	if (res && res->stack_id) snprintf(s->stack_id, sizeof s->stack_id, "%s", res->stack_id);
+	/* CloudFormation has read a TemplateURL by the time CreateStack answers */
+	sess_stage_cleanup(s, after_created);
+}
+
 /* ---- the step machine ---- */
 
-static void create_stack(session_t *s)
+static void send_create(session_t *s, const char *url)
 {
 	struct session_priv *p = SP(s);
-	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL };
-	char *body = template_render(&p->cfg, &topts, 0);
 	cfn_pair_t params[] = {
 		{ "VpcId", p->vpc_id }, { "VpcCidr", p->vpc_cidr }, { "SubnetId", p->subnet_id },
 	};
@@ -254,12 +263,47 @@ static void create_stack(session_t *s)
 	};
 	const char *caps[] = { "CAPABILITY_IAM" };
 	cfn_create_stack_req_t req = {
-		.stack_name = s->stack_name, .template_body = body, .parameters = params, .nparameters = 3,
+		.stack_name = s->stack_name, .template_body = url ? NULL : p->template_body,
+		.template_url = url, .parameters = params, .nparameters = 3,
 		.tags = tags, .ntags = 3, .capabilities = caps, .ncapabilities = 1,
 		.client_request_token = p->client_token, .on_failure = p->on_failure,
 	};
-	sess_track(s, CH_OP, cfn_create_stack(p->aws, &req, on_created, s));
-	free(body);
+	sess_step_begin(s, "Create stack", "%s (template of %zu bytes %s)", s->stack_name,
+	                strlen(p->template_body), url ? "by TemplateURL" : "inline");
+	aws_call_t *c = cfn_create_stack(p->aws, &req, on_created, s);
+	if (!c) sess_fail(s, SESS_FAILED, "CreateStack could not be sent.");
+	sess_track(s, CH_OP, c);
+}
+
+static void create_from_url(session_t *s, const char *url) { send_create(s, url); }
+
+/* The template is rendered once, with the Owner tag CreateStack sends: what is
+ * measured is what is sent. */
+static void create_stack(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	template_opts_t topts = { .owner = p->owner[0] ? p->owner : NULL };
+	free(p->template_body);
+	p->template_body = template_render(&p->cfg, &topts, 0);
+	if (!p->template_body) {
+		sess_fail(s, SESS_FAILED, "Out of memory rendering the template.");
+		return;
+	}
+	size_t tlen = strlen(p->template_body);
+	if (tlen > TEMPLATE_URL_MAX) {
+		sess_step_begin(s, "Create stack", "%s", s->stack_name);
+		sess_fail(s, SESS_FAILED, "%ld x %s makes a template of %zu bytes, over CloudFormation's "
+		          "%d-byte limit for a template in S3; use fewer nodes.",
+		          config_int(&p->cfg, CONFIG_NODE_COUNT), config_instance_type(&p->cfg), tlen,
+		          TEMPLATE_URL_MAX);
+		return;
+	}
+	snprintf(p->client_token, sizeof p->client_token, "nixl-tui-create-%lld-%d", (long long)time(NULL), (int)getpid());
+	sess_state_save(s); /* the token first: a killed run must not create twice */
+	sess_set_phase(s, SESS_CREATING);
+	sess_resources_from_template(s);
+	if (tlen <= TEMPLATE_BODY_MAX) send_create(s, NULL);
+	else sess_stage_template(s, create_from_url);
 }
 
 void sess_deploy_next(session_t *s)
@@ -342,11 +386,6 @@ void sess_deploy_next(session_t *s)
 		return;
 	}
 	case D_CREATE:
-		sess_step_begin(s, "Create stack", "%s", s->stack_name);
-		snprintf(p->client_token, sizeof p->client_token, "nixl-tui-create-%lld-%d", (long long)time(NULL), (int)getpid());
-		sess_state_save(s); /* the token first: a killed run must not create twice */
-		sess_set_phase(s, SESS_CREATING);
-		sess_resources_from_template(s);
 		create_stack(s);
 		return;
 	case D_WATCH:
@@ -385,17 +424,6 @@ int session_deploy(session_t *s, const char *on_failure)
 			if (d.items[i].needs_ack) first = &d.items[i];
 		sess_fail(s, SESS_FAILED, "%s%s", first ? first->message : "invalid configuration",
 		          first && first->needs_ack ? " (acknowledge with --allow-non-efa)" : "");
-		config_diags_free(&d);
-		return -1;
-	}
-	char *body = template_render(&p->cfg, NULL, 0);
-	size_t tlen = body ? strlen(body) : 0;
-	free(body);
-	if (tlen > TEMPLATE_BODY_MAX) {
-		sess_fail(s, SESS_FAILED, "%ld x %s makes a template of %zu bytes, over CloudFormation's %d-byte "
-		          "limit for a template sent with CreateStack; use fewer nodes.",
-		          config_int(&p->cfg, CONFIG_NODE_COUNT), config_instance_type(&p->cfg), tlen,
-		          TEMPLATE_BODY_MAX);
 		config_diags_free(&d);
 		return -1;
 	}

@@ -10,7 +10,7 @@
 /* One call in flight at a time per channel, so a callback knows its slot and a
  * closing session can cancel what is in flight. */
 typedef enum sess_chan {
-	CH_OP, CH_EVENTS, CH_STACK, CH_AGENTS, CH_UPLOAD,
+	CH_OP, CH_EVENTS, CH_STACK, CH_AGENTS, CH_UPLOAD, CH_STAGE,
 	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_SAVED,
 	CH_COUNT
 } sess_chan_t;
@@ -55,6 +55,13 @@ struct session_priv {
 	int scripts_uploaded, upload_idx;
 	uint64_t agents_timer;
 	int agents_polls;
+	/* the template as CreateStack sends it, rendered once (session_stage.c) */
+	char *template_body;
+	char stage_bucket[96], stage_key[512];  /* staged template (TemplateURL), if any */
+	void (*stage_then)(session_t *s);       /* what follows the staging step */
+	void (*stage_create)(session_t *s, const char *url);
+	aws_error_t create_err;                 /* CreateStack's refusal, told after cleanup */
+	int create_failed;
 	/* teardown */
 	size_t ndeleted;          /* objects deleted from the bucket */
 	int teardown_verified;
@@ -101,6 +108,14 @@ void sess_after_create(session_t *s);  /* outputs -> agents -> ready */
 void sess_deploy_next(session_t *s);
 void sess_teardown_next(session_t *s);
 void sess_upload_scripts(session_t *s);
+/* Template staging (session_stage.c): a template over CreateStack's inline limit goes
+ * to an S3 object in a staging bucket of the account and region; then create(s, url)
+ * sends CreateStack with TemplateURL. sess_stage_cleanup deletes the object and the
+ * bucket (when empty), then calls next(s) whatever happened (failures only warn). */
+void sess_stage_template(session_t *s, void (*create)(session_t *s, const char *url));
+void sess_stage_cleanup(session_t *s, void (*next)(session_t *s));
+/* Destroy: deletes templates this stack's deploys left staged (a killed run), then next. */
+void sess_stage_leftovers(session_t *s, void (*next)(session_t *s));
 /* Stops what runs on the nodes and frees their lines and results. */
 void sess_nodes_free(session_t *s);
 

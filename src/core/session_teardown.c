@@ -12,7 +12,7 @@
 #include "aws/s3.h"
 #include "core/session_priv.h"
 
-typedef enum { T_FIND, T_RESOURCES, T_EMPTY, T_DELETE, T_WATCH, T_VERIFY_BUCKET, T_VERIFY_NODES, T_DONE } tstep_t;
+typedef enum { T_FIND, T_RESOURCES, T_EMPTY, T_DELETE, T_WATCH, T_VERIFY_BUCKET, T_VERIFY_NODES, T_VERIFY_STAGING, T_DONE } tstep_t;
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -232,6 +232,9 @@ void sess_teardown_next(session_t *s)
 		sess_track(s, CH_OP, ec2_describe_instances(p->aws, &dr, on_nodes_check, s));
 		return;
 	}
+	case T_VERIFY_STAGING:
+		sess_stage_leftovers(s, sess_teardown_next);
+		return;
 	case T_DONE:
 		p->op = OP_NONE;
 		sess_set_phase(s, SESS_DELETED);

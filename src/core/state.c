@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/session_priv.h"
+#include "core/statedir.h"
 
 /* mkdir -p with 0700 for every level it creates: neither ~/.local nor ~/.local/state
  * need exist, and the records (client request tokens) are the user's alone. */
@@ -35,7 +36,7 @@ static int make_dirs(char *path)
 	return 0;
 }
 
-static int state_dir(char *buf, size_t n)
+int state_dir_path(char *buf, size_t n)
 {
 	const char *x = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
@@ -56,7 +57,7 @@ static int state_dir(char *buf, size_t n)
 static int state_path(session_t *s, char *buf, size_t n)
 {
 	char dir[360];
-	if (state_dir(dir, sizeof dir) < 0) return -1;
+	if (state_dir_path(dir, sizeof dir) < 0) return -1;
 	if ((size_t)snprintf(buf, n, "%s/%s.json", dir, s->stack_name) >= n) {
 		errno = ENAMETOOLONG;
 		return -1;

@@ -83,7 +83,7 @@ struct sexec {
 	aws_client_t *aws;
 	loop_t *loop;
 	char log_group[512];
-	int poll_ms, drain_ms, stop_wait_ms;
+	int poll_ms, drain_ms, stop_wait_ms, leave_running;
 	sjob_t *jobs;
 	sfollow_t *follows;
 };
@@ -507,6 +507,18 @@ static void on_timeout(loop_t *l, void *ud)
 	stop_job(j, STOP_TIMEOUT);
 }
 
+/* The command id is known: name its log streams and start following it. */
+static void job_follow(sjob_t *j)
+{
+	j->sent_at = loop_now_ms();
+	static const char *const names[2] = { "stdout", "stderr" };
+	for (int k = 0; k < 2; k++)
+		snprintf(j->st[k].name, sizeof j->st[k].name, "%s/%s/aws-runShellScript/%s", j->command_id, j->instance,
+		         names[k]);
+	if (j->stop != STOP_NONE) send_cancel(j);
+	poll_round(j);
+}
+
 static void job_sent(sjob_t *j, const aws_error_t *err, ssm_send_command_result_t *res)
 {
 	if (err) {
@@ -522,13 +534,7 @@ static void job_sent(sjob_t *j, const aws_error_t *err, ssm_send_command_result_
 		fail(j, "SendCommand returned no command id", NULL);
 		return;
 	}
-	j->sent_at = loop_now_ms();
-	static const char *const names[2] = { "stdout", "stderr" };
-	for (int k = 0; k < 2; k++)
-		snprintf(j->st[k].name, sizeof j->st[k].name, "%s/%s/aws-runShellScript/%s", j->command_id, j->instance,
-		         names[k]);
-	if (j->stop != STOP_NONE) send_cancel(j);
-	poll_round(j);
+	job_follow(j);
 }
 
 static void on_batch_sent(void *ud, const aws_error_t *err, ssm_send_command_result_t *res)
@@ -640,6 +646,34 @@ static exec_job_t *ssm_start(exec_t *ex, const char *target, const char *script,
 	return job;
 }
 
+exec_job_t *exec_ssm_attach(exec_t *ex, const char *target, const char *command_id, int timeout_ms,
+                            const exec_cbs_t *cbs, char *err, size_t errlen)
+{
+	sexec_t *sx = (sexec_t *)ex;
+	size_t n = strlen(command_id);
+	/* SSM's command ids are UUIDs: 36 characters of hex digits and dashes */
+	if (!exec_valid_instance_id(target) || n != 36 || strspn(command_id, "0123456789abcdef-") != n) {
+		snprintf(err, errlen, "\"%.40s\" on \"%.40s\" is not an SSM command to follow", command_id, target);
+		return NULL;
+	}
+	sjob_t *j = job_new(sx, target, timeout_ms, cbs);
+	if (!j) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(j->command_id, sizeof j->command_id, "%s", command_id);
+	j->next = sx->jobs;
+	sx->jobs = j;
+	if (timeout_ms > 0) j->timeout_timer = loop_timer_add(sx->loop, timeout_ms, on_timeout, j);
+	job_follow(j);
+	return &j->base;
+}
+
+const char *exec_ssm_command_id(const exec_job_t *job)
+{
+	return ((const sjob_t *)job)->command_id;
+}
+
 static void ssm_cancel(exec_job_t *job)
 {
 	stop_job((sjob_t *)job, STOP_CANCEL);
@@ -652,7 +686,7 @@ static void ssm_free(exec_t *ex)
 		sjob_t *j = sx->jobs;
 		sx->jobs = j->next;
 		drop_calls(j);
-		if (j->command_id[0] && !j->final) {
+		if (j->command_id[0] && !j->final && !sx->leave_running) {
 			/* nobody will wait for it, but the node should stop */
 			const char *ids[] = { j->instance };
 			ssm_cancel_command(sx->aws, j->command_id, ids, 1, noop_status, NULL);
@@ -689,5 +723,6 @@ exec_t *exec_ssm_new(aws_client_t *aws, const exec_ssm_opts_t *opts)
 	sx->poll_ms = opts && opts->poll_ms > 0 ? opts->poll_ms : 1000;
 	sx->drain_ms = opts && opts->drain_ms > 0 ? opts->drain_ms : 5000;
 	sx->stop_wait_ms = opts && opts->stop_wait_ms > 0 ? opts->stop_wait_ms : 15000;
+	sx->leave_running = opts && opts->leave_running;
 	return &sx->base;
 }

@@ -21,9 +21,19 @@ typedef struct exec_ssm_opts {
 	int drain_ms;          /* after the command ended, read late log events this long at
 	                          most; 0: 5000 */
 	int stop_wait_ms;      /* after CancelCommand, wait this long for a final status; 0: 15000 */
+	int leave_running;     /* exec_free() stops following, but does not cancel the commands
+	                          (node setup: quitting nixl-tui leaves it running on the nodes) */
 } exec_ssm_opts_t;
 
 /* aws must outlive the executor. opts may be NULL. NULL when the log group is invalid. */
 exec_t *exec_ssm_new(aws_client_t *aws, const exec_ssm_opts_t *opts);
+
+/* Follows a command already sent (by an earlier run of nixl-tui) on target, as a job of
+ * this executor: its output from the start of its log streams, then its end. NULL with err
+ * when the id or target is not valid. */
+exec_job_t *exec_ssm_attach(exec_t *ex, const char *target, const char *command_id, int timeout_ms,
+                            const exec_cbs_t *cbs, char *err, size_t errlen);
+/* The job's SSM command id: "" until SendCommand answered. Only before its on_done. */
+const char *exec_ssm_command_id(const exec_job_t *job);
 
 #endif

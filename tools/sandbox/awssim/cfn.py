@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from .loopback import alias, rewrite_text
 from .motoctl import models
+from .template_source import template_text
 from .wire import ApiError, el, iso, members, query_ok, request_id, s3_request_id, structs
 
 # (create, delete) seconds as AWS typically takes them for each type.
@@ -438,6 +439,9 @@ class Stack:
                         failed)
         else:
             self.moto.delete_stack(self.account, self.region, self.stack_id)
+            release_addresses(self.moto, self.account, self.region, [
+                r.physical_id for r in self.resources.values()
+                if r.rtype == "AWS::EC2::EIP" and r.physical_id])
             self.outputs_visible = False
             self._event(ts, None, "DELETE_COMPLETE" if kind == "delete" else "ROLLBACK_COMPLETE")
         self._after_settle(ts)
@@ -564,13 +568,7 @@ class CloudFormation:
         return self.world.moto.forward("POST", "/", headers, urlencode(params).encode())
 
     def _template_body(self, params, account, region):
-        if params.get("TemplateBody"):
-            body = params["TemplateBody"]
-        elif params.get("TemplateURL"):
-            body = self.world.moto.read_s3_url(account, params["TemplateURL"])
-        else:
-            raise ApiError(400, "ValidationError",
-                           "Either Template URL or Template Body must be specified.")
+        body = template_text(self.world.moto, account, params)  # limits: template_source.py
 
         # moto does not resolve dynamic references; AWS resolves them at create time.
         def resolve(match):
@@ -670,6 +668,20 @@ class CloudFormation:
                  "Scenario": s.scenario, "Speed": s.speed, "Events": len(s.events),
                  "Resources": {r.lid: r.status for r in s.resources.values()}}
                 for s in self.stacks.values()]
+
+
+def release_addresses(moto, account, region, public_ips):
+    """CloudFormation releases a stack's AWS::EC2::EIP resources when it deletes the stack;
+    moto's stack deletion leaves them allocated (its ElasticAddress has no CloudFormation
+    delete), where they would count against the account's Elastic IP quota."""
+    with moto.lock:
+        ec2 = moto.backend("ec2", account, region)
+        for ip in public_ips:
+            for step in (ec2.disassociate_address, ec2.release_address):
+                try:
+                    step(address=ip)
+                except Exception:  # moto's own types: not associated / already released
+                    pass
 
 
 def check_name(value, field):

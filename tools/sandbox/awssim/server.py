@@ -119,7 +119,7 @@ class World:
 
     def _assume_role(self, req, now):
         self.sso.note_assume_role(req)
-        return self.forward(req)
+        return self.sso.expire_assumed_role(self.forward(req), now)
 
     def forward(self, req):
         """moto's reply to the request, with instances' addresses made loopback aliases."""
@@ -196,6 +196,7 @@ class World:
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
                     "commands": self.ssm.summary(),
+                    "node_isolation": self.ssm.isolation or "hostname and /tmp per node",
                     "capacity_reservations": self.capacity.summary(),
                     "validation": self.validator.summary()}
 

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 
+from . import nodebox
 from .wire import ApiError, iso, json_ok
 
 DOCUMENT = "AWS-RunShellScript"
@@ -145,6 +146,11 @@ class Ssm:
         self.commands = {}  # command id -> Command, in send order
         self.tool_dir = None  # wrappers first on the nodes' PATH (set_tools)
         self.tool_lines, self.tool_exit = {}, {}
+        # "" when each node gets its own hostname and /tmp (nodebox.py), else why not
+        self.isolation = nodebox.probe(workdir)
+        if self.isolation:
+            sys.stderr.write(f"sandbox: node commands share this host's hostname and /tmp: "
+                             f"{self.isolation}\n")
 
     # ----- managed nodes, derived from the stack timelines -----
     def nodes(self, account, region, now):
@@ -297,8 +303,13 @@ class Ssm:
         with open(script, "w", encoding="utf-8") as handle:
             handle.write("\n".join(cmd.data["Parameters"]["commands"]) + "\n")
         cwd = (cmd.data["Parameters"].get("workingDirectory") or [""])[0] or home
+        run = ["/bin/sh", script]
+        if not self.isolation:
+            node_tmp = os.path.join(home, "tmp")
+            os.makedirs(node_tmp, exist_ok=True)
+            run = nodebox.argv(script, node_tmp, nodebox.hostname(inv.node), self.workdir)
         try:
-            proc = subprocess.Popen(["/bin/sh", script], cwd=cwd, env=self._env(inv, home),
+            proc = subprocess.Popen(run, cwd=cwd, env=self._env(inv, home),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, start_new_session=True)
         except OSError as exc:

@@ -10,12 +10,13 @@ InvalidGrantException 400 {"error", "error_description"}), STS (Query XML,
 InvalidIdentityToken / ExpiredTokenException 400)."""
 
 import json
+import re
 import secrets
 import threading
 import time
 from urllib.parse import parse_qsl, urlsplit
 
-from .wire import Response, el, iso, request_id
+from .wire import ApiError, Response, el, iso, request_id
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 ACCESS_TOKEN_TTL = 8 * 3600  # what the CLI's sessions get
@@ -46,14 +47,17 @@ class Sso:
         self.web_tokens = {}        # token -> "valid" | "expired"
         # what was asked, never a token: tests check calls were (or were not) made
         self.calls = []
+        # AssumeRole's credentials expire this many seconds after the call (None: moto's
+        # hour), to reach a client's refresh without waiting for it
+        self.assume_role_expires_in = None
 
     def configure(self, data):
         """POST /_sandbox/sso: {"reset": true, "access_tokens": {"tok": ttl_s},
         "refresh_tokens": {"rt": "client-id"}, "revoke_refresh_tokens": ["rt"],
         "role_credentials": {"123456789012/Admin": {...}}, "web_identity_tokens":
-        {"jwt": "valid" | "expired"}}"""
+        {"jwt": "valid" | "expired"}, "assume_role_expires_in": seconds | null}"""
         known = {"reset", "access_tokens", "refresh_tokens", "revoke_refresh_tokens",
-                 "role_credentials", "web_identity_tokens"}
+                 "role_credentials", "web_identity_tokens", "assume_role_expires_in"}
         if set(data) - known:
             raise ValueError(f"unknown key(s): {', '.join(sorted(set(data) - known))}")
         now = time.time()
@@ -70,6 +74,9 @@ class Sso:
                     raise ValueError("role credentials need accessKeyId, secretAccessKey and "
                                      "sessionToken")
                 self.role_credentials[key] = dict(creds)
+            if "assume_role_expires_in" in data:
+                ttl = data["assume_role_expires_in"]
+                self.assume_role_expires_in = None if ttl is None else float(ttl)
             for tok, state in data.get("web_identity_tokens", {}).items():
                 if state not in ("valid", "expired"):
                     raise ValueError("a web identity token is \"valid\" or \"expired\"")
@@ -159,9 +166,30 @@ class Sso:
                 f"</AssumeRoleWithWebIdentityResponse>")
         return Response(200, body, [("Content-Type", "text/xml")])
 
+    def expire_assumed_role(self, resp, now):
+        """moto's AssumeRole reply with its Expiration brought forward when a test asked."""
+        with self.lock:
+            ttl = self.assume_role_expires_in
+        if ttl is None or resp.status != 200:
+            return resp
+        resp.body = re.sub(rb"<Expiration>[^<]*</Expiration>",
+                           f"<Expiration>{iso(now + ttl)}</Expiration>".encode(), resp.body)
+        return resp
+
     def note_assume_role(self, req):
-        """AssumeRole goes on to moto; this records whether an MFA code came with it."""
+        """AssumeRole goes on to moto; this records whether an MFA code came with it, and
+        which (a TOTP code is spent once used: tests check the one typed was sent). A
+        TokenCode that is not 6 digits is refused as STS refuses it: the API reference
+        gives TokenCode "Length Constraints: Fixed length of 6. Pattern: [\\d]*" (AWS STS
+        API Reference, AssumeRole; the SDKs: "a sequence of six numeric digits")."""
+        code = req.params.get("TokenCode")
         with self.lock:
             self.calls.append({"op": "AssumeRole", "role": req.params.get("RoleArn", ""),
                                "mfa_serial": req.params.get("SerialNumber"),
-                               "token_code_given": bool(req.params.get("TokenCode"))})
+                               "token_code_given": bool(code), "token_code": code})
+        if code is not None and not (len(code) == 6 and code.isascii() and code.isdigit()):
+            # the value is left out of the message: it is a credential
+            raise ApiError(400, "ValidationError",
+                           "1 validation error detected: Value at 'tokenCode' failed to "
+                           "satisfy constraint: Member must have length 6 and satisfy "
+                           "regular expression pattern: [\\d]*")
