@@ -93,11 +93,13 @@ def check_units(t):
          local("cloudformation", "Action=CreateStack&Version=2010-05-15&StackName=a&"
                                  "TemplateBody=x&Capabilities.1=CAPABILITY_IAM")[0],
          "ValidationError")
-    got = local("cloudformation", "Action=CreateStack&Version=2010-05-15&StackName=a&"
-                                  "TemplateBody=" + "x" * 51201)
-    t.match("TemplateBody over 51,200 bytes: AWS's length constraint", got[1] if got != "OK"
-            else "", r"at 'templateBody' failed to satisfy constraint: Member must have length "
-                     r"less than or equal to 51200$")
+    got = local("sts", "Action=AssumeRole&Version=2011-06-15&RoleArn=arn:aws:iam::"
+                       "123456789012:role/r&RoleSessionName=ok&SerialNumber=arn:aws:iam::"
+                       "123456789012:mfa/me&TokenCode=98765")
+    t.match("a credential's bad value is named, never repeated (TokenCode)",
+            got[1] if got != "OK" else "", r"^1 validation error detected: Value at "
+            r"'tokenCode' failed to satisfy constraint: Member must have length greater")
+    t.ok("... the value is nowhere in the message", got != "OK" and "98765" not in got[1])
     t.eq("a 129-character stack name is too long for CreateStack",
          local("cloudformation", "Action=CreateStack&Version=2010-05-15&StackName=" +
                "a" * 129 + "&TemplateBody=x")[0], "ValidationError")

@@ -74,22 +74,22 @@ _MAX_ERRORS = 10  # Coral lists every failed member; keep the message bounded
 # can't be longer than 128 characters." (https://docs.aws.amazon.com/AWSCloudFormation/
 # latest/APIReference/API_CreateStack.html), and the other operations answer "Member must
 # satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*"
-# (humanmade/cf-to-tf#5, serverless/serverless#2036). TemplateBody: "Member must have
-# length less than or equal to 51200" (ansible/ansible#48080; the 51,200-byte limit of
-# "CloudFormation quotas", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
-# cloudformation-limits.html).
+# (humanmade/cf-to-tf#5, serverless/serverless#2036). TemplateBody's 51,200 bytes are
+# template_source.py's (with TemplateURL's limits).
 # Enums that grow with every launch: a botocore older than the sandbox's clients would
 # refuse what AWS accepts (EC2 answers an unknown instance type itself, per operation).
 _OPEN_ENUMS = {("ec2", "InstanceType")}
+# Members whose value is a credential: a refusal names the member, never the value (the
+# sandbox's stderr and replies carry no secret; sso.py words a bad TokenCode the same way).
+_SECRET_MEMBERS = {"tokencode", "secretaccesskey", "sessiontoken", "webidentitytoken",
+                   "clientsecret", "refreshtoken", "accesstoken", "password", "code",
+                   "codeverifier", "devicecode"}
+_HIDDEN = object()  # stands for a value left out of the message
 _CFN_NAME = {"pattern": "[a-zA-Z][-a-zA-Z0-9]*", "min": 1, "max": 128}
 _CFN_NAME_OR_ID = {"pattern": "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*", "min": 1}
 _OVERLAY = {
     "cloudformation": [
         ("CreateStackInput", "StackName", _CFN_NAME),
-        ("CreateStackInput", "TemplateBody", {"max": 51200}),
-        ("UpdateStackInput", "TemplateBody", {"max": 51200}),
-        ("CreateChangeSetInput", "TemplateBody", {"max": 51200}),
-        ("ValidateTemplateInput", "TemplateBody", {"max": 51200}),
     ] + [(shape, "StackName", _CFN_NAME_OR_ID) for shape in (
         "DescribeStacksInput", "DeleteStackInput", "DescribeStackEventsInput",
         "DescribeStackResourcesInput", "DescribeStackResourceInput",
@@ -490,20 +490,25 @@ class Validator:
         """parsed: the typed value, or a type name (str) when raw is not of the type."""
         shape = model.shapes[shape_name]
         kind = shape["type"]
+        if shape.get("sensitive") or str(path).rpartition(".")[2].lower() in _SECRET_MEMBERS:
+            raw = _HIDDEN
+            parsed = parsed if isinstance(parsed, _TypeMismatch) or kind != "string" else (
+                _Secret(parsed))
         if isinstance(parsed, _TypeMismatch):
             problems.type_errors.append((path, raw, parsed.expected))
             return
         if kind == "string":
+            shown = _HIDDEN if isinstance(parsed, _Secret) else parsed
             if "enum" in shape and parsed not in shape["enum"] and (
                     (model.protocol, shape_name) not in _OPEN_ENUMS):
-                problems.invalid.append((path, parsed, "Member must satisfy enum value set: "
+                problems.invalid.append((path, shown, "Member must satisfy enum value set: "
                                          f"[{', '.join(shape['enum'])}]"))
                 return
-            self._size(shape, len(parsed), path, parsed, problems)
+            self._size(shape, len(parsed), path, shown, problems)
             pattern = shape.get("pattern")
             regex = model.regex(pattern) if pattern else None
             if regex is not None and not regex.fullmatch(parsed):
-                problems.invalid.append((path, parsed, "Member must satisfy regular "
+                problems.invalid.append((path, shown, "Member must satisfy regular "
                                          f"expression pattern: {pattern}"))
         elif kind in ("integer", "long", "float", "double"):
             if "min" in shape and parsed < shape["min"]:
@@ -532,13 +537,13 @@ class Validator:
         items = []
         for path, value, constraint in problems.invalid:
             items.append(f"Value {_repr(value)} at '{path}' failed to satisfy constraint: "
-                         f"{constraint}")
+                         f"{constraint}".replace("Value  at", "Value at"))
         for path, _wire in problems.missing:
             items.append(f"Value null at '{path}' failed to satisfy constraint: Member must "
                          "not be null")
         for path, value, kind in problems.type_errors:
             items.append(f"Value {_repr(value)} at '{path}' failed to satisfy constraint: "
-                         f"Member must be {kind}")
+                         f"Member must be {kind}".replace("Value  at", "Value at"))
         code = "ValidationError" if problems.protocol == "query" else "ValidationException"
         if problems.unknown and not items:
             names = ", ".join(problems.unknown[:_MAX_ERRORS])
@@ -549,6 +554,10 @@ class Validator:
         if problems.unknown:
             text += f"; unknown parameter(s): {', '.join(problems.unknown[:_MAX_ERRORS])}"
         return ApiError(400, code, f"{count} validation {noun} detected: {text}")
+
+
+class _Secret(str):
+    """A credential's value: checked like any string, never shown."""
 
 
 class _TypeMismatch:
@@ -618,6 +627,8 @@ def _num(value):
 
 
 def _repr(value):
+    if value is _HIDDEN:
+        return ""
     if isinstance(value, (list, dict)):
         return _json_repr(value)
     text = str(value)
@@ -627,6 +638,8 @@ def _repr(value):
 
 
 def _json_repr(value):
+    if value is _HIDDEN:
+        return "(hidden)"
     text = json.dumps(value)
     return text if len(text) <= 200 else text[:200] + "..."
 
@@ -641,8 +654,9 @@ def _ec2_error(problems):
                         f"The request must contain the parameter {problems.missing[0][1]}")
     if problems.type_errors:
         path, value, kind = problems.type_errors[0]
+        shown = "(hidden)" if value is _HIDDEN else value
         return ApiError(400, "InvalidParameterValue",
-                        f"Value ({value}) for parameter {path} is invalid. It must be {kind}.")
+                        f"Value ({shown}) for parameter {path} is invalid. It must be {kind}.")
     path, value, constraint = problems.invalid[0]
     shown = value if isinstance(value, str) else _json_repr(value)
     if constraint.startswith("Member must satisfy enum"):
