@@ -29,7 +29,21 @@ check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d" "failed: $*
 # contains DESC FILE TEXT: the file holds the text (fixed string)
 contains() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "no \"$3\" in $2:" "$(tail -n 15 "$2")"; fi; }
 lacks() { if ! grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "unexpected \"$3\" in $2"; fi; }
-finish() { echo "# $N checks, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+SB_ERRS=()  # each sandbox's stderr, where it reports each request it refused as AWS would
+SB_REFUSED_ON_PURPOSE=0  # a test that sends such requests on purpose says how many
+finish() {
+	local e n=0
+	for e in "${SB_ERRS[@]}"; do n=$((n + $(grep -c "^sandbox: refused" "$e"))); done
+	if ((${#SB_ERRS[@]})); then
+		if [ "$n" -eq "$SB_REFUSED_ON_PURPOSE" ]; then
+			pass "the sandbox refused no other request as AWS would ($n on purpose)"
+		else
+			fail "the sandbox refused $n request(s) as AWS would, $SB_REFUSED_ON_PURPOSE on purpose" \
+				"$(cat "${SB_ERRS[@]}" | grep "^sandbox: refused" | head -n 5)"
+		fi
+	fi
+	echo "# $N checks, $FAILED failed"; [ "$FAILED" -eq 0 ]
+}
 
 # wait_for DEADLINE_S COMMAND...: polls every 0.2 s
 wait_for() {
@@ -48,6 +62,7 @@ start_sandbox() {
 	setsid "$(python3 -c "import sys; print(sys.executable)")" "$ROOT/tools/sandbox/sandbox.py" --port 0 "$@" >"$out" 2>"$out.err" </dev/null &
 	SB_PID=$!
 	PIDS+=("$SB_PID")
+	SB_ERRS+=("$out.err")
 	if ! wait_for 30 grep -qs "^SANDBOX READY endpoint=" "$out"; then
 		echo "# sandbox did not start:"; sed 's/^/# /' "$out.err"; return 1
 	fi

@@ -573,6 +573,22 @@ static int sandbox_start(void **state)
 	return node_ids[0][0] && node_ids[1][0] && node_ids[2][0] ? 0 : -1;
 }
 
+/* The sandbox refuses what AWS would (tools/sandbox/awssim/validate.py) and counts it: 0 (or
+ * -1 when it cannot tell) once the product's requests have all been such as AWS accepts. */
+static int sandbox_refusals(void)
+{
+	char cmd[384], line[256];
+	snprintf(cmd, sizeof cmd, "curl -s -m 10 '%s/_sandbox/state'", sandbox_url);
+	FILE *f = popen(cmd, "r");
+	if (!f) return -1;
+	int n = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, " \"refused_total\": %d", &n) == 1) break;
+	while (fgets(line, sizeof line, f)) { /* drain */ }
+	pclose(f);
+	return n;
+}
+
 static int sandbox_stop(void **state)
 {
 	(void)state;
@@ -593,6 +609,14 @@ static int sandbox_stop(void **state)
 	if (sandbox_state[0] && sandbox_nodes[0] && system(cmd) != 0) { /* a temp dir left behind, nothing worse */ }
 	gate_dir[0] = 0;
 	return 0;
+}
+
+/* last in the sandbox group: every request of the deploy and the commands above was one AWS
+ * accepts */
+static void test_sandbox_refused_nothing(void **state)
+{
+	(void)state;
+	assert_int_equal(sandbox_refusals(), 0);
 }
 
 typedef struct ssm_env { loop_t *loop; aws_client_t *aws; exec_t *ex; } ssm_env_t;
@@ -886,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_ssm_streams_lines_and_exit_code),
 		cmocka_unit_test(test_ssm_cancel_and_timeout),
 		cmocka_unit_test(test_ssm_many_targets_one_command),
+		cmocka_unit_test(test_sandbox_refused_nothing),
 	};
 	return failed + cmocka_run_group_tests_name("exec_ssm_sandbox", sandbox_tests, sandbox_start, sandbox_stop);
 }

@@ -772,7 +772,12 @@ def main():
             t.ok("sandbox A stopped on SIGTERM", box.stop())
             t.match("... and said so", box.output(), r"(?m)^SANDBOX STOPPED$")
             t.ok("sandbox B stops on SIGTERM", other.stop())
-            t.eq("sandbox stderr is clean", box.errors() + other.errors(), "")
+            # but for the one request refused on purpose (51 InstanceIds), which the
+            # sandbox reports on stderr as it does every request AWS would refuse
+            t.eq("sandbox stderr is clean", re.sub(
+                r"(?m)^sandbox: refused ssm:SendCommand: ValidationException: .*"
+                r"'instanceIds' failed to satisfy constraint: Member must ha.*\n", "",
+                box.errors(), count=1) + other.errors(), "")
         finally:
             for box in boxes:
                 box.stop()

@@ -15,7 +15,7 @@ assume() {
 	curl -s -m 20 -o "$2" -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:sts" \
 		--user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
 		--data-urlencode Action=AssumeRole --data-urlencode Version=2011-06-15 \
-		--data-urlencode "RoleArn=$ROLE" --data-urlencode RoleSessionName=t \
+		--data-urlencode "RoleArn=$ROLE" --data-urlencode RoleSessionName=mfa-test \
 		--data-urlencode "SerialNumber=$SERIAL" --data-urlencode "TokenCode=$1" "$SB/"
 }
 recorded() {
@@ -49,7 +49,9 @@ done
 check "a 6-digit code is accepted" test "$(assume 424242 "$TMP/ok.xml")" = 200
 contains "with credentials" "$TMP/ok.xml" "<AccessKeyId>"
 check "moto's hour by default" expires_within "$TMP/ok.xml" 3000 3700
-check "every code is recorded, in order" test "$(recorded)" = "12345,1234567,12345a, 12345,,424242"
+# the five bad codes stop at the sandbox's request validation (validate.py), as at STS's
+SB_REFUSED_ON_PURPOSE=5
+check "every code that passed validation is recorded, in order" test "$(recorded)" = "424242"
 sandbox_ctl sso '{"assume_role_expires_in": 60}'
 assume 131313 "$TMP/short.xml" >/dev/null
 check "assume_role_expires_in: the credentials expire that soon" expires_within "$TMP/short.xml" 30 61

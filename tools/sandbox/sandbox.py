@@ -95,6 +95,10 @@ def parse_args(argv):
                                  f"{k}={v}" for k, v in VCPU_QUOTA_DEFAULT.items()) + ")")
     parser.add_argument("--workdir", help="where nodes run commands (default: a temporary "
                                           "directory removed at exit)")
+    parser.add_argument("--no-validate", dest="validate", action="store_false",
+                        help="accept requests AWS would refuse (by default each request is "
+                             "checked against botocore's model of its operation; for "
+                             "debugging only)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -109,7 +113,7 @@ def main(argv=None):
     faults = Faults(args.throttle_rate, args.error_rate, args.drop_rate, args.latency_ms)
     quotas = {"eip_quota": args.eip_quota, "vcpu_quota": dict(args.vcpu_quota)}
     world = World(args.scenario, args.speed, faults, os.path.abspath(workdir), args.verbose,
-                  quotas)
+                  quotas, args.validate)
     try:
         server = serve(world, args.port)
     except OSError as exc:

@@ -19,6 +19,7 @@ from .paging import logs_describe_log_streams
 from .quotas import Quotas
 from .ssmrun import Ssm
 from .sso import Sso
+from .validate import Validator
 from .wire import ApiError, Request, Response, error_response, server_error, throttling_error
 
 ACCESS_KEY = "AKIASANDBOXEXAMPLE00"
@@ -36,7 +37,7 @@ class World:
     access_key = ACCESS_KEY
     secret_key = SECRET_KEY
 
-    def __init__(self, scenario, speed, faults, workdir, verbose, quotas=None):
+    def __init__(self, scenario, speed, faults, workdir, verbose, quotas=None, validate=True):
         self.moto = Moto(verbose)
         self.lock = self.moto.lock
         self.scenario = scenario
@@ -55,6 +56,8 @@ class World:
         self.ssm = Ssm(self, workdir)
         self.change_sets = ChangeSets(self)
         self.sso = Sso()
+        # requests AWS would refuse are refused before routing (validate.py)
+        self.validator = Validator(validate)
         self.routes = {
             ("cloudformation", "CreateStack"): self.cfn.create_stack,
             ("cloudformation", "DeleteStack"): self.cfn.delete_stack,
@@ -106,6 +109,14 @@ class World:
             self.tick()
 
     def handle(self, req):
+        try:  # outside the lock: it reads only the request and the cached models
+            self.validator.check(req)
+        except ApiError as err:
+            # on stderr too: a test that keeps the sandbox's stderr clean then fails on any
+            # request AWS would refuse
+            sys.stderr.write(f"sandbox: refused {req.service}:{req.action}: {err.code}: "
+                             f"{err.message[:300]}\n")
+            return error_response(req, err)
         handler = self.routes.get((req.service, req.action))
         with self.lock:
             try:
@@ -152,7 +163,8 @@ class World:
     def configure(self, changes):
         """POST /_sandbox/config: scenario, speed, events_page_size (new operations);
         failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
-        tool_lines, tool_exit (nodes' commands from now on)."""
+        tool_lines, tool_exit (nodes' commands from now on); validate (bool: check requests
+        against botocore's models), validation_reset (true: zero the refusal counters)."""
         if "scenario" in changes and changes["scenario"] not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
         if "speed" in changes and (isinstance(changes["speed"], bool) or not isinstance(
@@ -183,9 +195,13 @@ class World:
         self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
         with self.lock:  # moto's table: imported under the lock (see Moto.warm_up)
             instance_types.validate(changes)
+        if not isinstance(changes.get("validate", True), bool) or not isinstance(
+                changes.get("validation_reset", False), bool):
+            raise ValueError("validate and validation_reset must be true or false")
         unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
                                   "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
-                                  "service_quotas_denied", "efa_interfaces"}
+                                  "service_quotas_denied", "efa_interfaces", "validate",
+                                  "validation_reset"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -197,6 +213,9 @@ class World:
             instance_types.apply(changes)
             if "tool_lines" in changes or "tool_exit" in changes:
                 self.ssm.set_tools(tools, exits)
+            self.validator.enabled = changes.get("validate", self.validator.enabled)
+            if changes.get("validation_reset"):
+                self.validator.reset_counts()
 
     def state(self):
         now = time.time()
@@ -216,7 +235,8 @@ class World:
                     "commands": self.ssm.summary(),
                     "node_isolation": self.ssm.isolation or "hostname and /tmp per node",
                     "capacity_reservations": self.capacity.summary(),
-                    "quotas": self.quotas.summary()}
+                    "quotas": self.quotas.summary(),
+                    "validation": self.validator.summary()}
 
     def stop(self):
         self._stopping.set()
@@ -236,7 +256,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_sandbox/"):
             return self._send(self._control(body))
         # the unsigned calls of SSO, SSO-OIDC and web identity carry no SigV4 scope
-        resp = self.world.sso.handle(self.command, self.path, self.headers, body)
+        resp = self.world.validator.check_unsigned(self.command, self.path, self.headers, body)
+        if resp is not None:
+            last = self.world.validator.summary()["last"][-1]
+            sys.stderr.write(f"sandbox: refused {last['operation']}: {last['code']}: "
+                             f"{last['message'][:300]}\n")
+        else:
+            resp = self.world.sso.handle(self.command, self.path, self.headers, body)
         if resp is not None:
             return self._send(resp)
         req = Request(self.command, self.path, self.headers, body)
