@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/file.h"
@@ -280,6 +281,20 @@ static void test_file_read_bounds(void **state)
 	assert_int_equal(errno, ENOENT);
 	assert_int_equal(file_read("/tmp", 9, &out, &len), -1);
 	assert_int_equal(errno, EISDIR);
+	/* written whole, 0600, nothing left beside it */
+	assert_int_equal(file_write_atomic(path, "new text", 8, 0600), 0);
+	assert_int_equal(file_read(path, 100, &out, &len), 0);
+	assert_string_equal(out, "new text");
+	free(out);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+	assert_int_equal(access(tmp, F_OK), -1);
+	unlink(path);
+	assert_int_equal(file_write_atomic("/nonexistent-dir/x", "a", 1, 0600), -1);
+	assert_int_equal(errno, ENOENT);
 	/* a device that never ends stops at the limit */
 	assert_int_equal(file_read("/dev/zero", 100000, &out, &len), -1);
 	assert_int_equal(errno, EFBIG);

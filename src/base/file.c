@@ -1,10 +1,12 @@
 #include "base/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int file_read(const char *path, size_t max, char **out, size_t *len)
 {
@@ -42,4 +44,31 @@ int file_read(const char *path, size_t max, char **out, size_t *len)
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int file_write_atomic(const char *path, const char *text, size_t len, unsigned mode)
+{
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()) >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+	if (fd < 0) return -1;
+	int rc = 0;
+	while (len && rc == 0) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR) continue;
+		if (n <= 0) rc = -1;
+		else text += n, len -= (size_t)n;
+	}
+	if (rc == 0 && fsync(fd) < 0) rc = -1;
+	int e = errno;
+	if (close(fd) < 0 && rc == 0) rc = -1, e = errno;
+	if (rc == 0 && rename(tmp, path) < 0) rc = -1, e = errno;
+	if (rc < 0) {
+		unlink(tmp);
+		errno = e;
+	}
+	return rc;
 }

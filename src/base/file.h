@@ -9,4 +9,8 @@
  * 0, or -1 with errno set (ENOENT, EACCES, EISDIR, EFBIG past max, ENOMEM, EIO). */
 int file_read(const char *path, size_t max, char **out, size_t *len);
 
+/* Replaces path with len bytes of text, as a whole or not at all: written to a temporary
+ * file beside it (mode, O_NOFOLLOW), synced, then renamed over it. 0, or -1 with errno. */
+int file_write_atomic(const char *path, const char *text, size_t len, unsigned mode);
+
 #endif

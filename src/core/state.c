@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "core/session_priv.h"
 #include "core/statedir.h"
 
@@ -77,22 +78,10 @@ static void state_unwritable(session_t *s, const char *where, int err)
 	sess_flash(s, "%s", s->state_problem);
 }
 
-static int write_all(int fd, const char *text, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, text, len);
-		if (n < 0 && errno == EINTR) continue;
-		if (n <= 0) return -1;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int sess_state_save(session_t *s)
 {
 	struct session_priv *p = SP(s);
-	char path[512], tmp[540];
+	char path[512];
 	if (!s->stack_name[0]) return -1;
 	if (state_path(s, path, sizeof path) < 0) {
 		int e = errno;
@@ -114,16 +103,7 @@ int sess_state_save(session_t *s)
 	char *text = cJSON_Print(o);
 	cJSON_Delete(o);
 	if (!text) return -1;
-	snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	int rc = -1, e = errno;
-	if (fd >= 0) {
-		if (write_all(fd, text, strlen(text)) == 0 && fsync(fd) == 0) rc = 0;
-		e = errno;
-		if (close(fd) < 0 && rc == 0) { rc = -1; e = errno; }
-		if (rc == 0 && rename(tmp, path) < 0) { rc = -1; e = errno; }
-		if (rc < 0) unlink(tmp);
-	}
+	int rc = file_write_atomic(path, text, strlen(text), 0600), e = errno;
 	free(text);
 	if (rc < 0) state_unwritable(s, path, e);
 	return rc;

@@ -2,11 +2,9 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/file.h"
 #include "core/statedir.h"
@@ -20,24 +18,6 @@ static int record_path(const char *stack, char *buf, size_t n)
 		return -1;
 	}
 	return 0;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	char tmp[600];
-	snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) return -1;
-	size_t len = strlen(text);
-	int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
-	if (close(fd) < 0) rc = -1;
-	if (rc == 0 && rename(tmp, path) < 0) rc = -1;
-	if (rc < 0) {
-		int e = errno;
-		unlink(tmp);
-		errno = e;
-	}
-	return rc;
 }
 
 int setup_record_save(const setup_record_t *r, const tasks_t *t, char *err, size_t errlen)
@@ -69,7 +49,7 @@ int setup_record_save(const setup_record_t *r, const tasks_t *t, char *err, size
 	}
 	char *text = cJSON_Print(o);
 	cJSON_Delete(o);
-	int rc = text ? write_file(path, text) : -1;
+	int rc = text ? file_write_atomic(path, text, strlen(text), 0600) : -1;
 	if (rc < 0) snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	free(text);
 	return rc;
