@@ -104,6 +104,11 @@ run:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nixl-tui
 	install -m 755 nixl-tui $(DESTDIR)$(PREFIX)/bin/nixl-tui
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	./nixl-tui help --man > $(DESTDIR)$(PREFIX)/share/man/man1/nixl-tui.1
+	./nixl-tui help --completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nixl-tui
+	./nixl-tui help --completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_nixl-tui
 	install -d $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/awssim
 	install -m 644 tools/sandbox/*.py tools/sandbox/README.md $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/
 	install -m 644 tools/sandbox/awssim/*.py $(DESTDIR)$(PREFIX)/share/nixl-tui/sandbox/awssim/

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/help.h"
 
 static int cmd_help(cli_t *cli);
 
@@ -43,13 +44,35 @@ const cmd_entry_t cmd_table[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+/* nixl-tui help [CMD | --man | --completion bash|zsh] */
 static int cmd_help(cli_t *cli)
 {
-	(void)cli;
-	printf("usage: nixl-tui [COMMAND] [OPTIONS]\n\ncommands:\n");
+	if (cli->nargs == 1 && cli->args[0][0] != '-') return cmd_print_help(cli->args[0]);
+	if (cli->nargs == 1 && strcmp(cli->args[0], "--man") == 0) {
+		cmd_print_man(stdout);
+		return 0;
+	}
+	if (cli->nargs == 2 && strcmp(cli->args[0], "--completion") == 0 &&
+	    (strcmp(cli->args[1], "bash") == 0 || strcmp(cli->args[1], "zsh") == 0)) {
+		cmd_print_completion(stdout, strcmp(cli->args[1], "zsh") == 0);
+		return 0;
+	}
+	if (cli->nargs) {
+		fprintf(stderr, "nixl-tui help: takes a command name, --man or --completion bash|zsh\n");
+		return 2;
+	}
+	printf("usage: nixl-tui [COMMAND] [OPTIONS]   (nixl-tui COMMAND --help: that command)\n\ncommands:\n");
 	for (const cmd_entry_t *c = cmd_table; c->name; c++)
-		printf("  %-10s %-40s %s\n", c->name, c->usage, c->summary);
+		printf("  %-13s %s\n", c->name, c->summary);
 	printf("\ncommon options: --profile P --region R --endpoint-url URL [--allow-http] -c key=value --json --log FILE\n");
+	return 0;
+}
+
+/* `--help` or `-h` among a command's arguments (not as an option's value) */
+static int asks_help(int argc, char **argv, int first)
+{
+	for (int i = first; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
 	return 0;
 }
 
@@ -61,6 +84,7 @@ int main(int argc, char **argv)
 	const char *name = help ? "help" : first == 2 ? argv[1] : "tui";
 	for (const cmd_entry_t *c = cmd_table; c->name; c++) {
 		if (strcmp(c->name, name) != 0) continue;
+		if (!help && asks_help(argc, argv, first)) return cmd_print_help(name);
 		cli_t cli;
 		char err[256];
 		if (cli_parse(argc - first, argv + first, &cli, err, sizeof err) < 0) {
