@@ -37,8 +37,8 @@ start_sandbox() {
 		sleep 0.1
 	done
 	AWS_ENDPOINT_URL=$(sed -n 's/^SANDBOX READY endpoint=//p' "$sbdir/sandbox.out")
-	AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$sbdir/sandbox.out")
-	AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$sbdir/sandbox.out")
+	AWS_ACCESS_KEY_ID=$(sed -n 's/^export AWS_ACCESS_KEY_ID=//p' "$sbdir/sandbox.out")
+	AWS_SECRET_ACCESS_KEY=$(sed -n 's/^export AWS_SECRET_ACCESS_KEY=//p' "$sbdir/sandbox.out")
 	AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null XDG_STATE_HOME="$sbdir/state"
 	export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION \

@@ -13,7 +13,7 @@ SB_PID=$!
 i=0; until grep -q '^SANDBOX READY' "$out/sb"; do i=$((i+1)); [ $i -gt 300 ] && { echo "sandbox did not start"; exit 1; }; sleep 0.1; done
 SB=$(sed -n 's/^SANDBOX READY endpoint=//p' "$out/sb")
 export AWS_ENDPOINT_URL="$SB" AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$out/sb") AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$out/sb")
+export AWS_ACCESS_KEY_ID=$(sed -n 's/^export AWS_ACCESS_KEY_ID=//p' "$out/sb") AWS_SECRET_ACCESS_KEY=$(sed -n 's/^export AWS_SECRET_ACCESS_KEY=//p' "$out/sb")
 export XDG_STATE_HOME="$out/state"
 cd "$out" || exit 1
 

@@ -68,8 +68,8 @@ start_sandbox() {
 	fi
 	SB=$(sed -n 's/^SANDBOX READY endpoint=//p' "$out")
 	export AWS_ENDPOINT_URL="$SB"
-	export AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$out")
-	export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$out")
+	export AWS_ACCESS_KEY_ID=$(sed -n 's/^export AWS_ACCESS_KEY_ID=//p' "$out")
+	export AWS_SECRET_ACCESS_KEY=$(sed -n 's/^export AWS_SECRET_ACCESS_KEY=//p' "$out")
 	export AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 	export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 	unset AWS_PROFILE AWS_SESSION_TOKEN AWS_REGION

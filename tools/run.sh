@@ -17,10 +17,10 @@ until grep -q '^SANDBOX READY' "$log"; do
 	if [ $i -gt 300 ] || ! kill -0 $pid 2>/dev/null; then cat "$log"; exit 1; fi
 	sleep 0.1
 done
-AWS_ENDPOINT_URL=$(sed -n 's/^AWS_ENDPOINT_URL=//p' "$log")
-AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$log")
-AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$log")
-AWS_DEFAULT_REGION=$(sed -n 's/^AWS_DEFAULT_REGION=//p' "$log")
+AWS_ENDPOINT_URL=$(sed -n 's/^export AWS_ENDPOINT_URL=//p' "$log")
+AWS_ACCESS_KEY_ID=$(sed -n 's/^export AWS_ACCESS_KEY_ID=//p' "$log")
+AWS_SECRET_ACCESS_KEY=$(sed -n 's/^export AWS_SECRET_ACCESS_KEY=//p' "$log")
+AWS_DEFAULT_REGION=$(sed -n 's/^export AWS_DEFAULT_REGION=//p' "$log")
 export AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION
 unset AWS_PROFILE AWS_SESSION_TOKEN
 ./nixl-tui "$@"

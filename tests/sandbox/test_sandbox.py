@@ -752,9 +752,20 @@ def main():
             deleted = start_scenarios(cli, other)
             cli.endpoint = box.endpoint
             t.match("endpoint is on 127.0.0.1", box.endpoint, r"^http://127\.0\.0\.1:\d+$")
-            t.ok("credentials and region are printed", all(
-                re.search(f"^{k}=", box.output(), re.M) for k in
-                ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")))
+            t.ok("credentials, region and endpoint are printed as export lines", all(
+                re.search(f"^export {k}=", box.output(), re.M) for k in
+                ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+                 "AWS_ENDPOINT_URL")))
+            pasted = subprocess.run(
+                ["sh", "-c", "\n".join(line for line in box.output().splitlines()
+                                       if line.startswith("export ")) +
+                 "\nexec \"$0\" whoami", os.environ.get("NIXL_TUI", os.path.join(ROOT, "nixl-tui"))],
+                env={"PATH": os.environ.get("PATH", ""), "HOME": workdir,
+                     "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                     "AWS_EC2_METADATA_DISABLED": "true"},
+                capture_output=True, timeout=120, check=False)
+            t.ok("those lines pasted into a shell are enough for the next command (nixl-tui whoami)",
+                 pasted.returncode == 0 and b"123456789012" in pasted.stdout, pasted.stdout, pasted.stderr)
             deploy = Deploy(workdir, box.endpoint, "deploystack")
             boxes.append(deploy)
             stack_id, node1, node2 = check_ok_stack(t, cli, box)

@@ -121,10 +121,11 @@ def main(argv=None):
         sys.exit(f"sandbox: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}")
     try:
         threading.Thread(target=server.serve_forever, daemon=True, name="front").start()
-        print(f"AWS_ACCESS_KEY_ID={world.access_key}\n"
-              f"AWS_SECRET_ACCESS_KEY={world.secret_key}\n"
-              f"AWS_DEFAULT_REGION={args.region}\n"
-              f"AWS_ENDPOINT_URL={world.endpoint}\n"
+        # export lines: pasted into a shell, the next command (nixl-tui, aws) sees them
+        print(f"export AWS_ACCESS_KEY_ID={world.access_key}\n"
+              f"export AWS_SECRET_ACCESS_KEY={world.secret_key}\n"
+              f"export AWS_DEFAULT_REGION={args.region}\n"
+              f"export AWS_ENDPOINT_URL={world.endpoint}\n"
               f"# scenario={args.scenario} speed={args.speed:g} moto={world.moto.endpoint} "
               f"workdir={world.workdir} control={world.endpoint}/_sandbox/state\n"
               f"SANDBOX READY endpoint={world.endpoint}", flush=True)
