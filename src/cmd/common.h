@@ -11,6 +11,9 @@
 #include "core/loop.h"
 #include "efa/exec.h"
 
+/* The largest saved log --from-file reads (a node's output, not a disk image) */
+#define SAVED_LOG_MAX (64u << 20)
+
 typedef struct cmd_env {
 	loop_t *loop;
 	aws_client_t *aws;

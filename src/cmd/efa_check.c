@@ -18,6 +18,7 @@
 #include "efa/fabric.h"
 #include "efa/exec_ssm.h"
 #include "efa/parse_pplog.h"
+#include "base/file.h"
 #include "base/textsafe.h"
 
 typedef struct opts {
@@ -127,36 +128,11 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 	}
 }
 
-static int read_file(const char *path, char **out, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f) return -1;
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			if (cap >= (64u << 20)) break; /* a saved log, not a disk image */
-			char *b = realloc(buf, cap * 2 + 1);
-			if (!b) { free(buf); buf = NULL; break; }
-			buf = b;
-			cap *= 2;
-		}
-	}
-	if (f != stdin) fclose(f);
-	if (!buf) return -1;
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 static int from_file(const opts_t *o, int json)
 {
 	char *text;
 	size_t len;
-	if (read_file(o->from_file, &text, &len) < 0) {
+	if (file_read(o->from_file, SAVED_LOG_MAX, &text, &len) < 0) {
 		fprintf(stderr, "nixl-tui efa-check: cannot read %s: %s\n", o->from_file, strerror(errno));
 		return 2;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/file.h"
 #include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -132,34 +133,11 @@ static void print_summary(const pp_result_t *r)
 
 /* ------------------------------------------------------------------ saved logs */
 
-static int read_all(const char *path, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) return -1;
-	size_t cap = 65536, n = 0, got;
-	char *buf = malloc(cap + 1);
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n < cap) continue;
-		if (cap >= (64u << 20)) break;
-		char *b = realloc(buf, cap * 2 + 1);
-		if (!b) { free(buf); buf = NULL; break; }
-		buf = b;
-		cap *= 2;
-	}
-	fclose(f);
-	if (!buf) return -1;
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 static int log_one(const char *path, const char *label, int json, cJSON *arr)
 {
 	char *text;
 	size_t len;
-	if (read_all(path, &text, &len) < 0) {
+	if (file_read(path, SAVED_LOG_MAX, &text, &len) < 0) {
 		textsafe_printf(stderr, "nixl-tui pingpong: cannot read %s: %s\n", path, strerror(errno));
 		return 1;
 	}

@@ -7,7 +7,11 @@
 
 #include <cjson/cJSON.h>
 
+/* cdk.json and config.json are a few KB; past this it is not a settings file */
+#define SETTINGS_FILE_MAX (16u << 20)
+
 #include "aws/creds.h"
+#include "base/file.h"
 #include "base/textsafe.h"
 
 void settings_env_default(settings_env_t *env, char *pathbuf, size_t len)
@@ -23,30 +27,6 @@ void settings_env_default(settings_env_t *env, char *pathbuf, size_t len)
 	else if (home && *home)
 		n = snprintf(pathbuf, len, "%s/.config/nixl-tui/config.json", home);
 	if (n > 0 && (size_t)n < len) env->user_config = pathbuf;
-}
-
-/* Reads a whole file; NULL with errno set (ENOENT when missing). */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (n + 1 < cap) break;
-		char *bigger = realloc(buf, cap * 2);
-		if (!bigger) { free(buf); buf = NULL; break; }
-		buf = bigger;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf) return NULL;
-	if (bad) { free(buf); errno = EIO; return NULL; }
-	buf[n] = 0;
-	return buf;
 }
 
 static int line_of(const char *text, const char *at)
@@ -137,8 +117,9 @@ int settings_apply_text(config_t *cfg, const char *text, const char *path, confi
 /* Missing files are skipped silently. */
 static void load_file(config_t *cfg, const char *path, config_source_t src, config_diags_t *diags)
 {
-	char *text = slurp(path);
-	if (!text) {
+	char *text;
+	size_t len;
+	if (file_read(path, SETTINGS_FILE_MAX, &text, &len) < 0) {
 		if (errno != ENOENT)
 			config_diag_add(diags, CONFIG_ERROR, 0, NULL, "cannot read %s: %s", path,
 			                strerror(errno));

@@ -1,4 +1,5 @@
 #include "efa/node_addr.h"
+#include "base/file.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -41,26 +42,9 @@ int node_addr_route_iface(const char *route_text, char *ifname, size_t n)
 /* The whole table: a host with many routes can list the default one late. */
 static char *read_routes(void)
 {
-	FILE *f = fopen(ROUTE_FILE, "r");
-	if (!f) return NULL;
-	size_t cap = 16384, len = 0, got;
-	char *text = malloc(cap + 1);
-	while (text && (got = fread(text + len, 1, cap - len, f)) > 0) {
-		len += got;
-		if (len < cap) continue;
-		char *more = cap < (4u << 20) ? realloc(text, 2 * cap + 1) : NULL;
-		if (!more) {
-			free(text);
-			text = NULL;
-			errno = EFBIG;
-			break;
-		}
-		text = more;
-		cap *= 2;
-	}
-	fclose(f);
-	if (text) text[len] = 0;
-	return text;
+	char *text;
+	size_t len;
+	return file_read(ROUTE_FILE, 4u << 20, &text, &len) == 0 ? text : NULL;
 }
 
 int node_addr_private_ipv4(char *buf, size_t n, char *err, size_t errlen)
