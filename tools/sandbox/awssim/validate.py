@@ -42,7 +42,8 @@ the refusal in the request's protocol:
 
 Patterns are Java regular expressions matched against the whole value (Coral's
 Pattern.matches: "serverlessTest.-dev" fails "[a-zA-Z][-a-zA-Z0-9]*|..." although a prefix
-matches); a pattern Python cannot compile (\\p{...} classes) is not checked.
+matches); a pattern Python cannot compile (\\p{...} classes), or one with an anchor in its
+middle that nothing can match (botocore's PlacementGroupArn), is not checked.
 
 Unknown members of a JSON body: some JSON services ignore them, some refuse them; a member
 the model does not know is never what the caller meant (a misspelt MaxResults is silently a
@@ -97,6 +98,17 @@ _OVERLAY = {
 }
 
 
+
+def _anchor_inside(pattern):
+    """A ^ or $ in the middle of a pattern (outside a character class): botocore's models
+    carry some that nothing can match, e.g. CreateCapacityReservation's PlacementGroupArn
+    "^arn:aws([a-z-]+)?:ec2:[a-z\\d-]+:\\d{12}:placement-group/^.{1,255}$", which AWS
+    itself does not apply to real ARNs. Such a pattern is not checked, like one Python
+    cannot compile."""
+    body = re.sub(r"\\.", "", pattern)          # escaped characters
+    body = re.sub(r"\[[^\]]*\]", "", body)      # character classes
+    return "^" in body[1:] or "$" in body[:-1]
+
 class _Model:
     """One service's shapes, with the derived lookups each request needs cached."""
 
@@ -144,7 +156,8 @@ class _Model:
     def regex(self, pattern):
         if pattern not in self._regex:
             try:
-                self._regex[pattern] = re.compile(f"(?:{pattern})", re.DOTALL)
+                self._regex[pattern] = None if _anchor_inside(pattern) else re.compile(
+                    f"(?:{pattern})", re.DOTALL)
             except re.error:
                 self._regex[pattern] = None
         return self._regex[pattern]
