@@ -50,7 +50,7 @@ TEST_NAMES := $(basename $(notdir $(shell find tests -maxdepth 1 -name 'test_*.c
 TESTBINS := $(TEST_NAMES:%=$(BUILD)/tests/%)
 BENCHES  := $(basename $(notdir $(shell find bench -maxdepth 1 -name '*.c' 2>/dev/null | sort)))
 
-.PHONY: all deps test test-unit check bench run install clean
+.PHONY: all deps test test-unit check bench run stop-sandbox install clean
 all: nixl-tui
 
 nixl-tui: $(BUILD)/nixl-tui
@@ -100,6 +100,10 @@ run:
 	@sh tools/deps.sh
 	@$(MAKE) --no-print-directory all
 	@sh tools/run.sh
+
+# the sandbox make run leaves running for the next make run
+stop-sandbox:
+	@sh tools/run.sh --stop-sandbox
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/nixl-tui
