@@ -190,22 +190,7 @@ cJSON *pp_result_json(const pp_result_t *r)
 	add_known(o, "iterations", r->iterations, r->iterations > 0);
 	add_known(o, "exit_code", r->exit_code, r->exit_code >= 0);
 	cJSON_AddStringToObject(o, "error", r->error);
-	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
-	for (size_t i = 0; i < r->nrows; i++) {
-		const pp_row_t *w = &r->rows[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddNumberToObject(j, "bytes", (double)w->bytes);
-		cJSON_AddNumberToObject(j, "sent", (double)w->sent);
-		cJSON_AddNumberToObject(j, "acked", (double)w->acked);
-		cJSON_AddNumberToObject(j, "total_bytes", (double)w->total_bytes);
-		cJSON_AddNumberToObject(j, "time_s", w->time_s);
-		cJSON_AddNumberToObject(j, "mb_per_s", w->mb_per_s);
-		cJSON_AddNumberToObject(j, "usec_per_xfer", w->usec_per_xfer);
-		cJSON_AddNumberToObject(j, "mxfers_per_s", w->mxfers_per_s);
-		add_known(j, "median_usec", w->median_usec, !isnan(w->median_usec));
-		add_known(j, "p99_usec", w->p99_usec, !isnan(w->p99_usec));
-		cJSON_AddItemToArray(rows, j);
-	}
+	cJSON_AddItemToObject(o, "rows", pp_result_rows_json(r));
 	return o;
 }
 

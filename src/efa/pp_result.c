@@ -1,5 +1,7 @@
 #include "efa/pp_result.h"
 
+#include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,4 +19,31 @@ int pp_result_add(pp_result_t *r, const pp_row_t *row)
 	r->rows = rows;
 	r->rows[r->nrows++] = *row;
 	return 0;
+}
+
+static void add_known(cJSON *o, const char *k, double v)
+{
+	if (isnan(v)) cJSON_AddNullToObject(o, k);
+	else cJSON_AddNumberToObject(o, k, v);
+}
+
+cJSON *pp_result_rows_json(const pp_result_t *r)
+{
+	cJSON *rows = cJSON_CreateArray();
+	for (size_t i = 0; i < r->nrows; i++) {
+		const pp_row_t *w = &r->rows[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddNumberToObject(j, "bytes", (double)w->bytes);
+		cJSON_AddNumberToObject(j, "sent", (double)w->sent);
+		cJSON_AddNumberToObject(j, "acked", (double)w->acked);
+		cJSON_AddNumberToObject(j, "total_bytes", (double)w->total_bytes);
+		cJSON_AddNumberToObject(j, "time_s", w->time_s);
+		cJSON_AddNumberToObject(j, "mb_per_s", w->mb_per_s);
+		cJSON_AddNumberToObject(j, "usec_per_xfer", w->usec_per_xfer);
+		cJSON_AddNumberToObject(j, "mxfers_per_s", w->mxfers_per_s);
+		add_known(j, "median_usec", w->median_usec);
+		add_known(j, "p99_usec", w->p99_usec);
+		cJSON_AddItemToArray(rows, j);
+	}
+	return rows;
 }

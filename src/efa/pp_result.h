@@ -28,7 +28,11 @@ typedef struct pp_result {
 	char error[256];        /* why it failed, a sentence a person can act on; "" on success */
 } pp_result_t;
 
+struct cJSON;
+
 void pp_result_free(pp_result_t *r);
+/* The rows as a JSON array (what was not measured, e.g. fi_pingpong's median: null). */
+struct cJSON *pp_result_rows_json(const pp_result_t *r);
 /* Appends a copy of row. */
 int pp_result_add(pp_result_t *r, const pp_row_t *row);
 

@@ -1032,21 +1032,6 @@ cJSON *rdm_pp_result_json(const pp_result_t *res, int warmup)
 	cJSON_AddNumberToObject(o, "warmup", warmup);
 	cJSON_AddBoolToObject(o, "ok", res->error[0] == 0);
 	if (res->error[0]) cJSON_AddStringToObject(o, "error", res->error);
-	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
-	for (size_t i = 0; i < res->nrows; i++) {
-		const pp_row_t *w = &res->rows[i];
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddNumberToObject(j, "bytes", (double)w->bytes);
-		cJSON_AddNumberToObject(j, "sent", (double)w->sent);
-		cJSON_AddNumberToObject(j, "acked", (double)w->acked);
-		cJSON_AddNumberToObject(j, "total_bytes", (double)w->total_bytes);
-		cJSON_AddNumberToObject(j, "time_s", w->time_s);
-		cJSON_AddNumberToObject(j, "mb_per_s", w->mb_per_s);
-		cJSON_AddNumberToObject(j, "usec_per_xfer", w->usec_per_xfer);
-		cJSON_AddNumberToObject(j, "mxfers_per_s", w->mxfers_per_s);
-		cJSON_AddNumberToObject(j, "median_usec", w->median_usec);
-		cJSON_AddNumberToObject(j, "p99_usec", w->p99_usec);
-		cJSON_AddItemToArray(rows, j);
-	}
+	cJSON_AddItemToObject(o, "rows", pp_result_rows_json(res));
 	return o;
 }
