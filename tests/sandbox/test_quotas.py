@@ -88,9 +88,15 @@ def check_vcpus(t, cli, box):
     t.match("a G type is another bucket", cli.text(
         "ec2", "run-instances", "--image-id", ami, "--instance-type", "g5.12xlarge", "--query",
         "Instances[0].InstanceId"), r"^i-")
+    # a real reservation (the sandbox refuses a launch into one that does not exist, as
+    # AWS does), launched into as its rules want: its type, zone and platform
+    made = cli.json("ec2", "create-capacity-reservation", "--instance-type", "p4d.24xlarge",
+                    "--instance-platform", "Linux/UNIX", "--availability-zone", "us-east-1a",
+                    "--instance-count", "1", "--instance-match-criteria", "targeted") or {}
+    rid = made.get("CapacityReservation", {}).get("CapacityReservationId", "")
     t.match("an instance in a capacity reservation needs no more quota", cli.text(
-        *run, "--capacity-reservation-specification",
-        "CapacityReservationTarget={CapacityReservationId=cr-0123456789abcdef0}", "--query",
+        *run, "--placement", "AvailabilityZone=us-east-1a", "--capacity-reservation-specification",
+        f"CapacityReservationTarget={{CapacityReservationId={rid}}}", "--query",
         "Instances[0].InstanceId"), r"^i-")
     cli.run("ec2", "terminate-instances", "--instance-ids", first)
     # in a stack: the fixture's two nodes, 96 vCPUs each, against 100

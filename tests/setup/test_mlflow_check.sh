@@ -11,12 +11,16 @@ export XDG_STATE_HOME="$TMP/state"
 nx() { timeout 300 "$NIXL_TUI" "$@"; }
 jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
 # start_standin [ARGS]: sets MLFLOW (its URL)
+STANDINS=0
 start_standin() {
-	setsid python3 "$ROOT/tests/setup/mlflow_standin.py" "$@" >"$TMP/standin.out" 2>&1 </dev/null &
+	# a file of its own each time: the last one's port line must not be read as this one's
+	STANDINS=$((STANDINS + 1))
+	local out="$TMP/standin.$STANDINS.out"
+	setsid python3 "$ROOT/tests/setup/mlflow_standin.py" "$@" >"$out" 2>&1 </dev/null &
 	PIDS+=($!)
 	STANDIN_PID=$!
-	wait_for 30 grep -qs "^MLFLOW-STANDIN port=" "$TMP/standin.out" || return 1
-	MLFLOW="http://127.0.0.1:$(sed -n 's/^MLFLOW-STANDIN port=//p' "$TMP/standin.out")"
+	wait_for 30 grep -qs "^MLFLOW-STANDIN port=" "$out" || return 1
+	MLFLOW="http://127.0.0.1:$(sed -n 's/^MLFLOW-STANDIN port=//p' "$out")"
 }
 stop_standin() { kill "$STANDIN_PID"; wait "$STANDIN_PID" 2>/dev/null; }
 

@@ -500,8 +500,8 @@ class Stack:
         else:
             self.moto.delete_stack(self.account, self.region, self.stack_id)
             release_addresses(self.moto, self.account, self.region, [
-                r.physical_id for r in self.resources.values()
-                if r.rtype == "AWS::EC2::EIP" and r.physical_id])
+                r.physical_id or r.planned_physical_id for r in self.resources.values()
+                if r.rtype == "AWS::EC2::EIP" and (r.physical_id or r.planned_physical_id)])
             self.outputs_visible = False
             self._event(ts, None, "DELETE_COMPLETE" if kind == "delete" else "ROLLBACK_COMPLETE")
         self._after_settle(ts)

@@ -163,11 +163,18 @@ class _Model:
         return self._regex[pattern]
 
 
+# The code a JSON service gives its constraint refusals. CloudWatch Logs answers them as
+# InvalidParameterException with the usual "1 validation error detected: ..." text (moto
+# models it so for DescribeLogStreams' limit, as observed); the others ValidationException.
+_JSON_VALIDATION_CODE = {"logs": "InvalidParameterException"}
+
+
 class _Problems:
     """What is wrong with one request, worded for the protocol that answers it."""
 
-    def __init__(self, protocol):
+    def __init__(self, protocol, service=""):
         self.protocol = protocol
+        self.service = service
         self.unknown = []      # wire names of parameters the operation does not have
         self.missing = []      # paths of required members absent
         self.invalid = []      # (path, value, constraint text)
@@ -445,7 +452,7 @@ class Validator:
             # the __type AWS JSON services answer for a target they do not have
             raise ApiError(400, "UnknownOperationException", "")
         body = req.body_json()
-        problems = _Problems("json")
+        problems = _Problems("json", req.service)
         shape = op.get("input", {}).get("shape")
         if shape:
             self._j_value(model, shape, body, "", problems)
@@ -557,7 +564,8 @@ class Validator:
         for path, value, kind in problems.type_errors:
             items.append(f"Value {_repr(value)} at '{path}' failed to satisfy constraint: "
                          f"Member must be {kind}".replace("Value  at", "Value at"))
-        code = "ValidationError" if problems.protocol == "query" else "ValidationException"
+        code = "ValidationError" if problems.protocol == "query" else _JSON_VALIDATION_CODE.get(
+            problems.service, "ValidationException")
         if problems.unknown and not items:
             names = ", ".join(problems.unknown[:_MAX_ERRORS])
             return ApiError(400, code, f"Unknown parameter(s) for this operation: {names}")
