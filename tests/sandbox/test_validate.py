@@ -115,8 +115,11 @@ def check_units(t):
          local("ssm", '{"MaxResults": "10"}', "AmazonSSM.DescribeInstanceInformation")[0],
          "SerializationException")
     t.eq("JSON: a misspelt member is refused, not silently ignored",
-         local("logs", '{"logGroupName": "g", "limt": 5}', "Logs_20140328.DescribeLogStreams")[0],
+         local("ssm", '{"MaxResultz": 5}', "AmazonSSM.DescribeInstanceInformation")[0],
          "ValidationException")
+    t.eq("... in CloudWatch Logs' own code for refused parameters",
+         local("logs", '{"logGroupName": "g", "limt": 5}', "Logs_20140328.DescribeLogStreams")[0],
+         "InvalidParameterException")
     t.eq("a service botocore does not know is not checked",
          local("nosuchservice", "Action=Anything"), "OK")
 

@@ -107,7 +107,9 @@ def _anchor_inside(pattern):
     cannot compile."""
     body = re.sub(r"\\.", "", pattern)          # escaped characters
     body = re.sub(r"\[[^\]]*\]", "", body)      # character classes
-    return "^" in body[1:] or "$" in body[:-1]
+    body = body.replace("(", "").replace(")", "")
+    # each alternative may start with ^ and end with $ ("(^i-...$)|(^mi-...$)" is fine)
+    return any("^" in alt[1:] or "$" in alt[:-1] for alt in body.split("|"))
 
 class _Model:
     """One service's shapes, with the derived lookups each request needs cached."""
