@@ -131,7 +131,7 @@ static void act_quit(ui_t *ui, const char *arg)
 	for (size_t i = 0; i < sizeof keeps_running / sizeof keeps_running[0]; i++)
 		if (keeps_running[i].phase == ui->s->phase) sbuf_addf(&b, "%s ", keeps_running[i].text);
 	for (size_t i = 0; i < ui->s->nnodes; i++)
-		if (ui->s->nodes[i].checks_running || ui->s->nodes[i].pp_running) {
+		if (ui->s->nodes[i].checks_running || ui->s->nodes[i].pp_running || ui->s->nodes[i].setup_running) {
 			sbuf_add(&b, "Commands already sent to the nodes keep running there. ");
 			break;
 		}
@@ -177,6 +177,7 @@ static void act_erase(ui_t *ui, const char *arg)
 static void act_check(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_check(ui, arg); }
 static void act_check_all(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_check_all(ui, arg); }
 static void act_pingpong(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_pingpong(ui, arg); }
+static void act_setup(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_setup(ui, arg); }
 static void act_matrix(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_matrix(ui, arg); }
 static void act_node(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_select(ui, arg); }
 static void act_commands(ui_t *ui, const char *arg) { view_nodes_commands(ui, arg); }
@@ -274,6 +275,9 @@ const ui_action_t action_table[] = {
 	{ "pingpong", NULL, "[SERVER CLIENT]", { 'p' }, "Ping-pong",
 	  "fi_pingpong: the selected node is the client, the next one the server",
 	  CTX_NODES, ACT_COMMAND, view_nodes_pingpong_unavailable, act_pingpong },
+	{ "setup", NULL, "[N]", { 'S' }, "Setup",
+	  "run the task file on the selected node (N, or all); again, it resumes where it stopped",
+	  CTX_NODES, ACT_COMMAND, view_nodes_setup_unavailable, act_setup },
 	{ "matrix", NULL, NULL, { 'P' }, "Matrix", "fi_pingpong over every pair of nodes, disjoint pairs at once",
 	  CTX_NODES, ACT_COMMAND, view_nodes_matrix_unavailable, act_matrix },
 	{ "heatmap", NULL, NULL, { 'm' }, "Heat map", "the matrix as a heat map: latency, bandwidth, the nodes again",

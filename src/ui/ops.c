@@ -20,4 +20,5 @@ const ui_ops_t ops_session = {
 	.ssm_command = session_ssm_command,
 	.headless_command = session_headless_command,
 	.pingpong_matrix = session_pingpong_matrix,
+	.setup = session_setup,
 };

@@ -30,6 +30,7 @@ typedef struct ui_ops {
 	void (*headless_command)(const session_t *s, char *buf, size_t n);
 	int (*pingpong_matrix)(session_t *s);
 	int (*lookup_image)(session_t *s, const char *instance_type);
+	int (*setup)(session_t *s, int node);
 } ui_ops_t;
 
 /* The session_* functions. */

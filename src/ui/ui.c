@@ -66,7 +66,7 @@ int ui_has_stack(const ui_t *ui)
 static int node_busy(const session_t *s)
 {
 	for (size_t i = 0; i < s->nnodes; i++)
-		if (s->nodes[i].checks_running || s->nodes[i].pp_running) return 1;
+		if (s->nodes[i].checks_running || s->nodes[i].pp_running || s->nodes[i].setup_running) return 1;
 	return 0;
 }
 

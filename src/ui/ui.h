@@ -112,6 +112,7 @@ struct ui {
 		int matrix;          /* the heat map instead of the panes: 0 off, 1 latency, 2 bandwidth */
 		ui_pane_t pane[16];
 		char filter[64];
+		int setup_node;      /* the node the setup dialog names (index), 0: all */
 	} nodes;
 
 	struct { int top; } help;

@@ -12,7 +12,7 @@
 /* A pane narrower or lower than this is not worth a grid: one node at a time. */
 enum { PANE_MIN_W = 50, PANE_MIN_H = 14 };
 
-enum { SEC_STATE, SEC_CHECKS, SEC_PP, SEC_OUTPUT, SEC_CMD, SEC_COUNT };
+enum { SEC_STATE, SEC_CHECKS, SEC_SETUP, SEC_PP, SEC_OUTPUT, SEC_CMD, SEC_COUNT };
 
 static const char *line_at(const sess_node_t *n, size_t i)
 {
@@ -98,6 +98,142 @@ static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x,
 		draw_text(w, row, x, 1, a, check_icon(ui, c->state));
 		draw_text(w, row, x + 2, nw, A_NORMAL, c->name);
 		draw_text(w, row, x + 2 + nw + 1, wd - nw - 3, c->state == CHK_FAIL ? a : A_NORMAL, c->detail);
+	}
+}
+
+/* ---- the Setup section: the task file's tasks on this node */
+
+enum { SETUP_TAIL_SHOWN = 3 };
+
+static const task_progress_t *setup_failed_task(const sess_node_t *n, size_t *at)
+{
+	for (size_t i = 0; i < n->setup.ntasks; i++)
+		if (n->setup.tasks[i].state == TASK_FAILED) {
+			if (at) *at = i;
+			return &n->setup.tasks[i];
+		}
+	return NULL;
+}
+
+/* The lines under the tasks: the running task's last output line; on failure the command,
+ * its last lines and what to do; or why the runner ended early. */
+static int setup_extra_lines(const sess_node_t *n)
+{
+	const task_progress_t *f = setup_failed_task(n, NULL);
+	if (f) return 2 + (int)(f->ntail < SETUP_TAIL_SHOWN ? f->ntail : SETUP_TAIL_SHOWN);
+	if (n->setup_detail[0]) return 1;
+	if (n->setup_running && n->setup.current >= 0) return 1;
+	return 0;
+}
+
+static int setup_lines(const sess_node_t *n)
+{
+	if (!n->setup_shown) return 0;
+	return 1 + (int)n->setup.ntasks + setup_extra_lines(n);
+}
+
+static const char *task_icon(const ui_t *ui, task_state_t st)
+{
+	const draw_glyphs_t *g = draw_glyphs();
+	switch (st) {
+	case TASK_OK: return g->ok;
+	case TASK_FAILED: return g->fail;
+	case TASK_RUNNING: return ui->opt.unicode ? "\u25b6" : ">";
+	case TASK_SKIPPED: return ui->opt.unicode ? "\u2013" : "-";
+	default: return g->pending;
+	}
+}
+
+static theme_role_t task_role(task_state_t st)
+{
+	switch (st) {
+	case TASK_OK: return ROLE_OK;
+	case TASK_FAILED: return ROLE_FAIL;
+	case TASK_RUNNING: return ROLE_BUSY;
+	default: return ROLE_DIM;
+	}
+}
+
+static void setup_summary(const ui_t *ui, const sess_node_t *n, char *sum, size_t len, theme_role_t *role)
+{
+	const setup_progress_t *p = &n->setup;
+	size_t done = 0;
+	for (size_t i = 0; i < p->ntasks; i++) done += p->tasks[i].state == TASK_OK || p->tasks[i].state == TASK_SKIPPED;
+	const draw_glyphs_t *g = draw_glyphs();
+	if (setup_failed_task(n, NULL) || n->setup_detail[0]) {
+		snprintf(sum, len, "%zu/%zu, failed", done, p->ntasks);
+		*role = ROLE_FAIL;
+	} else if (n->setup_running) {
+		snprintf(sum, len, "%zu/%zu running %s", done, p->ntasks, g->spin[ui->spin % (unsigned)g->nspin]);
+		*role = ROLE_BUSY;
+	} else if (p->finished) {
+		snprintf(sum, len, "%zu/%zu done", done, p->ntasks);
+		*role = ROLE_OK;
+	} else {
+		snprintf(sum, len, "%zu/%zu", done, p->ntasks);
+		*role = ROLE_DIM;
+	}
+}
+
+static void fmt_ms(long ms, char *buf, size_t n)
+{
+	if (ms < 0) buf[0] = 0;
+	else if (ms < 60000) snprintf(buf, n, "%.1fs", (double)ms / 1000.0);
+	else snprintf(buf, n, "%ldm%02lds", ms / 60000, (ms / 1000) % 60);
+}
+
+static void draw_setup(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
+{
+	const setup_progress_t *p = &n->setup;
+	char sum[96];
+	theme_role_t role;
+	setup_summary(ui, n, sum, sizeof sum, &role);
+	rule(w, y, x, wd, "Setup", sum, theme_attr(role));
+	int extra = setup_extra_lines(n);
+	int rows = h - 1 - extra;
+	if (rows < 1) {
+		rows = h - 1;
+		extra = 0;
+	}
+	/* the tasks around the one that runs or failed when they do not all fit */
+	size_t focus = p->current >= 0 ? (size_t)p->current : 0, first = 0;
+	if (!setup_failed_task(n, &focus) && p->current < 0 && p->finished) focus = p->ntasks ? p->ntasks - 1 : 0;
+	if (rows > 0 && p->ntasks > (size_t)rows && focus >= (size_t)rows / 2) {
+		first = focus - (size_t)rows / 2;
+		if (first + (size_t)rows > p->ntasks) first = p->ntasks - (size_t)rows;
+	}
+	int nw = wd - 10 > 8 ? wd - 10 : 8;
+	const tasks_t *t = &ui->s->setup.run;
+	for (int r = 0; r < rows && first + (size_t)r < p->ntasks; r++) {
+		size_t i = first + (size_t)r;
+		const task_progress_t *k = &p->tasks[i];
+		int row = y + 1 + r;
+		char label[160], dur[40];
+		const char *id = i < t->ntasks ? t->tasks[i].id : "?";
+		const char *name = i < t->ntasks && t->tasks[i].name[0] ? t->tasks[i].name : id;
+		snprintf(label, sizeof label, "%s", name);
+		draw_text(w, row, x, 1, theme_attr(task_role(k->state)), task_icon(ui, k->state));
+		draw_text(w, row, x + 2, nw, k->state == TASK_FAILED ? theme_attr(ROLE_FAIL) : A_NORMAL, label);
+		fmt_ms(k->ms, dur, sizeof dur);
+		if (dur[0]) draw_text_right(w, row, x + wd, 8, theme_attr(ROLE_DIM), dur);
+	}
+	int row = y + 1 + rows;
+	if (extra <= 0) return;
+	size_t fi = 0;
+	const task_progress_t *f = setup_failed_task(n, &fi);
+	if (f) {
+		char line[PROGRESS_LINE + 8];
+		snprintf(line, sizeof line, "$ %s", f->command);
+		draw_text(w, row++, x, wd, theme_attr(ROLE_FAIL), line);
+		size_t shown = f->ntail < SETUP_TAIL_SHOWN ? f->ntail : SETUP_TAIL_SHOWN;
+		for (size_t i = f->ntail - shown; i < f->ntail; i++) draw_text(w, row++, x + 2, wd - 2, A_NORMAL, f->tail[i]);
+		draw_text(w, row, x, wd, theme_attr(ROLE_WARN), "fix it, then S runs the setup again: it resumes here");
+	} else if (n->setup_detail[0]) {
+		draw_text(w, row, x, wd, theme_attr(ROLE_FAIL), n->setup_detail);
+	} else if (p->current >= 0 && (size_t)p->current < p->ntasks) {
+		const task_progress_t *k = &p->tasks[p->current];
+		const char *last = k->ntail ? k->tail[k->ntail - 1] : k->command;
+		draw_text(w, row, x + 2, wd - 2, theme_attr(ROLE_DIM), last);
 	}
 }
 
@@ -234,18 +370,21 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 	int want[SEC_COUNT] = {
 		[SEC_STATE] = 1,
 		[SEC_CHECKS] = 1 + (int)n->nchecks,
+		[SEC_SETUP] = setup_lines(n),
 		[SEC_PP] = pp_lines(n, iw),
 		[SEC_OUTPUT] = 1 + (int)n->nlines,
 		[SEC_CMD] = 1,
 	};
 	if (want[SEC_OUTPUT] < 4) want[SEC_OUTPUT] = 4;
-	int min[SEC_COUNT] = { 1, 1, want[SEC_PP] ? 1 : 0, 2, 1 };
+	int min[SEC_COUNT] = { 1, 1, want[SEC_SETUP] ? (want[SEC_SETUP] > 4 ? 4 : want[SEC_SETUP]) : 0,
+	                       want[SEC_PP] ? 1 : 0, 2, 1 };
 	/* Command last in the budget order: it goes before the output when space is short. */
 	view_allocate(want, min, SEC_COUNT, ih);
 	ui->nodes.pane[k].rows = 0;
 	int row = iy;
 	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw), row += want[SEC_STATE];
 	if (want[SEC_CHECKS]) draw_checks(ui, n, w, row, ix, iw, want[SEC_CHECKS]), row += want[SEC_CHECKS];
+	if (want[SEC_SETUP]) draw_setup(ui, n, w, row, ix, iw, want[SEC_SETUP]), row += want[SEC_SETUP];
 	if (want[SEC_PP]) draw_pp(ui, n, w, row, ix, iw, want[SEC_PP]), row += want[SEC_PP];
 	if (want[SEC_OUTPUT]) draw_output(ui, k, n, w, row, ix, iw, want[SEC_OUTPUT]), row += want[SEC_OUTPUT];
 	if (want[SEC_CMD]) draw_cmd(ui, n, w, iy + ih - 1, ix, iw);
@@ -426,6 +565,16 @@ const char *view_nodes_check_unavailable(const ui_t *ui)
 	return "No node is Online in SSM yet: the checks run through SSM.";
 }
 
+const char *view_nodes_setup_unavailable(const ui_t *ui)
+{
+	const char *why = view_nodes_check_unavailable(ui);
+	if (why) return why;
+	if (ui->s->setup.starting) return "A setup is being sent to the nodes.";
+	for (size_t k = 0; k < ui->s->nnodes; k++)
+		if (ui->s->nodes[k].setup_running) return "A setup is already running on the nodes.";
+	return NULL;
+}
+
 const char *view_nodes_pingpong_unavailable(const ui_t *ui)
 {
 	const char *why = view_nodes_check_unavailable(ui);
@@ -504,6 +653,33 @@ void view_nodes_check_all(ui_t *ui, const char *arg)
 	(void)arg;
 	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes.pane[k].follow = 1;
 	if (ui->ops->node_check(ui->s, 0) < 0) refused(ui, "The EFA checks");
+}
+
+static void do_setup(ui_t *ui)
+{
+	int node = ui->nodes.setup_node;
+	for (size_t k = 0; k < ui->s->nnodes; k++)
+		if (node == 0 || ui->s->nodes[k].index == node) ui->nodes.pane[k].follow = 1;
+	if (!ui->ops->setup || ui->ops->setup(ui->s, node) < 0) refused(ui, "The setup");
+}
+
+void view_nodes_setup(ui_t *ui, const char *arg)
+{
+	int k = ui->nodes.sel, all = arg && strcmp(arg, "all") == 0;
+	if (arg && !all && parse_node(ui, arg, &k) < 0) return;
+	ui->nodes.sel = k;
+	ui->nodes.setup_node = all ? 0 : ui->s->nodes[k].index;
+	const struct sess_setup *st = &ui->s->setup;
+	char text[600], where[32];
+	if (all) snprintf(where, sizeof where, "all nodes");
+	else snprintf(where, sizeof where, "node %d", ui->nodes.setup_node);
+	if (st->file.ntasks)
+		snprintf(text, sizeof text, "Run %s (%zu tasks) on %s? Tasks already done on a node are skipped: "
+		         "it resumes where it stopped.", st->file_name, st->file.ntasks, where);
+	else
+		snprintf(text, sizeof text, "Run the default task file on %s? Tasks already done on a node are "
+		         "skipped: it resumes where it stopped.", where);
+	dialog_confirm(ui, "Set up the nodes", text, NULL, "Run", 0, do_setup);
 }
 
 void view_nodes_pingpong(ui_t *ui, const char *arg)

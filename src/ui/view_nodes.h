@@ -19,6 +19,9 @@ void view_nodes_select(ui_t *ui, const char *arg);   /* :node N */
 void view_nodes_check(ui_t *ui, const char *arg);    /* [N]: the selected node when none */
 void view_nodes_check_all(ui_t *ui, const char *arg);
 void view_nodes_pingpong(ui_t *ui, const char *arg); /* [SERVER CLIENT] */
+/* [N|all]: the task file on the selected node, node N or every node, after a confirm. */
+void view_nodes_setup(ui_t *ui, const char *arg);
+const char *view_nodes_setup_unavailable(const ui_t *ui);
 void view_nodes_zoom(ui_t *ui, const char *arg);
 /* fi_pingpong over every pair (the heat map shows it as it fills), and the heat map's
  * cycle: latency, bandwidth, the panes again. */
