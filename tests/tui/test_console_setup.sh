@@ -81,8 +81,6 @@ expect "node 2's failing task with its command" '$ test "$(hostname)" != '"$host
 expect "and its last lines" "see the gate" 10
 expect "and what to do" "fix it, then S runs the setup again: it resumes here" 10
 expect "node 1 runs the gated task, its last line shown" "tick " 60
-# what a person sees, kept for the report and a failing run
-screen >"$TMP/setup-screen.txt"; cp "$TMP/setup-screen.txt" "${NIXL_TEST_KEEP:-/dev/null}" 2>/dev/null
 expect_re "done tasks have a mark and a duration" "✓ Say hello +[0-9.]+s" 10
 expect "the running task has its mark" "▶ Wait for the gate" 10
 check "one SendCommand for both nodes" wait_for 10 grep -q "SendCommand ->" "$TMP/aws.log"
