@@ -178,6 +178,7 @@ static void act_check(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_n
 static void act_check_all(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_check_all(ui, arg); }
 static void act_pingpong(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_pingpong(ui, arg); }
 static void act_setup(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_setup(ui, arg); }
+static void act_forward(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_forward(ui, arg); }
 static void act_matrix(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_matrix(ui, arg); }
 static void act_node(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_select(ui, arg); }
 static void act_commands(ui_t *ui, const char *arg) { view_nodes_commands(ui, arg); }
@@ -278,6 +279,9 @@ const ui_action_t action_table[] = {
 	{ "setup", NULL, "[N]", { 'S' }, NULL,
 	  "run the task file on the selected node (:setup all: every node); again, it resumes",
 	  CTX_NODES, ACT_COMMAND, view_nodes_setup_unavailable, act_setup },
+	{ "forward", NULL, "[N]", { 'f' }, NULL,
+	  "MLflow (port 5000) of the selected node on a local port of its own, until quit",
+	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_forward },
 	{ "matrix", NULL, NULL, { 'P' }, "Matrix", "fi_pingpong over every pair of nodes, disjoint pairs at once",
 	  CTX_NODES, ACT_COMMAND, view_nodes_matrix_unavailable, act_matrix },
 	{ "heatmap", NULL, NULL, { 'm' }, "Heat map", "the matrix as a heat map: latency, bandwidth, the nodes again",

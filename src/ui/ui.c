@@ -145,6 +145,7 @@ void ui_free(ui_t *ui)
 		loop_fd_del(ui->loop, 0);
 		loop_signal_unwatch(ui->loop, SIGWINCH);
 	}
+	view_nodes_forward_stop_all(ui); /* the port forwards end with the console */
 	view_wizard_free(ui);
 	free_windows(ui);
 	free(ui);

@@ -113,6 +113,8 @@ struct ui {
 		ui_pane_t pane[16];
 		char filter[64];
 		int setup_node;      /* the node the setup dialog names (index), 0: all */
+		/* MLflow's port of each node on this machine (f): the child's pid (0: none) */
+		struct { int pid, port; } fwd[16];
 	} nodes;
 
 	struct { int top; } help;

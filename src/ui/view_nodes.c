@@ -1,10 +1,13 @@
 #include "ui/view_nodes.h"
 
+#include <errno.h>
 #include <math.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/sbuf.h"
+#include "setup/forward.h"
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
@@ -350,7 +353,14 @@ static void draw_cmd(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, in
 {
 	char cmd[512] = "";
 	if (n->instance_id[0]) ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
-	int c = draw_text(w, y, x, wd, theme_attr(ROLE_DIM), "$ ");
+	int c = 0;
+	int k = (int)(n - ui->s->nodes);
+	if (k >= 0 && k < 16 && ui->nodes.fwd[k].pid > 0) {
+		char url[64];
+		snprintf(url, sizeof url, "MLflow on http://127.0.0.1:%d  ", ui->nodes.fwd[k].port);
+		c += draw_text(w, y, x, wd, theme_attr(ROLE_OK), url);
+	}
+	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "$ ");
 	draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), cmd[0] ? cmd : "(no instance yet)");
 }
 
@@ -740,6 +750,78 @@ void view_nodes_follow(ui_t *ui, const char *arg)
 	if (ui->s->nnodes) ui->nodes.pane[ui->nodes.sel].follow = 1;
 }
 
+/* ---- f: MLflow's port forwarded, one local port per node */
+
+int view_nodes_forward_port(const ui_t *ui, int k)
+{
+	if (ui->nodes.fwd[k].pid > 0) return ui->nodes.fwd[k].port;
+	return VIEW_NODES_MLFLOW_PORT + k; /* to copy: node 1 on 5000, node 2 on 5001, ... */
+}
+
+static void on_forward_exit(loop_t *l, pid_t pid, int status, void *ud)
+{
+	(void)l;
+	ui_t *ui = ud;
+	for (size_t k = 0; k < 16; k++)
+		if (ui->nodes.fwd[k].pid == pid) {
+			ui->nodes.fwd[k].pid = 0;
+			ui_flash(ui, ROLE_WARN, "The MLflow forward of node %d ended (exit %d): f starts it again.",
+			         k < ui->s->nnodes ? ui->s->nodes[k].index : (int)k + 1,
+			         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		}
+	ui_invalidate(ui);
+}
+
+void view_nodes_forward(ui_t *ui, const char *arg)
+{
+	int k = ui->nodes.sel;
+	if (arg && parse_node(ui, arg, &k) < 0) return;
+	ui->nodes.sel = k;
+	const sess_node_t *n = &ui->s->nodes[k];
+	if (ui->nodes.fwd[k].pid > 0) {
+		ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", ui->nodes.fwd[k].port,
+		         n->index);
+		return;
+	}
+	int local = forward_free_port();
+	forward_cmd_t fc;
+	forward_command(&fc, n->instance_id, VIEW_NODES_MLFLOW_PORT, local > 0 ? local : view_nodes_forward_port(ui, k),
+	                ui->s->region[0] ? ui->s->region : NULL, NULL, NULL);
+	const char *missing = forward_missing();
+	char err[256];
+	if (missing || local < 0) {
+		char text[sizeof ui->dlg.text], wrapped[640];
+		int width = COLS - 8 > 20 ? COLS - 8 : 20;
+		draw_fmt_shell(fc.line, width, wrapped, sizeof wrapped);
+		snprintf(text, sizeof text, "%s is not installed here: install it (%s), then press f again, or run this "
+		         "yourself:\n%s", missing ? missing : "a free local port", FORWARD_PLUGIN_DOC, wrapped);
+		dialog_info(ui, "MLflow port forward", text);
+		ui->dlg.wide = 1;
+		return;
+	}
+	pid_t pid = forward_spawn(&fc, 1, err, sizeof err);
+	if (pid < 0) {
+		ui_flash(ui, ROLE_FAIL, "The MLflow forward did not start: %s.", err);
+		return;
+	}
+	ui->nodes.fwd[k].pid = (int)pid;
+	ui->nodes.fwd[k].port = local;
+	if (ui->loop) loop_child_watch(ui->loop, pid, on_forward_exit, ui);
+	ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", local, n->index);
+}
+
+void view_nodes_forward_stop_all(ui_t *ui)
+{
+	for (size_t k = 0; k < 16; k++) {
+		pid_t pid = ui->nodes.fwd[k].pid;
+		if (pid <= 0) continue;
+		if (ui->loop) loop_child_unwatch(ui->loop, pid);
+		forward_stop(pid);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+		ui->nodes.fwd[k].pid = 0;
+	}
+}
+
 void view_nodes_commands(ui_t *ui, const char *arg)
 {
 	(void)arg;
@@ -758,9 +840,9 @@ void view_nodes_commands(ui_t *ui, const char *arg)
 		snprintf(fwd, sizeof fwd,
 		         "%s --document-name AWS-StartPortForwardingSession --parameters "
 		         "'{\"portNumber\":[\"%d\"],\"localPortNumber\":[\"%d\"]}'",
-		         cmd, VIEW_NODES_MLFLOW_PORT, VIEW_NODES_MLFLOW_PORT);
+		         cmd, VIEW_NODES_MLFLOW_PORT, view_nodes_forward_port(ui, (int)k));
 		draw_fmt_shell(fwd, width, wrapped, sizeof wrapped);
-		sbuf_addf(&b, "Node%d MLflow on localhost:%d:\n%s\n", n->index, VIEW_NODES_MLFLOW_PORT, wrapped);
+		sbuf_addf(&b, "Node%d MLflow on localhost:%d:\n%s\n", n->index, view_nodes_forward_port(ui, (int)k), wrapped);
 	}
 	dialog_info(ui, "Connect to the nodes", b.len ? text : "No instance has been launched yet.");
 	ui->dlg.wide = 1;

@@ -108,6 +108,42 @@ keys q
 expect "q quits when nothing runs" "EXITED rc=0" 20
 rm -f "$release"
 
+# f: MLflow's port of each node on a local port of its own. SSM's Session Manager is not in
+# the sandbox: stand-ins for `aws` and `session-manager-plugin` record the command and wait.
+mkdir -p "$TMP/stub"
+cat >"$TMP/stub/aws" <<STUB
+#!/bin/sh
+printf '%s\n' "\$*" >> "$TMP/aws-args"
+exec sleep 298.75
+STUB
+printf '#!/bin/sh\nexit 0\n' >"$TMP/stub/session-manager-plugin"
+chmod +x "$TMP/stub/aws" "$TMP/stub/session-manager-plugin"
+PATH="$TMP/stub:$PATH" console -c environment=setupui
+expect "reopened for the forwards" "Node1 producer" 30
+keys f
+expect "f on node 1 shows the URL" "MLflow on http://127.0.0.1:" 20
+check "the session was started on node 1" wait_for 20 grep -q -- "--target $NODE1_ID --document-name AWS-StartPortForwardingSession" "$TMP/aws-args"
+keys l f
+check "and one on node 2" wait_for 20 grep -q -- "--target $NODE2_ID --document-name AWS-StartPortForwardingSession" "$TMP/aws-args"
+ports=$(sed -n 's/.*"localPortNumber":\["\([0-9]*\)"\].*/\1/p' "$TMP/aws-args" | sort -u | wc -l)
+check "each node's forward has its own local port (got $ports distinct)" [ "$ports" -eq 2 ]
+check "both MLflow ports are 5000" [ "$(grep -c '"portNumber":\["5000"\]' "$TMP/aws-args")" -eq 2 ]
+stubs() { pgrep -f '^sleep 298.75$' >/dev/null; }
+check "the forwards run" stubs
+keys q
+expect "q quits" "EXITED rc=0" 20
+no_stubs() { ! stubs; }
+check "quitting stopped both forwards" wait_for 20 no_stubs
+rm "$TMP/stub/session-manager-plugin"
+PATH="$TMP/stub:$PATH" console -c environment=setupui
+expect "reopened without the plugin" "Node1 producer" 30
+keys f
+expect "without the plugin: what is missing" "the Session Manager plugin (session-manager-plugin) is not installed here" 10
+expect "where to get it" "session-manager-working-with-install-plugin" 5
+expect "and the command to copy" "AWS-StartPortForwardingSession" 5
+keys Escape q
+expect "q quits" "EXITED rc=0" 20
+
 nx destroy --yes -c environment=setupui >"$TMP/down.out" 2>&1
 check "the stack goes away" [ $? -eq 0 ]
 finish
