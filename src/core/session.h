@@ -191,6 +191,20 @@ struct session {
 		int starting;             /* uploading the files */
 	} setup;
 
+	/* The MLflow check (session_mlflow_check): node 1's pane shows it once shown. */
+	struct sess_mlflow {
+		int shown, running, ok;
+		int node;                 /* the node it ran from */
+		char url[128];
+		char reason[400];         /* "at <step>: <why>" when it failed */
+	} mlflow;
+
+	/* verify: setup -> MLflow check -> EFA checks -> ping-pong 1<->2, then a summary. */
+	struct sess_verify {
+		int running, done, step, failed;
+		char summary[1500];       /* one line per step: ok, or failed with the node and what to do */
+	} verify;
+
 	unsigned api_calls;       /* AWS calls made, for the status line and benchmarks */
 	struct session_priv *priv;
 };
@@ -236,6 +250,12 @@ int session_setup_set_tasks(session_t *s, const char *name, const char *text, si
 int session_setup(session_t *s, int node);
 /* A setup recorded for this stack whose command still runs: follows it again. */
 void session_setup_find(session_t *s);
+
+/* The MLflow check from node 2 (node 1 when alone) against node 1's server: s->mlflow. */
+int session_mlflow_check(session_t *s);
+/* setup (resumed) -> MLflow check -> EFA checks on every node -> ping-pong between the first
+ * two nodes; s->verify.summary when done. -1 (flash set) when it cannot start. */
+int session_verify(session_t *s);
 
 /* Stops watching/waiting (never the stack operation itself). */
 void session_detach(session_t *s);

@@ -90,6 +90,8 @@ struct session_priv {
 	struct setup_start *setup_start;
 	uint64_t setup_timer;
 	int setup_recorded;
+	struct exec *mlflow_exec;
+	uint64_t verify_timer;
 };
 
 #define SP(s) ((s)->priv)

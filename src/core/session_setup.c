@@ -3,17 +3,17 @@
  * SendCommand starts them on the nodes, the command is left running when the console
  * quits), its progress read per node from the runner's output, and the record under
  * $XDG_STATE_HOME that lets the next start follow a run that still goes on. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <openssl/rand.h>
-
 #include "aws/s3.h"
 #include "aws/ssm.h"
 #include "core/session_priv.h"
 #include "efa/exec_ssm.h"
+#include "setup/mlflow.h"
 #include "setup/record.h"
 #include "setup/runner.h"
 
@@ -294,18 +294,6 @@ static void upload_next(session_t *s)
 	}
 }
 
-/* A prefix of its own for this run: nixl-tui/setup/20261202T035300Z-1a2b3c/ */
-static void run_prefix(char *out, size_t n)
-{
-	unsigned char rnd[3] = { 0 };
-	(void)RAND_bytes(rnd, sizeof rnd);
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
-	snprintf(out, n, "nixl-tui/setup/%s-%02x%02x%02x/", when, rnd[0], rnd[1], rnd[2]);
-}
-
 static int setup_busy(const session_t *s)
 {
 	if (s->setup.starting) return 1;
@@ -351,7 +339,7 @@ int session_setup(session_t *s, int node)
 	setup_start_t *st = calloc(1, sizeof *st);
 	if (!st) return -1;
 	st->node = node;
-	run_prefix(st->prefix, sizeof st->prefix);
+	setup_run_prefix(st->prefix, sizeof st->prefix);
 	st->plan = tasks_plan(&s->setup.file, 0);
 	st->script = st->plan ? node_script(s, st->prefix) : NULL;
 	tasks_t names;
@@ -423,11 +411,7 @@ static void on_listing(void *ud, const aws_error_t *err, ssm_invocations_t *res)
 		return;
 	}
 	int running = 0;
-	for (size_t i = 0; i < res->n; i++) {
-		const char *st = res->items[i].status ? res->items[i].status : "";
-		running += strcmp(st, "Pending") == 0 || strcmp(st, "InProgress") == 0 || strcmp(st, "Delayed") == 0 ||
-		           strcmp(st, "Cancelling") == 0;
-	}
+	for (size_t i = 0; i < res->n; i++) running += setup_status_running(res->items[i].status);
 	if (running && !setup_busy(s) && !p->setup_start) follow_record(s, &rec);
 	setup_record_free(&rec);
 }
@@ -442,9 +426,227 @@ void session_setup_find(session_t *s)
 	setup_record_free(&rec);
 }
 
+/* ---- the MLflow check */
+
+typedef struct mlflow_job {
+	session_t *s;
+	mlflow_result_t r;
+} mlflow_job_t;
+
+static void mlflow_on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
+{
+	(void)len;
+	mlflow_job_t *j = ud;
+	mlflow_check_line(&j->r, line);
+	if (strncmp(line, "===NIXL-MLFLOW", 14) != 0)
+		sess_node_line(j->s, j->s->mlflow.node, stream == EXEC_STDERR ? "! " : "", line);
+}
+
+static void mlflow_on_done(void *ud, const exec_result_t *res)
+{
+	mlflow_job_t *j = ud;
+	session_t *s = j->s;
+	s->mlflow.running = 0;
+	s->mlflow.ok = j->r.seen && j->r.ok;
+	if (!s->mlflow.ok)
+		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "at %s: %.300s", j->r.seen ? j->r.step : "run",
+		         j->r.seen ? j->r.reason : res->detail[0] ? res->detail : "the check did not finish");
+	free(j);
+	sess_notify(s, SESS_CH_NODES);
+}
+
+int session_mlflow_check(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (!s->nnodes) {
+		sess_flash(s, "no nodes yet: deploy first");
+		return -1;
+	}
+	if (s->mlflow.running) {
+		sess_flash(s, "the MLflow check is already running");
+		return -1;
+	}
+	if (!s->nodes[0].private_ip[0]) {
+		sess_flash(s, "node 1 has no private address yet");
+		return -1;
+	}
+	snprintf(s->mlflow.url, sizeof s->mlflow.url, "http://%s:%d", s->nodes[0].private_ip, MLFLOW_PORT);
+	const sess_node_t *from = &s->nodes[s->nnodes >= 2 ? 1 : 0];
+	char *script = mlflow_check_script(s->mlflow.url);
+	if (!p->mlflow_exec) p->mlflow_exec = exec_ssm_new(p->aws, NULL);
+	mlflow_job_t *j = calloc(1, sizeof *j);
+	if (!script || !p->mlflow_exec || !j) {
+		free(script);
+		free(j);
+		sess_flash(s, "the MLflow check cannot be made for %s", s->mlflow.url);
+		return -1;
+	}
+	j->s = s;
+	s->mlflow.shown = 1;
+	s->mlflow.running = 1;
+	s->mlflow.ok = 0;
+	s->mlflow.reason[0] = 0;
+	s->mlflow.node = from->index;
+	exec_cbs_t cbs = { mlflow_on_line, mlflow_on_done, j };
+	char err[256];
+	exec_job_t *job = exec_start(p->mlflow_exec, from->instance_id, script, 120000, &cbs, err, sizeof err);
+	free(script);
+	if (!job) {
+		s->mlflow.running = 0;
+		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "did not start: %.300s", err);
+		free(j);
+	}
+	sess_notify(s, SESS_CH_NODES);
+	return job ? 0 : -1;
+}
+
+static int setup_failed_any(const sess_node_t *n)
+{
+	for (size_t k = 0; k < n->setup.ntasks; k++)
+		if (n->setup.tasks[k].state == TASK_FAILED) return 1;
+	return 0;
+}
+
+/* ---- verify: each step started when the one before has ended */
+
+enum { V_SETUP, V_MLFLOW, V_EFA, V_PP, V_DONE };
+enum { VERIFY_POLL_MS = 500 };
+
+static void verify_add(session_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void verify_add(session_t *s, const char *fmt, ...)
+{
+	size_t len = strlen(s->verify.summary);
+	va_list ap;
+	va_start(ap, fmt);
+	if (len < sizeof s->verify.summary - 1) vsnprintf(s->verify.summary + len, sizeof s->verify.summary - len, fmt, ap);
+	va_end(ap);
+}
+
+static int step_busy(const session_t *s, int step)
+{
+	for (size_t i = 0; i < s->nnodes; i++) {
+		const sess_node_t *n = &s->nodes[i];
+		if (step == V_SETUP && n->setup_running) return 1;
+		if (step == V_EFA && n->checks_running) return 1;
+		if (step == V_PP && n->pp_running) return 1;
+	}
+	if (step == V_SETUP && s->setup.starting) return 1;
+	return step == V_MLFLOW && s->mlflow.running;
+}
+
+/* The result of the step that ended, one line in the summary. */
+static void verify_judge(session_t *s, int step)
+{
+	int bad = 0;
+	if (step == V_SETUP) {
+		for (size_t i = 0; i < s->nnodes; i++) {
+			const sess_node_t *n = &s->nodes[i];
+			if (!n->setup_shown) continue;
+			for (size_t k = 0; k < n->setup.ntasks && k < s->setup.run.ntasks; k++)
+				if (n->setup.tasks[k].state == TASK_FAILED) {
+					verify_add(s, "setup: failed on node %d at task %s: fix it (its Setup section shows the command "
+					           "and its lines), then :verify again (the setup resumes).\n", n->index,
+					           s->setup.run.tasks[k].id);
+					bad = 1;
+				}
+			if (!setup_failed_any(n) && n->setup_detail[0]) {
+				verify_add(s, "setup: failed on node %d: %.200s\n", n->index, n->setup_detail);
+				bad = 1;
+			}
+		}
+		if (!bad) verify_add(s, "setup: ok on every node\n");
+	} else if (step == V_MLFLOW) {
+		if (s->mlflow.ok) verify_add(s, "MLflow: ok at %s from node %d\n", s->mlflow.url, s->mlflow.node);
+		else
+			verify_add(s, "MLflow: failed from node %d %.200s: is the tracking server running on node 1 (the "
+			           "setup starts it)?\n", s->mlflow.node, s->mlflow.reason), bad = 1;
+	} else if (step == V_EFA) {
+		for (size_t i = 0; i < s->nnodes; i++)
+			for (size_t c = 0; c < s->nodes[i].nchecks; c++)
+				if (s->nodes[i].checks[c].state == CHK_FAIL) {
+					verify_add(s, "EFA checks: failed on node %d (%s: %.120s): see its EFA checks section.\n",
+					           s->nodes[i].index, s->nodes[i].checks[c].name, s->nodes[i].checks[c].detail);
+					bad = 1;
+					break;
+				}
+		if (!bad) verify_add(s, "EFA checks: ok on every node\n");
+	} else if (step == V_PP) {
+		const sess_node_t *n = &s->nodes[0];
+		if (s->nnodes < 2) verify_add(s, "ping-pong: not run (one node)\n");
+		else if (n->pp.error[0] || !n->pp.nrows)
+			verify_add(s, "ping-pong: failed between nodes 2 and 1: %.200s\n",
+			           n->pp.error[0] ? n->pp.error : "no result"), bad = 1;
+		else verify_add(s, "ping-pong: ok between nodes 2 and 1 (%zu sizes)\n", n->pp.nrows);
+	}
+	s->verify.failed |= bad;
+}
+
+static void verify_next(loop_t *l, void *ud);
+
+static void verify_start_step(session_t *s)
+{
+	int rc = 0;
+	switch (s->verify.step) {
+	case V_SETUP: rc = session_setup(s, 0); break;
+	case V_MLFLOW: rc = session_mlflow_check(s); break;
+	case V_EFA: rc = session_node_check(s, 0); break;
+	case V_PP: rc = s->nnodes >= 2 ? session_pingpong(s, s->nodes[1].index, s->nodes[0].index, NULL, 0) : 0; break;
+	default: break;
+	}
+	if (rc < 0 && s->verify.step != V_MLFLOW) {
+		static const char *const names[] = { "setup", "MLflow", "EFA checks", "ping-pong" };
+		verify_add(s, "%s: did not start: %.200s\n", names[s->verify.step], s->flash);
+		s->verify.failed = 1;
+	}
+}
+
+static void verify_next(loop_t *l, void *ud)
+{
+	(void)l;
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	p->verify_timer = 0;
+	if (step_busy(s, s->verify.step)) {
+		p->verify_timer = loop_timer_add(p->loop, VERIFY_POLL_MS, verify_next, s);
+		return;
+	}
+	verify_judge(s, s->verify.step);
+	if (++s->verify.step < V_DONE) {
+		verify_start_step(s);
+		p->verify_timer = loop_timer_add(p->loop, VERIFY_POLL_MS, verify_next, s);
+		return;
+	}
+	s->verify.running = 0;
+	s->verify.done = 1;
+	sess_notify(s, SESS_CH_NODES | SESS_CH_FLASH);
+}
+
+int session_verify(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (s->verify.running) {
+		sess_flash(s, "verify is already running");
+		return -1;
+	}
+	if (!s->nnodes) {
+		sess_flash(s, "no nodes yet: deploy first");
+		return -1;
+	}
+	memset(&s->verify, 0, sizeof s->verify);
+	s->verify.running = 1;
+	if (!setup_busy(s)) verify_start_step(s); /* a setup already running is waited for */
+	p->verify_timer = loop_timer_add(p->loop, VERIFY_POLL_MS, verify_next, s);
+	sess_notify(s, SESS_CH_NODES);
+	return 0;
+}
+
 void sess_setup_free(session_t *s)
 {
 	struct session_priv *p = SP(s);
+	if (p->verify_timer) loop_timer_cancel(p->loop, p->verify_timer);
+	p->verify_timer = 0;
+	if (p->mlflow_exec) exec_free(p->mlflow_exec);
+	p->mlflow_exec = NULL;
 	if (p->setup_timer) loop_timer_cancel(p->loop, p->setup_timer);
 	p->setup_timer = 0;
 	if (p->setup_exec) exec_free(p->setup_exec); /* leaves the commands running on the nodes */

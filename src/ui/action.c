@@ -179,6 +179,8 @@ static void act_check_all(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); vi
 static void act_pingpong(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_pingpong(ui, arg); }
 static void act_setup(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_setup(ui, arg); }
 static void act_forward(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_forward(ui, arg); }
+static void act_mlflow(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_mlflow(ui, arg); }
+static void act_verify(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_verify(ui, arg); }
 static void act_matrix(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_matrix(ui, arg); }
 static void act_node(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_select(ui, arg); }
 static void act_commands(ui_t *ui, const char *arg) { view_nodes_commands(ui, arg); }
@@ -282,6 +284,11 @@ const ui_action_t action_table[] = {
 	{ "forward", NULL, "[N]", { 'f' }, NULL,
 	  "MLflow (port 5000) of the selected node on a local port of its own, until quit",
 	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_forward },
+	{ "mlflow", NULL, NULL, { 0 }, NULL, "the MLflow check: a run written to node 1's server and read back",
+	  CTX_NODES, ACT_COMMAND, view_nodes_check_unavailable, act_mlflow },
+	{ "verify", NULL, NULL, { 'V' }, NULL,
+	  "setup, MLflow check, EFA checks, ping-pong 1-2, then a summary naming what failed",
+	  CTX_NODES, ACT_COMMAND, view_nodes_verify_unavailable, act_verify },
 	{ "matrix", NULL, NULL, { 'P' }, "Matrix", "fi_pingpong over every pair of nodes, disjoint pairs at once",
 	  CTX_NODES, ACT_COMMAND, view_nodes_matrix_unavailable, act_matrix },
 	{ "heatmap", NULL, NULL, { 'm' }, "Heat map", "the matrix as a heat map: latency, bandwidth, the nodes again",

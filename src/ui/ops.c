@@ -21,4 +21,6 @@ const ui_ops_t ops_session = {
 	.headless_command = session_headless_command,
 	.pingpong_matrix = session_pingpong_matrix,
 	.setup = session_setup,
+	.mlflow_check = session_mlflow_check,
+	.verify = session_verify,
 };

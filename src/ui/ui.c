@@ -401,7 +401,12 @@ static void on_winch(loop_t *l, int signo, void *ud)
 
 static void on_session(void *ud, session_t *s, unsigned what)
 {
-	(void)s;
+	ui_t *ui = ud;
+	if (s->verify.done && !ui->nodes.verify_shown) {
+		ui->nodes.verify_shown = 1;
+		dialog_info(ui, s->verify.failed ? "Verify: failed" : "Verify: passed", s->verify.summary);
+		ui->dlg.wide = 1;
+	}
 	ui_changed(ud, what);
 }
 

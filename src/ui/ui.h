@@ -115,6 +115,7 @@ struct ui {
 		int setup_node;      /* the node the setup dialog names (index), 0: all */
 		/* MLflow's port of each node on this machine (f): the child's pid (0: none) */
 		struct { int pid, port; } fwd[16];
+		int verify_shown;    /* the last verify's summary was shown */
 	} nodes;
 
 	struct { int top; } help;

@@ -81,6 +81,18 @@ static void draw_state(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, 
 	          n->ssm_status[0] ? n->ssm_status : "not registered");
 }
 
+/* Node 1's MLflow row: its URL, then ok, running, or failed with the reason. */
+static void draw_mlflow(ui_t *ui, WINDOW *w, int y, int x, int wd)
+{
+	const struct sess_mlflow *m = &ui->s->mlflow;
+	const draw_glyphs_t *g = draw_glyphs();
+	int c = draw_text(w, y, x, wd, theme_attr(ROLE_TITLE), "MLflow  ");
+	c += draw_text(w, y, x + c, wd - c, A_NORMAL, m->url) + 2;
+	if (m->running) draw_text(w, y, x + c, wd - c, theme_attr(ROLE_BUSY), g->spin[ui->spin % (unsigned)g->nspin]);
+	else if (m->ok) draw_text(w, y, x + c, wd - c, theme_attr(ROLE_OK), "ok");
+	else draw_textf(w, y, x + c, wd - c, theme_attr(ROLE_FAIL), "failed %s", m->reason);
+}
+
 static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
 {
 	char sum[64];
@@ -378,7 +390,7 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 		iy = y + 1, ix = x + 2, ih = h - 2, iw = wd - 4;
 	}
 	int want[SEC_COUNT] = {
-		[SEC_STATE] = 1,
+		[SEC_STATE] = 1 + (k == 0 && ui->s->mlflow.shown),
 		[SEC_CHECKS] = 1 + (int)n->nchecks,
 		[SEC_SETUP] = setup_lines(n),
 		[SEC_PP] = pp_lines(n, iw),
@@ -392,7 +404,9 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 	view_allocate(want, min, SEC_COUNT, ih);
 	ui->nodes.pane[k].rows = 0;
 	int row = iy;
-	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw), row += want[SEC_STATE];
+	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw);
+	if (want[SEC_STATE] > 1) draw_mlflow(ui, w, row + 1, ix, iw);
+	row += want[SEC_STATE];
 	if (want[SEC_CHECKS]) draw_checks(ui, n, w, row, ix, iw, want[SEC_CHECKS]), row += want[SEC_CHECKS];
 	if (want[SEC_SETUP]) draw_setup(ui, n, w, row, ix, iw, want[SEC_SETUP]), row += want[SEC_SETUP];
 	if (want[SEC_PP]) draw_pp(ui, n, w, row, ix, iw, want[SEC_PP]), row += want[SEC_PP];
@@ -690,6 +704,32 @@ void view_nodes_setup(ui_t *ui, const char *arg)
 		snprintf(text, sizeof text, "Run the default task file on %s? Tasks already done on a node are "
 		         "skipped: it resumes where it stopped.", where);
 	dialog_confirm(ui, "Set up the nodes", text, NULL, "Run", 0, do_setup);
+}
+
+void view_nodes_mlflow(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui->nodes.sel = 0;
+	if (!ui->ops->mlflow_check || ui->ops->mlflow_check(ui->s) < 0) refused(ui, "The MLflow check");
+}
+
+const char *view_nodes_verify_unavailable(const ui_t *ui)
+{
+	const char *why = view_nodes_check_unavailable(ui);
+	if (why) return why;
+	return ui->s->verify.running ? "Verify is already running." : NULL;
+}
+
+void view_nodes_verify(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui->nodes.verify_shown = 0;
+	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes.pane[k].follow = 1;
+	if (!ui->ops->verify || ui->ops->verify(ui->s) < 0) {
+		refused(ui, "Verify");
+		return;
+	}
+	ui_flash(ui, ROLE_BUSY, "Verify: setup, MLflow check, EFA checks, ping-pong; its summary opens when it ends.");
 }
 
 void view_nodes_pingpong(ui_t *ui, const char *arg)

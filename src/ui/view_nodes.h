@@ -29,6 +29,10 @@ void view_nodes_forward(ui_t *ui, const char *arg);
 void view_nodes_forward_stop_all(ui_t *ui);
 /* The local port node k's MLflow is (or would be, in the commands to copy) forwarded to. */
 int view_nodes_forward_port(const ui_t *ui, int k);
+/* :mlflow, and V / :verify (its summary opens in a dialog when it ends). */
+void view_nodes_mlflow(ui_t *ui, const char *arg);
+void view_nodes_verify(ui_t *ui, const char *arg);
+const char *view_nodes_verify_unavailable(const ui_t *ui);
 void view_nodes_zoom(ui_t *ui, const char *arg);
 /* fi_pingpong over every pair (the heat map shows it as it fills), and the heat map's
  * cycle: latency, bandwidth, the panes again. */

@@ -104,6 +104,16 @@ expect "node 2's failure shown again" "fix it, then S runs the setup again: it r
 touch "$release"
 expect "released: node 1 ends with every task done" "4/4 done" 90
 expect_re "the last task has its mark" "✓ Last one" 10
+
+# :verify: setup (resumed: node 2 fails again) -> MLflow check -> EFA checks (no EFA device
+# on this host) -> ping-pong, then a summary naming each failed step and its node
+keys : v e r i f y Enter
+expect "verify ends with its summary" "Verify: failed" 300
+expect "naming the setup step, the node and the task" "setup: failed on node 2 at task node2-fails" 5
+expect "naming the EFA step" "EFA checks: failed on node" 5
+expect "and the MLflow step" "MLflow: " 5
+keys Escape
+expect "node 1's pane has the MLflow row" "MLflow  http://$NODE1_PRIVATE:5000" 10
 keys q
 expect "q quits when nothing runs" "EXITED rc=0" 20
 rm -f "$release"
