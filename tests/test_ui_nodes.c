@@ -140,6 +140,33 @@ static void test_setup_keys(void **state)
 	h_session_free(&s);
 }
 
+/* "deploy and verify": verify starts when the stack is ready; its summary opens when it ends. */
+static void test_verify_when_ready(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	s.phase = SESS_CREATING;
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	ui->nodes.verify_when_ready = 1;
+	h_calls[0] = 0;
+	ui_changed(ui, SESS_CH_PHASE);
+	assert_string_equal(h_calls, "");
+	s.phase = SESS_READY;
+	ui_changed(ui, SESS_CH_PHASE);
+	assert_string_equal(h_calls, "verify\n");
+	assert_int_equal(ui->nodes.verify_when_ready, 0);
+	assert_int_equal(ui->screen, UI_NODES);
+	s.verify.done = s.verify.failed = 1;
+	snprintf(s.verify.summary, sizeof s.verify.summary,
+	         "setup: failed on node 2 at task deps: fix it, then :verify again (the setup resumes).\n");
+	ui_changed(ui, SESS_CH_NODES);
+	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
+	assert_string_equal(ui->dlg.title, "Verify: failed");
+	h_close(ui);
+	h_session_free(&s);
+}
+
 static void test_nodes_120x40(void **state)
 {
 	(void)state;
@@ -406,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_nodes_120x40),
 		cmocka_unit_test(test_setup_section),
 		cmocka_unit_test(test_setup_keys),
+		cmocka_unit_test(test_verify_when_ready),
 		cmocka_unit_test(test_nodes_80x24_tabs_and_zoom),
 		cmocka_unit_test(test_follow_mode),
 		cmocka_unit_test(test_keys_run_checks_and_pingpong),

@@ -251,6 +251,8 @@ const ui_action_t action_table[] = {
 	  CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK, 0, NULL, act_refresh },
 	{ "deploy", NULL, NULL, { 'd' }, "Deploy", "create the stack (from elsewhere: open the review)",
 	  CTX_WIZ_REVIEW, ACT_DANGEROUS | ACT_COMMAND, view_wizard_deploy_unavailable, view_wizard_deploy },
+	{ "deploy-verify", NULL, NULL, { 'v' }, NULL, "deploy and verify: once the stack is ready, V runs by itself",
+	  CTX_WIZ_REVIEW, ACT_DANGEROUS | ACT_COMMAND, view_wizard_deploy_unavailable, view_wizard_deploy_verify },
 
 	/* Lists and logs. */
 	{ "filter", NULL, "TEXT", { '/' }, "Filter", "filter the list or log as you type (Esc restores)",

@@ -254,6 +254,25 @@ static void on_render_timer(loop_t *l, void *ud)
 	ui_render(ui);
 }
 
+/* "deploy and verify": verify once the stack is ready; verify's summary when it ends. */
+static void verify_changed(ui_t *ui)
+{
+	const session_t *s = ui->s;
+	if (ui->nodes.verify_when_ready && s->phase == SESS_READY && s->nnodes) {
+		ui->nodes.verify_when_ready = 0;
+		ui_show(ui, UI_NODES);
+		view_nodes_verify(ui, NULL);
+	} else if (ui->nodes.verify_when_ready && s->phase != SESS_PREFLIGHT && s->phase != SESS_CREATING &&
+	           s->phase != SESS_WAIT_AGENTS && s->phase != SESS_IDLE) {
+		ui->nodes.verify_when_ready = 0; /* the deployment failed: nothing to verify */
+	}
+	if (s->verify.done && !ui->nodes.verify_shown) {
+		ui->nodes.verify_shown = 1;
+		dialog_info(ui, s->verify.failed ? "Verify: failed" : "Verify: passed", s->verify.summary);
+		ui->dlg.wide = 1;
+	}
+}
+
 void ui_changed(ui_t *ui, unsigned what)
 {
 	for (size_t i = 0; i < sizeof change_dirty / sizeof change_dirty[0]; i++)
@@ -265,6 +284,7 @@ void ui_changed(ui_t *ui, unsigned what)
 	else if ((what & SESS_CH_PHASE) && ui->s->phase == SESS_READY && ui->screen != UI_NODES)
 		ui_flash(ui, ROLE_OK, "%s is ready: n shows the nodes.", ui->s->stack_name);
 	if ((what & SESS_CH_LOOKUP) && ui->screen == UI_WIZARD) view_wizard_lookup_done(ui);
+	verify_changed(ui);
 	/* Coalesce a burst of changes into one frame. */
 	if (ui->loop && !ui->render_timer) ui->render_timer = loop_timer_add(ui->loop, 0, on_render_timer, ui);
 }
@@ -401,12 +421,7 @@ static void on_winch(loop_t *l, int signo, void *ud)
 
 static void on_session(void *ud, session_t *s, unsigned what)
 {
-	ui_t *ui = ud;
-	if (s->verify.done && !ui->nodes.verify_shown) {
-		ui->nodes.verify_shown = 1;
-		dialog_info(ui, s->verify.failed ? "Verify: failed" : "Verify: passed", s->verify.summary);
-		ui->dlg.wide = 1;
-	}
+	(void)s;
 	ui_changed(ud, what);
 }
 

@@ -116,6 +116,7 @@ struct ui {
 		/* MLflow's port of each node on this machine (f): the child's pid (0: none) */
 		struct { int pid, port; } fwd[16];
 		int verify_shown;    /* the last verify's summary was shown */
+		int verify_when_ready; /* the wizard's "deploy and verify": verify once the stack is ready */
 	} nodes;
 
 	struct { int top; } help;
