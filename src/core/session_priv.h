@@ -89,8 +89,8 @@ struct session_priv {
 	struct setup_job *setup_jobs[16];
 	struct setup_start *setup_start;
 	uint64_t setup_timer;
-	int setup_recorded;
 	struct exec *mlflow_exec;
+	struct mlflow_job *mlflow_job;  /* the check running, freed by its on_done */
 	uint64_t verify_timer;
 };
 

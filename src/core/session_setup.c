@@ -446,6 +446,7 @@ static void mlflow_on_done(void *ud, const exec_result_t *res)
 {
 	mlflow_job_t *j = ud;
 	session_t *s = j->s;
+	SP(s)->mlflow_job = NULL;
 	s->mlflow.running = 0;
 	s->mlflow.ok = j->r.seen && j->r.ok;
 	if (!s->mlflow.ok)
@@ -495,6 +496,8 @@ int session_mlflow_check(session_t *s)
 		s->mlflow.running = 0;
 		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "did not start: %.300s", err);
 		free(j);
+	} else {
+		p->mlflow_job = j;
 	}
 	sess_notify(s, SESS_CH_NODES);
 	return job ? 0 : -1;
@@ -645,8 +648,10 @@ void sess_setup_free(session_t *s)
 	struct session_priv *p = SP(s);
 	if (p->verify_timer) loop_timer_cancel(p->loop, p->verify_timer);
 	p->verify_timer = 0;
-	if (p->mlflow_exec) exec_free(p->mlflow_exec);
+	if (p->mlflow_exec) exec_free(p->mlflow_exec); /* stops the check, without its on_done */
 	p->mlflow_exec = NULL;
+	free(p->mlflow_job);
+	p->mlflow_job = NULL;
 	if (p->setup_timer) loop_timer_cancel(p->loop, p->setup_timer);
 	p->setup_timer = 0;
 	if (p->setup_exec) exec_free(p->setup_exec); /* leaves the commands running on the nodes */
