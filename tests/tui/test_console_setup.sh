@@ -20,16 +20,23 @@ cd "$TMP" || exit 1
 export XDG_STATE_HOME="$TMP/state"
 nx() { timeout 300 "$NIXL_TUI" "$@"; }
 
+# console ARGS...: nixl-tui in a fresh 120x40 terminal (the old server gone first: a new
+# session sent to a server still exiting is lost; one retry when it did not start).
+no_server() { ! tmux -L "$SOCK" has-session 2>/dev/null; }
 console() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
+	wait_for 10 no_server
 	rm -f "$DUMP"
+	console_start "$@" || { wait_for 10 no_server; console_start "$@"; }
+}
+console_start() {
 	tmux -L "$SOCK" new-session -d -x 120 -y 40 \
 		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
 		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
 		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
 		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
 		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' NIXL_TUI_DUMP='$DUMP' \
-		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60"
+		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60" && tmux -L "$SOCK" has-session 2>/dev/null
 }
 screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
 keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
