@@ -154,7 +154,8 @@ static void test_verify_when_ready(void **state)
 	assert_string_equal(h_calls, "");
 	s.phase = SESS_READY;
 	ui_changed(ui, SESS_CH_PHASE);
-	assert_string_equal(h_calls, "verify\n");
+	/* ready: a setup left running is looked for, then verify starts */
+	assert_string_equal(h_calls, "setup_find\nverify\n");
 	assert_int_equal(ui->nodes.verify_when_ready, 0);
 	assert_int_equal(ui->screen, UI_NODES);
 	s.verify.done = s.verify.failed = 1;

@@ -124,7 +124,6 @@ void sess_set_phase(session_t *s, sess_phase_t ph)
 		s->finished_ms = loop_now_ms();
 	sess_state_save(s);
 	sess_notify(s, SESS_CH_PHASE);
-	if (ph == SESS_READY) session_setup_find(s); /* a setup left running by an earlier start */
 }
 
 sess_step_t *sess_step_begin(session_t *s, const char *name, const char *fmt, ...)

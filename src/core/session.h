@@ -248,7 +248,8 @@ int session_setup_set_tasks(session_t *s, const char *name, const char *text, si
  * record under $XDG_STATE_HOME lets a later start follow the run again. Runs again resume
  * (the runner's record on the node). -1 (flash set) when it cannot start. */
 int session_setup(session_t *s, int node);
-/* A setup recorded for this stack whose command still runs: follows it again. */
+/* A setup recorded for this stack whose command still runs: follows it again (the console
+ * calls it when the stack is ready). */
 void session_setup_find(session_t *s);
 
 /* The MLflow check from node 2 (node 1 when alone) against node 1's server: s->mlflow. */

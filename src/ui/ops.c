@@ -23,4 +23,5 @@ const ui_ops_t ops_session = {
 	.setup = session_setup,
 	.mlflow_check = session_mlflow_check,
 	.verify = session_verify,
+	.setup_find = session_setup_find,
 };

@@ -33,6 +33,7 @@ typedef struct ui_ops {
 	int (*setup)(session_t *s, int node);
 	int (*mlflow_check)(session_t *s);
 	int (*verify)(session_t *s);
+	void (*setup_find)(session_t *s);
 } ui_ops_t;
 
 /* The session_* functions. */

@@ -284,6 +284,8 @@ void ui_changed(ui_t *ui, unsigned what)
 	else if ((what & SESS_CH_PHASE) && ui->s->phase == SESS_READY && ui->screen != UI_NODES)
 		ui_flash(ui, ROLE_OK, "%s is ready: n shows the nodes.", ui->s->stack_name);
 	if ((what & SESS_CH_LOOKUP) && ui->screen == UI_WIZARD) view_wizard_lookup_done(ui);
+	/* a setup an earlier start left running on the nodes is followed again */
+	if ((what & SESS_CH_PHASE) && ui->s->phase == SESS_READY && ui->ops->setup_find) ui->ops->setup_find(ui->s);
 	verify_changed(ui);
 	/* Coalesce a burst of changes into one frame. */
 	if (ui->loop && !ui->render_timer) ui->render_timer = loop_timer_add(ui->loop, 0, on_render_timer, ui);
