@@ -47,6 +47,127 @@ static void nodes(session_t *s)
 	}
 }
 
+/* A setup of four tasks: node 1 waits in the third, node 2 failed the second. The runner's
+ * lines as src/setup/scripts/task_runner.sh writes them. */
+static const char setup_file[] =
+	"{\"tasks\": [{\"id\": \"hello\", \"name\": \"Say hello\", \"commands\": [\"echo hi\"]},"
+	" {\"id\": \"deps\", \"name\": \"Install the packages\", \"commands\": [\"apt-get install -y x\"]},"
+	" {\"id\": \"gate\", \"commands\": [\"wait-for-gate\"]},"
+	" {\"id\": \"last\", \"name\": \"Last one\", \"commands\": [\"true\"]}]}";
+
+static void feed(sess_node_t *n, const char *const *lines, size_t k)
+{
+	for (size_t i = 0; i < k; i++) setup_progress_line(&n->setup, lines[i]);
+}
+
+static void with_setup(session_t *s)
+{
+	char err[256];
+	assert_int_equal(tasks_parse(setup_file, strlen(setup_file), &s->setup.run, err, sizeof err), 0);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(setup_progress_init(&s->nodes[i].setup, s->setup.run.ntasks), 0);
+		s->nodes[i].setup_shown = 1;
+	}
+	static const char *const one[] = {
+		"===NIXL-TASK 0 start 0===", "2026-12-02T04:50:00Z [CMD] echo hi", "hi", "===NIXL-TASK 0 ok 1200===",
+		"===NIXL-TASK 1 skip 0===",
+		"===NIXL-TASK 2 start 0===", "2026-12-02T04:50:02Z [CMD] wait-for-gate", "tick 1", "tick 2 \x1b[31mred",
+	};
+	static const char *const two[] = {
+		"===NIXL-TASK 0 start 0===", "hi", "===NIXL-TASK 0 ok 900===",
+		"===NIXL-TASK 1 start 0===", "2026-12-02T04:50:01Z [CMD] apt-get install -y x",
+		"E: Unable to locate package x", "E: the second line", "E: the last line", "===NIXL-TASK 1 fail 75000===",
+		"===NIXL-TASKS-DONE completed=1 skipped=0 failed=1===",
+	};
+	feed(&s->nodes[0], one, sizeof one / sizeof one[0]);
+	feed(&s->nodes[1], two, sizeof two / sizeof two[0]);
+	s->nodes[0].setup_running = 1;
+}
+
+static void setup_free(session_t *s)
+{
+	for (size_t i = 0; i < s->nnodes; i++) setup_progress_free(&s->nodes[i].setup);
+	tasks_free(&s->setup.run);
+	tasks_free(&s->setup.file);
+}
+
+static void test_setup_section(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	with_setup(&s);
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	h_assert_screen(ui, "nodes_120x40_setup");
+	h_close(ui);
+	ui = h_open(&s, 80, 24, 0);
+	h_assert_screen(ui, "nodes_80x24_setup_node1");
+	h_keys(ui, "l");
+	h_assert_screen(ui, "nodes_80x24_setup_node2");
+	h_close(ui);
+	setup_free(&s);
+	h_session_free(&s);
+}
+
+/* S and :setup: a confirm naming the file and its count, Cancel focused; refused while one runs. */
+static void test_setup_keys(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	char err[256];
+	assert_int_equal(tasks_parse(setup_file, strlen(setup_file), &s.setup.file, err, sizeof err), 0);
+	snprintf(s.setup.file_name, sizeof s.setup.file_name, "my-tasks.json");
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	h_keys(ui, "S");
+	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
+	assert_non_null(strstr(ui->dlg.text, "Run my-tasks.json (4 tasks) on node 1?"));
+	h_keys(ui, "\r");          /* Cancel is focused */
+	assert_string_equal(h_calls, "");
+	h_keys(ui, "S\t\r");
+	h_keys(ui, ":setup all\r");
+	assert_non_null(strstr(ui->dlg.text, "on all nodes?"));
+	h_keys(ui, "\t\r");
+	h_keys(ui, ":setup 2\r\t\r");
+	assert_string_equal(h_calls, "setup 1\nsetup 0\nsetup 2\n");
+	h_calls[0] = 0;
+	s.nodes[1].setup_running = 1;
+	h_keys(ui, "S");
+	assert_string_equal(h_calls, "");
+	assert_string_equal(h_row(ui, 38), "A setup is already running on the nodes.");
+	h_close(ui);
+	setup_free(&s);
+	h_session_free(&s);
+}
+
+/* "deploy and verify": verify starts when the stack is ready; its summary opens when it ends. */
+static void test_verify_when_ready(void **state)
+{
+	(void)state;
+	session_t s;
+	nodes(&s);
+	s.phase = SESS_CREATING;
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	ui->nodes.verify_when_ready = 1;
+	h_calls[0] = 0;
+	ui_changed(ui, SESS_CH_PHASE);
+	assert_string_equal(h_calls, "");
+	s.phase = SESS_READY;
+	ui_changed(ui, SESS_CH_PHASE);
+	/* ready: a setup left running is looked for, then verify starts */
+	assert_string_equal(h_calls, "setup_find\nverify\n");
+	assert_int_equal(ui->nodes.verify_when_ready, 0);
+	assert_int_equal(ui->screen, UI_NODES);
+	s.verify.done = s.verify.failed = 1;
+	snprintf(s.verify.summary, sizeof s.verify.summary,
+	         "setup: failed on node 2 at task deps: fix it, then :verify again (the setup resumes).\n");
+	ui_changed(ui, SESS_CH_NODES);
+	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
+	assert_string_equal(ui->dlg.title, "Verify: failed");
+	h_close(ui);
+	h_session_free(&s);
+}
+
 static void test_nodes_120x40(void **state)
 {
 	(void)state;
@@ -311,6 +432,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nodes_120x40),
+		cmocka_unit_test(test_setup_section),
+		cmocka_unit_test(test_setup_keys),
+		cmocka_unit_test(test_verify_when_ready),
 		cmocka_unit_test(test_nodes_80x24_tabs_and_zoom),
 		cmocka_unit_test(test_follow_mode),
 		cmocka_unit_test(test_keys_run_checks_and_pingpong),

@@ -248,6 +248,16 @@ static void test_review_80x24(void **state)
 	h_keys(ui, ":deploy\r");
 	assert_int_equal(ui->wiz->panel, WIZ_REVIEW);
 	h_assert_screen(ui, "wizard_review_80x24");
+	/* v: the same deploy, asked first (Cancel focused), then verify once ready */
+	h_calls[0] = 0;
+	h_keys(ui, "v");
+	assert_non_null(strstr(ui->dlg.text, "Once it is ready: setup, MLflow check, EFA checks and ping-pong"));
+	h_keys(ui, "\r");
+	assert_string_equal(h_calls, "");
+	assert_int_equal(ui->nodes.verify_when_ready, 0);
+	h_keys(ui, "v\t\r");
+	assert_string_equal(h_calls, "set_config\ndeploy (default)\n");
+	assert_int_equal(ui->nodes.verify_when_ready, 1);
 	h_close(ui);
 	h_session_free(&s);
 }

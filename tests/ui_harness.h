@@ -93,10 +93,17 @@ static inline void r_headless(const session_t *s, char *buf, size_t n)
 static inline int r_pingpong_matrix(session_t *s) { (void)s; h_log("pingpong_matrix"); return h_rc; }
 static inline int r_lookup_image(session_t *s, const char *type) { (void)s; h_log("lookup_image %s", type); return h_rc; }
 
+static inline int r_setup(session_t *s, int node) { (void)s; h_log("setup %d", node); return h_rc; }
+
+static inline int r_mlflow(session_t *s) { (void)s; h_log("mlflow_check"); return h_rc; }
+static inline int r_verify(session_t *s) { (void)s; h_log("verify"); return h_rc; }
+
+static inline void r_setup_find(session_t *s) { (void)s; h_log("setup_find"); }
+
 static const ui_ops_t h_ops = {
 	r_observe, r_set_config, r_config, r_attach, r_deploy, r_acknowledge, r_teardown, r_node_check,
 	r_pingpong, r_detach, r_lookup_reservations, r_lookup_offerings, r_purchase, r_lookup_network,
-	r_lookup_saved, r_ssm_command, r_headless, r_pingpong_matrix, r_lookup_image,
+	r_lookup_saved, r_ssm_command, r_headless, r_pingpong_matrix, r_lookup_image, r_setup, r_mlflow, r_verify, r_setup_find,
 };
 
 /* ---- sessions by hand ---- */

@@ -8,8 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/rand.h>
-
 #include "base/file.h"
 #include "base/textsafe.h"
 #include "catalog/catalog.h"
@@ -427,18 +425,6 @@ static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
 	}
 }
 
-/* A prefix of its own for this run: nixl-tui/setup/20261202T035300Z-1a2b3c/ */
-static void run_prefix(char *out, size_t n)
-{
-	unsigned char rnd[3] = { 0 };
-	(void)RAND_bytes(rnd, sizeof rnd);
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
-	snprintf(out, n, "nixl-tui/setup/%s-%02x%02x%02x/", when, rnd[0], rnd[1], rnd[2]);
-}
-
 static int upload(cmd_env_t *env, const char *bucket, const char *prefix, const char *plan, const char *file_text,
                   size_t file_len)
 {
@@ -505,9 +491,7 @@ static void on_listing(void *ud, const aws_error_t *err, ssm_invocations_t *res)
 		return;
 	}
 	for (size_t i = 0; i < res->n; i++) {
-		const char *st = res->items[i].status ? res->items[i].status : "";
-		l->running += strcmp(st, "Pending") == 0 || strcmp(st, "InProgress") == 0 || strcmp(st, "Delayed") == 0 ||
-		              strcmp(st, "Cancelling") == 0;
+		l->running += setup_status_running(res->items[i].status);
 	}
 }
 
@@ -625,7 +609,7 @@ static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from,
 		return 0;
 	}
 	char prefix[128];
-	run_prefix(prefix, sizeof prefix);
+	setup_run_prefix(prefix, sizeof prefix);
 	char *plan = tasks_plan(t, from);
 	const char *all_ids[EXEC_MAX_NODES];
 	for (size_t i = 0; i < ids.n; i++) all_ids[i] = ids.ids[i];

@@ -1,6 +1,7 @@
 /* `nixl-tui tui` (also `nixl-tui` with no command): the console over the session.
  * `nixl-tui keys [--markdown] [--read-only]`: the console's keys, from its action table
  * (the README's key list is `nixl-tui keys --markdown`). */
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "base/textsafe.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
@@ -15,6 +17,8 @@
 #include "core/session.h"
 #include "core/settings.h"
 #include "efa/pingpong_run.h"
+#include "setup/runner.h"
+#include "setup/tasks.h"
 #include "ui/action.h"
 #include "ui/mfa.h"
 #include "ui/tty.h"
@@ -23,6 +27,7 @@
 typedef struct tui_flags {
 	int no_mouse, no_color, markdown;
 	const char *provider, *sizes, *iterations;
+	const char *tasks;  /* --tasks FILE: the task file S sends (NULL: the default one) */
 } tui_flags_t;
 
 /* The ping-pong's -S and -I as the pingpong command takes them, checked before the
@@ -64,6 +69,7 @@ static int parse_flags(const cli_t *cli, const char *cmd, tui_flags_t *f)
 		int r = cli_take_value(cli, &i, "--provider", &f->provider, err, sizeof err);
 		if (r == 0) r = cli_take_value(cli, &i, "--sizes", &f->sizes, err, sizeof err);
 		if (r == 0) r = cli_take_value(cli, &i, "--iterations", &f->iterations, err, sizeof err);
+		if (r == 0) r = cli_take_value(cli, &i, "--tasks", &f->tasks, err, sizeof err);
 		if (r < 0) {
 			fprintf(stderr, "nixl-tui %s: %s\n", cmd, err);
 			return -1;
@@ -106,6 +112,27 @@ int cmd_keys(cli_t *cli)
 		}
 	}
 	return 0;
+}
+
+/* The task file S sends, refused here (one sentence) rather than when S is pressed. */
+static int load_tasks(session_t *s, const char *path)
+{
+	char *text = NULL, err[256];
+	size_t len = 0;
+	if (path && file_read(path, TASKS_MAX_BYTES, &text, &len) < 0) {
+		if (errno == EFBIG)
+			fprintf(stderr, "nixl-tui tui: %s is larger than %d bytes, more than a node is sent: split it.\n", path,
+			        TASKS_MAX_BYTES);
+		else
+			fprintf(stderr, "nixl-tui tui: cannot read %s: %s.\n", path, strerror(errno));
+		return -1;
+	}
+	const char *t = path ? text : setup_default_tasks_text();
+	int rc = session_setup_set_tasks(s, path ? path : "the default task file", t, path ? len : strlen(t), err,
+	                                 sizeof err);
+	if (rc < 0) textsafe_printf(stderr, "nixl-tui tui: %s: %s\n", path ? path : "the default task file", err);
+	free(text);
+	return rc;
 }
 
 static ui_t *the_ui;
@@ -153,6 +180,10 @@ int cmd_tui(cli_t *cli)
 	if (f.provider) snprintf(s->pp_provider, sizeof s->pp_provider, "%s", f.provider);
 	if (f.sizes) snprintf(s->pp_sizes, sizeof s->pp_sizes, "%s", f.sizes);
 	if (f.iterations) s->pp_iterations = atoi(f.iterations);
+	if (load_tasks(s, f.tasks) < 0) {
+		rc = 2;
+		goto out;
+	}
 	if (tty_open(!f.no_mouse) < 0) {
 		fprintf(stderr, "nixl-tui: the console needs a terminal on stdin and stdout; "
 		        "the headless commands work without one (nixl-tui help)\n");

@@ -12,6 +12,8 @@
 
 #include "core/loop.h"
 #include "efa/pp_result.h"
+#include "setup/progress.h"
+#include "setup/tasks.h"
 
 typedef enum sess_phase {
 	SESS_IDLE,          /* nothing deployed (or not looked yet) */
@@ -85,6 +87,11 @@ typedef struct sess_node {
 	char **lines;             /* streamed output of what ran on this node (ring) */
 	size_t nlines, caplines, first_line;
 	uint64_t lines_total;     /* lines ever appended, for follow mode */
+	/* node setup from a task file (session_setup.c): the runner's progress, read from
+	 * its output as it streams; shown once setup_shown */
+	int setup_shown, setup_running;
+	setup_progress_t setup;
+	char setup_detail[256];   /* why the runner ended early ("" when it did not) */
 } sess_node_t;
 
 /* What changed, for observers (a mask). */
@@ -173,6 +180,31 @@ struct session {
 	char pp_sizes[128];       /* fi_pingpong sizes when the caller gives none: "" = every size */
 	int pp_iterations;        /* and iterations: 0 = the run's default */
 
+	/* The task file the console's setup runs (session_setup_set_tasks), and the run's. */
+	struct sess_setup {
+		tasks_t file;             /* the file `S` sends (ntasks 0: none set) */
+		char file_name[256];      /* its path, or "the default task file" */
+		char *file_text;
+		size_t file_len;
+		tasks_t run;              /* the tasks of the run shown (ids and names) */
+		char command_id[64];      /* "" until SendCommand answered */
+		int starting;             /* uploading the files */
+	} setup;
+
+	/* The MLflow check (session_mlflow_check): node 1's pane shows it once shown. */
+	struct sess_mlflow {
+		int shown, running, ok;
+		int node;                 /* the node it ran from */
+		char url[128];
+		char reason[400];         /* "at <step>: <why>" when it failed */
+	} mlflow;
+
+	/* verify: setup -> MLflow check -> EFA checks -> ping-pong 1<->2, then a summary. */
+	struct sess_verify {
+		int running, done, step, failed;
+		char summary[1500];       /* one line per step: ok, or failed with the node and what to do */
+	} verify;
+
 	unsigned api_calls;       /* AWS calls made, for the status line and benchmarks */
 	struct session_priv *priv;
 };
@@ -208,6 +240,24 @@ int session_pingpong(session_t *s, int server_node, int client_node, const char 
 /* fi_pingpong over every pair of nodes, disjoint pairs at once (s->matrix fills as pairs
  * end); the model's provider, sizes and iterations. -1 (flash set) when it cannot start. */
 int session_pingpong_matrix(session_t *s);
+/* The task file `setup` sends: text (len bytes) as read from name; 0, or -1 with one
+ * sentence in err (the file is refused). */
+int session_setup_set_tasks(session_t *s, const char *name, const char *text, size_t len, char *err, size_t errlen);
+/* Sends the task file to node index (1-based) or all (0): the runner, plan and file go to
+ * the scripts bucket under a prefix of their own, one SendCommand starts them, and the
+ * record under $XDG_STATE_HOME lets a later start follow the run again. Runs again resume
+ * (the runner's record on the node). -1 (flash set) when it cannot start. */
+int session_setup(session_t *s, int node);
+/* A setup recorded for this stack whose command still runs: follows it again (the console
+ * calls it when the stack is ready). */
+void session_setup_find(session_t *s);
+
+/* The MLflow check from node 2 (node 1 when alone) against node 1's server: s->mlflow. */
+int session_mlflow_check(session_t *s);
+/* setup (resumed) -> MLflow check -> EFA checks on every node -> ping-pong between the first
+ * two nodes; s->verify.summary when done. -1 (flash set) when it cannot start. */
+int session_verify(session_t *s);
+
 /* Stops watching/waiting (never the stack operation itself). */
 void session_detach(session_t *s);
 

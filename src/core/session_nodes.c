@@ -42,6 +42,12 @@ static void node_line(session_t *s, sess_node_t *n, const char *prefix, const ch
 	sess_notify(s, SESS_CH_NODES);
 }
 
+void sess_node_line(session_t *s, int index, const char *prefix, const char *line)
+{
+	sess_node_t *n = node_by_index(s, index);
+	if (n) node_line(s, n, prefix, line);
+}
+
 static exec_t *executor(session_t *s)
 {
 	struct session_priv *p = SP(s);
@@ -348,6 +354,7 @@ int session_pingpong_matrix(session_t *s)
 void sess_nodes_free(session_t *s)
 {
 	struct session_priv *p = SP(s);
+	sess_setup_free(s);
 	pp_run_free(p->pp);
 	p->pp = NULL;
 	pp_matrix_free(p->matrix);

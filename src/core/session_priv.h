@@ -11,7 +11,7 @@
  * closing session can cancel what is in flight. */
 typedef enum sess_chan {
 	CH_OP, CH_EVENTS, CH_STACK, CH_AGENTS, CH_UPLOAD, CH_STAGE,
-	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_IMAGE, CH_LK_SAVED,
+	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_IMAGE, CH_LK_SAVED, CH_SETUP,
 	CH_COUNT
 } sess_chan_t;
 
@@ -84,6 +84,14 @@ struct session_priv {
 	int pp_server, pp_client, pp_done;
 	struct pp_matrix *matrix;
 	int matrix_done;
+	/* node setup (session_setup.c) */
+	struct exec *setup_exec;  /* leaves its commands running when freed */
+	struct setup_job *setup_jobs[16];
+	struct setup_start *setup_start;
+	uint64_t setup_timer;
+	struct exec *mlflow_exec;
+	struct mlflow_job *mlflow_job;  /* the check running, freed by its on_done */
+	uint64_t verify_timer;
 };
 
 #define SP(s) ((s)->priv)
@@ -141,6 +149,10 @@ void sess_stage_cleanup(session_t *s, void (*next)(session_t *s));
 void sess_stage_leftovers(session_t *s, void (*next)(session_t *s));
 /* Stops what runs on the nodes and frees their lines and results. */
 void sess_nodes_free(session_t *s);
+/* Stops following the setup (it goes on on the nodes) and frees its state. */
+void sess_setup_free(session_t *s);
+/* Appends a line to node index's output (session_nodes.c). */
+void sess_node_line(session_t *s, int index, const char *prefix, const char *line);
 
 /* The record under $XDG_STATE_HOME/nixl-tui (state.c). */
 int sess_state_save(session_t *s);

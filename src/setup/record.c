@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include <openssl/rand.h>
+
 #include "base/file.h"
 #include "core/statedir.h"
 
@@ -120,4 +124,22 @@ void setup_record_free(setup_record_t *r)
 {
 	tasks_free(&r->tasks);
 	memset(r, 0, sizeof *r);
+}
+
+void setup_run_prefix(char *out, size_t n)
+{
+	unsigned char rnd[3] = { 0 };
+	(void)RAND_bytes(rnd, sizeof rnd);
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+	snprintf(out, n, "nixl-tui/setup/%s-%02x%02x%02x/", when, rnd[0], rnd[1], rnd[2]);
+}
+
+int setup_status_running(const char *st)
+{
+	if (!st) return 0;
+	return strcmp(st, "Pending") == 0 || strcmp(st, "InProgress") == 0 || strcmp(st, "Delayed") == 0 ||
+	       strcmp(st, "Cancelling") == 0;
 }

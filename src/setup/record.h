@@ -28,4 +28,9 @@ int setup_record_save(const setup_record_t *r, const tasks_t *t, char *err, size
 int setup_record_load(const char *stack, const char *region, setup_record_t *r);
 void setup_record_free(setup_record_t *r);
 
+/* A prefix of its own for a run in the scripts bucket: nixl-tui/setup/20261202T035300Z-1a2b3c/ */
+void setup_run_prefix(char *out, size_t n);
+/* 1 when an SSM command invocation in this status still runs (ListCommandInvocations). */
+int setup_status_running(const char *status);
+
 #endif

@@ -131,7 +131,7 @@ static void act_quit(ui_t *ui, const char *arg)
 	for (size_t i = 0; i < sizeof keeps_running / sizeof keeps_running[0]; i++)
 		if (keeps_running[i].phase == ui->s->phase) sbuf_addf(&b, "%s ", keeps_running[i].text);
 	for (size_t i = 0; i < ui->s->nnodes; i++)
-		if (ui->s->nodes[i].checks_running || ui->s->nodes[i].pp_running) {
+		if (ui->s->nodes[i].checks_running || ui->s->nodes[i].pp_running || ui->s->nodes[i].setup_running) {
 			sbuf_add(&b, "Commands already sent to the nodes keep running there. ");
 			break;
 		}
@@ -177,6 +177,10 @@ static void act_erase(ui_t *ui, const char *arg)
 static void act_check(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_check(ui, arg); }
 static void act_check_all(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_check_all(ui, arg); }
 static void act_pingpong(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_pingpong(ui, arg); }
+static void act_setup(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_setup(ui, arg); }
+static void act_forward(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_forward(ui, arg); }
+static void act_mlflow(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_mlflow(ui, arg); }
+static void act_verify(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_verify(ui, arg); }
 static void act_matrix(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_matrix(ui, arg); }
 static void act_node(ui_t *ui, const char *arg) { ui_show(ui, UI_NODES); view_nodes_select(ui, arg); }
 static void act_commands(ui_t *ui, const char *arg) { view_nodes_commands(ui, arg); }
@@ -247,6 +251,8 @@ const ui_action_t action_table[] = {
 	  CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK, 0, NULL, act_refresh },
 	{ "deploy", NULL, NULL, { 'd' }, "Deploy", "create the stack (from elsewhere: open the review)",
 	  CTX_WIZ_REVIEW, ACT_DANGEROUS | ACT_COMMAND, view_wizard_deploy_unavailable, view_wizard_deploy },
+	{ "deploy-verify", NULL, NULL, { 'v' }, NULL, "deploy and verify: once the stack is ready, V runs by itself",
+	  CTX_WIZ_REVIEW, ACT_DANGEROUS | ACT_COMMAND, view_wizard_deploy_unavailable, view_wizard_deploy_verify },
 
 	/* Lists and logs. */
 	{ "filter", NULL, "TEXT", { '/' }, "Filter", "filter the list or log as you type (Esc restores)",
@@ -274,6 +280,17 @@ const ui_action_t action_table[] = {
 	{ "pingpong", NULL, "[SERVER CLIENT]", { 'p' }, "Ping-pong",
 	  "fi_pingpong: the selected node is the client, the next one the server",
 	  CTX_NODES, ACT_COMMAND, view_nodes_pingpong_unavailable, act_pingpong },
+	{ "setup", NULL, "[N]", { 'S' }, NULL,
+	  "run the task file on the selected node (:setup all: every node); again, it resumes",
+	  CTX_NODES, ACT_COMMAND, view_nodes_setup_unavailable, act_setup },
+	{ "forward", NULL, "[N]", { 'f' }, NULL,
+	  "MLflow (port 5000) of the selected node on a local port of its own, until quit",
+	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_forward },
+	{ "mlflow", NULL, NULL, { 0 }, NULL, "the MLflow check: a run written to node 1's server and read back",
+	  CTX_NODES, ACT_COMMAND, view_nodes_check_unavailable, act_mlflow },
+	{ "verify", NULL, NULL, { 'V' }, NULL,
+	  "setup, MLflow check, EFA checks, ping-pong 1-2, then a summary naming what failed",
+	  CTX_NODES, ACT_COMMAND, view_nodes_verify_unavailable, act_verify },
 	{ "matrix", NULL, NULL, { 'P' }, "Matrix", "fi_pingpong over every pair of nodes, disjoint pairs at once",
 	  CTX_NODES, ACT_COMMAND, view_nodes_matrix_unavailable, act_matrix },
 	{ "heatmap", NULL, NULL, { 'm' }, "Heat map", "the matrix as a heat map: latency, bandwidth, the nodes again",

@@ -20,4 +20,8 @@ const ui_ops_t ops_session = {
 	.ssm_command = session_ssm_command,
 	.headless_command = session_headless_command,
 	.pingpong_matrix = session_pingpong_matrix,
+	.setup = session_setup,
+	.mlflow_check = session_mlflow_check,
+	.verify = session_verify,
+	.setup_find = session_setup_find,
 };

@@ -30,6 +30,10 @@ typedef struct ui_ops {
 	void (*headless_command)(const session_t *s, char *buf, size_t n);
 	int (*pingpong_matrix)(session_t *s);
 	int (*lookup_image)(session_t *s, const char *instance_type);
+	int (*setup)(session_t *s, int node);
+	int (*mlflow_check)(session_t *s);
+	int (*verify)(session_t *s);
+	void (*setup_find)(session_t *s);
 } ui_ops_t;
 
 /* The session_* functions. */

@@ -66,7 +66,7 @@ int ui_has_stack(const ui_t *ui)
 static int node_busy(const session_t *s)
 {
 	for (size_t i = 0; i < s->nnodes; i++)
-		if (s->nodes[i].checks_running || s->nodes[i].pp_running) return 1;
+		if (s->nodes[i].checks_running || s->nodes[i].pp_running || s->nodes[i].setup_running) return 1;
 	return 0;
 }
 
@@ -145,6 +145,7 @@ void ui_free(ui_t *ui)
 		loop_fd_del(ui->loop, 0);
 		loop_signal_unwatch(ui->loop, SIGWINCH);
 	}
+	view_nodes_forward_stop_all(ui); /* the port forwards end with the console */
 	view_wizard_free(ui);
 	free_windows(ui);
 	free(ui);
@@ -253,6 +254,25 @@ static void on_render_timer(loop_t *l, void *ud)
 	ui_render(ui);
 }
 
+/* "deploy and verify": verify once the stack is ready; verify's summary when it ends. */
+static void verify_changed(ui_t *ui)
+{
+	const session_t *s = ui->s;
+	if (ui->nodes.verify_when_ready && s->phase == SESS_READY && s->nnodes) {
+		ui->nodes.verify_when_ready = 0;
+		ui_show(ui, UI_NODES);
+		view_nodes_verify(ui, NULL);
+	} else if (ui->nodes.verify_when_ready && s->phase != SESS_PREFLIGHT && s->phase != SESS_CREATING &&
+	           s->phase != SESS_WAIT_AGENTS && s->phase != SESS_IDLE) {
+		ui->nodes.verify_when_ready = 0; /* the deployment failed: nothing to verify */
+	}
+	if (s->verify.done && !ui->nodes.verify_shown) {
+		ui->nodes.verify_shown = 1;
+		dialog_info(ui, s->verify.failed ? "Verify: failed" : "Verify: passed", s->verify.summary);
+		ui->dlg.wide = 1;
+	}
+}
+
 void ui_changed(ui_t *ui, unsigned what)
 {
 	for (size_t i = 0; i < sizeof change_dirty / sizeof change_dirty[0]; i++)
@@ -264,6 +284,9 @@ void ui_changed(ui_t *ui, unsigned what)
 	else if ((what & SESS_CH_PHASE) && ui->s->phase == SESS_READY && ui->screen != UI_NODES)
 		ui_flash(ui, ROLE_OK, "%s is ready: n shows the nodes.", ui->s->stack_name);
 	if ((what & SESS_CH_LOOKUP) && ui->screen == UI_WIZARD) view_wizard_lookup_done(ui);
+	/* a setup an earlier start left running on the nodes is followed again */
+	if ((what & SESS_CH_PHASE) && ui->s->phase == SESS_READY && ui->ops->setup_find) ui->ops->setup_find(ui->s);
+	verify_changed(ui);
 	/* Coalesce a burst of changes into one frame. */
 	if (ui->loop && !ui->render_timer) ui->render_timer = loop_timer_add(ui->loop, 0, on_render_timer, ui);
 }

@@ -1,10 +1,13 @@
 #include "ui/view_nodes.h"
 
+#include <errno.h>
 #include <math.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/sbuf.h"
+#include "setup/forward.h"
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
@@ -12,7 +15,7 @@
 /* A pane narrower or lower than this is not worth a grid: one node at a time. */
 enum { PANE_MIN_W = 50, PANE_MIN_H = 14 };
 
-enum { SEC_STATE, SEC_CHECKS, SEC_PP, SEC_OUTPUT, SEC_CMD, SEC_COUNT };
+enum { SEC_STATE, SEC_CHECKS, SEC_SETUP, SEC_PP, SEC_OUTPUT, SEC_CMD, SEC_COUNT };
 
 static const char *line_at(const sess_node_t *n, size_t i)
 {
@@ -78,6 +81,18 @@ static void draw_state(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, 
 	          n->ssm_status[0] ? n->ssm_status : "not registered");
 }
 
+/* Node 1's MLflow row: its URL, then ok, running, or failed with the reason. */
+static void draw_mlflow(ui_t *ui, WINDOW *w, int y, int x, int wd)
+{
+	const struct sess_mlflow *m = &ui->s->mlflow;
+	const draw_glyphs_t *g = draw_glyphs();
+	int c = draw_text(w, y, x, wd, theme_attr(ROLE_TITLE), "MLflow  ");
+	c += draw_text(w, y, x + c, wd - c, A_NORMAL, m->url) + 2;
+	if (m->running) draw_text(w, y, x + c, wd - c, theme_attr(ROLE_BUSY), g->spin[ui->spin % (unsigned)g->nspin]);
+	else if (m->ok) draw_text(w, y, x + c, wd - c, theme_attr(ROLE_OK), "ok");
+	else draw_textf(w, y, x + c, wd - c, theme_attr(ROLE_FAIL), "failed %s", m->reason);
+}
+
 static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
 {
 	char sum[64];
@@ -98,6 +113,142 @@ static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x,
 		draw_text(w, row, x, 1, a, check_icon(ui, c->state));
 		draw_text(w, row, x + 2, nw, A_NORMAL, c->name);
 		draw_text(w, row, x + 2 + nw + 1, wd - nw - 3, c->state == CHK_FAIL ? a : A_NORMAL, c->detail);
+	}
+}
+
+/* ---- the Setup section: the task file's tasks on this node */
+
+enum { SETUP_TAIL_SHOWN = 3 };
+
+static const task_progress_t *setup_failed_task(const sess_node_t *n, size_t *at)
+{
+	for (size_t i = 0; i < n->setup.ntasks; i++)
+		if (n->setup.tasks[i].state == TASK_FAILED) {
+			if (at) *at = i;
+			return &n->setup.tasks[i];
+		}
+	return NULL;
+}
+
+/* The lines under the tasks: the running task's last output line; on failure the command,
+ * its last lines and what to do; or why the runner ended early. */
+static int setup_extra_lines(const sess_node_t *n)
+{
+	const task_progress_t *f = setup_failed_task(n, NULL);
+	if (f) return 2 + (int)(f->ntail < SETUP_TAIL_SHOWN ? f->ntail : SETUP_TAIL_SHOWN);
+	if (n->setup_detail[0]) return 1;
+	if (n->setup_running && n->setup.current >= 0) return 1;
+	return 0;
+}
+
+static int setup_lines(const sess_node_t *n)
+{
+	if (!n->setup_shown) return 0;
+	return 1 + (int)n->setup.ntasks + setup_extra_lines(n);
+}
+
+static const char *task_icon(const ui_t *ui, task_state_t st)
+{
+	const draw_glyphs_t *g = draw_glyphs();
+	switch (st) {
+	case TASK_OK: return g->ok;
+	case TASK_FAILED: return g->fail;
+	case TASK_RUNNING: return ui->opt.unicode ? "\u25b6" : ">";
+	case TASK_SKIPPED: return ui->opt.unicode ? "\u2013" : "-";
+	default: return g->pending;
+	}
+}
+
+static theme_role_t task_role(task_state_t st)
+{
+	switch (st) {
+	case TASK_OK: return ROLE_OK;
+	case TASK_FAILED: return ROLE_FAIL;
+	case TASK_RUNNING: return ROLE_BUSY;
+	default: return ROLE_DIM;
+	}
+}
+
+static void setup_summary(const ui_t *ui, const sess_node_t *n, char *sum, size_t len, theme_role_t *role)
+{
+	const setup_progress_t *p = &n->setup;
+	size_t done = 0;
+	for (size_t i = 0; i < p->ntasks; i++) done += p->tasks[i].state == TASK_OK || p->tasks[i].state == TASK_SKIPPED;
+	const draw_glyphs_t *g = draw_glyphs();
+	if (setup_failed_task(n, NULL) || n->setup_detail[0]) {
+		snprintf(sum, len, "%zu/%zu, failed", done, p->ntasks);
+		*role = ROLE_FAIL;
+	} else if (n->setup_running) {
+		snprintf(sum, len, "%zu/%zu running %s", done, p->ntasks, g->spin[ui->spin % (unsigned)g->nspin]);
+		*role = ROLE_BUSY;
+	} else if (p->finished) {
+		snprintf(sum, len, "%zu/%zu done", done, p->ntasks);
+		*role = ROLE_OK;
+	} else {
+		snprintf(sum, len, "%zu/%zu", done, p->ntasks);
+		*role = ROLE_DIM;
+	}
+}
+
+static void fmt_ms(long ms, char *buf, size_t n)
+{
+	if (ms < 0) buf[0] = 0;
+	else if (ms < 60000) snprintf(buf, n, "%.1fs", (double)ms / 1000.0);
+	else snprintf(buf, n, "%ldm%02lds", ms / 60000, (ms / 1000) % 60);
+}
+
+static void draw_setup(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
+{
+	const setup_progress_t *p = &n->setup;
+	char sum[96];
+	theme_role_t role;
+	setup_summary(ui, n, sum, sizeof sum, &role);
+	rule(w, y, x, wd, "Setup", sum, theme_attr(role));
+	int extra = setup_extra_lines(n);
+	int rows = h - 1 - extra;
+	if (rows < 1) {
+		rows = h - 1;
+		extra = 0;
+	}
+	/* the tasks around the one that runs or failed when they do not all fit */
+	size_t focus = p->current >= 0 ? (size_t)p->current : 0, first = 0;
+	if (!setup_failed_task(n, &focus) && p->current < 0 && p->finished) focus = p->ntasks ? p->ntasks - 1 : 0;
+	if (rows > 0 && p->ntasks > (size_t)rows && focus >= (size_t)rows / 2) {
+		first = focus - (size_t)rows / 2;
+		if (first + (size_t)rows > p->ntasks) first = p->ntasks - (size_t)rows;
+	}
+	int nw = wd - 10 > 8 ? wd - 10 : 8;
+	const tasks_t *t = &ui->s->setup.run;
+	for (int r = 0; r < rows && first + (size_t)r < p->ntasks; r++) {
+		size_t i = first + (size_t)r;
+		const task_progress_t *k = &p->tasks[i];
+		int row = y + 1 + r;
+		char label[160], dur[40];
+		const char *id = i < t->ntasks ? t->tasks[i].id : "?";
+		const char *name = i < t->ntasks && t->tasks[i].name[0] ? t->tasks[i].name : id;
+		snprintf(label, sizeof label, "%s", name);
+		draw_text(w, row, x, 1, theme_attr(task_role(k->state)), task_icon(ui, k->state));
+		draw_text(w, row, x + 2, nw, k->state == TASK_FAILED ? theme_attr(ROLE_FAIL) : A_NORMAL, label);
+		fmt_ms(k->ms, dur, sizeof dur);
+		if (dur[0]) draw_text_right(w, row, x + wd, 8, theme_attr(ROLE_DIM), dur);
+	}
+	int row = y + 1 + rows;
+	if (extra <= 0) return;
+	size_t fi = 0;
+	const task_progress_t *f = setup_failed_task(n, &fi);
+	if (f) {
+		char line[PROGRESS_LINE + 8];
+		snprintf(line, sizeof line, "$ %s", f->command);
+		draw_text(w, row++, x, wd, theme_attr(ROLE_FAIL), line);
+		size_t shown = f->ntail < SETUP_TAIL_SHOWN ? f->ntail : SETUP_TAIL_SHOWN;
+		for (size_t i = f->ntail - shown; i < f->ntail; i++) draw_text(w, row++, x + 2, wd - 2, A_NORMAL, f->tail[i]);
+		draw_text(w, row, x, wd, theme_attr(ROLE_WARN), "fix it, then S runs the setup again: it resumes here");
+	} else if (n->setup_detail[0]) {
+		draw_text(w, row, x, wd, theme_attr(ROLE_FAIL), n->setup_detail);
+	} else if (p->current >= 0 && (size_t)p->current < p->ntasks) {
+		const task_progress_t *k = &p->tasks[p->current];
+		const char *last = k->ntail ? k->tail[k->ntail - 1] : k->command;
+		draw_text(w, row, x + 2, wd - 2, theme_attr(ROLE_DIM), last);
 	}
 }
 
@@ -214,7 +365,14 @@ static void draw_cmd(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, in
 {
 	char cmd[512] = "";
 	if (n->instance_id[0]) ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
-	int c = draw_text(w, y, x, wd, theme_attr(ROLE_DIM), "$ ");
+	int c = 0;
+	int k = (int)(n - ui->s->nodes);
+	if (k >= 0 && k < 16 && ui->nodes.fwd[k].pid > 0) {
+		char url[64];
+		snprintf(url, sizeof url, "MLflow on http://127.0.0.1:%d  ", ui->nodes.fwd[k].port);
+		c += draw_text(w, y, x, wd, theme_attr(ROLE_OK), url);
+	}
+	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "$ ");
 	draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), cmd[0] ? cmd : "(no instance yet)");
 }
 
@@ -232,20 +390,25 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 		iy = y + 1, ix = x + 2, ih = h - 2, iw = wd - 4;
 	}
 	int want[SEC_COUNT] = {
-		[SEC_STATE] = 1,
+		[SEC_STATE] = 1 + (k == 0 && ui->s->mlflow.shown),
 		[SEC_CHECKS] = 1 + (int)n->nchecks,
+		[SEC_SETUP] = setup_lines(n),
 		[SEC_PP] = pp_lines(n, iw),
 		[SEC_OUTPUT] = 1 + (int)n->nlines,
 		[SEC_CMD] = 1,
 	};
 	if (want[SEC_OUTPUT] < 4) want[SEC_OUTPUT] = 4;
-	int min[SEC_COUNT] = { 1, 1, want[SEC_PP] ? 1 : 0, 2, 1 };
+	int min[SEC_COUNT] = { 1, 1, want[SEC_SETUP] ? (want[SEC_SETUP] > 4 ? 4 : want[SEC_SETUP]) : 0,
+	                       want[SEC_PP] ? 1 : 0, 2, 1 };
 	/* Command last in the budget order: it goes before the output when space is short. */
 	view_allocate(want, min, SEC_COUNT, ih);
 	ui->nodes.pane[k].rows = 0;
 	int row = iy;
-	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw), row += want[SEC_STATE];
+	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw);
+	if (want[SEC_STATE] > 1) draw_mlflow(ui, w, row + 1, ix, iw);
+	row += want[SEC_STATE];
 	if (want[SEC_CHECKS]) draw_checks(ui, n, w, row, ix, iw, want[SEC_CHECKS]), row += want[SEC_CHECKS];
+	if (want[SEC_SETUP]) draw_setup(ui, n, w, row, ix, iw, want[SEC_SETUP]), row += want[SEC_SETUP];
 	if (want[SEC_PP]) draw_pp(ui, n, w, row, ix, iw, want[SEC_PP]), row += want[SEC_PP];
 	if (want[SEC_OUTPUT]) draw_output(ui, k, n, w, row, ix, iw, want[SEC_OUTPUT]), row += want[SEC_OUTPUT];
 	if (want[SEC_CMD]) draw_cmd(ui, n, w, iy + ih - 1, ix, iw);
@@ -426,6 +589,16 @@ const char *view_nodes_check_unavailable(const ui_t *ui)
 	return "No node is Online in SSM yet: the checks run through SSM.";
 }
 
+const char *view_nodes_setup_unavailable(const ui_t *ui)
+{
+	const char *why = view_nodes_check_unavailable(ui);
+	if (why) return why;
+	if (ui->s->setup.starting) return "A setup is being sent to the nodes.";
+	for (size_t k = 0; k < ui->s->nnodes; k++)
+		if (ui->s->nodes[k].setup_running) return "A setup is already running on the nodes.";
+	return NULL;
+}
+
 const char *view_nodes_pingpong_unavailable(const ui_t *ui)
 {
 	const char *why = view_nodes_check_unavailable(ui);
@@ -506,6 +679,59 @@ void view_nodes_check_all(ui_t *ui, const char *arg)
 	if (ui->ops->node_check(ui->s, 0) < 0) refused(ui, "The EFA checks");
 }
 
+static void do_setup(ui_t *ui)
+{
+	int node = ui->nodes.setup_node;
+	for (size_t k = 0; k < ui->s->nnodes; k++)
+		if (node == 0 || ui->s->nodes[k].index == node) ui->nodes.pane[k].follow = 1;
+	if (!ui->ops->setup || ui->ops->setup(ui->s, node) < 0) refused(ui, "The setup");
+}
+
+void view_nodes_setup(ui_t *ui, const char *arg)
+{
+	int k = ui->nodes.sel, all = arg && strcmp(arg, "all") == 0;
+	if (arg && !all && parse_node(ui, arg, &k) < 0) return;
+	ui->nodes.sel = k;
+	ui->nodes.setup_node = all ? 0 : ui->s->nodes[k].index;
+	const struct sess_setup *st = &ui->s->setup;
+	char text[600], where[32];
+	if (all) snprintf(where, sizeof where, "all nodes");
+	else snprintf(where, sizeof where, "node %d", ui->nodes.setup_node);
+	if (st->file.ntasks)
+		snprintf(text, sizeof text, "Run %s (%zu tasks) on %s? Tasks already done on a node are skipped: "
+		         "it resumes where it stopped.", st->file_name, st->file.ntasks, where);
+	else
+		snprintf(text, sizeof text, "Run the default task file on %s? Tasks already done on a node are "
+		         "skipped: it resumes where it stopped.", where);
+	dialog_confirm(ui, "Set up the nodes", text, NULL, "Run", 0, do_setup);
+}
+
+void view_nodes_mlflow(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui->nodes.sel = 0;
+	if (!ui->ops->mlflow_check || ui->ops->mlflow_check(ui->s) < 0) refused(ui, "The MLflow check");
+}
+
+const char *view_nodes_verify_unavailable(const ui_t *ui)
+{
+	const char *why = view_nodes_check_unavailable(ui);
+	if (why) return why;
+	return ui->s->verify.running ? "Verify is already running." : NULL;
+}
+
+void view_nodes_verify(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	ui->nodes.verify_shown = 0;
+	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes.pane[k].follow = 1;
+	if (!ui->ops->verify || ui->ops->verify(ui->s) < 0) {
+		refused(ui, "Verify");
+		return;
+	}
+	ui_flash(ui, ROLE_BUSY, "Verify: setup, MLflow check, EFA checks, ping-pong; its summary opens when it ends.");
+}
+
 void view_nodes_pingpong(ui_t *ui, const char *arg)
 {
 	int n = (int)ui->s->nnodes;
@@ -564,6 +790,78 @@ void view_nodes_follow(ui_t *ui, const char *arg)
 	if (ui->s->nnodes) ui->nodes.pane[ui->nodes.sel].follow = 1;
 }
 
+/* ---- f: MLflow's port forwarded, one local port per node */
+
+int view_nodes_forward_port(const ui_t *ui, int k)
+{
+	if (ui->nodes.fwd[k].pid > 0) return ui->nodes.fwd[k].port;
+	return VIEW_NODES_MLFLOW_PORT + k; /* to copy: node 1 on 5000, node 2 on 5001, ... */
+}
+
+static void on_forward_exit(loop_t *l, pid_t pid, int status, void *ud)
+{
+	(void)l;
+	ui_t *ui = ud;
+	for (size_t k = 0; k < 16; k++)
+		if (ui->nodes.fwd[k].pid == pid) {
+			ui->nodes.fwd[k].pid = 0;
+			ui_flash(ui, ROLE_WARN, "The MLflow forward of node %d ended (exit %d): f starts it again.",
+			         k < ui->s->nnodes ? ui->s->nodes[k].index : (int)k + 1,
+			         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		}
+	ui_invalidate(ui);
+}
+
+void view_nodes_forward(ui_t *ui, const char *arg)
+{
+	int k = ui->nodes.sel;
+	if (arg && parse_node(ui, arg, &k) < 0) return;
+	ui->nodes.sel = k;
+	const sess_node_t *n = &ui->s->nodes[k];
+	if (ui->nodes.fwd[k].pid > 0) {
+		ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", ui->nodes.fwd[k].port,
+		         n->index);
+		return;
+	}
+	int local = forward_free_port();
+	forward_cmd_t fc;
+	forward_command(&fc, n->instance_id, VIEW_NODES_MLFLOW_PORT, local > 0 ? local : view_nodes_forward_port(ui, k),
+	                ui->s->region[0] ? ui->s->region : NULL, NULL, NULL);
+	const char *missing = forward_missing();
+	char err[256];
+	if (missing || local < 0) {
+		char text[sizeof ui->dlg.text], wrapped[640];
+		int width = COLS - 8 > 20 ? COLS - 8 : 20;
+		draw_fmt_shell(fc.line, width, wrapped, sizeof wrapped);
+		snprintf(text, sizeof text, "%s is not installed here: install it (%s), then press f again, or run this "
+		         "yourself:\n%s", missing ? missing : "a free local port", FORWARD_PLUGIN_DOC, wrapped);
+		dialog_info(ui, "MLflow port forward", text);
+		ui->dlg.wide = 1;
+		return;
+	}
+	pid_t pid = forward_spawn(&fc, 1, err, sizeof err);
+	if (pid < 0) {
+		ui_flash(ui, ROLE_FAIL, "The MLflow forward did not start: %s.", err);
+		return;
+	}
+	ui->nodes.fwd[k].pid = (int)pid;
+	ui->nodes.fwd[k].port = local;
+	if (ui->loop) loop_child_watch(ui->loop, pid, on_forward_exit, ui);
+	ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", local, n->index);
+}
+
+void view_nodes_forward_stop_all(ui_t *ui)
+{
+	for (size_t k = 0; k < 16; k++) {
+		pid_t pid = ui->nodes.fwd[k].pid;
+		if (pid <= 0) continue;
+		if (ui->loop) loop_child_unwatch(ui->loop, pid);
+		forward_stop(pid);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+		ui->nodes.fwd[k].pid = 0;
+	}
+}
+
 void view_nodes_commands(ui_t *ui, const char *arg)
 {
 	(void)arg;
@@ -582,9 +880,9 @@ void view_nodes_commands(ui_t *ui, const char *arg)
 		snprintf(fwd, sizeof fwd,
 		         "%s --document-name AWS-StartPortForwardingSession --parameters "
 		         "'{\"portNumber\":[\"%d\"],\"localPortNumber\":[\"%d\"]}'",
-		         cmd, VIEW_NODES_MLFLOW_PORT, VIEW_NODES_MLFLOW_PORT);
+		         cmd, VIEW_NODES_MLFLOW_PORT, view_nodes_forward_port(ui, (int)k));
 		draw_fmt_shell(fwd, width, wrapped, sizeof wrapped);
-		sbuf_addf(&b, "Node%d MLflow on localhost:%d:\n%s\n", n->index, VIEW_NODES_MLFLOW_PORT, wrapped);
+		sbuf_addf(&b, "Node%d MLflow on localhost:%d:\n%s\n", n->index, view_nodes_forward_port(ui, (int)k), wrapped);
 	}
 	dialog_info(ui, "Connect to the nodes", b.len ? text : "No instance has been launched yet.");
 	ui->dlg.wide = 1;

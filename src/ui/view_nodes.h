@@ -19,6 +19,20 @@ void view_nodes_select(ui_t *ui, const char *arg);   /* :node N */
 void view_nodes_check(ui_t *ui, const char *arg);    /* [N]: the selected node when none */
 void view_nodes_check_all(ui_t *ui, const char *arg);
 void view_nodes_pingpong(ui_t *ui, const char *arg); /* [SERVER CLIENT] */
+/* [N|all]: the task file on the selected node, node N or every node, after a confirm. */
+void view_nodes_setup(ui_t *ui, const char *arg);
+const char *view_nodes_setup_unavailable(const ui_t *ui);
+/* f: MLflow's port of the selected node on a free local port of its own, through the
+ * AWS CLI's port forwarding as a child (stopped at quit: view_nodes_forward_stop_all); without
+ * the AWS CLI or the plugin, where to get it and the command. */
+void view_nodes_forward(ui_t *ui, const char *arg);
+void view_nodes_forward_stop_all(ui_t *ui);
+/* The local port node k's MLflow is (or would be, in the commands to copy) forwarded to. */
+int view_nodes_forward_port(const ui_t *ui, int k);
+/* :mlflow, and V / :verify (its summary opens in a dialog when it ends). */
+void view_nodes_mlflow(ui_t *ui, const char *arg);
+void view_nodes_verify(ui_t *ui, const char *arg);
+const char *view_nodes_verify_unavailable(const ui_t *ui);
 void view_nodes_zoom(ui_t *ui, const char *arg);
 /* fi_pingpong over every pair (the heat map shows it as it fills), and the heat map's
  * cycle: latency, bandwidth, the panes again. */

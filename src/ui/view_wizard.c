@@ -434,7 +434,7 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 static void review_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	ui_wizard_t *z = ui->wiz;
-	view_wizard_title(w, y, wd, "Review: every value and where it came from (d deploys)");
+	view_wizard_title(w, y, wd, "Review: every value and where it came from (d deploys, v deploys and verifies)");
 	int rows = h - 2;
 	int total = review_list(ui, NULL, 0, wd);
 	if (z->review_top > total - rows) z->review_top = total - rows;
@@ -593,7 +593,9 @@ static void do_deploy(ui_t *ui)
 	ui->ops->set_config(s, &ui->wiz->cfg);
 	if (ui->wiz->non_efa_ack) ui->ops->acknowledge(s);
 	s->root_cause[0] = 0;
+	ui->nodes.verify_when_ready = ui->wiz->then_verify;
 	if (ui->ops->deploy(s, NULL) < 0) {
+		ui->nodes.verify_when_ready = 0;
 		ui_flash(ui, ROLE_FAIL, "The deployment did not start: %s",
 		         s->root_cause[0] ? s->root_cause : "see the log");
 		return;
@@ -613,9 +615,11 @@ static void confirm_deploy(ui_t *ui)
 	if (cr && *cr) snprintf(cap, sizeof cap, " in %s %s", config_use_capacity_block(cfg) ? "Capacity Block" : "reservation", cr);
 	snprintf(text, sizeof text,
 	         "Create stack %s in %s: %ld x %s with %ld GiB gp3 volumes%s. The instances are billed "
-	         "from launch until you destroy the stack.",
+	         "from launch until you destroy the stack.%s",
 	         name, region ? region : "the default region", config_int(cfg, CONFIG_NODE_COUNT),
-	         config_instance_type(cfg), config_int(cfg, CONFIG_VOLUME_SIZE), cap);
+	         config_instance_type(cfg), config_int(cfg, CONFIG_VOLUME_SIZE), cap,
+	         ui->wiz->then_verify ? " Once it is ready: setup, MLflow check, EFA checks and ping-pong, then a summary."
+	                              : "");
 	dialog_confirm(ui, "Deploy", text, NULL, "Deploy", 1, do_deploy);
 }
 
@@ -625,10 +629,24 @@ static void ack_then_confirm(ui_t *ui)
 	confirm_deploy(ui);
 }
 
+static void deploy_then(ui_t *ui, int verify);
+
 void view_wizard_deploy(ui_t *ui, const char *arg)
 {
 	(void)arg;
+	deploy_then(ui, 0);
+}
+
+void view_wizard_deploy_verify(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	deploy_then(ui, 1);
+}
+
+static void deploy_then(ui_t *ui, int verify)
+{
 	ui_wizard_t *z = ui->wiz;
+	z->then_verify = verify;
 	if (ui->screen != UI_WIZARD || z->panel != WIZ_REVIEW) {
 		/* From elsewhere (:deploy) the review comes first. */
 		ui_show(ui, UI_WIZARD);

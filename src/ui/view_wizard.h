@@ -19,6 +19,7 @@ typedef struct ui_wizard {
 	wiz_panel_t panel;
 	config_t cfg;               /* the choices so far, starting from the session's */
 	int non_efa_ack;            /* a type without EFA was acknowledged */
+	int then_verify;            /* v: verify once the stack is ready */
 
 	char filter[64];            /* instance types */
 	size_t type_sel, type_top;
@@ -77,6 +78,8 @@ char *view_wizard_filter(ui_t *ui, size_t *size);
 void view_wizard_next(ui_t *ui, const char *arg);
 void view_wizard_prev(ui_t *ui, const char *arg);
 void view_wizard_deploy(ui_t *ui, const char *arg);
+/* "deploy and verify": the same deploy, then verify (setup, MLflow, EFA, ping-pong) once ready. */
+void view_wizard_deploy_verify(ui_t *ui, const char *arg);
 const char *view_wizard_deploy_unavailable(const ui_t *ui);
 
 #endif
