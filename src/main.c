@@ -9,7 +9,7 @@ static int cmd_help(cli_t *cli);
 
 const cmd_entry_t cmd_table[] = {
 	{ "help", cmd_help, "", "this list" },
-	{ "tui", cmd_tui, "[--read-only] [--no-mouse] [--no-color] [--provider P] [--sizes S] [--iterations N]", "the console (what nixl-tui alone opens)" },
+	{ "tui", cmd_tui, "[--read-only] [--no-mouse] [--no-color] [--provider P] [--sizes S] [--iterations N] [--tasks FILE]", "the console (what nixl-tui alone opens)" },
 	{ "keys", cmd_keys, "[--markdown] [--read-only]", "the console's keys and commands" },
 	{ "whoami", cmd_whoami, "[--json]", "the caller identity, region and endpoint in use" },
 	{ "deploy", cmd_deploy, "[-c key=value]... [--yes] [--on-failure ROLLBACK|DO_NOTHING|DELETE] [--verify] [--json]",

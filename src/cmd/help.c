@@ -16,6 +16,7 @@ static const cmd_opt_t opt_tui[] = {
 	{ "--provider", "P", "the ping-pong's libfabric provider (default efa)" },
 	{ "--sizes", "S", "the ping-pong's sizes, fi_pingpong's -S form (64,4k,1m or all)" },
 	{ "--iterations", "N", "the ping-pong's iterations per size" },
+	{ "--tasks", "FILE", "the task file S (setup) runs (default: the one for the Deep Learning AMI)" },
 	END,
 };
 static const cmd_opt_t opt_keys[] = {
