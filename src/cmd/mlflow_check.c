@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "base/textsafe.h"
+#include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "core/settings.h"
 #include "efa/exec_ssm.h"
 #include "setup/mlflow.h"
 
@@ -65,6 +67,25 @@ static void print_result(const check_t *c, const char *uri, const char *instance
 	}
 }
 
+/* With a SageMaker managed server the nodes use it and node 1 runs none: checking node 1's
+ * port would say "cannot reach", which is not the truth. The managed server takes only
+ * SigV4-signed calls (the sagemaker-mlflow client), which this check does not make yet. */
+static int managed_server(const cli_t *cli, cmd_env_t *env)
+{
+	config_t cfg;
+	config_diags_t diags = { 0 };
+	config_init(&cfg);
+	settings_resolve(&cfg, cli->ctx, cli->nctx, aws_client_region(env->aws), &diags);
+	config_diags_free(&diags);
+	const char *arn = config_get(&cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN);
+	if (arn)
+		textsafe_printf(stderr, "nixl-tui mlflow-check: the stack uses the SageMaker managed MLflow server %s, "
+		                "whose SigV4-signed API this check does not speak yet; check it from a node with the "
+		                "MLflow client, or pass --tracking-uri for a plain MLflow server.\n", arn);
+	config_free(&cfg);
+	return arn != NULL;
+}
+
 int cmd_mlflow_check(cli_t *cli)
 {
 	const char *node = NULL, *uri_arg = NULL, *timeout = NULL;
@@ -109,10 +130,15 @@ int cmd_mlflow_check(cli_t *cli)
 	} else {
 		snprintf(uri, sizeof uri, "http://%s:%d", ips[0], MLFLOW_PORT);
 	}
-	char *script = mlflow_check_script(uri);
 	cmd_env_t env;
-	if (!script || cmd_env_open(&env, cli, "mlflow-check") < 0) {
-		free(script);
+	if (cmd_env_open(&env, cli, "mlflow-check") < 0) return 1;
+	if (!uri_arg && managed_server(cli, &env)) {
+		cmd_env_close(&env);
+		return 2;
+	}
+	char *script = mlflow_check_script(uri);
+	if (!script) {
+		cmd_env_close(&env);
 		return 1;
 	}
 	check_t c = { .json = cli->json };
