@@ -235,6 +235,7 @@ static void test_parse_instances(void **state)
 	assert_string_equal(c->instance_id, "i-78f1b94a");
 	assert_string_equal(c->state, "running");
 	assert_int_equal(c->state_code, 16);
+	/* parsed text from AWS's documented reply: an address read, never connected to */
 	assert_string_equal(c->private_ip, "10.253.17.74");
 	assert_string_equal(c->public_ip, "54.245.16.142");
 	assert_string_equal(c->public_dns, "ec2-54-245-16-142.us-west-2.compute.amazonaws.com");

@@ -230,6 +230,7 @@ static void test_parse_instance_information(void **state)
 	assert_string_equal(v.instances[0].instance_id, "i-0cb2b964d3e14fd9f");
 	assert_string_equal(v.instances[0].ping_status, "Online");
 	assert_string_equal(v.instances[0].platform_type, "Linux");
+	/* parsed text from AWS's documented reply: an address read, never connected to */
 	assert_string_equal(v.instances[0].ip_address, "172.31.44.222");
 	assert_int_equal(v.instances[0].last_ping, 1582221451);
 	assert_string_equal(v.next_token, "more");
