@@ -174,46 +174,22 @@ def check_volume(t, cli, ami):
     t.eq("a root volume of the snapshot's size launches", code, 0)
 
 
+def checks(t, cli, box, _workdir, _boxes):
+    account = cli.text("sts", "get-caller-identity", "--query", "Account")
+    ami = image(cli)
+    if not t.ok("moto has a Linux x86_64 image to launch", ami):
+        return False
+    check_fields(t, cli)
+    check_odcr_group(t, cli, ami, account)
+    check_blocks(t, cli, ami)
+    check_platform(t, cli, ami)
+    check_volume(t, cli, ami)
+    t.ok("the sandbox logged no traceback", "Traceback" not in box.errors(),
+         box.errors()[-2000:])
+
+
 def main():
-    os.environ.update(ts.CLI_ENV)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    t = ts.Tap()
-    boxes = []
-
-    def watchdog(*_):
-        print(f"Bail out! the capacity rule tests exceeded {WATCHDOG} s", flush=True)
-        for box in boxes:
-            box.stop(2)
-        os._exit(2)
-
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG)
-    cli = ts.Cli()
-    with tempfile.TemporaryDirectory(prefix="sandbox-cap-") as workdir:
-        box = ts.Sandbox(workdir, "cap")
-        boxes.append(box)
-        try:
-            if not t.ok("sandbox starts", box.wait_ready(), box.errors()):
-                return 1
-            cli.endpoint = box.endpoint
-            account = cli.text("sts", "get-caller-identity", "--query", "Account")
-            ami = image(cli)
-            if not t.ok("moto has a Linux x86_64 image to launch", ami):
-                return 1
-            check_fields(t, cli)
-            check_odcr_group(t, cli, ami, account)
-            check_blocks(t, cli, ami)
-            check_platform(t, cli, ami)
-            check_volume(t, cli, ami)
-            t.ok("the sandbox logged no traceback", "Traceback" not in box.errors(),
-                 box.errors()[-2000:])
-        finally:
-            for b in boxes:
-                b.stop()
-    print(f"1..{t.count}")
-    return 1 if t.failed else 0
-
+    return ts.sandbox_test("capacity rule", WATCHDOG, "sandbox-cap-", ("cap",), checks)
 
 if __name__ == "__main__":
     sys.exit(main())

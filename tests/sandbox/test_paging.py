@@ -26,7 +26,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_sandbox import (CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, send,  # noqa: E402
+from test_sandbox import (CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, sandbox_test, send,  # noqa: E402
                           wait_invocation, wait_settled, wait_until)
 
 NODES = 12
@@ -205,57 +205,34 @@ def check_log_streams(t, cli):
             r"^InvalidParameterException: .*'limit'.*less than or equal to 50")
 
 
+def checks(t, cli, box, workdir, _boxes):
+    code, _, err = cli.run("cloudformation", "create-stack", "--stack-name", "twelve",
+                           "--template-body", f"file://{twelve_node_template(workdir)}",
+                           "--capabilities", "CAPABILITY_IAM",
+                           "--parameters", "ParameterKey=InstanceType,"
+                           "ParameterValue=g5.12xlarge")
+    t.eq("a stack of 12 instances is accepted", (code, err), (0, ""))
+    t.eq("... and created", wait_settled(cli, "twelve", 90), "CREATE_COMPLETE")
+    t.eq("all 12 SSM agents come Online (the CLI follows the tokens)",
+         len(wait_until(60, lambda: online(cli), lambda r: len(r) == NODES)), NODES)
+    nodes = check_instance_information(t, cli)
+    check_commands(t, cli, nodes)
+    check_log_streams(t, cli)
+    t.ok("sandbox stops on SIGTERM", box.stop())
+    # but for the five requests refused on purpose (MaxResults/limit out of range),
+    # which the sandbox reports on stderr as it does every request AWS would refuse
+    t.eq("sandbox stderr is clean", re.sub(
+        r"(?m)^sandbox: refused (ssm:DescribeInstanceInformation|ssm:ListCommandInvocations|"
+        r"logs:DescribeLogStreams): .*'(maxResults|limit)' failed to satisfy constraint.*\n",
+        "", box.errors()), "")
+
+
 def main():
-    os.environ.update(CLI_ENV)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    t = Tap()
-    boxes = []
-
-    def watchdog(*_):
-        print(f"Bail out! the paging tests exceeded {WATCHDOG} s", flush=True)
-        for box in boxes:
-            box.stop(2)
-        os._exit(2)
-
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG)
-    cli = Cli()
-    with tempfile.TemporaryDirectory(prefix="paging-test-") as workdir:
-        try:
-            # twelve nodes hold twelve Elastic IPs and more vCPUs than the sandbox's default
-            # quotas allow (test_quotas.py): raised as a user would
-            box = Sandbox(workdir, "paging", "--speed", "20", "--eip-quota", "20",
-                          "--vcpu-quota", "G=3072", "--vcpu-quota", "P=3072")
-            boxes.append(box)
-            if not t.ok("sandbox starts", box.wait_ready(), box.errors()):
-                return 1
-            cli.endpoint = box.endpoint
-            code, _, err = cli.run("cloudformation", "create-stack", "--stack-name", "twelve",
-                                   "--template-body", f"file://{twelve_node_template(workdir)}",
-                                   "--capabilities", "CAPABILITY_IAM",
-                                   "--parameters", "ParameterKey=InstanceType,"
-                                   "ParameterValue=g5.12xlarge")
-            t.eq("a stack of 12 instances is accepted", (code, err), (0, ""))
-            t.eq("... and created", wait_settled(cli, "twelve", 90), "CREATE_COMPLETE")
-            t.eq("all 12 SSM agents come Online (the CLI follows the tokens)",
-                 len(wait_until(60, lambda: online(cli), lambda r: len(r) == NODES)), NODES)
-            nodes = check_instance_information(t, cli)
-            check_commands(t, cli, nodes)
-            check_log_streams(t, cli)
-            t.ok("sandbox stops on SIGTERM", box.stop())
-            # but for the five requests refused on purpose (MaxResults/limit out of range),
-            # which the sandbox reports on stderr as it does every request AWS would refuse
-            t.eq("sandbox stderr is clean", re.sub(
-                r"(?m)^sandbox: refused (ssm:DescribeInstanceInformation|ssm:ListCommandInvocations|"
-                r"logs:DescribeLogStreams): .*'(maxResults|limit)' failed to satisfy constraint.*\n",
-                "", box.errors()), "")
-        finally:
-            for box in boxes:
-                box.stop()
-    print(f"1..{t.count}", flush=True)
-    return 1 if t.failed else 0
-
+    # twelve nodes hold twelve Elastic IPs and more vCPUs than the sandbox's default
+    # quotas allow (test_quotas.py): raised as a user would
+    return sandbox_test("paging", WATCHDOG, "paging-test-",
+                        ("paging", "--speed", "20", "--eip-quota", "20", "--vcpu-quota", "G=3072",
+                         "--vcpu-quota", "P=3072"), checks)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,7 +16,7 @@ import urllib.error
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from test_sandbox import (CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, events,  # noqa: E402
+from test_sandbox import (CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, events, sandbox_test,  # noqa: E402
                           reason, wait_settled, wait_until)
 
 WATCHDOG = 150
@@ -144,57 +144,33 @@ def check_config(t, box):
             r"vcpu_quota\[P\]")
 
 
+def checks(t, cli, box, workdir, boxes):
+    # the control API waits for moto's models to load (seconds on a loaded machine)
+    t.ok("its models load", wait_until(90, lambda: warm(box), bool))
+    check_config(t, box)
+    check_eips(t, cli, box)
+    check_vcpus(t, cli, box)
+    check_service_quotas(t, cli, box)
+    flags = Sandbox(workdir, "f", "--eip-quota", "7", "--vcpu-quota", "P=8",
+                    "--vcpu-quota", "Inf=16")
+    bad = Sandbox(workdir, "bad", "--vcpu-quota", "Z=3")
+    boxes += [flags, bad]
+    t.ok("the flags' sandbox starts", flags.wait_ready(), flags.errors())
+    wait_until(90, lambda: warm(flags), bool)
+    q = flags.control("GET", "state")["quotas"]
+    t.eq("--eip-quota and repeated --vcpu-quota set the quotas",
+         (q["eip_quota"], q["vcpu_quota"]), (7, {"P": 8, "G": 384, "Trn": 384,
+                                                  "Inf": 16}))
+    deadline = time.time() + 30
+    while bad.proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    t.ok("--vcpu-quota Z=3 is refused at start",
+         bad.proc.poll() == 2 and "FAMILY=N" in bad.errors(), bad.errors())
+    t.eq("sandbox stderr is clean", box.errors() + flags.errors(), "")
+
+
 def main():
-    os.environ.update(CLI_ENV)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    t = Tap()
-    boxes = []
-
-    def watchdog(*_):
-        print(f"Bail out! the quota tests exceeded {WATCHDOG} s", flush=True)
-        for box in boxes:
-            box.stop(2)
-        os._exit(2)
-
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG)
-    cli = Cli()
-    with tempfile.TemporaryDirectory(prefix="sandbox-quota-") as workdir:
-        try:
-            box = Sandbox(workdir, "q", "--speed", "30")
-            boxes.append(box)
-            if not t.ok("sandbox starts", box.wait_ready(), box.errors()):
-                return 1
-            # the control API waits for moto's models to load (seconds on a loaded machine)
-            t.ok("its models load", wait_until(90, lambda: warm(box), bool))
-            cli.endpoint = box.endpoint
-            check_config(t, box)
-            check_eips(t, cli, box)
-            check_vcpus(t, cli, box)
-            check_service_quotas(t, cli, box)
-            flags = Sandbox(workdir, "f", "--eip-quota", "7", "--vcpu-quota", "P=8",
-                            "--vcpu-quota", "Inf=16")
-            bad = Sandbox(workdir, "bad", "--vcpu-quota", "Z=3")
-            boxes += [flags, bad]
-            t.ok("the flags' sandbox starts", flags.wait_ready(), flags.errors())
-            wait_until(90, lambda: warm(flags), bool)
-            q = flags.control("GET", "state")["quotas"]
-            t.eq("--eip-quota and repeated --vcpu-quota set the quotas",
-                 (q["eip_quota"], q["vcpu_quota"]), (7, {"P": 8, "G": 384, "Trn": 384,
-                                                          "Inf": 16}))
-            deadline = time.time() + 30
-            while bad.proc.poll() is None and time.time() < deadline:
-                time.sleep(0.05)
-            t.ok("--vcpu-quota Z=3 is refused at start",
-                 bad.proc.poll() == 2 and "FAMILY=N" in bad.errors(), bad.errors())
-            t.eq("sandbox stderr is clean", box.errors() + flags.errors(), "")
-        finally:
-            for b in boxes:
-                b.stop()
-    print(f"1..{t.count}", flush=True)
-    return 1 if t.failed else 0
-
+    return sandbox_test("quota", WATCHDOG, "sandbox-quota-", ("q", "--speed", "30"), checks)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -715,6 +715,45 @@ def check_other_scenarios(t, cli, box):
          ["Online"])
 
 
+
+def sandbox_test(what, watchdog_s, prefix, box_args, body, first=None):
+    """The frame the sandbox test files share: the CLI's environment and nothing of the
+    user's, a watchdog that bails out (TAP) and stops every sandbox, a temporary workdir, one
+    sandbox started with box_args (name, flags...), TAP's plan. first(t) runs before the
+    sandbox starts; body(t, cli, box, workdir, boxes) runs the checks (add any other sandbox
+    it starts to boxes: each is stopped at the end). Returns the exit code."""
+    os.environ.update(CLI_ENV)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    t = Tap()
+    boxes = []
+
+    def watchdog(*_):
+        print(f"Bail out! the {what} tests exceeded {watchdog_s} s", flush=True)
+        for box in boxes:
+            box.stop(2)
+        os._exit(2)
+
+    signal.signal(signal.SIGALRM, watchdog)
+    signal.alarm(watchdog_s)
+    if first:
+        first(t)
+    cli = Cli()
+    with tempfile.TemporaryDirectory(prefix=prefix) as workdir:
+        try:
+            box = Sandbox(workdir, *box_args)
+            boxes.append(box)
+            if not t.ok("sandbox starts", box.wait_ready(), box.errors()):
+                return 1
+            cli.endpoint = box.endpoint
+            if body(t, cli, box, workdir, boxes) is False:
+                return 1
+        finally:
+            for box in boxes:
+                box.stop()
+    print(f"1..{t.count}", flush=True)
+    return 1 if t.failed else 0
+
 def main():
     os.environ.update(CLI_ENV)
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):

@@ -14,7 +14,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from test_sandbox import CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, wait_settled  # noqa: E402
+from test_sandbox import CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, sandbox_test, wait_settled  # noqa: E402
 
 WATCHDOG = 150
 BUCKET = "tsize-templates"
@@ -99,39 +99,15 @@ def check_url(t, cli, workdir):
          and not {"url-over", "url-bad", "url-gone"} & set(names), names)
 
 
+def checks(t, cli, box, workdir, _boxes):
+    check_body(t, cli, workdir)
+    check_url(t, cli, workdir)
+    t.ok("sandbox stops on SIGTERM", box.stop())
+    t.eq("sandbox stderr is clean", box.errors(), "")
+
+
 def main():
-    os.environ.update(CLI_ENV)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    t = Tap()
-    boxes = []
-
-    def watchdog(*_):
-        print(f"Bail out! the template size tests exceeded {WATCHDOG} s", flush=True)
-        for box in boxes:
-            box.stop(2)
-        os._exit(2)
-
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG)
-    cli = Cli()
-    with tempfile.TemporaryDirectory(prefix="tsize-test-") as workdir:
-        try:
-            box = Sandbox(workdir, "a", "--speed", "50")
-            boxes.append(box)
-            if not t.ok("sandbox starts", box.wait_ready(), box.errors()):
-                return 1
-            cli.endpoint = box.endpoint
-            check_body(t, cli, workdir)
-            check_url(t, cli, workdir)
-            t.ok("sandbox stops on SIGTERM", box.stop())
-            t.eq("sandbox stderr is clean", box.errors(), "")
-        finally:
-            for box in boxes:
-                box.stop()
-    print(f"1..{t.count}", flush=True)
-    return 1 if t.failed else 0
-
+    return sandbox_test("template size", WATCHDOG, "tsize-test-", ("a", "--speed", "50"), checks)
 
 if __name__ == "__main__":
     sys.exit(main())

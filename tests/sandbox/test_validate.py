@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools", "sandbox"))
 
-from test_sandbox import CLI_ENV, Cli, Sandbox, Tap  # noqa: E402 - after the path set-up
+from test_sandbox import CLI_ENV, Cli, Sandbox, Tap, sandbox_test  # noqa: E402 - after the path set-up
 from awssim.validate import Validator, _tree  # noqa: E402
 from awssim.wire import ApiError, Request  # noqa: E402
 
@@ -264,52 +264,27 @@ def check_counters_and_switch(t, cli, box):
     t.eq("validate: true refuses it again", status, 400)
 
 
+def checks(t, cli, box, workdir, boxes):
+    check_valid_calls(t, cli, box)
+    check_refusals(t, cli, box)
+    check_unsigned(t, box)
+    check_counters_and_switch(t, cli, box)
+    off = Sandbox(workdir, "off", "--no-validate")
+    boxes.append(off)
+    if t.ok("a sandbox starts with --no-validate", off.wait_ready(), off.errors()):
+        status, _ = signed(off.endpoint, "ec2", "Action=DescribeInstances&"
+                                                "Version=2016-11-15&Bogus=1")
+        t.eq("... and accepts an unknown parameter", status, 200)
+        t.eq("... and says validation is off in its state",
+             off.control("GET", "state")["validation"]["enabled"], False)
+    t.ok("each refusal is on the sandbox's stderr",
+         re.search(r"(?m)^sandbox: refused ec2:DescribeInstances: UnknownParameter",
+                   box.errors()), box.errors()[-2000:])
+    t.ok("sandboxes stop on SIGTERM", box.stop() and off.stop())
+
+
 def main():
-    os.environ.update(CLI_ENV)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    t = Tap()
-    boxes = []
-
-    def watchdog(*_):
-        print(f"Bail out! the validation tests exceeded {WATCHDOG} s", flush=True)
-        for box in boxes:
-            box.stop(2)
-        os._exit(2)
-
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG)
-    check_units(t)
-    cli = Cli()
-    with tempfile.TemporaryDirectory(prefix="validate-test-") as workdir:
-        try:
-            box = Sandbox(workdir, "v")
-            boxes.append(box)
-            if not t.ok("sandbox starts", box.wait_ready(), box.errors()):
-                return 1
-            cli.endpoint = box.endpoint
-            check_valid_calls(t, cli, box)
-            check_refusals(t, cli, box)
-            check_unsigned(t, box)
-            check_counters_and_switch(t, cli, box)
-            off = Sandbox(workdir, "off", "--no-validate")
-            boxes.append(off)
-            if t.ok("a sandbox starts with --no-validate", off.wait_ready(), off.errors()):
-                status, _ = signed(off.endpoint, "ec2", "Action=DescribeInstances&"
-                                                        "Version=2016-11-15&Bogus=1")
-                t.eq("... and accepts an unknown parameter", status, 200)
-                t.eq("... and says validation is off in its state",
-                     off.control("GET", "state")["validation"]["enabled"], False)
-            t.ok("each refusal is on the sandbox's stderr",
-                 re.search(r"(?m)^sandbox: refused ec2:DescribeInstances: UnknownParameter",
-                           box.errors()), box.errors()[-2000:])
-            t.ok("sandboxes stop on SIGTERM", box.stop() and off.stop())
-        finally:
-            for box in boxes:
-                box.stop()
-    print(f"1..{t.count}", flush=True)
-    return 1 if t.failed else 0
-
+    return sandbox_test("validation", WATCHDOG, "validate-test-", ("v",), checks, first=check_units)
 
 if __name__ == "__main__":
     sys.exit(main())
