@@ -55,11 +55,13 @@ wait_for() {
 }
 
 # start_sandbox ARGS...: sets SB (endpoint) and SB_PID, and the environment a user of
-# the sandbox would set: its endpoint and its credentials. Nothing else.
+# the sandbox would set: its endpoint and its credentials. Nothing else. The nodes run
+# commands on this host's own tools (--node-profile host) unless ARGS say
+# --node-profile simulated-efa (a later option wins).
 start_sandbox() {
 	local out="$TMP/sandbox.$$.$RANDOM"
 	# the interpreter itself, not a version-manager shim, so that its PID is the one to stop
-	setsid "$(python3 -c "import sys; print(sys.executable)")" "$ROOT/tools/sandbox/sandbox.py" --port 0 "$@" >"$out" 2>"$out.err" </dev/null &
+	setsid "$(python3 -c "import sys; print(sys.executable)")" "$ROOT/tools/sandbox/sandbox.py" --port 0 --node-profile host "$@" >"$out" 2>"$out.err" </dev/null &
 	SB_PID=$!
 	PIDS+=("$SB_PID")
 	SB_ERRS+=("$out.err")

@@ -536,8 +536,8 @@ static int sandbox_start(void **state)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(p[1], 1);
 		close(p[0]);
-		execlp("python3", "python3", "tools/sandbox/sandbox.py", "--port", "0", "--workdir", sandbox_nodes,
-		       (char *)NULL);
+		execlp("python3", "python3", "tools/sandbox/sandbox.py", "--port", "0", "--node-profile", "host",
+		       "--workdir", sandbox_nodes, (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);

@@ -59,7 +59,9 @@ static void print_raw(const char *raw)
 static void print_status(const efa_node_status_t *st, int raw)
 {
 	int utf8 = utf8_terminal();
-	textsafe_printf(stdout, "node %s (%s)\n", st->node, st->source[0] ? st->source : "no data");
+	textsafe_printf(stdout, "node %s (%s)%s\n", st->node, st->source[0] ? st->source : "no data",
+	                st->simulated == 1 ? " - simulated EFA" : "");
+	if (st->simulated == 1) textsafe_printf(stdout, "  the node says: %s\n", st->simulated_note);
 	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
 		const efa_check_t *c = &st->checks[i];
 		const char *sym = efa_verdict_symbol(c->verdict, utf8);

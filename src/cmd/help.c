@@ -54,6 +54,7 @@ static const cmd_opt_t opt_sandbox[] = {
 	{ "--eip-quota", "N", "Elastic IPs per Region (AWS's default: 5)" },
 	{ "--vcpu-quota", "FAMILY=N", "a family's On-Demand vCPU quota (P, G, Trn, Inf; repeatable)" },
 	{ "--workdir", "DIR", "where nodes run commands (kept)" },
+	{ "--node-profile", "simulated-efa|host", "nodes with the type's EFA and GPUs (default) or this host's tools" },
 	{ "--no-validate", NULL, "accept requests AWS would refuse (debugging)" },
 	{ "--verbose", NULL, "log every request" },
 	END,

@@ -126,6 +126,8 @@ static void print_summary(const pp_result_t *r)
 	if (isnan(lat)) return;
 	textsafe_printf(stdout, "latency %.2f usec/xfer (smallest size), bandwidth %.2f MB/s (best size); %s %s, %d iterations\n", lat,
 	       bw, r->provider[0] ? r->provider : "?", r->endpoint[0] ? r->endpoint : "?", r->iterations);
+	if (r->simulated == PP_SIM_YES)
+		textsafe_printf(stdout, "simulated EFA: the nodes say they are simulated, so these are not an EFA's figures\n");
 	if (r->iterations > 0 && r->iterations < 100)
 		textsafe_printf(stdout, "note: fi_pingpong has no warm-up; with %d iterations the first size mostly measures connection "
 		       "setup (use -I 1000 or more)\n", r->iterations);

@@ -355,8 +355,21 @@ static void eval_gpu(efa_node_status_t *st, const sects_t *ss)
 	free(raw);
 }
 
+/* The node's word that it is simulated: a fact of the node, not a check. */
+static void eval_simulated(efa_node_status_t *st, const sects_t *ss)
+{
+	const sect_t *s = find(ss, "simulated");
+	if (has_text(s)) {
+		const char *t = ptext_skip_ws(text_of(s));
+		st->simulated = 1;
+		ptext_copy_trim(st->simulated_note, sizeof st->simulated_note, t, strcspn(t, "\r\n"));
+	} else if (ss->complete) {
+		st->simulated = 0;
+	}
+}
+
 static void (*const evaluators[])(efa_node_status_t *, const sects_t *) = {
-	eval_pci, eval_module, eval_libfabric, eval_devices, eval_network, eval_gpu,
+	eval_pci, eval_module, eval_libfabric, eval_devices, eval_network, eval_gpu, eval_simulated,
 };
 
 static void evaluate(efa_node_status_t *st, const sects_t *ss)

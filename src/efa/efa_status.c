@@ -29,6 +29,7 @@ void efa_status_init(efa_node_status_t *s, const char *node)
 	snprintf(s->node, sizeof s->node, "%s", node ? node : "");
 	s->module_loaded = -1;
 	s->script_complete = -1;
+	s->simulated = -1;
 	s->efa_devices = s->pci_gpus = s->rdm_domains = s->dgram_domains = s->uverbs = s->gpus = -1;
 }
 
@@ -147,6 +148,9 @@ cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 	add_text(o, "node", s->node);
 	add_str(o, "source", s->source);
 	cJSON_AddBoolToObject(o, "passed", efa_status_exit_code(s) == 0);
+	if (s->simulated < 0) cJSON_AddNullToObject(o, "simulated");
+	else cJSON_AddBoolToObject(o, "simulated", s->simulated);
+	if (s->simulated_note[0]) add_text(o, "simulated_note", s->simulated_note);
 	cJSON *cs = cJSON_AddObjectToObject(o, "checks");
 	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
 		const efa_check_t *c = &s->checks[i];

@@ -44,6 +44,10 @@ typedef struct efa_node_status {
 	efa_check_t checks[EFA_CHECK_COUNT];
 	char *raw;           /* owned; the whole input when nothing in it was recognised */
 	int script_complete; /* the script's end marker was seen (-1: not script output) */
+	/* the node said it is simulated (the sandbox's simulated EFA nodes do): 1; 0 when the
+	 * script ran to its end without saying so; -1 unknown. simulated_note: its words. */
+	int simulated;
+	char simulated_note[160];
 
 	/* facts: counts are -1 and strings "" when not measured (JSON null / absent) */
 	int efa_devices;
@@ -91,7 +95,7 @@ const char *efa_verdict_name(efa_verdict_t v);     /* "passed", "failed", "unkno
 /* ✓ ✗ ? ? in UTF-8, or "ok" "FAIL" "?" "??" */
 const char *efa_verdict_symbol(efa_verdict_t v, int utf8);
 
-/* {"node":..., "source":..., "passed":bool, "checks":{"pci":{"status","detail","raw"}...},
+/* {"node":..., "source":..., "passed":bool, "simulated":bool|null, "checks":{"pci":{"status","detail","raw"}...},
  *  "facts":{...}} ; include_raw adds each check's raw text. In facts, a count not measured is
  * null and lists are arrays. Strings are as captured
  * (controls and invalid UTF-8 included): print the document with textsafe_json. */

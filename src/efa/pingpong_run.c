@@ -76,7 +76,11 @@ int pp_script_preflight(const char *provider, const char *endpoint, char *buf, s
 	                 "echo \"===NIXL-END rc=$?===\"\n"
 	                 "echo '===NIXL-SECTION ip==='\n"
 	                 "{ ip -br addr 2>/dev/null || ip -o addr; } 2>&1\n"
-	                 "echo \"===NIXL-END rc=$?===\"\n",
+	                 "echo \"===NIXL-END rc=$?===\"\n"
+	                 /* the node's word that it is simulated, as in efa_check.sh */
+	                 "echo '===NIXL-SECTION simulated==='\n"
+	                 "printf '%%s\\n' \"${NIXL_SIMULATED_EFA:-}\"\n"
+	                 "echo '===NIXL-END rc=0==='\n",
 	                 provider, type);
 	return w > 0 && (size_t)w < n ? w : -1;
 }
@@ -189,6 +193,8 @@ cJSON *pp_result_json(const pp_result_t *r)
 	cJSON_AddStringToObject(o, "endpoint", r->endpoint);
 	add_known(o, "iterations", r->iterations, r->iterations > 0);
 	add_known(o, "exit_code", r->exit_code, r->exit_code >= 0);
+	if (r->simulated == PP_SIM_UNKNOWN) cJSON_AddNullToObject(o, "simulated");
+	else cJSON_AddBoolToObject(o, "simulated", r->simulated == PP_SIM_YES);
 	cJSON_AddStringToObject(o, "error", r->error);
 	cJSON_AddItemToObject(o, "rows", pp_result_rows_json(r));
 	return o;
@@ -208,6 +214,7 @@ typedef struct side {
 	size_t len, cap;
 	int libfabric2;
 	int checked;          /* its fi_info check passed */
+	pp_sim_t simulated;   /* what its preflight said */
 	char ip[16];          /* its private IPv4 from that check; "" when none was found */
 } side_t;
 
@@ -453,6 +460,8 @@ static int preflight_side(pp_run_t *r, side_t *s, char *why, size_t n)
 		s->libfabric2 = atoi(fi.lib_version) >= 2;
 		fi_info_free(&fi);
 	}
+	if ((t = section(s, "simulated", &len, &rc)))
+		s->simulated = strspn(t, " \t\r\n") < len ? PP_SIM_YES : PP_SIM_NO;
 	ip_out_t ip;
 	t = section(s, "ip", &len, &rc);
 	if (!t || !parse_ip(t, len, &ip) || !ip_private_ipv4(&ip, s->ip, sizeof s->ip) || !exec_valid_ipv4(s->ip))
@@ -477,6 +486,9 @@ static void preflight_ended(pp_run_t *r)
 			finish(r, why);
 			return;
 		}
+	pp_sim_t a = r->side[PP_SERVER].simulated, b = r->side[PP_CLIENT].simulated;
+	r->result.simulated = a == PP_SIM_YES || b == PP_SIM_YES ? PP_SIM_YES : a && b ? PP_SIM_NO : PP_SIM_UNKNOWN;
+	r->server_result.simulated = r->result.simulated;
 	r->cur = 0;
 	start_pair(r);
 }

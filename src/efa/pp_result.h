@@ -18,6 +18,13 @@ typedef struct pp_row {
 	double p99_usec;        /* NAN when unknown */
 } pp_row_t;
 
+/* Whether the nodes said they are simulated (the sandbox's simulated EFA nodes do). */
+typedef enum pp_sim {
+	PP_SIM_UNKNOWN = 0,     /* not asked: no preflight, a saved log (JSON null) */
+	PP_SIM_NO,
+	PP_SIM_YES,             /* a node of the run said so */
+} pp_sim_t;
+
 typedef struct pp_result {
 	pp_row_t *rows;
 	size_t nrows;
@@ -26,6 +33,7 @@ typedef struct pp_result {
 	int iterations;         /* -I */
 	int exit_code;          /* of the run when known, else -1 */
 	char error[256];        /* why it failed, a sentence a person can act on; "" on success */
+	pp_sim_t simulated;
 } pp_result_t;
 
 struct cJSON;

@@ -65,13 +65,16 @@ class Tap:
 
 
 class Sandbox:
-    """One sandbox process on a free port, stopped by PID."""
+    """One sandbox process on a free port, stopped by PID. Its nodes run commands on this
+    host's own tools (--node-profile host) unless args say otherwise: these tests assert the
+    host's behaviour (test_simefa.py tests the simulated EFA nodes)."""
 
     def __init__(self, workdir, name, *args):
         self.out_path = os.path.join(workdir, name + ".out")
         self.err_path = os.path.join(workdir, name + ".err")
         with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
-            self.proc = subprocess.Popen([sys.executable, SANDBOX, "--port", "0", *args],
+            self.proc = subprocess.Popen([sys.executable, SANDBOX, "--port", "0", "--node-profile",
+                                          "host", *args],
                                          stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         self.started = time.time()
         self.endpoint = None

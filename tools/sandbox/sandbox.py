@@ -14,6 +14,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from awssim.cfn import SCENARIOS  # noqa: E402 - after the path set-up above
+from awssim.efasim import DEFAULT_PROFILE, PROFILES  # noqa: E402
 from awssim.faults import Faults  # noqa: E402
 from awssim.quotas import EIP_QUOTA_DEFAULT, VCPU_QUOTA_DEFAULT, parse_vcpu_quota  # noqa: E402
 from awssim.server import World, serve  # noqa: E402
@@ -99,6 +100,11 @@ def parse_args(argv):
                         help="accept requests AWS would refuse (by default each request is "
                              "checked against botocore's model of its operation; for "
                              "debugging only)")
+    parser.add_argument("--node-profile", choices=PROFILES, default=DEFAULT_PROFILE,
+                        help="what the stacks' nodes run their commands on: simulated-efa "
+                             "(default: the EFA devices, drivers, libfabric and GPUs of the "
+                             "instance type, fi_pingpong -p efa over tcp on loopback) or host "
+                             "(this host's own tools)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -113,7 +119,7 @@ def main(argv=None):
     faults = Faults(args.throttle_rate, args.error_rate, args.drop_rate, args.latency_ms)
     quotas = {"eip_quota": args.eip_quota, "vcpu_quota": dict(args.vcpu_quota)}
     world = World(args.scenario, args.speed, faults, os.path.abspath(workdir), args.verbose,
-                  quotas, args.validate)
+                  quotas, args.validate, args.node_profile)
     try:
         server = serve(world, args.port)
     except OSError as exc:

@@ -44,6 +44,9 @@ efa_install() {
 }
 
 echo "===NIXL-EFA-CHECK v1==="
+# A node that says it is simulated (the nixl-tui sandbox's simulated EFA nodes set this, as
+# the SSM agent sets AWS_SSM_INSTANCE_ID): its word, shown as it is.
+if [ -n "${NIXL_SIMULATED_EFA:-}" ]; then section simulated printf '%s\n' "$NIXL_SIMULATED_EFA"; fi
 section pci pci_sysfs
 section lspci bounded lspci
 section lsmod modules

@@ -9,16 +9,44 @@ import os
 import subprocess
 import tempfile
 
+# A simulated EFA node ($5, a directory efasim.py built): its /opt/amazon, /dev/infiniband
+# and /sys/bus/pci/devices, in this namespace only. /opt and /dev become overlays of the
+# host's (nothing is written to the host's own directories); /dev's own mounts (pts, shm,
+# mqueue) are moved onto the overlay so that they stay what they were.
+_SIMULATE = r"""
+stage=$sim/stage
+mount -t tmpfs nodebox "$stage"
+mkdir -p "$stage/opt-up" "$stage/opt-work" "$stage/dev-up/infiniband" "$stage/dev-work" "$stage/dev" "$stage/keep"
+cp -R "$sim/opt/amazon" "$stage/opt-up/amazon"
+mount -t overlay nodebox -o "lowerdir=/opt,upperdir=$stage/opt-up,workdir=$stage/opt-work" /opt
+n=0 uverbs=$(cat "$sim/uverbs")
+while [ "$n" -lt "$uverbs" ]; do
+	mknod -m 666 "$stage/dev-up/infiniband/uverbs$n" c 231 $((192 + n))
+	n=$((n + 1))
+done
+mknod -m 600 "$stage/dev-up/infiniband/rdma_cm" c 10 58
+mount -t overlay nodebox -o "lowerdir=/dev,upperdir=$stage/dev-up,workdir=$stage/dev-work" "$stage/dev"
+for sub in pts shm mqueue hugepages; do
+	if awk -v m="/dev/$sub" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; then
+		mount --rbind "/dev/$sub" "$stage/dev/$sub"
+	fi
+done
+mount --move "$stage/dev" /dev
+mount --bind "$sim/pci" /sys/bus/pci/devices
+"""
+
 # Runs as root in the new namespaces: $1 the node's /tmp, $2 its hostname, $3 the sandbox's
-# workdir, $4 the script. A workdir under /tmp is bound inside the node's /tmp first, at the
-# same path, so the script, HOME and the tool wrappers stay where the sandbox put them.
+# workdir, $4 the script, $5 the simulated node's directory or "". A workdir under /tmp is
+# bound inside the node's /tmp first, at the same path, so the script, HOME and the tool
+# wrappers stay where the sandbox put them.
 _ENTER = r"""set -e
-node_tmp=$1 name=$2 workdir=$3 script=$4
+node_tmp=$1 name=$2 workdir=$3 script=$4 sim=$5
 case $workdir in
 /tmp/*) rel=${workdir#/tmp/}; mkdir -p "$node_tmp/$rel"; mount --bind "$workdir" "$node_tmp/$rel" ;;
 esac
 mount --rbind "$node_tmp" /tmp
 hostname "$name"
+if [ -n "$sim" ]; then""" + _SIMULATE + r"""fi
 set +e
 exec /bin/sh "$script"
 """
@@ -33,9 +61,10 @@ def hostname(node):
     return node["instance_id"]
 
 
-def argv(script, node_tmp, name, workdir):
+def argv(script, node_tmp, name, workdir, sim=""):
+    """The command that runs script as the node; sim: a simulated EFA node's directory."""
     return ["unshare", "--mount", "--uts", "--propagation", "private", "/bin/sh", "-c", _ENTER,
-            "nodebox", node_tmp, name, workdir, script]
+            "nodebox", node_tmp, name, workdir, script, sim or ""]
 
 
 def probe(workdir):

@@ -37,7 +37,8 @@ class World:
     access_key = ACCESS_KEY
     secret_key = SECRET_KEY
 
-    def __init__(self, scenario, speed, faults, workdir, verbose, quotas=None, validate=True):
+    def __init__(self, scenario, speed, faults, workdir, verbose, quotas=None, validate=True,
+                 node_profile="simulated-efa"):
         self.moto = Moto(verbose)
         self.lock = self.moto.lock
         self.scenario = scenario
@@ -53,7 +54,7 @@ class World:
         Stack.quotas = self.quotas
         self.cfn = CloudFormation(self)
         self.capacity = Capacity(self.moto, time.time())
-        self.ssm = Ssm(self, workdir)
+        self.ssm = Ssm(self, workdir, node_profile)
         self.change_sets = ChangeSets(self)
         self.sso = Sso()
         # requests AWS would refuse are refused before routing (validate.py)
@@ -163,7 +164,8 @@ class World:
     def configure(self, changes):
         """POST /_sandbox/config: scenario, speed, events_page_size (new operations);
         failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
-        tool_lines, tool_exit (nodes' commands from now on); validate (bool: check requests
+        tool_lines, tool_exit (nodes' commands from now on); node_profile ("simulated-efa" or
+        "host": every stack's nodes' commands from now on), node_profiles ({stack: profile}); validate (bool: check requests
         against botocore's models), validation_reset (true: zero the refusal counters)."""
         if "scenario" in changes and changes["scenario"] not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
@@ -193,6 +195,7 @@ class World:
             raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
                              "{tool: code}")
         self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
+        self.ssm.profiles.validate(changes)  # node_profile, node_profiles
         with self.lock:  # moto's table: imported under the lock (see Moto.warm_up)
             instance_types.validate(changes)
         if not isinstance(changes.get("validate", True), bool) or not isinstance(
@@ -201,7 +204,7 @@ class World:
         unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
                                   "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
                                   "service_quotas_denied", "efa_interfaces", "validate",
-                                  "validation_reset"}
+                                  "validation_reset", "node_profile", "node_profiles"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -211,6 +214,7 @@ class World:
             self.texts.update(texts)
             self.quotas.apply(changes)
             instance_types.apply(changes)
+            self.ssm.profiles.apply(changes)
             if "tool_lines" in changes or "tool_exit" in changes:
                 self.ssm.set_tools(tools, exits)
             self.validator.enabled = changes.get("validate", self.validator.enabled)
@@ -230,6 +234,7 @@ class World:
                     "scenario": self.scenario, "speed": self.speed,
                     "events_page_size": self.cfn.events_page_size, "texts": self.texts,
                     "tool_dir": self.ssm.tool_dir,
+                    "node_profiles": self.ssm.profiles.summary(),
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
                     "commands": self.ssm.summary(),

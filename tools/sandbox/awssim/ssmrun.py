@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 
-from . import nodebox
+from . import efasim, nodebox
 from .paging import ssm_page
 from .wire import ApiError, iso, json_ok
 
@@ -139,7 +139,7 @@ class Command:
 
 
 class Ssm:
-    def __init__(self, world, workdir):
+    def __init__(self, world, workdir, node_profile=efasim.DEFAULT_PROFILE):
         self.world = world
         self.moto = world.moto
         self.lock = world.moto.lock
@@ -147,6 +147,8 @@ class Ssm:
         self.commands = {}  # command id -> Command, in send order
         self.tool_dir = None  # wrappers first on the nodes' PATH (set_tools)
         self.tool_lines, self.tool_exit = {}, {}
+        # simulated EFA nodes or this host's tools, per stack (efasim.py)
+        self.profiles = efasim.Profiles(workdir, node_profile)
         # "" when each node gets its own hostname and /tmp (nodebox.py), else why not
         self.isolation = nodebox.probe(workdir)
         if self.isolation:
@@ -303,12 +305,14 @@ class Ssm:
             handle.write("\n".join(cmd.data["Parameters"]["commands"]) + "\n")
         cwd = (cmd.data["Parameters"].get("workingDirectory") or [""])[0] or home
         run = ["/bin/sh", script]
+        env = self._env(inv, home)
         if not self.isolation:
             node_tmp = os.path.join(home, "tmp")
             os.makedirs(node_tmp, exist_ok=True)
-            run = nodebox.argv(script, node_tmp, nodebox.hostname(inv.node), self.workdir)
+            sim = self._simulate(inv, env)
+            run = nodebox.argv(script, node_tmp, nodebox.hostname(inv.node), self.workdir, sim)
         try:
-            proc = subprocess.Popen(run, cwd=cwd, env=self._env(inv, home),
+            proc = subprocess.Popen(run, cwd=cwd, env=env,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, start_new_session=True)
         except OSError as exc:
@@ -379,6 +383,31 @@ class Ssm:
                 handle.write(script)
             os.chmod(path, 0o755)
         self.tool_dir = directory
+
+    def _simulate(self, inv, env):
+        """The simulated EFA node's directory for this invocation (its tools first on PATH,
+        its facts in env), or None on the host profile. Simulated nodes need the mount
+        namespace (nodebox.py): without it the host profile is all there is."""
+        sim = self.profiles.node_dir(inv.node)
+        if not sim:
+            return None
+        cmd = inv.command
+        with self.lock:
+            try:
+                vpc_ip = self.moto.backend("ec2", cmd.account, cmd.region).get_instance(
+                    inv.instance_id).private_ip
+            except Exception:  # moto's InvalidInstanceID: the instance went away meanwhile
+                vpc_ip = None
+        alias = inv.node.get("private_ip") or "127.0.0.1"
+        env.update({
+            "NIXL_HOST_PATH": env["PATH"],
+            "PATH": os.path.join(sim, "bin") + ":" + env["PATH"],
+            "NIXL_SIMULATED_EFA": f"simulated EFA: a {inv.node.get('instance_type')} node of "
+                                  "the nixl-tui sandbox (fi_pingpong -p efa runs over tcp on "
+                                  "loopback)",
+            "NIXL_SIMULATED_VPC_IP": vpc_ip or "10." + alias.split(".", 1)[1],
+        })
+        return sim
 
     def _env(self, inv, home):
         node, cmd = inv.node, inv.command
