@@ -12,15 +12,18 @@ layout of the real captures in tests/fixtures/efa (README.md there names each so
    Corporation GH100 [H100 SXM5 80GB] (rev a1)"); the /sys/bus/pci/devices entries carry the
    same devices (vendor 0x1d0f, device 0xefa1, class 0x020000 as in
    efa_check-script.ASSEMBLED-pass.txt).
- - fi_info -p efa: fi_info-p-efa.efa-fabric-rdmap0s31-v120.txt (libfabric 1.2x: per device one
-   FI_EP_RDM "-rdm" and one FI_EP_DGRAM "-dgrm" domain, fabric "efa", version 1NN.0).
- - modinfo efa: modinfo-efa.bottlerocket-6.12-efa-2.17.3g.txt (the efa driver 2.17.3g).
+ - fi_info -p efa: fi_info-p-efa.efa-direct-rdmap47s0-v201.txt (libfabric 2.x: per device an
+   FI_EP_RDM entry of fabric "efa-direct", and FI_EP_RDM "-rdm" and FI_EP_DGRAM "-dgrm" entries
+   of fabric "efa", version 201.0).
+ - modinfo efa: modinfo-efa.bottlerocket-6.12-efa-2.17.3g.txt (its layout; "g": the GPL build).
  - nvidia-smi -L: nvidia-smi-L.8xH100.ub-ccr-openfold.txt.
  - ls -l /dev/infiniband: uverbs character devices 231,192+ (fixtures README: the real minors).
  - ip -br addr / ip -o addr: ip-br-addr.dev-vm.txt, ip-o-addr.dev-vm.txt.
- - libfabric 1.22.0amzn4.0 and EFA installer 1.34.0: efa_check-script.ASSEMBLED-pass.txt's
-   efa_install section (the pair the EFA installer 1.34.0 ships: "Amazon EC2 User Guide,
-   EFA installer changelog").
+ - Versions: what EFA installer 1.43.0 installs, "Elastic Fabric Adapter release notes",
+   Amazon EC2 User Guide (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-changelog.html):
+   libfabric 2.1.0amzn4.0 (provider version 201.0, as the v201 capture shows) and the EFA
+   driver 2.17.2; /opt/amazon/efa_installed_packages and fi_info --version in the layout of
+   efa_check-script.ASSEMBLED-pass.txt's efa_install section.
 The hardware of a type (EFA interfaces, GPU count and model) is what the sandbox's own
 DescribeInstanceTypes says (instance_types.py: moto's snapshot of EC2's answer with the
 documented corrections), so a simulated node has the hardware EC2 reports for its type.
@@ -38,11 +41,12 @@ import threading
 PROFILES = ("simulated-efa", "host")
 DEFAULT_PROFILE = "simulated-efa"
 
-LIBFABRIC = "1.22.0amzn4.0"
-PROVIDER_VERSION = "122.0"  # libfabric 1.20 -> 120.0, 1.21 -> 121.0 (captures): 1.22 -> 122.0
-INSTALLER = "1.34.0"
-EFA_DRIVER = "2.17.3g"
-EFA_SRCVERSION = "78EE70912A60CFABFF7A78E"
+INSTALLER = "1.43.0"
+LIBFABRIC = "2.1.0amzn4.0"
+PROVIDER_VERSION = "201.0"  # libfabric 2.1 (1.20 -> 120.0, 1.21 -> 121.0 in the captures)
+EFA_DRIVER = "2.17.2g"
+# modinfo's srcversion is a digest of the module's sources: one made from the version here
+EFA_SRCVERSION = hashlib.md5(EFA_DRIVER.encode()).hexdigest()[:23].upper()
 # A GpuInfo name (and memory in MiB, when one name has two sizes) -> what nvidia-smi -L and
 # lspci print. "NVIDIA H100 80GB HBM3" is nvidia-smi-L.8xH100's; "GH100 [H100 SXM5 80GB]" is
 # the p5 lspci's; the others are the names and device ids of the PCI ID Repository, vendor
@@ -56,6 +60,8 @@ GPU_MODELS = {
     ("L4", None): ("NVIDIA L4", "27b8", "AD104GL [L4]"),
     ("L40S", None): ("NVIDIA L40S", "26b9", "AD102GL [L40S]"),
     ("B200", None): ("NVIDIA B200", "2901", "GB100 [B200]"),
+    ("RTX PRO Server 6000", None): ("NVIDIA RTX PRO 6000 Blackwell Server Edition", "2bb5",
+                                    "GB202GL [RTX PRO 6000 Blackwell Server Edition]"),
 }
 UVERBS_MINOR = 192  # /dev/infiniband/uverbsN is character device 231, 192 + N
 EFA_BUS, GPU_BUS = 0x10, 0x90  # first PCI bus of the EFA devices and of the GPUs
@@ -113,14 +119,15 @@ def sysfs_devices(f):
 
 
 def fi_info_entries(f, ep_type):
-    """fi_info -p efa [-t ep_type]: an RDM and a DGRAM entry per EFA device."""
+    """fi_info -p efa [-t ep_type]: per EFA device, RDM on efa-direct and efa, DGRAM on efa."""
     out = []
     for i in range(f["efa"]):
         name = f"rdmap{_bus(EFA_BUS, i)}s0"
-        for kind, suffix in (("FI_EP_RDM", "rdm"), ("FI_EP_DGRAM", "dgrm")):
+        for fabric, kind, suffix in (("efa-direct", "FI_EP_RDM", "rdm"),
+                                     ("efa", "FI_EP_RDM", "rdm"), ("efa", "FI_EP_DGRAM", "dgrm")):
             if ep_type and ep_type != kind:
                 continue
-            out += ["provider: efa", "    fabric: efa", f"    domain: {name}-{suffix}",
+            out += ["provider: efa", f"    fabric: {fabric}", f"    domain: {name}-{suffix}",
                     f"    version: {PROVIDER_VERSION}", f"    type: {kind}",
                     "    protocol: FI_PROTO_EFA"]
     return "\n".join(out) + "\n" if out else ""

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+# needs: moto_server unshare fi_info
+"""The sandbox's simulated EFA nodes (tools/sandbox/awssim/efasim.py, issue 14), without a
+sandbox: for every NVIDIA type of nixl-tui's catalog, the product's check script runs as a
+simulated node of that type (in its own mount namespace, as the sandbox runs node commands)
+and `nixl-tui efa-check --from-file` reads the output: all six checks pass, and the node has
+the EFA devices, RDM domains, uverbs files and GPUs the catalog says. Then what the simulated
+tools pass on to this host's own (fi_pingpong's arguments, fi_info for other providers), that
+the host's /opt and /dev are untouched, and what a node that is not simulated reports.
+Prints TAP; a watchdog bounds the run."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tools", "sandbox"))
+from test_sandbox import Tap  # noqa: E402
+from awssim import efasim, nodebox  # noqa: E402
+
+NIXL_TUI = os.environ.get("NIXL_TUI", os.path.join(ROOT, "nixl-tui"))
+CHECK_SCRIPT = os.path.join(ROOT, "src", "efa", "scripts", "efa_check.sh")
+WATCHDOG = 240
+
+
+def run_node(workdir, sim, script, env_extra=None, name="ip-10-1-2-3"):
+    """Runs script as a simulated node would (nodebox + the node's environment)."""
+    node_tmp = tempfile.mkdtemp(prefix="node-", dir=workdir)
+    host_path = os.environ.get("PATH", "/usr/bin:/bin")
+    env = {"PATH": os.path.join(sim, "bin") + ":" + host_path, "NIXL_HOST_PATH": host_path,
+           "HOME": workdir, "LANG": "C.UTF-8", "AWS_SSM_INSTANCE_ID": "i-0abc1234567890def",
+           "NIXL_SIMULATED_EFA": "simulated EFA: a test node", "NIXL_SIMULATED_VPC_IP": "10.1.2.3",
+           **(env_extra or {})}
+    done = subprocess.run(nodebox.argv(script, node_tmp, name, workdir, sim), env=env,
+                          capture_output=True, timeout=120, check=False,
+                          stdin=subprocess.DEVNULL)
+    return done.returncode, done.stdout.decode("utf-8", "replace"), \
+        done.stderr.decode("utf-8", "replace")
+
+
+def efa_check_file(path):
+    done = subprocess.run([NIXL_TUI, "efa-check", "--from-file", path, "--json"],
+                          capture_output=True, timeout=60, check=False)
+    try:
+        doc = json.loads(done.stdout)
+    except ValueError:
+        return done.returncode, None
+    nodes = doc.get("nodes") if isinstance(doc, dict) else None
+    return done.returncode, (nodes[0] if nodes else doc)
+
+
+def tokens(text):
+    return set(re.split(r"[ -]+", text))
+
+
+def check_type(t, workdir, entry):
+    itype = entry["instanceType"]
+    f = efasim.facts(itype)
+    if not t.ok(f"{itype}: the sandbox's DescribeInstanceTypes knows it", f is not None):
+        return
+    sim = os.path.join(workdir, "sim", itype)
+    efasim.build(sim, itype, f)
+    code, out, err = run_node(workdir, sim, CHECK_SCRIPT)
+    saved = os.path.join(workdir, itype + ".out")
+    with open(saved, "w", encoding="utf-8") as handle:
+        handle.write(out)
+    rc, node = efa_check_file(saved)
+    if not t.ok(f"{itype}: the check ran on the simulated node and efa-check read it "
+                f"(exit {rc})", code == 0 and node is not None, err[-600:], out[-600:]):
+        return
+    facts = node["facts"]
+    failed = {k: v["detail"] for k, v in node["checks"].items() if v["status"] != "passed"}
+    t.ok(f"{itype}: all six checks pass", rc == 0 and node["passed"] and not failed, failed)
+    want = entry["maxEfaInterfaces"]
+    got = (facts["efa_devices"], facts["rdm_domains"], facts["uverbs"])
+    t.ok(f"{itype}: {want} EFA device(s), RDM domain(s) and uverbs file(s), as the catalog "
+         f"says (got {got})", got == (want, want, want))
+    t.ok(f"{itype}: {entry['acceleratorCount']} x {entry['accelerator']} on the bus and in "
+         f"nvidia-smi (got {facts['pci_gpus']}, {facts['accelerators']} x "
+         f"{facts['accelerator_model']})",
+         facts["accelerators"] == entry["acceleratorCount"] == facts["pci_gpus"] and
+         tokens(entry["accelerator"]) <= tokens(facts["accelerator_model"] or ""))
+    t.ok(f"{itype}: the node says it is simulated", node["simulated"] is True and
+         node.get("simulated_note") == "simulated EFA: a test node", node.get("simulated"))
+    return node
+
+
+def main():
+    t = Tap()
+
+    def watchdog(*_):
+        print(f"Bail out! the simulated EFA tests exceeded {WATCHDOG} s", flush=True)
+        os._exit(2)
+
+    signal.signal(signal.SIGALRM, watchdog)
+    signal.alarm(WATCHDOG)
+    with tempfile.TemporaryDirectory(prefix="simefa-") as workdir:
+        why = nodebox.probe(workdir)
+        if why:
+            print(f"1..0 # SKIP node commands cannot be isolated here: {why}")
+            return 0
+        host_before = {p: os.path.exists(p) for p in ("/opt/amazon", "/dev/infiniband")}
+        catalog = json.loads(subprocess.run([NIXL_TUI, "catalog", "--json"], capture_output=True,
+                                            timeout=30, check=True).stdout)
+        nvidia = [e for e in catalog if e["accelerator"].startswith("NVIDIA")]
+        t.ok(f"the catalog has NVIDIA types to simulate ({len(nvidia)})", len(nvidia) >= 10)
+        nodes = {e["instanceType"]: check_type(t, workdir, e) for e in nvidia}
+
+        p5 = nodes.get("p5.48xlarge") or {"facts": {}}
+        facts = p5["facts"]
+        t.ok("p5.48xlarge: 32 EFA devices and 8 x NVIDIA H100 80GB HBM3",
+             facts.get("efa_devices") == 32 and facts.get("accelerators") == 8 and
+             facts.get("accelerator_model") == "NVIDIA H100 80GB HBM3", facts)
+        t.ok("p5.48xlarge: libfabric 2's fabrics efa-direct and efa, 32 DGRAM domains",
+             sorted(facts.get("fabrics") or []) == ["efa", "efa-direct"] and
+             facts.get("dgram_domains") == 32, facts.get("fabrics"))
+        t.ok("p5.48xlarge: the network check finds the node's VPC address, not loopback",
+             facts.get("private_ipv4") == "10.1.2.3", facts.get("private_ipv4"))
+        g5 = (nodes.get("g5.12xlarge") or {"facts": {}})["facts"]
+        t.ok("g5.12xlarge: one EFA device, 4 x NVIDIA A10G, GPUDirect's nvidia_peermem loaded",
+             g5.get("efa_devices") == 1 and g5.get("accelerators") == 4 and
+             "GPUDirect peermem loaded" in (nodes["g5.12xlarge"] or {}).get(
+                 "checks", {}).get("module", {}).get("detail", ""), g5)
+
+        # What the simulated tools hand to this host's own: a stand-in fi_pingpong and
+        # fi_info that print their arguments
+        sim = os.path.join(workdir, "sim", "p5.48xlarge")
+        fake = os.path.join(workdir, "hostbin")
+        os.makedirs(fake)
+        for tool in ("fi_pingpong", "fi_info"):
+            with open(os.path.join(fake, tool), "w", encoding="utf-8") as handle:
+                handle.write('#!/bin/sh\necho "host ' + tool + ':" "$@"\n')
+            os.chmod(os.path.join(fake, tool), 0o755)
+        script = os.path.join(workdir, "pp.sh")
+        with open(script, "w", encoding="utf-8") as handle:
+            handle.write("PATH=/opt/amazon/efa/bin:$PATH\n"
+                         "fi_pingpong -e rdm -p 'efa' -f efa -I 10 -S 4096 -P 1234 10.1.2.3\n"
+                         "fi_pingpong -e rdm -p tcp -I 10 -S 4096 -B 4321\n"
+                         "fi_info -p tcp -t FI_EP_RDM\n"
+                         "fi_info -p efa -t FI_EP_MSG; echo rc=$?\n"
+                         "/opt/amazon/efa/bin/fi_info --version\n")
+        code, out, err = run_node(workdir, sim, script, {"NIXL_HOST_PATH": fake})
+        lines = out.splitlines()
+        t.eq("fi_pingpong -p efa: this host's fi_pingpong over tcp, the fabric name dropped, "
+             "the VPC address as its loopback alias",
+             lines[0] if lines else None,
+             "host fi_pingpong: -e rdm -p tcp -I 10 -S 4096 -P 1234 127.1.2.3")
+        t.eq("fi_pingpong -p tcp: passed on unchanged", lines[1] if len(lines) > 1 else None,
+             "host fi_pingpong: -e rdm -p tcp -I 10 -S 4096 -B 4321")
+        t.eq("fi_info for another provider: this host's fi_info",
+             lines[2] if len(lines) > 2 else None, "host fi_info: -p tcp -t FI_EP_RDM")
+        t.eq("fi_info -p efa -t FI_EP_MSG: efa has no MSG endpoint (fi_getinfo -61)",
+             lines[3:5], ["fi_getinfo: -61 (No data available)", "rc=1"])
+        t.eq("/opt/amazon/efa/bin/fi_info --version: libfabric as the EFA installer ships it",
+             lines[5:8], ["/opt/amazon/efa/bin/fi_info: " + efasim.LIBFABRIC,
+                          "libfabric: " + efasim.LIBFABRIC, "libfabric api: 2.1"])
+
+        host_after = {p: os.path.exists(p) for p in host_before}
+        t.eq("the host's /opt and /dev are as they were (the nodes' are overlays)",
+             host_after, host_before)
+
+        # A node that is not simulated: the script ran to its end without saying so
+        done = subprocess.run([NIXL_TUI, "efa-check", "--local", "--json"], capture_output=True,
+                              timeout=120, check=False,
+                              env={k: v for k, v in os.environ.items()
+                                   if k != "NIXL_SIMULATED_EFA"})
+        try:
+            local = json.loads(done.stdout)
+            local = local["nodes"][0] if "nodes" in local else local
+        except (ValueError, KeyError, IndexError):
+            local = {}
+        t.ok("efa-check on this host: \"simulated\": false", local.get("simulated") is False,
+             done.stdout[-400:])
+        saved = os.path.join(workdir, "lspci.txt")
+        with open(saved, "w", encoding="utf-8") as handle:
+            handle.write(efasim.lspci_text(efasim.facts("p5.48xlarge")))
+        _, node = efa_check_file(saved)
+        t.ok("a saved probe output that says nothing either way: \"simulated\": null",
+             node is not None and "simulated" in node and node["simulated"] is None, node)
+    print(f"1..{t.count}", flush=True)
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
