@@ -82,6 +82,7 @@ typedef struct sess_node {
 	sess_check_t checks[8];
 	size_t nchecks;
 	int checks_running;
+	int simulated;            /* its check script said the node is simulated (the sandbox's) */
 	pp_result_t pp;           /* last ping-pong where this node was the client */
 	int pp_running;
 	char **lines;             /* streamed output of what ran on this node (ring) */

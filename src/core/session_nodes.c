@@ -79,6 +79,7 @@ static void check_update(check_job_t *j, int final)
 	efa_status_init(&st, n->instance_id);
 	check_script_parse(j->text ? j->text : "", j->len, &st);
 	n->nchecks = EFA_CHECK_COUNT;
+	n->simulated = st.simulated == 1;
 	for (int c = 0; c < EFA_CHECK_COUNT; c++) {
 		sess_check_t *k = &n->checks[c];
 		snprintf(k->name, sizeof k->name, "%s", efa_check_title((efa_check_id_t)c));
@@ -220,6 +221,7 @@ static void pp_on_done(void *ud, const pp_result_t *res)
 		n->pp.iterations = res->iterations;
 		n->pp.exit_code = res->exit_code;
 		snprintf(n->pp.error, sizeof n->pp.error, "%s", res->error);
+		n->pp.simulated = res->simulated;
 		if (res->error[0]) {
 			node_line(s, n, "! ", res->error);
 			sess_flash(s, "ping-pong: %s", res->error);

@@ -101,7 +101,7 @@ static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x,
 	const draw_glyphs_t *g = draw_glyphs();
 	if (n->checks_running) snprintf(sum, sizeof sum, "running %s", g->spin[ui->spin % (unsigned)g->nspin]);
 	else if (n->nchecks == 0) snprintf(sum, sizeof sum, "not run yet (c runs them)");
-	else snprintf(sum, sizeof sum, "%zu/%zu passed", pass, n->nchecks);
+	else snprintf(sum, sizeof sum, "%zu/%zu passed%s", pass, n->nchecks, n->simulated ? ", simulated EFA" : "");
 	theme_role_t role = n->checks_running ? ROLE_BUSY : n->nchecks == 0 ? ROLE_DIM
 	                  : pass == n->nchecks ? ROLE_OK : ROLE_FAIL;
 	rule(w, y, x, wd, "EFA checks", sum, theme_attr(role));
@@ -277,8 +277,8 @@ static void draw_pp(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int
 		snprintf(sum, sizeof sum, "failed");
 		role = ROLE_FAIL;
 	} else {
-		snprintf(sum, sizeof sum, "%s %s, %d iterations", r->provider[0] ? r->provider : "?",
-		         r->endpoint, r->iterations);
+		snprintf(sum, sizeof sum, "%s %s, %d iterations%s", r->provider[0] ? r->provider : "?",
+		         r->endpoint, r->iterations, r->simulated == PP_SIM_YES ? ", simulated EFA" : "");
 	}
 	rule(w, y, x, wd, "Ping-pong", sum, theme_attr(role));
 	int erows = 0;

@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tools", "sandbox"))
 from test_sandbox import Tap  # noqa: E402
-from awssim import efasim, nodebox  # noqa: E402
+from awssim import efasim, instance_types, nodebox  # noqa: E402
 
 NIXL_TUI = os.environ.get("NIXL_TUI", os.path.join(ROOT, "nixl-tui"))
 CHECK_SCRIPT = os.path.join(ROOT, "src", "efa", "scripts", "efa_check.sh")
@@ -127,6 +127,24 @@ def main():
              g5.get("efa_devices") == 1 and g5.get("accelerators") == 4 and
              "GPUDirect peermem loaded" in (nodes["g5.12xlarge"] or {}).get(
                  "checks", {}).get("module", {}).get("detail", ""), g5)
+
+        # EC2 made to disagree with the catalog (the control key efa_interfaces): the
+        # simulated node follows EC2's answer, as a real node of that hardware would
+        profiles = efasim.Profiles(workdir)
+        before = profiles.node_dir({"stack": "s", "instance_type": "p4d.24xlarge"})
+        instance_types.set_efa("p4d.24xlarge", 2)
+        after = profiles.node_dir({"stack": "s", "instance_type": "p4d.24xlarge"})
+        code, out, _ = run_node(workdir, after, CHECK_SCRIPT)
+        saved = os.path.join(workdir, "p4d-2.out")
+        with open(saved, "w", encoding="utf-8") as handle:
+            handle.write(out)
+        _, node = efa_check_file(saved)
+        t.ok("efa_interfaces p4d.24xlarge=2: its simulated nodes have 2 EFA devices (a node "
+             "directory of their own)", before != after and node is not None and
+             node["facts"]["efa_devices"] == 2, node and node["facts"]["efa_devices"])
+        profiles.apply({"node_profiles": {"s": "host"}})
+        t.ok("node_profiles s=host: the stack's nodes are this host (no simulated node)",
+             profiles.node_dir({"stack": "s", "instance_type": "p4d.24xlarge"}) is None)
 
         # What the simulated tools hand to this host's own: a stand-in fi_pingpong and
         # fi_info that print their arguments

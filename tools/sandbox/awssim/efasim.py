@@ -34,6 +34,7 @@ the product's check and ping-pong scripts print it when it is set."""
 
 import hashlib
 import importlib
+import json
 import os
 import shutil
 import threading
@@ -334,16 +335,19 @@ class Profiles:
 
     def node_dir(self, node):
         """The simulated node directory for a node of a simulated-efa stack, else None (the
-        host profile, or a type EC2 does not know)."""
+        host profile, or a type EC2 does not know). One per type and facts: a type whose
+        EFA count the control API changed (efa_interfaces) gets nodes that agree."""
         if self.profile(node.get("stack")) != "simulated-efa":
             return None
         instance_type = node.get("instance_type") or ""
+        f = facts(instance_type)
+        if f is None:
+            return None
+        key = json.dumps([instance_type, f], sort_keys=True)
         with self._lock:
-            if instance_type not in self._built:
-                f = facts(instance_type)
-                path = None
-                if f is not None:
-                    path = os.path.join(self.workdir, "efasim", instance_type)
-                    build(path, instance_type, f)
-                self._built[instance_type] = path
-            return self._built[instance_type]
+            if key not in self._built:
+                digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+                path = os.path.join(self.workdir, "efasim", f"{instance_type}-{digest}")
+                build(path, instance_type, f)
+                self._built[key] = path
+            return self._built[key]
