@@ -52,9 +52,11 @@ flow() {
 	console "$cols" "$rows" -c environment="$env" --sizes 64,4k --iterations 100
 	expect "$at: opens on the wizard (no stack yet)" "Instance type" 20
 	keys : d e p l o y Enter
-	expect "$at: the review of the default type" "g5.12xlarge" 20
+	# the review's own lines (the type list before it names g5.12xlarge too)
+	expect "$at: the review" "Review: every value and where it came from" 20
+	expect "$at: of the default type" "instanceType             g5.12xlarge" 5
 	keys d
-	expect "$at: deploy asks first" "< Deploy >"
+	expect "$at: deploy asks first, Cancel focused" "< Cancel >  < Deploy >"
 	keys Tab Enter
 	expect "$at: the deployment reaches ready" "Ready $stack" 150
 	if [ "$cols" -ge 120 ]; then
