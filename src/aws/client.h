@@ -11,7 +11,7 @@
 
 #include "aws/error.h"
 #include "aws/request.h"
-#include "core/loop.h"
+#include "base/loop.h"
 
 typedef struct aws_client aws_client_t;
 typedef struct aws_call aws_call_t;

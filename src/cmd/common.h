@@ -8,7 +8,7 @@
 
 #include "aws/client.h"
 #include "cmd/cli.h"
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/exec.h"
 
 /* The largest saved log --from-file reads (a node's output, not a disk image) */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aws/template.h"
+#include "stack/template.h"
 #include "cmd/cmd.h"
 #include "core/settings.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/template.h"
+#include "stack/template.h"
 #include "core/session_priv.h"
 
 static const char *const phase_names[] = {

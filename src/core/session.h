@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/pp_result.h"
 #include "setup/progress.h"
 #include "setup/tasks.h"

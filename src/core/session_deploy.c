@@ -11,7 +11,7 @@
 #include "aws/ec2.h"
 #include "aws/ssm.h"
 #include "aws/sts.h"
-#include "aws/template.h"
+#include "stack/template.h"
 #include "catalog/catalog.h"
 #include "core/preflight_quota.h"
 #include "core/session_priv.h"

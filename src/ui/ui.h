@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/loop.h"
+#include "base/loop.h"
 #include "core/session.h"
 #include "ui/action.h"
 #include "ui/ops.h"
