@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aws/xml.h"
+#include "base/isotime.h"
 
 int codec_fail(aws_error_t *err, const char *fmt, ...)
 {
@@ -22,70 +23,14 @@ int codec_fail(aws_error_t *err, const char *fmt, ...)
 	return -1;
 }
 
-/* Reads exactly n digits. */
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i])) return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
 int codec_time_parse(const char *s, time_t *sec, int *ms)
 {
-	int y, mo, d, h, mi, se, frac = 0;
-	const char *p = s;
-	while (*p == ' ') p++;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
-	    digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
-	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
-	    digits(&p, 2, &se))
-		return -1;
-	if (*p == '.') {
-		p++;
-		int n = 0;
-		while (isdigit((unsigned char)*p)) {
-			if (n < 3) frac = frac * 10 + (*p - '0');
-			n++;
-			p++;
-		}
-		if (n == 0) return -1;
-		for (; n < 3; n++) frac *= 10;
-	}
-	long off = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p++ == '-' ? -1 : 1, oh, om;
-		if (digits(&p, 2, &oh)) return -1;
-		if (*p == ':') p++;
-		if (digits(&p, 2, &om)) return -1;
-		off = sign * (oh * 3600L + om * 60L);
-	} else {
-		return -1;
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	*sec = timegm(&tm) - off;
-	if (ms) *ms = frac;
-	return 0;
+	return isotime_parse(s, ISOTIME_ZONE_REQUIRED, sec, ms);
 }
 
 void codec_time_format(time_t t, char *buf, size_t n)
 {
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	isotime_format(t, buf, n);
 }
 
 /* cJSON accepts raw control characters inside strings; JSON (RFC 8259) does not, and

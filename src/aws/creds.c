@@ -23,6 +23,7 @@
 #include <openssl/crypto.h>
 
 #include "aws/sso.h"
+#include "base/isotime.h"
 #include "base/sbuf.h"
 
 #define IMDS_DEFAULT "http://169.254.169.254"
@@ -129,53 +130,9 @@ void aws_creds_plan_free(aws_creds_plan_t *plan)
 
 /* ---- times ---- */
 
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++, (*p)++) {
-		if (**p < '0' || **p > '9') return -1;
-		v = v * 10 + (**p - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 int aws_creds_parse_time(const char *s, time_t *out)
 {
-	struct tm tm = {0};
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
-	const char *p = s;
-	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
-	    digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
-		return -1;
-	p++;
-	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
-	    digits(&p, 2, &sec))
-		return -1;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9') return -1;
-		while (*p >= '0' && *p <= '9') p++;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if (digits(&p, 2, &oh)) return -1;
-		if (*p == ':') p++;
-		if (digits(&p, 2, &om)) return -1;
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || oh > 23 ||
-	    om > 59)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*out = timegm(&tm) - sign * (oh * 3600 + om * 60);
-	return 0;
+	return isotime_parse(s, ISOTIME_ZONE_OPTIONAL, out, NULL);
 }
 
 /* ---- ~/.aws/config and ~/.aws/credentials, read as Python's configparser does ---- */
