@@ -12,6 +12,7 @@
 #include "aws/backoff.h"
 #include "aws/creds.h"
 #include "aws/creds_fetch.h"
+#include "aws/endpoints.h"
 #include "aws/http.h"
 #include "aws/regions.h"
 #include "aws/sigv4.h"
