@@ -370,52 +370,42 @@ static const shape_t endpoints_shape = SHAPE(ec2_vpc_endpoints_t, endpoints_fiel
 #undef F
 #undef REQ
 
-/* Each reply: its root element, its shape, and the sentence when a required field is
- * missing; the parse and free functions of ec2.h are these, one line each. */
-#define EC2_REPLY(parse, free_fn, type, root, result, shape, missing)                         \
-	int parse(const char *body, size_t len, type *out, aws_error_t *err)                  \
-	{                                                                                     \
-		static const shape_reply_t r = { root, result, &shape, missing };            \
-		return shape_xml_reply(&r, body, len, out, err);                              \
-	}                                                                                     \
-	void free_fn(type *v) { shape_free(&shape, v); }
-
-EC2_REPLY(ec2_parse_describe_vpcs, ec2_vpcs_free, ec2_vpcs_t, "DescribeVpcsResponse", NULL, vpcs_shape,
+SHAPE_XML_REPLY(ec2_parse_describe_vpcs, ec2_vpcs_free, ec2_vpcs_t, "DescribeVpcsResponse", NULL, vpcs_shape,
           "a VPC in the DescribeVpcs reply has no vpcId")
-EC2_REPLY(ec2_parse_describe_subnets, ec2_subnets_free, ec2_subnets_t, "DescribeSubnetsResponse", NULL,
+SHAPE_XML_REPLY(ec2_parse_describe_subnets, ec2_subnets_free, ec2_subnets_t, "DescribeSubnetsResponse", NULL,
           subnets_shape, "a subnet in the DescribeSubnets reply has no subnetId or availabilityZone")
-EC2_REPLY(ec2_parse_describe_availability_zones, ec2_zones_free, ec2_zones_t,
+SHAPE_XML_REPLY(ec2_parse_describe_availability_zones, ec2_zones_free, ec2_zones_t,
           "DescribeAvailabilityZonesResponse", NULL, zones_shape,
           "a zone in the DescribeAvailabilityZones reply has no zoneName")
-EC2_REPLY(ec2_parse_describe_instance_types, ec2_instance_types_free, ec2_instance_types_t,
+SHAPE_XML_REPLY(ec2_parse_describe_instance_types, ec2_instance_types_free, ec2_instance_types_t,
           "DescribeInstanceTypesResponse", NULL, itypes_shape,
           "an entry in the DescribeInstanceTypes reply has no instanceType")
-EC2_REPLY(ec2_parse_describe_instance_type_offerings, ec2_offerings_free, ec2_offerings_t,
+SHAPE_XML_REPLY(ec2_parse_describe_instance_type_offerings, ec2_offerings_free, ec2_offerings_t,
           "DescribeInstanceTypeOfferingsResponse", NULL, offerings_shape,
           "an offering in the DescribeInstanceTypeOfferings reply has no instanceType or location")
-EC2_REPLY(ec2_parse_describe_instances, ec2_instances_free, ec2_instances_t, "DescribeInstancesResponse", NULL,
+SHAPE_XML_REPLY(ec2_parse_describe_instances, ec2_instances_free, ec2_instances_t, "DescribeInstancesResponse", NULL,
           instances_shape, "an instance in the DescribeInstances reply has no instanceId or state")
-EC2_REPLY(ec2_parse_describe_security_groups, ec2_security_groups_free, ec2_security_groups_t,
+SHAPE_XML_REPLY(ec2_parse_describe_security_groups, ec2_security_groups_free, ec2_security_groups_t,
           "DescribeSecurityGroupsResponse", NULL, groups_shape,
           "a group in the DescribeSecurityGroups reply has no groupId")
-EC2_REPLY(ec2_parse_describe_capacity_reservations, ec2_capacity_reservations_free,
+SHAPE_XML_REPLY(ec2_parse_describe_capacity_reservations, ec2_capacity_reservations_free,
           ec2_capacity_reservations_t, "DescribeCapacityReservationsResponse", NULL, reservations_shape,
           "a reservation in the DescribeCapacityReservations reply has no capacityReservationId or state")
-EC2_REPLY(ec2_parse_describe_capacity_block_offerings, ec2_capacity_block_offerings_free,
+SHAPE_XML_REPLY(ec2_parse_describe_capacity_block_offerings, ec2_capacity_block_offerings_free,
           ec2_capacity_block_offerings_t, "DescribeCapacityBlockOfferingsResponse", NULL, blocks_shape,
           "an offering in the DescribeCapacityBlockOfferings reply has no id, zone or readable dates")
-EC2_REPLY(ec2_parse_purchase_capacity_block, ec2_purchase_result_free, ec2_purchase_result_t,
+SHAPE_XML_REPLY(ec2_parse_purchase_capacity_block, ec2_purchase_result_free, ec2_purchase_result_t,
           "PurchaseCapacityBlockResponse", "capacityReservation", purchase_shape,
           "the PurchaseCapacityBlock reply's reservation has no capacityReservationId or state")
-EC2_REPLY(ec2_parse_describe_images, ec2_images_free, ec2_images_t, "DescribeImagesResponse", NULL,
+SHAPE_XML_REPLY(ec2_parse_describe_images, ec2_images_free, ec2_images_t, "DescribeImagesResponse", NULL,
           images_shape, "an image in the DescribeImages reply has no imageId")
-EC2_REPLY(ec2_parse_describe_route_tables, ec2_route_tables_free, ec2_route_tables_t,
+SHAPE_XML_REPLY(ec2_parse_describe_route_tables, ec2_route_tables_free, ec2_route_tables_t,
           "DescribeRouteTablesResponse", NULL, tables_shape,
           "a route table in the DescribeRouteTables reply has no routeTableId")
-EC2_REPLY(ec2_parse_describe_internet_gateways, ec2_internet_gateways_free, ec2_internet_gateways_t,
+SHAPE_XML_REPLY(ec2_parse_describe_internet_gateways, ec2_internet_gateways_free, ec2_internet_gateways_t,
           "DescribeInternetGatewaysResponse", NULL, igws_shape,
           "a gateway in the DescribeInternetGateways reply has no internetGatewayId")
-EC2_REPLY(ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free, ec2_vpc_endpoints_t,
+SHAPE_XML_REPLY(ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free, ec2_vpc_endpoints_t,
           "DescribeVpcEndpointsResponse", NULL, endpoints_shape,
           "an endpoint in the DescribeVpcEndpoints reply has no vpcEndpointId")
 

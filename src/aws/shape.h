@@ -91,6 +91,19 @@ typedef struct shape_reply {
 int shape_xml_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err);
 int shape_json_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err);
 
+/* A reply's parse and free functions, as declared in its service's header. */
+#define SHAPE_REPLY_FNS_(decode, parse, free_fn, type, root, result, shape, missing)           \
+	int parse(const char *body, size_t len, type *out, aws_error_t *err)                  \
+	{                                                                                     \
+		static const shape_reply_t r_ = { root, result, &shape, missing };           \
+		return decode(&r_, body, len, out, err);                                      \
+	}                                                                                     \
+	void free_fn(type *v) { shape_free(&shape, v); }
+#define SHAPE_XML_REPLY(parse, free_fn, type, root, result, shape, missing) \
+	SHAPE_REPLY_FNS_(shape_xml_reply, parse, free_fn, type, root, result, shape, missing)
+#define SHAPE_JSON_REPLY(parse, free_fn, type, shape, missing) \
+	SHAPE_REPLY_FNS_(shape_json_reply, parse, free_fn, type, NULL, NULL, shape, missing)
+
 /* Frees what the decoders allocated in obj (secrets cleansed) and zeroes it; NULL allowed. */
 void shape_free(const shape_t *sh, void *obj);
 
