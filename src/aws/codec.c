@@ -106,6 +106,14 @@ int codec_json_long(const cJSON *obj, const char *key, long long *out)
 	return 0;
 }
 
+int codec_json_double(const cJSON *obj, const char *key, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return -1;
+	*out = v->valuedouble;
+	return 0;
+}
+
 int codec_json_int(const cJSON *obj, const char *key, int *out)
 {
 	long long v;

@@ -27,6 +27,7 @@ char *codec_json_str(const cJSON *obj, const char *key);
 int codec_json_long(const cJSON *obj, const char *key, long long *out);
 int codec_json_int(const cJSON *obj, const char *key, int *out);
 int codec_json_bool(const cJSON *obj, const char *key, int *out);
+int codec_json_double(const cJSON *obj, const char *key, double *out);
 /* Epoch seconds as a number (the wire form, 1582245977.7) or an ISO 8601 string. */
 int codec_json_time(const cJSON *obj, const char *key, time_t *sec, int *ms);
 

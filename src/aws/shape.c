@@ -97,6 +97,9 @@ static int xml_field(const xmlNode *node, const shape_field_t *f, void *obj)
 	case SHAPE_BOOL:
 		got = xml_path_bool(node, f->path, AT(obj, f->off, int)) == 0;
 		break;
+	case SHAPE_DOUBLE:
+		got = xml_path_double(node, f->path, AT(obj, f->off, double)) == 0;
+		break;
 	case SHAPE_TIME:
 		got = xml_path_time(node, f->path, AT(obj, f->off, time_t),
 		                    f->flags & SHAPE_MS ? AT(obj, f->aux, int) : NULL) == 0;
@@ -122,6 +125,7 @@ static int xml_decode(const xmlNode *node, const shape_t *sh, void *obj)
 	for (size_t i = 0; i < sh->nfields; i++)
 		if (sh->fields[i].path && xml_field(node, &sh->fields[i], obj) < 0) rc = -1;
 	if (sh->xml_hook && sh->xml_hook(node, obj) < 0) rc = -1;
+	if (rc == 0 && sh->check && sh->check(obj) < 0) rc = -1;
 	return rc;
 }
 
@@ -206,6 +210,9 @@ static int json_field(const cJSON *node, const shape_field_t *f, void *obj)
 	case SHAPE_BOOL:
 		got = codec_json_bool(parent, key, AT(obj, f->off, int)) == 0;
 		break;
+	case SHAPE_DOUBLE:
+		got = codec_json_double(parent, key, AT(obj, f->off, double)) == 0;
+		break;
 	case SHAPE_TIME:
 		got = codec_json_time(parent, key, AT(obj, f->off, time_t),
 		                      f->flags & SHAPE_MS ? AT(obj, f->aux, int) : NULL) == 0;
@@ -228,6 +235,7 @@ static int json_decode(const cJSON *node, const shape_t *sh, void *obj)
 	init_scalars(sh, obj);
 	for (size_t i = 0; i < sh->nfields; i++)
 		if (sh->fields[i].path && json_field(node, &sh->fields[i], obj) < 0) rc = -1;
+	if (rc == 0 && sh->check && sh->check(obj) < 0) rc = -1;
 	return rc;
 }
 

@@ -25,6 +25,7 @@ typedef enum shape_kind {
 	SHAPE_INT,    /* int */
 	SHAPE_LONG,   /* long long */
 	SHAPE_BOOL,   /* int, 0 or 1 */
+	SHAPE_DOUBLE, /* double */
 	SHAPE_TIME,   /* time_t (with SHAPE_MS the milliseconds in the int at aux) */
 	SHAPE_STRV,   /* char ** at off, its size_t count at aux */
 	SHAPE_LIST,   /* an array of elem at off, its size_t count at aux */
@@ -59,10 +60,13 @@ struct shape {
 	 * block device mappings): called after the fields with the XML node; fills fields
 	 * whose path is NULL (the decoders skip them; shape_free frees them). 0 or -1. */
 	int (*xml_hook)(const struct _xmlNode *node, void *obj);
+	/* A rule across fields ("publicIp or allocationId"), after decoding: 0 or -1. */
+	int (*check)(const void *obj);
 };
 
-#define SHAPE(type, fields) { sizeof(type), fields, sizeof fields / sizeof fields[0], NULL }
-#define SHAPE_HOOK(type, fields, hook) { sizeof(type), fields, sizeof fields / sizeof fields[0], hook }
+#define SHAPE(type, fields) { sizeof(type), fields, sizeof fields / sizeof fields[0], NULL, NULL }
+#define SHAPE_HOOK(type, fields, hook) { sizeof(type), fields, sizeof fields / sizeof fields[0], hook, NULL }
+#define SHAPE_CHECK(type, fields, check) { sizeof(type), fields, sizeof fields / sizeof fields[0], NULL, check }
 #define SHAPE_FIELD(type, member, path, kind, flags) \
 	{ path, kind, offsetof(type, member), 0, NULL, flags, 0 }
 #define SHAPE_INIT_FIELD(type, member, path, kind, init) \
