@@ -38,10 +38,11 @@ static size_t xml_items(const xmlNode *from, const char *path, const shape_t *el
 
 static int xml_decode(const xmlNode *node, const shape_t *sh, void *obj);
 
-static size_t xml_each(const xmlNode *list, const shape_t *elem, char *arr, size_t *n, int *rc)
+static size_t xml_each(const xmlNode *list, const char *name, const shape_t *elem, char *arr, size_t *n,
+                       int *rc)
 {
 	size_t cnt = 0;
-	for (const xmlNode *m = xml_first(list, NULL); m; m = xml_next(m, NULL), cnt++) {
+	for (const xmlNode *m = xml_first(list, name); m; m = xml_next(m, name), cnt++) {
 		if (!arr) continue;
 		if (xml_decode(m, elem, arr + *n * elem->size) < 0) *rc = -1;
 		(*n)++;
@@ -49,11 +50,24 @@ static size_t xml_each(const xmlNode *list, const shape_t *elem, char *arr, size
 	return cnt;
 }
 
+/* A flat list's elements: those named like the path's last step, under the rest. */
+static size_t xml_flat(const xmlNode *from, const char *path, const shape_t *elem, char *arr, size_t *n, int *rc)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) return xml_each(from, path, elem, arr, n, rc);
+	char head[128];
+	size_t hl = (size_t)(slash - path);
+	if (hl >= sizeof head) return 0;
+	memcpy(head, path, hl);
+	head[hl] = 0;
+	return xml_each(xml_at(from, head), slash + 1, elem, arr, n, rc);
+}
+
 static size_t xml_items(const xmlNode *from, const char *path, const shape_t *elem, char *arr, size_t *n,
                         int *rc)
 {
 	const char *star = strstr(path, "/*/");
-	if (!star) return xml_each(xml_at(from, path), elem, arr, n, rc);
+	if (!star) return xml_each(xml_at(from, path), NULL, elem, arr, n, rc);
 	char head[128];
 	size_t hl = (size_t)(star - path);
 	if (hl >= sizeof head) return 0;
@@ -68,13 +82,15 @@ static size_t xml_items(const xmlNode *from, const char *path, const shape_t *el
 
 static int xml_list(const xmlNode *node, const shape_field_t *f, void *obj)
 {
-	int rc = 0;
-	size_t zero = 0, cnt = xml_items(node, f->path, f->elem, NULL, &zero, &rc);
-	if (!cnt) return (f->flags & SHAPE_REQUIRED) && !xml_at(node, f->path) ? -1 : 0;
+	int rc = 0, flat = (f->flags & SHAPE_FLAT) != 0;
+	size_t zero = 0, cnt = flat ? xml_flat(node, f->path, f->elem, NULL, &zero, &rc)
+	                            : xml_items(node, f->path, f->elem, NULL, &zero, &rc);
+	if (!cnt) return (f->flags & SHAPE_REQUIRED) && (flat || !xml_at(node, f->path)) ? -1 : 0;
 	char *arr = calloc(cnt, f->elem->size);
 	if (!arr) return -1;
 	*AT(obj, f->off, void *) = arr;
-	xml_items(node, f->path, f->elem, arr, AT(obj, f->aux, size_t), &rc);
+	if (flat) xml_flat(node, f->path, f->elem, arr, AT(obj, f->aux, size_t), &rc);
+	else xml_items(node, f->path, f->elem, arr, AT(obj, f->aux, size_t), &rc);
 	return rc;
 }
 

@@ -37,6 +37,8 @@ enum {
 	SHAPE_SECRET = 2,   /* cleansed before it is freed */
 	SHAPE_MS = 4,       /* SHAPE_TIME: milliseconds kept at aux */
 	SHAPE_INIT = 8,     /* a scalar starts at init (e.g. -1: not reported) */
+	SHAPE_FLAT = 16,    /* XML list: the elements named by the path's last step, side by side
+	                       without a wrapper (S3's <Contents>...</Contents><Contents>...) */
 };
 
 typedef struct shape shape_t;
