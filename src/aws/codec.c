@@ -53,17 +53,17 @@ static size_t raw_control_in_string(const char *s, size_t len)
 	return len;
 }
 
+int codec_body_check(const char *body, size_t len, aws_error_t *err)
+{
+	if (!body || len == 0) return codec_fail(err, "the reply body is empty");
+	if (len > XML_MAX_BYTES)
+		return codec_fail(err, "the reply is too large to read (%zu bytes, limit %u)", len, XML_MAX_BYTES);
+	return 0;
+}
+
 cJSON *codec_json_parse(const char *body, size_t len, aws_error_t *err)
 {
-	if (!body || len == 0) {
-		codec_fail(err, "the reply body is empty");
-		return NULL;
-	}
-	if (len > XML_MAX_BYTES) {
-		codec_fail(err, "the reply is too large to read (%zu bytes, limit %u)", len,
-		           XML_MAX_BYTES);
-		return NULL;
-	}
+	if (codec_body_check(body, len, err) < 0) return NULL;
 	size_t bad = raw_control_in_string(body, len);
 	if (bad < len) {
 		codec_fail(err, "the reply is not valid JSON (raw control character in a string at "

@@ -201,3 +201,23 @@ size_t cmd_self_argv(const cli_t *cli, const char *const *args, const char **arg
 	argv[n] = NULL;
 	return n;
 }
+
+int cmd_settings_open(cmd_settings_t *st, const cli_t *cli, const char *cmd_name)
+{
+	memset(st, 0, sizeof *st);
+	if (cli->nargs > 0) {
+		textsafe_printf(stderr, "nixl-tui %s: unexpected argument \"%s\"\n", cmd_name, cli->args[0]);
+		return 2;
+	}
+	st->region = settings_region(cli->region, cli->profile, &st->from);
+	config_init(&st->cfg);
+	settings_resolve(&st->cfg, cli->ctx, cli->nctx, st->region, &st->diags);
+	return 0;
+}
+
+void cmd_settings_close(cmd_settings_t *st)
+{
+	config_diags_free(&st->diags);
+	config_free(&st->cfg);
+	free(st->region);
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "aws/client.h"
+#include "catalog/config.h"
 #include "cmd/cli.h"
 #include "base/loop.h"
 #include "efa/exec.h"
@@ -28,6 +29,19 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
  * AWS_MAX_ATTEMPTS still wins when set. */
 int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts);
 void cmd_env_close(cmd_env_t *env);
+
+/* The configuration as the commands that call no AWS API read it (config, template): the
+ * region from --region, the environment or the profile (none is fine, from then says
+ * where it came from), then the settings (-c, -C, the environment, cdk.json). */
+typedef struct cmd_settings {
+	config_t cfg;
+	config_diags_t diags;
+	char *region;
+	const char *from;
+} cmd_settings_t;
+/* 0, or 2 (with the sentence printed) when the command was given an argument. */
+int cmd_settings_open(cmd_settings_t *st, const cli_t *cli, const char *cmd_name);
+void cmd_settings_close(cmd_settings_t *st);
 
 /* Prints "nixl-tui <cmd>: <sentence>" to stderr (the sentence carries AWS's message:
  * made inert). */
