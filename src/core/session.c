@@ -22,6 +22,14 @@ const char *session_phase_name(sess_phase_t p)
 	return (size_t)p < sizeof phase_names / sizeof phase_names[0] ? phase_names[p] : "?";
 }
 
+/* Every request of the client counts, not only the session's own callbacks. */
+static void on_request(void *ud)
+{
+	session_t *s = ud;
+	s->api_calls = aws_client_requests(SP(s)->aws);
+	sess_notify(s, 0);
+}
+
 session_t *session_new(loop_t *loop, struct aws_client *aws, const struct config *cfg)
 {
 	session_t *s = calloc(1, sizeof *s);
@@ -36,6 +44,8 @@ session_t *session_new(loop_t *loop, struct aws_client *aws, const struct config
 	snprintf(s->region, sizeof s->region, "%s", aws_client_region(aws));
 	const char *ep = aws_client_endpoint(aws, "cloudformation");
 	snprintf(s->endpoint, sizeof s->endpoint, "%s", ep ? ep : "");
+	s->api_calls = aws_client_requests(aws);
+	aws_client_on_request(aws, on_request, s);
 	return s;
 }
 
@@ -50,6 +60,7 @@ void session_free(session_t *s)
 	if (!s) return;
 	struct session_priv *p = SP(s);
 	p->closing = 1;
+	aws_client_on_request(p->aws, NULL, s);
 	for (int ch = 0; ch < CH_COUNT; ch++)
 		if (p->call[ch]) aws_call_cancel(p->call[ch]);
 	sess_watch_stop(s);
@@ -193,7 +204,7 @@ void sess_fail_err(session_t *s, sess_phase_t phase, const char *what, const aws
 int sess_enter(session_t *s, sess_chan_t ch)
 {
 	SP(s)->call[ch] = NULL;
-	s->api_calls++;
+	s->api_replies++;
 	return SP(s)->closing;
 }
 

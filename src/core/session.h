@@ -205,7 +205,9 @@ struct session {
 		char summary[1500];       /* one line per step: ok, or failed with the node and what to do */
 	} verify;
 
-	unsigned api_calls;       /* AWS calls made, for the status line and benchmarks */
+	unsigned api_calls;       /* AWS requests sent by the client (every service, every
+	                           * attempt), for the status line and benchmarks */
+	unsigned api_replies;     /* replies the session's own callbacks received */
 	struct session_priv *priv;
 };
 
