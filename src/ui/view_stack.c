@@ -368,3 +368,25 @@ void view_stack_detail(ui_t *ui, const char *arg)
 	         r->physical_id[0] ? r->physical_id : "-", r->status, r->reason[0] ? r->reason : "No reason given.");
 	dialog_info(ui, r->logical_id, text);
 }
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+const char *view_stack_blocks_deploy(const ui_t *ui)
+{
+	static char why[512];
+	const session_t *s = ui->s;
+	if (!ui_has_stack(ui)) return NULL;
+	const char *st = s->stack_status;
+	if (!st[0] || strcmp(st, "CREATE_COMPLETE") == 0 || strcmp(st, "UPDATE_COMPLETE") == 0)
+		return "A stack is deployed: destroy it (D) before deploying another.";
+	const char *what = ends_with(st, "ROLLBACK_COMPLETE") ? "rolled back but still exists"
+	                 : ends_with(st, "_IN_PROGRESS") ? "is still changing"
+	                 : "failed but still exists";
+	snprintf(why, sizeof why, "The stack %s %s (%s): destroy it (D) before deploying another.",
+	         s->stack_name, what, st);
+	return why;
+}
