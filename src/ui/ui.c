@@ -336,7 +336,7 @@ static void schedule(ui_t *ui)
 #define EARLIEST(t) do { int64_t t_ = (t); if (t_ > now && (due == 0 || t_ < due)) due = t_; } while (0)
 	if (s->flash[0]) EARLIEST(s->flash_until_ms);
 	if (ui->msg[0]) EARLIEST(ui->msg_until);
-	if (phase_ok(s->phase) && phases[s->phase].running && s->started_ms > 0)
+	if (phase_ok(s->phase) && phases[s->phase].running && s->started_ms != 0)
 		EARLIEST(now + 1000 - (now - s->started_ms) % 1000);
 	if (animating(ui)) EARLIEST(now + SPIN_MS);
 	for (size_t i = 0; i < s->nresources; i++)
