@@ -117,8 +117,19 @@ static void test_title_follows_aws(void **state)
 	ui_t *ui = h_open(&s, 120, 40, 0);
 	const char *row = h_row(ui, 1);
 	assert_null(strstr(row, "Deploying"));
-	assert_int_equal(strncmp(row, "Failed nixl-efa-dev-east-1", 26), 0);
+	assert_int_equal(strncmp(row, "Rolling back nixl-efa-dev-east-1", 32), 0);
 	assert_non_null(strstr(row, "ROLLBACK_COMPLETE"));
+	h_close(ui);
+	/* once the phase says how it ended, the phase's word */
+	s.phase = SESS_FAILED;
+	ui = h_open(&s, 120, 40, 0);
+	assert_int_equal(strncmp(h_row(ui, 1), "Failed nixl-efa-dev-east-1", 26), 0);
+	h_close(ui);
+	/* a teardown still checks what is left after DELETE_COMPLETE: not "Deleted" yet */
+	s.phase = SESS_DELETING;
+	snprintf(s.stack_status, sizeof s.stack_status, "DELETE_COMPLETE");
+	ui = h_open(&s, 120, 40, 0);
+	assert_int_equal(strncmp(h_row(ui, 1), "Tearing down nixl-efa-dev-east-1", 32), 0);
 	h_close(ui);
 	h_session_free(&s);
 }

@@ -547,7 +547,9 @@ static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	snprintf(s->stack_id, sizeof s->stack_id, "%s", nz(st->stack_id));
 	snprintf(s->stack_status, sizeof s->stack_status, "%s", nz(st->status));
 	/* the elapsed time is the stack's, not this console's: from its last update or its
-	 * creation (DescribeStacks), until the watch meets the operation's first event */
+	 * creation, until the watch meets the operation's first event (CloudFormation API
+	 * Reference, Stack: LastUpdatedTime "will only be returned if the stack has been
+	 * updated at least once"; CreationTime always) */
 	time_t since = st->last_updated_time ? st->last_updated_time : st->creation_time;
 	s->started_ms = since ? sess_loop_ms_at(since, 0) : loop_now_ms();
 	s->finished_ms = 0;

@@ -84,8 +84,10 @@ sess_direction_t session_progress(const session_t *s, size_t *done, size_t *tota
 		n += session_counts_done(dir, s->resources[i].status) != 0;
 	}
 	*done = n;
-	/* a rollback deletes what was started; the rest never existed */
-	*total = dir == SESS_DIR_ROLLBACK ? started : s->total_resources > s->nresources ? s->total_resources : s->nresources;
+	/* a rollback or a delete removes what AWS has; a resource it never started never
+	 * existed and is not waited for */
+	size_t all = s->total_resources > s->nresources ? s->total_resources : s->nresources;
+	*total = dir != SESS_DIR_CREATE && started ? started : all;
 	return dir;
 }
 

@@ -69,21 +69,17 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* The title follows AWS's status when it is ahead of the phase (the watch reads the last
- * events before the phase moves): never "Deploying" over a rollback. */
+/* The title follows AWS's status when it is ahead of the phase: a create that AWS rolls
+ * back (or deletes, OnFailure DELETE) is not "Deploying" any more, up to the moment the
+ * watch has read the last events and the phase says how it ended. A teardown keeps its
+ * title past DELETE_COMPLETE: it still checks what is left. */
 static const char *stack_title(const session_t *s, theme_role_t *role)
 {
 	const char *st = s->stack_status;
 	*role = ui_phase_role(s->phase);
 	if (s->phase == SESS_CREATING) {
-		if (ends_with(st, "ROLLBACK_IN_PROGRESS")) return *role = ROLE_FAIL, "Rolling back";
-		if (ends_with(st, "ROLLBACK_COMPLETE") || ends_with(st, "_FAILED")) return *role = ROLE_FAIL, "Failed";
-		if (strcmp(st, "DELETE_IN_PROGRESS") == 0) return *role = ROLE_FAIL, "Deleting";
-		if (strcmp(st, "DELETE_COMPLETE") == 0) return *role = ROLE_FAIL, "Failed";
-	}
-	if (s->phase == SESS_DELETING) {
-		if (ends_with(st, "_FAILED")) return *role = ROLE_FAIL, ui_phase_title(SESS_DELETE_FAILED);
-		if (strcmp(st, "DELETE_COMPLETE") == 0) return *role = ui_phase_role(SESS_DELETED), ui_phase_title(SESS_DELETED);
+		if (strncmp(st, "ROLLBACK_", 9) == 0) return *role = ROLE_FAIL, "Rolling back";
+		if (strncmp(st, "DELETE_", 7) == 0) return *role = ROLE_FAIL, "Deleting";
 	}
 	return ui_phase_title(s->phase);
 }
@@ -164,7 +160,7 @@ static progress_t measure(const ui_t *ui)
 	double all = 0, done = 0, took = 0, typ_took = 0;
 	for (size_t i = 0; i < s->nresources; i++) {
 		const sess_resource_t *r = &s->resources[i];
-		if (pr.dir == SESS_DIR_ROLLBACK && !r->status[0]) continue;
+		if (pr.dir != SESS_DIR_CREATE && !r->status[0] && pr.total < s->nresources) continue;
 		double t = typical_seconds(r->type, del);
 		all += t;
 		if (!session_counts_done(pr.dir, r->status)) continue;
@@ -174,7 +170,7 @@ static progress_t measure(const ui_t *ui)
 			typ_took += t;
 		}
 	}
-	if (pr.total > s->nresources && pr.dir != SESS_DIR_ROLLBACK)
+	if (pr.total > s->nresources)
 		all += (double)(pr.total - s->nresources) * typical_seconds(NULL, del);
 	pr.frac = all > 0 ? done / all : 0;
 	double scale = typ_took > 0 ? took / typ_took : 1;
