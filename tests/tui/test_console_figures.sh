@@ -2,9 +2,10 @@
 # needs: moto_server tmux python3 curl aws
 # Issue 14's figures in a real terminal (tmux 120x40) against the sandbox: a stack deployed
 # by the headless command, then the console re-attaching to it shows the stack's own
-# elapsed time (not the console's), names where the credentials come from; a teardown
-# that fails before anything is deleted (S3 unavailable while emptying the bucket) shows
-# 0 deleted over rows still CREATE_COMPLETE, the typed-name message gone with its dialog;
+# elapsed time (not the console's) and each resource's time, names where the credentials
+# come from; a teardown that fails before anything is deleted (S3 unavailable while
+# emptying the bucket) shows 0 deleted over rows still CREATE_COMPLETE, the typed-name
+# message gone with its dialog;
 # the header's "N AWS calls" equals the replies --log recorded (SSM, S3 and Logs too).
 # Private tmux socket, killed on exit; the sandbox stopped by lib.sh.
 . "$(dirname "$0")/../lib.sh"
@@ -52,6 +53,8 @@ expect "re-attached to the ready stack" "Node1 +producer" 30
 expect "the header names the credentials' source: the environment" "nixl-tui  environment  region us-east-1"
 keys s
 expect "the stack screen" "Ready $STACK"
+expect "each resource with its own time, from AWS's events" "STATUS +TIME +REASON"
+expect "the instance profile's time" "InstanceProfile +AWS::IAM::InstanceProfile +CREATE_COMPLETE +[0-9]+s"
 # "N/N complete  ELAPSED": the elapsed time counts from the stack's creation
 el=$(screen | sed -nE 's/.* [0-9]+\/[0-9]+ complete  ([0-9:]+s?).*/\1/p' | head -1)
 el_s=$(python3 -c 'import sys; t=sys.argv[1].rstrip("s").split(":"); print(sum(int(x)*60**i for i,x in enumerate(reversed(t))))' "${el:-0}")
