@@ -62,6 +62,9 @@ struct aws_client {
 	void (*log)(void *ud, const char *line);
 	void *log_ud;
 	aws_call_t *calls;
+	unsigned requests;         /* HTTP requests sent to AWS, every attempt counted */
+	void (*on_request)(void *ud);
+	void *on_request_ud;
 };
 
 static void call_send(aws_call_t *call);
@@ -203,6 +206,15 @@ const char *aws_client_endpoint(aws_client_t *c, const char *service)
 	snprintf(c->endpoints[c->nendpoints].service, sizeof c->endpoints[0].service, "%s", service);
 	c->endpoints[c->nendpoints].url = url;
 	return c->endpoints[c->nendpoints++].url;
+}
+
+unsigned aws_client_requests(const aws_client_t *c) { return c->requests; }
+
+void aws_client_on_request(aws_client_t *c, void (*cb)(void *ud), void *ud)
+{
+	if (!cb && ud != c->on_request_ud) return; /* someone else's: keep it */
+	c->on_request = cb;
+	c->on_request_ud = cb ? ud : NULL;
 }
 
 int aws_client_wait(aws_client_t *c, const int *done, int timeout_ms)
@@ -536,7 +548,12 @@ static void call_send(aws_call_t *call)
 	if (!call->xfer) {
 		aws_error_set(&err, AWS_ERR_TRANSPORT, "OutOfMemory", "could not start the request");
 		call_finish(call, &err, NULL);
+		return;
 	}
+	/* every request that leaves counts, whichever service and whoever sent it (the
+	 * session, the SSM executors, the lookups), retries included: one per --log line */
+	c->requests++;
+	if (c->on_request) c->on_request(c->on_request_ud);
 }
 
 static const char *const transient_codes[] = {

@@ -82,6 +82,11 @@ aws_call_t *aws_call_rest(aws_client_t *c, const char *service, const char *oper
 /* Cancels a call in flight: its callback runs once with AWS_ERR_CANCELLED. */
 void aws_call_cancel(aws_call_t *call);
 
+/* HTTP requests sent so far (every attempt of every call: one per --log reply line). */
+unsigned aws_client_requests(const aws_client_t *c);
+/* cb(ud) after each request is sent (one observer); cb NULL forgets ud's. */
+void aws_client_on_request(aws_client_t *c, void (*cb)(void *ud), void *ud);
+
 /* Helper for headless commands and tests: run the loop until *done or timeout_ms. */
 int aws_client_wait(aws_client_t *c, const int *done, int timeout_ms);
 

@@ -262,7 +262,7 @@ static int run(cli_t *cli, run_kind_t kind)
 	while (!pr.done && !pr.interrupted) {
 		if (loop_run_once(env.loop, -1) < 0) break;
 		/* watch: nothing to follow is an answer too */
-		if (kind == RUN_WATCH && s->phase == SESS_IDLE && !pr.done && s->api_calls > 0) break;
+		if (kind == RUN_WATCH && s->phase == SESS_IDLE && !pr.done && s->api_replies > 0) break;
 	}
 	on_change(&pr, s, 0);
 	if (pr.interrupted) {

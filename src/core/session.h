@@ -46,6 +46,13 @@ typedef struct sess_resource {
 	sess_res_state_t state;
 	char reason[512];
 	int64_t changed_ms;       /* loop_now_ms() of the last change, for change marks */
+	/* when AWS says it began its current *_IN_PROGRESS and reached the status after it,
+	 * on the loop_now_ms() clock (mapped from the events' timestamps); 0: not known */
+	int64_t started_ms, ended_ms;
+	/* the resources it needs first (Ref, Fn::GetAtt, Fn::Sub, DependsOn in the template),
+	 * as indexes into the session's resources; for the estimate of what is left */
+	unsigned short deps[16];
+	unsigned char ndeps;
 } sess_resource_t;
 
 typedef struct sess_event {
@@ -205,7 +212,9 @@ struct session {
 		char summary[1500];       /* one line per step: ok, or failed with the node and what to do */
 	} verify;
 
-	unsigned api_calls;       /* AWS calls made, for the status line and benchmarks */
+	unsigned api_calls;       /* AWS requests sent by the client (every service, every
+	                           * attempt), for the status line and benchmarks */
+	unsigned api_replies;     /* replies the session's own callbacks received */
 	struct session_priv *priv;
 };
 
@@ -270,6 +279,14 @@ int session_lookup_network(session_t *s, const char *instance_type);
 /* The AMI the type launches (its SSM parameter, then DescribeImages): lookup.image. */
 int session_lookup_image(session_t *s, const char *instance_type);
 int session_lookup_saved_reservation(session_t *s);
+
+/* The progress bar's figures: resources AWS reports done in the direction the stack
+ * goes (its status and the phase): created, deleted, or rolled back (deleted again
+ * during a rollback, out of those AWS started). Nothing else counts. */
+typedef enum sess_direction { SESS_DIR_CREATE, SESS_DIR_DELETE, SESS_DIR_ROLLBACK } sess_direction_t;
+sess_direction_t session_progress(const session_t *s, size_t *done, size_t *total);
+/* 1 when a resource with this CloudFormation status counts as done in direction dir. */
+int session_counts_done(sess_direction_t dir, const char *status);
 
 /* Text helpers shared by the console and the headless commands. */
 const char *session_phase_name(sess_phase_t p);

@@ -131,6 +131,9 @@ const char *sess_output(const session_t *s, const char *key);
 void sess_nodes_from_outputs(session_t *s);
 
 /* Watch (session_watch.c). */
+sess_res_state_t sess_res_state(const char *status);
+/* An AWS timestamp (seconds, milliseconds) on the loop_now_ms() clock. */
+int64_t sess_loop_ms_at(time_t t, int ms);
 void sess_watch_start(session_t *s, time_t since);
 void sess_watch_stop(session_t *s);
 void sess_after_create(session_t *s);  /* outputs -> agents -> ready */

@@ -65,10 +65,12 @@ static void on_resources(void *ud, const aws_error_t *err, cfn_resources_t *res)
 			if (!sr) continue;
 			snprintf(sr->physical_id, sizeof sr->physical_id, "%s", nz(r->physical_id));
 			snprintf(sr->status, sizeof sr->status, "%s", nz(r->status));
+			sr->state = sess_res_state(sr->status);
 			if (!p->bucket[0] && strcmp(nz(r->logical_id), "ScriptsBucket") == 0 && r->physical_id)
 				snprintf(p->bucket, sizeof p->bucket, "%s", r->physical_id);
 		}
 		s->total_resources = s->nresources;
+		sess_recount(s); /* what AWS says now: nothing is deleted yet */
 		sess_notify(s, SESS_CH_RESOURCES);
 	}
 	sess_teardown_next(s);

@@ -50,7 +50,8 @@ static const char *here(const ui_t *ui, ui_screen_t s) { return ui->screen == s 
 
 static const char *unavail_wizard(const ui_t *ui)
 {
-	if (ui_has_stack(ui)) return "A stack is deployed: destroy it (D) before deploying another.";
+	const char *why = view_stack_blocks_deploy(ui);
+	if (why) return why;
 	if (ui_running(ui)) return "A deployment is under way.";
 	return here(ui, UI_WIZARD);
 }

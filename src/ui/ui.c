@@ -180,8 +180,17 @@ void ui_back(ui_t *ui)
 	switch_screen(ui, ui->back[--ui->nback], 0);
 }
 
+/* The moment a message belongs to: the screen, the wizard's panel, what is over them. */
+static unsigned moment(const ui_t *ui)
+{
+	unsigned panel = ui->screen == UI_WIZARD && ui->wiz ? (unsigned)ui->wiz->panel : 0;
+	return 1u + (unsigned)ui->screen + 8u * (unsigned)ui->modal + 64u * panel;
+}
+
 void ui_flash(ui_t *ui, theme_role_t role, const char *fmt, ...)
 {
+	ui->msg_moment = moment(ui);
+	ui->msg_fresh = 1;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
@@ -191,7 +200,17 @@ void ui_flash(ui_t *ui, theme_role_t role, const char *fmt, ...)
 	ui->dirty |= UI_DIRTY_MSG;
 }
 
-void ui_key(ui_t *ui, int key)
+static void handle_key(ui_t *ui, int key);
+
+void ui_key(ui_t *ui, int k)
+{
+	ui->msg_fresh = 0;
+	handle_key(ui, k);
+	/* said by this key: it belongs where the key left the console */
+	if (ui->msg_fresh) ui->msg_moment = moment(ui);
+}
+
+static void handle_key(ui_t *ui, int key)
 {
 	if (key == KEY_MOUSE) {
 		MEVENT ev;
@@ -317,7 +336,7 @@ static void schedule(ui_t *ui)
 #define EARLIEST(t) do { int64_t t_ = (t); if (t_ > now && (due == 0 || t_ < due)) due = t_; } while (0)
 	if (s->flash[0]) EARLIEST(s->flash_until_ms);
 	if (ui->msg[0]) EARLIEST(ui->msg_until);
-	if (phase_ok(s->phase) && phases[s->phase].running && s->started_ms > 0)
+	if (phase_ok(s->phase) && phases[s->phase].running && s->started_ms != 0)
 		EARLIEST(now + 1000 - (now - s->started_ms) % 1000);
 	if (animating(ui)) EARLIEST(now + SPIN_MS);
 	for (size_t i = 0; i < s->nresources; i++)
@@ -350,6 +369,11 @@ void ui_render(ui_t *ui)
 	if (LINES != ui->rows || COLS != ui->cols) ui->dirty |= UI_DIRTY_ALL | UI_DIRTY_LAYOUT;
 	if (ui->dirty & UI_DIRTY_LAYOUT) layout(ui);
 	if (!ui->w_body) return;
+	/* messages belong to their moment: another screen, panel or dialog ends them */
+	if (ui->msg[0] && ui->msg_moment != moment(ui)) {
+		ui->msg[0] = 0;
+		ui->dirty |= UI_DIRTY_MSG;
+	}
 	if (ui->dirty & UI_DIRTY_STATUS) {
 		werase(ui->w_status);
 		bars_status_draw(ui, ui->w_status, ui->cols);

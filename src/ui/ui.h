@@ -91,6 +91,8 @@ struct ui {
 	char msg[256];           /* the console's own flash ("read-only: ...") */
 	theme_role_t msg_role;
 	int64_t msg_until;
+	unsigned msg_moment;     /* where it was said (screen, panel, dialog): elsewhere it goes */
+	int msg_fresh;           /* said during the key being handled */
 	unsigned spin;           /* spinner frame */
 	uint64_t timer, render_timer;
 	int64_t timer_due;

@@ -8,6 +8,7 @@
 #include "ui/ui.h"
 #include "ui/view_capacity.h"
 #include "ui/view_network.h"
+#include "ui/view_stack.h"
 
 static const struct {
 	const char *name;
@@ -283,8 +284,11 @@ static void volume_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	         GP3_MIN, GP3_MAX);
 	draw_wrap(w, y + 5, 2, wd - 2, 2, theme_attr(ROLE_DIM), buf);
 	config_diags_t d = { 0 };
-	volume_diags(ui, z->volume, &d);
 	int row = y + 8;
+	if (!z->volume[0]) /* nothing typed yet: no size to judge */
+		draw_text(w, row, 2, wd - 2, A_NORMAL, "Type a size in GiB.");
+	else
+		volume_diags(ui, z->volume, &d);
 	for (size_t i = 0; i < d.n && row < y + h; i++) {
 		const config_diag_t *g = &d.items[i];
 		attr_t a = theme_attr(g->severity == CONFIG_ERROR ? ROLE_FAIL : ROLE_WARN);
@@ -348,8 +352,10 @@ static void source_text(const config_t *cfg, config_key_t k, char *buf, size_t n
 	} else if (cfg->origin[k] && strcmp(cfg->origin[k], WIZ_ORIGIN) == 0) {
 		snprintf(buf, n, "chosen here");
 	} else {
-		snprintf(buf, n, "%s%s%s", config_source_name(cfg->source[k]), cfg->origin[k] ? " " : "",
-		         cfg->origin[k] ? cfg->origin[k] : "");
+		/* the origin only when it says more than the source ("-c flag", not "-c flag -c") */
+		const char *src = config_source_name(cfg->source[k]), *o = cfg->origin[k];
+		if (o && strstr(src, o)) o = NULL;
+		snprintf(buf, n, "%s%s%s", src, o ? " " : "", o ? o : "");
 	}
 }
 
@@ -582,7 +588,8 @@ void view_wizard_prev(ui_t *ui, const char *arg)
 
 const char *view_wizard_deploy_unavailable(const ui_t *ui)
 {
-	if (ui_has_stack(ui)) return "A stack is deployed: destroy it (D) before deploying another.";
+	const char *why = view_stack_blocks_deploy(ui);
+	if (why) return why;
 	if (ui_running(ui)) return "A deployment is under way.";
 	return NULL;
 }
