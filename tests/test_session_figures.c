@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "catalog/config.h"
-#include "core/loop.h"
+#include "base/loop.h"
 #include "core/session_priv.h"
 
 static char state_dir[] = "/tmp/nixl-test-session-figures-XXXXXX";
