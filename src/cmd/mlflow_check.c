@@ -105,47 +105,68 @@ static void on_described(void *ud, const aws_error_t *err, sagemaker_mlflow_serv
 }
 
 /* The managed server's URL from DescribeMlflowTrackingServer (the laptop's credentials: the
- * users' stack granted sagemaker:DescribeMlflowTrackingServer); 0, or -1 after saying in
- * one sentence why the check cannot run. */
-static int managed_url(cmd_env_t *env, const char *arn, char *region, size_t nregion, char *uri, size_t nuri)
+ * users' stack granted sagemaker:DescribeMlflowTrackingServer); 0, or -1 with why (one
+ * sentence) the check cannot run. */
+static int managed_url(cmd_env_t *env, const char *arn, char *region, size_t nregion, char *uri, size_t nuri,
+                       char *why, size_t nwhy)
 {
 	char name[260];
 	if (sagemaker_mlflow_arn_parse(arn, region, nregion, name, sizeof name) < 0) {
-		textsafe_printf(stderr, "nixl-tui mlflow-check: mlflowTrackingServerArn \"%s\" is not a tracking server "
-		                "ARN (arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME).\n", arn);
+		snprintf(why, nwhy, "mlflowTrackingServerArn \"%.300s\" is not a tracking server ARN "
+		         "(arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME).", arn);
 		return -1;
 	}
 	if (strcmp(region, aws_client_region(env->aws)) != 0) {
-		textsafe_printf(stderr, "nixl-tui mlflow-check: the tracking server %s is in %s, the stack in %s: this "
-		                "check describes it in the stack's region only; run it with --region %s or pass "
-		                "--tracking-uri.\n", name, region, aws_client_region(env->aws), region);
+		snprintf(why, nwhy, "the tracking server %s is in %s, the stack in %s: this check describes it in the "
+		         "stack's region only; pass --tracking-uri with its URL.", name, region, aws_client_region(env->aws));
 		return -1;
 	}
 	describe_t d = { 0 };
 	if (!sagemaker_describe_mlflow_tracking_server(env->aws, name, on_described, &d)) {
-		fprintf(stderr, "nixl-tui mlflow-check: DescribeMlflowTrackingServer could not be sent.\n");
+		snprintf(why, nwhy, "DescribeMlflowTrackingServer could not be sent.");
 		return -1;
 	}
 	aws_client_wait(env->aws, &d.done, 0);
 	int rc = -1;
 	if (!d.ok) {
 		char buf[700];
-		textsafe_printf(stderr, "nixl-tui mlflow-check: the SageMaker MLflow server %s could not be described: %s\n",
-		                name, aws_error_sentence(&d.err, buf, sizeof buf));
+		snprintf(why, nwhy, "the SageMaker MLflow server %s could not be described: %s", name,
+		         aws_error_sentence(&d.err, buf, sizeof buf));
 	} else if (!sagemaker_mlflow_server_usable(&d.srv)) {
-		textsafe_printf(stderr, "nixl-tui mlflow-check: the SageMaker MLflow server %s is %s (%s), not Created and "
-		                "Active: start it (aws sagemaker start-mlflow-tracking-server --tracking-server-name %s) "
-		                "or wait until it is, then check again.\n", name, d.srv.status,
-		                d.srv.is_active ? d.srv.is_active : "activity unknown", name);
+		snprintf(why, nwhy, "the SageMaker MLflow server %s is %.40s (%.20s), not Created and Active: start it (aws "
+		         "sagemaker start-mlflow-tracking-server --tracking-server-name %s) or wait until it is, then check "
+		         "again.", name, d.srv.status, d.srv.is_active ? d.srv.is_active : "activity unknown", name);
 	} else if (!mlflow_uri_valid(d.srv.url) || strlen(d.srv.url) >= nuri) {
-		textsafe_printf(stderr, "nixl-tui mlflow-check: the SageMaker MLflow server %s has the URL \"%s\", which "
-		                "is not an http(s) URL this check can use.\n", name, d.srv.url);
+		snprintf(why, nwhy, "the SageMaker MLflow server %s has the URL \"%.200s\", which is not an http(s) URL "
+		         "this check can use.", name, d.srv.url);
 	} else {
 		snprintf(uri, nuri, "%s", d.srv.url);
 		rc = 0;
 	}
 	sagemaker_mlflow_server_free(&d.srv);
 	return rc;
+}
+
+/* The check could not start (the managed server cannot be used): the sentence, or with
+ * --json the result with failed_step "describe". */
+static void print_refusal(const cli_t *cli, const char *arn, const char *why)
+{
+	if (!cli->json) {
+		textsafe_printf(stderr, "nixl-tui mlflow-check: %s\n", why);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNullToObject(o, "tracking_uri");
+	cJSON_AddItemToObject(o, "tracking_server_arn", str_or_null(arn));
+	cJSON_AddNullToObject(o, "node");
+	cJSON_AddNullToObject(o, "instance_id");
+	cJSON_AddBoolToObject(o, "ok", 0);
+	cJSON_AddNullToObject(o, "run_id");
+	cJSON_AddNullToObject(o, "experiment_id");
+	cJSON_AddStringToObject(o, "failed_step", "describe");
+	cJSON_AddStringToObject(o, "reason", why);
+	cmd_print_json(o, 1);
+	cJSON_Delete(o);
 }
 
 int cmd_mlflow_check(cli_t *cli)
@@ -192,7 +213,9 @@ int cmd_mlflow_check(cli_t *cli)
 	if (uri_arg) {
 		snprintf(uri, sizeof uri, "%s", uri_arg);
 	} else if (arn) {
-		rc = managed_url(&env, arn, region, sizeof region, uri, sizeof uri);
+		char why[1000];
+		rc = managed_url(&env, arn, region, sizeof region, uri, sizeof uri, why, sizeof why);
+		if (rc < 0) print_refusal(cli, arn, why);
 	} else if (!ips[0][0]) {
 		fprintf(stderr, "nixl-tui mlflow-check: the stack has no Node1PrivateIp output; pass --tracking-uri\n");
 		rc = -1;

@@ -82,6 +82,9 @@ contains "saying its status and what to do, in one sentence" "$TMP/stopped.out" 
 	"the SageMaker MLflow server nixl-ml is Stopped (Inactive), not Created and Active: start it"
 check "one line" [ "$(wc -l <"$TMP/stopped.out")" -eq 1 ]
 lacks "nothing was sent to the nodes" "$TMP/stopped.log" "SendCommand"
+nx mlflow-check --json >"$TMP/stopped.json" 2>"$TMP/stopped.err"; rc=$?
+check "--json (what verify reads): failed at describe, the status in the reason, exit 1" jq_py "$TMP/stopped.json" \
+	"$rc == 1 and not d['ok'] and d['failed_step'] == 'describe' and 'is Stopped (Inactive)' in d['reason'] and d['tracking_server_arn'] == '$ARN' and d['run_id'] is None"
 register Created Active
 
 "$NIXL_TUI" mlflow-check -c environment=mlflowm \
