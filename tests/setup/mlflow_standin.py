@@ -110,12 +110,6 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
-    def _json(self):
-        try:
-            return json.loads(self._body() or b"{}")
-        except ValueError:
-            return None
-
     def _refused(self, method, body=b""):
         """True when the call was answered 403 (with --sigv4: unsigned, badly signed, or
         --deny)."""
