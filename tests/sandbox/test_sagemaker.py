@@ -67,9 +67,13 @@ def checks(t, cli, box, workdir, boxes):
                                                       "status": "Running"}]}, "status"),
                        ({"mlflow_tracking_servers": [{"name": "a", "url": "http://x", "x": 1}]},
                         "unknown field"),
-                       ({"node_credentials": "keys"}, "node_credentials")):
+                       ({"node_credentials": "keys"}, "node_credentials"),
+                       ({"mlflow_experiments_endpoint": "ftp://x"}, "mlflow_experiments_endpoint")):
         t.ok(f"config {json.dumps(body)} is refused", want in config_error(box, body),
              config_error(box, body))
+    state = box.control("POST", "config", {"mlflow_experiments_endpoint": "http://127.0.0.1:9"})
+    t.eq("the experiments endpoint's stand-in is kept", state["mlflow_experiments_endpoint"],
+         "http://127.0.0.1:9")
     t.eq("the refused configs changed nothing",
          len(box.control("GET", "state")["mlflow_tracking_servers"]), 2)
     refused = box.control("GET", "state")["validation"]["refused"]

@@ -55,6 +55,8 @@ def sigv4_refusal(method, path, headers, body):
     names = signed.split(";")
     if service != "sagemaker-mlflow":
         return f"signed for service {service}, not sagemaker-mlflow"
+    if region != SIGV4["arn"].split(":")[3]:
+        return f"signed for region {region}, not the server's"
     if key != SIGV4["key"]:
         return "The security token included in the request is invalid (unknown access key)"
     for need in ("host", "x-amz-date", "x-amz-content-sha256", "x-mlflow-sm-tracking-server-arn"):

@@ -14,6 +14,9 @@ export XDG_STATE_HOME="$TMP/state"
 ACCOUNT=123456789012  # moto's account for the sandbox's keys
 ARN=arn:aws:sagemaker:us-east-1:$ACCOUNT:mlflow-tracking-server/nixl-ml
 BUCKET=nixl-mlflow-artifacts
+# the server's TrackingServerUrl as SageMaker gives it (its UI): shown, never called; the API
+# calls go to the experiments endpoint, here the stand-in (mlflow_experiments_endpoint)
+UI=https://t-sandbox12345.us-east-1.experiments.sagemaker.aws
 nx() { timeout 300 "$NIXL_TUI" "$@" -c environment=mlflowm -c "mlflowTrackingServerArn=$ARN"; }
 jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; }
 state() { curl -fsS "$SB/_sandbox/state" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
@@ -27,12 +30,13 @@ start_standin() {
 	STANDIN_PID=$!
 	wait_for 30 grep -qs "^MLFLOW-STANDIN port=" "$out" || { echo "# stand-in:"; sed 's/^/# /' "$out"; return 1; }
 	MLFLOW="http://127.0.0.1:$(sed -n 's/^MLFLOW-STANDIN port=//p' "$out")"
+	sandbox_ctl config "{\"mlflow_experiments_endpoint\": \"$MLFLOW\"}"
 }
 stop_standin() { kill "$STANDIN_PID"; wait "$STANDIN_PID" 2>/dev/null; }
-# register STATUS ACTIVE: the managed server nixl-ml, at the stand-in's URL
+# register STATUS ACTIVE: the managed server nixl-ml
 register() {
 	curl -fsS -X POST -H 'Content-Type: application/json' "$SB/_sandbox/config" -d \
-		"{\"mlflow_tracking_servers\": [{\"name\": \"nixl-ml\", \"url\": \"$MLFLOW\", \"status\": \"$1\", \"is_active\": \"$2\", \"artifact_store_uri\": \"s3://$BUCKET/mlflow\"}]}" >/dev/null
+		"{\"mlflow_tracking_servers\": [{\"name\": \"nixl-ml\", \"url\": \"$UI\", \"status\": \"$1\", \"is_active\": \"$2\", \"artifact_store_uri\": \"s3://$BUCKET/mlflow\"}]}" >/dev/null
 }
 
 nx deploy --yes >"$TMP/deploy.out" 2>&1
@@ -64,7 +68,8 @@ start_standin --sigv4 "$ARN" --artifact-root "s3://$BUCKET/mlflow" || echo "# th
 register Created Active
 nx mlflow-check --log "$TMP/ok.log" >"$TMP/ok.out" 2>&1; rc=$?
 check "the check passes against the managed server, signed with the instance role's credentials" [ $rc -eq 0 ]
-contains "it ran from node 2 against the server's URL" "$TMP/ok.out" "MLflow at $MLFLOW, from node2: ok (run "
+contains "it ran from node 2, naming the server's URL" "$TMP/ok.out" "MLflow at $UI, from node2: ok (run "
+contains "through the experiments endpoint, as the sagemaker-mlflow plugin" "$TMP/ok.out" "($UI) through $MLFLOW"
 contains "the laptop described the server first" "$TMP/ok.log" "DescribeMlflowTrackingServer"
 curl -fsS "$MLFLOW/_standin/calls" >"$TMP/calls.json"
 check "every call was signed as the server requires (none refused), the run written and read" jq_py "$TMP/calls.json" \
@@ -73,7 +78,7 @@ awscli s3 ls "s3://$BUCKET/mlflow/" --recursive >"$TMP/s3.out" 2>&1
 contains "the artifact went to the server's S3 artifact store" "$TMP/s3.out" "/artifacts/nixl-check.txt"
 nx mlflow-check --json >"$TMP/ok.json" 2>&1
 check "--json: ok, the server's ARN and URL" jq_py "$TMP/ok.json" \
-	"d['ok'] and d['tracking_server_arn'] == '$ARN' and d['tracking_uri'] == '$MLFLOW' and d['failed_step'] is None"
+	"d['ok'] and d['tracking_server_arn'] == '$ARN' and d['tracking_uri'] == '$UI' and d['failed_step'] is None"
 
 register Stopped Inactive
 nx mlflow-check --log "$TMP/stopped.log" >"$TMP/stopped.out" 2>&1; rc=$?

@@ -77,6 +77,7 @@ def main():
         print(f"1..{COUNT + 1}")
         return 0
     arn = "arn:aws:sagemaker:us-west-2:111122223333:mlflow-tracking-server/nixl-ml"
+    os.environ.pop("SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT", None)
     creds = {"key": "ASIAEXAMPLE", "secret": "s3cr3t/with+chars", "token": "tok/en+=="}
     client = mod["Client"]("https://t-x.us-west-2.experiments.sagemaker.aws", arn, "us-west-2")
     client.creds = creds
@@ -90,7 +91,9 @@ def main():
     check("the ARN header carries the server's ARN", signed["x-mlflow-sm-tracking-server-arn"] == arn)
     check("X-Amz-Content-SHA256 is the body's hash",
           signed["x-amz-content-sha256"] == hashlib.sha256(body).hexdigest())
-    headers = dict(signed, host="t-x.us-west-2.experiments.sagemaker.aws")
+    check("the calls go to the region's experiments endpoint, as the sagemaker-mlflow plugin's",
+          url.startswith("https://us-west-2.experiments.sagemaker.aws/"), url)
+    headers = dict(signed, host="us-west-2.experiments.sagemaker.aws")
     request = AWSRequest(method="POST", url=url, data=body,
                          headers={n: headers[n] for n in names})
     request.context["timestamp"] = signed["x-amz-date"]

@@ -18,6 +18,7 @@ cd "$TMP" || exit 1
 export XDG_STATE_HOME="$TMP/state"
 ARN=arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/nixl-ml
 CFG="-c environment=tuiml -c mlflowTrackingServerArn=$ARN"
+UI=https://t-sandbox12345.us-east-1.experiments.sagemaker.aws  # its TrackingServerUrl
 
 console() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
@@ -51,16 +52,17 @@ setsid python3 "$ROOT/tests/setup/mlflow_standin.py" --sigv4 "$ARN" >"$TMP/stand
 PIDS+=($!)
 wait_for 30 grep -qs "^MLFLOW-STANDIN port=" "$TMP/standin.out"
 MLFLOW="http://127.0.0.1:$(sed -n 's/^MLFLOW-STANDIN port=//p' "$TMP/standin.out")"
+sandbox_ctl config "{\"mlflow_experiments_endpoint\": \"$MLFLOW\"}"
 register() {
 	curl -fsS -X POST -H 'Content-Type: application/json' "$SB/_sandbox/config" -d \
-		"{\"mlflow_tracking_servers\": [{\"name\": \"nixl-ml\", \"url\": \"$MLFLOW\", \"status\": \"$1\", \"is_active\": \"$2\"}]}" >/dev/null
+		"{\"mlflow_tracking_servers\": [{\"name\": \"nixl-ml\", \"url\": \"$UI\", \"status\": \"$1\", \"is_active\": \"$2\"}]}" >/dev/null
 }
 register Created Active
 
 console $CFG
 expect "the console attaches to the nodes" "Node1 producer" 30
 keys : m l f l o w Enter
-expect ":mlflow: node 1's row shows the managed server's URL and ok" "MLflow  $MLFLOW  ok" 60
+expect ":mlflow: node 1's row shows the managed server's URL and ok" "MLflow  $UI  ok" 60
 contains "the console described the server" "$TMP/aws.log" "DescribeMlflowTrackingServer"
 register Stopped Inactive
 keys : m l f l o w Enter

@@ -5,10 +5,13 @@
 #   ===NIXL-MLFLOW ok run=<id> experiment=<id>===
 #   ===NIXL-MLFLOW failed step=<step> reason=<one line>===
 # With SERVER_ARN and REGION (a SageMaker managed MLflow server, TRACKING_URI its
-# TrackingServerUrl) every call is signed as the sagemaker-mlflow client plugin signs it
-# (github.com/aws/sagemaker-mlflow, sagemaker_mlflow/auth.py and
-# mlflow_sagemaker_request_header_provider.py): SigV4 for service "sagemaker-mlflow", an
-# X-Amz-Content-SHA256 header, and the server's ARN in x-mlflow-sm-tracking-server-arn. The
+# TrackingServerUrl, only shown) the calls go where the sagemaker-mlflow client plugin sends
+# them and are signed as it signs them (github.com/aws/sagemaker-mlflow,
+# sagemaker_mlflow/mlflow_sagemaker_helpers.py, auth.py and
+# mlflow_sagemaker_request_header_provider.py): to https://REGION.experiments.sagemaker.aws
+# (partitions aws and aws-us-gov), or SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT when set, SigV4 for
+# service "sagemaker-mlflow", an X-Amz-Content-SHA256 header, and the server's ARN in
+# x-mlflow-sm-tracking-server-arn, which routes the call to the server. The
 # credentials are the environment's, else the instance role's from IMDSv2
 # (AWS_EC2_METADATA_SERVICE_ENDPOINT, default http://169.254.169.254). The managed server's
 # runs keep their artifacts in S3 (artifact_uri s3://...): the artifact goes there, signed
@@ -96,9 +99,20 @@ def credentials():
     return imds_credentials()
 
 
+def experiments_endpoint(arn, region):
+    """Where the plugin sends a tracking server's MLflow API calls."""
+    custom = os.environ.get("SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT", "")
+    if custom:
+        return custom
+    if arn.split(":")[1] not in ("aws", "aws-us-gov"):
+        fail(f"SageMaker managed MLflow has no endpoint known here for {arn}")
+    return f"https://{region}.experiments.sagemaker.aws"
+
+
 class Client:
     def __init__(self, uri, arn=None, region=None):
-        self.uri, self.arn, self.region, self.creds = uri.rstrip("/"), arn, region, None
+        self.shown, self.arn, self.region, self.creds = uri.rstrip("/"), arn, region, None
+        self.uri = experiments_endpoint(arn, region).rstrip("/") if arn else self.shown
 
     def signed(self, method, url, body, service, extra=None):
         """The headers of a signed request (none for a plain server)."""
@@ -170,7 +184,10 @@ def main():
     client = Client(*sys.argv[1:])
     token = uuid.uuid4().hex
     now = int(time.time() * 1000)
-    print(f"MLflow check against {client.uri}" + (f" (SageMaker {client.arn})" if client.arn else ""), flush=True)
+    if client.arn:
+        print(f"MLflow check of SageMaker {client.arn} ({client.shown}) through {client.uri}", flush=True)
+    else:
+        print(f"MLflow check against {client.uri}", flush=True)
     if client.arn:
         step = "credentials"
         client.creds = credentials()
@@ -189,6 +206,8 @@ def main():
         fail(f"GET experiments/get-by-name answered HTTP {status}")
     else:
         exp_id = client.call("POST", "/api/2.0/mlflow/experiments/create", {"name": name}).get("experiment_id")
+        if not exp_id:
+            fail("experiments/create did not answer an experiment id")
     print(f"experiment {name}: {exp_id}", flush=True)
     step = "run"
     run = client.call("POST", "/api/2.0/mlflow/runs/create",

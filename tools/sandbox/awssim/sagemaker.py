@@ -31,16 +31,30 @@ ACTIVE = ("Active", "Inactive")
 NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 FIELDS = {"name", "region", "url", "status", "is_active", "artifact_store_uri"}
+# The sagemaker-mlflow client plugin sends a tracking server's MLflow API calls to
+# https://REGION.experiments.sagemaker.aws, or to SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT when set
+# (github.com/aws/sagemaker-mlflow, sagemaker_mlflow/mlflow_sagemaker_helpers.py): the
+# sandbox's stand-in for that endpoint (POST /_sandbox/config mlflow_experiments_endpoint)
+# reaches the nodes' commands through that variable.
+NODE_ENDPOINT_VAR = "SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT"
 
 
 class SageMaker:
     def __init__(self, moto):
         self.moto = moto
         self.servers = []  # as configured, each with "created" (epoch seconds)
+        self.experiments_endpoint = ""  # "" none: the nodes would reach AWS's
+
+    def node_env(self):
+        """What a node command's environment gets (the experiments endpoint's stand-in)."""
+        return {NODE_ENDPOINT_VAR: self.experiments_endpoint} if self.experiments_endpoint else {}
 
     def validate(self, changes):
         """mlflow_tracking_servers: [{name, url, region?, status?, is_active?,
         artifact_store_uri?}] (the whole list; [] removes them); ValueError when bad."""
+        endpoint = changes.get("mlflow_experiments_endpoint", "")
+        if not isinstance(endpoint, str) or endpoint and not re.match(r"https?://[^\s]+$", endpoint):
+            raise ValueError("mlflow_experiments_endpoint must be an http(s) URL (\"\" for none)")
         if "mlflow_tracking_servers" not in changes:
             return
         servers = changes["mlflow_tracking_servers"]
@@ -67,6 +81,8 @@ class SageMaker:
                 raise ValueError("mlflow_tracking_servers: region must be a region name")
 
     def apply(self, changes):
+        self.experiments_endpoint = changes.get("mlflow_experiments_endpoint",
+                                                self.experiments_endpoint)
         if "mlflow_tracking_servers" in changes:
             now = int(time.time())
             self.servers = [dict(s, created=now) for s in changes["mlflow_tracking_servers"]]

@@ -173,7 +173,8 @@ class World:
         failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
         tool_lines, tool_exit (nodes' commands from now on); validate (bool: check requests
         against botocore's models), validation_reset (true: zero the refusal counters);
-        mlflow_tracking_servers (SageMaker's managed MLflow servers, sagemaker.py);
+        mlflow_tracking_servers, mlflow_experiments_endpoint (SageMaker's managed MLflow,
+        sagemaker.py);
         node_credentials (environment | instance_role: node commands' credentials)."""
         if "scenario" in changes and changes["scenario"] not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
@@ -203,7 +204,7 @@ class World:
             raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
                              "{tool: code}")
         self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
-        self.sagemaker.validate(changes)  # mlflow_tracking_servers
+        self.sagemaker.validate(changes)  # mlflow_tracking_servers, mlflow_experiments_endpoint
         if changes.get("node_credentials", "environment") not in ("environment",
                                                                   "instance_role"):
             raise ValueError("node_credentials must be environment (the sandbox's keys and "
@@ -217,7 +218,7 @@ class World:
                                   "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
                                   "service_quotas_denied", "efa_interfaces", "validate",
                                   "validation_reset", "mlflow_tracking_servers",
-                                  "node_credentials"}
+                                  "mlflow_experiments_endpoint", "node_credentials"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -257,7 +258,8 @@ class World:
                     "validation": self.validator.summary(),
                     "imds_endpoint": self.imds.endpoint,
                     "node_credentials": self.node_credentials,
-                    "mlflow_tracking_servers": self.sagemaker.summary()}
+                    "mlflow_tracking_servers": self.sagemaker.summary(),
+                    "mlflow_experiments_endpoint": self.sagemaker.experiments_endpoint}
 
     def stop(self):
         self._stopping.set()

@@ -402,6 +402,7 @@ class Ssm:
             # the instance role's credentials, from the nodes' IMDSv2 (imds.py)
             "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.world.imds.node_endpoint(inv.instance_id),
         }
+        env.update(self.world.sagemaker.node_env())  # SageMaker MLflow's endpoint
         if self.world.node_credentials == "instance_role":  # as on EC2: no keys in the env
             del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
         return env
