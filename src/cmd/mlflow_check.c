@@ -117,8 +117,9 @@ static int managed_url(cmd_env_t *env, const char *arn, char *region, size_t nre
 		return -1;
 	}
 	if (strcmp(region, aws_client_region(env->aws)) != 0) {
-		snprintf(why, nwhy, "the tracking server %s is in %s, the stack in %s: this check describes it in the "
-		         "stack's region only; pass --tracking-uri with its URL.", name, region, aws_client_region(env->aws));
+		snprintf(why, nwhy, "the tracking server %s is in %s and the stack in %s: this check asks SageMaker in the "
+		         "stack's region only; check it from a node with the MLflow client and the sagemaker-mlflow plugin.",
+		         name, region, aws_client_region(env->aws));
 		return -1;
 	}
 	describe_t d = { 0 };

@@ -529,7 +529,8 @@ int session_mlflow_check(session_t *s)
 	if (arn) {
 		if (sagemaker_mlflow_arn_parse(arn, region, sizeof region, name, sizeof name) < 0 ||
 		    strcmp(region, s->region) != 0) {
-			sess_flash(s, "the tracking server ARN is not one of the stack's region (%s)", s->region);
+			sess_flash(s, "the MLflow tracking server is not in the stack's region (%s): this check asks SageMaker "
+			           "there only", s->region);
 			snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "at describe: %s", s->flash);
 			return -1;
 		}

@@ -98,6 +98,11 @@ register Created Active
 check "an unknown server: the check fails (exit 1)" [ $rc -eq 1 ]
 contains "with SageMaker's error, in one sentence" "$TMP/unknown.out" "ResourceNotFound"
 contains "naming the server" "$TMP/unknown.out" "no-such-server"
+"$NIXL_TUI" mlflow-check -c environment=mlflowm \
+	-c "mlflowTrackingServerArn=arn:aws:sagemaker:eu-west-1:$ACCOUNT:mlflow-tracking-server/nixl-ml" \
+	>"$TMP/region.out" 2>&1; rc=$?
+check "a server in another region than the stack: refused (exit 1), saying so" [ $rc -eq 1 ]
+contains "in one sentence" "$TMP/region.out" "is in eu-west-1 and the stack in us-east-1"
 stop_standin
 
 start_standin --sigv4 "$ARN" --artifact-root "s3://$BUCKET/mlflow" --deny
