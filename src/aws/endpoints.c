@@ -73,6 +73,7 @@ static const struct {
 	{"logs", "CLOUDWATCH_LOGS", "logs"},
 	{"servicequotas", "SERVICE_QUOTAS", "servicequotas"},
 	{"sts", "STS", "sts"},
+	{"sagemaker", "SAGEMAKER", "api.sagemaker"}, /* SageMaker API Reference: api.sagemaker.REGION */
 	{"iam", "IAM", NULL},
 	{"sso", "SSO", "portal.sso"},
 	{"sso-oidc", "SSO_OIDC", "oidc"},

@@ -16,7 +16,9 @@ from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
 from . import instance_types
 from .paging import logs_describe_log_streams
+from .imds import Imds
 from .quotas import Quotas
+from .sagemaker import SageMaker
 from .ssmrun import Ssm
 from .sso import Sso
 from .validate import Validator
@@ -56,6 +58,10 @@ class World:
         self.ssm = Ssm(self, workdir)
         self.change_sets = ChangeSets(self)
         self.sso = Sso()
+        self.sagemaker = SageMaker(self.moto)
+        # the nodes' IMDSv2 (imds.py); node_credentials "instance_role": only from there
+        self.imds = Imds(self)
+        self.node_credentials = "environment"
         # requests AWS would refuse are refused before routing (validate.py)
         self.validator = Validator(validate)
         self.routes = {
@@ -93,6 +99,8 @@ class World:
             ("servicequotas", "GetServiceQuota"): self.quotas.get_service_quota,
             ("ec2", "DescribeInstanceTypes"):
                 lambda req, _now: instance_types.describe_instance_types(self, req),
+            ("sagemaker", "DescribeMlflowTrackingServer"):
+                self.sagemaker.describe_mlflow_tracking_server,
         }
         self._stopping = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")
@@ -164,7 +172,10 @@ class World:
         """POST /_sandbox/config: scenario, speed, events_page_size (new operations);
         failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
         tool_lines, tool_exit (nodes' commands from now on); validate (bool: check requests
-        against botocore's models), validation_reset (true: zero the refusal counters)."""
+        against botocore's models), validation_reset (true: zero the refusal counters);
+        mlflow_tracking_servers, mlflow_experiments_endpoint (SageMaker's managed MLflow,
+        sagemaker.py);
+        node_credentials (environment | instance_role: node commands' credentials)."""
         if "scenario" in changes and changes["scenario"] not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
         if "speed" in changes and (isinstance(changes["speed"], bool) or not isinstance(
@@ -193,6 +204,11 @@ class World:
             raise ValueError("tool_lines and tool_exit must be objects: {tool: [line, ...]}, "
                              "{tool: code}")
         self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
+        self.sagemaker.validate(changes)  # mlflow_tracking_servers, mlflow_experiments_endpoint
+        if changes.get("node_credentials", "environment") not in ("environment",
+                                                                  "instance_role"):
+            raise ValueError("node_credentials must be environment (the sandbox's keys and "
+                             "IMDS) or instance_role (IMDS only, as on EC2)")
         with self.lock:  # moto's table: imported under the lock (see Moto.warm_up)
             instance_types.validate(changes)
         if not isinstance(changes.get("validate", True), bool) or not isinstance(
@@ -201,7 +217,8 @@ class World:
         unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
                                   "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
                                   "service_quotas_denied", "efa_interfaces", "validate",
-                                  "validation_reset"}
+                                  "validation_reset", "mlflow_tracking_servers",
+                                  "mlflow_experiments_endpoint", "node_credentials"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
@@ -210,6 +227,8 @@ class World:
             self.cfn.events_page_size = size
             self.texts.update(texts)
             self.quotas.apply(changes)
+            self.sagemaker.apply(changes)
+            self.node_credentials = changes.get("node_credentials", self.node_credentials)
             instance_types.apply(changes)
             if "tool_lines" in changes or "tool_exit" in changes:
                 self.ssm.set_tools(tools, exits)
@@ -236,12 +255,17 @@ class World:
                     "node_isolation": self.ssm.isolation or "hostname and /tmp per node",
                     "capacity_reservations": self.capacity.summary(),
                     "quotas": self.quotas.summary(),
-                    "validation": self.validator.summary()}
+                    "validation": self.validator.summary(),
+                    "imds_endpoint": self.imds.endpoint,
+                    "node_credentials": self.node_credentials,
+                    "mlflow_tracking_servers": self.sagemaker.summary(),
+                    "mlflow_experiments_endpoint": self.sagemaker.experiments_endpoint}
 
     def stop(self):
         self._stopping.set()
         self.faults.resume()
         self.ssm.stop()
+        self.imds.stop()
         self.moto.stop()
 
 
