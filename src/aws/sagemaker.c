@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 
 static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -48,41 +49,21 @@ cJSON *sagemaker_build_describe_mlflow_tracking_server(const char *name)
 	return j;
 }
 
-int sagemaker_parse_describe_mlflow_tracking_server(const char *body, size_t len,
-                                                    sagemaker_mlflow_server_t *out,
-                                                    aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	out->arn = codec_json_str(j, "TrackingServerArn");
-	out->name = codec_json_str(j, "TrackingServerName");
-	out->url = codec_json_str(j, "TrackingServerUrl");
-	out->status = codec_json_str(j, "TrackingServerStatus");
-	out->is_active = codec_json_str(j, "IsActive");
-	out->artifact_store_uri = codec_json_str(j, "ArtifactStoreUri");
-	out->mlflow_version = codec_json_str(j, "MlflowVersion");
-	cJSON_Delete(j);
-	if (!out->arn || !out->url || !out->status) {
-		sagemaker_mlflow_server_free(out);
-		return codec_fail(err, "the DescribeMlflowTrackingServer reply has no TrackingServerArn, "
-		                       "TrackingServerUrl or TrackingServerStatus");
-	}
-	return 0;
-}
+static const shape_field_t server_fields[] = {
+	SHAPE_FIELD(sagemaker_mlflow_server_t, arn, "TrackingServerArn", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(sagemaker_mlflow_server_t, name, "TrackingServerName", SHAPE_TEXT, 0),
+	SHAPE_FIELD(sagemaker_mlflow_server_t, url, "TrackingServerUrl", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(sagemaker_mlflow_server_t, status, "TrackingServerStatus", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(sagemaker_mlflow_server_t, is_active, "IsActive", SHAPE_TEXT, 0),
+	SHAPE_FIELD(sagemaker_mlflow_server_t, artifact_store_uri, "ArtifactStoreUri", SHAPE_TEXT, 0),
+	SHAPE_FIELD(sagemaker_mlflow_server_t, mlflow_version, "MlflowVersion", SHAPE_TEXT, 0),
+};
+static const shape_t server_shape = SHAPE(sagemaker_mlflow_server_t, server_fields);
 
-void sagemaker_mlflow_server_free(sagemaker_mlflow_server_t *s)
-{
-	if (!s) return;
-	free(s->arn);
-	free(s->name);
-	free(s->url);
-	free(s->status);
-	free(s->is_active);
-	free(s->artifact_store_uri);
-	free(s->mlflow_version);
-	memset(s, 0, sizeof *s);
-}
+SHAPE_JSON_REPLY(sagemaker_parse_describe_mlflow_tracking_server, sagemaker_mlflow_server_free,
+                 sagemaker_mlflow_server_t, server_shape,
+                 "the DescribeMlflowTrackingServer reply has no TrackingServerArn, TrackingServerUrl or "
+                 "TrackingServerStatus")
 
 int sagemaker_mlflow_server_usable(const sagemaker_mlflow_server_t *s)
 {
