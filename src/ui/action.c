@@ -271,6 +271,8 @@ const ui_action_t action_table[] = {
 	  CTX_NODES, 0, NULL, view_nodes_next },
 	{ "prev-node", NULL, NULL, { KEY_BTAB, 'h', KEY_LEFT }, NULL, "select the previous node",
 	  CTX_NODES, 0, NULL, view_nodes_prev },
+	{ "node-details", NULL, NULL, { '\n' }, NULL, "the selected node in full: state, SSM, every check",
+	  CTX_NODES, 0, view_nodes_unavailable, view_nodes_details },
 	{ "node", NULL, "N", { 0 }, NULL, "show node N",
 	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_node },
 	{ "check", NULL, "[N]", { 'c' }, "Check", "run the EFA checks on the selected node",
