@@ -299,7 +299,7 @@ const ui_action_t action_table[] = {
 	  CTX_NODES, 0, view_nodes_heatmap_unavailable, view_nodes_heatmap },
 	{ "zoom", NULL, NULL, { 'z' }, "Zoom", "one node on the whole screen, or all of them again",
 	  CTX_NODES, 0, NULL, view_nodes_zoom },
-	{ "connect", NULL, NULL, { 'y' }, "Connect", "copy the selected node's SSM session command (OSC 52); every node's commands shown",
+	{ "connect", NULL, NULL, { 'y' }, "Connect", "copy the node's SSM command (OSC 52) and show every node's commands",
 	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_commands },
 
 	/* Help. */
