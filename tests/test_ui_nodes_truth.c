@@ -174,6 +174,37 @@ static void test_position_indicators(void **state)
 	h_session_free(&s);
 }
 
+/* Item 12: more tabs than the width: the selected one stays in view and the row says
+ * where it is ("12 of 16"). */
+static void test_tabs_position(void **state)
+{
+	(void)state;
+	session_t s;
+	h_session_init(&s);
+	s.phase = SESS_READY;
+	for (int i = 0; i < 16; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "i-0a1b2c3d4e5f607%02d", i);
+		h_node(&s, i % 2 ? "consumer" : "producer", id, "running", "3.91.20.14", "10.0.1.23", "Online");
+	}
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	ui_show(ui, UI_NODES);
+	const char *row = h_row(ui, 1);
+	assert_non_null(strstr(row, " Node1 producer "));
+	assert_true(strlen(row) >= 8 && strcmp(row + strlen(row) - 8, " 1 of 16") == 0);
+	h_keys(ui, ":node 12\r");
+	row = h_row(ui, 1);
+	assert_non_null(strstr(row, " Node12 consumer "));
+	assert_true(strcmp(row + strlen(row) - 9, " 12 of 16") == 0);
+	assert_true(draw_width(row) <= 80);
+	int x = h_find_col(ui, 1, "Node11 producer");
+	assert_true(x >= 0);
+	ui_click(ui, 1, x);
+	assert_int_equal(ui->nodes.sel, 10);
+	h_close(ui);
+	h_session_free(&s);
+}
+
 /* ---- item 13: y copies with OSC 52 */
 
 static char osc[1024];
@@ -284,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_details_in_full),
 		cmocka_unit_test(test_small_sizes_cut_no_field),
 		cmocka_unit_test(test_position_indicators),
+		cmocka_unit_test(test_tabs_position),
 		cmocka_unit_test(test_osc52_allowed),
 		cmocka_unit_test(test_y_copies_with_osc52),
 		cmocka_unit_test(test_section_titles),

@@ -555,22 +555,42 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 	if (want[SEC_CMD]) draw_cmd(ui, n, w, iy + ih - 1, ix, iw);
 }
 
+static int tab_width(const sess_node_t *n)
+{
+	char tab[48];
+	snprintf(tab, sizeof tab, " Node%d %s ", n->index, n->role);
+	return draw_width(tab) + 2; /* the health mark and a space */
+}
+
+/* The tabs, from one that keeps the selected in view; "5 of 16" at the right when they
+ * do not all fit. Tabs not drawn are not clickable (w 0). */
 static void draw_tabs(ui_t *ui, WINDOW *w, int wd)
 {
+	size_t nn = ui->s->nnodes, sel = (size_t)ui->nodes.sel, first = 0;
+	int total = 0;
+	for (size_t k = 0; k < nn; k++) total += tab_width(&ui->s->nodes[k]);
+	char pos[32] = "";
+	if (total > wd) snprintf(pos, sizeof pos, " %zu of %zu", sel + 1, nn);
+	int room = wd - draw_width(pos);
+	/* back from the selected while the tabs up to it fit */
+	first = sel;
+	for (int used = tab_width(&ui->s->nodes[sel]); first > 0 && used + tab_width(&ui->s->nodes[first - 1]) <= room;)
+		used += tab_width(&ui->s->nodes[--first]);
+	for (size_t k = 0; k < nn; k++) ui->nodes.pane[k].w = 0;
 	int x = 0;
-	for (size_t k = 0; k < ui->s->nnodes && x < wd; k++) {
+	for (size_t k = first; k < nn && x < room; k++) {
 		const sess_node_t *n = &ui->s->nodes[k];
 		char tab[48];
 		snprintf(tab, sizeof tab, " Node%d %s ", n->index, n->role);
-		int sel = (int)k == ui->nodes.sel;
 		ui->nodes.pane[k].y = 0, ui->nodes.pane[k].x = x, ui->nodes.pane[k].h = 1;
-		int t = draw_text(w, 0, x, wd - x, theme_attr(sel ? ROLE_SELECT : ROLE_TITLE), tab);
+		int t = draw_text(w, 0, x, room - x, theme_attr(k == sel ? ROLE_SELECT : ROLE_TITLE), tab);
 		ui->nodes.pane[k].w = t;
 		x += t;
 		theme_role_t role;
 		const char *icon = health_icon(ui, n, &role);
-		x += draw_text(w, 0, x, wd - x, theme_attr(role), icon) + 1;
+		x += draw_text(w, 0, x, room - x, theme_attr(role), icon) + 1;
 	}
+	if (pos[0]) draw_text_right(w, 0, wd, wd, theme_attr(ROLE_DIM), pos);
 }
 
 /* ---- the heat map of the matrix */
