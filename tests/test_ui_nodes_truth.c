@@ -57,6 +57,10 @@ static void test_deleted_stack_nodes(void **state)
 	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
 	assert_non_null(strstr(ui->dlg.text, "Node1: terminated, nothing to connect to."));
 	assert_null(strstr(ui->dlg.text, "start-session"));
+	h_keys(ui, "\r");
+	h_keys(ui, "f"); /* no port forward to a terminated instance */
+	assert_int_equal(ui->nodes.fwd[0].pid, 0);
+	assert_string_equal(h_row(ui, 22), "Node1 is terminated: there is nothing to forward.");
 	h_close(ui);
 
 	/* while the delete runs: refused too */
@@ -113,8 +117,12 @@ static void test_details_in_full(void **state)
 	assert_non_null(strstr(ui->dlg.text,
 	                       "EFA PCI device: 1 device: 0000:00:06.0 Amazon.com, Inc. Elastic Fabric Adapter (EFA)"));
 	h_keys(ui, "\r");
+	snprintf(s.nodes[1].pp.error, sizeof s.nodes[1].pp.error, "client on i-0f9e8d7c6b5a40312 failed (exit 101): "
+	         "[error] util/pingpong.c:408 : failed to connect: Network is unreachable");
 	h_keys(ui, "l\r");
 	assert_non_null(strstr(ui->dlg.text, "efa kernel module: not loaded (modinfo efa: module not found)"));
+	assert_non_null(strstr(ui->dlg.text, "Ping-pong failed: client on i-0f9e8d7c6b5a40312 failed (exit 101): "
+	                                     "[error] util/pingpong.c:408 : failed to connect: Network is unreachable"));
 	h_close(ui);
 	h_session_free(&s);
 }

@@ -984,6 +984,10 @@ void view_nodes_forward(ui_t *ui, const char *arg)
 	if (arg && parse_node(ui, arg, &k) < 0) return;
 	ui->nodes.sel = k;
 	const sess_node_t *n = &ui->s->nodes[k];
+	if (node_gone(n)) {
+		ui_flash(ui, ROLE_WARN, "Node%d is %s: there is nothing to forward.", n->index, n->instance_state);
+		return;
+	}
 	if (ui->nodes.fwd[k].pid > 0) {
 		ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", ui->nodes.fwd[k].port,
 		         n->index);
@@ -1099,6 +1103,11 @@ void view_nodes_details(ui_t *ui, const char *arg)
 	for (size_t i = 0; i < n->nchecks; i++)
 		sbuf_addf(&b, "%s %s: %s\n", check_icon(ui, n->checks[i].state), n->checks[i].name,
 		          n->checks[i].detail[0] ? n->checks[i].detail : "-");
+	if (n->pp.error[0]) sbuf_addf(&b, "Ping-pong failed: %s\n", n->pp.error);
+	size_t fi = 0;
+	const task_progress_t *f = setup_failed_task(n, &fi);
+	if (f) sbuf_addf(&b, "Setup failed at task %zu: $ %s\n", fi + 1, f->command);
+	else if (n->setup_detail[0]) sbuf_addf(&b, "Setup: %s\n", n->setup_detail);
 	snprintf(title, sizeof title, "Node%d %s", n->index, n->role);
 	dialog_info(ui, title, text);
 	ui->dlg.wide = 1;
