@@ -50,10 +50,13 @@ void sess_node_line(session_t *s, int index, const char *prefix, const char *lin
 
 /* ---- the nodes follow their stack ---- */
 
-/* CloudFormation deletes an AWS::EC2::Instance by terminating it: the instance is
- * shutting-down, then terminated (EC2 User Guide, "Amazon EC2 instance state changes"),
- * and SendCommand to it fails with InvalidInstanceId ("the instance is not in a valid
- * state", SSM API Reference, SendCommand errors). */
+/* CloudFormation deletes an AWS::EC2::Instance by terminating it: "When you terminate an
+ * instance, it enters the shutting-down state and then the terminated state" (EC2 User
+ * Guide, "State change events for Amazon EC2 instances",
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instance-state-changes.html),
+ * and SendCommand to it fails with InvalidInstanceId: "Invalid states are: Shutting-down
+ * and Terminated" (SSM API Reference, InvalidInstanceId; the sandbox answers the same,
+ * tools/sandbox/awssim/ssmrun.py send_command). */
 static const char *instance_state_after(const session_t *s, const sess_node_t *n)
 {
 	if (s->phase == SESS_DELETED) return "terminated";

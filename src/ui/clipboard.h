@@ -1,9 +1,11 @@
 /* The terminal's clipboard through OSC 52 (xterm's "Manipulate Selection Data" control:
  * ESC ] 52 ; c ; <base64 text> BEL), written to the terminal, so that a copy works over
  * SSH and inside tmux. Under tmux the sequence sets a tmux buffer only with
- * `set -g set-clipboard on` (tmux's default, external, passes it to the outer terminal
- * only when that terminal says it can). Where OSC 52 is not used the caller shows the
- * text to select instead. */
+ * `set -g set-clipboard on`: "If set to on, tmux will both accept the escape sequence to
+ * create a buffer and attempt to set the terminal clipboard. If set to external, tmux will
+ * attempt to set the terminal clipboard but ignore attempts by applications to set tmux
+ * buffers" (tmux(1), set-clipboard). Where OSC 52 is not used the caller shows the text
+ * to select instead. */
 #ifndef NIXL_UI_CLIPBOARD_H
 #define NIXL_UI_CLIPBOARD_H
 
