@@ -82,7 +82,7 @@ keys Tab Enter
 expect "to DELETE_COMPLETE" "Deleted $STACK" 120
 keys n
 expect "the nodes say terminated" "terminated" 10
-expect_not "not Online" "SSM online"
+check "no node says it is Online in SSM" sh -c "! tmux -L '$SOCK' capture-pane -p | grep -qiF 'SSM on'"
 expect "no SSM" "no SSM (instance gone)"
 expect_not "c is not offered" "c Check"
 before=$(sends)
