@@ -1,8 +1,8 @@
 #!/bin/bash
 # needs: moto_server tmux python3 curl
-# The nodes view tells the truth (issue 14, items 2, 3, 13, 16) in a real terminal (tmux
+# The nodes view tells the truth (issue 14, items 2, 3, 12, 13, 16) in a real terminal (tmux
 # 120x40, set-clipboard on) against the sandbox: the SSM state in words and no health mark
-# before any check; y copies node 1's start-session command through OSC 52 into tmux's
+# before any check; no address cut at 40x10; y copies node 1's start-session command through OSC 52 into tmux's
 # buffer, carrying the sandbox's --endpoint-url; the EFA check's output shows section
 # titles, never its framing lines; after the stack is destroyed the nodes say terminated
 # and c is refused in one sentence without a SendCommand. Private tmux socket, killed on
@@ -44,6 +44,7 @@ keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
 shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
 expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
 expect_not() { if ! screen | grep -qF -- "$2"; then pass "$1"; else fail "$1" "unexpected \"$2\" on screen:" "$(screen)"; fi; }
+widest() { screen | python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in sys.stdin] + [0]))'; }
 buffer_has() { tmux -L "$SOCK" show-buffer 2>/dev/null | grep -qF -- "$1"; }
 sends() { grep -c 'SendCommand' "$TMP/aws.log" 2>/dev/null || true; }
 
@@ -58,6 +59,15 @@ expect "SSM state in words" "SSM online" 30
 keys z
 expect "zoomed: no health mark beside the names before any check" " Node1 producer ·  Node2 consumer ·"
 keys z
+
+# item 12: at 40x10 no row is wider than the terminal and no address is cut: a field that
+# does not fit goes to the next line whole (the user saw "priv 10.0.~" wrapped)
+tmux -L "$SOCK" resize-window -x 40 -y 10
+expect "40x10: node 1's public address whole" "pub $NODE1_PUBLIC"
+check "40x10: nothing wider than 40" [ "$(widest)" -le 40 ]
+check "40x10: no address cut" sh -c "! tmux -L '$SOCK' capture-pane -p | grep -qE '(pub|priv) [0-9.]*(…|~)'"
+tmux -L "$SOCK" resize-window -x 120 -y 40
+expect "back to 120x40" "SSM online"
 
 # item 13: y copies with OSC 52 into tmux's buffer, with the endpoint the product uses
 keys y
