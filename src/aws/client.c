@@ -217,6 +217,15 @@ void aws_client_on_request(aws_client_t *c, void (*cb)(void *ud), void *ud)
 	c->on_request_ud = cb ? ud : NULL;
 }
 
+const char *aws_client_endpoint_configured(aws_client_t *c, const char *service)
+{
+	/* without a region the resolver gives a URL only when one is configured */
+	char *url = aws_endpoint_resolve(c->endpoint_flag, c->profile_flag, service, NULL);
+	if (!url) return NULL;
+	free(url);
+	return aws_client_endpoint(c, service);
+}
+
 int aws_client_wait(aws_client_t *c, const int *done, int timeout_ms)
 {
 	return loop_run(c->loop, done, timeout_ms > 0 ? loop_now_ms() + timeout_ms : 0);

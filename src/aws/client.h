@@ -63,6 +63,10 @@ loop_t *aws_client_loop(aws_client_t *c);
 const char *aws_client_region(const aws_client_t *c);
 /* The endpoint URL a service is reached at ("https://sts.us-east-1.amazonaws.com"). */
 const char *aws_client_endpoint(aws_client_t *c, const char *service);
+/* The same, only when the user configured it (--endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's endpoint_url, unless ignore_configured_endpoint_urls:
+ * AWS SDKs and Tools Reference Guide, "Service-specific endpoints"); NULL for AWS's own. */
+const char *aws_client_endpoint_configured(aws_client_t *c, const char *service);
 /* Where credentials came from ("environment", "profile dev", ...): never the secret. */
 const char *aws_client_creds_source(const aws_client_t *c);
 

@@ -46,6 +46,8 @@ session_t *session_new(loop_t *loop, struct aws_client *aws, const struct config
 	snprintf(s->endpoint, sizeof s->endpoint, "%s", ep ? ep : "");
 	s->api_calls = aws_client_requests(aws);
 	aws_client_on_request(aws, on_request, s);
+	ep = aws_client_endpoint_configured(aws, "ssm");
+	snprintf(s->ssm_endpoint, sizeof s->ssm_endpoint, "%s", ep ? ep : "");
 	return s;
 }
 
@@ -298,6 +300,7 @@ void sess_recount(session_t *s)
 {
 	size_t total;
 	session_progress(s, &s->completed, &total);
+	sess_nodes_follow_stack(s);
 }
 
 /* ---- outputs and nodes ---- */
@@ -342,6 +345,21 @@ void sess_nodes_from_outputs(session_t *s)
 	sess_notify(s, SESS_CH_NODES);
 }
 
+/* w as one shell word: as it is when it holds nothing a shell reads, else single-quoted. */
+static void shell_word(sbuf_t *b, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._-~%@+=,") == strlen(w)) {
+		sbuf_addf(b, "%s", w);
+		return;
+	}
+	sbuf_addf(b, "'");
+	for (const char *p = w; *p; p++) {
+		if (*p == '\'') sbuf_addf(b, "'\\''");
+		else sbuf_addf(b, "%c", *p);
+	}
+	sbuf_addf(b, "'");
+}
+
 void session_ssm_command(const session_t *s, int node, char *buf, size_t n)
 {
 	const sess_node_t *nd = NULL;
@@ -351,7 +369,14 @@ void session_ssm_command(const session_t *s, int node, char *buf, size_t n)
 		snprintf(buf, n, "(node %d has no instance yet)", node);
 		return;
 	}
-	snprintf(buf, n, "aws ssm start-session --region %s --target %s", s->region, nd->instance_id);
+	sbuf_t b;
+	sbuf_init(&b, buf, n);
+	sbuf_addf(&b, "aws ssm start-session --region %s --target %s", s->region, nd->instance_id);
+	/* the endpoint the product was configured with: the command works as pasted */
+	if (s->ssm_endpoint[0]) {
+		sbuf_addf(&b, " --endpoint-url ");
+		shell_word(&b, s->ssm_endpoint);
+	}
 }
 
 void session_headless_command(const session_t *s, char *buf, size_t n)

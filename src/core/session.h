@@ -83,9 +83,10 @@ typedef struct sess_node {
 	int index;                /* 1-based: Node1 ... */
 	char role[16];            /* "producer" / "consumer" */
 	char instance_id[32];
-	char instance_state[24];  /* running, pending, ... */
+	char instance_state[24];  /* running, ...; shutting-down, terminated once CloudFormation
+	                             deletes the instance (the stack deleted or rolled back) */
 	char public_ip[48], private_ip[48];
-	char ssm_status[24];      /* "Online", "ConnectionLost", "" when not seen */
+	char ssm_status[24];      /* "Online", "ConnectionLost", "" when not seen (or terminated) */
 	sess_check_t checks[8];
 	size_t nchecks;
 	int checks_running;
@@ -119,6 +120,8 @@ struct session {
 	char region[32];
 	char account[16];
 	char endpoint[256];       /* the CloudFormation endpoint in use */
+	char ssm_endpoint[256];   /* the SSM endpoint configured (flag, environment, profile), ""
+	                             for AWS's own: the commands to copy carry it */
 	int64_t started_ms, finished_ms;
 
 	sess_step_t *steps;

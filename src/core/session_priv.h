@@ -154,6 +154,9 @@ void sess_stage_leftovers(session_t *s, void (*next)(session_t *s));
 void sess_nodes_free(session_t *s);
 /* Stops following the setup (it goes on on the nodes) and frees its state. */
 void sess_setup_free(session_t *s);
+/* The nodes follow their stack (session_nodes.c): an instance CloudFormation deletes is
+ * shutting-down, then terminated, and no longer Online in SSM. After phase or resource changes. */
+void sess_nodes_follow_stack(session_t *s);
 /* Appends a line to node index's output (session_nodes.c). */
 void sess_node_line(session_t *s, int index, const char *prefix, const char *line);
 

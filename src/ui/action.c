@@ -272,6 +272,8 @@ const ui_action_t action_table[] = {
 	  CTX_NODES, 0, NULL, view_nodes_next },
 	{ "prev-node", NULL, NULL, { KEY_BTAB, 'h', KEY_LEFT }, NULL, "select the previous node",
 	  CTX_NODES, 0, NULL, view_nodes_prev },
+	{ "node-details", NULL, NULL, { '\n' }, NULL, "the selected node in full: state, SSM, every check",
+	  CTX_NODES, 0, view_nodes_unavailable, view_nodes_details },
 	{ "node", NULL, "N", { 0 }, NULL, "show node N",
 	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_node },
 	{ "check", NULL, "[N]", { 'c' }, "Check", "run the EFA checks on the selected node",
@@ -298,7 +300,7 @@ const ui_action_t action_table[] = {
 	  CTX_NODES, 0, view_nodes_heatmap_unavailable, view_nodes_heatmap },
 	{ "zoom", NULL, NULL, { 'z' }, "Zoom", "one node on the whole screen, or all of them again",
 	  CTX_NODES, 0, NULL, view_nodes_zoom },
-	{ "connect", NULL, NULL, { 'y' }, "Connect", "the SSM session and MLflow port-forward commands to copy",
+	{ "connect", NULL, NULL, { 'y' }, "Connect", "copy the node's SSM command (OSC 52) and show every node's commands",
 	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_commands },
 
 	/* Help. */
