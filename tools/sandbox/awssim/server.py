@@ -59,9 +59,12 @@ class World:
         self.change_sets = ChangeSets(self)
         self.sso = Sso()
         self.sagemaker = SageMaker(self.moto)
-        # the nodes' IMDSv2 (imds.py); node_credentials "instance_role": only from there
+        # the nodes' IMDSv2 (imds.py). "instance_role" (the default): node commands get the
+        # instance role's credentials from there only, as on EC2, where an instance has no
+        # keys in its environment (EC2 User Guide, "IAM roles for Amazon EC2": applications
+        # get temporary credentials from the instance metadata); "environment" adds keys.
         self.imds = Imds(self)
-        self.node_credentials = "environment"
+        self.node_credentials = "instance_role"
         # requests AWS would refuse are refused before routing (validate.py)
         self.validator = Validator(validate)
         self.routes = {
