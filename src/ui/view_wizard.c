@@ -8,6 +8,7 @@
 #include "ui/ui.h"
 #include "ui/view_capacity.h"
 #include "ui/view_network.h"
+#include "ui/view_picker.h"
 
 static const struct {
 	const char *name;
@@ -128,7 +129,13 @@ static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	size_t n = type_list(ui, rows, 64);
 	char title[160];
 	long nodes = config_int(&z->cfg, CONFIG_NODE_COUNT);
-	snprintf(title, sizeof title, "Instance type of the %ld nodes%s%s", nodes, z->filter[0] ? "  /" : "", z->filter);
+	int rows_h = h - 5;
+	if (z->type_sel >= n) z->type_sel = n ? n - 1 : 0;
+	view_keep_visible(z->type_sel, &z->type_top, n, rows_h);
+	char pos[48];
+	view_position(pos, sizeof pos, z->type_top, rows_h, n);
+	snprintf(title, sizeof title, "Instance type of the %ld nodes%s%s%s%s", nodes, z->filter[0] ? "  /" : "",
+	         z->filter, pos[0] ? "  " : "", pos);
 	view_wizard_title(w, y, wd, title);
 	int wide = wd >= 100;
 	/* Columns: type, [series], accelerators, memory, EFA, volume, [use]. */
@@ -143,10 +150,7 @@ static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	draw_text_right(w, y + 1, xe + ce, ce, hd, "EFA");
 	draw_text_right(w, y + 1, xv + cv, cv, hd, "VOLUME");
 	if (wide) draw_text(w, y + 1, xu, wd - xu, hd, "USE");
-	int rows_h = h - 5;
 	z->type_rows = rows_h;
-	if (z->type_sel >= n) z->type_sel = n ? n - 1 : 0;
-	view_keep_visible(z->type_sel, &z->type_top, n, rows_h);
 	for (int r = 0; r < rows_h && z->type_top + (size_t)r < n; r++) {
 		size_t i = z->type_top + (size_t)r;
 		const catalog_instance_t *it = rows[i];
@@ -340,6 +344,32 @@ static int volume_choose(ui_t *ui)
 
 /* ---- review ---- */
 
+/* The volume check preflight runs (preflight_image.c) and the Volume panel refuses on:
+ * a volume below the AMI's root snapshot. 1 with why when it fails. */
+static int volume_problem(const ui_t *ui, char *why, size_t n)
+{
+	const config_t *cfg = &ui->wiz->cfg;
+	int floor = volume_floor(ui);
+	long v = config_int(cfg, CONFIG_VOLUME_SIZE);
+	if (floor <= 0 || v >= floor) return 0;
+	snprintf(why, n, "The volume is %ld GiB but the AMI %s has a %d GiB root snapshot: "
+	         "Esc back to the Volume panel and enter %d GiB or more.", v, ui->s->lookup.image.ami, floor, floor);
+	return 1;
+}
+
+/* Advice in the console is what to do in the console, not a command-line flag: the
+ * acknowledgement --allow-non-efa gives headless is d's question here. */
+static void console_advice(const char *msg, const char *instead, char *out, size_t n)
+{
+	static const char flag[] = "; pass --allow-non-efa to use it anyway";
+	const char *cut = strstr(msg, flag);
+	if (!cut) {
+		snprintf(out, n, "%s", msg);
+		return;
+	}
+	snprintf(out, n, "%.*s%s%s", (int)(cut - msg), msg, instead, cut + strlen(flag));
+}
+
 static void source_text(const config_t *cfg, config_key_t k, char *buf, size_t n)
 {
 	if (!cfg->value[k] || !*cfg->value[k]) {
@@ -392,9 +422,19 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 	config_validate(cfg, region, &d);
 	if (w) draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "Checks");
 	row++;
-	char capwhy[512];
+	char capwhy[512], volwhy[300];
 	int capbad = view_capacity_problem(ui, capwhy, sizeof capwhy);
-	if (capbad) { /* the reservation check preflight runs (core/capacity_check.h) */
+	int volbad = volume_problem(ui, volwhy, sizeof volwhy);
+	if (volbad) {
+		int lines = draw_wrap(NULL, 0, 0, wd - 9, 0, 0, volwhy);
+		if (w) {
+			draw_text(w, row, 2, 7, theme_attr(ROLE_FAIL), "error: ");
+			draw_wrap(w, row, 9, wd - 9, lines, theme_attr(ROLE_FAIL), volwhy);
+		}
+		row += lines;
+	}
+	capbad |= volbad;
+	if (view_capacity_problem(ui, capwhy, sizeof capwhy)) { /* the reservation check preflight runs (core/capacity_check.h) */
 		int lines = draw_wrap(NULL, 0, 0, wd - 9, 0, 0, capwhy);
 		if (w) {
 			draw_text(w, row, 2, 7, theme_attr(ROLE_FAIL), "error: ");
@@ -411,10 +451,12 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 		attr_t a = theme_attr(g->severity == CONFIG_ERROR ? ROLE_FAIL
 		                      : g->needs_ack && z->non_efa_ack ? ROLE_DIM : ROLE_WARN);
 		int lw = draw_width(label);
-		int lines = draw_wrap(NULL, 0, 0, wd - 2 - lw, 0, 0, g->message);
+		char msg[600];
+		console_advice(g->message, "; d asks you to acknowledge it", msg, sizeof msg);
+		int lines = draw_wrap(NULL, 0, 0, wd - 2 - lw, 0, 0, msg);
 		if (w) {
 			draw_text(w, row, 2, lw, a, label);
-			draw_wrap(w, row, 2 + lw, wd - 2 - lw, lines, a, g->message);
+			draw_wrap(w, row, 2 + lw, wd - 2 - lw, lines, a, msg);
 		}
 		row += lines;
 	}
@@ -539,7 +581,11 @@ void view_wizard_free(ui_t *ui)
 	ui->wiz = NULL;
 }
 
-unsigned view_wizard_context(const ui_t *ui) { return panels[ui->wiz->panel].ctx; }
+unsigned view_wizard_context(const ui_t *ui)
+{
+	if (ui->wiz->panel == WIZ_CAPACITY && ui->wiz->offers) return CTX_WIZ_OFFERS;
+	return panels[ui->wiz->panel].ctx;
+}
 
 int view_wizard_key(ui_t *ui, int key)
 {
@@ -660,11 +706,14 @@ static void deploy_then(ui_t *ui, int verify)
 		if (!err && d.items[i].severity == CONFIG_ERROR) err = &d.items[i];
 		if (!ack && d.items[i].needs_ack) ack = &d.items[i];
 	}
-	char capwhy[512];
+	char capwhy[512], ackmsg[600];
 	if (err) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", err->message);
+	else if (volume_problem(ui, capwhy, sizeof capwhy)) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", capwhy);
 	else if (view_capacity_problem(ui, capwhy, sizeof capwhy)) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", capwhy);
-	else if (ack && !z->non_efa_ack)
-		dialog_confirm(ui, "Acknowledge", ack->message, NULL, "Acknowledge", 0, ack_then_confirm);
+	else if (ack && !z->non_efa_ack) {
+		console_advice(ack->message, "", ackmsg, sizeof ackmsg);
+		dialog_confirm(ui, "Acknowledge", ackmsg, NULL, "Acknowledge", 0, ack_then_confirm);
+	}
 	else confirm_deploy(ui);
 	config_diags_free(&d);
 }

@@ -47,6 +47,8 @@ typedef struct ui_wizard {
 
 	/* Lookups to ask for, one at a time (the session runs one lookup at once). */
 	int want_saved, want_reservations, want_network, purchase_sent;
+	char saved_before[32];      /* the saved reservation when b was confirmed */
+	char bought[32];            /* the block just bought, to select once AWS lists it */
 	int want_image;           /* the type's AMI (its root snapshot size) is to be looked up */
 	char looked_up[32];         /* the instance type the reservations were looked up for */
 	char net_looked_up[32];     /* ... and the zones */
