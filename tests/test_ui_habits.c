@@ -351,6 +351,54 @@ static void test_stack_reload(void **state)
 	h_session_free(&s);
 }
 
+/* ---- item 12: / filters the pane with the focus; failure reasons in full ---- */
+
+static void test_filter_focused_pane(void **state)
+{
+	(void)state;
+	session_t s;
+	h_session_init(&s);
+	setup_config();
+	s.phase = SESS_FAILED;
+	snprintf(s.stack_status, sizeof s.stack_status, "ROLLBACK_IN_PROGRESS");
+	snprintf(s.stack_id, sizeof s.stack_id, "arn:aws:cloudformation:us-east-1:123456789012:stack/x/1");
+	h_resource(&s, "Node1", "AWS::EC2::Instance", "CREATE_FAILED", RES_FAILED, "capacity", 0);
+	h_resource(&s, "Node2", "AWS::EC2::Instance", "CREATE_FAILED", RES_FAILED, "cancelled", 0);
+	h_resource(&s, "PlacementGroup", "AWS::EC2::PlacementGroup", "CREATE_COMPLETE", RES_DONE, "", 0);
+	h_event(&s, T0, "PlacementGroup", "AWS::EC2::PlacementGroup", "CREATE_COMPLETE", "");
+	h_event(&s, T0 + 1, "Node1", "AWS::EC2::Instance", "CREATE_FAILED", "capacity");
+	ui_t *ui = h_open(&s, 120, 40, 0);
+	assert_int_equal(ui->screen, UI_STACK);
+	assert_int_equal(ui->stack.focus, 0); /* the resources have the focus */
+	h_keys(ui, "/placement\r");
+	assert_string_equal(ui->stack.res_filter, "placement");
+	assert_string_equal(ui->stack.filter, "");
+	assert_true(h_find_row(ui, "Resources 1 matching /placement", NULL) > 0);
+	assert_int_equal(h_find_row(ui, "Node2", NULL), -1);
+	assert_true(h_find_row(ui, "Events 2", NULL) > 0); /* the events untouched */
+	/* Enter shows the selected one of the filtered rows */
+	h_keys(ui, "\r");
+	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
+	assert_string_equal(ui->dlg.title, "PlacementGroup");
+	h_keys(ui, "\033\t/node1\r"); /* the events pane */
+	assert_string_equal(ui->stack.filter, "node1");
+	assert_string_equal(ui->stack.res_filter, "placement");
+	/* a reason longer than its column is read in full with Enter on the events */
+	char longer[300];
+	snprintf(longer, sizeof longer, "We currently do not have sufficient p5.48xlarge capacity in the Availability "
+	         "Zone you requested (us-east-1a). Our system will be working on provisioning additional capacity.");
+	snprintf(s.events[1].reason, sizeof s.events[1].reason, "%s", longer);
+	int y = h_find_row(ui, "We currently do not have", NULL);
+	assert_true(y > 0);
+	assert_null(strstr(h_row(ui, y), "provisioning additional capacity.")); /* cut on its row */
+	h_keys(ui, "\r");
+	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
+	assert_string_equal(ui->dlg.title, "Failure reasons");
+	assert_non_null(strstr(ui->dlg.text, "provisioning additional capacity."));
+	h_close(ui);
+	h_session_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_review_advice_is_console),
 		cmocka_unit_test(test_stack_picker),
 		cmocka_unit_test(test_stack_reload),
+		cmocka_unit_test(test_filter_focused_pane),
 	};
 	int rc = cmocka_run_group_tests_name("ui_habits", tests, NULL, NULL);
 	config_free(&h_cfg);

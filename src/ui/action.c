@@ -42,7 +42,13 @@ static void act_filter(ui_t *ui, const char *arg)
 	char *target = ui->screen == UI_NODES ? ui->nodes.filter : ui->stack.filter;
 	size_t size = ui->screen == UI_NODES ? sizeof ui->nodes.filter : sizeof ui->stack.filter;
 	if (ui->screen == UI_WIZARD) target = view_wizard_filter(ui, &size);
-	if (ui->screen == UI_STACK) ui->stack.focus = 1;
+	/* the stack screen: the pane with the focus (events when there are no resources) */
+	if (ui->screen == UI_STACK && ui->stack.focus == 0 && ui->s->nresources) {
+		target = ui->stack.res_filter;
+		size = sizeof ui->stack.res_filter;
+	} else if (ui->screen == UI_STACK) {
+		ui->stack.focus = 1;
+	}
 	if (arg) snprintf(target, size, "%s", arg);
 	else prompt_open(ui, PROMPT_FILTER, target, size);
 }
@@ -287,8 +293,8 @@ const ui_action_t action_table[] = {
 	/* Stack. */
 	{ "pane", NULL, NULL, { '\t' }, "Pane", "switch between the resources and the events",
 	  CTX_STACK, 0, view_stack_no_resources, view_stack_focus },
-	{ "details", NULL, NULL, { '\n' }, "Details", "show the selected resource in full",
-	  CTX_STACK, 0, view_stack_no_resources, view_stack_detail },
+	{ "details", NULL, NULL, { '\n' }, "Details", "show the selected resource in full (on the events: the failure reasons)",
+	  CTX_STACK, 0, view_stack_no_details, view_stack_detail },
 	{ "reload", NULL, NULL, { 'r' }, NULL, "read the stack from AWS again (live while CloudFormation works)",
 	  CTX_STACK, 0, NULL, act_reload },
 

@@ -102,7 +102,8 @@ struct ui {
 		int res_follow;      /* the selection follows the latest change until moved */
 		size_t ev_top;       /* first shown of the filtered events */
 		int ev_follow;
-		char filter[64];
+		char filter[64];     /* the events' */
+		char res_filter[64]; /* the resources' (/ filters the pane with the focus) */
 		int res_y, res_rows, ev_y, ev_rows; /* where the last frame put them (clicks, pages) */
 	} stack;
 

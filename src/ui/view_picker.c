@@ -102,7 +102,7 @@ static void open_named(ui_t *ui, const char *name)
 	}
 	ui->modal = UI_MODAL_NONE;
 	ui->stack.ev_follow = ui->stack.res_follow = 1;
-	ui->stack.filter[0] = 0;
+	ui->stack.filter[0] = ui->stack.res_filter[0] = 0;
 	ui_show(ui, UI_STACK);
 	ui_flash(ui, ROLE_OK, "Opening %s.", name);
 }
