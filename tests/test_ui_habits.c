@@ -399,6 +399,30 @@ static void test_filter_focused_pane(void **state)
 	h_session_free(&s);
 }
 
+/* ---- item 17: AWS not reached, said on the first screen ---- */
+
+static void test_unreachable_on_first_screen(void **state)
+{
+	(void)state;
+	session_t s;
+	h_session_init(&s);
+	setup_config();
+	/* what the session's attach leaves when AWS refuses the keys (sess_fail_err) */
+	snprintf(s.root_cause, sizeof s.root_cause, "Looking for the stack: UnrecognizedClientException: The security "
+	         "token included in the request is invalid.");
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	assert_int_equal(ui->screen, UI_WIZARD);
+	assert_int_equal(ui->wiz->panel, WIZ_TYPE);
+	assert_true(h_find_row(ui, "AWS could not be reached", NULL) > 0);
+	assert_true(h_find_row(ui, "Looking for the stack: UnrecognizedClientException", NULL) > 0);
+	assert_true(h_find_row(ui, "(credentials: profile default)", NULL) > 0);
+	assert_true(h_find_row(ui, "nixl-tui sandbox", NULL) > 0);
+	assert_true(h_find_row(ui, "Instance type of the 2 nodes", NULL) > 0); /* the panel still there */
+	for (int y = 0; y < 24; y++) assert_null(strchr(h_row(ui, y), '~')); /* nothing cut */
+	h_close(ui);
+	h_session_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_stack_picker),
 		cmocka_unit_test(test_stack_reload),
 		cmocka_unit_test(test_filter_focused_pane),
+		cmocka_unit_test(test_unreachable_on_first_screen),
 	};
 	int rc = cmocka_run_group_tests_name("ui_habits", tests, NULL, NULL);
 	config_free(&h_cfg);

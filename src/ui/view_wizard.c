@@ -501,6 +501,25 @@ void view_wizard_show_panel(ui_t *ui, wiz_panel_t panel)
 	ui->dirty |= UI_DIRTY_ALL;
 }
 
+/* The first screen says when AWS could not be reached (issue 14 item 17: no credentials,
+ * keys AWS refuses), with what was tried, instead of a lookup's error cut off on the
+ * message line of a later panel. Returns the rows it took. */
+static int unreachable_draw(ui_t *ui, WINDOW *w, int y, int wd)
+{
+	const session_t *s = ui->s;
+	if (s->phase != SESS_IDLE || !s->root_cause[0]) return 0;
+	char text[1600];
+	snprintf(text, sizeof text, "%s (credentials: %s). Without an AWS account, try the console on the sandbox: "
+	         "run nixl-tui sandbox in another terminal and start nixl-tui with what it prints.", s->root_cause,
+	         ui->opt.creds && *ui->opt.creds ? ui->opt.creds : "none found");
+	int lines = draw_wrap(NULL, 0, 0, wd - 4, 0, 0, text);
+	if (lines > 6) lines = 6;
+	attr_t a = theme_attr(ROLE_FAIL);
+	draw_box(w, y + 1, 0, lines + 2, wd, a, "AWS could not be reached", a);
+	draw_wrap(w, y + 2, 2, wd - 4, lines, A_NORMAL, text);
+	return lines + 3;
+}
+
 static void wizard_draw(ui_t *ui, WINDOW *w, int h, int wd)
 {
 	ui_wizard_t *z = ui->wiz;
@@ -515,7 +534,9 @@ static void wizard_draw(ui_t *ui, WINDOW *w, int h, int wd)
 	static void (*const draw[WIZ_COUNT])(ui_t *, WINDOW *, int, int, int) = {
 		type_draw, volume_draw, view_capacity_draw, view_network_draw, review_draw,
 	};
-	draw[z->panel](ui, w, 2, h - 2, wd);
+	z->banner = unreachable_draw(ui, w, 1, wd);
+	int top = 2 + z->banner;
+	draw[z->panel](ui, w, top, h - top, wd);
 }
 
 static void wizard_move(ui_t *ui, int dir, view_unit_t unit)
@@ -544,6 +565,7 @@ static void wizard_move(ui_t *ui, int dir, view_unit_t unit)
 static void wizard_click(ui_t *ui, int y, int x)
 {
 	ui_wizard_t *z = ui->wiz;
+	y -= z->banner; /* the panels' rows are below it */
 	if (z->panel == WIZ_TYPE && y >= 4 && y < 4 + z->type_rows) {
 		const catalog_instance_t *rows[64];
 		size_t n = type_list(ui, rows, 64);

@@ -44,6 +44,7 @@ typedef struct ui_wizard {
 	char port[6];
 
 	int review_top;
+	int banner;                 /* rows of the "AWS could not be reached" box in the last frame */
 
 	/* Lookups to ask for, one at a time (the session runs one lookup at once). */
 	int want_saved, want_reservations, want_network, purchase_sent;
