@@ -73,9 +73,17 @@ static void test_destroy_said_before_asking(void **state)
 	assert_string_equal(h_row(ui, 38), "CloudFormation has not accepted the stack yet: D works as soon as it has.");
 	assert_string_equal(h_calls, "");
 
-	/* CREATE_IN_PROGRESS: AWS deletes it (it stops creating), so D asks and deletes */
+	assert_null(strstr(h_row(ui, 39), "D Destroy"));
+	/* CREATE_IN_PROGRESS: AWS deletes it (it stops creating), so D asks and deletes; the
+	 * hint bar shows D as soon as CreateStack has answered (its step ends) */
 	snprintf(s.stack_id, sizeof s.stack_id, "arn:aws:cloudformation:us-east-1:123456789012:stack/nixl-efa-dev-east-1/1");
 	snprintf(s.stack_status, sizeof s.stack_status, "CREATE_IN_PROGRESS");
+	ui_render(ui);
+	ui_changed(ui, SESS_CH_STEPS);
+	ui_render(ui);
+	char hint[256];
+	dump_row(39, hint, sizeof hint);
+	assert_non_null(strstr(hint, "D Destroy"));
 	h_keys(ui, "D");
 	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
 	assert_non_null(strstr(ui->dlg.text, "still being created: CloudFormation stops creating it"));

@@ -240,8 +240,8 @@ void ui_click(ui_t *ui, int y, int x)
 /* What each kind of model change makes stale. */
 static const struct { unsigned what, dirty; } change_dirty[] = {
 	{ SESS_CH_PHASE, UI_DIRTY_ALL }, /* the hints depend on the phase */
-	{ SESS_CH_STEPS, UI_DIRTY_BODY },
-	{ SESS_CH_RESOURCES, UI_DIRTY_BODY },
+	{ SESS_CH_STEPS, UI_DIRTY_BODY | UI_DIRTY_HINT }, /* D once CreateStack has answered */
+	{ SESS_CH_RESOURCES, UI_DIRTY_BODY | UI_DIRTY_HINT },
 	{ SESS_CH_EVENTS, UI_DIRTY_BODY },
 	{ SESS_CH_OUTPUTS, UI_DIRTY_BODY },
 	{ SESS_CH_NODES, UI_DIRTY_BODY | UI_DIRTY_HINT },
