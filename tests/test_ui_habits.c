@@ -184,6 +184,38 @@ static void test_capacity_rows_fit_80(void **state)
 	h_session_free(&s);
 }
 
+/* ---- item 7: a reservation pins the zone ---- */
+
+static void test_reservation_pins_zone(void **state)
+{
+	(void)state;
+	session_t s;
+	h_session_init(&s);
+	setup_config();
+	struct sess_reservation *r = add_reservation(&s, "cr-0feedc0ffee123456", "us-east-1b", "active", "capacity-block", 2, 2);
+	r->start = T0 - 3600, r->end = T0 + 86400;
+	ui_t *ui = to_capacity(&s, 120, 40);
+	h_keys(ui, "j\r");
+	assert_int_equal(ui->wiz->panel, WIZ_NETWORK);
+	snprintf(s.lookup.azs[0], sizeof s.lookup.azs[0], "us-east-1a");
+	snprintf(s.lookup.azs[1], sizeof s.lookup.azs[1], "us-east-1b");
+	s.lookup.nazs = 2;
+	ui_changed(ui, SESS_CH_LOOKUP);
+	assert_true(h_find_row(ui, "> us-east-1b", NULL) > 0);
+	h_keys(ui, "\tk"); /* the zone list, one up: us-east-1a */
+	assert_true(h_find_row(ui, "> us-east-1b", NULL) > 0);
+	assert_int_equal(h_find_row(ui, "> us-east-1a", NULL), -1);
+	assert_string_equal(h_row(ui, 38), "The instances launch in us-east-1b, the zone of the reservation: Esc back to "
+	                                   "Capacity to choose another.");
+	assert_true(h_find_row(ui, "The zone is us-east-1b, the reservation's", NULL) > 0);
+	h_keys(ui, "\r");
+	assert_int_equal(ui->wiz->panel, WIZ_REVIEW);
+	assert_string_equal(config_get(&ui->wiz->cfg, CONFIG_AVAILABILITY_ZONE), "us-east-1b");
+	assert_true(h_find_row(ui, "No errors or warnings", NULL) > 0);
+	h_close(ui);
+	h_session_free(&s);
+}
+
 /* ---- item 8: the block just bought is selected once AWS lists it ---- */
 
 static void test_bought_block_selected(void **state)
@@ -439,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_offerings_hint_says_enter),
 		cmocka_unit_test(test_position_indicators),
 		cmocka_unit_test(test_capacity_rows_fit_80),
+		cmocka_unit_test(test_reservation_pins_zone),
 		cmocka_unit_test(test_bought_block_selected),
 		cmocka_unit_test(test_review_checks_volume_floor),
 		cmocka_unit_test(test_review_advice_is_console),

@@ -59,6 +59,13 @@ int view_capacity_problem(const ui_t *ui, char *why, size_t n)
 	return verdict(ui, r, zone && *zone ? zone : "", why, n, NULL, 0) != CAP_OK;
 }
 
+const char *view_capacity_zone(const ui_t *ui)
+{
+	const char *id = config_get(&ui->wiz->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+	const struct sess_reservation *r = id && *id ? listed(ui->s, id) : NULL;
+	return r && r->az[0] ? r->az : NULL;
+}
+
 /* On-demand, the saved reservation (when not listed), the type's reservations, search. */
 static size_t rows_of(const ui_t *ui, cap_row_t *out, size_t cap)
 {
