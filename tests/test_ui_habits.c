@@ -257,6 +257,50 @@ static void test_bought_block_selected(void **state)
 	h_session_free(&s);
 }
 
+/* ---- item 11: the Volume panel does not take a size before the snapshot is known ---- */
+
+static void test_volume_waits_for_snapshot(void **state)
+{
+	(void)state;
+	session_t s;
+	h_session_init(&s);
+	setup_config();
+	config_set(&h_cfg, "instanceType", "p5.48xlarge", CONFIG_SRC_FLAG, NULL, NULL);
+	ui_t *ui = h_open(&s, 80, 24, 0);
+	h_keys(ui, "\r");
+	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
+	assert_string_equal(h_calls, "lookup_image p5.48xlarge\n");
+	s.lookup.busy = 1; /* the session's lookup_image, in flight */
+	snprintf(s.lookup.image.instance_type, sizeof s.lookup.image.instance_type, "p5.48xlarge");
+	h_keys(ui, "5\r");
+	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
+	assert_string_equal(h_row(ui, 22), "Asking AWS for the AMI's root snapshot size: on to Capacity once it answers.");
+	/* it answers: 5 GiB is under the snapshot, refused, and the panel stays */
+	s.lookup.busy = 0;
+	snprintf(s.lookup.image.ami, sizeof s.lookup.image.ami, "ami-0123456789abcdef0");
+	s.lookup.image.root_gib = 75;
+	ui_changed(ui, SESS_CH_LOOKUP);
+	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
+	assert_true(h_find_row(ui, "75 GiB root snapshot", NULL) > 0);
+	h_keys(ui, "\r");
+	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
+	/* a size over it, Enter while the answer is awaited: on to Capacity when it comes */
+	ui_key(ui, KEY_BACKSPACE);
+	h_keys(ui, "100");
+	memset(&s.lookup.image, 0, sizeof s.lookup.image);
+	snprintf(s.lookup.image.instance_type, sizeof s.lookup.image.instance_type, "p5.48xlarge");
+	s.lookup.busy = 1;
+	h_keys(ui, "\r");
+	assert_int_equal(ui->wiz->panel, WIZ_VOLUME);
+	s.lookup.busy = 0;
+	s.lookup.image.root_gib = 75;
+	ui_changed(ui, SESS_CH_LOOKUP);
+	assert_int_equal(ui->wiz->panel, WIZ_CAPACITY);
+	assert_string_equal(config_get(&ui->wiz->cfg, CONFIG_VOLUME_SIZE), "100");
+	h_close(ui);
+	h_session_free(&s);
+}
+
 /* ---- items 7 and 11: Review runs preflight's volume check; advice is the console's ---- */
 
 static void test_review_checks_volume_floor(void **state)
@@ -473,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_capacity_rows_fit_80),
 		cmocka_unit_test(test_reservation_pins_zone),
 		cmocka_unit_test(test_bought_block_selected),
+		cmocka_unit_test(test_volume_waits_for_snapshot),
 		cmocka_unit_test(test_review_checks_volume_floor),
 		cmocka_unit_test(test_review_advice_is_console),
 		cmocka_unit_test(test_stack_picker),

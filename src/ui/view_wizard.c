@@ -67,6 +67,8 @@ int view_wizard_edit_digits(char *field, size_t n, int key, int *fresh)
 
 /* ---- lookups ---- */
 
+static void volume_answered(ui_t *ui);
+
 void view_wizard_pump(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
@@ -94,6 +96,18 @@ void view_wizard_lookup_done(ui_t *ui)
 	view_capacity_lookup_done(ui);
 	view_network_lookup_done(ui);
 	view_wizard_pump(ui);
+	volume_answered(ui);
+}
+
+static int volume_choose(ui_t *ui);
+
+/* Enter on the Volume panel waited for the AMI's snapshot size: it goes on now. */
+static void volume_answered(ui_t *ui)
+{
+	ui_wizard_t *z = ui->wiz;
+	if (!z->volume_pending || ui->s->lookup.busy) return;
+	z->volume_pending = 0;
+	if (z->panel == WIZ_VOLUME && ui->screen == UI_WIZARD && volume_choose(ui)) view_wizard_show_panel(ui, WIZ_CAPACITY);
 }
 
 /* ---- instance type ---- */
@@ -234,6 +248,7 @@ static void type_choose(ui_t *ui)
 static void volume_enter(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
+	z->volume_pending = 0;
 	snprintf(z->volume, sizeof z->volume, "%ld", config_int(&z->cfg, CONFIG_VOLUME_SIZE));
 	z->volume_fresh = 1;
 	if (strcmp(ui->s->lookup.image.instance_type, view_wizard_type(ui)) != 0) {
@@ -305,6 +320,7 @@ static int volume_key(ui_t *ui, int key)
 	memcpy(before, z->volume, sizeof before);
 	int fresh = z->volume_fresh;
 	if (!view_wizard_edit_digits(z->volume, sizeof z->volume, key, &z->volume_fresh)) return 0;
+	z->volume_pending = 0; /* a size typed after Enter waits for the next Enter */
 	if (atol(z->volume) > GP3_MAX) {
 		memcpy(z->volume, before, sizeof before);
 		z->volume_fresh = fresh;
@@ -334,6 +350,14 @@ static int volume_choose(ui_t *ui)
 	int floor = volume_floor(ui);
 	if (floor > 0 && v < floor) {
 		ui_flash(ui, ROLE_WARN, "The AMI's root snapshot is %d GiB: enter %d GiB or more.", floor, floor);
+		return 0;
+	}
+	/* not taken before the snapshot's size is known (issue 14 item 11), unless the lookup failed */
+	const session_t *s = ui->s;
+	if (floor == 0 && (ui->wiz->want_image ||
+	                   (s->lookup.busy && strcmp(s->lookup.image.instance_type, view_wizard_type(ui)) == 0))) {
+		ui_flash(ui, ROLE_WARN, "Asking AWS for the AMI's root snapshot size: on to Capacity once it answers.");
+		ui->wiz->volume_pending = 1;
 		return 0;
 	}
 	char buf[16];

@@ -27,6 +27,7 @@ typedef struct ui_wizard {
 
 	char volume[8];             /* the size field as typed */
 	int volume_fresh;           /* the first digit replaces the prefilled size */
+	int volume_pending;         /* Enter waits for the AMI's snapshot size, then goes on */
 
 	size_t cap_sel, cap_top;
 	int cap_rows;
