@@ -247,6 +247,14 @@ aws_call_t *cfn_describe_stacks(aws_client_t *c, const char *stack, cfn_describe
 	             stacks_done, (codec_fn)cb, ud);
 }
 
+aws_call_t *cfn_describe_stacks_page(aws_client_t *c, const char *next_token, cfn_describe_stacks_cb cb,
+                                     void *ud)
+{
+	aws_params_t p = {0};
+	return start(c, cfn_build_describe_stacks(NULL, next_token, &p), "DescribeStacks", &p,
+	             stacks_done, (codec_fn)cb, ud);
+}
+
 aws_call_t *cfn_describe_stack_events(aws_client_t *c, const char *stack, const char *next_token,
                                       cfn_describe_stack_events_cb cb, void *ud)
 {

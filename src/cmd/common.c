@@ -80,6 +80,7 @@ int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int 
 	if (!env->aws) {
 		cmd_print_error(cmd_name, &err);
 		cmd_env_close(env);
+		env->no_creds = err.kind == AWS_ERR_CREDENTIALS;
 		return -1;
 	}
 	return 0;

@@ -19,6 +19,7 @@ typedef struct cmd_env {
 	loop_t *loop;
 	aws_client_t *aws;
 	FILE *log;
+	int no_creds;      /* cmd_env_open failed because no credentials resolved */
 } cmd_env_t;
 
 /* Creates the loop and the client. On failure prints the sentence to stderr and returns -1. */

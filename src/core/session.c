@@ -75,7 +75,7 @@ void session_free(session_t *s)
 	free(p->template_body);
 	config_free(&p->cfg);
 	free(s->steps); free(s->resources); free(s->events); free(s->outputs);
-	free(s->lookup.reservations); free(s->lookup.offerings); free(s->lookup.vpcs);
+	free(s->lookup.reservations); free(s->lookup.offerings); free(s->lookup.vpcs); free(s->lookup.stacks);
 	free(p);
 	free(s);
 }

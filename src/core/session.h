@@ -174,6 +174,11 @@ struct session {
 		char saved_reservation[32]; /* /nixl-efa/capacity-reservation-id, "" when none */
 		/* the type's AMI (session_lookup_image): its root snapshot's size, 0 when unknown */
 		struct sess_image { char instance_type[32], ami[32], architecture[16]; int root_gib; } image;
+		/* the stacks this tool created in the region (session_lookup_stacks), newest first */
+		struct sess_stack_row { char name[129], status[48], environment[64]; time_t created; } *stacks;
+		size_t nstacks;
+		int stacks_done;          /* the list is complete (every page read) */
+		unsigned stacks_pages;    /* DescribeStacks pages read for it */
 	} lookup;
 
 	/* The ping-pong matrix over every pair of nodes (session_pingpong_matrix), by array
@@ -282,6 +287,11 @@ int session_lookup_network(session_t *s, const char *instance_type);
 /* The AMI the type launches (its SSM parameter, then DescribeImages): lookup.image. */
 int session_lookup_image(session_t *s, const char *instance_type);
 int session_lookup_saved_reservation(session_t *s);
+/* The stacks of the region tagged ManagedBy=nixl-tui (what deploy tags them with):
+ * DescribeStacks page after page until no NextToken; lookup.stacks. */
+int session_lookup_stacks(session_t *s);
+/* Shows stack `name` instead: forgets the one shown (nothing may be running) and attaches. */
+int session_open_stack(session_t *s, const char *name);
 
 /* The progress bar's figures: resources AWS reports done in the direction the stack
  * goes (its status and the phase): created, deleted, or rolled back (deleted again

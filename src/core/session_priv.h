@@ -11,7 +11,7 @@
  * closing session can cancel what is in flight. */
 typedef enum sess_chan {
 	CH_OP, CH_EVENTS, CH_STACK, CH_AGENTS, CH_UPLOAD, CH_STAGE,
-	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_IMAGE, CH_LK_SAVED, CH_SETUP,
+	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_IMAGE, CH_LK_STACKS, CH_LK_SAVED, CH_SETUP,
 	CH_MLFLOW, CH_COUNT
 } sess_chan_t;
 

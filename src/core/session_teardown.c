@@ -390,11 +390,16 @@ void sess_teardown_next(session_t *s)
 int session_teardown(session_t *s)
 {
 	struct session_priv *p = SP(s);
-	if (p->op == OP_DEPLOY || p->op == OP_TEARDOWN) {
+	/* CloudFormation deletes a stack while it is being created (DeleteStack on
+	 * CREATE_IN_PROGRESS stops the creation): once CreateStack has answered, the deploy
+	 * stops following it and the delete takes over. Before, there is nothing to delete. */
+	int created = p->op == OP_DEPLOY && (s->stack_id[0] || s->stack_status[0]) &&
+	              (s->phase == SESS_CREATING || s->phase == SESS_WAIT_AGENTS);
+	if ((p->op == OP_DEPLOY && !created) || p->op == OP_TEARDOWN) {
 		snprintf(s->root_cause, sizeof s->root_cause, "An operation is already running.");
 		return -1;
 	}
-	if (p->op == OP_ATTACH) session_detach(s);
+	if (p->op == OP_ATTACH || created) session_detach(s);
 	sess_watch_stop(s);
 	if (p->agents_timer) loop_timer_cancel(p->loop, p->agents_timer);
 	p->agents_timer = 0;

@@ -14,6 +14,7 @@
 #include "ui/view.h"
 #include "ui/view_help.h"
 #include "ui/view_nodes.h"
+#include "ui/view_picker.h"
 #include "ui/view_stack.h"
 #include "ui/view_wizard.h"
 
@@ -50,6 +51,7 @@ static const ui_view_t *const views[UI_SCREEN_COUNT] = {
 
 const ui_view_t *ui_view(const ui_t *ui)
 {
+	if (ui->modal == UI_MODAL_PICKER) return &view_picker;
 	return ui->modal == UI_MODAL_HELP ? &view_help : views[ui->screen];
 }
 
@@ -100,6 +102,7 @@ unsigned ui_context(const ui_t *ui)
 	case UI_MODAL_DIALOG: return CTX_DIALOG;
 	case UI_MODAL_PROMPT: return CTX_PROMPT;
 	case UI_MODAL_HELP: return CTX_HELP;
+	case UI_MODAL_PICKER: return CTX_PICKER;
 	default: break;
 	}
 	return ui->screen == UI_WIZARD ? view_wizard_context(ui) : screens[ui->screen];
@@ -256,8 +259,8 @@ void ui_click(ui_t *ui, int y, int x)
 /* What each kind of model change makes stale. */
 static const struct { unsigned what, dirty; } change_dirty[] = {
 	{ SESS_CH_PHASE, UI_DIRTY_ALL }, /* the hints depend on the phase */
-	{ SESS_CH_STEPS, UI_DIRTY_BODY },
-	{ SESS_CH_RESOURCES, UI_DIRTY_BODY },
+	{ SESS_CH_STEPS, UI_DIRTY_BODY | UI_DIRTY_HINT }, /* D once CreateStack has answered */
+	{ SESS_CH_RESOURCES, UI_DIRTY_BODY | UI_DIRTY_HINT },
 	{ SESS_CH_EVENTS, UI_DIRTY_BODY },
 	{ SESS_CH_OUTPUTS, UI_DIRTY_BODY },
 	{ SESS_CH_NODES, UI_DIRTY_BODY | UI_DIRTY_HINT },

@@ -18,7 +18,7 @@
 typedef enum ui_screen { UI_WIZARD, UI_STACK, UI_NODES, UI_SCREEN_COUNT } ui_screen_t;
 
 /* What is over the screen and takes the keys. */
-typedef enum ui_modal { UI_MODAL_NONE, UI_MODAL_HELP, UI_MODAL_PROMPT, UI_MODAL_DIALOG } ui_modal_t;
+typedef enum ui_modal { UI_MODAL_NONE, UI_MODAL_HELP, UI_MODAL_PROMPT, UI_MODAL_DIALOG, UI_MODAL_PICKER } ui_modal_t;
 
 enum {
 	UI_DIRTY_STATUS = 1, UI_DIRTY_BODY = 2, UI_DIRTY_MSG = 4, UI_DIRTY_HINT = 8,
@@ -104,7 +104,8 @@ struct ui {
 		int res_follow;      /* the selection follows the latest change until moved */
 		size_t ev_top;       /* first shown of the filtered events */
 		int ev_follow;
-		char filter[64];
+		char filter[64];     /* the events' */
+		char res_filter[64]; /* the resources' (/ filters the pane with the focus) */
 		int res_y, res_rows, ev_y, ev_rows; /* where the last frame put them (clicks, pages) */
 	} stack;
 
@@ -122,6 +123,7 @@ struct ui {
 	} nodes;
 
 	struct { int top; } help;
+	struct { size_t sel, top; int rows; } picker; /* the stack picker (view_picker.c) */
 	struct ui_wizard *wiz;   /* view_wizard.h */
 
 	ui_prompt_t prompt;

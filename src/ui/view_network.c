@@ -5,6 +5,7 @@
 
 #include "ui/draw.h"
 #include "ui/ui.h"
+#include "ui/view_capacity.h"
 #include "ui/view_wizard.h"
 
 /* Where the lists start in the body (the panel starts at row 2). */
@@ -117,10 +118,25 @@ void view_network_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	if (l->nazs == 0)
 		draw_text(w, y + 3, c.az, c.port - c.az - 1, theme_attr(ROLE_DIM), l->busy ? "asking AWS..." : "none listed: any zone");
 	draw_field(w, y + 3, c.port, 8, theme_attr(z->net_field == 2 ? ROLE_SELECT : ROLE_INPUT), z->port);
-	char note[200];
-	snprintf(note, sizeof note, "The zones listed offer %s. Tab moves between VPC, zone and port; Enter goes on.",
-	         view_wizard_type(ui));
+	char note[240];
+	const char *pinned = view_capacity_zone(ui);
+	if (pinned)
+		snprintf(note, sizeof note, "The zone is %s, the reservation's (Esc back to Capacity to change it). "
+		         "Tab moves between VPC, zone and port; Enter goes on.", pinned);
+	else
+		snprintf(note, sizeof note, "The zones listed offer %s. Tab moves between VPC, zone and port; Enter goes on.",
+		         view_wizard_type(ui));
 	draw_wrap(w, y + h - 2, 0, wd, 2, theme_attr(ROLE_DIM), note);
+}
+
+/* A reservation launches only in its own zone: the zone is not the operator's to move. */
+static int zone_pinned(ui_t *ui)
+{
+	const char *az = view_capacity_zone(ui);
+	if (!az) return 0;
+	ui_flash(ui, ROLE_WARN, "The instances launch in %s, the zone of the reservation: Esc back to Capacity to "
+	         "choose another.", az);
+	return 1;
 }
 
 void view_network_move(ui_t *ui, int dir, int unit)
@@ -128,6 +144,7 @@ void view_network_move(ui_t *ui, int dir, int unit)
 	ui_wizard_t *z = ui->wiz;
 	const struct sess_lookup *l = &ui->s->lookup;
 	size_t top = 0;
+	if (z->net_field == 1 && zone_pinned(ui)) return;
 	if (z->net_field == 0) view_select(&z->vpc_sel, &top, l->nvpcs, 1 << 16, dir, (view_unit_t)unit);
 	else if (z->net_field == 1) view_select(&z->az_sel, &top, l->nazs + 1, 1 << 16, dir, (view_unit_t)unit);
 	z->net_touched = 1;
@@ -172,7 +189,7 @@ void view_network_click(ui_t *ui, int y, int x)
 	if (y < LIST_Y) return;
 	size_t i = (size_t)(y - LIST_Y) + (field == 0 ? vpc_top : az_top);
 	if (field == 0 && i < ui->s->lookup.nvpcs) z->vpc_sel = i, z->net_touched = 1;
-	if (field == 1 && i <= ui->s->lookup.nazs) z->az_sel = i, z->net_touched = 1;
+	if (field == 1 && i <= ui->s->lookup.nazs && !zone_pinned(ui)) z->az_sel = i, z->net_touched = 1;
 }
 
 void view_network_field(ui_t *ui, const char *arg)

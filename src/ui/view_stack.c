@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/typical.h"
+#include "base/sbuf.h"
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
@@ -33,6 +34,22 @@ static int event_matches(const sess_event_t *e, const char *filter)
 {
 	const char *f[] = { e->logical_id, e->type, e->status, e->reason };
 	return view_match(filter, f, 4);
+}
+
+/* The resources the pane's filter lets through, as indexes into s->resources. */
+static size_t res_matching(const ui_t *ui, size_t *out, size_t cap)
+{
+	const session_t *s = ui->s;
+	size_t n = 0;
+	for (size_t i = 0; i < s->nresources; i++) {
+		const sess_resource_t *r = &s->resources[i];
+		const char *f[] = { r->logical_id, r->type, r->status, r->reason };
+		if (view_match(ui->stack.res_filter, f, 4) && (!out || n < cap)) {
+			if (out) out[n] = i;
+			n++;
+		}
+	}
+	return n;
 }
 
 static size_t count_matching(const session_t *s, const char *filter)
@@ -318,20 +335,24 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	const session_t *s = ui->s;
 	const draw_glyphs_t *g = draw_glyphs();
-	char title[96];
+	char title[192];
 	int focused = ui->stack.focus == 0;
 	int rows = h - 2;
+	size_t *idx = calloc(s->nresources ? s->nresources : 1, sizeof *idx);
+	if (!idx) return;
+	size_t n = res_matching(ui, idx, s->nresources);
 	if (ui->stack.res_follow) {
 		int64_t latest = 0;
-		for (size_t i = 0; i < s->nresources; i++)
-			if (s->resources[i].changed_ms > latest) latest = s->resources[i].changed_ms, ui->stack.res_sel = i;
+		for (size_t k = 0; k < n; k++)
+			if (s->resources[idx[k]].changed_ms > latest) latest = s->resources[idx[k]].changed_ms, ui->stack.res_sel = k;
 	}
-	if (ui->stack.res_sel >= s->nresources) ui->stack.res_sel = s->nresources ? s->nresources - 1 : 0;
-	view_keep_visible(ui->stack.res_sel, &ui->stack.res_top, s->nresources, rows);
-	if (s->nresources > (size_t)rows)
-		snprintf(title, sizeof title, "Resources %zu-%zu of %zu", ui->stack.res_top + 1,
-		         ui->stack.res_top + (size_t)rows, s->nresources);
-	else snprintf(title, sizeof title, "Resources %zu", s->nresources);
+	if (ui->stack.res_sel >= n) ui->stack.res_sel = n ? n - 1 : 0;
+	view_keep_visible(ui->stack.res_sel, &ui->stack.res_top, n, rows);
+	const char *rf = ui->stack.res_filter;
+	if (n > (size_t)rows)
+		snprintf(title, sizeof title, "Resources %zu-%zu of %zu%s%s", ui->stack.res_top + 1,
+		         ui->stack.res_top + (size_t)rows, n, *rf ? " matching /" : "", rf);
+	else snprintf(title, sizeof title, "Resources %zu%s%s", n, *rf ? " matching /" : "", rf);
 	rule(w, y, wd, title, theme_attr(focused ? ROLE_SELECT : ROLE_TITLE));
 	cols_t c = columns(s, wd);
 	int xt = 2 + c.lid + 2, xs = xt + (c.type ? c.type + 2 : 0), xe = xs + c.status + 2;
@@ -347,8 +368,8 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	int64_t now = ui_now(ui);
 	for (int r = 0; r < rows; r++) {
 		size_t i = ui->stack.res_top + (size_t)r;
-		if (i >= s->nresources) break;
-		const sess_resource_t *res = &s->resources[i];
+		if (i >= n) break;
+		const sess_resource_t *res = &s->resources[idx[i]];
 		int row = y + 2 + r, sel = focused && i == ui->stack.res_sel;
 		attr_t base = sel ? theme_attr(ROLE_SELECT) : A_NORMAL;
 		if (sel) draw_fill(w, row, 0, wd, base, " ");
@@ -367,6 +388,7 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 		}
 		draw_text(w, row, xr, wd - xr, base, res->reason);
 	}
+	free(idx);
 }
 
 static void draw_events(ui_t *ui, WINDOW *w, int y, int h, int wd)
@@ -461,7 +483,7 @@ static void stack_move(ui_t *ui, int dir, view_unit_t unit)
 	const session_t *s = ui->s;
 	if (ui->stack.focus == 0) {
 		ui->stack.res_follow = 0;
-		view_select(&ui->stack.res_sel, &ui->stack.res_top, s->nresources, ui->stack.res_rows, dir, unit);
+		view_select(&ui->stack.res_sel, &ui->stack.res_top, res_matching(ui, NULL, 0), ui->stack.res_rows, dir, unit);
 		return;
 	}
 	size_t n = count_matching(s, ui->stack.filter);
@@ -475,7 +497,7 @@ static void stack_click(ui_t *ui, int y, int x)
 	if (ui->stack.res_rows > 0 && y >= ui->stack.res_y && y < ui->stack.res_y + ui->stack.res_rows) {
 		size_t i = ui->stack.res_top + (size_t)(y - ui->stack.res_y);
 		ui->stack.focus = 0;
-		if (i < ui->s->nresources) ui->stack.res_sel = i, ui->stack.res_follow = 0;
+		if (i < res_matching(ui, NULL, 0)) ui->stack.res_sel = i, ui->stack.res_follow = 0;
 	} else if (ui->stack.ev_rows > 0 && y >= ui->stack.ev_y - 1 && y < ui->stack.ev_y + ui->stack.ev_rows) {
 		ui->stack.focus = 1;
 	}
@@ -486,6 +508,12 @@ const ui_view_t view_stack = { stack_draw, stack_move, stack_click };
 const char *view_stack_no_resources(const ui_t *ui)
 {
 	return ui->s->nresources ? NULL : "No resources yet.";
+}
+
+const char *view_stack_no_details(const ui_t *ui)
+{
+	if (ui->stack.focus == 1) return ui->s->nevents ? NULL : "No events yet.";
+	return view_stack_no_resources(ui);
 }
 
 void view_stack_focus(ui_t *ui, const char *arg)
@@ -501,12 +529,38 @@ void view_stack_follow(ui_t *ui, const char *arg)
 	else ui->stack.ev_follow = 1;
 }
 
+/* Enter on the events: the failure reasons the pane cuts, in full, latest first. */
+static void failed_events_detail(ui_t *ui)
+{
+	const session_t *s = ui->s;
+	char text[sizeof ui->dlg.text];
+	sbuf_t b;
+	sbuf_init(&b, text, sizeof text);
+	size_t shown = 0;
+	for (size_t i = s->nevents; i-- > 0;) {
+		const sess_event_t *e = &s->events[i];
+		if (!strstr(e->status, "FAILED") || !e->reason[0] || !event_matches(e, ui->stack.filter)) continue;
+		sbuf_addf(&b, "%s%s %s: %s", shown++ ? "\n\n" : "", e->logical_id, e->status, e->reason);
+	}
+	if (!shown) sbuf_add(&b, "No event failed.");
+	dialog_info(ui, "Failure reasons", text);
+	ui->dlg.wide = 1;
+}
+
 void view_stack_detail(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	const session_t *s = ui->s;
+	if (ui->stack.focus == 1) {
+		failed_events_detail(ui);
+		return;
+	}
 	if (s->nresources == 0) return;
-	const sess_resource_t *r = &s->resources[ui->stack.res_sel < s->nresources ? ui->stack.res_sel : 0];
+	size_t *idx = calloc(s->nresources, sizeof *idx);
+	if (!idx) return;
+	size_t n = res_matching(ui, idx, s->nresources);
+	const sess_resource_t *r = &s->resources[n ? idx[ui->stack.res_sel < n ? ui->stack.res_sel : 0] : 0];
+	free(idx);
 	char text[sizeof ui->dlg.text];
 	snprintf(text, sizeof text, "Type: %s\nPhysical id: %s\nStatus: %s\n\n%s", r->type,
 	         r->physical_id[0] ? r->physical_id : "-", r->status, r->reason[0] ? r->reason : "No reason given.");

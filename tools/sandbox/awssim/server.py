@@ -172,7 +172,7 @@ class World:
         return Response(status, body, headers)
 
     def configure(self, changes):
-        """POST /_sandbox/config: scenario, speed, events_page_size (new operations);
+        """POST /_sandbox/config: scenario, speed, events_page_size, stacks_page_size (new operations);
         failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
         tool_lines, tool_exit (nodes' commands from now on); validate (bool: check requests
         against botocore's models), validation_reset (true: zero the refusal counters);
@@ -187,6 +187,9 @@ class World:
         size = changes.get("events_page_size", self.cfn.events_page_size)
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= PAGE:
             raise ValueError(f"events_page_size must be an integer from 1 to {PAGE}")
+        stacks_page = changes.get("stacks_page_size", self.cfn.stacks_page_size)
+        if isinstance(stacks_page, bool) or not isinstance(stacks_page, int) or not 1 <= stacks_page <= PAGE:
+            raise ValueError(f"stacks_page_size must be an integer from 1 to {PAGE}")
         texts = {k: changes[k] for k in TEXT_SETTINGS if k in changes}
         for key in ("failure_reason", "status_reason"):
             if key in texts and not isinstance(texts[key], str):
@@ -217,7 +220,7 @@ class World:
         if not isinstance(changes.get("validate", True), bool) or not isinstance(
                 changes.get("validation_reset", False), bool):
             raise ValueError("validate and validation_reset must be true or false")
-        unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
+        unknown = set(changes) - {"scenario", "speed", "events_page_size", "stacks_page_size", "tool_lines",
                                   "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
                                   "service_quotas_denied", "efa_interfaces", "validate",
                                   "validation_reset", "mlflow_tracking_servers",
@@ -228,6 +231,7 @@ class World:
             self.scenario = changes.get("scenario", self.scenario)
             self.speed = float(changes.get("speed", self.speed))
             self.cfn.events_page_size = size
+            self.cfn.stacks_page_size = stacks_page
             self.texts.update(texts)
             self.quotas.apply(changes)
             self.sagemaker.apply(changes)
@@ -250,7 +254,8 @@ class World:
                         "ping", "stack", "lid", "index", "private_ip", "az")}
             return {"endpoint": self.endpoint, "moto_endpoint": self.moto.endpoint,
                     "scenario": self.scenario, "speed": self.speed,
-                    "events_page_size": self.cfn.events_page_size, "texts": self.texts,
+                    "events_page_size": self.cfn.events_page_size,
+                    "stacks_page_size": self.cfn.stacks_page_size, "texts": self.texts,
                     "tool_dir": self.ssm.tool_dir,
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
                     "stacks": self.cfn.summary(), "managed_nodes": nodes,
