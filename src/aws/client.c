@@ -51,6 +51,7 @@ struct aws_client {
 	aws_creds_t creds;         /* in use; empty until fetched for ASSUME_ROLE/IMDS */
 	int fetching;
 	aws_error_t creds_error;   /* last fetch failure, given to calls waiting on it */
+	int creds_unresolved;      /* defer_creds_error: the chain found nothing yet */
 	char creds_source[160];
 	int max_attempts;
 	int retry_base_ms;
@@ -157,11 +158,19 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 		aws_client_free(c);
 		return NULL;
 	}
-	if (!c->region || aws_creds_resolve(o.profile, &c->plan, err) < 0) {
+	if (!c->region) {
 		aws_client_free(c);
 		return NULL;
 	}
-	if (c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops) aws_creds_copy(&c->creds, &c->plan.creds);
+	if (aws_creds_resolve(o.profile, &c->plan, err) < 0) {
+		if (!o.defer_creds_error || err->kind == AWS_ERR_PARSE) {
+			aws_client_free(c);
+			return NULL;
+		}
+		c->creds_unresolved = 1; /* plan.source stays empty: there is none */
+	}
+	if (!c->creds_unresolved && c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops)
+		aws_creds_copy(&c->creds, &c->plan.creds);
 	snprintf(c->creds_source, sizeof c->creds_source, "%s", c->plan.source);
 	c->http = http_engine_new(loop);
 	if (!c->http) {
@@ -462,9 +471,29 @@ static int resolve_again(aws_client_t *c, aws_call_t *call)
 	return 0;
 }
 
+/* defer_creds_error: the chain is tried again for each call until it finds something.
+ * Returns 1 when the call finished with the chain's error. */
+static int still_unresolved(aws_client_t *c, aws_call_t *call)
+{
+	aws_creds_plan_t plan;
+	aws_error_t err;
+	if (aws_creds_resolve(c->profile_flag, &plan, &err) < 0) {
+		call_finish(call, &err, NULL);
+		return 1;
+	}
+	c->creds_unresolved = 0;
+	aws_creds_plan_free(&c->plan);
+	c->plan = plan;
+	snprintf(c->creds_source, sizeof c->creds_source, "%s", plan.source);
+	aws_creds_free(&c->creds);
+	if (plan.kind == AWS_CREDS_STATIC && !plan.nhops) aws_creds_copy(&c->creds, &plan.creds);
+	return 0;
+}
+
 static void start_or_queue(aws_call_t *call)
 {
 	aws_client_t *c = call->c;
+	if (c->creds_unresolved && still_unresolved(c, call)) return;
 	if (creds_usable(c)) {
 		call_send(call);
 		return;

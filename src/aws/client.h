@@ -25,6 +25,10 @@ typedef struct aws_client_opts {
 	int retry_base_ms;         /* backoff base; 0: 1000 as the SDKs (tests use less) */
 	uint64_t jitter_seed;      /* 0: seeded from the OS; tests fix it to repeat delays */
 	int allow_http;            /* http:// to a host other than loopback (keys in clear) */
+	/* Credentials that do not resolve (none found, a profile missing) make the client
+	 * anyway: each call resolves them again and, while they still do not, fails with the
+	 * same sentence (the console opens and says it on its first screen). 0: no client. */
+	int defer_creds_error;
 	void (*log)(void *ud, const char *line); /* one line per AWS call (never secrets) */
 	void *log_ud;
 } aws_client_opts_t;

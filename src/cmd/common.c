@@ -54,7 +54,19 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
 	return cmd_env_open_ex(env, cli, cmd_name, 0);
 }
 
+static int env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts, int console);
+
 int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts)
+{
+	return env_open(env, cli, cmd_name, max_attempts, 0);
+}
+
+int cmd_env_open_console(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
+{
+	return env_open(env, cli, cmd_name, 0, 1);
+}
+
+static int env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts, int console)
 {
 	memset(env, 0, sizeof *env);
 	if (cli->log_file) {
@@ -74,6 +86,7 @@ int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int 
 		.log = env->log ? log_line : NULL, .log_ud = env->log,
 		.max_attempts = getenv("AWS_MAX_ATTEMPTS") ? 0 : max_attempts,
 		.allow_http = cli->allow_http || env_true("NIXL_TUI_ALLOW_HTTP"),
+		.defer_creds_error = console,
 	};
 	aws_error_t err;
 	env->aws = aws_client_new(env->loop, &o, &err);

@@ -29,6 +29,9 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
  * throttled or failing call does not end a stack operation that is going well;
  * AWS_MAX_ATTEMPTS still wins when set. */
 int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts);
+/* For the console: credentials that do not resolve do not stop it; its first call fails
+ * with the chain's sentence, which the first screen shows (aws_client_opts_t). */
+int cmd_env_open_console(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
 void cmd_env_close(cmd_env_t *env);
 
 /* The configuration as the commands that call no AWS API read it (config, template): the
