@@ -469,9 +469,9 @@ static void check_node_count(const config_t *cfg, config_key_t key, const char *
 	(void)cfg;
 	(void)region;
 	long n;
-	if (parse_uint(v, &n) < 0 || n < 2 || n > 16)
-		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s must be a whole number from 2 to 16, got \"%.*s%s\"", KEY(key), ECHO(v));
+	if (parse_uint(v, &n) < 0 || n < CONFIG_MIN_NODES || n > CONFIG_MAX_NODES)
+		config_diag_add(d, CONFIG_ERROR, 0, KEY(key), "%s must be a whole number from %d to %d, got \"%.*s%s\"",
+		                KEY(key), CONFIG_MIN_NODES, CONFIG_MAX_NODES, ECHO(v));
 }
 
 /* arn:<partition>:<service>:<region>:<account>:<resource>, with the parts each key needs. */

@@ -328,7 +328,7 @@ void sess_nodes_from_outputs(session_t *s)
 {
 	char key[64];
 	size_t n = 0;
-	for (int i = 1; i <= 16; i++) {
+	for (int i = 1; i <= SESS_MAX_NODES; i++) {
 		snprintf(key, sizeof key, "Node%dInstanceId", i);
 		const char *id = sess_output(s, key);
 		if (!id) break;

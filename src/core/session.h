@@ -11,9 +11,15 @@
 #include <time.h>
 
 #include "base/loop.h"
+#include "catalog/config.h"
+#include "efa/exec.h"
 #include "efa/pp_result.h"
 #include "setup/progress.h"
 #include "setup/tasks.h"
+
+/* The most nodes a session follows: nodeCount's limit, within the executors' capacity. */
+#define SESS_MAX_NODES CONFIG_MAX_NODES
+_Static_assert(SESS_MAX_NODES <= EXEC_MAX_NODES, "the executors take every node of a stack");
 
 typedef enum sess_phase {
 	SESS_IDLE,          /* nothing deployed (or not looked yet) */
@@ -141,7 +147,7 @@ struct session {
 	sess_output_t *outputs;
 	size_t noutputs;
 
-	sess_node_t nodes[16];
+	sess_node_t nodes[SESS_MAX_NODES];
 	size_t nnodes;
 
 	char flash[256];          /* a transient message (retries, errors); clears itself */
@@ -186,9 +192,9 @@ struct session {
 	struct sess_matrix {
 		int running;
 		size_t n;                 /* nodes in the last matrix; 0 before one started */
-		unsigned char state[16][16]; /* sess_pair_state_t */
-		double lat_usec[16][16];  /* usec/xfer at the smallest size */
-		double bw_mb_s[16][16];   /* best MB/s */
+		unsigned char state[SESS_MAX_NODES][SESS_MAX_NODES]; /* sess_pair_state_t */
+		double lat_usec[SESS_MAX_NODES][SESS_MAX_NODES]; /* usec/xfer at the smallest size */
+		double bw_mb_s[SESS_MAX_NODES][SESS_MAX_NODES];  /* best MB/s */
 	} matrix;
 
 	char pp_provider[16];     /* fi_pingpong provider: "" = efa (the sandbox's nodes have tcp) */

@@ -174,7 +174,7 @@ static void check_on_done(void *ud, const exec_result_t *r)
 			sess_flash(s, "node %d: %s", j->index, line);
 		}
 	}
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->checks[i] == j) p->checks[i] = NULL;
 	free(j->text);
 	free(j);
@@ -222,7 +222,7 @@ static int check_nodes(session_t *s, sess_node_t **nodes, size_t n)
 			free(j);
 			continue;
 		}
-		for (int i = 0; i < 16; i++)
+		for (int i = 0; i < SESS_MAX_NODES; i++)
 			if (!p->checks[i]) { p->checks[i] = j; break; }
 	}
 	return rc;
@@ -395,7 +395,7 @@ int session_pingpong_matrix(session_t *s)
 	p->matrix = NULL;
 	exec_t *ex = executor(s);
 	if (!ex) return -1;
-	pp_node_t nodes[16];
+	pp_node_t nodes[SESS_MAX_NODES];
 	for (size_t i = 0; i < s->nnodes; i++) {
 		const sess_node_t *n = &s->nodes[i];
 		nodes[i] = (pp_node_t){ ex, n->instance_id, n->private_ip[0] ? n->private_ip : NULL };
@@ -431,7 +431,7 @@ void sess_nodes_free(session_t *s)
 	p->matrix = NULL;
 	if (p->exec) exec_free(p->exec); /* stops the checks still running, without callbacks */
 	p->exec = NULL;
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->checks[i]) {
 			free(p->checks[i]->text);
 			free(p->checks[i]);

@@ -79,14 +79,14 @@ struct session_priv {
 	char state_path[512];
 	/* nodes (session_nodes.c) */
 	struct exec *exec;        /* SSM executor, made on first use */
-	struct check_job *checks[16];
+	struct check_job *checks[SESS_MAX_NODES];
 	struct pp_run *pp;
 	int pp_server, pp_client, pp_done;
 	struct pp_matrix *matrix;
 	int matrix_done;
 	/* node setup (session_setup.c) */
 	struct exec *setup_exec;  /* leaves its commands running when freed */
-	struct setup_job *setup_jobs[16];
+	struct setup_job *setup_jobs[SESS_MAX_NODES];
 	struct setup_start *setup_start;
 	uint64_t setup_timer;
 	struct exec *mlflow_exec;

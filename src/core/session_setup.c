@@ -113,7 +113,7 @@ static void job_on_done(void *ud, const exec_result_t *r)
 			snprintf(n->setup_detail, sizeof n->setup_detail, "the runner ended early (%s): %.200s",
 			         exec_status_name(r->status), r->detail[0] ? r->detail : "no detail");
 	}
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->setup_jobs[i] == j) p->setup_jobs[i] = NULL;
 	free(j);
 	sess_notify(s, SESS_CH_NODES);
@@ -153,7 +153,7 @@ static setup_job_t *new_job(session_t *s, int index)
 	if (!j) return NULL;
 	j->s = s;
 	j->index = index;
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (!p->setup_jobs[i]) {
 			p->setup_jobs[i] = j;
 			break;
@@ -170,7 +170,7 @@ static void job_failed(session_t *s, setup_job_t *j, const char *why)
 		snprintf(n->setup_detail, sizeof n->setup_detail, "%.250s", why);
 	}
 	sess_flash(s, "node %d: the setup did not start: %s", j->index, why);
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->setup_jobs[i] == j) p->setup_jobs[i] = NULL;
 	free(j);
 }
@@ -199,7 +199,7 @@ static void save_when_started(loop_t *l, void *ud)
 	p->setup_timer = 0;
 	const char *id = NULL;
 	int pending = 0;
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < SESS_MAX_NODES; i++) {
 		if (!p->setup_jobs[i] || !p->setup_jobs[i]->job) continue;
 		const char *c = exec_ssm_command_id(p->setup_jobs[i]->job);
 		if (c[0]) id = c;
@@ -712,7 +712,7 @@ void sess_setup_free(session_t *s)
 	p->setup_timer = 0;
 	if (p->setup_exec) exec_free(p->setup_exec); /* leaves the commands running on the nodes */
 	p->setup_exec = NULL;
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < SESS_MAX_NODES; i++) {
 		free(p->setup_jobs[i]);
 		p->setup_jobs[i] = NULL;
 	}

@@ -354,9 +354,9 @@ void sess_teardown_next(session_t *s)
 		}
 		return;
 	case T_VERIFY_NODES: {
-		const char *ids[16];
+		const char *ids[SESS_MAX_NODES];
 		size_t n = 0;
-		for (size_t i = 0; i < s->nresources && n < 16; i++)
+		for (size_t i = 0; i < s->nresources && n < SESS_MAX_NODES; i++)
 			if (strcmp(s->resources[i].type, "AWS::EC2::Instance") == 0 && s->resources[i].physical_id[0])
 				ids[n++] = s->resources[i].physical_id;
 		if (!n) {

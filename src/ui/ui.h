@@ -113,11 +113,11 @@ struct ui {
 		int sel;             /* 0-based index into s->nodes */
 		int zoom;
 		int matrix;          /* the heat map instead of the panes: 0 off, 1 latency, 2 bandwidth */
-		ui_pane_t pane[16];
+		ui_pane_t pane[SESS_MAX_NODES];
 		char filter[64];
 		int setup_node;      /* the node the setup dialog names (index), 0: all */
 		/* MLflow's port of each node on this machine (f): the child's pid (0: none) */
-		struct { int pid, port; } fwd[16];
+		struct { int pid, port; } fwd[SESS_MAX_NODES];
 		int verify_shown;    /* the last verify's summary was shown */
 		int verify_when_ready; /* the wizard's "deploy and verify": verify once the stack is ready */
 	} nodes;

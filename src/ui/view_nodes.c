@@ -507,7 +507,7 @@ static void draw_cmd(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, in
 	if (n->instance_id[0]) ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
 	int c = 0;
 	int k = (int)(n - ui->s->nodes);
-	if (k >= 0 && k < 16 && ui->nodes.fwd[k].pid > 0) {
+	if (k >= 0 && k < SESS_MAX_NODES && ui->nodes.fwd[k].pid > 0) {
 		char url[64];
 		snprintf(url, sizeof url, "MLflow on http://127.0.0.1:%d  ", ui->nodes.fwd[k].port);
 		c += draw_text(w, y, x, wd, theme_attr(ROLE_OK), url);
@@ -968,7 +968,7 @@ static void on_forward_exit(loop_t *l, pid_t pid, int status, void *ud)
 {
 	(void)l;
 	ui_t *ui = ud;
-	for (size_t k = 0; k < 16; k++)
+	for (size_t k = 0; k < SESS_MAX_NODES; k++)
 		if (ui->nodes.fwd[k].pid == pid) {
 			ui->nodes.fwd[k].pid = 0;
 			ui_flash(ui, ROLE_WARN, "The MLflow forward of node %d ended (exit %d): f starts it again.",
@@ -1023,7 +1023,7 @@ void view_nodes_forward(ui_t *ui, const char *arg)
 
 void view_nodes_forward_stop_all(ui_t *ui)
 {
-	for (size_t k = 0; k < 16; k++) {
+	for (size_t k = 0; k < SESS_MAX_NODES; k++) {
 		pid_t pid = ui->nodes.fwd[k].pid;
 		if (pid <= 0) continue;
 		if (ui->loop) loop_child_unwatch(ui->loop, pid);
