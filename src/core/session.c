@@ -10,17 +10,29 @@
 #include "stack/template.h"
 #include "core/session_priv.h"
 
-static const char *const phase_names[] = {
-	[SESS_IDLE] = "idle", [SESS_PREFLIGHT] = "preflight", [SESS_CREATING] = "creating",
-	[SESS_WAIT_AGENTS] = "waiting for SSM agents", [SESS_READY] = "ready",
-	[SESS_FAILED] = "failed", [SESS_DELETING] = "deleting", [SESS_DELETED] = "deleted",
-	[SESS_DELETE_FAILED] = "delete failed",
+/* The one place the phases' questions are answered: their name, whether an operation on
+ * the stack runs (the elapsed time ticks), whether it ended (ready, failed, deleted), and
+ * whether the stack is being or was torn down. */
+static const struct {
+	const char *name;
+	unsigned char running, final, teardown;
+} phases[] = {
+	[SESS_IDLE] = { "idle", 0, 0, 0 },
+	[SESS_PREFLIGHT] = { "preflight", 1, 0, 0 },
+	[SESS_CREATING] = { "creating", 1, 0, 0 },
+	[SESS_WAIT_AGENTS] = { "waiting for SSM agents", 1, 0, 0 },
+	[SESS_READY] = { "ready", 0, 1, 0 },
+	[SESS_FAILED] = { "failed", 0, 1, 0 },
+	[SESS_DELETING] = { "deleting", 1, 0, 1 },
+	[SESS_DELETED] = { "deleted", 0, 1, 1 },
+	[SESS_DELETE_FAILED] = { "delete failed", 0, 1, 1 },
 };
 
-const char *session_phase_name(sess_phase_t p)
-{
-	return (size_t)p < sizeof phase_names / sizeof phase_names[0] ? phase_names[p] : "?";
-}
+static int phase_known(sess_phase_t p) { return (size_t)p < sizeof phases / sizeof phases[0]; }
+const char *session_phase_name(sess_phase_t p) { return phase_known(p) ? phases[p].name : "?"; }
+int session_phase_running(sess_phase_t p) { return phase_known(p) && phases[p].running; }
+int session_phase_final(sess_phase_t p) { return phase_known(p) && phases[p].final; }
+int session_phase_teardown(sess_phase_t p) { return phase_known(p) && phases[p].teardown; }
 
 /* Every request of the client counts, not only the session's own callbacks. */
 static void on_request(void *ud)
@@ -134,8 +146,7 @@ void sess_set_phase(session_t *s, sess_phase_t ph)
 	if (s->phase == ph) return;
 	s->phase = ph;
 	sess_recount(s); /* the direction may have turned (a teardown counts deletions) */
-	if (ph == SESS_READY || ph == SESS_FAILED || ph == SESS_DELETED || ph == SESS_DELETE_FAILED)
-		s->finished_ms = loop_now_ms();
+	if (session_phase_final(ph)) s->finished_ms = loop_now_ms();
 	sess_state_save(s);
 	sess_notify(s, SESS_CH_PHASE);
 }

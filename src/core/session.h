@@ -309,6 +309,12 @@ int session_counts_done(sess_direction_t dir, const char *status);
 
 /* Text helpers shared by the console and the headless commands. */
 const char *session_phase_name(sess_phase_t p);
+/* An operation on the stack runs (preflight, create, wait for agents, delete). */
+int session_phase_running(sess_phase_t p);
+/* It ended: ready, failed, deleted or delete failed. */
+int session_phase_final(sess_phase_t p);
+/* The stack is being or was torn down (deleting, deleted, delete failed). */
+int session_phase_teardown(sess_phase_t p);
 /* The "aws ssm start-session --target i-..." line for a node. */
 void session_ssm_command(const session_t *s, int node, char *buf, size_t n);
 /* The equivalent headless command line of the current configuration. */

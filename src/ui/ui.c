@@ -20,23 +20,22 @@
 
 enum { SPIN_MS = 120, FLASH_MS = 4000 };
 
-/* Per phase: its title, its colour, where re-attach shows it, and whether a stack
- * operation is running (the elapsed time ticks, quitting asks first). */
+/* Per phase: its title, its colour and where re-attach shows it (whether an operation
+ * runs is the session's question, session_phase_running). */
 static const struct {
 	const char *title;
 	theme_role_t role;
 	ui_screen_t screen;
-	int running;
 } phases[] = {
-	[SESS_IDLE] = { "No stack", ROLE_DIM, UI_WIZARD, 0 },
-	[SESS_PREFLIGHT] = { "Preflight", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_CREATING] = { "Deploying", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_WAIT_AGENTS] = { "Waiting for nodes", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_READY] = { "Ready", ROLE_OK, UI_NODES, 0 },
-	[SESS_FAILED] = { "Failed", ROLE_FAIL, UI_STACK, 0 },
-	[SESS_DELETING] = { "Tearing down", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_DELETED] = { "Deleted", ROLE_DIM, UI_STACK, 0 },
-	[SESS_DELETE_FAILED] = { "Teardown failed", ROLE_FAIL, UI_STACK, 0 },
+	[SESS_IDLE] = { "No stack", ROLE_DIM, UI_WIZARD },
+	[SESS_PREFLIGHT] = { "Preflight", ROLE_BUSY, UI_STACK },
+	[SESS_CREATING] = { "Deploying", ROLE_BUSY, UI_STACK },
+	[SESS_WAIT_AGENTS] = { "Waiting for nodes", ROLE_BUSY, UI_STACK },
+	[SESS_READY] = { "Ready", ROLE_OK, UI_NODES },
+	[SESS_FAILED] = { "Failed", ROLE_FAIL, UI_STACK },
+	[SESS_DELETING] = { "Tearing down", ROLE_BUSY, UI_STACK },
+	[SESS_DELETED] = { "Deleted", ROLE_DIM, UI_STACK },
+	[SESS_DELETE_FAILED] = { "Teardown failed", ROLE_FAIL, UI_STACK },
 };
 
 static int phase_ok(sess_phase_t p) { return (unsigned)p < sizeof phases / sizeof phases[0]; }
@@ -75,12 +74,12 @@ static int node_busy(const session_t *s)
 int ui_busy(const ui_t *ui)
 {
 	const session_t *s = ui->s;
-	return (phase_ok(s->phase) && phases[s->phase].running) || node_busy(s) || s->lookup.busy;
+	return session_phase_running(s->phase) || node_busy(s) || s->lookup.busy;
 }
 
 int ui_running(const ui_t *ui)
 {
-	return phase_ok(ui->s->phase) && phases[ui->s->phase].running;
+	return session_phase_running(ui->s->phase);
 }
 
 /* Something on screen moves by itself (a spinner). */
@@ -284,8 +283,7 @@ static void verify_changed(ui_t *ui)
 		ui->nodes.verify_when_ready = 0;
 		ui_show(ui, UI_NODES);
 		view_nodes_verify(ui, NULL);
-	} else if (ui->nodes.verify_when_ready && s->phase != SESS_PREFLIGHT && s->phase != SESS_CREATING &&
-	           s->phase != SESS_WAIT_AGENTS && s->phase != SESS_IDLE) {
+	} else if (ui->nodes.verify_when_ready && session_phase_final(s->phase)) {
 		ui->nodes.verify_when_ready = 0; /* the deployment failed: nothing to verify */
 	}
 	if (s->verify.done && !ui->nodes.verify_shown) {
@@ -339,7 +337,7 @@ static void schedule(ui_t *ui)
 #define EARLIEST(t) do { int64_t t_ = (t); if (t_ > now && (due == 0 || t_ < due)) due = t_; } while (0)
 	if (s->flash[0]) EARLIEST(s->flash_until_ms);
 	if (ui->msg[0]) EARLIEST(ui->msg_until);
-	if (phase_ok(s->phase) && phases[s->phase].running && s->started_ms != 0)
+	if (session_phase_running(s->phase) && s->started_ms != 0)
 		EARLIEST(now + 1000 - (now - s->started_ms) % 1000);
 	if (animating(ui)) EARLIEST(now + SPIN_MS);
 	for (size_t i = 0; i < s->nresources; i++)

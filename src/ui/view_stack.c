@@ -13,11 +13,6 @@
 
 enum { SEC_STEPS, SEC_CAUSE, SEC_OUTPUTS, SEC_NODES, SEC_RESOURCES, SEC_EVENTS, SEC_COUNT };
 
-static int teardown_phase(sess_phase_t p)
-{
-	return p == SESS_DELETING || p == SESS_DELETED || p == SESS_DELETE_FAILED;
-}
-
 /* Steps are shown while they run, and afterwards only when one needs attention. */
 static int show_steps(const session_t *s)
 {
@@ -240,7 +235,7 @@ static void draw_steps(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	const session_t *s = ui->s;
 	const draw_glyphs_t *g = draw_glyphs();
-	rule(w, y, wd, teardown_phase(s->phase) ? "Teardown" : "Preflight", theme_attr(ROLE_TITLE));
+	rule(w, y, wd, session_phase_teardown(s->phase) ? "Teardown" : "Preflight", theme_attr(ROLE_TITLE));
 	int nw = clamp(max_width(s->steps, s->nsteps, sizeof s->steps[0], offsetof(sess_step_t, name)), 8, 24);
 	/* The latest steps matter most when they do not all fit. */
 	size_t first = s->nsteps > (size_t)(h - 1) ? s->nsteps - (size_t)(h - 1) : 0;
@@ -450,7 +445,7 @@ static void stack_draw(ui_t *ui, WINDOW *w, int h, int wd)
 	}
 	draw_header(ui, w, wd);
 	int cause_lines = s->root_cause[0] ? draw_wrap(NULL, 0, 0, wd - 4, 0, 0, s->root_cause) : 0;
-	int show_out = s->noutputs > 0 && !teardown_phase(s->phase);
+	int show_out = s->noutputs > 0 && !session_phase_teardown(s->phase);
 	int show_nodes = s->nnodes > 0 && (s->phase == SESS_WAIT_AGENTS || s->phase == SESS_READY);
 	int want[SEC_COUNT] = {
 		[SEC_STEPS] = show_steps(s) ? 1 + (int)s->nsteps : 0,
