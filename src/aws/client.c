@@ -163,7 +163,9 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 		return NULL;
 	}
 	if (aws_creds_resolve(o.profile, &c->plan, err) < 0) {
-		if (!o.defer_creds_error || err->kind == AWS_ERR_PARSE) {
+		/* deferred: what the chain did not find; not the user's own answer to an MFA
+		 * prompt (Esc, no terminal), which ends the run as it said */
+		if (!o.defer_creds_error || strncmp(err->code, "Mfa", 3) == 0 || strcmp(err->code, "OutOfMemory") == 0) {
 			aws_client_free(c);
 			return NULL;
 		}
