@@ -70,7 +70,7 @@ def row(p, b, fi, nat, fi2):
     fmin, nmin = min(fi.values()), min(nat.values())
     ratio, (q1, q2, q3) = compare(fi, nat)
     nf, nn = near(fi.values(), fmin), near(nat.values(), nmin)
-    line = "%-4s %5s | %8.2f %5.2f %6.2f %3d | %8.2f %5.2f %6.2f %3d | %6.3f %s | %5.3f %5.3f %5.3f" % (
+    line = "%-4s %5s | %8.3f %5.2f %6.2f %3d | %8.3f %5.2f %6.2f %3d | %6.3f %s | %5.3f %5.3f %5.3f" % (
         p, label(b), fmin, statistics.median(fi.values()) / fmin, max(fi.values()) / fmin, nf,
         nmin, statistics.median(nat.values()) / nmin, max(nat.values()) / nmin, nn, ratio,
         "ok" if ratio <= GOAL else "--", q1, q2, q3)
