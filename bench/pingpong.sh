@@ -15,7 +15,8 @@
 #   one difference stays, on purpose: at exactly the provider's inject_size (shm: 4k) native
 #   uses fi_inject (allowed up to inject_size, fi_endpoint(3)) where fi_pingpong, injecting
 #   only below it, uses fi_send and waits for its completion; measured here, native built both
-#   ways, shm 4k, 40 interleaved rounds of 2000: 0.470 us (inject) vs 0.568 us (send), min;
+#   ways, shm 4k, 40 interleaved rounds of 2000: 0.470 us (inject) vs 0.568 us (send), min
+#   (medians 0.572, 0.632); a busier run of 24 rounds could not tell them apart (0.499, 0.483);
 # - per size, the minimum over rounds of each tool's mean (the round least disturbed by other
 #   load), their ratio, and the spread: each tool's median and maximum over rounds, and the
 #   quartiles of the per-round ratio (the two tools of one round ran back to back);
