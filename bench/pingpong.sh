@@ -25,8 +25,9 @@
 #   Two runs of one binary differ only by the host's noise, so an A/B ratio no further from 1
 #   than the A/A one is as close as this host can tell.
 # - short rounds: measured here (2 cores, load 0.5-2.9), 300 iterations a round left the A/A
-#   floor at 7.4, 9.1, 14.3 and 16.3 % in four runs (12-24 rounds), 100 iterations at 2.6 and
-#   3.8 % in two runs of 24 rounds, with 3-16 rounds within 10 % of each minimum instead of 1-9:
+#   floor at 7.4, 9.1, 14.3 and 16.3 % in four runs (12-24 rounds), 100 iterations at 2.6, 3.8
+#   and 7.4 % in three runs of 24 rounds, with mostly 3-17 rounds within 10 % of each minimum
+#   instead of 1-9 (one tcp 1m minimum, once, stood alone):
 #   a shorter round is more often one no other process interrupted. The cost: first-use work
 #   (tcp's first 64k rendezvous, cold caches) weighs more in a 100-iteration mean (tcp 64k
 #   ~100 us against ~54 us at 300), alike in both tools since their histories match, so the
