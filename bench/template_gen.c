@@ -6,7 +6,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "aws/template.h"
+#include "stack/template.h"
 #include "catalog/config.h"
 
 int main(int argc, char **argv)

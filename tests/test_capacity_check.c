@@ -2,7 +2,7 @@
  * and where the template places the nodes with a reservation (issue 13 items 3 and 4). */
 #include "testutil.h"
 
-#include "aws/template.h"
+#include "stack/template.h"
 #include "catalog/config.h"
 #include "core/capacity_check.h"
 

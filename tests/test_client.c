@@ -460,6 +460,54 @@ static void test_imds_credentials(void **s)
 
 static int teardown(void **s) { (void)s; stub_stop(&stub); return 0; }
 
+/* The console's client (defer_creds_error): without credentials it is made anyway, each
+ * call fails with the chain's sentence and sends nothing; once the chain finds keys (here
+ * a credentials file written meanwhile), the next call is signed and sent. Without the
+ * option, no client. */
+static void test_deferred_credentials(void **s)
+{
+	(void)s;
+	char dir[] = "/tmp/nixl-client-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/credentials", dir);
+	client_env();
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+	/* the first request the stub sees gets ok, a second 503: the call that succeeds below
+	 * is the first request sent */
+	assert_int_equal(stub_start(&stub, "ok,503"), 0);
+	loop_t *l = loop_new();
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = stub.url, .max_attempts = 1 };
+	aws_error_t err;
+	assert_null(aws_client_new(l, &o, &err));
+	assert_string_equal(err.code, "NoCredentials");
+	o.defer_creds_error = 1;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	assert_string_equal(aws_client_creds_source(c), "");
+	result_t r = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r);
+	assert_int_equal(aws_client_wait(c, &r.done, 10000), 0);
+	assert_false(r.ok);
+	assert_string_equal(r.err.code, "NoCredentials");
+	assert_non_null(strstr(r.err.message, "No AWS credentials: tried environment variables"));
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[default]\naws_access_key_id = AKIDLATER\naws_secret_access_key = later-secret\n", f);
+	fclose(f);
+	result_t r2 = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &r2);
+	assert_int_equal(aws_client_wait(c, &r2.done, 10000), 0);
+	assert_true(r2.ok);
+	assert_string_equal(aws_client_creds_source(c), "profile default");
+	aws_client_free(c);
+	loop_free(l);
+	stub_stop(&stub);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +529,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cancel_in_flight, teardown),
 		cmocka_unit_test_teardown(test_many_concurrent_calls, teardown),
 		cmocka_unit_test_teardown(test_imds_credentials, teardown),
+		cmocka_unit_test_teardown(test_deferred_credentials, teardown),
 	};
 	return cmocka_run_group_tests_name("client", tests, NULL, NULL);
 }

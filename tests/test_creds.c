@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "aws/creds.h"
+#include "aws/endpoints.h"
 #include "aws/sso.h"
 
 /* Every variable the module reads; unset before each test, restored at the end. */

@@ -1,6 +1,6 @@
 /* integration: runs processes, a fake SSM and the sandbox; needs: moto_server */
 #include "testutil.h"
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
 #include "efa/exec_ssm.h"

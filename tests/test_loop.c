@@ -1,5 +1,5 @@
 #include "testutil.h"
-#include "core/loop.h"
+#include "base/loop.h"
 
 #include <signal.h>
 #include <sys/wait.h>

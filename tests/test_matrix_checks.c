@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/exec.h"
 #include "efa/pingpong_run.h"
 

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <signal.h>
 
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
 #include "efa/pingpong_run.h"

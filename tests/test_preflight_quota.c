@@ -5,7 +5,7 @@
 
 #include "aws/ec2_addresses.h"
 #include "aws/quotas.h"
-#include "aws/template.h"
+#include "stack/template.h"
 #include "catalog/catalog.h"
 #include "catalog/config.h"
 #include "core/preflight_quota.h"

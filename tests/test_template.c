@@ -1,7 +1,7 @@
 /* The CloudFormation template, checked structurally on the parsed JSON. */
 #include "testutil.h"
 
-#include "aws/template.h"
+#include "stack/template.h"
 #include "catalog/catalog.h"
 #include "catalog/config.h"
 

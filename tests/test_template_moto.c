@@ -13,7 +13,7 @@
 #include "moto.h"
 #include "aws/cfn.h"
 #include "aws/ec2.h"
-#include "aws/template.h"
+#include "stack/template.h"
 #include "catalog/config.h"
 
 static moto_t moto;

@@ -99,11 +99,14 @@ static inline int r_mlflow(session_t *s) { (void)s; h_log("mlflow_check"); retur
 static inline int r_verify(session_t *s) { (void)s; h_log("verify"); return h_rc; }
 
 static inline void r_setup_find(session_t *s) { (void)s; h_log("setup_find"); }
+static inline int r_lookup_stacks(session_t *s) { (void)s; h_log("lookup_stacks"); return h_rc; }
+static inline int r_open_stack(session_t *s, const char *name) { (void)s; h_log("open_stack %s", name); return h_rc; }
 
 static const ui_ops_t h_ops = {
 	r_observe, r_set_config, r_config, r_attach, r_deploy, r_acknowledge, r_teardown, r_node_check,
 	r_pingpong, r_detach, r_lookup_reservations, r_lookup_offerings, r_purchase, r_lookup_network,
 	r_lookup_saved, r_ssm_command, r_headless, r_pingpong_matrix, r_lookup_image, r_setup, r_mlflow, r_verify, r_setup_find,
+	r_lookup_stacks, r_open_stack,
 };
 
 /* ---- sessions by hand ---- */
@@ -223,6 +226,7 @@ static inline void h_session_free(session_t *s)
 	free(s->lookup.reservations);
 	free(s->lookup.offerings);
 	free(s->lookup.vpcs);
+	free(s->lookup.stacks);
 	for (size_t i = 0; i < s->nnodes; i++) {
 		for (size_t k = 0; k < s->nodes[i].nlines; k++)
 			free(s->nodes[i].lines[(s->nodes[i].first_line + k) % s->nodes[i].caplines]);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 #include "aws/xml.h"
 
 static int nonempty(const char *s)
@@ -88,280 +89,123 @@ int cfn_build_validate_template(const char *template_body, aws_params_t *out)
 	return 0;
 }
 
-/* ---- parsers ---- */
+/* ---- reply shapes (src/aws/shape.h) ---- */
 
-int cfn_parse_create_stack(const char *body, size_t len, cfn_create_result_t *out,
-                           aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "CreateStackResponse", "CreateStackResult", &doc, err);
-	if (!r) return -1;
-	out->stack_id = xml_path_token(r, "StackId");
-	xmlFreeDoc(doc);
-	if (!out->stack_id) return codec_fail(err, "the CreateStack reply has no StackId");
-	return 0;
-}
+#define F SHAPE_FIELD
+#define REQ SHAPE_REQUIRED
 
-/* Fills a kv array from <member><kname/><vname/></member> items. */
-static cfn_kv_t *parse_kvs(const xmlNode *list, const char *kname, const char *vname, size_t *n)
-{
-	*n = 0;
-	size_t cnt = xml_count(list, "member");
-	cfn_kv_t *v = cnt ? calloc(cnt, sizeof *v) : NULL;
-	if (!v) return NULL;
-	for (xmlNode *m = xml_first(list, "member"); m; m = xml_next(m, "member")) {
-		v[*n].key = xml_path_text(m, kname);
-		v[*n].value = xml_path_text(m, vname);
-		(*n)++;
-	}
-	return v;
-}
+static const shape_field_t output_fields[] = {
+	F(cfn_output_t, key, "OutputKey", SHAPE_TEXT, 0),
+	F(cfn_output_t, value, "OutputValue", SHAPE_TEXT, 0),
+	F(cfn_output_t, description, "Description", SHAPE_TOKEN, 0),
+	F(cfn_output_t, export_name, "ExportName", SHAPE_TOKEN, 0),
+};
+static const shape_t output_shape = SHAPE(cfn_output_t, output_fields);
+static const shape_field_t param_fields[] = {
+	F(cfn_kv_t, key, "ParameterKey", SHAPE_TEXT, 0),
+	F(cfn_kv_t, value, "ParameterValue", SHAPE_TEXT, 0),
+};
+static const shape_t param_shape = SHAPE(cfn_kv_t, param_fields);
+static const shape_field_t tag_fields[] = {
+	F(cfn_kv_t, key, "Key", SHAPE_TEXT, 0),
+	F(cfn_kv_t, value, "Value", SHAPE_TEXT, 0),
+};
+static const shape_t tag_shape = SHAPE(cfn_kv_t, tag_fields);
+static const shape_field_t stack_fields[] = {
+	F(cfn_stack_t, stack_id, "StackId", SHAPE_TOKEN, REQ),
+	F(cfn_stack_t, stack_name, "StackName", SHAPE_TOKEN, REQ),
+	F(cfn_stack_t, status, "StackStatus", SHAPE_TOKEN, REQ),
+	F(cfn_stack_t, status_reason, "StackStatusReason", SHAPE_TOKEN, 0),
+	F(cfn_stack_t, description, "Description", SHAPE_TOKEN, 0),
+	F(cfn_stack_t, creation_time, "CreationTime", SHAPE_TIME, 0),
+	F(cfn_stack_t, last_updated_time, "LastUpdatedTime", SHAPE_TIME, 0),
+	SHAPE_LIST_FIELD(cfn_stack_t, outputs, noutputs, "Outputs", &output_shape, 0),
+	SHAPE_LIST_FIELD(cfn_stack_t, parameters, nparameters, "Parameters", &param_shape, 0),
+	SHAPE_LIST_FIELD(cfn_stack_t, tags, ntags, "Tags", &tag_shape, 0),
+	SHAPE_STRV_FIELD(cfn_stack_t, capabilities, ncapabilities, "Capabilities"),
+};
+static const shape_t stack_shape = SHAPE(cfn_stack_t, stack_fields);
+static const shape_field_t stacks_fields[] = {
+	SHAPE_LIST_FIELD(cfn_stacks_t, stacks, n, "Stacks", &stack_shape, 0),
+	F(cfn_stacks_t, next_token, "NextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t stacks_shape = SHAPE(cfn_stacks_t, stacks_fields);
 
-static void kvs_free(cfn_kv_t *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].key);
-		free(v[i].value);
-	}
-	free(v);
-}
+static const shape_field_t event_fields[] = {
+	F(cfn_event_t, event_id, "EventId", SHAPE_TOKEN, REQ),
+	F(cfn_event_t, stack_id, "StackId", SHAPE_TOKEN, 0),
+	F(cfn_event_t, stack_name, "StackName", SHAPE_TOKEN, 0),
+	F(cfn_event_t, logical_id, "LogicalResourceId", SHAPE_TOKEN, 0),
+	F(cfn_event_t, physical_id, "PhysicalResourceId", SHAPE_TOKEN, 0),
+	F(cfn_event_t, resource_type, "ResourceType", SHAPE_TOKEN, 0),
+	F(cfn_event_t, status, "ResourceStatus", SHAPE_TOKEN, REQ),
+	F(cfn_event_t, status_reason, "ResourceStatusReason", SHAPE_TOKEN, 0),
+	SHAPE_TIME_MS(cfn_event_t, timestamp, timestamp_ms, "Timestamp", REQ),
+};
+static const shape_t event_shape = SHAPE(cfn_event_t, event_fields);
+static const shape_field_t events_fields[] = {
+	SHAPE_LIST_FIELD(cfn_events_t, events, n, "StackEvents", &event_shape, 0),
+	F(cfn_events_t, next_token, "NextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t events_shape = SHAPE(cfn_events_t, events_fields);
 
-static int parse_stack(const xmlNode *m, cfn_stack_t *s)
-{
-	s->stack_id = xml_path_token(m, "StackId");
-	s->stack_name = xml_path_token(m, "StackName");
-	s->status = xml_path_token(m, "StackStatus");
-	s->status_reason = xml_path_token(m, "StackStatusReason");
-	s->description = xml_path_token(m, "Description");
-	xml_path_time(m, "CreationTime", &s->creation_time, NULL);
-	xml_path_time(m, "LastUpdatedTime", &s->last_updated_time, NULL);
-	xmlNode *outs = xml_child(m, "Outputs");
-	size_t cnt = xml_count(outs, "member");
-	if (cnt && !(s->outputs = calloc(cnt, sizeof *s->outputs))) return -1;
-	for (xmlNode *o = xml_first(outs, "member"); o; o = xml_next(o, "member")) {
-		cfn_output_t *out = &s->outputs[s->noutputs++];
-		out->key = xml_path_text(o, "OutputKey");
-		out->value = xml_path_text(o, "OutputValue");
-		out->description = xml_path_token(o, "Description");
-		out->export_name = xml_path_token(o, "ExportName");
-	}
-	s->parameters = parse_kvs(xml_child(m, "Parameters"), "ParameterKey", "ParameterValue",
-	                          &s->nparameters);
-	s->tags = parse_kvs(xml_child(m, "Tags"), "Key", "Value", &s->ntags);
-	s->capabilities = xml_strv(xml_child(m, "Capabilities"), &s->ncapabilities);
-	return s->stack_id && s->stack_name && s->status ? 0 : -1;
-}
+static const shape_field_t resource_fields[] = {
+	F(cfn_resource_t, logical_id, "LogicalResourceId", SHAPE_TOKEN, REQ),
+	F(cfn_resource_t, physical_id, "PhysicalResourceId", SHAPE_TOKEN, 0),
+	F(cfn_resource_t, resource_type, "ResourceType", SHAPE_TOKEN, 0),
+	F(cfn_resource_t, status, "ResourceStatus", SHAPE_TOKEN, REQ),
+	F(cfn_resource_t, status_reason, "ResourceStatusReason", SHAPE_TOKEN, 0),
+	F(cfn_resource_t, timestamp, "Timestamp", SHAPE_TIME, 0),
+};
+static const shape_t resource_shape = SHAPE(cfn_resource_t, resource_fields);
+static const shape_field_t resources_fields[] = {
+	SHAPE_LIST_FIELD(cfn_resources_t, resources, n, "StackResources", &resource_shape, 0),
+};
+static const shape_t resources_shape = SHAPE(cfn_resources_t, resources_fields);
 
-static void stack_free(cfn_stack_t *s)
-{
-	free(s->stack_id);
-	free(s->stack_name);
-	free(s->status);
-	free(s->status_reason);
-	free(s->description);
-	for (size_t i = 0; i < s->noutputs; i++) {
-		free(s->outputs[i].key);
-		free(s->outputs[i].value);
-		free(s->outputs[i].description);
-		free(s->outputs[i].export_name);
-	}
-	free(s->outputs);
-	kvs_free(s->parameters, s->nparameters);
-	kvs_free(s->tags, s->ntags);
-	codec_strv_free(s->capabilities, s->ncapabilities);
-}
+static const shape_field_t tparam_fields[] = {
+	F(cfn_template_param_t, key, "ParameterKey", SHAPE_TOKEN, REQ),
+	F(cfn_template_param_t, default_value, "DefaultValue", SHAPE_TEXT, 0),
+	F(cfn_template_param_t, description, "Description", SHAPE_TOKEN, 0),
+	F(cfn_template_param_t, no_echo, "NoEcho", SHAPE_BOOL, 0),
+};
+static const shape_t tparam_shape = SHAPE(cfn_template_param_t, tparam_fields);
+static const shape_field_t tinfo_fields[] = {
+	F(cfn_template_info_t, description, "Description", SHAPE_TOKEN, 0),
+	F(cfn_template_info_t, capabilities_reason, "CapabilitiesReason", SHAPE_TOKEN, 0),
+	SHAPE_STRV_FIELD(cfn_template_info_t, capabilities, ncapabilities, "Capabilities"),
+	SHAPE_LIST_FIELD(cfn_template_info_t, parameters, nparameters, "Parameters", &tparam_shape, 0),
+};
+static const shape_t tinfo_shape = SHAPE(cfn_template_info_t, tinfo_fields);
 
-int cfn_parse_describe_stacks(const char *body, size_t len, cfn_stacks_t *out, aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeStacksResponse", "DescribeStacksResult", &doc,
-	                      err);
-	if (!r) return -1;
-	xmlNode *list = xml_child(r, "Stacks");
-	size_t cnt = xml_count(list, "member");
-	int rc = 0;
-	if (cnt && !(out->stacks = calloc(cnt, sizeof *out->stacks))) rc = -1;
-	for (xmlNode *m = xml_first(list, "member"); m && rc == 0; m = xml_next(m, "member"))
-		rc = parse_stack(m, &out->stacks[out->n++]);
-	out->next_token = xml_path_token(r, "NextToken");
-	xmlFreeDoc(doc);
-	if (rc != 0) {
-		cfn_stacks_free(out);
-		return codec_fail(err, "a stack in the DescribeStacks reply has no StackId, "
-		                       "StackName or StackStatus");
-	}
-	return 0;
-}
+static const shape_field_t created_fields[] = {
+	F(cfn_create_result_t, stack_id, "StackId", SHAPE_TOKEN, REQ),
+};
+static const shape_t created_shape = SHAPE(cfn_create_result_t, created_fields);
 
-void cfn_stacks_free(cfn_stacks_t *s)
-{
-	if (!s) return;
-	for (size_t i = 0; i < s->n; i++) stack_free(&s->stacks[i]);
-	free(s->stacks);
-	free(s->next_token);
-	memset(s, 0, sizeof *s);
-}
+#undef F
+#undef REQ
+
+SHAPE_XML_REPLY(cfn_parse_create_stack, cfn_create_result_free, cfn_create_result_t, "CreateStackResponse",
+                "CreateStackResult", created_shape, "the CreateStack reply has no StackId")
+SHAPE_XML_REPLY(cfn_parse_describe_stacks, cfn_stacks_free, cfn_stacks_t, "DescribeStacksResponse",
+                "DescribeStacksResult", stacks_shape,
+                "a stack in the DescribeStacks reply has no StackId, StackName or StackStatus")
+SHAPE_XML_REPLY(cfn_parse_describe_stack_events, cfn_events_free, cfn_events_t, "DescribeStackEventsResponse",
+                "DescribeStackEventsResult", events_shape,
+                "an event in the DescribeStackEvents reply has no EventId, ResourceStatus or readable Timestamp")
+SHAPE_XML_REPLY(cfn_parse_describe_stack_resources, cfn_resources_free, cfn_resources_t,
+                "DescribeStackResourcesResponse", "DescribeStackResourcesResult", resources_shape,
+                "a resource in the DescribeStackResources reply has no LogicalResourceId or ResourceStatus")
+SHAPE_XML_REPLY(cfn_parse_validate_template, cfn_template_info_free, cfn_template_info_t,
+                "ValidateTemplateResponse", "ValidateTemplateResult", tinfo_shape,
+                "a parameter in the ValidateTemplate reply has no ParameterKey")
 
 const char *cfn_stack_output(const cfn_stack_t *s, const char *key)
 {
 	for (size_t i = 0; s && i < s->noutputs; i++)
 		if (s->outputs[i].key && strcmp(s->outputs[i].key, key) == 0) return s->outputs[i].value;
 	return NULL;
-}
-
-int cfn_parse_describe_stack_events(const char *body, size_t len, cfn_events_t *out,
-                                    aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeStackEventsResponse", "DescribeStackEventsResult",
-	                      &doc, err);
-	if (!r) return -1;
-	xmlNode *list = xml_child(r, "StackEvents");
-	size_t cnt = xml_count(list, "member");
-	int rc = 0;
-	if (cnt && !(out->events = calloc(cnt, sizeof *out->events))) rc = -1;
-	for (xmlNode *m = xml_first(list, "member"); m && rc == 0; m = xml_next(m, "member")) {
-		cfn_event_t *e = &out->events[out->n++];
-		e->event_id = xml_path_token(m, "EventId");
-		e->stack_id = xml_path_token(m, "StackId");
-		e->stack_name = xml_path_token(m, "StackName");
-		e->logical_id = xml_path_token(m, "LogicalResourceId");
-		e->physical_id = xml_path_token(m, "PhysicalResourceId");
-		e->resource_type = xml_path_token(m, "ResourceType");
-		e->status = xml_path_token(m, "ResourceStatus");
-		e->status_reason = xml_path_token(m, "ResourceStatusReason");
-		if (!e->event_id || !e->status ||
-		    xml_path_time(m, "Timestamp", &e->timestamp, &e->timestamp_ms) != 0)
-			rc = -1;
-	}
-	out->next_token = xml_path_token(r, "NextToken");
-	xmlFreeDoc(doc);
-	if (rc != 0) {
-		cfn_events_free(out);
-		return codec_fail(err, "an event in the DescribeStackEvents reply has no EventId, "
-		                       "ResourceStatus or readable Timestamp");
-	}
-	return 0;
-}
-
-void cfn_events_free(cfn_events_t *ev)
-{
-	if (!ev) return;
-	for (size_t i = 0; i < ev->n; i++) {
-		cfn_event_t *e = &ev->events[i];
-		free(e->event_id);
-		free(e->stack_id);
-		free(e->stack_name);
-		free(e->logical_id);
-		free(e->physical_id);
-		free(e->resource_type);
-		free(e->status);
-		free(e->status_reason);
-	}
-	free(ev->events);
-	free(ev->next_token);
-	memset(ev, 0, sizeof *ev);
-}
-
-int cfn_parse_describe_stack_resources(const char *body, size_t len, cfn_resources_t *out,
-                                       aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeStackResourcesResponse",
-	                      "DescribeStackResourcesResult", &doc, err);
-	if (!r) return -1;
-	xmlNode *list = xml_child(r, "StackResources");
-	size_t cnt = xml_count(list, "member");
-	int rc = 0;
-	if (cnt && !(out->resources = calloc(cnt, sizeof *out->resources))) rc = -1;
-	for (xmlNode *m = xml_first(list, "member"); m && rc == 0; m = xml_next(m, "member")) {
-		cfn_resource_t *res = &out->resources[out->n++];
-		res->logical_id = xml_path_token(m, "LogicalResourceId");
-		res->physical_id = xml_path_token(m, "PhysicalResourceId");
-		res->resource_type = xml_path_token(m, "ResourceType");
-		res->status = xml_path_token(m, "ResourceStatus");
-		res->status_reason = xml_path_token(m, "ResourceStatusReason");
-		xml_path_time(m, "Timestamp", &res->timestamp, NULL);
-		if (!res->logical_id || !res->status) rc = -1;
-	}
-	xmlFreeDoc(doc);
-	if (rc != 0) {
-		cfn_resources_free(out);
-		return codec_fail(err, "a resource in the DescribeStackResources reply has no "
-		                       "LogicalResourceId or ResourceStatus");
-	}
-	return 0;
-}
-
-void cfn_resources_free(cfn_resources_t *r)
-{
-	if (!r) return;
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->resources[i].logical_id);
-		free(r->resources[i].physical_id);
-		free(r->resources[i].resource_type);
-		free(r->resources[i].status);
-		free(r->resources[i].status_reason);
-	}
-	free(r->resources);
-	memset(r, 0, sizeof *r);
-}
-
-int cfn_parse_validate_template(const char *body, size_t len, cfn_template_info_t *out,
-                                aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "ValidateTemplateResponse", "ValidateTemplateResult", &doc,
-	                      err);
-	if (!r) return -1;
-	out->description = xml_path_token(r, "Description");
-	out->capabilities_reason = xml_path_token(r, "CapabilitiesReason");
-	out->capabilities = xml_strv(xml_child(r, "Capabilities"), &out->ncapabilities);
-	xmlNode *list = xml_child(r, "Parameters");
-	size_t cnt = xml_count(list, "member");
-	int rc = 0;
-	if (cnt && !(out->parameters = calloc(cnt, sizeof *out->parameters))) rc = -1;
-	for (xmlNode *m = xml_first(list, "member"); m && rc == 0; m = xml_next(m, "member")) {
-		cfn_template_param_t *p = &out->parameters[out->nparameters++];
-		p->key = xml_path_token(m, "ParameterKey");
-		p->default_value = xml_path_text(m, "DefaultValue");
-		p->description = xml_path_token(m, "Description");
-		xml_path_bool(m, "NoEcho", &p->no_echo);
-		if (!p->key) rc = -1;
-	}
-	xmlFreeDoc(doc);
-	if (rc != 0) {
-		cfn_template_info_free(out);
-		return codec_fail(err, "a parameter in the ValidateTemplate reply has no ParameterKey");
-	}
-	return 0;
-}
-
-void cfn_template_info_free(cfn_template_info_t *t)
-{
-	if (!t) return;
-	free(t->description);
-	free(t->capabilities_reason);
-	for (size_t i = 0; i < t->nparameters; i++) {
-		free(t->parameters[i].key);
-		free(t->parameters[i].default_value);
-		free(t->parameters[i].description);
-	}
-	free(t->parameters);
-	codec_strv_free(t->capabilities, t->ncapabilities);
-	memset(t, 0, sizeof *t);
-}
-
-void cfn_create_result_free(cfn_create_result_t *r)
-{
-	if (!r) return;
-	free(r->stack_id);
-	r->stack_id = NULL;
 }
 
 /* ---- async wrappers ---- */
@@ -400,6 +244,14 @@ aws_call_t *cfn_describe_stacks(aws_client_t *c, const char *stack, cfn_describe
 {
 	aws_params_t p = {0};
 	return start(c, cfn_build_describe_stacks(stack, NULL, &p), "DescribeStacks", &p,
+	             stacks_done, (codec_fn)cb, ud);
+}
+
+aws_call_t *cfn_describe_stacks_page(aws_client_t *c, const char *next_token, cfn_describe_stacks_cb cb,
+                                     void *ud)
+{
+	aws_params_t p = {0};
+	return start(c, cfn_build_describe_stacks(NULL, next_token, &p), "DescribeStacks", &p,
 	             stacks_done, (codec_fn)cb, ud);
 }
 

@@ -145,6 +145,10 @@ aws_call_t *cfn_create_stack(aws_client_t *c, const cfn_create_stack_req_t *req,
                              cfn_create_stack_cb cb, void *ud);
 aws_call_t *cfn_describe_stacks(aws_client_t *c, const char *stack, cfn_describe_stacks_cb cb,
                                 void *ud);
+/* One page of every stack in the region (DescribeStacks without a name pages with
+ * NextToken); next_token NULL for the first. */
+aws_call_t *cfn_describe_stacks_page(aws_client_t *c, const char *next_token, cfn_describe_stacks_cb cb,
+                                     void *ud);
 aws_call_t *cfn_describe_stack_events(aws_client_t *c, const char *stack, const char *next_token,
                                       cfn_describe_stack_events_cb cb, void *ud);
 aws_call_t *cfn_describe_stack_resources(aws_client_t *c, const char *stack,

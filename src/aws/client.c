@@ -12,6 +12,7 @@
 #include "aws/backoff.h"
 #include "aws/creds.h"
 #include "aws/creds_fetch.h"
+#include "aws/endpoints.h"
 #include "aws/http.h"
 #include "aws/regions.h"
 #include "aws/sigv4.h"
@@ -50,6 +51,7 @@ struct aws_client {
 	aws_creds_t creds;         /* in use; empty until fetched for ASSUME_ROLE/IMDS */
 	int fetching;
 	aws_error_t creds_error;   /* last fetch failure, given to calls waiting on it */
+	int creds_unresolved;      /* defer_creds_error: the chain found nothing yet */
 	char creds_source[160];
 	int max_attempts;
 	int retry_base_ms;
@@ -61,6 +63,9 @@ struct aws_client {
 	void (*log)(void *ud, const char *line);
 	void *log_ud;
 	aws_call_t *calls;
+	unsigned requests;         /* HTTP requests sent to AWS, every attempt counted */
+	void (*on_request)(void *ud);
+	void *on_request_ud;
 };
 
 static void call_send(aws_call_t *call);
@@ -153,11 +158,21 @@ aws_client_t *aws_client_new(loop_t *loop, const aws_client_opts_t *opts, aws_er
 		aws_client_free(c);
 		return NULL;
 	}
-	if (!c->region || aws_creds_resolve(o.profile, &c->plan, err) < 0) {
+	if (!c->region) {
 		aws_client_free(c);
 		return NULL;
 	}
-	if (c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops) aws_creds_copy(&c->creds, &c->plan.creds);
+	if (aws_creds_resolve(o.profile, &c->plan, err) < 0) {
+		/* deferred: what the chain did not find; not the user's own answer to an MFA
+		 * prompt (Esc, no terminal), which ends the run as it said */
+		if (!o.defer_creds_error || strncmp(err->code, "Mfa", 3) == 0 || strcmp(err->code, "OutOfMemory") == 0) {
+			aws_client_free(c);
+			return NULL;
+		}
+		c->creds_unresolved = 1; /* plan.source stays empty: there is none */
+	}
+	if (!c->creds_unresolved && c->plan.kind == AWS_CREDS_STATIC && !c->plan.nhops)
+		aws_creds_copy(&c->creds, &c->plan.creds);
 	snprintf(c->creds_source, sizeof c->creds_source, "%s", c->plan.source);
 	c->http = http_engine_new(loop);
 	if (!c->http) {
@@ -202,6 +217,24 @@ const char *aws_client_endpoint(aws_client_t *c, const char *service)
 	snprintf(c->endpoints[c->nendpoints].service, sizeof c->endpoints[0].service, "%s", service);
 	c->endpoints[c->nendpoints].url = url;
 	return c->endpoints[c->nendpoints++].url;
+}
+
+unsigned aws_client_requests(const aws_client_t *c) { return c->requests; }
+
+void aws_client_on_request(aws_client_t *c, void (*cb)(void *ud), void *ud)
+{
+	if (!cb && ud != c->on_request_ud) return; /* someone else's: keep it */
+	c->on_request = cb;
+	c->on_request_ud = cb ? ud : NULL;
+}
+
+const char *aws_client_endpoint_configured(aws_client_t *c, const char *service)
+{
+	/* without a region the resolver gives a URL only when one is configured */
+	char *url = aws_endpoint_resolve(c->endpoint_flag, c->profile_flag, service, NULL);
+	if (!url) return NULL;
+	free(url);
+	return aws_client_endpoint(c, service);
 }
 
 int aws_client_wait(aws_client_t *c, const int *done, int timeout_ms)
@@ -440,9 +473,29 @@ static int resolve_again(aws_client_t *c, aws_call_t *call)
 	return 0;
 }
 
+/* defer_creds_error: the chain is tried again for each call until it finds something.
+ * Returns 1 when the call finished with the chain's error. */
+static int still_unresolved(aws_client_t *c, aws_call_t *call)
+{
+	aws_creds_plan_t plan;
+	aws_error_t err;
+	if (aws_creds_resolve(c->profile_flag, &plan, &err) < 0) {
+		call_finish(call, &err, NULL);
+		return 1;
+	}
+	c->creds_unresolved = 0;
+	aws_creds_plan_free(&c->plan);
+	c->plan = plan;
+	snprintf(c->creds_source, sizeof c->creds_source, "%s", plan.source);
+	aws_creds_free(&c->creds);
+	if (plan.kind == AWS_CREDS_STATIC && !plan.nhops) aws_creds_copy(&c->creds, &plan.creds);
+	return 0;
+}
+
 static void start_or_queue(aws_call_t *call)
 {
 	aws_client_t *c = call->c;
+	if (c->creds_unresolved && still_unresolved(c, call)) return;
 	if (creds_usable(c)) {
 		call_send(call);
 		return;
@@ -535,7 +588,12 @@ static void call_send(aws_call_t *call)
 	if (!call->xfer) {
 		aws_error_set(&err, AWS_ERR_TRANSPORT, "OutOfMemory", "could not start the request");
 		call_finish(call, &err, NULL);
+		return;
 	}
+	/* every request that leaves counts, whichever service and whoever sent it (the
+	 * session, the SSM executors, the lookups), retries included: one per --log line */
+	c->requests++;
+	if (c->on_request) c->on_request(c->on_request_ud);
 }
 
 static const char *const transient_codes[] = {

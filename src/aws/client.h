@@ -11,7 +11,7 @@
 
 #include "aws/error.h"
 #include "aws/request.h"
-#include "core/loop.h"
+#include "base/loop.h"
 
 typedef struct aws_client aws_client_t;
 typedef struct aws_call aws_call_t;
@@ -25,6 +25,10 @@ typedef struct aws_client_opts {
 	int retry_base_ms;         /* backoff base; 0: 1000 as the SDKs (tests use less) */
 	uint64_t jitter_seed;      /* 0: seeded from the OS; tests fix it to repeat delays */
 	int allow_http;            /* http:// to a host other than loopback (keys in clear) */
+	/* Credentials that do not resolve (none found, a profile missing) make the client
+	 * anyway: each call resolves them again and, while they still do not, fails with the
+	 * same sentence (the console opens and says it on its first screen). 0: no client. */
+	int defer_creds_error;
 	void (*log)(void *ud, const char *line); /* one line per AWS call (never secrets) */
 	void *log_ud;
 } aws_client_opts_t;
@@ -63,6 +67,10 @@ loop_t *aws_client_loop(aws_client_t *c);
 const char *aws_client_region(const aws_client_t *c);
 /* The endpoint URL a service is reached at ("https://sts.us-east-1.amazonaws.com"). */
 const char *aws_client_endpoint(aws_client_t *c, const char *service);
+/* The same, only when the user configured it (--endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's endpoint_url, unless ignore_configured_endpoint_urls:
+ * AWS SDKs and Tools Reference Guide, "Service-specific endpoints"); NULL for AWS's own. */
+const char *aws_client_endpoint_configured(aws_client_t *c, const char *service);
 /* Where credentials came from ("environment", "profile dev", ...): never the secret. */
 const char *aws_client_creds_source(const aws_client_t *c);
 
@@ -81,6 +89,11 @@ aws_call_t *aws_call_rest(aws_client_t *c, const char *service, const char *oper
                           size_t body_len, aws_done_cb cb, void *ud);
 /* Cancels a call in flight: its callback runs once with AWS_ERR_CANCELLED. */
 void aws_call_cancel(aws_call_t *call);
+
+/* HTTP requests sent so far (every attempt of every call: one per --log reply line). */
+unsigned aws_client_requests(const aws_client_t *c);
+/* cb(ud) after each request is sent (one observer); cb NULL forgets ud's. */
+void aws_client_on_request(aws_client_t *c, void (*cb)(void *ud), void *ud);
 
 /* Helper for headless commands and tests: run the loop until *done or timeout_ms. */
 int aws_client_wait(aws_client_t *c, const int *done, int timeout_ms);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aws/xml.h"
+#include "base/isotime.h"
 
 int codec_fail(aws_error_t *err, const char *fmt, ...)
 {
@@ -22,70 +23,14 @@ int codec_fail(aws_error_t *err, const char *fmt, ...)
 	return -1;
 }
 
-/* Reads exactly n digits. */
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i])) return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return 0;
-}
-
 int codec_time_parse(const char *s, time_t *sec, int *ms)
 {
-	int y, mo, d, h, mi, se, frac = 0;
-	const char *p = s;
-	while (*p == ' ') p++;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
-	    digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
-	    digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
-	    digits(&p, 2, &se))
-		return -1;
-	if (*p == '.') {
-		p++;
-		int n = 0;
-		while (isdigit((unsigned char)*p)) {
-			if (n < 3) frac = frac * 10 + (*p - '0');
-			n++;
-			p++;
-		}
-		if (n == 0) return -1;
-		for (; n < 3; n++) frac *= 10;
-	}
-	long off = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p++ == '-' ? -1 : 1, oh, om;
-		if (digits(&p, 2, &oh)) return -1;
-		if (*p == ':') p++;
-		if (digits(&p, 2, &om)) return -1;
-		off = sign * (oh * 3600L + om * 60L);
-	} else {
-		return -1;
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
-	struct tm tm = {0};
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	*sec = timegm(&tm) - off;
-	if (ms) *ms = frac;
-	return 0;
+	return isotime_parse(s, ISOTIME_ZONE_REQUIRED, sec, ms);
 }
 
 void codec_time_format(time_t t, char *buf, size_t n)
 {
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	isotime_format(t, buf, n);
 }
 
 /* cJSON accepts raw control characters inside strings; JSON (RFC 8259) does not, and
@@ -108,17 +53,17 @@ static size_t raw_control_in_string(const char *s, size_t len)
 	return len;
 }
 
+int codec_body_check(const char *body, size_t len, aws_error_t *err)
+{
+	if (!body || len == 0) return codec_fail(err, "the reply body is empty");
+	if (len > XML_MAX_BYTES)
+		return codec_fail(err, "the reply is too large to read (%zu bytes, limit %u)", len, XML_MAX_BYTES);
+	return 0;
+}
+
 cJSON *codec_json_parse(const char *body, size_t len, aws_error_t *err)
 {
-	if (!body || len == 0) {
-		codec_fail(err, "the reply body is empty");
-		return NULL;
-	}
-	if (len > XML_MAX_BYTES) {
-		codec_fail(err, "the reply is too large to read (%zu bytes, limit %u)", len,
-		           XML_MAX_BYTES);
-		return NULL;
-	}
+	if (codec_body_check(body, len, err) < 0) return NULL;
 	size_t bad = raw_control_in_string(body, len);
 	if (bad < len) {
 		codec_fail(err, "the reply is not valid JSON (raw control character in a string at "
@@ -158,6 +103,14 @@ int codec_json_long(const cJSON *obj, const char *key, long long *out)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return -1;
 	*out = (long long)llround(v->valuedouble);
+	return 0;
+}
+
+int codec_json_double(const cJSON *obj, const char *key, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return -1;
+	*out = v->valuedouble;
 	return 0;
 }
 

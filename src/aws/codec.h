@@ -20,6 +20,9 @@ int codec_time_parse(const char *s, time_t *sec, int *ms);
 /* "2025-02-15T11:30:00Z", the form the Query protocol sends. */
 void codec_time_format(time_t t, char *buf, size_t n);
 
+/* A reply body the codecs will read: not empty, at most XML_MAX_BYTES. 0, or -1 with err set. */
+int codec_body_check(const char *body, size_t len, aws_error_t *err);
+
 /* JSON replies: NULL with err set (AWS_ERR_PARSE) when empty, too large or malformed. */
 cJSON *codec_json_parse(const char *body, size_t len, aws_error_t *err);
 /* Typed reads of obj[key]; absent or of another type: NULL / -1 and *out untouched. */
@@ -27,6 +30,7 @@ char *codec_json_str(const cJSON *obj, const char *key);
 int codec_json_long(const cJSON *obj, const char *key, long long *out);
 int codec_json_int(const cJSON *obj, const char *key, int *out);
 int codec_json_bool(const cJSON *obj, const char *key, int *out);
+int codec_json_double(const cJSON *obj, const char *key, double *out);
 /* Epoch seconds as a number (the wire form, 1582245977.7) or an ISO 8601 string. */
 int codec_json_time(const cJSON *obj, const char *key, time_t *sec, int *ms);
 

@@ -16,7 +16,7 @@
 #include "base/sbuf.h"
 #include "aws/sigv4.h"
 #include "aws/sso.h"
-#include "aws/sts.h"
+#include "aws/sts_role.h"
 
 /* botocore refreshes an SSO token within 15 minutes of its expiry (tokens.py,
  * SSOTokenProvider._REFRESH_WINDOW); a token that cannot be refreshed is used until it

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 #include "aws/xml.h"
 
 static int nonempty(const char *s)
@@ -84,365 +85,329 @@ int ec2_build_purchase_capacity_block(const char *offering_id, const char *insta
 	return 0;
 }
 
-/* ---- parsers ---- */
+/* ---- reply shapes (src/aws/shape.h) ---- */
 
-/* A zeroed array for the items of the list at `path` of an EC2 reply; *first is the
- * first item (NULL, and *rc -1, when out of memory). */
-static void *items_alloc(const xmlNode *root, const char *path, size_t elem, xmlNode **first,
-                         int *rc)
+#define F SHAPE_FIELD
+#define REQ SHAPE_REQUIRED
+
+static const shape_field_t tag_fields[] = {
+	F(ec2_tag_t, key, "key", SHAPE_TEXT, 0),
+	F(ec2_tag_t, value, "value", SHAPE_TEXT, 0),
+};
+static const shape_t tag_shape = SHAPE(ec2_tag_t, tag_fields);
+
+static const shape_field_t vpc_fields[] = {
+	F(ec2_vpc_t, vpc_id, "vpcId", SHAPE_TOKEN, REQ),
+	F(ec2_vpc_t, cidr_block, "cidrBlock", SHAPE_TOKEN, 0),
+	F(ec2_vpc_t, state, "state", SHAPE_TOKEN, 0),
+	F(ec2_vpc_t, is_default, "isDefault", SHAPE_BOOL, 0),
+};
+static const shape_t vpc_shape = SHAPE(ec2_vpc_t, vpc_fields);
+static const shape_field_t vpcs_fields[] = {
+	SHAPE_LIST_FIELD(ec2_vpcs_t, vpcs, n, "vpcSet", &vpc_shape, 0),
+	F(ec2_vpcs_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t vpcs_shape = SHAPE(ec2_vpcs_t, vpcs_fields);
+
+static const shape_field_t subnet_fields[] = {
+	F(ec2_subnet_t, subnet_id, "subnetId", SHAPE_TOKEN, REQ),
+	F(ec2_subnet_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
+	F(ec2_subnet_t, availability_zone, "availabilityZone", SHAPE_TOKEN, REQ),
+	F(ec2_subnet_t, availability_zone_id, "availabilityZoneId", SHAPE_TOKEN, 0),
+	F(ec2_subnet_t, cidr_block, "cidrBlock", SHAPE_TOKEN, 0),
+	F(ec2_subnet_t, state, "state", SHAPE_TOKEN, 0),
+	F(ec2_subnet_t, available_ip_count, "availableIpAddressCount", SHAPE_INT, 0),
+	F(ec2_subnet_t, default_for_az, "defaultForAz", SHAPE_BOOL, 0),
+	F(ec2_subnet_t, map_public_ip_on_launch, "mapPublicIpOnLaunch", SHAPE_BOOL, 0),
+};
+static const shape_t subnet_shape = SHAPE(ec2_subnet_t, subnet_fields);
+static const shape_field_t subnets_fields[] = {
+	SHAPE_LIST_FIELD(ec2_subnets_t, subnets, n, "subnetSet", &subnet_shape, 0),
+	F(ec2_subnets_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t subnets_shape = SHAPE(ec2_subnets_t, subnets_fields);
+
+static const shape_field_t zone_fields[] = {
+	F(ec2_zone_t, zone_name, "zoneName", SHAPE_TOKEN, REQ),
+	F(ec2_zone_t, zone_id, "zoneId", SHAPE_TOKEN, 0),
+	F(ec2_zone_t, state, "zoneState", SHAPE_TOKEN, 0),
+	F(ec2_zone_t, region_name, "regionName", SHAPE_TOKEN, 0),
+	F(ec2_zone_t, zone_type, "zoneType", SHAPE_TOKEN, 0),
+};
+static const shape_t zone_shape = SHAPE(ec2_zone_t, zone_fields);
+static const shape_field_t zones_fields[] = {
+	SHAPE_LIST_FIELD(ec2_zones_t, zones, n, "availabilityZoneInfo", &zone_shape, 0),
+};
+static const shape_t zones_shape = SHAPE(ec2_zones_t, zones_fields);
+
+static const shape_field_t card_fields[] = {
+	F(ec2_network_card_t, index, "networkCardIndex", SHAPE_INT, 0),
+	F(ec2_network_card_t, maximum_network_interfaces, "maximumNetworkInterfaces", SHAPE_INT, 0),
+	F(ec2_network_card_t, network_performance, "networkPerformance", SHAPE_TOKEN, 0),
+};
+static const shape_t card_shape = SHAPE(ec2_network_card_t, card_fields);
+static const shape_field_t gpu_fields[] = {
+	F(ec2_gpu_t, name, "name", SHAPE_TOKEN, 0),
+	F(ec2_gpu_t, manufacturer, "manufacturer", SHAPE_TOKEN, 0),
+	F(ec2_gpu_t, count, "count", SHAPE_INT, 0),
+	F(ec2_gpu_t, memory_mib, "memoryInfo/sizeInMiB", SHAPE_LONG, 0),
+};
+static const shape_t gpu_shape = SHAPE(ec2_gpu_t, gpu_fields);
+static const shape_field_t itype_fields[] = {
+	F(ec2_instance_type_t, instance_type, "instanceType", SHAPE_TOKEN, REQ),
+	F(ec2_instance_type_t, vcpus, "vCpuInfo/defaultVCpus", SHAPE_INT, 0),
+	F(ec2_instance_type_t, memory_mib, "memoryInfo/sizeInMiB", SHAPE_LONG, 0),
+	F(ec2_instance_type_t, network_performance, "networkInfo/networkPerformance", SHAPE_TOKEN, 0),
+	F(ec2_instance_type_t, ena_support, "networkInfo/enaSupport", SHAPE_TOKEN, 0),
+	F(ec2_instance_type_t, maximum_network_interfaces, "networkInfo/maximumNetworkInterfaces", SHAPE_INT, 0),
+	F(ec2_instance_type_t, maximum_network_cards, "networkInfo/maximumNetworkCards", SHAPE_INT, 0),
+	F(ec2_instance_type_t, efa_supported, "networkInfo/efaSupported", SHAPE_BOOL, 0),
+	F(ec2_instance_type_t, maximum_efa_interfaces, "networkInfo/efaInfo/maximumEfaInterfaces", SHAPE_INT, 0),
+	SHAPE_LIST_FIELD(ec2_instance_type_t, network_cards, nnetwork_cards, "networkInfo/networkCards", &card_shape, 0),
+	SHAPE_LIST_FIELD(ec2_instance_type_t, gpus, ngpus, "gpuInfo/gpus", &gpu_shape, 0),
+	F(ec2_instance_type_t, total_gpu_memory_mib, "gpuInfo/totalGpuMemoryInMiB", SHAPE_LONG, 0),
+	SHAPE_STRV_FIELD(ec2_instance_type_t, architectures, narchitectures, "processorInfo/supportedArchitectures"),
+};
+static const shape_t itype_shape = SHAPE(ec2_instance_type_t, itype_fields);
+static const shape_field_t itypes_fields[] = {
+	SHAPE_LIST_FIELD(ec2_instance_types_t, types, n, "instanceTypeSet", &itype_shape, 0),
+	F(ec2_instance_types_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t itypes_shape = SHAPE(ec2_instance_types_t, itypes_fields);
+
+static const shape_field_t offering_fields[] = {
+	F(ec2_offering_t, instance_type, "instanceType", SHAPE_TOKEN, REQ),
+	F(ec2_offering_t, location, "location", SHAPE_TOKEN, REQ),
+	F(ec2_offering_t, location_type, "locationType", SHAPE_TOKEN, 0),
+};
+static const shape_t offering_shape = SHAPE(ec2_offering_t, offering_fields);
+static const shape_field_t offerings_fields[] = {
+	SHAPE_LIST_FIELD(ec2_offerings_t, offerings, n, "instanceTypeOfferingSet", &offering_shape, 0),
+	F(ec2_offerings_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t offerings_shape = SHAPE(ec2_offerings_t, offerings_fields);
+
+static const shape_field_t instance_fields[] = {
+	F(ec2_instance_t, instance_id, "instanceId", SHAPE_TOKEN, REQ),
+	F(ec2_instance_t, instance_type, "instanceType", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, state, "instanceState/name", SHAPE_TOKEN, REQ),
+	F(ec2_instance_t, state_code, "instanceState/code", SHAPE_INT, 0),
+	F(ec2_instance_t, image_id, "imageId", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, availability_zone, "placement/availabilityZone", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, private_ip, "privateIpAddress", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, public_ip, "ipAddress", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, private_dns, "privateDnsName", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, public_dns, "dnsName", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, subnet_id, "subnetId", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
+	F(ec2_instance_t, launch_time, "launchTime", SHAPE_TIME, 0),
+	SHAPE_LIST_FIELD(ec2_instance_t, tags, ntags, "tagSet", &tag_shape, 0),
+};
+static const shape_t instance_shape = SHAPE(ec2_instance_t, instance_fields);
+/* every instance of every reservation, in reply order */
+static const shape_field_t instances_fields[] = {
+	SHAPE_LIST_FIELD(ec2_instances_t, instances, n, "reservationSet/*/instancesSet", &instance_shape, 0),
+	F(ec2_instances_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t instances_shape = SHAPE(ec2_instances_t, instances_fields);
+
+static const shape_field_t group_fields[] = {
+	F(ec2_security_group_t, group_id, "groupId", SHAPE_TOKEN, REQ),
+	F(ec2_security_group_t, group_name, "groupName", SHAPE_TOKEN, 0),
+	F(ec2_security_group_t, description, "groupDescription", SHAPE_TOKEN, 0),
+	F(ec2_security_group_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
+};
+static const shape_t group_shape = SHAPE(ec2_security_group_t, group_fields);
+static const shape_field_t groups_fields[] = {
+	SHAPE_LIST_FIELD(ec2_security_groups_t, groups, n, "securityGroupInfo", &group_shape, 0),
+	F(ec2_security_groups_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t groups_shape = SHAPE(ec2_security_groups_t, groups_fields);
+
+static const shape_field_t reservation_fields[] = {
+	F(ec2_capacity_reservation_t, id, "capacityReservationId", SHAPE_TOKEN, REQ),
+	F(ec2_capacity_reservation_t, arn, "capacityReservationArn", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, instance_type, "instanceType", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, instance_platform, "instancePlatform", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, availability_zone, "availabilityZone", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, tenancy, "tenancy", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, state, "state", SHAPE_TOKEN, REQ),
+	F(ec2_capacity_reservation_t, end_date_type, "endDateType", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, instance_match_criteria, "instanceMatchCriteria", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, reservation_type, "reservationType", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, placement_group_arn, "placementGroupArn", SHAPE_TOKEN, 0),
+	F(ec2_capacity_reservation_t, total_instance_count, "totalInstanceCount", SHAPE_INT, 0),
+	F(ec2_capacity_reservation_t, available_instance_count, "availableInstanceCount", SHAPE_INT, 0),
+	F(ec2_capacity_reservation_t, start_date, "startDate", SHAPE_TIME, 0),
+	F(ec2_capacity_reservation_t, end_date, "endDate", SHAPE_TIME, 0),
+	F(ec2_capacity_reservation_t, create_date, "createDate", SHAPE_TIME, 0),
+	SHAPE_LIST_FIELD(ec2_capacity_reservation_t, tags, ntags, "tagSet", &tag_shape, 0),
+};
+static const shape_t reservation_shape = SHAPE(ec2_capacity_reservation_t, reservation_fields);
+static const shape_field_t reservations_fields[] = {
+	SHAPE_LIST_FIELD(ec2_capacity_reservations_t, reservations, n, "capacityReservationSet", &reservation_shape, 0),
+	F(ec2_capacity_reservations_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t reservations_shape = SHAPE(ec2_capacity_reservations_t, reservations_fields);
+
+static const shape_field_t block_fields[] = {
+	F(ec2_capacity_block_offering_t, id, "capacityBlockOfferingId", SHAPE_TOKEN, REQ),
+	F(ec2_capacity_block_offering_t, instance_type, "instanceType", SHAPE_TOKEN, 0),
+	F(ec2_capacity_block_offering_t, availability_zone, "availabilityZone", SHAPE_TOKEN, REQ),
+	F(ec2_capacity_block_offering_t, upfront_fee, "upfrontFee", SHAPE_TOKEN, 0),
+	F(ec2_capacity_block_offering_t, currency_code, "currencyCode", SHAPE_TOKEN, 0),
+	F(ec2_capacity_block_offering_t, tenancy, "tenancy", SHAPE_TOKEN, 0),
+	F(ec2_capacity_block_offering_t, instance_count, "instanceCount", SHAPE_INT, 0),
+	F(ec2_capacity_block_offering_t, duration_hours, "capacityBlockDurationHours", SHAPE_INT, 0),
+	F(ec2_capacity_block_offering_t, start_date, "startDate", SHAPE_TIME, REQ),
+	F(ec2_capacity_block_offering_t, end_date, "endDate", SHAPE_TIME, REQ),
+};
+static const shape_t block_shape = SHAPE(ec2_capacity_block_offering_t, block_fields);
+static const shape_field_t blocks_fields[] = {
+	SHAPE_LIST_FIELD(ec2_capacity_block_offerings_t, offerings, n, "capacityBlockOfferingSet", &block_shape, 0),
+	F(ec2_capacity_block_offerings_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t blocks_shape = SHAPE(ec2_capacity_block_offerings_t, blocks_fields);
+
+/* PurchaseCapacityBlock's reply is opened at its capacityReservation */
+static const shape_field_t purchase_fields[] = {
+	SHAPE_STRUCT_FIELD(ec2_purchase_result_t, reservation, "", &reservation_shape),
+};
+static const shape_t purchase_shape = SHAPE(ec2_purchase_result_t, purchase_fields);
+
+/* The root device's snapshot and size: the block device mapping named like rootDeviceName. */
+static int root_volume(const xmlNode *m, void *obj)
 {
-	xmlNode *list = xml_path(root, path);
-	size_t cnt = xml_count(list, "item");
-	*first = xml_first(list, "item");
-	if (!cnt) return NULL;
-	void *arr = calloc(cnt, elem);
-	if (!arr) {
-		*rc = -1;
-		*first = NULL;
+	ec2_image_t *im = obj;
+	xmlNode *set = xml_child(m, "blockDeviceMapping");
+	for (xmlNode *b = xml_first(set, "item"); b; b = xml_next(b, "item")) {
+		char *dev = xml_path_token(b, "deviceName");
+		int root = dev && im->root_device_name && strcmp(dev, im->root_device_name) == 0;
+		free(dev);
+		if (!root) continue;
+		im->root_snapshot_id = xml_path_token(b, "ebs/snapshotId");
+		xml_path_int(b, "ebs/volumeSize", &im->root_volume_gib);
+		break;
 	}
-	return arr;
-}
-
-static ec2_tag_t *parse_tags(const xmlNode *parent, size_t *n)
-{
-	xmlNode *set = xml_child(parent, "tagSet");
-	size_t cnt = xml_count(set, "item");
-	*n = 0;
-	ec2_tag_t *t = cnt ? calloc(cnt, sizeof *t) : NULL;
-	if (!t) return NULL;
-	for (xmlNode *m = xml_first(set, "item"); m; m = xml_next(m, "item")) {
-		t[*n].key = xml_path_text(m, "key");
-		t[*n].value = xml_path_text(m, "value");
-		(*n)++;
-	}
-	return t;
-}
-
-static void tags_free(ec2_tag_t *t, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(t[i].key);
-		free(t[i].value);
-	}
-	free(t);
-}
-
-/* Each parser: open the <Op>Response, walk its item list, then check the required
- * fields; a missing one makes the whole reply an error. */
-#define FAIL_IF(cond, free_fn, out, what)                                                   \
-	do {                                                                                 \
-		if (cond) {                                                                  \
-			free_fn(out);                                                        \
-			return codec_fail(err, "%s", what);                                  \
-		}                                                                            \
-	} while (0)
-
-int ec2_parse_describe_vpcs(const char *body, size_t len, ec2_vpcs_t *out, aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeVpcsResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->vpcs = items_alloc(r, "vpcSet", sizeof *out->vpcs, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_vpc_t *v = &out->vpcs[out->n++];
-		v->vpc_id = xml_path_token(m, "vpcId");
-		v->cidr_block = xml_path_token(m, "cidrBlock");
-		v->state = xml_path_token(m, "state");
-		xml_path_bool(m, "isDefault", &v->is_default);
-		if (!v->vpc_id) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_vpcs_free, out, "a VPC in the DescribeVpcs reply has no vpcId");
 	return 0;
 }
+static const shape_field_t image_fields[] = {
+	F(ec2_image_t, image_id, "imageId", SHAPE_TOKEN, REQ),
+	F(ec2_image_t, architecture, "architecture", SHAPE_TOKEN, 0),
+	F(ec2_image_t, root_device_name, "rootDeviceName", SHAPE_TOKEN, 0),
+	F(ec2_image_t, state, "imageState", SHAPE_TOKEN, 0),
+	F(ec2_image_t, platform_details, "platformDetails", SHAPE_TOKEN, 0),
+	F(ec2_image_t, root_snapshot_id, NULL, SHAPE_TOKEN, 0),
+};
+static const shape_t image_shape = SHAPE_HOOK(ec2_image_t, image_fields, root_volume);
+static const shape_field_t images_fields[] = {
+	SHAPE_LIST_FIELD(ec2_images_t, images, n, "imagesSet", &image_shape, 0),
+	F(ec2_images_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t images_shape = SHAPE(ec2_images_t, images_fields);
 
-void ec2_vpcs_free(ec2_vpcs_t *v)
+/* The table's explicit subnet associations, and whether one of them makes it the main. */
+static int associations(const xmlNode *m, void *obj)
 {
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		free(v->vpcs[i].vpc_id);
-		free(v->vpcs[i].cidr_block);
-		free(v->vpcs[i].state);
+	ec2_route_table_t *t = obj;
+	xmlNode *assoc = xml_child(m, "associationSet");
+	size_t na = xml_count(assoc, "item");
+	t->subnet_ids = na ? calloc(na, sizeof *t->subnet_ids) : NULL;
+	for (xmlNode *a = xml_first(assoc, "item"); a; a = xml_next(a, "item")) {
+		int main = 0;
+		if (xml_path_bool(a, "main", &main) == 0 && main) t->main = 1;
+		char *sub = xml_path_token(a, "subnetId");
+		if (sub && t->subnet_ids) t->subnet_ids[t->nsubnet_ids++] = sub;
+		else free(sub);
 	}
-	free(v->vpcs);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-int ec2_parse_describe_subnets(const char *body, size_t len, ec2_subnets_t *out,
-                               aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeSubnetsResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->subnets = items_alloc(r, "subnetSet", sizeof *out->subnets, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_subnet_t *s = &out->subnets[out->n++];
-		s->subnet_id = xml_path_token(m, "subnetId");
-		s->vpc_id = xml_path_token(m, "vpcId");
-		s->availability_zone = xml_path_token(m, "availabilityZone");
-		s->availability_zone_id = xml_path_token(m, "availabilityZoneId");
-		s->cidr_block = xml_path_token(m, "cidrBlock");
-		s->state = xml_path_token(m, "state");
-		xml_path_int(m, "availableIpAddressCount", &s->available_ip_count);
-		xml_path_bool(m, "defaultForAz", &s->default_for_az);
-		xml_path_bool(m, "mapPublicIpOnLaunch", &s->map_public_ip_on_launch);
-		if (!s->subnet_id || !s->availability_zone) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_subnets_free, out,
-	        "a subnet in the DescribeSubnets reply has no subnetId or availabilityZone");
 	return 0;
 }
+static const shape_field_t route_fields[] = {
+	F(ec2_route_t, destination_cidr_block, "destinationCidrBlock", SHAPE_TOKEN, 0),
+	F(ec2_route_t, gateway_id, "gatewayId", SHAPE_TOKEN, 0),
+	F(ec2_route_t, state, "state", SHAPE_TOKEN, 0),
+};
+static const shape_t route_shape = SHAPE(ec2_route_t, route_fields);
+static const shape_field_t table_fields[] = {
+	F(ec2_route_table_t, route_table_id, "routeTableId", SHAPE_TOKEN, REQ),
+	F(ec2_route_table_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
+	SHAPE_STRV_FIELD(ec2_route_table_t, subnet_ids, nsubnet_ids, NULL),
+	SHAPE_LIST_FIELD(ec2_route_table_t, routes, nroutes, "routeSet", &route_shape, 0),
+};
+static const shape_t table_shape = SHAPE_HOOK(ec2_route_table_t, table_fields, associations);
+static const shape_field_t tables_fields[] = {
+	SHAPE_LIST_FIELD(ec2_route_tables_t, tables, n, "routeTableSet", &table_shape, 0),
+	F(ec2_route_tables_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t tables_shape = SHAPE(ec2_route_tables_t, tables_fields);
 
-void ec2_subnets_free(ec2_subnets_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		ec2_subnet_t *s = &v->subnets[i];
-		free(s->subnet_id);
-		free(s->vpc_id);
-		free(s->availability_zone);
-		free(s->availability_zone_id);
-		free(s->cidr_block);
-		free(s->state);
-	}
-	free(v->subnets);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
+/* the first attachment */
+static const shape_field_t igw_fields[] = {
+	F(ec2_internet_gateway_t, internet_gateway_id, "internetGatewayId", SHAPE_TOKEN, REQ),
+	F(ec2_internet_gateway_t, attached_vpc_id, "attachmentSet/item/vpcId", SHAPE_TOKEN, 0),
+	F(ec2_internet_gateway_t, attachment_state, "attachmentSet/item/state", SHAPE_TOKEN, 0),
+};
+static const shape_t igw_shape = SHAPE(ec2_internet_gateway_t, igw_fields);
+static const shape_field_t igws_fields[] = {
+	SHAPE_LIST_FIELD(ec2_internet_gateways_t, gateways, n, "internetGatewaySet", &igw_shape, 0),
+	F(ec2_internet_gateways_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t igws_shape = SHAPE(ec2_internet_gateways_t, igws_fields);
 
-int ec2_parse_describe_availability_zones(const char *body, size_t len, ec2_zones_t *out,
-                                          aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeAvailabilityZonesResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->zones = items_alloc(r, "availabilityZoneInfo", sizeof *out->zones, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_zone_t *z = &out->zones[out->n++];
-		z->zone_name = xml_path_token(m, "zoneName");
-		z->zone_id = xml_path_token(m, "zoneId");
-		z->state = xml_path_token(m, "zoneState");
-		z->region_name = xml_path_token(m, "regionName");
-		z->zone_type = xml_path_token(m, "zoneType");
-		if (!z->zone_name) rc = -1;
-	}
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_zones_free, out,
-	        "a zone in the DescribeAvailabilityZones reply has no zoneName");
-	return 0;
-}
+static const shape_field_t endpoint_fields[] = {
+	F(ec2_vpc_endpoint_t, vpc_endpoint_id, "vpcEndpointId", SHAPE_TOKEN, REQ),
+	F(ec2_vpc_endpoint_t, service_name, "serviceName", SHAPE_TOKEN, 0),
+	F(ec2_vpc_endpoint_t, state, "state", SHAPE_TOKEN, 0),
+	F(ec2_vpc_endpoint_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
+};
+static const shape_t endpoint_shape = SHAPE(ec2_vpc_endpoint_t, endpoint_fields);
+static const shape_field_t endpoints_fields[] = {
+	SHAPE_LIST_FIELD(ec2_vpc_endpoints_t, endpoints, n, "vpcEndpointSet", &endpoint_shape, 0),
+	F(ec2_vpc_endpoints_t, next_token, "nextToken", SHAPE_TOKEN, 0),
+};
+static const shape_t endpoints_shape = SHAPE(ec2_vpc_endpoints_t, endpoints_fields);
 
-void ec2_zones_free(ec2_zones_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		ec2_zone_t *z = &v->zones[i];
-		free(z->zone_name);
-		free(z->zone_id);
-		free(z->state);
-		free(z->region_name);
-		free(z->zone_type);
-	}
-	free(v->zones);
-	memset(v, 0, sizeof *v);
-}
+#undef F
+#undef REQ
 
-static int parse_instance_type(const xmlNode *m, ec2_instance_type_t *t)
-{
-	t->instance_type = xml_path_token(m, "instanceType");
-	xml_path_int(m, "vCpuInfo/defaultVCpus", &t->vcpus);
-	xml_path_long(m, "memoryInfo/sizeInMiB", &t->memory_mib);
-	xmlNode *net = xml_child(m, "networkInfo");
-	t->network_performance = xml_path_token(net, "networkPerformance");
-	t->ena_support = xml_path_token(net, "enaSupport");
-	xml_path_int(net, "maximumNetworkInterfaces", &t->maximum_network_interfaces);
-	xml_path_int(net, "maximumNetworkCards", &t->maximum_network_cards);
-	xml_path_bool(net, "efaSupported", &t->efa_supported);
-	xml_path_int(net, "efaInfo/maximumEfaInterfaces", &t->maximum_efa_interfaces);
-	xmlNode *cards = xml_child(net, "networkCards");
-	size_t cnt = xml_count(cards, "item");
-	if (cnt && !(t->network_cards = calloc(cnt, sizeof *t->network_cards))) return -1;
-	for (xmlNode *c = xml_first(cards, "item"); c; c = xml_next(c, "item")) {
-		ec2_network_card_t *nc = &t->network_cards[t->nnetwork_cards++];
-		xml_path_int(c, "networkCardIndex", &nc->index);
-		xml_path_int(c, "maximumNetworkInterfaces", &nc->maximum_network_interfaces);
-		nc->network_performance = xml_path_token(c, "networkPerformance");
-	}
-	xmlNode *gpus = xml_path(m, "gpuInfo/gpus");
-	cnt = xml_count(gpus, "item");
-	if (cnt && !(t->gpus = calloc(cnt, sizeof *t->gpus))) return -1;
-	for (xmlNode *g = xml_first(gpus, "item"); g; g = xml_next(g, "item")) {
-		ec2_gpu_t *gpu = &t->gpus[t->ngpus++];
-		gpu->name = xml_path_token(g, "name");
-		gpu->manufacturer = xml_path_token(g, "manufacturer");
-		xml_path_int(g, "count", &gpu->count);
-		xml_path_long(g, "memoryInfo/sizeInMiB", &gpu->memory_mib);
-	}
-	xml_path_long(m, "gpuInfo/totalGpuMemoryInMiB", &t->total_gpu_memory_mib);
-	t->architectures = xml_strv(xml_path(m, "processorInfo/supportedArchitectures"),
-	                            &t->narchitectures);
-	return t->instance_type ? 0 : -1;
-}
-
-int ec2_parse_describe_instance_types(const char *body, size_t len, ec2_instance_types_t *out,
-                                      aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeInstanceTypesResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->types = items_alloc(r, "instanceTypeSet", sizeof *out->types, &m, &rc);
-	for (; m && rc == 0; m = xml_next(m, "item"))
-		rc = parse_instance_type(m, &out->types[out->n++]);
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_instance_types_free, out,
-	        "an entry in the DescribeInstanceTypes reply has no instanceType");
-	return 0;
-}
-
-void ec2_instance_types_free(ec2_instance_types_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		ec2_instance_type_t *t = &v->types[i];
-		free(t->instance_type);
-		free(t->network_performance);
-		free(t->ena_support);
-		for (size_t k = 0; k < t->nnetwork_cards; k++)
-			free(t->network_cards[k].network_performance);
-		free(t->network_cards);
-		for (size_t k = 0; k < t->ngpus; k++) {
-			free(t->gpus[k].name);
-			free(t->gpus[k].manufacturer);
-		}
-		free(t->gpus);
-		codec_strv_free(t->architectures, t->narchitectures);
-	}
-	free(v->types);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-int ec2_parse_describe_instance_type_offerings(const char *body, size_t len,
-                                               ec2_offerings_t *out, aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeInstanceTypeOfferingsResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->offerings = items_alloc(r, "instanceTypeOfferingSet", sizeof *out->offerings, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_offering_t *o = &out->offerings[out->n++];
-		o->instance_type = xml_path_token(m, "instanceType");
-		o->location = xml_path_token(m, "location");
-		o->location_type = xml_path_token(m, "locationType");
-		if (!o->instance_type || !o->location) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_offerings_free, out,
-	        "an offering in the DescribeInstanceTypeOfferings reply has no instanceType or "
-	        "location");
-	return 0;
-}
-
-void ec2_offerings_free(ec2_offerings_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		free(v->offerings[i].instance_type);
-		free(v->offerings[i].location);
-		free(v->offerings[i].location_type);
-	}
-	free(v->offerings);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-static int parse_instance(const xmlNode *m, ec2_instance_t *i)
-{
-	i->instance_id = xml_path_token(m, "instanceId");
-	i->instance_type = xml_path_token(m, "instanceType");
-	i->state = xml_path_token(m, "instanceState/name");
-	xml_path_int(m, "instanceState/code", &i->state_code);
-	i->image_id = xml_path_token(m, "imageId");
-	i->availability_zone = xml_path_token(m, "placement/availabilityZone");
-	i->private_ip = xml_path_token(m, "privateIpAddress");
-	i->public_ip = xml_path_token(m, "ipAddress");
-	i->private_dns = xml_path_token(m, "privateDnsName");
-	i->public_dns = xml_path_token(m, "dnsName");
-	i->subnet_id = xml_path_token(m, "subnetId");
-	i->vpc_id = xml_path_token(m, "vpcId");
-	xml_path_time(m, "launchTime", &i->launch_time, NULL);
-	i->tags = parse_tags(m, &i->ntags);
-	return i->instance_id && i->state ? 0 : -1;
-}
-
-int ec2_parse_describe_instances(const char *body, size_t len, ec2_instances_t *out,
-                                 aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeInstancesResponse", NULL, &doc, err);
-	if (!r) return -1;
-	xmlNode *rs = xml_child(r, "reservationSet");
-	size_t cnt = 0;
-	for (xmlNode *res = xml_first(rs, "item"); res; res = xml_next(res, "item"))
-		cnt += xml_count(xml_child(res, "instancesSet"), "item");
-	int rc = 0;
-	if (cnt && !(out->instances = calloc(cnt, sizeof *out->instances))) rc = -1;
-	for (xmlNode *res = xml_first(rs, "item"); res && rc == 0; res = xml_next(res, "item")) {
-		xmlNode *set = xml_child(res, "instancesSet");
-		for (xmlNode *m = xml_first(set, "item"); m && rc == 0; m = xml_next(m, "item"))
-			rc = parse_instance(m, &out->instances[out->n++]);
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_instances_free, out,
-	        "an instance in the DescribeInstances reply has no instanceId or state");
-	return 0;
-}
-
-void ec2_instances_free(ec2_instances_t *v)
-{
-	if (!v) return;
-	for (size_t k = 0; k < v->n; k++) {
-		ec2_instance_t *i = &v->instances[k];
-		free(i->instance_id);
-		free(i->instance_type);
-		free(i->state);
-		free(i->image_id);
-		free(i->availability_zone);
-		free(i->private_ip);
-		free(i->public_ip);
-		free(i->private_dns);
-		free(i->public_dns);
-		free(i->subnet_id);
-		free(i->vpc_id);
-		tags_free(i->tags, i->ntags);
-	}
-	free(v->instances);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
+SHAPE_XML_REPLY(ec2_parse_describe_vpcs, ec2_vpcs_free, ec2_vpcs_t, "DescribeVpcsResponse", NULL, vpcs_shape,
+          "a VPC in the DescribeVpcs reply has no vpcId")
+SHAPE_XML_REPLY(ec2_parse_describe_subnets, ec2_subnets_free, ec2_subnets_t, "DescribeSubnetsResponse", NULL,
+          subnets_shape, "a subnet in the DescribeSubnets reply has no subnetId or availabilityZone")
+SHAPE_XML_REPLY(ec2_parse_describe_availability_zones, ec2_zones_free, ec2_zones_t,
+          "DescribeAvailabilityZonesResponse", NULL, zones_shape,
+          "a zone in the DescribeAvailabilityZones reply has no zoneName")
+SHAPE_XML_REPLY(ec2_parse_describe_instance_types, ec2_instance_types_free, ec2_instance_types_t,
+          "DescribeInstanceTypesResponse", NULL, itypes_shape,
+          "an entry in the DescribeInstanceTypes reply has no instanceType")
+SHAPE_XML_REPLY(ec2_parse_describe_instance_type_offerings, ec2_offerings_free, ec2_offerings_t,
+          "DescribeInstanceTypeOfferingsResponse", NULL, offerings_shape,
+          "an offering in the DescribeInstanceTypeOfferings reply has no instanceType or location")
+SHAPE_XML_REPLY(ec2_parse_describe_instances, ec2_instances_free, ec2_instances_t, "DescribeInstancesResponse", NULL,
+          instances_shape, "an instance in the DescribeInstances reply has no instanceId or state")
+SHAPE_XML_REPLY(ec2_parse_describe_security_groups, ec2_security_groups_free, ec2_security_groups_t,
+          "DescribeSecurityGroupsResponse", NULL, groups_shape,
+          "a group in the DescribeSecurityGroups reply has no groupId")
+SHAPE_XML_REPLY(ec2_parse_describe_capacity_reservations, ec2_capacity_reservations_free,
+          ec2_capacity_reservations_t, "DescribeCapacityReservationsResponse", NULL, reservations_shape,
+          "a reservation in the DescribeCapacityReservations reply has no capacityReservationId or state")
+SHAPE_XML_REPLY(ec2_parse_describe_capacity_block_offerings, ec2_capacity_block_offerings_free,
+          ec2_capacity_block_offerings_t, "DescribeCapacityBlockOfferingsResponse", NULL, blocks_shape,
+          "an offering in the DescribeCapacityBlockOfferings reply has no id, zone or readable dates")
+SHAPE_XML_REPLY(ec2_parse_purchase_capacity_block, ec2_purchase_result_free, ec2_purchase_result_t,
+          "PurchaseCapacityBlockResponse", "capacityReservation", purchase_shape,
+          "the PurchaseCapacityBlock reply's reservation has no capacityReservationId or state")
+SHAPE_XML_REPLY(ec2_parse_describe_images, ec2_images_free, ec2_images_t, "DescribeImagesResponse", NULL,
+          images_shape, "an image in the DescribeImages reply has no imageId")
+SHAPE_XML_REPLY(ec2_parse_describe_route_tables, ec2_route_tables_free, ec2_route_tables_t,
+          "DescribeRouteTablesResponse", NULL, tables_shape,
+          "a route table in the DescribeRouteTables reply has no routeTableId")
+SHAPE_XML_REPLY(ec2_parse_describe_internet_gateways, ec2_internet_gateways_free, ec2_internet_gateways_t,
+          "DescribeInternetGatewaysResponse", NULL, igws_shape,
+          "a gateway in the DescribeInternetGateways reply has no internetGatewayId")
+SHAPE_XML_REPLY(ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free, ec2_vpc_endpoints_t,
+          "DescribeVpcEndpointsResponse", NULL, endpoints_shape,
+          "an endpoint in the DescribeVpcEndpoints reply has no vpcEndpointId")
 
 const char *ec2_instance_tag(const ec2_instance_t *i, const char *key)
 {
@@ -450,187 +415,6 @@ const char *ec2_instance_tag(const ec2_instance_t *i, const char *key)
 		if (i->tags[k].key && strcmp(i->tags[k].key, key) == 0)
 			return i->tags[k].value ? i->tags[k].value : "";
 	return NULL;
-}
-
-int ec2_parse_describe_security_groups(const char *body, size_t len, ec2_security_groups_t *out,
-                                       aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeSecurityGroupsResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->groups = items_alloc(r, "securityGroupInfo", sizeof *out->groups, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_security_group_t *g = &out->groups[out->n++];
-		g->group_id = xml_path_token(m, "groupId");
-		g->group_name = xml_path_token(m, "groupName");
-		g->description = xml_path_token(m, "groupDescription");
-		g->vpc_id = xml_path_token(m, "vpcId");
-		if (!g->group_id) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_security_groups_free, out,
-	        "a group in the DescribeSecurityGroups reply has no groupId");
-	return 0;
-}
-
-void ec2_security_groups_free(ec2_security_groups_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		free(v->groups[i].group_id);
-		free(v->groups[i].group_name);
-		free(v->groups[i].description);
-		free(v->groups[i].vpc_id);
-	}
-	free(v->groups);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-static int parse_reservation(const xmlNode *m, ec2_capacity_reservation_t *cr)
-{
-	cr->id = xml_path_token(m, "capacityReservationId");
-	cr->arn = xml_path_token(m, "capacityReservationArn");
-	cr->instance_type = xml_path_token(m, "instanceType");
-	cr->instance_platform = xml_path_token(m, "instancePlatform");
-	cr->availability_zone = xml_path_token(m, "availabilityZone");
-	cr->tenancy = xml_path_token(m, "tenancy");
-	cr->state = xml_path_token(m, "state");
-	cr->end_date_type = xml_path_token(m, "endDateType");
-	cr->instance_match_criteria = xml_path_token(m, "instanceMatchCriteria");
-	cr->reservation_type = xml_path_token(m, "reservationType");
-	cr->placement_group_arn = xml_path_token(m, "placementGroupArn");
-	xml_path_int(m, "totalInstanceCount", &cr->total_instance_count);
-	xml_path_int(m, "availableInstanceCount", &cr->available_instance_count);
-	xml_path_time(m, "startDate", &cr->start_date, NULL);
-	xml_path_time(m, "endDate", &cr->end_date, NULL);
-	xml_path_time(m, "createDate", &cr->create_date, NULL);
-	cr->tags = parse_tags(m, &cr->ntags);
-	return cr->id && cr->state ? 0 : -1;
-}
-
-static void reservation_free(ec2_capacity_reservation_t *cr)
-{
-	free(cr->id);
-	free(cr->arn);
-	free(cr->instance_type);
-	free(cr->instance_platform);
-	free(cr->availability_zone);
-	free(cr->tenancy);
-	free(cr->state);
-	free(cr->end_date_type);
-	free(cr->instance_match_criteria);
-	free(cr->reservation_type);
-	free(cr->placement_group_arn);
-	tags_free(cr->tags, cr->ntags);
-	memset(cr, 0, sizeof *cr);
-}
-
-int ec2_parse_describe_capacity_reservations(const char *body, size_t len,
-                                             ec2_capacity_reservations_t *out, aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeCapacityReservationsResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->reservations = items_alloc(r, "capacityReservationSet", sizeof *out->reservations,
-	                                &m, &rc);
-	for (; m && rc == 0; m = xml_next(m, "item"))
-		rc = parse_reservation(m, &out->reservations[out->n++]);
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_capacity_reservations_free, out,
-	        "a reservation in the DescribeCapacityReservations reply has no "
-	        "capacityReservationId or state");
-	return 0;
-}
-
-void ec2_capacity_reservations_free(ec2_capacity_reservations_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) reservation_free(&v->reservations[i]);
-	free(v->reservations);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-int ec2_parse_describe_capacity_block_offerings(const char *body, size_t len,
-                                                ec2_capacity_block_offerings_t *out,
-                                                aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeCapacityBlockOfferingsResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->offerings = items_alloc(r, "capacityBlockOfferingSet", sizeof *out->offerings,
-	                             &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_capacity_block_offering_t *o = &out->offerings[out->n++];
-		o->id = xml_path_token(m, "capacityBlockOfferingId");
-		o->instance_type = xml_path_token(m, "instanceType");
-		o->availability_zone = xml_path_token(m, "availabilityZone");
-		o->upfront_fee = xml_path_token(m, "upfrontFee");
-		o->currency_code = xml_path_token(m, "currencyCode");
-		o->tenancy = xml_path_token(m, "tenancy");
-		xml_path_int(m, "instanceCount", &o->instance_count);
-		xml_path_int(m, "capacityBlockDurationHours", &o->duration_hours);
-		if (!o->id || !o->availability_zone ||
-		    xml_path_time(m, "startDate", &o->start_date, NULL) != 0 ||
-		    xml_path_time(m, "endDate", &o->end_date, NULL) != 0)
-			rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_capacity_block_offerings_free, out,
-	        "an offering in the DescribeCapacityBlockOfferings reply has no id, zone or "
-	        "readable dates");
-	return 0;
-}
-
-void ec2_capacity_block_offerings_free(ec2_capacity_block_offerings_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		ec2_capacity_block_offering_t *o = &v->offerings[i];
-		free(o->id);
-		free(o->instance_type);
-		free(o->availability_zone);
-		free(o->upfront_fee);
-		free(o->currency_code);
-		free(o->tenancy);
-	}
-	free(v->offerings);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-int ec2_parse_purchase_capacity_block(const char *body, size_t len, ec2_purchase_result_t *out,
-                                      aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "PurchaseCapacityBlockResponse", "capacityReservation",
-	                      &doc, err);
-	if (!r) return -1;
-	int rc = parse_reservation(r, &out->reservation);
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_purchase_result_free, out,
-	        "the PurchaseCapacityBlock reply's reservation has no capacityReservationId or "
-	        "state");
-	return 0;
-}
-
-void ec2_purchase_result_free(ec2_purchase_result_t *v)
-{
-	if (v) reservation_free(&v->reservation);
 }
 
 /* ---- async wrappers ---- */
@@ -749,62 +533,6 @@ aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id
 
 /* ---- DescribeImages ---- */
 
-static void parse_root_volume(const xmlNode *m, ec2_image_t *im)
-{
-	xmlNode *set = xml_child(m, "blockDeviceMapping");
-	for (xmlNode *b = xml_first(set, "item"); b; b = xml_next(b, "item")) {
-		char *dev = xml_path_token(b, "deviceName");
-		int root = dev && im->root_device_name && strcmp(dev, im->root_device_name) == 0;
-		free(dev);
-		if (!root) continue;
-		im->root_snapshot_id = xml_path_token(b, "ebs/snapshotId");
-		xml_path_int(b, "ebs/volumeSize", &im->root_volume_gib);
-		return;
-	}
-}
-
-int ec2_parse_describe_images(const char *body, size_t len, ec2_images_t *out, aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeImagesResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->images = items_alloc(r, "imagesSet", sizeof *out->images, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_image_t *im = &out->images[out->n++];
-		im->image_id = xml_path_token(m, "imageId");
-		im->architecture = xml_path_token(m, "architecture");
-		im->root_device_name = xml_path_token(m, "rootDeviceName");
-		im->state = xml_path_token(m, "imageState");
-		im->platform_details = xml_path_token(m, "platformDetails");
-		parse_root_volume(m, im);
-		if (!im->image_id) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_images_free, out, "an image in the DescribeImages reply has no imageId");
-	return 0;
-}
-
-void ec2_images_free(ec2_images_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		ec2_image_t *im = &v->images[i];
-		free(im->image_id);
-		free(im->architecture);
-		free(im->root_device_name);
-		free(im->state);
-		free(im->platform_details);
-		free(im->root_snapshot_id);
-	}
-	free(v->images);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
 CODEC_DONE(images_done, ec2_images_cb, ec2_images_t, ec2_parse_describe_images, ec2_images_free)
 
 aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
@@ -814,150 +542,6 @@ aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, 
 }
 
 /* ---- DescribeRouteTables, DescribeInternetGateways, DescribeVpcEndpoints ---- */
-
-static void parse_route_table(const xmlNode *m, ec2_route_table_t *t)
-{
-	t->route_table_id = xml_path_token(m, "routeTableId");
-	t->vpc_id = xml_path_token(m, "vpcId");
-	xmlNode *assoc = xml_child(m, "associationSet");
-	size_t na = xml_count(assoc, "item");
-	t->subnet_ids = na ? calloc(na, sizeof *t->subnet_ids) : NULL;
-	for (xmlNode *a = xml_first(assoc, "item"); a; a = xml_next(a, "item")) {
-		int main = 0;
-		if (xml_path_bool(a, "main", &main) == 0 && main) t->main = 1;
-		char *sub = xml_path_token(a, "subnetId");
-		if (sub && t->subnet_ids) t->subnet_ids[t->nsubnet_ids++] = sub;
-		else free(sub);
-	}
-	xmlNode *routes = xml_child(m, "routeSet");
-	size_t nr = xml_count(routes, "item");
-	t->routes = nr ? calloc(nr, sizeof *t->routes) : NULL;
-	for (xmlNode *r = xml_first(routes, "item"); r && t->routes; r = xml_next(r, "item")) {
-		ec2_route_t *o = &t->routes[t->nroutes++];
-		o->destination_cidr_block = xml_path_token(r, "destinationCidrBlock");
-		o->gateway_id = xml_path_token(r, "gatewayId");
-		o->state = xml_path_token(r, "state");
-	}
-}
-
-int ec2_parse_describe_route_tables(const char *body, size_t len, ec2_route_tables_t *out,
-                                    aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeRouteTablesResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->tables = items_alloc(r, "routeTableSet", sizeof *out->tables, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_route_table_t *t = &out->tables[out->n++];
-		parse_route_table(m, t);
-		if (!t->route_table_id) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_route_tables_free, out, "a route table in the DescribeRouteTables reply has no routeTableId");
-	return 0;
-}
-
-void ec2_route_tables_free(ec2_route_tables_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		ec2_route_table_t *t = &v->tables[i];
-		free(t->route_table_id);
-		free(t->vpc_id);
-		for (size_t k = 0; k < t->nsubnet_ids; k++) free(t->subnet_ids[k]);
-		free(t->subnet_ids);
-		for (size_t k = 0; k < t->nroutes; k++) {
-			free(t->routes[k].destination_cidr_block);
-			free(t->routes[k].gateway_id);
-			free(t->routes[k].state);
-		}
-		free(t->routes);
-	}
-	free(v->tables);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-int ec2_parse_describe_internet_gateways(const char *body, size_t len,
-                                         ec2_internet_gateways_t *out, aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeInternetGatewaysResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->gateways = items_alloc(r, "internetGatewaySet", sizeof *out->gateways, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_internet_gateway_t *g = &out->gateways[out->n++];
-		g->internet_gateway_id = xml_path_token(m, "internetGatewayId");
-		xmlNode *a = xml_first(xml_child(m, "attachmentSet"), "item");
-		g->attached_vpc_id = xml_path_token(a, "vpcId");
-		g->attachment_state = xml_path_token(a, "state");
-		if (!g->internet_gateway_id) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_internet_gateways_free, out,
-	        "a gateway in the DescribeInternetGateways reply has no internetGatewayId");
-	return 0;
-}
-
-void ec2_internet_gateways_free(ec2_internet_gateways_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		free(v->gateways[i].internet_gateway_id);
-		free(v->gateways[i].attached_vpc_id);
-		free(v->gateways[i].attachment_state);
-	}
-	free(v->gateways);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-int ec2_parse_describe_vpc_endpoints(const char *body, size_t len, ec2_vpc_endpoints_t *out,
-                                     aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeVpcEndpointsResponse", NULL, &doc, err);
-	if (!r) return -1;
-	int rc = 0;
-	xmlNode *m;
-	out->endpoints = items_alloc(r, "vpcEndpointSet", sizeof *out->endpoints, &m, &rc);
-	for (; m; m = xml_next(m, "item")) {
-		ec2_vpc_endpoint_t *e = &out->endpoints[out->n++];
-		e->vpc_endpoint_id = xml_path_token(m, "vpcEndpointId");
-		e->service_name = xml_path_token(m, "serviceName");
-		e->state = xml_path_token(m, "state");
-		e->vpc_id = xml_path_token(m, "vpcId");
-		if (!e->vpc_endpoint_id) rc = -1;
-	}
-	out->next_token = xml_path_token(r, "nextToken");
-	xmlFreeDoc(doc);
-	FAIL_IF(rc, ec2_vpc_endpoints_free, out,
-	        "an endpoint in the DescribeVpcEndpoints reply has no vpcEndpointId");
-	return 0;
-}
-
-void ec2_vpc_endpoints_free(ec2_vpc_endpoints_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		free(v->endpoints[i].vpc_endpoint_id);
-		free(v->endpoints[i].service_name);
-		free(v->endpoints[i].state);
-		free(v->endpoints[i].vpc_id);
-	}
-	free(v->endpoints);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
 
 CODEC_DONE(route_tables_done, ec2_route_tables_cb, ec2_route_tables_t,
            ec2_parse_describe_route_tables, ec2_route_tables_free)

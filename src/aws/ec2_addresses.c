@@ -4,51 +4,29 @@
 #include <string.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 #include "aws/xml.h"
 
-int ec2_parse_describe_addresses(const char *body, size_t len, ec2_addresses_t *out,
-                                 aws_error_t *err)
+static int address_named(const void *obj)
 {
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DescribeAddressesResponse", NULL, &doc, err);
-	if (!r) return -1;
-	xmlNode *set = xml_child(r, "addressesSet");
-	size_t cnt = xml_count(set, "item");
-	int rc = 0;
-	if (cnt && !(out->addresses = calloc(cnt, sizeof *out->addresses))) rc = -1;
-	for (xmlNode *m = xml_first(set, "item"); m && rc == 0; m = xml_next(m, "item")) {
-		ec2_address_t *a = &out->addresses[out->n++];
-		a->public_ip = xml_path_token(m, "publicIp");
-		a->allocation_id = xml_path_token(m, "allocationId");
-		a->domain = xml_path_token(m, "domain");
-		a->association_id = xml_path_token(m, "associationId");
-		a->instance_id = xml_path_token(m, "instanceId");
-		if (!a->public_ip && !a->allocation_id) rc = -1;
-	}
-	xmlFreeDoc(doc);
-	if (rc != 0) {
-		ec2_addresses_free(out);
-		return codec_fail(err, "an address in the DescribeAddresses reply has no publicIp "
-		                       "or allocationId");
-	}
-	return 0;
+	const ec2_address_t *a = obj;
+	return a->public_ip || a->allocation_id ? 0 : -1;
 }
+static const shape_field_t address_fields[] = {
+	SHAPE_FIELD(ec2_address_t, public_ip, "publicIp", SHAPE_TOKEN, 0),
+	SHAPE_FIELD(ec2_address_t, allocation_id, "allocationId", SHAPE_TOKEN, 0),
+	SHAPE_FIELD(ec2_address_t, domain, "domain", SHAPE_TOKEN, 0),
+	SHAPE_FIELD(ec2_address_t, association_id, "associationId", SHAPE_TOKEN, 0),
+	SHAPE_FIELD(ec2_address_t, instance_id, "instanceId", SHAPE_TOKEN, 0),
+};
+static const shape_t address_shape = SHAPE_CHECK(ec2_address_t, address_fields, address_named);
+static const shape_field_t addresses_fields[] = {
+	SHAPE_LIST_FIELD(ec2_addresses_t, addresses, n, "addressesSet", &address_shape, 0),
+};
+static const shape_t addresses_shape = SHAPE(ec2_addresses_t, addresses_fields);
 
-void ec2_addresses_free(ec2_addresses_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) {
-		ec2_address_t *a = &v->addresses[i];
-		free(a->public_ip);
-		free(a->allocation_id);
-		free(a->domain);
-		free(a->association_id);
-		free(a->instance_id);
-	}
-	free(v->addresses);
-	memset(v, 0, sizeof *v);
-}
+SHAPE_XML_REPLY(ec2_parse_describe_addresses, ec2_addresses_free, ec2_addresses_t, "DescribeAddressesResponse",
+                NULL, addresses_shape, "an address in the DescribeAddresses reply has no publicIp or allocationId")
 
 CODEC_DONE(addresses_done, ec2_addresses_cb, ec2_addresses_t, ec2_parse_describe_addresses,
            ec2_addresses_free)

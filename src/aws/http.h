@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "aws/request.h"
-#include "core/loop.h"
+#include "base/loop.h"
 
 typedef struct http_engine http_engine_t;
 typedef struct http_xfer http_xfer_t;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 
 cJSON *logs_build_get_log_events(const logs_get_events_req_t *req)
 {
@@ -19,45 +20,22 @@ cJSON *logs_build_get_log_events(const logs_get_events_req_t *req)
 	return j;
 }
 
-int logs_parse_get_log_events(const char *body, size_t len, logs_events_t *out,
-                              aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "events");
-	int cnt = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
-	int rc = cJSON_IsArray(list) ? 0 : -1;
-	if (cnt > 0 && !(out->events = calloc((size_t)cnt, sizeof *out->events))) rc = -1;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, list) {
-		if (rc != 0) break;
-		logs_event_t *ev = &out->events[out->n++];
-		ev->message = codec_json_str(e, "message");
-		codec_json_long(e, "ingestionTime", &ev->ingestion_time_ms);
-		if (!ev->message || codec_json_long(e, "timestamp", &ev->timestamp_ms) != 0) rc = -1;
-	}
-	out->next_forward_token = codec_json_str(j, "nextForwardToken");
-	out->next_backward_token = codec_json_str(j, "nextBackwardToken");
-	cJSON_Delete(j);
-	if (rc == 0 && !out->next_forward_token) rc = -1;
-	if (rc != 0) {
-		logs_events_free(out);
-		return codec_fail(err, "the GetLogEvents reply has no events list or "
-		                       "nextForwardToken, or an event without timestamp or message");
-	}
-	return 0;
-}
+static const shape_field_t event_fields[] = {
+	SHAPE_FIELD(logs_event_t, message, "message", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(logs_event_t, timestamp_ms, "timestamp", SHAPE_LONG, SHAPE_REQUIRED),
+	SHAPE_FIELD(logs_event_t, ingestion_time_ms, "ingestionTime", SHAPE_LONG, 0),
+};
+static const shape_t event_shape = SHAPE(logs_event_t, event_fields);
+static const shape_field_t events_fields[] = {
+	SHAPE_LIST_FIELD(logs_events_t, events, n, "events", &event_shape, SHAPE_REQUIRED),
+	SHAPE_FIELD(logs_events_t, next_forward_token, "nextForwardToken", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(logs_events_t, next_backward_token, "nextBackwardToken", SHAPE_TEXT, 0),
+};
+static const shape_t events_shape = SHAPE(logs_events_t, events_fields);
 
-void logs_events_free(logs_events_t *e)
-{
-	if (!e) return;
-	for (size_t i = 0; i < e->n; i++) free(e->events[i].message);
-	free(e->events);
-	free(e->next_forward_token);
-	free(e->next_backward_token);
-	memset(e, 0, sizeof *e);
-}
+SHAPE_JSON_REPLY(logs_parse_get_log_events, logs_events_free, logs_events_t, events_shape,
+                 "the GetLogEvents reply has no events list or nextForwardToken, or an event without timestamp "
+                 "or message")
 
 int logs_events_at_end(const logs_events_t *page, const char *sent_token)
 {
@@ -93,40 +71,20 @@ cJSON *logs_build_describe_log_streams(const char *group, const char *next_token
 	return j;
 }
 
-int logs_parse_describe_log_streams(const char *body, size_t len, logs_streams_t *out,
-                                    aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "logStreams");
-	int cnt = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
-	/* an empty group's reply may leave the list out */
-	int rc = !list || cJSON_IsArray(list) ? 0 : -1;
-	if (cnt > 0 && !(out->names = calloc((size_t)cnt, sizeof *out->names))) rc = -1;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, list) {
-		if (rc != 0) break;
-		if (!(out->names[out->n++] = codec_json_str(e, "logStreamName"))) rc = -1;
-	}
-	out->next_token = codec_json_str(j, "nextToken");
-	cJSON_Delete(j);
-	if (rc != 0) {
-		logs_streams_free(out);
-		return codec_fail(err, "the DescribeLogStreams reply has a logStreams that is not a "
-		                       "list, or a stream without logStreamName");
-	}
-	return 0;
-}
+/* an empty group's reply may leave the list out; each stream gives its name */
+static const shape_field_t stream_fields[] = {
+	{ "logStreamName", SHAPE_TEXT, 0, 0, NULL, SHAPE_REQUIRED, 0 },
+};
+static const shape_t stream_shape = { sizeof(char *), stream_fields, 1, NULL, NULL };
+static const shape_field_t streams_fields[] = {
+	SHAPE_LIST_FIELD(logs_streams_t, names, n, "logStreams", &stream_shape, 0),
+	SHAPE_FIELD(logs_streams_t, next_token, "nextToken", SHAPE_TEXT, 0),
+};
+static const shape_t streams_shape = SHAPE(logs_streams_t, streams_fields);
 
-void logs_streams_free(logs_streams_t *v)
-{
-	if (!v) return;
-	for (size_t i = 0; i < v->n; i++) free(v->names[i]);
-	free(v->names);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
+SHAPE_JSON_REPLY(logs_parse_describe_log_streams, logs_streams_free, logs_streams_t, streams_shape,
+                 "the DescribeLogStreams reply has a logStreams that is not a list, or a stream without "
+                 "logStreamName")
 
 int logs_valid_retention_days(int days)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 
 cJSON *quotas_build_get_service_quota(const char *service_code, const char *quota_code)
 {
@@ -15,42 +16,22 @@ cJSON *quotas_build_get_service_quota(const char *service_code, const char *quot
 	return j;
 }
 
-int quotas_parse_get_service_quota(const char *body, size_t len, quotas_quota_t *out,
-                                   aws_error_t *err)
+static int quota_value(const void *obj)
 {
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	const cJSON *q = cJSON_GetObjectItemCaseSensitive(j, "Quota");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, "Value");
-	int rc = cJSON_IsObject(q) && cJSON_IsNumber(v) ? 0 : -1;
-	if (rc == 0) {
-		out->value = v->valuedouble;
-		out->service_code = codec_json_str(q, "ServiceCode");
-		out->quota_code = codec_json_str(q, "QuotaCode");
-		out->quota_name = codec_json_str(q, "QuotaName");
-		out->unit = codec_json_str(q, "Unit");
-		codec_json_bool(q, "Adjustable", &out->adjustable);
-		if (!out->quota_code || out->value < 0) rc = -1;
-	}
-	cJSON_Delete(j);
-	if (rc != 0) {
-		quotas_quota_free(out);
-		return codec_fail(err, "the GetServiceQuota reply has no Quota with a QuotaCode and "
-		                       "a Value >= 0");
-	}
-	return 0;
+	return ((const quotas_quota_t *)obj)->value >= 0 ? 0 : -1;
 }
+static const shape_field_t quota_fields[] = {
+	SHAPE_FIELD(quotas_quota_t, value, "Quota/Value", SHAPE_DOUBLE, SHAPE_REQUIRED),
+	SHAPE_FIELD(quotas_quota_t, service_code, "Quota/ServiceCode", SHAPE_TEXT, 0),
+	SHAPE_FIELD(quotas_quota_t, quota_code, "Quota/QuotaCode", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(quotas_quota_t, quota_name, "Quota/QuotaName", SHAPE_TEXT, 0),
+	SHAPE_FIELD(quotas_quota_t, unit, "Quota/Unit", SHAPE_TEXT, 0),
+	SHAPE_FIELD(quotas_quota_t, adjustable, "Quota/Adjustable", SHAPE_BOOL, 0),
+};
+static const shape_t quota_shape = SHAPE_CHECK(quotas_quota_t, quota_fields, quota_value);
 
-void quotas_quota_free(quotas_quota_t *q)
-{
-	if (!q) return;
-	free(q->service_code);
-	free(q->quota_code);
-	free(q->quota_name);
-	free(q->unit);
-	memset(q, 0, sizeof *q);
-}
+SHAPE_JSON_REPLY(quotas_parse_get_service_quota, quotas_quota_free, quotas_quota_t, quota_shape,
+                 "the GetServiceQuota reply has no Quota with a QuotaCode and a Value >= 0")
 
 CODEC_DONE(quota_done, quotas_quota_cb, quotas_quota_t, quotas_parse_get_service_quota,
            quotas_quota_free)

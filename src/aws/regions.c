@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/editdist.h"
+
 /* The commercial, GovCloud and China regions (AWS "Regions and Zones" page, 2026). */
 static const char *const known[] = {
 	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2",
@@ -14,26 +16,6 @@ static const char *const known[] = {
 	"eu-north-1", "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
 	"us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1",
 };
-
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (la >= 63 || lb >= 63) return 99;
-	for (size_t j = 0; j <= lb; j++) row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best) best = row[j] + 1;
-			if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
 
 /* xx[-gov]-word-N */
 static int well_formed(const char *r)
@@ -60,7 +42,7 @@ int aws_region_check(const char *region, char *msg, size_t n)
 	size_t bestd = 99;
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
 		if (strcmp(region, known[i]) == 0) return 0;
-		size_t d = distance(region, known[i]);
+		size_t d = edit_distance(region, known[i], EDIT_EXACT);
 		if (d < bestd) { bestd = d; best = known[i]; }
 	}
 	if (well_formed(region) && bestd > 2) return 0;

@@ -44,7 +44,7 @@ int aws_request_add_header(aws_request_t *r, const char *name, const char *value
 	return 0;
 }
 
-int aws_request_set_header(aws_request_t *r, const char *name, const char *value)
+void aws_request_remove_header(aws_request_t *r, const char *name)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < r->nheaders; i++) {
@@ -56,6 +56,11 @@ int aws_request_set_header(aws_request_t *r, const char *name, const char *value
 		r->headers[k++] = r->headers[i];
 	}
 	r->nheaders = k;
+}
+
+int aws_request_set_header(aws_request_t *r, const char *name, const char *value)
+{
+	aws_request_remove_header(r, name);
 	return aws_request_add_header(r, name, value);
 }
 

@@ -28,6 +28,8 @@ void aws_request_free(aws_request_t *r);
 int aws_request_add_header(aws_request_t *r, const char *name, const char *value);
 /* Replaces every header of that name (case-insensitive) with one, or adds it. */
 int aws_request_set_header(aws_request_t *r, const char *name, const char *value);
+/* Removes every header of that name (any case). */
+void aws_request_remove_header(aws_request_t *r, const char *name);
 /* First header of that name (case-insensitive), or NULL. */
 const char *aws_request_header(const aws_request_t *r, const char *name);
 /* Takes a copy of the body. */

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 #include "aws/request.h"
 #include "aws/xml.h"
 
@@ -266,96 +267,73 @@ static void url_decode(char *s)
 	*o = 0;
 }
 
-int s3_parse_list_objects_v2(const char *body, size_t len, s3_list_result_t *out,
-                             aws_error_t *err)
+static int key_named(const void *obj)
 {
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "ListBucketResult", NULL, &doc, err);
-	if (!r) return -1;
-	size_t cnt = xml_count(r, "Contents");
+	const char *key = ((const s3_object_t *)obj)->key;
+	return key && *key ? 0 : -1;
+}
+static const shape_field_t object_fields[] = {
+	SHAPE_FIELD(s3_object_t, key, "Key", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(s3_object_t, etag, "ETag", SHAPE_TOKEN, 0),
+	SHAPE_FIELD(s3_object_t, size, "Size", SHAPE_LONG, 0),
+	SHAPE_FIELD(s3_object_t, last_modified, "LastModified", SHAPE_TIME, 0),
+};
+static const shape_t object_shape = SHAPE_CHECK(s3_object_t, object_fields, key_named);
+
+/* Keys sent with encoding-type=url are decoded; a reply without KeyCount counts its objects. */
+static int list_hook(const xmlNode *r, void *obj)
+{
+	s3_list_result_t *out = obj;
 	char *enc = xml_path_text(r, "EncodingType");
-	int url = enc && strcmp(enc, "url") == 0;
+	if (enc && strcmp(enc, "url") == 0)
+		for (size_t i = 0; i < out->n; i++)
+			if (out->objects[i].key) url_decode(out->objects[i].key);
 	free(enc);
-	int rc = 0;
-	if (cnt && !(out->objects = calloc(cnt, sizeof *out->objects))) rc = -1;
-	for (xmlNode *m = xml_first(r, "Contents"); m && rc == 0; m = xml_next(m, "Contents")) {
-		s3_object_t *o = &out->objects[out->n++];
-		o->key = xml_path_text(m, "Key");
-		o->etag = xml_path_token(m, "ETag");
-		xml_path_long(m, "Size", &o->size);
-		xml_path_time(m, "LastModified", &o->last_modified, NULL);
-		if (!o->key || !*o->key) rc = -1;
-		else if (url) url_decode(o->key);
-	}
-	xml_path_bool(r, "IsTruncated", &out->is_truncated);
 	if (xml_path_int(r, "KeyCount", &out->key_count) != 0) out->key_count = (int)out->n;
-	out->next_continuation_token = xml_path_token(r, "NextContinuationToken");
-	xmlFreeDoc(doc);
-	if (rc == 0 && out->is_truncated && !out->next_continuation_token)
-		rc = -2;
-	if (rc != 0) {
-		s3_list_result_free(out);
-		return codec_fail(err, rc == -2 ? "the ListObjectsV2 reply is truncated but has no "
-		                                  "NextContinuationToken"
-		                                : "an object in the ListObjectsV2 reply has no Key");
-	}
 	return 0;
+}
+static const shape_field_t list_fields[] = {
+	SHAPE_LIST_FIELD(s3_list_result_t, objects, n, "Contents", &object_shape, SHAPE_FLAT),
+	SHAPE_FIELD(s3_list_result_t, is_truncated, "IsTruncated", SHAPE_BOOL, 0),
+	SHAPE_FIELD(s3_list_result_t, key_count, NULL, SHAPE_INT, 0),
+	SHAPE_FIELD(s3_list_result_t, next_continuation_token, "NextContinuationToken", SHAPE_TOKEN, 0),
+};
+static const shape_t list_shape = SHAPE_HOOK(s3_list_result_t, list_fields, list_hook);
+
+int s3_parse_list_objects_v2(const char *body, size_t len, s3_list_result_t *out, aws_error_t *err)
+{
+	static const shape_reply_t r = { "ListBucketResult", NULL, &list_shape,
+		                         "an object in the ListObjectsV2 reply has no Key" };
+	if (shape_xml_reply(&r, body, len, out, err) < 0) return -1;
+	if (!out->is_truncated || out->next_continuation_token) return 0;
+	s3_list_result_free(out);
+	return codec_fail(err, "the ListObjectsV2 reply is truncated but has no NextContinuationToken");
 }
 
 void s3_list_result_free(s3_list_result_t *r)
 {
-	if (!r) return;
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->objects[i].key);
-		free(r->objects[i].etag);
-	}
-	free(r->objects);
-	free(r->next_continuation_token);
-	memset(r, 0, sizeof *r);
+	shape_free(&list_shape, r);
 }
 
-int s3_parse_delete_objects(const char *body, size_t len, s3_delete_result_t *out,
-                            aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	xmlDoc *doc;
-	xmlNode *r = xml_open(body, len, "DeleteResult", NULL, &doc, err);
-	if (!r) return -1;
-	size_t nd = xml_count(r, "Deleted"), ne = xml_count(r, "Error");
-	int rc = 0;
-	if ((nd && !(out->deleted = calloc(nd, sizeof *out->deleted))) ||
-	    (ne && !(out->errors = calloc(ne, sizeof *out->errors))))
-		rc = -1;
-	for (xmlNode *m = xml_first(r, "Deleted"); m && rc == 0; m = xml_next(m, "Deleted"))
-		if (!(out->deleted[out->ndeleted++] = xml_path_text(m, "Key"))) rc = -1;
-	for (xmlNode *m = xml_first(r, "Error"); m && rc == 0; m = xml_next(m, "Error")) {
-		s3_delete_error_t *e = &out->errors[out->nerrors++];
-		e->key = xml_path_text(m, "Key");
-		e->code = xml_path_token(m, "Code");
-		e->message = xml_path_token(m, "Message");
-		if (!e->key || !e->code) rc = -1;
-	}
-	xmlFreeDoc(doc);
-	if (rc != 0) {
-		s3_delete_result_free(out);
-		return codec_fail(err, "an entry in the DeleteObjects reply has no Key or Code");
-	}
-	return 0;
-}
+/* each <Deleted> gives its key */
+static const shape_field_t deleted_fields[] = {
+	{ "Key", SHAPE_TEXT, 0, 0, NULL, SHAPE_REQUIRED, 0 },
+};
+static const shape_t deleted_shape = { sizeof(char *), deleted_fields, 1, NULL, NULL };
+static const shape_field_t delete_error_fields[] = {
+	SHAPE_FIELD(s3_delete_error_t, key, "Key", SHAPE_TEXT, SHAPE_REQUIRED),
+	SHAPE_FIELD(s3_delete_error_t, code, "Code", SHAPE_TOKEN, SHAPE_REQUIRED),
+	SHAPE_FIELD(s3_delete_error_t, message, "Message", SHAPE_TOKEN, 0),
+};
+static const shape_t delete_error_shape = SHAPE(s3_delete_error_t, delete_error_fields);
+static const shape_field_t delete_fields[] = {
+	SHAPE_LIST_FIELD(s3_delete_result_t, deleted, ndeleted, "Deleted", &deleted_shape, SHAPE_FLAT),
+	SHAPE_LIST_FIELD(s3_delete_result_t, errors, nerrors, "Error", &delete_error_shape, SHAPE_FLAT),
+};
+static const shape_t delete_shape = SHAPE(s3_delete_result_t, delete_fields);
 
-void s3_delete_result_free(s3_delete_result_t *r)
-{
-	if (!r) return;
-	codec_strv_free(r->deleted, r->ndeleted);
-	for (size_t i = 0; i < r->nerrors; i++) {
-		free(r->errors[i].key);
-		free(r->errors[i].code);
-		free(r->errors[i].message);
-	}
-	free(r->errors);
-	memset(r, 0, sizeof *r);
-}
+SHAPE_XML_REPLY(s3_parse_delete_objects, s3_delete_result_free, s3_delete_result_t, "DeleteResult", NULL,
+                delete_shape, "an entry in the DeleteObjects reply has no Key or Code")
 
 /* ---- async wrappers ---- */
 

@@ -411,20 +411,6 @@ int sigv4_signature(const char *secret, const char *string_to_sign, char out[65]
 	return 0;
 }
 
-static void remove_header(aws_request_t *r, const char *name)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < r->nheaders; i++) {
-		if (strcasecmp(r->headers[i].name, name) == 0) {
-			free(r->headers[i].name);
-			free(r->headers[i].value);
-			continue;
-		}
-		r->headers[k++] = r->headers[i];
-	}
-	r->nheaders = k;
-}
-
 static int ensure_host(aws_request_t *r)
 {
 	if (aws_request_header(r, "host")) return 0;
@@ -456,7 +442,7 @@ int sigv4_sign(aws_request_t *r, const aws_creds_t *creds, const char *region,
 	char amz_date[17], sig[65], payload[65];
 	sigv4_amz_date(now, amz_date);
 	if (ensure_host(r) < 0 || aws_request_set_header(r, "X-Amz-Date", amz_date) < 0) return -1;
-	remove_header(r, "X-Amz-Security-Token");
+	aws_request_remove_header(r, "X-Amz-Security-Token");
 	if (has_token(creds) && !(flags & SIGV4_TOKEN_UNSIGNED) &&
 	    aws_request_set_header(r, "X-Amz-Security-Token", creds->session_token) < 0)
 		return -1;

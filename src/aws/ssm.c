@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/codec.h"
+#include "aws/shape.h"
 
 static int nonempty(const char *s)
 {
@@ -117,249 +118,119 @@ cJSON *ssm_build_cancel_command(const char *command_id, const char *const *ids, 
 	return j;
 }
 
-/* ---- parsers ---- */
+/* ---- reply shapes (src/aws/shape.h) ---- */
 
-int ssm_parse_get_parameter(const char *body, size_t len, ssm_parameter_t *out,
-                            aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "Parameter");
-	out->name = codec_json_str(p, "Name");
-	out->type = codec_json_str(p, "Type");
-	out->value = codec_json_str(p, "Value");
-	out->arn = codec_json_str(p, "ARN");
-	codec_json_long(p, "Version", &out->version);
-	codec_json_time(p, "LastModifiedDate", &out->last_modified, NULL);
-	cJSON_Delete(j);
-	if (!out->name || !out->value) {
-		ssm_parameter_free(out);
-		return codec_fail(err, "the GetParameter reply has no Parameter Name or Value");
-	}
-	return 0;
-}
+#define F SHAPE_FIELD
+#define REQ SHAPE_REQUIRED
 
-void ssm_parameter_free(ssm_parameter_t *p)
-{
-	if (!p) return;
-	free(p->name);
-	free(p->type);
-	free(p->value);
-	free(p->arn);
-	memset(p, 0, sizeof *p);
-}
+static const shape_field_t parameter_fields[] = {
+	F(ssm_parameter_t, name, "Parameter/Name", SHAPE_TEXT, REQ),
+	F(ssm_parameter_t, type, "Parameter/Type", SHAPE_TEXT, 0),
+	F(ssm_parameter_t, value, "Parameter/Value", SHAPE_TEXT, REQ),
+	F(ssm_parameter_t, arn, "Parameter/ARN", SHAPE_TEXT, 0),
+	F(ssm_parameter_t, version, "Parameter/Version", SHAPE_LONG, 0),
+	F(ssm_parameter_t, last_modified, "Parameter/LastModifiedDate", SHAPE_TIME, 0),
+};
+static const shape_t parameter_shape = SHAPE(ssm_parameter_t, parameter_fields);
 
-int ssm_parse_put_parameter(const char *body, size_t len, ssm_put_parameter_result_t *out,
-                            aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	int rc = codec_json_long(j, "Version", &out->version);
-	out->tier = codec_json_str(j, "Tier");
-	cJSON_Delete(j);
-	if (rc != 0) {
-		ssm_put_parameter_result_free(out);
-		return codec_fail(err, "the PutParameter reply has no Version");
-	}
-	return 0;
-}
+static const shape_field_t put_fields[] = {
+	F(ssm_put_parameter_result_t, version, "Version", SHAPE_LONG, REQ),
+	F(ssm_put_parameter_result_t, tier, "Tier", SHAPE_TEXT, 0),
+};
+static const shape_t put_shape = SHAPE(ssm_put_parameter_result_t, put_fields);
 
-void ssm_put_parameter_result_free(ssm_put_parameter_result_t *r)
-{
-	if (!r) return;
-	free(r->tier);
-	memset(r, 0, sizeof *r);
-}
+static const shape_field_t command_fields[] = {
+	F(ssm_command_t, command_id, "CommandId", SHAPE_TEXT, REQ),
+	F(ssm_command_t, document_name, "DocumentName", SHAPE_TEXT, 0),
+	F(ssm_command_t, status, "Status", SHAPE_TEXT, 0),
+	F(ssm_command_t, status_details, "StatusDetails", SHAPE_TEXT, 0),
+	F(ssm_command_t, comment, "Comment", SHAPE_TEXT, 0),
+	SHAPE_STRV_FIELD(ssm_command_t, instance_ids, ninstance_ids, "InstanceIds"),
+	F(ssm_command_t, target_count, "TargetCount", SHAPE_INT, 0),
+	F(ssm_command_t, completed_count, "CompletedCount", SHAPE_INT, 0),
+	F(ssm_command_t, error_count, "ErrorCount", SHAPE_INT, 0),
+	F(ssm_command_t, timeout_seconds, "TimeoutSeconds", SHAPE_INT, 0),
+	F(ssm_command_t, requested, "RequestedDateTime", SHAPE_TIME, 0),
+	F(ssm_command_t, expires_after, "ExpiresAfter", SHAPE_TIME, 0),
+};
+static const shape_t command_shape = SHAPE(ssm_command_t, command_fields);
+static const shape_field_t sent_fields[] = {
+	SHAPE_STRUCT_FIELD(ssm_send_command_result_t, command, "Command", &command_shape),
+};
+static const shape_t sent_shape = SHAPE(ssm_send_command_result_t, sent_fields);
 
-static void command_free(ssm_command_t *c)
-{
-	free(c->command_id);
-	free(c->document_name);
-	free(c->status);
-	free(c->status_details);
-	free(c->comment);
-	codec_strv_free(c->instance_ids, c->ninstance_ids);
-	memset(c, 0, sizeof *c);
-}
+static const shape_field_t invocation_fields[] = {
+	F(ssm_invocation_t, command_id, "CommandId", SHAPE_TEXT, REQ),
+	F(ssm_invocation_t, instance_id, "InstanceId", SHAPE_TEXT, REQ),
+	F(ssm_invocation_t, plugin_name, "PluginName", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, document_name, "DocumentName", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, status, "Status", SHAPE_TEXT, REQ),
+	F(ssm_invocation_t, status_details, "StatusDetails", SHAPE_TEXT, 0),
+	SHAPE_INIT_FIELD(ssm_invocation_t, response_code, "ResponseCode", SHAPE_INT, -1),
+	F(ssm_invocation_t, stdout_content, "StandardOutputContent", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, stderr_content, "StandardErrorContent", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, stdout_url, "StandardOutputUrl", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, stderr_url, "StandardErrorUrl", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, start_time, "ExecutionStartDateTime", SHAPE_TIME, 0),
+	F(ssm_invocation_t, end_time, "ExecutionEndDateTime", SHAPE_TIME, 0),
+	F(ssm_invocation_t, cloudwatch_log_group, "CloudWatchOutputConfig/CloudWatchLogGroupName", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, cloudwatch_enabled, "CloudWatchOutputConfig/CloudWatchOutputEnabled", SHAPE_BOOL, 0),
+};
+static const shape_t invocation_shape = SHAPE(ssm_invocation_t, invocation_fields);
 
-int ssm_parse_send_command(const char *body, size_t len, ssm_send_command_result_t *out,
-                           aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "Command");
-	ssm_command_t *cmd = &out->command;
-	cmd->command_id = codec_json_str(c, "CommandId");
-	cmd->document_name = codec_json_str(c, "DocumentName");
-	cmd->status = codec_json_str(c, "Status");
-	cmd->status_details = codec_json_str(c, "StatusDetails");
-	cmd->comment = codec_json_str(c, "Comment");
-	cmd->instance_ids = codec_json_strv(c, "InstanceIds", &cmd->ninstance_ids);
-	codec_json_int(c, "TargetCount", &cmd->target_count);
-	codec_json_int(c, "CompletedCount", &cmd->completed_count);
-	codec_json_int(c, "ErrorCount", &cmd->error_count);
-	codec_json_int(c, "TimeoutSeconds", &cmd->timeout_seconds);
-	codec_json_time(c, "RequestedDateTime", &cmd->requested, NULL);
-	codec_json_time(c, "ExpiresAfter", &cmd->expires_after, NULL);
-	cJSON_Delete(j);
-	if (!cmd->command_id) {
-		ssm_send_command_result_free(out);
-		return codec_fail(err, "the SendCommand reply has no Command.CommandId");
-	}
-	return 0;
-}
+/* a row of ListCommandInvocations without Details */
+static const shape_field_t row_fields[] = {
+	F(ssm_invocation_t, command_id, "CommandId", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, instance_id, "InstanceId", SHAPE_TEXT, REQ),
+	F(ssm_invocation_t, document_name, "DocumentName", SHAPE_TEXT, 0),
+	F(ssm_invocation_t, status, "Status", SHAPE_TEXT, REQ),
+	F(ssm_invocation_t, status_details, "StatusDetails", SHAPE_TEXT, 0),
+	SHAPE_INIT_FIELD(ssm_invocation_t, response_code, NULL, SHAPE_INT, -1),
+};
+static const shape_t row_shape = SHAPE(ssm_invocation_t, row_fields);
+static const shape_field_t rows_fields[] = {
+	SHAPE_LIST_FIELD(ssm_invocations_t, items, n, "CommandInvocations", &row_shape, REQ),
+	F(ssm_invocations_t, next_token, "NextToken", SHAPE_TEXT, 0),
+};
+static const shape_t rows_shape = SHAPE(ssm_invocations_t, rows_fields);
 
-void ssm_send_command_result_free(ssm_send_command_result_t *r)
-{
-	if (r) command_free(&r->command);
-}
+static const shape_field_t info_fields[] = {
+	F(ssm_instance_info_t, instance_id, "InstanceId", SHAPE_TEXT, REQ),
+	F(ssm_instance_info_t, ping_status, "PingStatus", SHAPE_TEXT, 0),
+	F(ssm_instance_info_t, platform_type, "PlatformType", SHAPE_TEXT, 0),
+	F(ssm_instance_info_t, platform_name, "PlatformName", SHAPE_TEXT, 0),
+	F(ssm_instance_info_t, platform_version, "PlatformVersion", SHAPE_TEXT, 0),
+	F(ssm_instance_info_t, agent_version, "AgentVersion", SHAPE_TEXT, 0),
+	F(ssm_instance_info_t, ip_address, "IPAddress", SHAPE_TEXT, 0),
+	F(ssm_instance_info_t, computer_name, "ComputerName", SHAPE_TEXT, 0),
+	F(ssm_instance_info_t, last_ping, "LastPingDateTime", SHAPE_TIME, 0),
+};
+static const shape_t info_shape = SHAPE(ssm_instance_info_t, info_fields);
+static const shape_field_t infos_fields[] = {
+	SHAPE_LIST_FIELD(ssm_instance_infos_t, instances, n, "InstanceInformationList", &info_shape, REQ),
+	F(ssm_instance_infos_t, next_token, "NextToken", SHAPE_TEXT, 0),
+};
+static const shape_t infos_shape = SHAPE(ssm_instance_infos_t, infos_fields);
 
-int ssm_parse_get_command_invocation(const char *body, size_t len, ssm_invocation_t *out,
-                                     aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	out->command_id = codec_json_str(j, "CommandId");
-	out->instance_id = codec_json_str(j, "InstanceId");
-	out->plugin_name = codec_json_str(j, "PluginName");
-	out->document_name = codec_json_str(j, "DocumentName");
-	out->status = codec_json_str(j, "Status");
-	out->status_details = codec_json_str(j, "StatusDetails");
-	out->response_code = -1;
-	codec_json_int(j, "ResponseCode", &out->response_code);
-	out->stdout_content = codec_json_str(j, "StandardOutputContent");
-	out->stderr_content = codec_json_str(j, "StandardErrorContent");
-	out->stdout_url = codec_json_str(j, "StandardOutputUrl");
-	out->stderr_url = codec_json_str(j, "StandardErrorUrl");
-	codec_json_time(j, "ExecutionStartDateTime", &out->start_time, NULL);
-	codec_json_time(j, "ExecutionEndDateTime", &out->end_time, NULL);
-	const cJSON *cw = cJSON_GetObjectItemCaseSensitive(j, "CloudWatchOutputConfig");
-	out->cloudwatch_log_group = codec_json_str(cw, "CloudWatchLogGroupName");
-	codec_json_bool(cw, "CloudWatchOutputEnabled", &out->cloudwatch_enabled);
-	cJSON_Delete(j);
-	if (!out->command_id || !out->instance_id || !out->status) {
-		ssm_invocation_free(out);
-		return codec_fail(err, "the GetCommandInvocation reply has no CommandId, InstanceId "
-		                       "or Status");
-	}
-	return 0;
-}
+#undef F
+#undef REQ
 
-void ssm_invocation_free(ssm_invocation_t *i)
-{
-	if (!i) return;
-	free(i->command_id);
-	free(i->instance_id);
-	free(i->plugin_name);
-	free(i->document_name);
-	free(i->status);
-	free(i->status_details);
-	free(i->stdout_content);
-	free(i->stderr_content);
-	free(i->stdout_url);
-	free(i->stderr_url);
-	free(i->cloudwatch_log_group);
-	memset(i, 0, sizeof *i);
-}
+SHAPE_JSON_REPLY(ssm_parse_get_parameter, ssm_parameter_free, ssm_parameter_t, parameter_shape,
+                 "the GetParameter reply has no Parameter Name or Value")
+SHAPE_JSON_REPLY(ssm_parse_put_parameter, ssm_put_parameter_result_free, ssm_put_parameter_result_t, put_shape,
+                 "the PutParameter reply has no Version")
+SHAPE_JSON_REPLY(ssm_parse_send_command, ssm_send_command_result_free, ssm_send_command_result_t, sent_shape,
+                 "the SendCommand reply has no Command.CommandId")
+SHAPE_JSON_REPLY(ssm_parse_get_command_invocation, ssm_invocation_free, ssm_invocation_t, invocation_shape,
+                 "the GetCommandInvocation reply has no CommandId, InstanceId or Status")
+SHAPE_JSON_REPLY(ssm_parse_list_command_invocations, ssm_invocations_free, ssm_invocations_t, rows_shape,
+                 "the ListCommandInvocations reply has no CommandInvocations, or an entry without InstanceId "
+                 "or Status")
+SHAPE_JSON_REPLY(ssm_parse_describe_instance_information, ssm_instance_infos_free, ssm_instance_infos_t,
+                 infos_shape,
+                 "the DescribeInstanceInformation reply has no InstanceInformationList, or an entry without "
+                 "InstanceId")
 
-int ssm_parse_list_command_invocations(const char *body, size_t len, ssm_invocations_t *out,
-                                        aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "CommandInvocations");
-	int cnt = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
-	int rc = cJSON_IsArray(list) ? 0 : -1;
-	if (cnt > 0 && !(out->items = calloc((size_t)cnt, sizeof *out->items))) rc = -1;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, list) {
-		if (rc != 0) break;
-		ssm_invocation_t *i = &out->items[out->n++];
-		i->command_id = codec_json_str(e, "CommandId");
-		i->instance_id = codec_json_str(e, "InstanceId");
-		i->document_name = codec_json_str(e, "DocumentName");
-		i->status = codec_json_str(e, "Status");
-		i->status_details = codec_json_str(e, "StatusDetails");
-		i->response_code = -1;
-		if (!i->instance_id || !i->status) rc = -1;
-	}
-	out->next_token = codec_json_str(j, "NextToken");
-	cJSON_Delete(j);
-	if (rc != 0) {
-		ssm_invocations_free(out);
-		return codec_fail(err, "the ListCommandInvocations reply has no CommandInvocations, "
-		                       "or an entry without InstanceId or Status");
-	}
-	return 0;
-}
-
-void ssm_invocations_free(ssm_invocations_t *v)
-{
-	if (!v) return;
-	for (size_t k = 0; k < v->n; k++) ssm_invocation_free(&v->items[k]);
-	free(v->items);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
-
-int ssm_parse_describe_instance_information(const char *body, size_t len,
-                                            ssm_instance_infos_t *out, aws_error_t *err)
-{
-	memset(out, 0, sizeof *out);
-	cJSON *j = codec_json_parse(body, len, err);
-	if (!j) return -1;
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "InstanceInformationList");
-	int cnt = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0;
-	int rc = cJSON_IsArray(list) ? 0 : -1;
-	if (cnt > 0 && !(out->instances = calloc((size_t)cnt, sizeof *out->instances))) rc = -1;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, list) {
-		if (rc != 0) break;
-		ssm_instance_info_t *i = &out->instances[out->n++];
-		i->instance_id = codec_json_str(e, "InstanceId");
-		i->ping_status = codec_json_str(e, "PingStatus");
-		i->platform_type = codec_json_str(e, "PlatformType");
-		i->platform_name = codec_json_str(e, "PlatformName");
-		i->platform_version = codec_json_str(e, "PlatformVersion");
-		i->agent_version = codec_json_str(e, "AgentVersion");
-		i->ip_address = codec_json_str(e, "IPAddress");
-		i->computer_name = codec_json_str(e, "ComputerName");
-		codec_json_time(e, "LastPingDateTime", &i->last_ping, NULL);
-		if (!i->instance_id) rc = -1;
-	}
-	out->next_token = codec_json_str(j, "NextToken");
-	cJSON_Delete(j);
-	if (rc != 0) {
-		ssm_instance_infos_free(out);
-		return codec_fail(err, "the DescribeInstanceInformation reply has no "
-		                       "InstanceInformationList, or an entry without InstanceId");
-	}
-	return 0;
-}
-
-void ssm_instance_infos_free(ssm_instance_infos_t *v)
-{
-	if (!v) return;
-	for (size_t k = 0; k < v->n; k++) {
-		ssm_instance_info_t *i = &v->instances[k];
-		free(i->instance_id);
-		free(i->ping_status);
-		free(i->platform_type);
-		free(i->platform_name);
-		free(i->platform_version);
-		free(i->agent_version);
-		free(i->ip_address);
-		free(i->computer_name);
-	}
-	free(v->instances);
-	free(v->next_token);
-	memset(v, 0, sizeof *v);
-}
 
 int ssm_invocation_status_is_final(const char *status)
 {

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "aws/client.h"
+#include "aws/sts_role.h"
 
 #define STS_VERSION "2011-06-15"
 
@@ -20,11 +21,6 @@ typedef struct sts_assume_role_req {
 	int duration_seconds;     /* 0: STS default (1 h) */
 } sts_assume_role_req_t;
 
-typedef struct sts_credentials {
-	char *access_key_id, *secret_access_key, *session_token;
-	time_t expiration;
-	char *assumed_role_arn, *assumed_role_id;
-} sts_credentials_t;
 
 int sts_parse_get_caller_identity(const char *body, size_t len, sts_identity_t *out,
                                   aws_error_t *err);
@@ -32,11 +28,6 @@ void sts_identity_free(sts_identity_t *id);
 
 /* -1 when role_arn or session_name is missing. */
 int sts_build_assume_role(const sts_assume_role_req_t *req, aws_params_t *out);
-int sts_parse_assume_role(const char *body, size_t len, sts_credentials_t *out, aws_error_t *err);
-int sts_parse_assume_role_with_web_identity(const char *body, size_t len, sts_credentials_t *out,
-                                            aws_error_t *err);
-/* Wipes the secret and token before freeing them. */
-void sts_credentials_free(sts_credentials_t *c);
 
 typedef void (*sts_identity_cb)(void *ud, const aws_error_t *err, sts_identity_t *res);
 typedef void (*sts_credentials_cb)(void *ud, const aws_error_t *err, sts_credentials_t *res);

@@ -29,15 +29,7 @@ static void keep_first_error(void *data, xmlErrorPtr e)
 
 xmlDoc *xml_parse(const char *body, size_t len, aws_error_t *err)
 {
-	if (!body || len == 0) {
-		codec_fail(err, "the reply body is empty");
-		return NULL;
-	}
-	if (len > XML_MAX_BYTES) {
-		codec_fail(err, "the reply is too large to read (%zu bytes, limit %u)", len,
-		           XML_MAX_BYTES);
-		return NULL;
-	}
+	if (codec_body_check(body, len, err) < 0) return NULL;
 	xmlParserCtxt *ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		codec_fail(err, "out of memory reading the reply");

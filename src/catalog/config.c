@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/editdist.h"
 #include "catalog/catalog.h"
 
 typedef void (*check_fn)(const config_t *cfg, config_key_t key, const char *v, const char *region,
@@ -107,35 +108,12 @@ const char *config_source_name(config_source_t src)
 	return names[src];
 }
 
-/* Levenshtein distance, ASCII case folded; keys are short so one row suffices. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (lb >= 64) return (size_t)-1;
-	size_t row[64];
-	for (size_t j = 0; j <= lb; j++) row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = diag + cost;
-			if (up + 1 < best) best = up + 1;
-			if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 const char *config_suggest_key(const char *name)
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	for (int k = 0; k < CONFIG_KEY_COUNT; k++) {
-		size_t d = edit_distance(name, keys[k].name);
+		size_t d = edit_distance(name, keys[k].name, EDIT_FOLD_CASE);
 		size_t limit = strlen(keys[k].name) / 3;
 		if (limit < 2) limit = 2;
 		if (d <= limit && d < best_d) {
@@ -491,9 +469,9 @@ static void check_node_count(const config_t *cfg, config_key_t key, const char *
 	(void)cfg;
 	(void)region;
 	long n;
-	if (parse_uint(v, &n) < 0 || n < 2 || n > 16)
-		config_diag_add(d, CONFIG_ERROR, 0, KEY(key),
-		                "%s must be a whole number from 2 to 16, got \"%.*s%s\"", KEY(key), ECHO(v));
+	if (parse_uint(v, &n) < 0 || n < CONFIG_MIN_NODES || n > CONFIG_MAX_NODES)
+		config_diag_add(d, CONFIG_ERROR, 0, KEY(key), "%s must be a whole number from %d to %d, got \"%.*s%s\"",
+		                KEY(key), CONFIG_MIN_NODES, CONFIG_MAX_NODES, ECHO(v));
 }
 
 /* arn:<partition>:<service>:<region>:<account>:<resource>, with the parts each key needs. */

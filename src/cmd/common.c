@@ -54,7 +54,19 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
 	return cmd_env_open_ex(env, cli, cmd_name, 0);
 }
 
+static int env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts, int console);
+
 int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts)
+{
+	return env_open(env, cli, cmd_name, max_attempts, 0);
+}
+
+int cmd_env_open_console(cmd_env_t *env, const cli_t *cli, const char *cmd_name)
+{
+	return env_open(env, cli, cmd_name, 0, 1);
+}
+
+static int env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts, int console)
 {
 	memset(env, 0, sizeof *env);
 	if (cli->log_file) {
@@ -74,12 +86,14 @@ int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int 
 		.log = env->log ? log_line : NULL, .log_ud = env->log,
 		.max_attempts = getenv("AWS_MAX_ATTEMPTS") ? 0 : max_attempts,
 		.allow_http = cli->allow_http || env_true("NIXL_TUI_ALLOW_HTTP"),
+		.defer_creds_error = console,
 	};
 	aws_error_t err;
 	env->aws = aws_client_new(env->loop, &o, &err);
 	if (!env->aws) {
 		cmd_print_error(cmd_name, &err);
 		cmd_env_close(env);
+		env->no_creds = err.kind == AWS_ERR_CREDENTIALS;
 		return -1;
 	}
 	return 0;
@@ -200,4 +214,24 @@ size_t cmd_self_argv(const cli_t *cli, const char *const *args, const char **arg
 	}
 	argv[n] = NULL;
 	return n;
+}
+
+int cmd_settings_open(cmd_settings_t *st, const cli_t *cli, const char *cmd_name)
+{
+	memset(st, 0, sizeof *st);
+	if (cli->nargs > 0) {
+		textsafe_printf(stderr, "nixl-tui %s: unexpected argument \"%s\"\n", cmd_name, cli->args[0]);
+		return 2;
+	}
+	st->region = settings_region(cli->region, cli->profile, &st->from);
+	config_init(&st->cfg);
+	settings_resolve(&st->cfg, cli->ctx, cli->nctx, st->region, &st->diags);
+	return 0;
+}
+
+void cmd_settings_close(cmd_settings_t *st)
+{
+	config_diags_free(&st->diags);
+	config_free(&st->cfg);
+	free(st->region);
 }

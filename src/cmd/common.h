@@ -7,8 +7,9 @@
 #include <stdio.h>
 
 #include "aws/client.h"
+#include "catalog/config.h"
 #include "cmd/cli.h"
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/exec.h"
 
 /* The largest saved log --from-file reads (a node's output, not a disk image) */
@@ -18,6 +19,7 @@ typedef struct cmd_env {
 	loop_t *loop;
 	aws_client_t *aws;
 	FILE *log;
+	int no_creds;      /* cmd_env_open failed because no credentials resolved */
 } cmd_env_t;
 
 /* Creates the loop and the client. On failure prints the sentence to stderr and returns -1. */
@@ -27,7 +29,23 @@ int cmd_env_open(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
  * throttled or failing call does not end a stack operation that is going well;
  * AWS_MAX_ATTEMPTS still wins when set. */
 int cmd_env_open_ex(cmd_env_t *env, const cli_t *cli, const char *cmd_name, int max_attempts);
+/* For the console: credentials that do not resolve do not stop it; its first call fails
+ * with the chain's sentence, which the first screen shows (aws_client_opts_t). */
+int cmd_env_open_console(cmd_env_t *env, const cli_t *cli, const char *cmd_name);
 void cmd_env_close(cmd_env_t *env);
+
+/* The configuration as the commands that call no AWS API read it (config, template): the
+ * region from --region, the environment or the profile (none is fine, from then says
+ * where it came from), then the settings (-c, -C, the environment, cdk.json). */
+typedef struct cmd_settings {
+	config_t cfg;
+	config_diags_t diags;
+	char *region;
+	const char *from;
+} cmd_settings_t;
+/* 0, or 2 (with the sentence printed) when the command was given an argument. */
+int cmd_settings_open(cmd_settings_t *st, const cli_t *cli, const char *cmd_name);
+void cmd_settings_close(cmd_settings_t *st);
 
 /* Prints "nixl-tui <cmd>: <sentence>" to stderr (the sentence carries AWS's message:
  * made inert). */

@@ -85,30 +85,19 @@ static void print_table(const config_t *cfg, const char *region, const char *fro
 
 int cmd_config(cli_t *cli)
 {
-	if (cli->nargs > 0) {
-		fprintf(stderr, "nixl-tui config: unexpected argument \"%s\"\n", cli->args[0]);
-		return 2;
-	}
-	config_t cfg;
-	config_diags_t diags = { 0 };
-	const char *from;
-	char *region = settings_region(cli->region, cli->profile, &from);
-	config_init(&cfg);
-	settings_resolve(&cfg, cli->ctx, cli->nctx, region, &diags);
+	cmd_settings_t st;
+	if (cmd_settings_open(&st, cli, "config") != 0) return 2;
 	char stack[256];
-	const char *name = config_stack_name(&cfg, region, stack, sizeof stack) > 0 ? stack : NULL;
-	int rc = 0;
+	const char *name = config_stack_name(&st.cfg, st.region, stack, sizeof stack) > 0 ? stack : NULL;
 	if (cli->json) {
-		print_json(&cfg, region, from, name, &diags);
+		print_json(&st.cfg, st.region, st.from, name, &st.diags);
 	} else {
-		print_table(&cfg, region, from, name);
-		if (diags.n) printf("\n");
+		print_table(&st.cfg, st.region, st.from, name);
+		if (st.diags.n) printf("\n");
 		fflush(stdout);
-		settings_report(stdout, &diags, 1);
+		settings_report(stdout, &st.diags, 1);
 	}
-	if (config_diags_count(&diags, CONFIG_ERROR)) rc = 1;
-	config_diags_free(&diags);
-	config_free(&cfg);
-	free(region);
+	int rc = config_diags_count(&st.diags, CONFIG_ERROR) ? 1 : 0;
+	cmd_settings_close(&st);
 	return rc;
 }

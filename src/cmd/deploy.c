@@ -79,11 +79,6 @@ static void print_event(printer_t *pr, const sess_event_t *e)
 	}
 }
 
-static int is_final(sess_phase_t p)
-{
-	return p == SESS_READY || p == SESS_FAILED || p == SESS_DELETED || p == SESS_DELETE_FAILED;
-}
-
 static void on_change(void *ud, session_t *s, unsigned what)
 {
 	printer_t *pr = ud;
@@ -115,7 +110,7 @@ static void on_change(void *ud, session_t *s, unsigned what)
 			cJSON_AddStringToObject(o, "phase", session_phase_name(s->phase));
 			cJSON_AddStringToObject(o, "stackStatus", s->stack_status);
 			json_line(o);
-		} else if (!is_final(s->phase)) {
+		} else if (!session_phase_final(s->phase)) {
 			if (s->total_resources)
 				textsafe_printf(stdout, "-- %s: %s (%zu/%zu resources)\n", s->stack_name, session_phase_name(s->phase),
 				       s->completed, s->total_resources);
@@ -124,7 +119,7 @@ static void on_change(void *ud, session_t *s, unsigned what)
 		}
 	}
 	fflush(stdout);
-	if (is_final(s->phase)) pr->done = 1;
+	if (session_phase_final(s->phase)) pr->done = 1;
 }
 
 static void on_sigint(loop_t *l, int signo, void *ud)
@@ -262,7 +257,7 @@ static int run(cli_t *cli, run_kind_t kind)
 	while (!pr.done && !pr.interrupted) {
 		if (loop_run_once(env.loop, -1) < 0) break;
 		/* watch: nothing to follow is an answer too */
-		if (kind == RUN_WATCH && s->phase == SESS_IDLE && !pr.done && s->api_calls > 0) break;
+		if (kind == RUN_WATCH && s->phase == SESS_IDLE && !pr.done && s->api_replies > 0) break;
 	}
 	on_change(&pr, s, 0);
 	if (pr.interrupted) {

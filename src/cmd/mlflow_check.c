@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/sagemaker.h"
 #include "base/textsafe.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
@@ -17,6 +18,7 @@ typedef struct check {
 	exec_result_t done_res;
 	int done, json;
 	char label[16];
+	const char *arn;       /* the SageMaker managed server's, or NULL */
 } check_t;
 
 static void on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
@@ -47,6 +49,7 @@ static void print_result(const check_t *c, const char *uri, const char *instance
 	if (c->json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "tracking_uri", uri);
+		cJSON_AddItemToObject(o, "tracking_server_arn", str_or_null(c->arn));
 		cJSON_AddStringToObject(o, "node", c->label);
 		cJSON_AddStringToObject(o, "instance_id", instance);
 		cJSON_AddBoolToObject(o, "ok", r->seen && r->ok);
@@ -62,15 +65,14 @@ static void print_result(const check_t *c, const char *uri, const char *instance
 	} else {
 		textsafe_printf(stderr, "nixl-tui mlflow-check: MLflow at %s, from %s: failed%s%s: %s\n", uri, c->label,
 		                r->seen ? " at " : "", r->seen ? r->step : "", reason);
-		fprintf(stderr, "  is the tracking server running on node 1 (`nixl-tui setup` starts it; its log is "
-		                "/var/log/nixl-mlflow.log)?\n");
+		if (!c->arn)
+			fprintf(stderr, "  is the tracking server running on node 1 (`nixl-tui setup` starts it; its log is "
+			                "/var/log/nixl-mlflow.log)?\n");
 	}
 }
 
-/* With a SageMaker managed server the nodes use it and node 1 runs none: checking node 1's
- * port would say "cannot reach", which is not the truth. The managed server takes only
- * SigV4-signed calls (the sagemaker-mlflow client), which this check does not make yet. */
-static int managed_server(const cli_t *cli, cmd_env_t *env)
+/* The configured SageMaker managed server's ARN (malloc'd), or NULL for node 1's server. */
+static char *configured_arn(const cli_t *cli, cmd_env_t *env)
 {
 	config_t cfg;
 	config_diags_t diags = { 0 };
@@ -78,12 +80,94 @@ static int managed_server(const cli_t *cli, cmd_env_t *env)
 	settings_resolve(&cfg, cli->ctx, cli->nctx, aws_client_region(env->aws), &diags);
 	config_diags_free(&diags);
 	const char *arn = config_get(&cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN);
-	if (arn)
-		textsafe_printf(stderr, "nixl-tui mlflow-check: the stack uses the SageMaker managed MLflow server %s, "
-		                "whose SigV4-signed API this check does not speak yet; check it from a node with the "
-		                "MLflow client, or pass --tracking-uri for a plain MLflow server.\n", arn);
+	char *out = arn ? strdup(arn) : NULL;
 	config_free(&cfg);
-	return arn != NULL;
+	return out;
+}
+
+typedef struct describe {
+	int done, ok;
+	sagemaker_mlflow_server_t srv;
+	aws_error_t err;
+} describe_t;
+
+static void on_described(void *ud, const aws_error_t *err, sagemaker_mlflow_server_t *res)
+{
+	describe_t *d = ud;
+	d->done = 1;
+	if (err) {
+		d->err = *err;
+		return;
+	}
+	d->ok = 1;
+	d->srv = *res;
+	memset(res, 0, sizeof *res);
+}
+
+/* The managed server's URL from DescribeMlflowTrackingServer (the laptop's credentials: the
+ * users' stack granted sagemaker:DescribeMlflowTrackingServer); 0, or -1 with why (one
+ * sentence) the check cannot run. */
+static int managed_url(cmd_env_t *env, const char *arn, char *region, size_t nregion, char *uri, size_t nuri,
+                       char *why, size_t nwhy)
+{
+	char name[260];
+	if (sagemaker_mlflow_arn_parse(arn, region, nregion, name, sizeof name) < 0) {
+		snprintf(why, nwhy, "mlflowTrackingServerArn \"%.300s\" is not a tracking server ARN "
+		         "(arn:aws:sagemaker:REGION:ACCOUNT:mlflow-tracking-server/NAME).", arn);
+		return -1;
+	}
+	if (strcmp(region, aws_client_region(env->aws)) != 0) {
+		snprintf(why, nwhy, "the tracking server %s is in %s and the stack in %s: this check asks SageMaker in the "
+		         "stack's region only; check it from a node with the MLflow client and the sagemaker-mlflow plugin.",
+		         name, region, aws_client_region(env->aws));
+		return -1;
+	}
+	describe_t d = { 0 };
+	if (!sagemaker_describe_mlflow_tracking_server(env->aws, name, on_described, &d)) {
+		snprintf(why, nwhy, "DescribeMlflowTrackingServer could not be sent.");
+		return -1;
+	}
+	aws_client_wait(env->aws, &d.done, 0);
+	int rc = -1;
+	if (!d.ok) {
+		char buf[700];
+		snprintf(why, nwhy, "the SageMaker MLflow server %s could not be described: %s", name,
+		         aws_error_sentence(&d.err, buf, sizeof buf));
+	} else if (!sagemaker_mlflow_server_usable(&d.srv)) {
+		snprintf(why, nwhy, "the SageMaker MLflow server %s is %.40s (%.20s), not Created and Active: start it (aws "
+		         "sagemaker start-mlflow-tracking-server --tracking-server-name %s) or wait until it is, then check "
+		         "again.", name, d.srv.status, d.srv.is_active ? d.srv.is_active : "activity unknown", name);
+	} else if (!mlflow_uri_valid(d.srv.url) || strlen(d.srv.url) >= nuri) {
+		snprintf(why, nwhy, "the SageMaker MLflow server %s has the URL \"%.200s\", which is not an http(s) URL "
+		         "this check can use.", name, d.srv.url);
+	} else {
+		snprintf(uri, nuri, "%s", d.srv.url);
+		rc = 0;
+	}
+	sagemaker_mlflow_server_free(&d.srv);
+	return rc;
+}
+
+/* The check could not start (the managed server cannot be used): the sentence, or with
+ * --json the result with failed_step "describe". */
+static void print_refusal(const cli_t *cli, const char *arn, const char *why)
+{
+	if (!cli->json) {
+		textsafe_printf(stderr, "nixl-tui mlflow-check: %s\n", why);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNullToObject(o, "tracking_uri");
+	cJSON_AddItemToObject(o, "tracking_server_arn", str_or_null(arn));
+	cJSON_AddNullToObject(o, "node");
+	cJSON_AddNullToObject(o, "instance_id");
+	cJSON_AddBoolToObject(o, "ok", 0);
+	cJSON_AddNullToObject(o, "run_id");
+	cJSON_AddNullToObject(o, "experiment_id");
+	cJSON_AddStringToObject(o, "failed_step", "describe");
+	cJSON_AddStringToObject(o, "reason", why);
+	cmd_print_json(o, 1);
+	cJSON_Delete(o);
 }
 
 int cmd_mlflow_check(cli_t *cli)
@@ -121,27 +205,36 @@ int cmd_mlflow_check(cli_t *cli)
 		textsafe_printf(stderr, "nixl-tui mlflow-check: %s\n", count != 1 ? "--node takes one node's number" : err);
 		return 2;
 	}
-	char uri[256];
+	cmd_env_t env;
+	if (cmd_env_open(&env, cli, "mlflow-check") < 0) return 1;
+	/* the URL: --tracking-uri, the managed server's (mlflowTrackingServerArn), node 1's */
+	char uri[256], region[64] = "";
+	char *arn = uri_arg ? NULL : configured_arn(cli, &env);
+	int rc = 0;
 	if (uri_arg) {
 		snprintf(uri, sizeof uri, "%s", uri_arg);
+	} else if (arn) {
+		char why[1000];
+		rc = managed_url(&env, arn, region, sizeof region, uri, sizeof uri, why, sizeof why);
+		if (rc < 0) print_refusal(cli, arn, why);
 	} else if (!ips[0][0]) {
 		fprintf(stderr, "nixl-tui mlflow-check: the stack has no Node1PrivateIp output; pass --tracking-uri\n");
-		return 1;
+		rc = -1;
 	} else {
 		snprintf(uri, sizeof uri, "http://%s:%d", ips[0], MLFLOW_PORT);
 	}
-	cmd_env_t env;
-	if (cmd_env_open(&env, cli, "mlflow-check") < 0) return 1;
-	if (!uri_arg && managed_server(cli, &env)) {
-		cmd_env_close(&env);
-		return 2;
-	}
-	char *script = mlflow_check_script(uri);
-	if (!script) {
+	if (rc < 0) {
+		free(arn);
 		cmd_env_close(&env);
 		return 1;
 	}
-	check_t c = { .json = cli->json };
+	char *script = arn ? mlflow_check_script_managed(uri, arn, region) : mlflow_check_script(uri);
+	if (!script) {
+		free(arn);
+		cmd_env_close(&env);
+		return 1;
+	}
+	check_t c = { .json = cli->json, .arn = arn };
 	snprintf(c.label, sizeof c.label, "node%zu", first + 1);
 	exec_t *ex = exec_ssm_new(env.aws, NULL);
 	exec_cbs_t cbs = { on_line, on_done, &c };
@@ -157,6 +250,7 @@ int cmd_mlflow_check(cli_t *cli)
 	while (!c.done && loop_now_ms() < deadline) loop_run_once(env.loop, 500);
 	print_result(&c, uri, ids.ids[first]);
 	exec_free(ex);
+	free(arn);
 	cmd_env_close(&env);
 	return c.res.seen && c.res.ok ? 0 : 1;
 }

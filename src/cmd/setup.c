@@ -14,7 +14,7 @@
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
-#include "core/loop.h"
+#include "base/loop.h"
 #include "core/settings.h"
 #include "aws/s3.h"
 #include "efa/exec_local.h"

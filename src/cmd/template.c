@@ -5,26 +5,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aws/template.h"
+#include "stack/template.h"
 #include "cmd/cmd.h"
+#include "cmd/common.h"
 #include "core/settings.h"
 
 int cmd_template(cli_t *cli)
 {
-	if (cli->nargs > 0) {
-		fprintf(stderr, "nixl-tui template: unexpected argument \"%s\"\n", cli->args[0]);
-		return 2;
-	}
-	config_t cfg;
-	config_diags_t diags = { 0 };
-	const char *from;
-	char *region = settings_region(cli->region, cli->profile, &from);
-	config_init(&cfg);
-	settings_resolve(&cfg, cli->ctx, cli->nctx, region, &diags);
+	cmd_settings_t st;
+	if (cmd_settings_open(&st, cli, "template") != 0) return 2;
 	int rc = 1;
-	if (!settings_report(stderr, &diags, cli->allow_non_efa)) {
+	if (!settings_report(stderr, &st.diags, cli->allow_non_efa)) {
 		/* the same template the deploy step sends: Owner from the configuration */
-		char *text = template_render(&cfg, NULL, !cli->json);
+		char *text = template_render(&st.cfg, NULL, !cli->json);
 		if (text) {
 			puts(text);
 			free(text);
@@ -33,8 +26,6 @@ int cmd_template(cli_t *cli)
 			fprintf(stderr, "nixl-tui template: out of memory\n");
 		}
 	}
-	config_diags_free(&diags);
-	config_free(&cfg);
-	free(region);
+	cmd_settings_close(&st);
 	return rc;
 }

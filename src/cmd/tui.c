@@ -160,7 +160,11 @@ int cmd_tui(cli_t *cli)
 	 * dialog (on a screen of its own until the console starts), not on /dev/tty. */
 	ui_mfa_install(NULL);
 	cmd_env_t env;
-	if (cmd_env_open(&env, cli, "tui") < 0) {
+	if (cmd_env_open_console(&env, cli, "tui") < 0) {
+		/* issue 14 item 17: the way to try the console without an account */
+		if (env.no_creds)
+			fprintf(stderr, "nixl-tui tui: without an AWS account, try the console on the sandbox: run "
+			        "nixl-tui sandbox in another terminal and start nixl-tui with what it prints.\n");
 		ui_mfa_uninstall();
 		return 1;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/creds.h"
+#include "aws/endpoints.h"
 #include "aws/sts.h"
 #include "base/textsafe.h"
 #include "cmd/cmd.h"

@@ -7,19 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/template.h"
+#include "stack/template.h"
 #include "core/session_priv.h"
 
-static const char *const phase_names[] = {
-	[SESS_IDLE] = "idle", [SESS_PREFLIGHT] = "preflight", [SESS_CREATING] = "creating",
-	[SESS_WAIT_AGENTS] = "waiting for SSM agents", [SESS_READY] = "ready",
-	[SESS_FAILED] = "failed", [SESS_DELETING] = "deleting", [SESS_DELETED] = "deleted",
-	[SESS_DELETE_FAILED] = "delete failed",
+/* The one place the phases' questions are answered: their name, whether an operation on
+ * the stack runs (the elapsed time ticks), whether it ended (ready, failed, deleted), and
+ * whether the stack is being or was torn down. */
+static const struct {
+	const char *name;
+	unsigned char running, final, teardown;
+} phases[] = {
+	[SESS_IDLE] = { "idle", 0, 0, 0 },
+	[SESS_PREFLIGHT] = { "preflight", 1, 0, 0 },
+	[SESS_CREATING] = { "creating", 1, 0, 0 },
+	[SESS_WAIT_AGENTS] = { "waiting for SSM agents", 1, 0, 0 },
+	[SESS_READY] = { "ready", 0, 1, 0 },
+	[SESS_FAILED] = { "failed", 0, 1, 0 },
+	[SESS_DELETING] = { "deleting", 1, 0, 1 },
+	[SESS_DELETED] = { "deleted", 0, 1, 1 },
+	[SESS_DELETE_FAILED] = { "delete failed", 0, 1, 1 },
 };
 
-const char *session_phase_name(sess_phase_t p)
+static int phase_known(sess_phase_t p) { return (size_t)p < sizeof phases / sizeof phases[0]; }
+const char *session_phase_name(sess_phase_t p) { return phase_known(p) ? phases[p].name : "?"; }
+int session_phase_running(sess_phase_t p) { return phase_known(p) && phases[p].running; }
+int session_phase_final(sess_phase_t p) { return phase_known(p) && phases[p].final; }
+int session_phase_teardown(sess_phase_t p) { return phase_known(p) && phases[p].teardown; }
+
+/* Every request of the client counts, not only the session's own callbacks. */
+static void on_request(void *ud)
 {
-	return (size_t)p < sizeof phase_names / sizeof phase_names[0] ? phase_names[p] : "?";
+	session_t *s = ud;
+	s->api_calls = aws_client_requests(SP(s)->aws);
+	sess_notify(s, 0);
 }
 
 session_t *session_new(loop_t *loop, struct aws_client *aws, const struct config *cfg)
@@ -36,6 +56,10 @@ session_t *session_new(loop_t *loop, struct aws_client *aws, const struct config
 	snprintf(s->region, sizeof s->region, "%s", aws_client_region(aws));
 	const char *ep = aws_client_endpoint(aws, "cloudformation");
 	snprintf(s->endpoint, sizeof s->endpoint, "%s", ep ? ep : "");
+	s->api_calls = aws_client_requests(aws);
+	aws_client_on_request(aws, on_request, s);
+	ep = aws_client_endpoint_configured(aws, "ssm");
+	snprintf(s->ssm_endpoint, sizeof s->ssm_endpoint, "%s", ep ? ep : "");
 	return s;
 }
 
@@ -50,6 +74,7 @@ void session_free(session_t *s)
 	if (!s) return;
 	struct session_priv *p = SP(s);
 	p->closing = 1;
+	aws_client_on_request(p->aws, NULL, s);
 	for (int ch = 0; ch < CH_COUNT; ch++)
 		if (p->call[ch]) aws_call_cancel(p->call[ch]);
 	sess_watch_stop(s);
@@ -62,7 +87,7 @@ void session_free(session_t *s)
 	free(p->template_body);
 	config_free(&p->cfg);
 	free(s->steps); free(s->resources); free(s->events); free(s->outputs);
-	free(s->lookup.reservations); free(s->lookup.offerings); free(s->lookup.vpcs);
+	free(s->lookup.reservations); free(s->lookup.offerings); free(s->lookup.vpcs); free(s->lookup.stacks);
 	free(p);
 	free(s);
 }
@@ -120,8 +145,8 @@ void sess_set_phase(session_t *s, sess_phase_t ph)
 {
 	if (s->phase == ph) return;
 	s->phase = ph;
-	if (ph == SESS_READY || ph == SESS_FAILED || ph == SESS_DELETED || ph == SESS_DELETE_FAILED)
-		s->finished_ms = loop_now_ms();
+	sess_recount(s); /* the direction may have turned (a teardown counts deletions) */
+	if (session_phase_final(ph)) s->finished_ms = loop_now_ms();
 	sess_state_save(s);
 	sess_notify(s, SESS_CH_PHASE);
 }
@@ -193,7 +218,7 @@ void sess_fail_err(session_t *s, sess_phase_t phase, const char *what, const aws
 int sess_enter(session_t *s, sess_chan_t ch)
 {
 	SP(s)->call[ch] = NULL;
-	s->api_calls++;
+	s->api_replies++;
 	return SP(s)->closing;
 }
 
@@ -220,6 +245,51 @@ sess_resource_t *sess_resource(session_t *s, const char *logical_id, const char 
 	return r;
 }
 
+static void add_dep(session_t *s, size_t self, const char *name, size_t len)
+{
+	sess_resource_t *r = &s->resources[self];
+	for (size_t j = 0; j < s->nresources; j++) {
+		if (j == self || strlen(s->resources[j].logical_id) != len || strncmp(s->resources[j].logical_id, name, len) != 0)
+			continue;
+		for (size_t k = 0; k < r->ndeps; k++)
+			if (r->deps[k] == j) return;
+		if (r->ndeps < sizeof r->deps / sizeof r->deps[0] && j <= 0xffff) r->deps[r->ndeps++] = (unsigned short)j;
+		return;
+	}
+}
+
+/* ${Name} and ${Name.Attr} in an Fn::Sub string. */
+static void sub_deps(session_t *s, size_t self, const char *text)
+{
+	for (const char *p = text ? strstr(text, "${") : NULL; p; p = strstr(p, "${")) {
+		p += 2;
+		size_t len = strcspn(p, ".}");
+		add_dep(s, self, p, len);
+	}
+}
+
+/* What a resource's definition refers to (CloudFormation User Guide: Ref, Fn::GetAtt,
+ * Fn::Sub, DependsOn): those are created before it and deleted after it. */
+static void collect_deps(session_t *s, size_t self, const cJSON *n)
+{
+	for (; n; n = n->next) {
+		const char *key = n->string ? n->string : "";
+		if (strcmp(key, "Ref") == 0 && cJSON_IsString(n)) {
+			add_dep(s, self, n->valuestring, strlen(n->valuestring));
+		} else if (strcmp(key, "Fn::GetAtt") == 0) {
+			const cJSON *a = cJSON_IsArray(n) ? cJSON_GetArrayItem(n, 0) : n;
+			if (cJSON_IsString(a)) add_dep(s, self, a->valuestring, strcspn(a->valuestring, "."));
+		} else if (strcmp(key, "DependsOn") == 0) {
+			if (cJSON_IsString(n)) add_dep(s, self, n->valuestring, strlen(n->valuestring));
+			for (const cJSON *d = cJSON_IsArray(n) ? n->child : NULL; d; d = d->next)
+				if (cJSON_IsString(d)) add_dep(s, self, d->valuestring, strlen(d->valuestring));
+		} else if (strcmp(key, "Fn::Sub") == 0) {
+			sub_deps(s, self, cJSON_GetStringValue(cJSON_IsArray(n) ? cJSON_GetArrayItem(n, 0) : n));
+		}
+		if (n->child) collect_deps(s, self, n->child);
+	}
+}
+
 /* The template's resources, pending: the bar's denominator from the first moment. */
 void sess_resources_from_template(session_t *s)
 {
@@ -228,6 +298,10 @@ void sess_resources_from_template(session_t *s)
 	size_t n = 0;
 	for (cJSON *r = res ? res->child : NULL; r; r = r->next, n++)
 		sess_resource(s, r->string, cJSON_GetStringValue(cJSON_GetObjectItem(r, "Type")));
+	for (cJSON *r = res ? res->child : NULL; r; r = r->next) {
+		sess_resource_t *sr = sess_resource(s, r->string, NULL);
+		if (sr) collect_deps(s, (size_t)(sr - s->resources), r->child);
+	}
 	s->total_resources = n > s->nresources ? n : s->nresources;
 	cJSON_Delete(t);
 	sess_notify(s, SESS_CH_RESOURCES);
@@ -235,13 +309,9 @@ void sess_resources_from_template(session_t *s)
 
 void sess_recount(session_t *s)
 {
-	size_t done = 0;
-	int deleting = s->phase == SESS_DELETING || s->phase == SESS_DELETED || s->phase == SESS_DELETE_FAILED;
-	for (size_t i = 0; i < s->nresources; i++) {
-		sess_res_state_t st = s->resources[i].state;
-		if (deleting ? st == RES_DELETED : st == RES_DONE) done++;
-	}
-	s->completed = done;
+	size_t total;
+	session_progress(s, &s->completed, &total);
+	sess_nodes_follow_stack(s);
 }
 
 /* ---- outputs and nodes ---- */
@@ -269,7 +339,7 @@ void sess_nodes_from_outputs(session_t *s)
 {
 	char key[64];
 	size_t n = 0;
-	for (int i = 1; i <= 16; i++) {
+	for (int i = 1; i <= SESS_MAX_NODES; i++) {
 		snprintf(key, sizeof key, "Node%dInstanceId", i);
 		const char *id = sess_output(s, key);
 		if (!id) break;
@@ -286,6 +356,21 @@ void sess_nodes_from_outputs(session_t *s)
 	sess_notify(s, SESS_CH_NODES);
 }
 
+/* w as one shell word: as it is when it holds nothing a shell reads, else single-quoted. */
+static void shell_word(sbuf_t *b, const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._-~%@+=,") == strlen(w)) {
+		sbuf_addf(b, "%s", w);
+		return;
+	}
+	sbuf_addf(b, "'");
+	for (const char *p = w; *p; p++) {
+		if (*p == '\'') sbuf_addf(b, "'\\''");
+		else sbuf_addf(b, "%c", *p);
+	}
+	sbuf_addf(b, "'");
+}
+
 void session_ssm_command(const session_t *s, int node, char *buf, size_t n)
 {
 	const sess_node_t *nd = NULL;
@@ -295,7 +380,14 @@ void session_ssm_command(const session_t *s, int node, char *buf, size_t n)
 		snprintf(buf, n, "(node %d has no instance yet)", node);
 		return;
 	}
-	snprintf(buf, n, "aws ssm start-session --region %s --target %s", s->region, nd->instance_id);
+	sbuf_t b;
+	sbuf_init(&b, buf, n);
+	sbuf_addf(&b, "aws ssm start-session --region %s --target %s", s->region, nd->instance_id);
+	/* the endpoint the product was configured with: the command works as pasted */
+	if (s->ssm_endpoint[0]) {
+		sbuf_addf(&b, " --endpoint-url ");
+		shell_word(&b, s->ssm_endpoint);
+	}
 }
 
 void session_headless_command(const session_t *s, char *buf, size_t n)

@@ -10,10 +10,16 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "core/loop.h"
+#include "base/loop.h"
+#include "catalog/config.h"
+#include "efa/exec.h"
 #include "efa/pp_result.h"
 #include "setup/progress.h"
 #include "setup/tasks.h"
+
+/* The most nodes a session follows: nodeCount's limit, within the executors' capacity. */
+#define SESS_MAX_NODES CONFIG_MAX_NODES
+_Static_assert(SESS_MAX_NODES <= EXEC_MAX_NODES, "the executors take every node of a stack");
 
 typedef enum sess_phase {
 	SESS_IDLE,          /* nothing deployed (or not looked yet) */
@@ -46,6 +52,13 @@ typedef struct sess_resource {
 	sess_res_state_t state;
 	char reason[512];
 	int64_t changed_ms;       /* loop_now_ms() of the last change, for change marks */
+	/* when AWS says it began its current *_IN_PROGRESS and reached the status after it,
+	 * on the loop_now_ms() clock (mapped from the events' timestamps); 0: not known */
+	int64_t started_ms, ended_ms;
+	/* the resources it needs first (Ref, Fn::GetAtt, Fn::Sub, DependsOn in the template),
+	 * as indexes into the session's resources; for the estimate of what is left */
+	unsigned short deps[16];
+	unsigned char ndeps;
 } sess_resource_t;
 
 typedef struct sess_event {
@@ -76,9 +89,10 @@ typedef struct sess_node {
 	int index;                /* 1-based: Node1 ... */
 	char role[16];            /* "producer" / "consumer" */
 	char instance_id[32];
-	char instance_state[24];  /* running, pending, ... */
+	char instance_state[24];  /* running, ...; shutting-down, terminated once CloudFormation
+	                             deletes the instance (the stack deleted or rolled back) */
 	char public_ip[48], private_ip[48];
-	char ssm_status[24];      /* "Online", "ConnectionLost", "" when not seen */
+	char ssm_status[24];      /* "Online", "ConnectionLost", "" when not seen (or terminated) */
 	sess_check_t checks[8];
 	size_t nchecks;
 	int checks_running;
@@ -113,6 +127,8 @@ struct session {
 	char region[32];
 	char account[16];
 	char endpoint[256];       /* the CloudFormation endpoint in use */
+	char ssm_endpoint[256];   /* the SSM endpoint configured (flag, environment, profile), ""
+	                             for AWS's own: the commands to copy carry it */
 	int64_t started_ms, finished_ms;
 
 	sess_step_t *steps;
@@ -132,7 +148,7 @@ struct session {
 	sess_output_t *outputs;
 	size_t noutputs;
 
-	sess_node_t nodes[16];
+	sess_node_t nodes[SESS_MAX_NODES];
 	size_t nnodes;
 
 	char flash[256];          /* a transient message (retries, errors); clears itself */
@@ -165,6 +181,11 @@ struct session {
 		char saved_reservation[32]; /* /nixl-efa/capacity-reservation-id, "" when none */
 		/* the type's AMI (session_lookup_image): its root snapshot's size, 0 when unknown */
 		struct sess_image { char instance_type[32], ami[32], architecture[16]; int root_gib; } image;
+		/* the stacks this tool created in the region (session_lookup_stacks), newest first */
+		struct sess_stack_row { char name[129], status[48], environment[64]; time_t created; } *stacks;
+		size_t nstacks;
+		int stacks_done;          /* the list is complete (every page read) */
+		unsigned stacks_pages;    /* DescribeStacks pages read for it */
 	} lookup;
 
 	/* The ping-pong matrix over every pair of nodes (session_pingpong_matrix), by array
@@ -172,9 +193,9 @@ struct session {
 	struct sess_matrix {
 		int running;
 		size_t n;                 /* nodes in the last matrix; 0 before one started */
-		unsigned char state[16][16]; /* sess_pair_state_t */
-		double lat_usec[16][16];  /* usec/xfer at the smallest size */
-		double bw_mb_s[16][16];   /* best MB/s */
+		unsigned char state[SESS_MAX_NODES][SESS_MAX_NODES]; /* sess_pair_state_t */
+		double lat_usec[SESS_MAX_NODES][SESS_MAX_NODES]; /* usec/xfer at the smallest size */
+		double bw_mb_s[SESS_MAX_NODES][SESS_MAX_NODES];  /* best MB/s */
 	} matrix;
 
 	char pp_provider[16];     /* fi_pingpong provider: "" = efa (the sandbox's nodes have tcp) */
@@ -206,7 +227,9 @@ struct session {
 		char summary[1500];       /* one line per step: ok, or failed with the node and what to do */
 	} verify;
 
-	unsigned api_calls;       /* AWS calls made, for the status line and benchmarks */
+	unsigned api_calls;       /* AWS requests sent by the client (every service, every
+	                           * attempt), for the status line and benchmarks */
+	unsigned api_replies;     /* replies the session's own callbacks received */
 	struct session_priv *priv;
 };
 
@@ -271,9 +294,28 @@ int session_lookup_network(session_t *s, const char *instance_type);
 /* The AMI the type launches (its SSM parameter, then DescribeImages): lookup.image. */
 int session_lookup_image(session_t *s, const char *instance_type);
 int session_lookup_saved_reservation(session_t *s);
+/* The stacks of the region tagged ManagedBy=nixl-tui (what deploy tags them with):
+ * DescribeStacks page after page until no NextToken; lookup.stacks. */
+int session_lookup_stacks(session_t *s);
+/* Shows stack `name` instead: forgets the one shown (nothing may be running) and attaches. */
+int session_open_stack(session_t *s, const char *name);
+
+/* The progress bar's figures: resources AWS reports done in the direction the stack
+ * goes (its status and the phase): created, deleted, or rolled back (deleted again
+ * during a rollback, out of those AWS started). Nothing else counts. */
+typedef enum sess_direction { SESS_DIR_CREATE, SESS_DIR_DELETE, SESS_DIR_ROLLBACK } sess_direction_t;
+sess_direction_t session_progress(const session_t *s, size_t *done, size_t *total);
+/* 1 when a resource with this CloudFormation status counts as done in direction dir. */
+int session_counts_done(sess_direction_t dir, const char *status);
 
 /* Text helpers shared by the console and the headless commands. */
 const char *session_phase_name(sess_phase_t p);
+/* An operation on the stack runs (preflight, create, wait for agents, delete). */
+int session_phase_running(sess_phase_t p);
+/* It ended: ready, failed, deleted or delete failed. */
+int session_phase_final(sess_phase_t p);
+/* The stack is being or was torn down (deleting, deleted, delete failed). */
+int session_phase_teardown(sess_phase_t p);
 /* The "aws ssm start-session --target i-..." line for a node. */
 void session_ssm_command(const session_t *s, int node, char *buf, size_t n);
 /* The equivalent headless command line of the current configuration. */

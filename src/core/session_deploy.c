@@ -11,7 +11,7 @@
 #include "aws/ec2.h"
 #include "aws/ssm.h"
 #include "aws/sts.h"
-#include "aws/template.h"
+#include "stack/template.h"
 #include "catalog/catalog.h"
 #include "core/preflight_quota.h"
 #include "core/session_priv.h"
@@ -546,6 +546,13 @@ static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	}
 	snprintf(s->stack_id, sizeof s->stack_id, "%s", nz(st->stack_id));
 	snprintf(s->stack_status, sizeof s->stack_status, "%s", nz(st->status));
+	/* the elapsed time is the stack's, not this console's: from its last update or its
+	 * creation, until the watch meets the operation's first event (CloudFormation API
+	 * Reference, Stack: LastUpdatedTime "will only be returned if the stack has been
+	 * updated at least once"; CreationTime always) */
+	time_t since = st->last_updated_time ? st->last_updated_time : st->creation_time;
+	s->started_ms = since ? sess_loop_ms_at(since, 0) : loop_now_ms();
+	s->finished_ms = 0;
 	sess_resources_from_template(s);
 	begin_watch(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
 }
@@ -560,7 +567,7 @@ int session_attach(session_t *s)
 	}
 	sess_state_load(s);
 	p->op = OP_ATTACH;
-	s->started_ms = loop_now_ms();
+	s->started_ms = s->finished_ms = 0; /* the stack's own times, once DescribeStacks answers */
 	sess_track(s, CH_OP, cfn_describe_stacks(p->aws, s->stack_name, on_attach, s));
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/cfn.h"
 #include "aws/ec2.h"
 #include "aws/ssm.h"
 #include "catalog/catalog.h"
@@ -253,4 +254,90 @@ int session_lookup_image(session_t *s, const char *instance_type)
 	                                             on_image_param, s));
 	busy_update(s);
 	return 0;
+}
+
+/* ---- the stack picker: the stacks this tool created in the region ---- */
+
+/* DescribeStacks without a name answers a page at a time (100 stacks) with a NextToken
+ * for the rest; pages are read until none is left (a run of thousands is cut at
+ * STACK_PAGES_MAX, said in lookup.error). */
+enum { STACK_PAGES_MAX = 50 };
+
+static const char *tag_of(const cfn_stack_t *st, const char *key)
+{
+	for (size_t i = 0; i < st->ntags; i++)
+		if (st->tags[i].key && strcmp(st->tags[i].key, key) == 0) return nz(st->tags[i].value);
+	return NULL;
+}
+
+static void add_stack_row(session_t *s, const cfn_stack_t *st)
+{
+	const char *by = tag_of(st, "ManagedBy"); /* the tags session_deploy.c creates with */
+	if (!by || strcmp(by, "nixl-tui") != 0) return;
+	struct sess_stack_row *rows = realloc(s->lookup.stacks, (s->lookup.nstacks + 1) * sizeof *rows);
+	if (!rows) return;
+	s->lookup.stacks = rows;
+	struct sess_stack_row *r = &rows[s->lookup.nstacks++];
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", nz(st->stack_name));
+	snprintf(r->status, sizeof r->status, "%s", nz(st->status));
+	const char *env = tag_of(st, "Environment");
+	snprintf(r->environment, sizeof r->environment, "%s", env ? env : "");
+	r->created = st->creation_time;
+}
+
+static void on_stacks_page(void *ud, const aws_error_t *err, cfn_stacks_t *res)
+{
+	session_t *s = ud;
+	struct session_priv *p = SP(s);
+	if (lookup_enter(s, CH_LK_STACKS, err)) return;
+	for (size_t i = 0; i < res->n; i++) add_stack_row(s, &res->stacks[i]);
+	s->lookup.stacks_pages++;
+	if (res->next_token && s->lookup.stacks_pages < STACK_PAGES_MAX) {
+		sess_track(s, CH_LK_STACKS, cfn_describe_stacks_page(p->aws, res->next_token, on_stacks_page, s));
+	} else {
+		if (res->next_token)
+			snprintf(s->lookup.error, sizeof s->lookup.error,
+			         "Only the first %d pages of stacks were read: open a stack by name with :open NAME.",
+			         STACK_PAGES_MAX);
+		s->lookup.stacks_done = 1;
+	}
+	busy_update(s);
+}
+
+int session_lookup_stacks(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if (p->call[CH_LK_STACKS]) return 0;
+	s->lookup.error[0] = 0;
+	s->lookup.nstacks = 0;
+	s->lookup.stacks_done = 0;
+	s->lookup.stacks_pages = 0;
+	sess_track(s, CH_LK_STACKS, cfn_describe_stacks_page(p->aws, NULL, on_stacks_page, s));
+	busy_update(s);
+	return p->call[CH_LK_STACKS] ? 0 : -1;
+}
+
+int session_open_stack(session_t *s, const char *name)
+{
+	struct session_priv *p = SP(s);
+	if (p->op != OP_NONE || (s->phase != SESS_IDLE && s->phase != SESS_DELETED) || s->nnodes) {
+		snprintf(s->root_cause, sizeof s->root_cause,
+		         "Another stack is open: quit, then start nixl-tui with -c stackName=%s.", name);
+		return -1;
+	}
+	if (!config_stack_name_valid(name)) {
+		snprintf(s->root_cause, sizeof s->root_cause, "\"%s\" is not a stack name.", name);
+		return -1;
+	}
+	config_set(&p->cfg, config_key_name(CONFIG_STACK_NAME), name, CONFIG_SRC_FLAG, "console", NULL);
+	snprintf(s->stack_name, sizeof s->stack_name, "%s", name);
+	/* what was shown of the stack before (a deleted one) is not this one's */
+	s->nsteps = s->nresources = s->nevents = s->noutputs = 0;
+	s->completed = s->total_resources = 0;
+	s->stack_id[0] = s->stack_status[0] = s->root_cause[0] = s->root_cause_resource[0] = 0;
+	for (size_t i = 0; i < p->nseen; i++) free(p->seen[i]);
+	p->nseen = 0;
+	sess_set_phase(s, SESS_IDLE);
+	return session_attach(s);
 }

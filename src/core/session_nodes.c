@@ -48,6 +48,65 @@ void sess_node_line(session_t *s, int index, const char *prefix, const char *lin
 	if (n) node_line(s, n, prefix, line);
 }
 
+/* ---- the nodes follow their stack ---- */
+
+/* CloudFormation deletes an AWS::EC2::Instance by terminating it: "When you terminate an
+ * instance, it enters the shutting-down state and then the terminated state" (EC2 User
+ * Guide, "State change events for Amazon EC2 instances",
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instance-state-changes.html),
+ * and SendCommand to it fails with InvalidInstanceId: "Invalid states are: Shutting-down
+ * and Terminated" (SSM API Reference, InvalidInstanceId; the sandbox answers the same,
+ * tools/sandbox/awssim/ssmrun.py send_command). */
+static const char *instance_state_after(const session_t *s, const sess_node_t *n)
+{
+	if (s->phase == SESS_DELETED) return "terminated";
+	/* a create rolled back: CloudFormation deleted what it had created */
+	if (s->phase == SESS_FAILED && strcmp(s->stack_status, "ROLLBACK_COMPLETE") == 0) return "terminated";
+	for (size_t i = 0; i < s->nresources; i++) {
+		const sess_resource_t *r = &s->resources[i];
+		if (strcmp(r->type, "AWS::EC2::Instance") != 0 || strcmp(r->physical_id, n->instance_id) != 0) continue;
+		if (strcmp(r->status, "DELETE_COMPLETE") == 0) return "terminated";
+		if (strcmp(r->status, "DELETE_IN_PROGRESS") == 0) return "shutting-down";
+	}
+	return NULL;
+}
+
+void sess_nodes_follow_stack(session_t *s)
+{
+	int changed = 0;
+	for (size_t i = 0; i < s->nnodes; i++) {
+		sess_node_t *n = &s->nodes[i];
+		const char *st = n->instance_id[0] ? instance_state_after(s, n) : NULL;
+		if (!st || strcmp(n->instance_state, "terminated") == 0 || strcmp(n->instance_state, st) == 0) continue;
+		snprintf(n->instance_state, sizeof n->instance_state, "%s", st);
+		n->ssm_status[0] = 0; /* its agent no longer answers */
+		changed = 1;
+	}
+	if (changed) sess_notify(s, SESS_CH_NODES);
+}
+
+static int node_gone(const sess_node_t *n)
+{
+	return strcmp(n->instance_state, "terminated") == 0 || strcmp(n->instance_state, "shutting-down") == 0;
+}
+
+/* 0 when commands may go to node n (NULL: the stack's nodes in general), else -1 with one
+ * sentence in the flash, before any AWS call. */
+static int nodes_refuse(session_t *s, const sess_node_t *n)
+{
+	if (s->phase == SESS_DELETING) {
+		sess_flash(s, "stack %s is being deleted, so nothing more is sent to its nodes.", s->stack_name);
+		return -1;
+	}
+	if (n && node_gone(n)) {
+		sess_flash(s, "node %d is %s (stack %s %s): deploy a stack again to get nodes.", n->index,
+		           n->instance_state, s->stack_name,
+		           s->phase == SESS_DELETED ? "was deleted" : "deleted its instance");
+		return -1;
+	}
+	return 0;
+}
+
 static exec_t *executor(session_t *s)
 {
 	struct session_priv *p = SP(s);
@@ -116,7 +175,7 @@ static void check_on_done(void *ud, const exec_result_t *r)
 			sess_flash(s, "node %d: %s", j->index, line);
 		}
 	}
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->checks[i] == j) p->checks[i] = NULL;
 	free(j->text);
 	free(j);
@@ -164,7 +223,7 @@ static int check_nodes(session_t *s, sess_node_t **nodes, size_t n)
 			free(j);
 			continue;
 		}
-		for (int i = 0; i < 16; i++)
+		for (int i = 0; i < SESS_MAX_NODES; i++)
 			if (!p->checks[i]) { p->checks[i] = j; break; }
 	}
 	return rc;
@@ -176,10 +235,17 @@ int session_node_check(session_t *s, int node)
 		sess_flash(s, "no nodes yet: deploy first");
 		return -1;
 	}
+	if (nodes_refuse(s, NULL) < 0) return -1;
 	sess_node_t *pick[EXEC_MAX_NODES];
+	const sess_node_t *gone = NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < s->nnodes && n < EXEC_MAX_NODES; i++)
-		if ((node == 0 || s->nodes[i].index == node) && !s->nodes[i].checks_running) pick[n++] = &s->nodes[i];
+	for (size_t i = 0; i < s->nnodes && n < EXEC_MAX_NODES; i++) {
+		sess_node_t *nd = &s->nodes[i];
+		if (node != 0 && nd->index != node) continue;
+		if (node_gone(nd)) gone = nd;
+		else if (!nd->checks_running) pick[n++] = nd;
+	}
+	if (!n && gone) return nodes_refuse(s, gone);
 	return n ? check_nodes(s, pick, n) : 0;
 }
 
@@ -239,6 +305,7 @@ int session_pingpong(session_t *s, int server_node, int client_node, const char 
 		sess_flash(s, "ping-pong needs two different deployed nodes (got %d and %d)", server_node, client_node);
 		return -1;
 	}
+	if (nodes_refuse(s, a) < 0 || nodes_refuse(s, b) < 0) return -1;
 	if ((p->pp && !p->pp_done) || s->matrix.running) {
 		sess_flash(s, "a ping-pong is already running");
 		return -1;
@@ -319,6 +386,9 @@ int session_pingpong_matrix(session_t *s)
 		sess_flash(s, "a ping-pong matrix needs two nodes or more");
 		return -1;
 	}
+	if (nodes_refuse(s, NULL) < 0) return -1;
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (nodes_refuse(s, &s->nodes[i]) < 0) return -1;
 	if ((p->pp && !p->pp_done) || s->matrix.running) {
 		sess_flash(s, "a ping-pong is already running");
 		return -1;
@@ -327,7 +397,7 @@ int session_pingpong_matrix(session_t *s)
 	p->matrix = NULL;
 	exec_t *ex = executor(s);
 	if (!ex) return -1;
-	pp_node_t nodes[16];
+	pp_node_t nodes[SESS_MAX_NODES];
 	for (size_t i = 0; i < s->nnodes; i++) {
 		const sess_node_t *n = &s->nodes[i];
 		nodes[i] = (pp_node_t){ ex, n->instance_id, n->private_ip[0] ? n->private_ip : NULL };
@@ -363,7 +433,7 @@ void sess_nodes_free(session_t *s)
 	p->matrix = NULL;
 	if (p->exec) exec_free(p->exec); /* stops the checks still running, without callbacks */
 	p->exec = NULL;
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->checks[i]) {
 			free(p->checks[i]->text);
 			free(p->checks[i]);

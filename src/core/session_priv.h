@@ -11,8 +11,8 @@
  * closing session can cancel what is in flight. */
 typedef enum sess_chan {
 	CH_OP, CH_EVENTS, CH_STACK, CH_AGENTS, CH_UPLOAD, CH_STAGE,
-	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_IMAGE, CH_LK_SAVED, CH_SETUP,
-	CH_COUNT
+	CH_LK_RES, CH_LK_OFF, CH_LK_BUY, CH_LK_VPC, CH_LK_AZ, CH_LK_IMAGE, CH_LK_STACKS, CH_LK_SAVED, CH_SETUP,
+	CH_MLFLOW, CH_COUNT
 } sess_chan_t;
 
 typedef enum sess_op { OP_NONE, OP_DEPLOY, OP_TEARDOWN, OP_ATTACH } sess_op_t;
@@ -79,14 +79,14 @@ struct session_priv {
 	char state_path[512];
 	/* nodes (session_nodes.c) */
 	struct exec *exec;        /* SSM executor, made on first use */
-	struct check_job *checks[16];
+	struct check_job *checks[SESS_MAX_NODES];
 	struct pp_run *pp;
 	int pp_server, pp_client, pp_done;
 	struct pp_matrix *matrix;
 	int matrix_done;
 	/* node setup (session_setup.c) */
 	struct exec *setup_exec;  /* leaves its commands running when freed */
-	struct setup_job *setup_jobs[16];
+	struct setup_job *setup_jobs[SESS_MAX_NODES];
 	struct setup_start *setup_start;
 	uint64_t setup_timer;
 	struct exec *mlflow_exec;
@@ -131,6 +131,9 @@ const char *sess_output(const session_t *s, const char *key);
 void sess_nodes_from_outputs(session_t *s);
 
 /* Watch (session_watch.c). */
+sess_res_state_t sess_res_state(const char *status);
+/* An AWS timestamp (seconds, milliseconds) on the loop_now_ms() clock. */
+int64_t sess_loop_ms_at(time_t t, int ms);
 void sess_watch_start(session_t *s, time_t since);
 void sess_watch_stop(session_t *s);
 void sess_after_create(session_t *s);  /* outputs -> agents -> ready */
@@ -151,6 +154,9 @@ void sess_stage_leftovers(session_t *s, void (*next)(session_t *s));
 void sess_nodes_free(session_t *s);
 /* Stops following the setup (it goes on on the nodes) and frees its state. */
 void sess_setup_free(session_t *s);
+/* The nodes follow their stack (session_nodes.c): an instance CloudFormation deletes is
+ * shutting-down, then terminated, and no longer Online in SSM. After phase or resource changes. */
+void sess_nodes_follow_stack(session_t *s);
 /* Appends a line to node index's output (session_nodes.c). */
 void sess_node_line(session_t *s, int index, const char *prefix, const char *line);
 

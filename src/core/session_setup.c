@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "aws/s3.h"
+#include "aws/sagemaker.h"
 #include "aws/ssm.h"
 #include "core/session_priv.h"
 #include "efa/exec_ssm.h"
@@ -112,7 +113,7 @@ static void job_on_done(void *ud, const exec_result_t *r)
 			snprintf(n->setup_detail, sizeof n->setup_detail, "the runner ended early (%s): %.200s",
 			         exec_status_name(r->status), r->detail[0] ? r->detail : "no detail");
 	}
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->setup_jobs[i] == j) p->setup_jobs[i] = NULL;
 	free(j);
 	sess_notify(s, SESS_CH_NODES);
@@ -152,7 +153,7 @@ static setup_job_t *new_job(session_t *s, int index)
 	if (!j) return NULL;
 	j->s = s;
 	j->index = index;
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (!p->setup_jobs[i]) {
 			p->setup_jobs[i] = j;
 			break;
@@ -169,7 +170,7 @@ static void job_failed(session_t *s, setup_job_t *j, const char *why)
 		snprintf(n->setup_detail, sizeof n->setup_detail, "%.250s", why);
 	}
 	sess_flash(s, "node %d: the setup did not start: %s", j->index, why);
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->setup_jobs[i] == j) p->setup_jobs[i] = NULL;
 	free(j);
 }
@@ -198,7 +199,7 @@ static void save_when_started(loop_t *l, void *ud)
 	p->setup_timer = 0;
 	const char *id = NULL;
 	int pending = 0;
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < SESS_MAX_NODES; i++) {
 		if (!p->setup_jobs[i] || !p->setup_jobs[i]->job) continue;
 		const char *c = exec_ssm_command_id(p->setup_jobs[i]->job);
 		if (c[0]) id = c;
@@ -456,6 +457,60 @@ static void mlflow_on_done(void *ud, const exec_result_t *res)
 	sess_notify(s, SESS_CH_NODES);
 }
 
+/* Runs the check from node 2 (node 1 alone) with the script (freed here). */
+static int mlflow_start(session_t *s, char *script)
+{
+	struct session_priv *p = SP(s);
+	const sess_node_t *from = &s->nodes[s->nnodes >= 2 ? 1 : 0];
+	if (!p->mlflow_exec) p->mlflow_exec = exec_ssm_new(p->aws, NULL);
+	mlflow_job_t *j = calloc(1, sizeof *j);
+	s->mlflow.node = from->index;
+	char err[256] = "the check cannot be made for this URL";
+	exec_job_t *job = NULL;
+	if (script && p->mlflow_exec && j) {
+		j->s = s;
+		exec_cbs_t cbs = { mlflow_on_line, mlflow_on_done, j };
+		job = exec_start(p->mlflow_exec, from->instance_id, script, 120000, &cbs, err, sizeof err);
+	}
+	free(script);
+	if (!job) {
+		s->mlflow.running = 0;
+		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "did not start: %.300s", err);
+		free(j);
+	} else {
+		p->mlflow_job = j;
+	}
+	sess_notify(s, SESS_CH_NODES);
+	return job ? 0 : -1;
+}
+
+/* DescribeMlflowTrackingServer answered: the managed server's URL, or why not. */
+static void mlflow_on_described(void *ud, const aws_error_t *err, sagemaker_mlflow_server_t *srv)
+{
+	session_t *s = ud;
+	if (sess_enter(s, CH_MLFLOW)) return;
+	const char *arn = config_get(&SP(s)->cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN);
+	char region[64] = "", name[260] = "", buf[600];
+	if (!arn || sagemaker_mlflow_arn_parse(arn, region, sizeof region, name, sizeof name) < 0) {
+		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "at describe: the tracking server ARN changed");
+	} else if (err) {
+		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "at describe: %.300s",
+		         aws_error_sentence(err, buf, sizeof buf));
+	} else if (!sagemaker_mlflow_server_usable(srv)) {
+		snprintf(s->mlflow.reason, sizeof s->mlflow.reason,
+		         "at describe: the SageMaker server %.100s is %.40s (%.20s), not Created and Active: start it, "
+		         "then check again", name, srv->status, srv->is_active ? srv->is_active : "activity unknown");
+	} else if (!mlflow_uri_valid(srv->url) || strlen(srv->url) >= sizeof s->mlflow.url) {
+		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "at describe: the server's URL is not one this check can use");
+	} else {
+		snprintf(s->mlflow.url, sizeof s->mlflow.url, "%s", srv->url);
+		mlflow_start(s, mlflow_check_script_managed(srv->url, arn, region));
+		return;
+	}
+	s->mlflow.running = 0;
+	sess_notify(s, SESS_CH_NODES);
+}
+
 int session_mlflow_check(session_t *s)
 {
 	struct session_priv *p = SP(s);
@@ -467,40 +522,40 @@ int session_mlflow_check(session_t *s)
 		sess_flash(s, "the MLflow check is already running");
 		return -1;
 	}
-	if (!s->nodes[0].private_ip[0]) {
+	/* with a SageMaker managed server (mlflowTrackingServerArn) the nodes use it: its URL
+	 * comes from DescribeMlflowTrackingServer, then the check runs signed */
+	const char *arn = config_get(&p->cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN);
+	char region[64], name[260];
+	if (arn) {
+		if (sagemaker_mlflow_arn_parse(arn, region, sizeof region, name, sizeof name) < 0 ||
+		    strcmp(region, s->region) != 0) {
+			sess_flash(s, "the MLflow tracking server is not in the stack's region (%s): this check asks SageMaker "
+			           "there only", s->region);
+			snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "at describe: %s", s->flash);
+			return -1;
+		}
+		sess_track(s, CH_MLFLOW, sagemaker_describe_mlflow_tracking_server(p->aws, name, mlflow_on_described, s));
+		if (!p->call[CH_MLFLOW]) {
+			sess_flash(s, "DescribeMlflowTrackingServer could not be sent");
+			return -1;
+		}
+		snprintf(s->mlflow.url, sizeof s->mlflow.url, "SageMaker %.110s", name);
+	} else if (!s->nodes[0].private_ip[0]) {
 		sess_flash(s, "node 1 has no private address yet");
 		return -1;
+	} else {
+		snprintf(s->mlflow.url, sizeof s->mlflow.url, "http://%s:%d", s->nodes[0].private_ip, MLFLOW_PORT);
 	}
-	snprintf(s->mlflow.url, sizeof s->mlflow.url, "http://%s:%d", s->nodes[0].private_ip, MLFLOW_PORT);
-	const sess_node_t *from = &s->nodes[s->nnodes >= 2 ? 1 : 0];
-	char *script = mlflow_check_script(s->mlflow.url);
-	if (!p->mlflow_exec) p->mlflow_exec = exec_ssm_new(p->aws, NULL);
-	mlflow_job_t *j = calloc(1, sizeof *j);
-	if (!script || !p->mlflow_exec || !j) {
-		free(script);
-		free(j);
-		sess_flash(s, "the MLflow check cannot be made for %s", s->mlflow.url);
-		return -1;
-	}
-	j->s = s;
 	s->mlflow.shown = 1;
 	s->mlflow.running = 1;
 	s->mlflow.ok = 0;
 	s->mlflow.reason[0] = 0;
-	s->mlflow.node = from->index;
-	exec_cbs_t cbs = { mlflow_on_line, mlflow_on_done, j };
-	char err[256];
-	exec_job_t *job = exec_start(p->mlflow_exec, from->instance_id, script, 120000, &cbs, err, sizeof err);
-	free(script);
-	if (!job) {
-		s->mlflow.running = 0;
-		snprintf(s->mlflow.reason, sizeof s->mlflow.reason, "did not start: %.300s", err);
-		free(j);
-	} else {
-		p->mlflow_job = j;
+	s->mlflow.node = s->nodes[s->nnodes >= 2 ? 1 : 0].index;
+	if (arn) {
+		sess_notify(s, SESS_CH_NODES);
+		return 0;
 	}
-	sess_notify(s, SESS_CH_NODES);
-	return job ? 0 : -1;
+	return mlflow_start(s, mlflow_check_script(s->mlflow.url));
 }
 
 static int setup_failed_any(const sess_node_t *n)
@@ -561,8 +616,9 @@ static void verify_judge(session_t *s, int step)
 	} else if (step == V_MLFLOW) {
 		if (s->mlflow.ok) verify_add(s, "MLflow: ok at %s from node %d\n", s->mlflow.url, s->mlflow.node);
 		else
-			verify_add(s, "MLflow: failed from node %d %.200s: is the tracking server running on node 1 (the "
-			           "setup starts it)?\n", s->mlflow.node, s->mlflow.reason), bad = 1;
+			verify_add(s, "MLflow: failed from node %d %.200s%s\n", s->mlflow.node, s->mlflow.reason,
+			           config_get(&SP(s)->cfg, CONFIG_MLFLOW_TRACKING_SERVER_ARN)
+			                   ? "" : ": is the tracking server running on node 1 (the setup starts it)?"), bad = 1;
 	} else if (step == V_EFA) {
 		for (size_t i = 0; i < s->nnodes; i++)
 			for (size_t c = 0; c < s->nodes[i].nchecks; c++)
@@ -656,7 +712,7 @@ void sess_setup_free(session_t *s)
 	p->setup_timer = 0;
 	if (p->setup_exec) exec_free(p->setup_exec); /* leaves the commands running on the nodes */
 	p->setup_exec = NULL;
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < SESS_MAX_NODES; i++) {
 		free(p->setup_jobs[i]);
 		p->setup_jobs[i] = NULL;
 	}

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "aws/s3.h"
-#include "aws/template.h"
+#include "stack/template.h"
 #include "core/session_priv.h"
 
 static void stage_fail(session_t *s, const char *what, const aws_error_t *err)

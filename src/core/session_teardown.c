@@ -65,10 +65,12 @@ static void on_resources(void *ud, const aws_error_t *err, cfn_resources_t *res)
 			if (!sr) continue;
 			snprintf(sr->physical_id, sizeof sr->physical_id, "%s", nz(r->physical_id));
 			snprintf(sr->status, sizeof sr->status, "%s", nz(r->status));
+			sr->state = sess_res_state(sr->status);
 			if (!p->bucket[0] && strcmp(nz(r->logical_id), "ScriptsBucket") == 0 && r->physical_id)
 				snprintf(p->bucket, sizeof p->bucket, "%s", r->physical_id);
 		}
 		s->total_resources = s->nresources;
+		sess_recount(s); /* what AWS says now: nothing is deleted yet */
 		sess_notify(s, SESS_CH_RESOURCES);
 	}
 	sess_teardown_next(s);
@@ -352,9 +354,9 @@ void sess_teardown_next(session_t *s)
 		}
 		return;
 	case T_VERIFY_NODES: {
-		const char *ids[16];
+		const char *ids[SESS_MAX_NODES];
 		size_t n = 0;
-		for (size_t i = 0; i < s->nresources && n < 16; i++)
+		for (size_t i = 0; i < s->nresources && n < SESS_MAX_NODES; i++)
 			if (strcmp(s->resources[i].type, "AWS::EC2::Instance") == 0 && s->resources[i].physical_id[0])
 				ids[n++] = s->resources[i].physical_id;
 		if (!n) {
@@ -388,11 +390,16 @@ void sess_teardown_next(session_t *s)
 int session_teardown(session_t *s)
 {
 	struct session_priv *p = SP(s);
-	if (p->op == OP_DEPLOY || p->op == OP_TEARDOWN) {
+	/* CloudFormation deletes a stack while it is being created (DeleteStack on
+	 * CREATE_IN_PROGRESS stops the creation): once CreateStack has answered, the deploy
+	 * stops following it and the delete takes over. Before, there is nothing to delete. */
+	int created = p->op == OP_DEPLOY && (s->stack_id[0] || s->stack_status[0]) &&
+	              (s->phase == SESS_CREATING || s->phase == SESS_WAIT_AGENTS);
+	if ((p->op == OP_DEPLOY && !created) || p->op == OP_TEARDOWN) {
 		snprintf(s->root_cause, sizeof s->root_cause, "An operation is already running.");
 		return -1;
 	}
-	if (p->op == OP_ATTACH) session_detach(s);
+	if (p->op == OP_ATTACH || created) session_detach(s);
 	sess_watch_stop(s);
 	if (p->agents_timer) loop_timer_cancel(p->loop, p->agents_timer);
 	p->agents_timer = 0;

@@ -33,13 +33,62 @@ static int is_cascade(const char *reason)
 	       strstr(reason, "The following resource(s) failed");
 }
 
-static sess_res_state_t res_state(const char *status)
+sess_res_state_t sess_res_state(const char *status)
 {
 	if (ends_with(status, "_IN_PROGRESS")) return RES_IN_PROGRESS;
 	if (ends_with(status, "_FAILED")) return RES_FAILED;
 	if (strcmp(status, "DELETE_COMPLETE") == 0 || strcmp(status, "DELETE_SKIPPED") == 0) return RES_DELETED;
 	if (ends_with(status, "_COMPLETE")) return RES_DONE;
 	return RES_PENDING;
+}
+
+int64_t sess_loop_ms_at(time_t t, int ms)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t ago = ((int64_t)now.tv_sec - (int64_t)t) * 1000 + now.tv_nsec / 1000000 - ms;
+	return loop_now_ms() - (ago > 0 ? ago : 0);
+}
+
+/* When AWS says the resource began what it does now, and when that ended (the events'
+ * own timestamps, so a re-attach shows the same times as the first look). */
+static void mark_times(sess_resource_t *r, const sess_event_t *e)
+{
+	int64_t at = sess_loop_ms_at(e->ts, e->ms);
+	if (ends_with(e->status, "_IN_PROGRESS")) {
+		if (strcmp(r->status, e->status) != 0) r->started_ms = at, r->ended_ms = 0;
+	} else if (r->started_ms && !r->ended_ms) {
+		r->ended_ms = at;
+	}
+}
+
+static int starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+int session_counts_done(sess_direction_t dir, const char *status)
+{
+	int deleted = strcmp(status, "DELETE_COMPLETE") == 0 || strcmp(status, "DELETE_SKIPPED") == 0;
+	return dir == SESS_DIR_CREATE ? ends_with(status, "_COMPLETE") && !deleted : deleted;
+}
+
+sess_direction_t session_progress(const session_t *s, size_t *done, size_t *total)
+{
+	const char *st = s->stack_status;
+	sess_direction_t dir = SESS_DIR_CREATE;
+	if (starts_with(st, "ROLLBACK_") || starts_with(st, "UPDATE_ROLLBACK_")) dir = SESS_DIR_ROLLBACK;
+	else if (starts_with(st, "DELETE_") || s->phase == SESS_DELETING || s->phase == SESS_DELETED ||
+	         s->phase == SESS_DELETE_FAILED)
+		dir = SESS_DIR_DELETE;
+	size_t n = 0, started = 0;
+	for (size_t i = 0; i < s->nresources; i++) {
+		started += s->resources[i].status[0] != 0;
+		n += session_counts_done(dir, s->resources[i].status) != 0;
+	}
+	*done = n;
+	/* a rollback or a delete removes what AWS has; a resource it never started never
+	 * existed and is not waited for */
+	size_t all = s->total_resources > s->nresources ? s->total_resources : s->nresources;
+	*total = dir != SESS_DIR_CREATE && started ? started : all;
+	return dir;
 }
 
 static int seen(const struct session_priv *p, const char *id)
@@ -84,9 +133,10 @@ static void apply_event(session_t *s, const sess_event_t *e)
 	} else {
 		sess_resource_t *r = sess_resource(s, e->logical_id, e->type);
 		if (r) {
+			mark_times(r, e);
 			snprintf(r->status, sizeof r->status, "%s", e->status);
 			snprintf(r->reason, sizeof r->reason, "%s", e->reason);
-			r->state = res_state(e->status);
+			r->state = sess_res_state(e->status);
 			r->changed_ms = loop_now_ms();
 		}
 	}
@@ -170,6 +220,8 @@ static void on_events(void *ud, const aws_error_t *err, cfn_events_t *res)
 		     strcmp(e->status, "UPDATE_IN_PROGRESS") == 0) &&
 		    strstr(e->reason, "User Initiated")) {
 			p->found_start = 1;
+			/* followed, not started here: the operation's time is AWS's */
+			if (p->op == OP_ATTACH) s->started_ms = sess_loop_ms_at(e->ts, e->ms);
 			stop = 1;
 		}
 	}
@@ -253,7 +305,8 @@ static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 		snprintf(s->stack_status, sizeof s->stack_status, "%s", status);
 		snprintf(s->stack_reason, sizeof s->stack_reason, "%s", st->status_reason ? st->status_reason : "");
 		p->changed_this_poll = 1;
-		sess_notify(s, SESS_CH_PHASE);
+		sess_recount(s);
+		sess_notify(s, SESS_CH_PHASE | SESS_CH_RESOURCES);
 	}
 	if (!is_terminal(status)) {
 		p->poll_ms = p->changed_this_poll ? POLL_FAST_MS : p->poll_ms * 3 / 2;

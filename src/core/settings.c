@@ -11,6 +11,7 @@
 #define SETTINGS_FILE_MAX (16u << 20)
 
 #include "aws/creds.h"
+#include "aws/endpoints.h"
 #include "base/file.h"
 #include "base/textsafe.h"
 

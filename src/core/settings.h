@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "catalog/config.h"
+#include "aws/endpoints.h"
 
 /* Where the sources are; tests point these at temporary files. */
 typedef struct settings_env {

@@ -5,7 +5,7 @@
 #ifndef NIXL_EFA_EXEC_LOCAL_H
 #define NIXL_EFA_EXEC_LOCAL_H
 
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/exec.h"
 
 typedef struct exec_local_opts {

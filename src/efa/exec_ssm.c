@@ -6,7 +6,7 @@
 
 #include "aws/logs.h"
 #include "aws/ssm.h"
-#include "core/loop.h"
+#include "base/loop.h"
 
 /* GetCommandInvocation keeps "the first 24,000 characters written by the plugin to stdout"
  * and "the first 8,000 characters written by the plugin to stderr" (SSM API Reference,

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
-#include "core/loop.h"
+#include "base/loop.h"
 #include "efa/exec.h"
 #include "efa/pp_result.h"
 

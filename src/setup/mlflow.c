@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/sagemaker.h"
+
 __asm__(".pushsection .rodata\n"
         ".global nixl_mlflow_check_sh\n"
         ".hidden nixl_mlflow_check_sh\n"
@@ -28,6 +30,20 @@ char *mlflow_check_script(const char *uri)
 	size_t n = strlen(nixl_mlflow_check_sh) + strlen(uri) + 32;
 	char *s = malloc(n);
 	if (s) snprintf(s, n, "set -- '%s'\n%s", uri, nixl_mlflow_check_sh);
+	return s;
+}
+
+char *mlflow_check_script_managed(const char *uri, const char *arn, const char *region)
+{
+	char arn_region[64];
+	/* a parsed ARN is letters, digits, ':', '/' and '-' only: safe in single quotes */
+	if (!mlflow_uri_valid(uri) || !arn || strlen(arn) > 400 ||
+	    sagemaker_mlflow_arn_parse(arn, arn_region, sizeof arn_region, NULL, 0) < 0 || !region ||
+	    strcmp(region, arn_region) != 0)
+		return NULL;
+	size_t n = strlen(nixl_mlflow_check_sh) + strlen(uri) + strlen(arn) + strlen(region) + 32;
+	char *s = malloc(n);
+	if (s) snprintf(s, n, "set -- '%s' '%s' '%s'\n%s", uri, arn, region, nixl_mlflow_check_sh);
 	return s;
 }
 

@@ -22,6 +22,12 @@ typedef struct mlflow_result {
 int mlflow_uri_valid(const char *uri);
 /* The script for a node (malloc'd), or NULL when the URI is not valid. */
 char *mlflow_check_script(const char *uri);
+/* The script against a SageMaker managed server: uri its TrackingServerUrl (shown only),
+ * arn its ARN, region the ARN's. The calls go to https://REGION.experiments.sagemaker.aws
+ * (or the node's SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT), each SigV4-signed for sagemaker-mlflow
+ * with the node's credentials and the ARN in x-mlflow-sm-tracking-server-arn, as the
+ * sagemaker-mlflow plugin does. NULL when one is not valid. */
+char *mlflow_check_script_managed(const char *uri, const char *arn, const char *region);
 /* One line of the script's output; fills r when it is the result line. */
 void mlflow_check_line(mlflow_result_t *r, const char *line);
 

@@ -11,7 +11,7 @@
 #include <openssl/rand.h>
 
 #include "base/file.h"
-#include "core/statedir.h"
+#include "base/statedir.h"
 
 static int record_path(const char *stack, char *buf, size_t n)
 {

@@ -11,6 +11,7 @@
 #include "ui/view_help.h"
 #include "ui/view_network.h"
 #include "ui/view_nodes.h"
+#include "ui/view_picker.h"
 #include "ui/view_stack.h"
 #include "ui/view_wizard.h"
 
@@ -41,7 +42,13 @@ static void act_filter(ui_t *ui, const char *arg)
 	char *target = ui->screen == UI_NODES ? ui->nodes.filter : ui->stack.filter;
 	size_t size = ui->screen == UI_NODES ? sizeof ui->nodes.filter : sizeof ui->stack.filter;
 	if (ui->screen == UI_WIZARD) target = view_wizard_filter(ui, &size);
-	if (ui->screen == UI_STACK) ui->stack.focus = 1;
+	/* the stack screen: the pane with the focus (events when there are no resources) */
+	if (ui->screen == UI_STACK && ui->stack.focus == 0 && ui->s->nresources) {
+		target = ui->stack.res_filter;
+		size = sizeof ui->stack.res_filter;
+	} else if (ui->screen == UI_STACK) {
+		ui->stack.focus = 1;
+	}
 	if (arg) snprintf(target, size, "%s", arg);
 	else prompt_open(ui, PROMPT_FILTER, target, size);
 }
@@ -50,7 +57,8 @@ static const char *here(const ui_t *ui, ui_screen_t s) { return ui->screen == s 
 
 static const char *unavail_wizard(const ui_t *ui)
 {
-	if (ui_has_stack(ui)) return "A stack is deployed: destroy it (D) before deploying another.";
+	const char *why = view_stack_blocks_deploy(ui);
+	if (why) return why;
 	if (ui_running(ui)) return "A deployment is under way.";
 	return here(ui, UI_WIZARD);
 }
@@ -73,9 +81,18 @@ static void act_wizard(ui_t *ui, const char *arg) { (void)arg; ui_show(ui, UI_WI
 static void act_stack(ui_t *ui, const char *arg) { (void)arg; ui_show(ui, UI_STACK); }
 static void act_nodes(ui_t *ui, const char *arg) { (void)arg; ui_show(ui, UI_NODES); }
 
+/* Said before the name is asked for (issue 14 item 9). CloudFormation deletes a stack
+ * whose creation is under way (DeleteStack: it stops creating and deletes what it made);
+ * CancelUpdateStack is for UPDATE_IN_PROGRESS only ("You can cancel only stacks that are
+ * in the UPDATE_IN_PROGRESS state", API Reference, CancelUpdateStack), and this tool never
+ * updates a stack. So: nothing to delete before CreateStack has answered. */
 static const char *unavail_destroy(const ui_t *ui)
 {
-	if (ui->s->phase == SESS_DELETING) return "The stack is already being deleted.";
+	const session_t *s = ui->s;
+	if (s->phase == SESS_DELETING) return "The stack is already being deleted.";
+	if (s->phase == SESS_PREFLIGHT) return "Preflight is running and nothing is created yet: q stops it.";
+	if (s->phase == SESS_CREATING && !s->stack_id[0] && !s->stack_status[0])
+		return "CloudFormation has not accepted the stack yet: D works as soon as it has.";
 	if (!ui_has_stack(ui)) return "There is no stack to destroy.";
 	return NULL;
 }
@@ -95,10 +112,11 @@ static void do_teardown(ui_t *ui)
 static void act_destroy(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	char text[512];
+	char text[640];
 	snprintf(text, sizeof text,
-	         "CloudFormation deletes every resource of stack %s in %s: the instances and their "
+	         "%sCloudFormation deletes every resource of stack %s in %s: the instances and their "
 	         "volumes, the network and the bucket (emptied first). This cannot be undone.",
+	         ui->s->phase == SESS_CREATING ? "The stack is still being created: CloudFormation stops creating it, then " : "",
 	         ui->s->stack_name, ui->s->region[0] ? ui->s->region : "this region");
 	dialog_confirm(ui, "Destroy the stack", text, ui->s->stack_name, "Destroy", 1, do_teardown);
 }
@@ -191,10 +209,19 @@ static void act_field(ui_t *ui, const char *arg)
 	else view_capacity_field(ui, arg);
 }
 
-static const char *unavail_field(const ui_t *ui)
+/* r on the stack screen: read the stack again (issue 14 item 15). */
+static void act_reload(ui_t *ui, const char *arg)
 {
-	if (ui_context(ui) == CTX_WIZ_CAPACITY && !ui->wiz->offers) return "No fields here.";
-	return NULL;
+	(void)arg;
+	if (ui_running(ui)) {
+		ui_flash(ui, ROLE_OK, "The view follows CloudFormation live while it works.");
+		return;
+	}
+	ui->s->root_cause[0] = 0;
+	if (ui->ops->attach(ui->s) < 0)
+		ui_flash(ui, ROLE_WARN, "%s", ui->s->root_cause[0] ? ui->s->root_cause
+		                                                   : "The view already follows the stack live.");
+	else ui_flash(ui, ROLE_OK, "Reading %s again.", ui->s->stack_name);
 }
 
 static void act_refresh(ui_t *ui, const char *arg)
@@ -210,17 +237,17 @@ const ui_action_t action_table[] = {
 	{ "command", NULL, NULL, { ':' }, "Cmd", "type a command: :deploy, :destroy, :node 1, :pingpong, :q",
 	  CTX_SCREENS, 0, NULL, act_command },
 	{ "up", NULL, NULL, { 'k', KEY_UP }, NULL, "move up (scrolling a log up pauses follow)",
-	  CTX_SCREENS | CTX_HELP, 0, NULL, act_up },
+	  CTX_SCREENS | CTX_HELP | CTX_PICKER, 0, NULL, act_up },
 	{ "down", NULL, NULL, { 'j', KEY_DOWN }, NULL, "move down",
-	  CTX_SCREENS | CTX_HELP, 0, NULL, act_down },
+	  CTX_SCREENS | CTX_HELP | CTX_PICKER, 0, NULL, act_down },
 	{ "page-up", NULL, NULL, { KEY_PPAGE, CTRL('b') }, NULL, "one page up",
-	  CTX_SCREENS | CTX_HELP, 0, NULL, act_pgup },
+	  CTX_SCREENS | CTX_HELP | CTX_PICKER, 0, NULL, act_pgup },
 	{ "page-down", NULL, NULL, { KEY_NPAGE, CTRL('f') }, NULL, "one page down",
-	  CTX_SCREENS | CTX_HELP, 0, NULL, act_pgdn },
+	  CTX_SCREENS | CTX_HELP | CTX_PICKER, 0, NULL, act_pgdn },
 	{ "top", NULL, NULL, { 'g', KEY_HOME }, NULL, "go to the top",
-	  CTX_SCREENS | CTX_HELP, 0, NULL, act_top },
+	  CTX_SCREENS | CTX_HELP | CTX_PICKER, 0, NULL, act_top },
 	{ "bottom", NULL, NULL, { 'G', KEY_END }, NULL, "go to the end (a log resumes following)",
-	  CTX_SCREENS | CTX_HELP, 0, NULL, act_bottom },
+	  CTX_SCREENS | CTX_HELP | CTX_PICKER, 0, NULL, act_bottom },
 	{ "wizard", NULL, NULL, { 'w' }, "Wizard", "open the deploy wizard",
 	  CTX_SCREENS, ACT_COMMAND, unavail_wizard, act_wizard },
 	{ "stack", NULL, NULL, { 's' }, "Stack", "show the stack: progress, resources, events, outputs",
@@ -229,6 +256,8 @@ const ui_action_t action_table[] = {
 	  CTX_SCREENS, ACT_COMMAND, unavail_nodes, act_nodes },
 	{ "destroy", NULL, NULL, { 'D' }, "Destroy", "delete the stack (asks for its name)",
 	  CTX_SCREENS, ACT_DANGEROUS | ACT_COMMAND, unavail_destroy, act_destroy },
+	{ "open", NULL, "[NAME]", { 'O' }, "Stacks", "the stacks nixl-tui created in the region, to open one",
+	  CTX_SCREENS, ACT_COMMAND, view_picker_unavailable, view_picker_open },
 	{ "back", NULL, NULL, { ESC }, NULL, "go back",
 	  CTX_SCREENS, 0, unavail_back, act_back },
 	{ "redraw", NULL, NULL, { CTRL('l') }, NULL, "redraw the screen",
@@ -239,16 +268,18 @@ const ui_action_t action_table[] = {
 	/* Deploy wizard. */
 	{ "next", NULL, NULL, { '\n' }, "Next", "choose and go to the next panel",
 	  CTX_WIZ_TYPE | CTX_WIZ_VOLUME | CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK, 0, NULL, view_wizard_next },
-	{ "previous", NULL, NULL, { ESC }, "Back", "the previous panel (or close the offerings search)",
+	{ "previous", NULL, NULL, { ESC, KEY_BTAB }, "Back", "the previous panel (or close the offerings search)",
 	  CTX_WIZARD, 0, NULL, view_wizard_prev },
+	{ "search", NULL, NULL, { '\n' }, "Search", "search the offerings with these numbers",
+	  CTX_WIZ_OFFERS, 0, NULL, view_capacity_search },
 	{ "field", NULL, NULL, { '\t' }, "Field", "move between the fields",
-	  CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK, 0, unavail_field, act_field },
+	  CTX_WIZ_OFFERS | CTX_WIZ_NETWORK, 0, NULL, act_field },
 	{ "offerings", NULL, NULL, { 'o' }, "Offerings", "search Capacity Block offerings for this type",
 	  CTX_WIZ_CAPACITY, 0, NULL, view_capacity_search },
 	{ "buy", NULL, NULL, { 'b' }, "Buy", "buy the selected Capacity Block (asks for the fee)",
-	  CTX_WIZ_CAPACITY, ACT_DANGEROUS, view_capacity_buy_unavailable, view_capacity_buy },
+	  CTX_WIZ_OFFERS, ACT_DANGEROUS, view_capacity_buy_unavailable, view_capacity_buy },
 	{ "refresh", NULL, NULL, { 'r' }, "Refresh", "ask AWS again",
-	  CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK, 0, NULL, act_refresh },
+	  CTX_WIZ_CAPACITY | CTX_WIZ_OFFERS | CTX_WIZ_NETWORK, 0, NULL, act_refresh },
 	{ "deploy", NULL, NULL, { 'd' }, "Deploy", "create the stack (from elsewhere: open the review)",
 	  CTX_WIZ_REVIEW, ACT_DANGEROUS | ACT_COMMAND, view_wizard_deploy_unavailable, view_wizard_deploy },
 	{ "deploy-verify", NULL, NULL, { 'v' }, NULL, "deploy and verify: once the stack is ready, V runs by itself",
@@ -263,14 +294,18 @@ const ui_action_t action_table[] = {
 	/* Stack. */
 	{ "pane", NULL, NULL, { '\t' }, "Pane", "switch between the resources and the events",
 	  CTX_STACK, 0, view_stack_no_resources, view_stack_focus },
-	{ "details", NULL, NULL, { '\n' }, "Details", "show the selected resource in full",
-	  CTX_STACK, 0, view_stack_no_resources, view_stack_detail },
+	{ "details", NULL, NULL, { '\n' }, "Details", "show the selected resource in full (on the events: the failure reasons)",
+	  CTX_STACK, 0, view_stack_no_details, view_stack_detail },
+	{ "reload", NULL, NULL, { 'r' }, NULL, "read the stack from AWS again (live while CloudFormation works)",
+	  CTX_STACK, 0, NULL, act_reload },
 
 	/* Nodes. */
 	{ "next-node", NULL, NULL, { '\t', 'l', KEY_RIGHT }, "Node", "select the next node",
 	  CTX_NODES, 0, NULL, view_nodes_next },
 	{ "prev-node", NULL, NULL, { KEY_BTAB, 'h', KEY_LEFT }, NULL, "select the previous node",
 	  CTX_NODES, 0, NULL, view_nodes_prev },
+	{ "node-details", NULL, NULL, { '\n' }, NULL, "the selected node in full: state, SSM, every check",
+	  CTX_NODES, 0, view_nodes_unavailable, view_nodes_details },
 	{ "node", NULL, "N", { 0 }, NULL, "show node N",
 	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_node },
 	{ "check", NULL, "[N]", { 'c' }, "Check", "run the EFA checks on the selected node",
@@ -297,12 +332,20 @@ const ui_action_t action_table[] = {
 	  CTX_NODES, 0, view_nodes_heatmap_unavailable, view_nodes_heatmap },
 	{ "zoom", NULL, NULL, { 'z' }, "Zoom", "one node on the whole screen, or all of them again",
 	  CTX_NODES, 0, NULL, view_nodes_zoom },
-	{ "connect", NULL, NULL, { 'y' }, "Connect", "the SSM session and MLflow port-forward commands to copy",
+	{ "connect", NULL, NULL, { 'y' }, "Connect", "copy the node's SSM command (OSC 52) and show every node's commands",
 	  CTX_NODES, ACT_COMMAND, view_nodes_unavailable, act_commands },
 
 	/* Help. */
 	{ "close", NULL, NULL, { ESC, 'q', '?' }, "Close", "close the help",
 	  CTX_HELP, 0, NULL, act_close },
+
+	/* The stack picker. */
+	{ "open-stack", NULL, NULL, { '\n' }, "Open", "open the selected stack",
+	  CTX_PICKER, 0, NULL, view_picker_choose },
+	{ "list-again", NULL, NULL, { 'r' }, "Refresh", "read the list from AWS again",
+	  CTX_PICKER, 0, NULL, view_picker_refresh },
+	{ "close-picker", NULL, NULL, { ESC, 'q' }, "Close", "close the list",
+	  CTX_PICKER, 0, NULL, view_picker_close },
 
 	/* The command and filter line. */
 	{ "accept", NULL, NULL, { '\n' }, "Run", "run the command, or keep the filter",
@@ -333,6 +376,7 @@ const action_section_t action_sections[] = {
 	{ "Stack", CTX_STACK },
 	{ "Nodes", CTX_NODES },
 	{ "Help", CTX_HELP },
+	{ "Stack picker", CTX_PICKER },
 	{ "Command and filter line", CTX_PROMPT },
 	{ "Dialogs", CTX_DIALOG },
 };

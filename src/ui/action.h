@@ -20,7 +20,9 @@ enum {
 	CTX_HELP = 1 << 7,
 	CTX_PROMPT = 1 << 8,   /* the `:` and `/` line */
 	CTX_DIALOG = 1 << 9,
-	CTX_WIZARD = CTX_WIZ_TYPE | CTX_WIZ_VOLUME | CTX_WIZ_CAPACITY | CTX_WIZ_NETWORK | CTX_WIZ_REVIEW,
+	CTX_PICKER = 1 << 10,  /* the stack picker (O) */
+	CTX_WIZ_OFFERS = 1 << 11, /* the Capacity Block search over the capacity panel */
+	CTX_WIZARD = CTX_WIZ_TYPE | CTX_WIZ_VOLUME | CTX_WIZ_CAPACITY | CTX_WIZ_OFFERS | CTX_WIZ_NETWORK | CTX_WIZ_REVIEW,
 	CTX_SCREENS = CTX_WIZARD | CTX_STACK | CTX_NODES,
 };
 

@@ -24,4 +24,6 @@ const ui_ops_t ops_session = {
 	.mlflow_check = session_mlflow_check,
 	.verify = session_verify,
 	.setup_find = session_setup_find,
+	.lookup_stacks = session_lookup_stacks,
+	.open_stack = session_open_stack,
 };

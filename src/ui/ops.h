@@ -34,6 +34,8 @@ typedef struct ui_ops {
 	int (*mlflow_check)(session_t *s);
 	int (*verify)(session_t *s);
 	void (*setup_find)(session_t *s);
+	int (*lookup_stacks)(session_t *s);
+	int (*open_stack)(session_t *s, const char *name);
 } ui_ops_t;
 
 /* The session_* functions. */

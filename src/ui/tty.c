@@ -67,3 +67,10 @@ void tty_refresh_size(void)
 }
 
 void tty_resize(int cols, int rows) { resizeterm(rows, cols); }
+
+int tty_write(const char *bytes, size_t n)
+{
+	FILE *out = null_out ? null_out : stdout;
+	fflush(out); /* after what ncurses has buffered */
+	return fwrite(bytes, 1, n, out) == n && fflush(out) == 0 ? 0 : -1;
+}

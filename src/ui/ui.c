@@ -14,28 +14,28 @@
 #include "ui/view.h"
 #include "ui/view_help.h"
 #include "ui/view_nodes.h"
+#include "ui/view_picker.h"
 #include "ui/view_stack.h"
 #include "ui/view_wizard.h"
 
 enum { SPIN_MS = 120, FLASH_MS = 4000 };
 
-/* Per phase: its title, its colour, where re-attach shows it, and whether a stack
- * operation is running (the elapsed time ticks, quitting asks first). */
+/* Per phase: its title, its colour and where re-attach shows it (whether an operation
+ * runs is the session's question, session_phase_running). */
 static const struct {
 	const char *title;
 	theme_role_t role;
 	ui_screen_t screen;
-	int running;
 } phases[] = {
-	[SESS_IDLE] = { "No stack", ROLE_DIM, UI_WIZARD, 0 },
-	[SESS_PREFLIGHT] = { "Preflight", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_CREATING] = { "Deploying", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_WAIT_AGENTS] = { "Waiting for nodes", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_READY] = { "Ready", ROLE_OK, UI_NODES, 0 },
-	[SESS_FAILED] = { "Failed", ROLE_FAIL, UI_STACK, 0 },
-	[SESS_DELETING] = { "Tearing down", ROLE_BUSY, UI_STACK, 1 },
-	[SESS_DELETED] = { "Deleted", ROLE_DIM, UI_STACK, 0 },
-	[SESS_DELETE_FAILED] = { "Teardown failed", ROLE_FAIL, UI_STACK, 0 },
+	[SESS_IDLE] = { "No stack", ROLE_DIM, UI_WIZARD },
+	[SESS_PREFLIGHT] = { "Preflight", ROLE_BUSY, UI_STACK },
+	[SESS_CREATING] = { "Deploying", ROLE_BUSY, UI_STACK },
+	[SESS_WAIT_AGENTS] = { "Waiting for nodes", ROLE_BUSY, UI_STACK },
+	[SESS_READY] = { "Ready", ROLE_OK, UI_NODES },
+	[SESS_FAILED] = { "Failed", ROLE_FAIL, UI_STACK },
+	[SESS_DELETING] = { "Tearing down", ROLE_BUSY, UI_STACK },
+	[SESS_DELETED] = { "Deleted", ROLE_DIM, UI_STACK },
+	[SESS_DELETE_FAILED] = { "Teardown failed", ROLE_FAIL, UI_STACK },
 };
 
 static int phase_ok(sess_phase_t p) { return (unsigned)p < sizeof phases / sizeof phases[0]; }
@@ -50,6 +50,7 @@ static const ui_view_t *const views[UI_SCREEN_COUNT] = {
 
 const ui_view_t *ui_view(const ui_t *ui)
 {
+	if (ui->modal == UI_MODAL_PICKER) return &view_picker;
 	return ui->modal == UI_MODAL_HELP ? &view_help : views[ui->screen];
 }
 
@@ -73,12 +74,12 @@ static int node_busy(const session_t *s)
 int ui_busy(const ui_t *ui)
 {
 	const session_t *s = ui->s;
-	return (phase_ok(s->phase) && phases[s->phase].running) || node_busy(s) || s->lookup.busy;
+	return session_phase_running(s->phase) || node_busy(s) || s->lookup.busy;
 }
 
 int ui_running(const ui_t *ui)
 {
-	return phase_ok(ui->s->phase) && phases[ui->s->phase].running;
+	return session_phase_running(ui->s->phase);
 }
 
 /* Something on screen moves by itself (a spinner). */
@@ -100,6 +101,7 @@ unsigned ui_context(const ui_t *ui)
 	case UI_MODAL_DIALOG: return CTX_DIALOG;
 	case UI_MODAL_PROMPT: return CTX_PROMPT;
 	case UI_MODAL_HELP: return CTX_HELP;
+	case UI_MODAL_PICKER: return CTX_PICKER;
 	default: break;
 	}
 	return ui->screen == UI_WIZARD ? view_wizard_context(ui) : screens[ui->screen];
@@ -180,8 +182,17 @@ void ui_back(ui_t *ui)
 	switch_screen(ui, ui->back[--ui->nback], 0);
 }
 
+/* The moment a message belongs to: the screen, the wizard's panel, what is over them. */
+static unsigned moment(const ui_t *ui)
+{
+	unsigned panel = ui->screen == UI_WIZARD && ui->wiz ? (unsigned)ui->wiz->panel : 0;
+	return 1u + (unsigned)ui->screen + 8u * (unsigned)ui->modal + 64u * panel;
+}
+
 void ui_flash(ui_t *ui, theme_role_t role, const char *fmt, ...)
 {
+	ui->msg_moment = moment(ui);
+	ui->msg_fresh = 1;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
@@ -191,7 +202,17 @@ void ui_flash(ui_t *ui, theme_role_t role, const char *fmt, ...)
 	ui->dirty |= UI_DIRTY_MSG;
 }
 
-void ui_key(ui_t *ui, int key)
+static void handle_key(ui_t *ui, int key);
+
+void ui_key(ui_t *ui, int k)
+{
+	ui->msg_fresh = 0;
+	handle_key(ui, k);
+	/* said by this key: it belongs where the key left the console */
+	if (ui->msg_fresh) ui->msg_moment = moment(ui);
+}
+
+static void handle_key(ui_t *ui, int key)
 {
 	if (key == KEY_MOUSE) {
 		MEVENT ev;
@@ -237,8 +258,8 @@ void ui_click(ui_t *ui, int y, int x)
 /* What each kind of model change makes stale. */
 static const struct { unsigned what, dirty; } change_dirty[] = {
 	{ SESS_CH_PHASE, UI_DIRTY_ALL }, /* the hints depend on the phase */
-	{ SESS_CH_STEPS, UI_DIRTY_BODY },
-	{ SESS_CH_RESOURCES, UI_DIRTY_BODY },
+	{ SESS_CH_STEPS, UI_DIRTY_BODY | UI_DIRTY_HINT }, /* D once CreateStack has answered */
+	{ SESS_CH_RESOURCES, UI_DIRTY_BODY | UI_DIRTY_HINT },
 	{ SESS_CH_EVENTS, UI_DIRTY_BODY },
 	{ SESS_CH_OUTPUTS, UI_DIRTY_BODY },
 	{ SESS_CH_NODES, UI_DIRTY_BODY | UI_DIRTY_HINT },
@@ -262,8 +283,7 @@ static void verify_changed(ui_t *ui)
 		ui->nodes.verify_when_ready = 0;
 		ui_show(ui, UI_NODES);
 		view_nodes_verify(ui, NULL);
-	} else if (ui->nodes.verify_when_ready && s->phase != SESS_PREFLIGHT && s->phase != SESS_CREATING &&
-	           s->phase != SESS_WAIT_AGENTS && s->phase != SESS_IDLE) {
+	} else if (ui->nodes.verify_when_ready && session_phase_final(s->phase)) {
 		ui->nodes.verify_when_ready = 0; /* the deployment failed: nothing to verify */
 	}
 	if (s->verify.done && !ui->nodes.verify_shown) {
@@ -317,7 +337,7 @@ static void schedule(ui_t *ui)
 #define EARLIEST(t) do { int64_t t_ = (t); if (t_ > now && (due == 0 || t_ < due)) due = t_; } while (0)
 	if (s->flash[0]) EARLIEST(s->flash_until_ms);
 	if (ui->msg[0]) EARLIEST(ui->msg_until);
-	if (phase_ok(s->phase) && phases[s->phase].running && s->started_ms > 0)
+	if (session_phase_running(s->phase) && s->started_ms != 0)
 		EARLIEST(now + 1000 - (now - s->started_ms) % 1000);
 	if (animating(ui)) EARLIEST(now + SPIN_MS);
 	for (size_t i = 0; i < s->nresources; i++)
@@ -350,6 +370,11 @@ void ui_render(ui_t *ui)
 	if (LINES != ui->rows || COLS != ui->cols) ui->dirty |= UI_DIRTY_ALL | UI_DIRTY_LAYOUT;
 	if (ui->dirty & UI_DIRTY_LAYOUT) layout(ui);
 	if (!ui->w_body) return;
+	/* messages belong to their moment: another screen, panel or dialog ends them */
+	if (ui->msg[0] && ui->msg_moment != moment(ui)) {
+		ui->msg[0] = 0;
+		ui->dirty |= UI_DIRTY_MSG;
+	}
 	if (ui->dirty & UI_DIRTY_STATUS) {
 		werase(ui->w_status);
 		bars_status_draw(ui, ui->w_status, ui->cols);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/loop.h"
+#include "base/loop.h"
 #include "core/session.h"
 #include "ui/action.h"
 #include "ui/ops.h"
@@ -18,7 +18,7 @@
 typedef enum ui_screen { UI_WIZARD, UI_STACK, UI_NODES, UI_SCREEN_COUNT } ui_screen_t;
 
 /* What is over the screen and takes the keys. */
-typedef enum ui_modal { UI_MODAL_NONE, UI_MODAL_HELP, UI_MODAL_PROMPT, UI_MODAL_DIALOG } ui_modal_t;
+typedef enum ui_modal { UI_MODAL_NONE, UI_MODAL_HELP, UI_MODAL_PROMPT, UI_MODAL_DIALOG, UI_MODAL_PICKER } ui_modal_t;
 
 enum {
 	UI_DIRTY_STATUS = 1, UI_DIRTY_BODY = 2, UI_DIRTY_MSG = 4, UI_DIRTY_HINT = 8,
@@ -91,6 +91,8 @@ struct ui {
 	char msg[256];           /* the console's own flash ("read-only: ...") */
 	theme_role_t msg_role;
 	int64_t msg_until;
+	unsigned msg_moment;     /* where it was said (screen, panel, dialog): elsewhere it goes */
+	int msg_fresh;           /* said during the key being handled */
 	unsigned spin;           /* spinner frame */
 	uint64_t timer, render_timer;
 	int64_t timer_due;
@@ -102,7 +104,8 @@ struct ui {
 		int res_follow;      /* the selection follows the latest change until moved */
 		size_t ev_top;       /* first shown of the filtered events */
 		int ev_follow;
-		char filter[64];
+		char filter[64];     /* the events' */
+		char res_filter[64]; /* the resources' (/ filters the pane with the focus) */
 		int res_y, res_rows, ev_y, ev_rows; /* where the last frame put them (clicks, pages) */
 	} stack;
 
@@ -110,16 +113,17 @@ struct ui {
 		int sel;             /* 0-based index into s->nodes */
 		int zoom;
 		int matrix;          /* the heat map instead of the panes: 0 off, 1 latency, 2 bandwidth */
-		ui_pane_t pane[16];
+		ui_pane_t pane[SESS_MAX_NODES];
 		char filter[64];
 		int setup_node;      /* the node the setup dialog names (index), 0: all */
 		/* MLflow's port of each node on this machine (f): the child's pid (0: none) */
-		struct { int pid, port; } fwd[16];
+		struct { int pid, port; } fwd[SESS_MAX_NODES];
 		int verify_shown;    /* the last verify's summary was shown */
 		int verify_when_ready; /* the wizard's "deploy and verify": verify once the stack is ready */
 	} nodes;
 
 	struct { int top; } help;
+	struct { size_t sel, top; int rows; } picker; /* the stack picker (view_picker.c) */
 	struct ui_wizard *wiz;   /* view_wizard.h */
 
 	ui_prompt_t prompt;

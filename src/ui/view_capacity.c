@@ -9,6 +9,7 @@
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
+#include "ui/view_picker.h"
 #include "ui/view_wizard.h"
 
 enum { CAP_NONE, CAP_SAVED, CAP_RESERVATION, CAP_SEARCH };
@@ -56,6 +57,13 @@ int view_capacity_problem(const ui_t *ui, char *why, size_t n)
 	if (!r) return 0;
 	const char *zone = config_get(&ui->wiz->cfg, CONFIG_AVAILABILITY_ZONE);
 	return verdict(ui, r, zone && *zone ? zone : "", why, n, NULL, 0) != CAP_OK;
+}
+
+const char *view_capacity_zone(const ui_t *ui)
+{
+	const char *id = config_get(&ui->wiz->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+	const struct sess_reservation *r = id && *id ? listed(ui->s, id) : NULL;
+	return r && r->az[0] ? r->az : NULL;
 }
 
 /* On-demand, the saved reservation (when not listed), the type's reservations, search. */
@@ -128,14 +136,50 @@ void view_capacity_enter(ui_t *ui)
 	preselect(ui);
 }
 
+static int take(ui_t *ui, const struct sess_reservation *r)
+{
+	char why[512];
+	if (verdict(ui, r, NULL, why, sizeof why, NULL, 0) != CAP_OK) {
+		ui_flash(ui, ROLE_WARN, "%s", why);
+		return 0;
+	}
+	view_wizard_set(ui, CONFIG_CAPACITY_RESERVATION_ID, r->id);
+	view_wizard_set(ui, CONFIG_AVAILABILITY_ZONE, r->az); /* the reservation's zone */
+	view_wizard_set(ui, CONFIG_USE_CAPACITY_BLOCK, strcmp(r->type, "capacity-block") == 0 ? "true" : "false");
+	return 1;
+}
+
+/* The block just bought (issue 14 item 8): the cursor goes to its row once AWS lists it,
+ * and it becomes the choice when it can be launched into now (a block that starts later
+ * is shown, not selectable, saying when). */
+static void select_bought(ui_t *ui)
+{
+	ui_wizard_t *z = ui->wiz;
+	cap_row_t rows[64];
+	size_t n = rows_of(ui, rows, 64);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind == CAP_RESERVATION && strcmp(rows[i].r->id, z->bought) == 0) {
+			z->cap_sel = i;
+			z->cap_touched = 1;
+			z->bought[0] = 0;
+			char why[512];
+			if (verdict(ui, rows[i].r, NULL, why, sizeof why, NULL, 0) == CAP_OK) take(ui, rows[i].r);
+			return;
+		}
+}
+
 void view_capacity_lookup_done(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
 	if (z->purchase_sent) {
 		z->purchase_sent = 0;
 		z->want_reservations = 1;
+		/* the purchase remembers the new block as the saved reservation */
+		if (strcmp(ui->s->lookup.saved_reservation, z->saved_before) != 0)
+			snprintf(z->bought, sizeof z->bought, "%s", ui->s->lookup.saved_reservation);
 	}
-	if (!z->cap_touched) preselect(ui);
+	if (z->bought[0]) select_bought(ui);
+	else if (!z->cap_touched) preselect(ui);
 }
 
 static void fmt_time(time_t t, char *buf, size_t n)
@@ -149,10 +193,27 @@ static void fmt_time(time_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* The selected reservation in full: what a narrow row cuts. */
+static const char *reservation_detail(const ui_t *ui, const struct sess_reservation *r, char *buf, size_t n)
+{
+	char from[24], to[24], when[64] = "open-ended";
+	fmt_time(r->start, from, sizeof from);
+	fmt_time(r->end, to, sizeof to);
+	if (r->start || r->end) snprintf(when, sizeof when, "%s to %s", from, to);
+	snprintf(buf, n, "%s in %s: %s, %s, %d of %d available, %s%s.", r->id, r->az, r->type, r->state, r->available,
+	         r->total, when, strcmp(r->id, ui->s->lookup.saved_reservation) == 0 ? " (the saved one)" : "");
+	return buf;
+}
+
 static const char *row_help(const ui_t *ui, const cap_row_t *r, char *buf, size_t n)
 {
-	if (r->kind == CAP_RESERVATION &&
-	    verdict(ui, r->r, NULL, buf, n, NULL, 0) != CAP_OK) return buf;
+	if (r->kind == CAP_RESERVATION) {
+		char why[400], full[300];
+		reservation_detail(ui, r->r, full, sizeof full);
+		if (verdict(ui, r->r, NULL, why, sizeof why, NULL, 0) != CAP_OK) snprintf(buf, n, "%s %s", full, why);
+		else snprintf(buf, n, "%s Enter launches into it.", full);
+		return buf;
+	}
 	static const char *const help[] = {
 		[CAP_NONE] = "On-demand: the instances launch if the zone has capacity for them now.",
 		[CAP_SAVED] = "The reservation id remembered in SSM Parameter Store /nixl-efa/capacity-reservation-id.",
@@ -162,20 +223,38 @@ static const char *row_help(const ui_t *ui, const cap_row_t *r, char *buf, size_
 	return help[r->kind];
 }
 
+/* A reservation's row in under 80 columns: id, zone, available, state, kind and its end
+ * (or why it cannot be chosen); the detail line below shows the selected one in full. */
+static void compact_row(const struct sess_reservation *r, int usable, const char *brief, int saved, char *text,
+                        size_t n)
+{
+	const char *kind = strcmp(r->type, "capacity-block") == 0 ? "block" : "odcr";
+	char until[32] = "";
+	if (r->end) {
+		struct tm tm;
+		localtime_r(&r->end, &tm);
+		strftime(until, sizeof until, "until %m-%d %H:%M", &tm);
+	}
+	if (!usable) snprintf(text, n, "%-20s %-10s %d/%d %s: %s", r->id, r->az, r->available, r->total, kind, brief);
+	else snprintf(text, n, "%-20s %-10s %d/%d %-9s %-5s %s%s", r->id, r->az, r->available, r->total, r->state, kind,
+	              until, saved ? " saved" : "");
+}
+
 static void list_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	ui_wizard_t *z = ui->wiz;
 	const session_t *s = ui->s;
 	cap_row_t rows[64];
 	size_t n = rows_of(ui, rows, 64);
-	char title[128];
-	snprintf(title, sizeof title, "Capacity for %ld x %s", config_int(&z->cfg, CONFIG_NODE_COUNT),
-	         view_wizard_type(ui));
-	view_wizard_title(w, y, wd, title);
-	int nrows = h - 4;
+	char title[160], pos[48];
+	int nrows = h - 5;
 	z->cap_rows = nrows;
 	if (z->cap_sel >= n) z->cap_sel = n - 1;
 	view_keep_visible(z->cap_sel, &z->cap_top, n, nrows);
+	view_position(pos, sizeof pos, z->cap_top, nrows, n);
+	snprintf(title, sizeof title, "Capacity for %ld x %s%s%s", config_int(&z->cfg, CONFIG_NODE_COUNT),
+	         view_wizard_type(ui), pos[0] ? "  " : "", pos);
+	view_wizard_title(w, y, wd, title);
 	for (int r = 0; r < nrows && z->cap_top + (size_t)r < n; r++) {
 		size_t i = z->cap_top + (size_t)r;
 		const cap_row_t *c = &rows[i];
@@ -198,20 +277,23 @@ static void list_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 			fmt_time(c->r->start, from, sizeof from);
 			fmt_time(c->r->end, to, sizeof to);
 			if (c->r->start || c->r->end) snprintf(when, sizeof when, "%s to %s", from, to);
+			int saved = strcmp(c->r->id, s->lookup.saved_reservation) == 0;
 			snprintf(text, sizeof text, "%-21s %-11s %d/%d available  %-10s %-14s %s%s", c->r->id,
 			         c->r->az, c->r->available, c->r->total, c->r->state, c->r->type, when,
-			         strcmp(c->r->id, s->lookup.saved_reservation) == 0 ? "  (saved)" : "");
+			         saved ? "  (saved)" : "");
 			if (!usable) /* why instead of the dates, which would push it off the row */
 				snprintf(text, sizeof text, "%-21s %-11s %d/%d available  %-10s %-14s not selectable: %s",
 				         c->r->id, c->r->az, c->r->available, c->r->total, c->r->state, c->r->type, brief);
+			if (draw_width(text) > wd - x) /* narrow: the columns that tell rows apart; the rest below */
+				compact_row(c->r, usable, brief, saved, text, sizeof text);
 			break;
 		}
 		default: snprintf(text, sizeof text, "Search Capacity Block offerings..."); break;
 		}
 		draw_text(w, row, x, wd - x, a, text);
 	}
-	char help[512];
-	draw_wrap(w, y + h - 2, 0, wd, 2, theme_attr(ROLE_DIM), row_help(ui, &rows[z->cap_sel], help, sizeof help));
+	char help[1024];
+	draw_wrap(w, y + h - 3, 0, wd, 3, theme_attr(ROLE_DIM), row_help(ui, &rows[z->cap_sel], help, sizeof help));
 }
 
 static void offers_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
@@ -229,13 +311,22 @@ static void offers_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 		x += 9;
 	}
 	draw_text(w, y + 2, x - 1, wd - x, A_NORMAL, "days");
-	const char *hd = "OFFERING                ZONE         START             END               HOURS  COUNT  UPFRONT FEE";
+	/* narrow: the start without the year and no end (start + hours); the fee always shows */
+	int narrow = wd < 102;
+	const char *hd = narrow ? "OFFERING             ZONE       START       HOURS COUNT  UPFRONT FEE"
+	                        : "OFFERING                ZONE         START             END               HOURS  COUNT  UPFRONT FEE";
 	draw_text(w, y + 4, 2, wd - 2, theme_attr(ROLE_DIM), hd);
 	size_t n = s->lookup.nofferings;
 	int nrows = h - 6;
 	z->off_rows = nrows;
 	if (z->off_sel >= n) z->off_sel = n ? n - 1 : 0;
 	view_keep_visible(z->off_sel, &z->off_top, n, nrows);
+	char pos[48];
+	view_position(pos, sizeof pos, z->off_top, nrows, n);
+	if (pos[0]) {
+		snprintf(title, sizeof title, "Capacity Block offerings for %s  %s", view_wizard_type(ui), pos);
+		view_wizard_title(w, y, wd, title);
+	}
 	for (int r = 0; r < nrows && z->off_top + (size_t)r < n; r++) {
 		size_t i = z->off_top + (size_t)r;
 		const struct sess_offering *o = &s->lookup.offerings[i];
@@ -245,14 +336,22 @@ static void offers_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 		char from[24], to[24], text[256];
 		fmt_time(o->start, from, sizeof from);
 		fmt_time(o->end, to, sizeof to);
-		snprintf(text, sizeof text, "%-23s %-12s %-17s %-17s %5d  %5d  %.2f %s", o->id, o->az, from, to,
-		         o->hours, o->count, strtod(o->upfront_fee, NULL), o->currency);
+		if (narrow) {
+			struct tm tm;
+			localtime_r(&o->start, &tm);
+			strftime(from, sizeof from, "%m-%d %H:%M", &tm);
+			snprintf(text, sizeof text, "%-20s %-10s %-11s %5d %5d  %.2f %s", o->id, o->az, from, o->hours, o->count,
+			         strtod(o->upfront_fee, NULL), o->currency);
+		} else {
+			snprintf(text, sizeof text, "%-23s %-12s %-17s %-17s %5d  %5d  %.2f %s", o->id, o->az, from, to,
+			         o->hours, o->count, strtod(o->upfront_fee, NULL), o->currency);
+		}
 		draw_text(w, row, 2, wd - 2, a, text);
 	}
 	const char *note = s->lookup.busy ? "Searching..."
 	                 : n ? "Enter searches again, b buys the selected offering (the fee is asked back)."
 	                 : z->off_searched ? "No offering matches: try fewer hours or a later start."
-	                 : "Tab moves between the fields, Enter searches.";
+	                 : "Tab moves between the fields, Enter searches; b then buys the selected offering.";
 	draw_wrap(w, y + h - 1, 0, wd, 1, theme_attr(ROLE_DIM), note);
 }
 
@@ -320,18 +419,7 @@ int view_capacity_choose(ui_t *ui)
 	case CAP_SAVED:
 		view_wizard_set(ui, CONFIG_CAPACITY_RESERVATION_ID, ui->s->lookup.saved_reservation);
 		return 1;
-	case CAP_RESERVATION: {
-		char why[512];
-		if (verdict(ui, r->r, NULL, why, sizeof why, NULL, 0) != CAP_OK) {
-			ui_flash(ui, ROLE_WARN, "%s", why);
-			return 0;
-		}
-		view_wizard_set(ui, CONFIG_CAPACITY_RESERVATION_ID, r->r->id);
-		view_wizard_set(ui, CONFIG_AVAILABILITY_ZONE, r->r->az); /* the reservation's zone */
-		view_wizard_set(ui, CONFIG_USE_CAPACITY_BLOCK,
-		                strcmp(r->r->type, "capacity-block") == 0 ? "true" : "false");
-		return 1;
-	}
+	case CAP_RESERVATION: return take(ui, r->r);
 	default:
 		z->offers = 1;
 		return 0;
@@ -400,6 +488,8 @@ static void do_buy(ui_t *ui)
 	}
 	ui_flash(ui, ROLE_OK, "Buying %s: the reservation appears in the list when AWS shows it.", o->id);
 	z->purchase_sent = 1;
+	snprintf(z->saved_before, sizeof z->saved_before, "%s", ui->s->lookup.saved_reservation);
+	z->bought[0] = 0;
 	z->offers = 0;
 	view_wizard_pump(ui);
 }

@@ -29,4 +29,8 @@ void view_capacity_buy(ui_t *ui, const char *arg);
 const char *view_capacity_buy_unavailable(const ui_t *ui);
 void view_capacity_refresh(ui_t *ui, const char *arg);
 
+/* The zone of the reservation chosen, when it is listed: it pins the Network panel's zone
+ * (issue 14 item 7); NULL when no reservation decides it. */
+const char *view_capacity_zone(const ui_t *ui);
+
 #endif

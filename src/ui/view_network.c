@@ -5,10 +5,29 @@
 
 #include "ui/draw.h"
 #include "ui/ui.h"
+#include "ui/view_capacity.h"
 #include "ui/view_wizard.h"
 
 /* Where the lists start in the body (the panel starts at row 2). */
 enum { LIST_Y = 5 };
+
+/* The first VPC and zone row the last frame showed (a list longer than the panel scrolls
+ * with its selection), for clicks. One console per process. */
+static size_t vpc_top, az_top;
+
+/* The first row shown of n so that sel is in view in rows. */
+static size_t top_for(size_t sel, size_t n, int rows)
+{
+	if (rows <= 0 || n <= (size_t)rows || sel < (size_t)rows) return 0;
+	return sel - (size_t)rows + 1;
+}
+
+/* "VPC  3-12 of 30" when the list does not all show. */
+static void list_header(char *buf, size_t len, const char *name, size_t top, size_t n, int rows)
+{
+	if (rows <= 0 || n <= (size_t)rows) snprintf(buf, len, "%s", name);
+	else snprintf(buf, len, "%s  %zu-%zu of %zu", name, top + 1, top + (size_t)rows, n);
+}
 
 typedef struct cols { int vpc, az, port; } cols_t;
 
@@ -63,15 +82,21 @@ void view_network_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	snprintf(title, sizeof title, "Network for %s", view_wizard_type(ui));
 	view_wizard_title(w, y, wd, title);
 	cols_t c = columns(wd);
-	header(w, y + 2, c.vpc, c.az - c.vpc - 1, "VPC", z->net_field == 0);
-	header(w, y + 2, c.az, c.port - c.az - 1, "Availability zone", z->net_field == 1);
-	header(w, y + 2, c.port, wd - c.port, "vLLM port", z->net_field == 2);
 	int rows = h - 5;
-	for (int r = 0; r < rows; r++) {
-		int row = y + 3 + r;
-		if ((size_t)r < l->nvpcs) {
+	vpc_top = top_for(z->vpc_sel, l->nvpcs, rows);
+	az_top = top_for(z->az_sel, l->nazs ? l->nazs + 1 : 0, rows);
+	char hv[64], ha[64];
+	list_header(hv, sizeof hv, "VPC", vpc_top, l->nvpcs, rows);
+	list_header(ha, sizeof ha, "Availability zone", az_top, l->nazs ? l->nazs + 1 : 0, rows);
+	header(w, y + 2, c.vpc, c.az - c.vpc - 1, hv, z->net_field == 0);
+	header(w, y + 2, c.az, c.port - c.az - 1, ha, z->net_field == 1);
+	header(w, y + 2, c.port, wd - c.port, "vLLM port", z->net_field == 2);
+	for (int rr = 0; rr < rows; rr++) {
+		int row = y + 3 + rr;
+		size_t r = vpc_top + (size_t)rr;
+		if (r < l->nvpcs) {
 			const struct sess_vpc *v = &l->vpcs[r];
-			int sel = (size_t)r == z->vpc_sel;
+			int sel = r == z->vpc_sel;
 			attr_t a = sel && z->net_field == 0 ? theme_attr(ROLE_SELECT) : A_NORMAL;
 			char text[128];
 			snprintf(text, sizeof text, "%s %-21s %-18s%s", sel ? ">" : " ", v->id, v->cidr,
@@ -79,8 +104,9 @@ void view_network_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 			draw_text(w, row, c.vpc - 2, c.az - c.vpc + 1, a, text);
 		}
 		/* Row 0 leaves the zone to CloudFormation. */
-		if (l->nazs && (size_t)r <= l->nazs) {
-			int sel = (size_t)r == z->az_sel;
+		r = az_top + (size_t)rr;
+		if (l->nazs && r <= l->nazs) {
+			int sel = r == z->az_sel;
 			attr_t a = sel && z->net_field == 1 ? theme_attr(ROLE_SELECT) : A_NORMAL;
 			char text[48];
 			snprintf(text, sizeof text, "%s %s", sel ? ">" : " ", r ? l->azs[r - 1] : "any of them");
@@ -92,10 +118,25 @@ void view_network_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	if (l->nazs == 0)
 		draw_text(w, y + 3, c.az, c.port - c.az - 1, theme_attr(ROLE_DIM), l->busy ? "asking AWS..." : "none listed: any zone");
 	draw_field(w, y + 3, c.port, 8, theme_attr(z->net_field == 2 ? ROLE_SELECT : ROLE_INPUT), z->port);
-	char note[200];
-	snprintf(note, sizeof note, "The zones listed offer %s. Tab moves between VPC, zone and port; Enter goes on.",
-	         view_wizard_type(ui));
+	char note[240];
+	const char *pinned = view_capacity_zone(ui);
+	if (pinned)
+		snprintf(note, sizeof note, "The zone is %s, the reservation's (Esc back to Capacity to change it). "
+		         "Tab moves between VPC, zone and port; Enter goes on.", pinned);
+	else
+		snprintf(note, sizeof note, "The zones listed offer %s. Tab moves between VPC, zone and port; Enter goes on.",
+		         view_wizard_type(ui));
 	draw_wrap(w, y + h - 2, 0, wd, 2, theme_attr(ROLE_DIM), note);
+}
+
+/* A reservation launches only in its own zone: the zone is not the operator's to move. */
+static int zone_pinned(ui_t *ui)
+{
+	const char *az = view_capacity_zone(ui);
+	if (!az) return 0;
+	ui_flash(ui, ROLE_WARN, "The instances launch in %s, the zone of the reservation: Esc back to Capacity to "
+	         "choose another.", az);
+	return 1;
 }
 
 void view_network_move(ui_t *ui, int dir, int unit)
@@ -103,6 +144,7 @@ void view_network_move(ui_t *ui, int dir, int unit)
 	ui_wizard_t *z = ui->wiz;
 	const struct sess_lookup *l = &ui->s->lookup;
 	size_t top = 0;
+	if (z->net_field == 1 && zone_pinned(ui)) return;
 	if (z->net_field == 0) view_select(&z->vpc_sel, &top, l->nvpcs, 1 << 16, dir, (view_unit_t)unit);
 	else if (z->net_field == 1) view_select(&z->az_sel, &top, l->nazs + 1, 1 << 16, dir, (view_unit_t)unit);
 	z->net_touched = 1;
@@ -144,10 +186,10 @@ void view_network_click(ui_t *ui, int y, int x)
 	cols_t c = columns(ui->cols);
 	int field = x >= c.port ? 2 : x >= c.az - 2 ? 1 : 0;
 	z->net_field = field;
-	size_t i = (size_t)(y - LIST_Y);
 	if (y < LIST_Y) return;
+	size_t i = (size_t)(y - LIST_Y) + (field == 0 ? vpc_top : az_top);
 	if (field == 0 && i < ui->s->lookup.nvpcs) z->vpc_sel = i, z->net_touched = 1;
-	if (field == 1 && i <= ui->s->lookup.nazs) z->az_sel = i, z->net_touched = 1;
+	if (field == 1 && i <= ui->s->lookup.nazs && !zone_pinned(ui)) z->az_sel = i, z->net_touched = 1;
 }
 
 void view_network_field(ui_t *ui, const char *arg)

@@ -8,6 +8,7 @@
 
 #include "base/sbuf.h"
 #include "setup/forward.h"
+#include "ui/clipboard.h"
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
@@ -22,7 +23,53 @@ static const char *line_at(const sess_node_t *n, size_t i)
 	return n->lines[(n->first_line + i) % n->caplines];
 }
 
-/* Ring positions of the output lines matching the filter, oldest first. */
+/* The EFA check script's sections (src/efa/scripts/efa_check.sh) and the ping-pong's
+ * (src/efa/pingpong_run.c), by what they show. */
+static const struct { const char *name, *title; } section_titles[] = {
+	{ "pci", "PCI devices (sysfs)" }, { "lspci", "PCI devices (lspci)" },
+	{ "lsmod", "loaded kernel modules (lsmod)" }, { "modinfo", "the efa module (modinfo efa)" },
+	{ "fi_info_rdm", "libfabric EFA RDM endpoints (fi_info -p efa -t FI_EP_RDM)" },
+	{ "fi_info", "libfabric EFA provider (fi_info -p efa)" }, { "devices", "/dev/infiniband" },
+	{ "ip", "network interfaces (ip addr)" }, { "nvidia_smi", "GPUs (nvidia-smi -L)" },
+	{ "neuron_ls", "Neuron devices (neuron-ls)" }, { "efa_install", "EFA installer (fi_info --version)" },
+	{ "fi_version", "libfabric version (fi_info --version)" },
+};
+
+/* v when line is "===<what>v===" (what ends in a space or '='), else NULL. */
+static const char *framing(const char *line, const char *what, char *v, size_t n)
+{
+	size_t wl = strlen(what), len = strlen(line);
+	if (strncmp(line, what, wl) != 0 || len < wl + 3 || strcmp(line + len - 3, "===") != 0) return NULL;
+	snprintf(v, n, "%.*s", (int)(len - wl - 3), line + wl);
+	return v;
+}
+
+/* An output line as shown: the scripts' framing lines become section titles (out), the
+ * end of a section that went well is not shown (NULL); any other line as it is. */
+static const char *shown_line(const char *line, char *out, size_t n)
+{
+	const char *rule = draw_unicode() ? "\u2500\u2500" : "--";
+	char v[96];
+	if (framing(line, "===NIXL-SECTION ", v, sizeof v)) {
+		const char *title = v;
+		for (size_t i = 0; i < sizeof section_titles / sizeof section_titles[0]; i++)
+			if (strcmp(section_titles[i].name, v) == 0) title = section_titles[i].title;
+		snprintf(out, n, "%s %s %s", rule, title, rule);
+		return out;
+	}
+	if (framing(line, "===NIXL-END rc=", v, sizeof v)) {
+		if (strcmp(v, "0") == 0) return NULL;
+		snprintf(out, n, "   (exit status %s)", v);
+		return out;
+	}
+	if (framing(line, "===NIXL-EFA-CHECK ", v, sizeof v)) {
+		snprintf(out, n, "%s EFA check %s %s", rule, strcmp(v, "done") == 0 ? "done" : "started", rule);
+		return out;
+	}
+	return line;
+}
+
+/* Ring positions of the output lines shown that match the filter, oldest first. */
 static size_t *matching_lines(const ui_t *ui, const sess_node_t *n, size_t *count)
 {
 	*count = 0;
@@ -30,8 +77,9 @@ static size_t *matching_lines(const ui_t *ui, const sess_node_t *n, size_t *coun
 	size_t *idx = malloc(n->nlines * sizeof *idx);
 	if (!idx) return NULL;
 	for (size_t i = 0; i < n->nlines; i++) {
-		const char *f[] = { line_at(n, i) };
-		if (view_match(ui->nodes.filter, f, 1)) idx[(*count)++] = i;
+		char buf[256];
+		const char *f[] = { shown_line(line_at(n, i), buf, sizeof buf) };
+		if (f[0] && view_match(ui->nodes.filter, f, 1)) idx[(*count)++] = i;
 	}
 	return idx;
 }
@@ -46,6 +94,14 @@ static size_t first_shown(const ui_t *ui, int k, const sess_node_t *n, const siz
 	size_t p = 0;
 	while (p < m && abs_line(n, idx[p]) < ui->nodes.pane[k].top) p++;
 	return p < max_p ? p : max_p;
+}
+
+/* Where a list shows: "1-14 of 20" (first and last 1-based), "0 of 0" when empty. */
+static void position(char *buf, size_t n, size_t first, size_t last, size_t total)
+{
+	if (!total || !first || last < first) snprintf(buf, n, "0 of %zu", total);
+	else if (first == last) snprintf(buf, n, "%zu of %zu", first, total);
+	else snprintf(buf, n, "%zu-%zu of %zu", first, last, total);
 }
 
 static void rule(WINDOW *w, int y, int x, int wd, const char *title, const char *right, attr_t right_a)
@@ -66,19 +122,85 @@ static const char *check_icon(const ui_t *ui, sess_check_state_t st)
 	}
 }
 
-static void draw_state(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd)
+static int node_gone(const sess_node_t *n)
+{
+	return strcmp(n->instance_state, "terminated") == 0 || strcmp(n->instance_state, "shutting-down") == 0;
+}
+
+/* The SSM agent's PingStatus (SSM API Reference, InstanceInformation: Online,
+ * ConnectionLost, Inactive) in words. */
+static const char *ssm_words(const sess_node_t *n, char *buf, size_t len)
+{
+	static const struct { const char *status, *words; } w[] = {
+		{ "Online", "SSM online" }, { "ConnectionLost", "SSM connection lost" }, { "Inactive", "SSM inactive" },
+	};
+	if (node_gone(n)) return "no SSM (instance gone)";
+	if (!n->ssm_status[0]) return "SSM not registered yet";
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (strcmp(n->ssm_status, w[i].status) == 0) return w[i].words;
+	snprintf(buf, len, "SSM %s", n->ssm_status);
+	return buf;
+}
+
+/* The state line's fields, each drawn whole: a field that does not fit goes to the next
+ * line (never cut inside an address). */
+typedef struct state_field { const char *label, *value; attr_t a; } state_field_t;
+
+static size_t state_fields(const sess_node_t *n, state_field_t *f, char *ssm, size_t len)
+{
+	size_t k = 0;
+	f[k++] = (state_field_t){ "", n->instance_state[0] ? n->instance_state : "not launched",
+	                          theme_attr(theme_instance_state(n->instance_state)) };
+	f[k++] = (state_field_t){ "pub ", n->public_ip[0] ? n->public_ip : "-", A_NORMAL };
+	f[k++] = (state_field_t){ "priv ", n->private_ip[0] ? n->private_ip : "-", A_NORMAL };
+	f[k++] = (state_field_t){ "", ssm_words(n, ssm, len),
+	                          theme_attr(node_gone(n) ? ROLE_DIM : theme_ssm(n->ssm_status)) };
+	return k;
+}
+
+/* Lays the fields out from y in wd columns (w NULL: only counts); returns the lines used. */
+static int flow_state(const sess_node_t *n, WINDOW *w, int y, int x, int wd, int maxlines)
+{
+	state_field_t f[8];
+	char ssm[40];
+	size_t k = state_fields(n, f, ssm, sizeof ssm);
+	int line = 0, c = 0;
+	for (size_t i = 0; i < k; i++) {
+		int fw = draw_width(f[i].label) + draw_width(f[i].value);
+		if (c > 0 && c + 2 + fw > wd) line++, c = 0;
+		else if (c > 0) c += 2;
+		if (w && line < maxlines) {
+			int d = draw_text(w, y + line, x + c, wd - c, theme_attr(ROLE_DIM), f[i].label);
+			draw_text(w, y + line, x + c + d, wd - c - d, f[i].a, f[i].value);
+		}
+		c += fw;
+	}
+	return line + 1;
+}
+
+static void draw_state(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
 {
 	(void)ui;
-	int c = 0;
-	c += draw_text(w, y, x + c, wd - c, theme_attr(theme_instance_state(n->instance_state)),
-	               n->instance_state[0] ? n->instance_state : "not launched") + 2;
-	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "pub ");
-	c += draw_text(w, y, x + c, wd - c, A_NORMAL, n->public_ip[0] ? n->public_ip : "-") + 2;
-	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "priv ");
-	c += draw_text(w, y, x + c, wd - c, A_NORMAL, n->private_ip[0] ? n->private_ip : "-") + 2;
-	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "SSM ");
-	draw_text(w, y, x + c, wd - c, theme_attr(theme_ssm(n->ssm_status)),
-	          n->ssm_status[0] ? n->ssm_status : "not registered");
+	flow_state(n, w, y, x, wd, h);
+}
+
+/* The node's health as its EFA checks say (not its SSM state, said in words). */
+static const char *health_icon(const ui_t *ui, const sess_node_t *n, theme_role_t *role)
+{
+	const draw_glyphs_t *g = draw_glyphs();
+	size_t pass = 0, fail = 0;
+	for (size_t i = 0; i < n->nchecks; i++) {
+		pass += n->checks[i].state == CHK_PASS;
+		fail += n->checks[i].state == CHK_FAIL;
+	}
+	if (node_gone(n)) *role = ROLE_DIM;
+	else if (n->checks_running) *role = ROLE_BUSY;
+	else if (fail) *role = ROLE_FAIL;
+	else if (!n->nchecks) *role = ROLE_DIM;
+	else *role = pass == n->nchecks ? ROLE_OK : ROLE_WARN;
+	if (node_gone(n)) return "-";
+	if (n->checks_running) return g->spin[ui->spin % (unsigned)g->nspin];
+	return fail ? g->fail : !n->nchecks ? g->pending : pass == n->nchecks ? g->ok : g->warn;
 }
 
 /* Node 1's MLflow row: its URL, then ok, running, or failed with the reason. */
@@ -95,13 +217,19 @@ static void draw_mlflow(ui_t *ui, WINDOW *w, int y, int x, int wd)
 
 static void draw_checks(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, int wd, int h)
 {
-	char sum[64];
+	char sum[168];
 	size_t pass = 0;
 	for (size_t i = 0; i < n->nchecks; i++) pass += n->checks[i].state == CHK_PASS;
 	const draw_glyphs_t *g = draw_glyphs();
 	if (n->checks_running) snprintf(sum, sizeof sum, "running %s", g->spin[ui->spin % (unsigned)g->nspin]);
 	else if (n->nchecks == 0) snprintf(sum, sizeof sum, "not run yet (c runs them)");
 	else snprintf(sum, sizeof sum, "%zu/%zu passed%s", pass, n->nchecks, n->simulated ? ", simulated EFA" : "");
+	if (n->nchecks && (size_t)(h > 1 ? h - 1 : 0) < n->nchecks) {
+		char pos[72];
+		position(pos, sizeof pos, h > 1 ? 1 : 0, (size_t)(h > 1 ? h - 1 : 0), n->nchecks);
+		size_t l = strlen(sum);
+		snprintf(sum + l, sizeof sum - l, ", %s (Enter: all)", pos);
+	}
 	theme_role_t role = n->checks_running ? ROLE_BUSY : n->nchecks == 0 ? ROLE_DIM
 	                  : pass == n->nchecks ? ROLE_OK : ROLE_FAIL;
 	rule(w, y, x, wd, "EFA checks", sum, theme_attr(role));
@@ -216,6 +344,11 @@ static void draw_setup(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, 
 	if (rows > 0 && p->ntasks > (size_t)rows && focus >= (size_t)rows / 2) {
 		first = focus - (size_t)rows / 2;
 		if (first + (size_t)rows > p->ntasks) first = p->ntasks - (size_t)rows;
+	}
+	if (rows > 0 && p->ntasks > (size_t)rows) {
+		char pos[72];
+		position(pos, sizeof pos, first + 1, first + (size_t)rows, p->ntasks);
+		draw_text_right(w, y, x + wd, wd / 2, theme_attr(ROLE_DIM), pos);
 	}
 	int nw = wd - 10 > 8 ? wd - 10 : 8;
 	const tasks_t *t = &ui->s->setup.run;
@@ -349,15 +482,22 @@ static void draw_output(ui_t *ui, int k, const sess_node_t *n, WINDOW *w, int y,
 	int rows = h - 1;
 	ui->nodes.pane[k].rows = rows;
 	size_t p = first_shown(ui, k, n, idx, m, rows);
-	char title[96], right[96];
+	char title[96], right[168];
 	const char *f = ui->nodes.filter;
 	snprintf(title, sizeof title, "Output%s%s", *f ? " /" : "", f);
 	size_t after = m > p + (size_t)rows ? m - p - (size_t)rows : 0;
-	if (ui->nodes.pane[k].follow) snprintf(right, sizeof right, "%zu lines, following", m);
-	else snprintf(right, sizeof right, "paused, %zu more below (F follows)", after);
+	size_t last = m < p + (size_t)rows ? m : p + (size_t)rows;
+	char pos[72];
+	position(pos, sizeof pos, m ? p + 1 : 0, last, m);
+	if (!m) snprintf(right, sizeof right, "0 lines, following");
+	else if (ui->nodes.pane[k].follow) snprintf(right, sizeof right, "%s, following", pos);
+	else snprintf(right, sizeof right, "%s, paused, %zu more below (F follows)", pos, after);
 	rule(w, y, x, wd, title, right, theme_attr(ui->nodes.pane[k].follow ? ROLE_DIM : ROLE_WARN));
-	for (int r = 0; r < rows && p + (size_t)r < m; r++)
-		draw_text(w, y + 1 + r, x, wd, A_NORMAL, line_at(n, idx[p + (size_t)r]));
+	for (int r = 0; r < rows && p + (size_t)r < m; r++) {
+		char buf[256];
+		const char *raw = line_at(n, idx[p + (size_t)r]), *line = shown_line(raw, buf, sizeof buf);
+		draw_text(w, y + 1 + r, x, wd, line == raw ? A_NORMAL : theme_attr(ROLE_TITLE), line);
+	}
 	free(idx);
 }
 
@@ -367,7 +507,7 @@ static void draw_cmd(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, in
 	if (n->instance_id[0]) ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
 	int c = 0;
 	int k = (int)(n - ui->s->nodes);
-	if (k >= 0 && k < 16 && ui->nodes.fwd[k].pid > 0) {
+	if (k >= 0 && k < SESS_MAX_NODES && ui->nodes.fwd[k].pid > 0) {
 		char url[64];
 		snprintf(url, sizeof url, "MLflow on http://127.0.0.1:%d  ", ui->nodes.fwd[k].port);
 		c += draw_text(w, y, x, wd, theme_attr(ROLE_OK), url);
@@ -390,7 +530,7 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 		iy = y + 1, ix = x + 2, ih = h - 2, iw = wd - 4;
 	}
 	int want[SEC_COUNT] = {
-		[SEC_STATE] = 1 + (k == 0 && ui->s->mlflow.shown),
+		[SEC_STATE] = flow_state(n, NULL, 0, 0, iw, 0) + (k == 0 && ui->s->mlflow.shown),
 		[SEC_CHECKS] = 1 + (int)n->nchecks,
 		[SEC_SETUP] = setup_lines(n),
 		[SEC_PP] = pp_lines(n, iw),
@@ -404,8 +544,9 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 	view_allocate(want, min, SEC_COUNT, ih);
 	ui->nodes.pane[k].rows = 0;
 	int row = iy;
-	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw);
-	if (want[SEC_STATE] > 1) draw_mlflow(ui, w, row + 1, ix, iw);
+	int mlflow = k == 0 && ui->s->mlflow.shown && want[SEC_STATE] > 1;
+	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw, want[SEC_STATE] - mlflow);
+	if (mlflow) draw_mlflow(ui, w, row + want[SEC_STATE] - 1, ix, iw);
 	row += want[SEC_STATE];
 	if (want[SEC_CHECKS]) draw_checks(ui, n, w, row, ix, iw, want[SEC_CHECKS]), row += want[SEC_CHECKS];
 	if (want[SEC_SETUP]) draw_setup(ui, n, w, row, ix, iw, want[SEC_SETUP]), row += want[SEC_SETUP];
@@ -414,23 +555,42 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 	if (want[SEC_CMD]) draw_cmd(ui, n, w, iy + ih - 1, ix, iw);
 }
 
+static int tab_width(const sess_node_t *n)
+{
+	char tab[48];
+	snprintf(tab, sizeof tab, " Node%d %s ", n->index, n->role);
+	return draw_width(tab) + 2; /* the health mark and a space */
+}
+
+/* The tabs, from one that keeps the selected in view; "5 of 16" at the right when they
+ * do not all fit. Tabs not drawn are not clickable (w 0). */
 static void draw_tabs(ui_t *ui, WINDOW *w, int wd)
 {
+	size_t nn = ui->s->nnodes, sel = (size_t)ui->nodes.sel, first = 0;
+	int total = 0;
+	for (size_t k = 0; k < nn; k++) total += tab_width(&ui->s->nodes[k]);
+	char pos[32] = "";
+	if (total > wd) snprintf(pos, sizeof pos, " %zu of %zu", sel + 1, nn);
+	int room = wd - draw_width(pos);
+	/* back from the selected while the tabs up to it fit */
+	first = sel;
+	for (int used = tab_width(&ui->s->nodes[sel]); first > 0 && used + tab_width(&ui->s->nodes[first - 1]) <= room;)
+		used += tab_width(&ui->s->nodes[--first]);
+	for (size_t k = 0; k < nn; k++) ui->nodes.pane[k].w = 0;
 	int x = 0;
-	for (size_t k = 0; k < ui->s->nnodes && x < wd; k++) {
+	for (size_t k = first; k < nn && x < room; k++) {
 		const sess_node_t *n = &ui->s->nodes[k];
 		char tab[48];
 		snprintf(tab, sizeof tab, " Node%d %s ", n->index, n->role);
-		int sel = (int)k == ui->nodes.sel;
 		ui->nodes.pane[k].y = 0, ui->nodes.pane[k].x = x, ui->nodes.pane[k].h = 1;
-		int t = draw_text(w, 0, x, wd - x, theme_attr(sel ? ROLE_SELECT : ROLE_TITLE), tab);
+		int t = draw_text(w, 0, x, room - x, theme_attr(k == sel ? ROLE_SELECT : ROLE_TITLE), tab);
 		ui->nodes.pane[k].w = t;
 		x += t;
-		const draw_glyphs_t *g = draw_glyphs();
-		theme_role_t role = theme_ssm(n->ssm_status);
-		const char *icon = role == ROLE_OK ? g->ok : role == ROLE_FAIL ? g->fail : g->pending;
-		x += draw_text(w, 0, x, wd - x, theme_attr(role), icon) + 1;
+		theme_role_t role;
+		const char *icon = health_icon(ui, n, &role);
+		x += draw_text(w, 0, x, room - x, theme_attr(role), icon) + 1;
 	}
+	if (pos[0]) draw_text_right(w, 0, wd, wd, theme_attr(ROLE_DIM), pos);
 }
 
 /* ---- the heat map of the matrix */
@@ -584,6 +744,12 @@ const char *view_nodes_check_unavailable(const ui_t *ui)
 {
 	const char *why = view_nodes_unavailable(ui);
 	if (why) return why;
+	if (ui->s->phase == SESS_DELETING) return "The stack is being deleted: nothing more is sent to its nodes.";
+	size_t gone = 0;
+	for (size_t k = 0; k < ui->s->nnodes; k++) gone += node_gone(&ui->s->nodes[k]);
+	if (gone == ui->s->nnodes)
+		return ui->s->phase == SESS_DELETED ? "The stack was deleted and its nodes with it: deploy a new one (w)."
+		                                    : "The nodes' instances were deleted: deploy a new stack (w).";
 	for (size_t k = 0; k < ui->s->nnodes; k++)
 		if (strcmp(ui->s->nodes[k].ssm_status, "Online") == 0) return NULL;
 	return "No node is Online in SSM yet: the checks run through SSM.";
@@ -802,7 +968,7 @@ static void on_forward_exit(loop_t *l, pid_t pid, int status, void *ud)
 {
 	(void)l;
 	ui_t *ui = ud;
-	for (size_t k = 0; k < 16; k++)
+	for (size_t k = 0; k < SESS_MAX_NODES; k++)
 		if (ui->nodes.fwd[k].pid == pid) {
 			ui->nodes.fwd[k].pid = 0;
 			ui_flash(ui, ROLE_WARN, "The MLflow forward of node %d ended (exit %d): f starts it again.",
@@ -818,6 +984,10 @@ void view_nodes_forward(ui_t *ui, const char *arg)
 	if (arg && parse_node(ui, arg, &k) < 0) return;
 	ui->nodes.sel = k;
 	const sess_node_t *n = &ui->s->nodes[k];
+	if (node_gone(n)) {
+		ui_flash(ui, ROLE_WARN, "Node%d is %s: there is nothing to forward.", n->index, n->instance_state);
+		return;
+	}
 	if (ui->nodes.fwd[k].pid > 0) {
 		ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", ui->nodes.fwd[k].port,
 		         n->index);
@@ -826,7 +996,8 @@ void view_nodes_forward(ui_t *ui, const char *arg)
 	int local = forward_free_port();
 	forward_cmd_t fc;
 	forward_command(&fc, n->instance_id, VIEW_NODES_MLFLOW_PORT, local > 0 ? local : view_nodes_forward_port(ui, k),
-	                ui->s->region[0] ? ui->s->region : NULL, NULL, NULL);
+	                ui->s->region[0] ? ui->s->region : NULL, NULL,
+	                ui->s->ssm_endpoint[0] ? ui->s->ssm_endpoint : NULL);
 	const char *missing = forward_missing();
 	char err[256];
 	if (missing || local < 0) {
@@ -852,7 +1023,7 @@ void view_nodes_forward(ui_t *ui, const char *arg)
 
 void view_nodes_forward_stop_all(ui_t *ui)
 {
-	for (size_t k = 0; k < 16; k++) {
+	for (size_t k = 0; k < SESS_MAX_NODES; k++) {
 		pid_t pid = ui->nodes.fwd[k].pid;
 		if (pid <= 0) continue;
 		if (ui->loop) loop_child_unwatch(ui->loop, pid);
@@ -862,19 +1033,42 @@ void view_nodes_forward_stop_all(ui_t *ui)
 	}
 }
 
+/* y copies the selected node's shell command (OSC 52, where the terminal takes it) and
+ * shows every node's commands; the sentence on top says which, or why nothing was copied. */
+static void copy_selected(ui_t *ui, sbuf_t *b)
+{
+	const sess_node_t *n = ui->s->nnodes ? &ui->s->nodes[ui->nodes.sel] : NULL;
+	char cmd[512];
+	if (!n || !n->instance_id[0] || node_gone(n)) return;
+	ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
+	if (!clipboard_enabled())
+		sbuf_addf(b, "Select a command to copy it (NIXL_TUI_CLIPBOARD=osc52: y copies).\n");
+	else if (clipboard_copy(cmd) == 0)
+		sbuf_addf(b, "Copied Node%d's shell command (OSC 52; tmux needs set-clipboard on).\n", n->index);
+	else
+		sbuf_addf(b, "The terminal did not take the copy: select a command below.\n");
+}
+
 void view_nodes_commands(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	char text[sizeof ui->dlg.text];
 	sbuf_t b;
 	sbuf_init(&b, text, sizeof text);
+	copy_selected(ui, &b);
+	size_t head = b.len;
 	int width = COLS - 8 > 20 ? COLS - 8 : 20; /* the wide dialog's text width */
 	for (size_t k = 0; k < ui->s->nnodes && !b.truncated; k++) {
 		const sess_node_t *n = &ui->s->nodes[k];
 		char cmd[512], fwd[768], wrapped[1024];
 		if (!n->instance_id[0]) continue;
+		if (node_gone(n)) {
+			sbuf_addf(&b, "%sNode%d: %s, nothing to connect to.\n", b.len > head ? "\n" : "", n->index,
+			          n->instance_state);
+			continue;
+		}
 		ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
-		sbuf_addf(&b, "%sNode%d shell:\n", b.len ? "\n" : "", n->index);
+		sbuf_addf(&b, "%sNode%d shell:\n", b.len > head ? "\n" : "", n->index);
 		draw_fmt_shell(cmd, width, wrapped, sizeof wrapped);
 		sbuf_addf(&b, "%s\n", wrapped);
 		snprintf(fwd, sizeof fwd,
@@ -884,6 +1078,37 @@ void view_nodes_commands(ui_t *ui, const char *arg)
 		draw_fmt_shell(fwd, width, wrapped, sizeof wrapped);
 		sbuf_addf(&b, "Node%d MLflow on localhost:%d:\n%s\n", n->index, view_nodes_forward_port(ui, (int)k), wrapped);
 	}
-	dialog_info(ui, "Connect to the nodes", b.len ? text : "No instance has been launched yet.");
+	dialog_info(ui, "Connect to the nodes", b.len > head ? text : "No instance has been launched yet.");
+	ui->dlg.wide = 1;
+}
+
+/* Enter: the selected node in full, what the panes cut to fit (state, SSM, every check). */
+void view_nodes_details(ui_t *ui, const char *arg)
+{
+	(void)arg;
+	if (!ui->s->nnodes) return;
+	const sess_node_t *n = &ui->s->nodes[ui->nodes.sel];
+	char text[sizeof ui->dlg.text], ssm[40], title[64];
+	sbuf_t b;
+	sbuf_init(&b, text, sizeof text);
+	sbuf_addf(&b, "Instance %s: %s\n", n->instance_id[0] ? n->instance_id : "(none yet)",
+	          n->instance_state[0] ? n->instance_state : "not launched");
+	sbuf_addf(&b, "Public %s, private %s\n", n->public_ip[0] ? n->public_ip : "-", n->private_ip[0] ? n->private_ip : "-");
+	sbuf_addf(&b, "%s%s%s%s\n", ssm_words(n, ssm, sizeof ssm), n->ssm_status[0] ? " (PingStatus " : "",
+	          n->ssm_status, n->ssm_status[0] ? ")" : "");
+	size_t pass = 0;
+	for (size_t i = 0; i < n->nchecks; i++) pass += n->checks[i].state == CHK_PASS;
+	if (n->nchecks) sbuf_addf(&b, "EFA checks: %zu of %zu passed\n", pass, n->nchecks);
+	else sbuf_addf(&b, "EFA checks: not run yet\n");
+	for (size_t i = 0; i < n->nchecks; i++)
+		sbuf_addf(&b, "%s %s: %s\n", check_icon(ui, n->checks[i].state), n->checks[i].name,
+		          n->checks[i].detail[0] ? n->checks[i].detail : "-");
+	if (n->pp.error[0]) sbuf_addf(&b, "Ping-pong failed: %s\n", n->pp.error);
+	size_t fi = 0;
+	const task_progress_t *f = setup_failed_task(n, &fi);
+	if (f) sbuf_addf(&b, "Setup failed at task %zu: $ %s\n", fi + 1, f->command);
+	else if (n->setup_detail[0]) sbuf_addf(&b, "Setup: %s\n", n->setup_detail);
+	snprintf(title, sizeof title, "Node%d %s", n->index, n->role);
+	dialog_info(ui, title, text);
 	ui->dlg.wide = 1;
 }

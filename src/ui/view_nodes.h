@@ -42,6 +42,8 @@ const char *view_nodes_heatmap_unavailable(const ui_t *ui);
 const char *view_nodes_matrix_unavailable(const ui_t *ui);
 void view_nodes_follow(ui_t *ui, const char *arg);
 void view_nodes_commands(ui_t *ui, const char *arg);
+/* Enter: the selected node in full (its state, SSM, every check's detail uncut). */
+void view_nodes_details(ui_t *ui, const char *arg);
 const char *view_nodes_unavailable(const ui_t *ui);
 const char *view_nodes_pingpong_unavailable(const ui_t *ui);
 const char *view_nodes_check_unavailable(const ui_t *ui);

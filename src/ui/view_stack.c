@@ -5,16 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/typical.h"
+#include "base/sbuf.h"
 #include "ui/dialog.h"
 #include "ui/draw.h"
 #include "ui/ui.h"
 
 enum { SEC_STEPS, SEC_CAUSE, SEC_OUTPUTS, SEC_NODES, SEC_RESOURCES, SEC_EVENTS, SEC_COUNT };
-
-static int teardown_phase(sess_phase_t p)
-{
-	return p == SESS_DELETING || p == SESS_DELETED || p == SESS_DELETE_FAILED;
-}
 
 /* Steps are shown while they run, and afterwards only when one needs attention. */
 static int show_steps(const session_t *s)
@@ -32,6 +29,22 @@ static int event_matches(const sess_event_t *e, const char *filter)
 {
 	const char *f[] = { e->logical_id, e->type, e->status, e->reason };
 	return view_match(filter, f, 4);
+}
+
+/* The resources the pane's filter lets through, as indexes into s->resources. */
+static size_t res_matching(const ui_t *ui, size_t *out, size_t cap)
+{
+	const session_t *s = ui->s;
+	size_t n = 0;
+	for (size_t i = 0; i < s->nresources; i++) {
+		const sess_resource_t *r = &s->resources[i];
+		const char *f[] = { r->logical_id, r->type, r->status, r->reason };
+		if (view_match(ui->stack.res_filter, f, 4) && (!out || n < cap)) {
+			if (out) out[n] = i;
+			n++;
+		}
+	}
+	return n;
 }
 
 static size_t count_matching(const session_t *s, const char *filter)
@@ -62,29 +75,159 @@ static int max_width(const void *base, size_t n, size_t stride, size_t off)
 
 static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The title follows AWS's status when it is ahead of the phase: a create that AWS rolls
+ * back (or deletes, OnFailure DELETE) is not "Deploying" any more, up to the moment the
+ * watch has read the last events and the phase says how it ended. A teardown keeps its
+ * title past DELETE_COMPLETE: it still checks what is left. */
+static const char *stack_title(const session_t *s, theme_role_t *role)
+{
+	const char *st = s->stack_status;
+	*role = ui_phase_role(s->phase);
+	if (s->phase == SESS_CREATING) {
+		if (strncmp(st, "ROLLBACK_", 9) == 0) return *role = ROLE_FAIL, "Rolling back";
+		if (strncmp(st, "DELETE_", 7) == 0) return *role = ROLE_FAIL, "Deleting";
+	}
+	return ui_phase_title(s->phase);
+}
+
+/* The bar's figures: what AWS reports done (session_progress), weighted by how long each
+ * type typically takes (core/typical.h), and an estimate of what is left: along the
+ * template's dependencies (a resource starts when what it needs is created; in a delete,
+ * when what needs it is deleted), each resource taking its typical time, scaled by how
+ * the finished ones compared with theirs, less what it has already run. */
+typedef struct progress {
+	sess_direction_t dir;
+	size_t done, total;
+	double frac;
+	double left_s;   /* < 0: no estimate */
+} progress_t;
+
+static int is_running(const sess_resource_t *r) { return ends_with(r->status, "_IN_PROGRESS"); }
+
+/* Seconds resource i still needs once it may start (0 when done or nothing to do). */
+static double remaining(const ui_t *ui, const progress_t *pr, size_t i, double scale)
+{
+	const sess_resource_t *r = &ui->s->resources[i];
+	int del = pr->dir != SESS_DIR_CREATE;
+	if (session_counts_done(pr->dir, r->status) || (del && !r->status[0])) return 0;
+	double t = typical_seconds(r->type, del) * scale;
+	if (!is_running(r) || !r->started_ms) return t;
+	double ran = (double)(ui_now(ui) - r->started_ms) / 1000.0;
+	return t > ran ? t - ran : 0;
+}
+
+static int depends(const sess_resource_t *r, size_t j)
+{
+	for (size_t k = 0; k < r->ndeps; k++)
+		if (r->deps[k] == j) return 1;
+	return 0;
+}
+
+/* The latest finish over the resources, relaxing the dependency order n times at most. */
+static double estimate_left(const ui_t *ui, const progress_t *pr, double scale)
+{
+	const session_t *s = ui->s;
+	size_t n = s->nresources;
+	double *fin = calloc(n ? n : 1, sizeof *fin), *rem = calloc(n ? n : 1, sizeof *rem);
+	double left = 0, running = 0, next = 0;
+	int any_deps = 0;
+	if (!fin || !rem) { free(fin); free(rem); return -1; }
+	for (size_t i = 0; i < n; i++) {
+		rem[i] = fin[i] = remaining(ui, pr, i, scale);
+		any_deps |= s->resources[i].ndeps > 0;
+		if (is_running(&s->resources[i])) { if (rem[i] > running) running = rem[i]; }
+		else if (rem[i] > next) next = rem[i];
+	}
+	int del = pr->dir != SESS_DIR_CREATE;
+	for (size_t pass = 0, changed = 1; changed && pass < n; pass++) {
+		changed = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (rem[i] <= 0) continue;
+			for (size_t j = 0; j < n; j++) {
+				int before = del ? depends(&s->resources[j], i) : depends(&s->resources[i], j);
+				if (before && fin[j] + rem[i] > fin[i] + 1e-9) fin[i] = fin[j] + rem[i], changed = 1;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fin[i] > left) left = fin[i];
+	free(fin);
+	free(rem);
+	/* without the template's dependencies: what runs, then the longest of the rest */
+	return any_deps ? left : running + next;
+}
+
+static progress_t measure(const ui_t *ui)
+{
+	const session_t *s = ui->s;
+	progress_t pr;
+	pr.dir = session_progress(s, &pr.done, &pr.total);
+	int del = pr.dir != SESS_DIR_CREATE;
+	double all = 0, done = 0, took = 0, typ_took = 0;
+	for (size_t i = 0; i < s->nresources; i++) {
+		const sess_resource_t *r = &s->resources[i];
+		if (pr.dir != SESS_DIR_CREATE && !r->status[0] && pr.total < s->nresources) continue;
+		double t = typical_seconds(r->type, del);
+		all += t;
+		if (!session_counts_done(pr.dir, r->status)) continue;
+		done += t;
+		if (r->started_ms && r->ended_ms > r->started_ms) {
+			took += (double)(r->ended_ms - r->started_ms) / 1000.0;
+			typ_took += t;
+		}
+	}
+	if (pr.total > s->nresources)
+		all += (double)(pr.total - s->nresources) * typical_seconds(NULL, del);
+	pr.frac = all > 0 ? done / all : 0;
+	double scale = typ_took > 0 ? took / typ_took : 1;
+	if (scale < 0.005) scale = 0.005;
+	if (scale > 20) scale = 20;
+	/* only while CloudFormation works on the stack: not in preflight, not for the agents */
+	int stack_op = s->phase == SESS_CREATING || s->phase == SESS_DELETING;
+	pr.left_s = pr.done < pr.total && stack_op ? estimate_left(ui, &pr, scale) : -1;
+	return pr;
+}
+
+static void fmt_left(double secs, char *buf, size_t n)
+{
+	if (secs < 0) buf[0] = 0;
+	else if (secs < 60) snprintf(buf, n, "  ~%ds left", secs < 5 ? 5 : ((int)secs + 4) / 5 * 5);
+	else snprintf(buf, n, "  ~%d min left", ((int)secs + 59) / 60);
+}
+
 static void draw_header(ui_t *ui, WINDOW *w, int wd)
 {
 	const session_t *s = ui->s;
 	const char *status = s->stack_status;
+	theme_role_t role;
+	const char *title = stack_title(s, &role);
 	int sw = draw_width(status);
-	int x = draw_text(w, 0, 0, wd - sw - 1, theme_attr(ROLE_TITLE), ui_phase_title(s->phase));
+	int x = draw_text(w, 0, 0, wd - sw - 1, theme_attr(ROLE_TITLE), title);
 	if (s->stack_name[0]) {
 		x += draw_text(w, 0, x, wd - sw - 1 - x, A_NORMAL, " ");
 		draw_text(w, 0, x, wd - sw - 1 - x, theme_attr(ROLE_TITLE), s->stack_name);
 	}
 	draw_text_right(w, 0, wd, wd / 2, theme_attr(theme_cfn_status(status)), status);
 
-	char tail[64], el[24] = "";
-	if (s->started_ms > 0) {
-		int64_t end = s->finished_ms > 0 ? s->finished_ms : ui_now(ui);
+	progress_t pr = measure(ui);
+	static const char *const verbs[] = {
+		[SESS_DIR_CREATE] = "complete", [SESS_DIR_DELETE] = "deleted", [SESS_DIR_ROLLBACK] = "rolled back",
+	};
+	char tail[96], el[24] = "", left[32];
+	if (s->started_ms != 0) {
+		int64_t end = s->finished_ms != 0 ? s->finished_ms : ui_now(ui);
 		draw_fmt_elapsed(end - s->started_ms, el, sizeof el);
 	}
-	snprintf(tail, sizeof tail, " %zu/%zu %s  %s", s->completed, s->total_resources,
-	         teardown_phase(s->phase) ? "deleted" : "complete", el);
+	fmt_left(pr.left_s, left, sizeof left);
+	snprintf(tail, sizeof tail, " %zu/%zu %s  %s%s", pr.done, pr.total, verbs[pr.dir], el, left);
 	int tw = draw_width(tail);
-	double frac = s->total_resources ? (double)s->completed / (double)s->total_resources : 0;
-	theme_role_t role = ui_phase_role(s->phase);
-	draw_bar(w, 1, 0, wd - tw, frac, theme_attr(role), theme_attr(ROLE_DIM), 1);
+	draw_bar(w, 1, 0, wd - tw, pr.frac, theme_attr(role), theme_attr(ROLE_DIM), 1);
 	draw_text(w, 1, wd - tw, tw, A_NORMAL, tail);
 }
 
@@ -92,7 +235,7 @@ static void draw_steps(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	const session_t *s = ui->s;
 	const draw_glyphs_t *g = draw_glyphs();
-	rule(w, y, wd, teardown_phase(s->phase) ? "Teardown" : "Preflight", theme_attr(ROLE_TITLE));
+	rule(w, y, wd, session_phase_teardown(s->phase) ? "Teardown" : "Preflight", theme_attr(ROLE_TITLE));
 	int nw = clamp(max_width(s->steps, s->nsteps, sizeof s->steps[0], offsetof(sess_step_t, name)), 8, 24);
 	/* The latest steps matter most when they do not all fit. */
 	size_t first = s->nsteps > (size_t)(h - 1) ? s->nsteps - (size_t)(h - 1) : 0;
@@ -164,7 +307,7 @@ static void draw_nodes(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	}
 }
 
-typedef struct cols { int lid, type, status; } cols_t;
+typedef struct cols { int lid, type, status, time; } cols_t;
 
 static cols_t columns(const session_t *s, int wd)
 {
@@ -177,6 +320,9 @@ static cols_t columns(const session_t *s, int wd)
 	c.lid = clamp(lid > elid ? lid : elid, 10, wd >= 100 ? 30 : 22);
 	c.type = wd >= 100 ? clamp(max_width(s->resources, s->nresources, rs, offsetof(sess_resource_t, type)), 4, 30) : 0;
 	c.status = clamp(st > est ? st : est, 6, 22);
+	c.time = 0; /* how long each took or has been at it, once AWS's times are known */
+	for (size_t i = 0; i < s->nresources && !c.time; i++)
+		if (s->resources[i].started_ms) c.time = 7;
 	return c;
 }
 
@@ -184,35 +330,41 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	const session_t *s = ui->s;
 	const draw_glyphs_t *g = draw_glyphs();
-	char title[96];
+	char title[192];
 	int focused = ui->stack.focus == 0;
 	int rows = h - 2;
+	size_t *idx = calloc(s->nresources ? s->nresources : 1, sizeof *idx);
+	if (!idx) return;
+	size_t n = res_matching(ui, idx, s->nresources);
 	if (ui->stack.res_follow) {
 		int64_t latest = 0;
-		for (size_t i = 0; i < s->nresources; i++)
-			if (s->resources[i].changed_ms > latest) latest = s->resources[i].changed_ms, ui->stack.res_sel = i;
+		for (size_t k = 0; k < n; k++)
+			if (s->resources[idx[k]].changed_ms > latest) latest = s->resources[idx[k]].changed_ms, ui->stack.res_sel = k;
 	}
-	if (ui->stack.res_sel >= s->nresources) ui->stack.res_sel = s->nresources ? s->nresources - 1 : 0;
-	view_keep_visible(ui->stack.res_sel, &ui->stack.res_top, s->nresources, rows);
-	if (s->nresources > (size_t)rows)
-		snprintf(title, sizeof title, "Resources %zu-%zu of %zu", ui->stack.res_top + 1,
-		         ui->stack.res_top + (size_t)rows, s->nresources);
-	else snprintf(title, sizeof title, "Resources %zu", s->nresources);
+	if (ui->stack.res_sel >= n) ui->stack.res_sel = n ? n - 1 : 0;
+	view_keep_visible(ui->stack.res_sel, &ui->stack.res_top, n, rows);
+	const char *rf = ui->stack.res_filter;
+	if (n > (size_t)rows)
+		snprintf(title, sizeof title, "Resources %zu-%zu of %zu%s%s", ui->stack.res_top + 1,
+		         ui->stack.res_top + (size_t)rows, n, *rf ? " matching /" : "", rf);
+	else snprintf(title, sizeof title, "Resources %zu%s%s", n, *rf ? " matching /" : "", rf);
 	rule(w, y, wd, title, theme_attr(focused ? ROLE_SELECT : ROLE_TITLE));
 	cols_t c = columns(s, wd);
-	int xt = 2 + c.lid + 2, xs = xt + (c.type ? c.type + 2 : 0), xr = xs + c.status + 2;
+	int xt = 2 + c.lid + 2, xs = xt + (c.type ? c.type + 2 : 0), xe = xs + c.status + 2;
+	int xr = xe + (c.time ? c.time + 2 : 0);
 	attr_t hd = theme_attr(ROLE_DIM);
 	draw_text(w, y + 1, 2, c.lid, hd, "LOGICAL ID");
 	if (c.type) draw_text(w, y + 1, xt, c.type, hd, "TYPE");
 	draw_text(w, y + 1, xs, c.status, hd, "STATUS");
+	if (c.time) draw_text(w, y + 1, xe, c.time, hd, "TIME");
 	draw_text(w, y + 1, xr, wd - xr, hd, "REASON");
 	ui->stack.res_y = y + 2;
 	ui->stack.res_rows = rows;
 	int64_t now = ui_now(ui);
 	for (int r = 0; r < rows; r++) {
 		size_t i = ui->stack.res_top + (size_t)r;
-		if (i >= s->nresources) break;
-		const sess_resource_t *res = &s->resources[i];
+		if (i >= n) break;
+		const sess_resource_t *res = &s->resources[idx[i]];
 		int row = y + 2 + r, sel = focused && i == ui->stack.res_sel;
 		attr_t base = sel ? theme_attr(ROLE_SELECT) : A_NORMAL;
 		if (sel) draw_fill(w, row, 0, wd, base, " ");
@@ -221,8 +373,17 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 		draw_text(w, row, 2, c.lid, base, res->logical_id);
 		if (c.type) draw_text(w, row, xt, c.type, sel ? base : theme_attr(ROLE_DIM), res->type);
 		draw_text(w, row, xs, c.status, sel ? base : theme_attr(theme_cfn_status(res->status)), res->status);
+		if (c.time && res->started_ms) {
+			char el[24];
+			int running = res->ended_ms == 0 && ends_with(res->status, "_IN_PROGRESS");
+			if (running || res->ended_ms) {
+				draw_fmt_elapsed((running ? now : res->ended_ms) - res->started_ms, el, sizeof el);
+				draw_text(w, row, xe, c.time, sel ? base : theme_attr(running ? ROLE_BUSY : ROLE_DIM), el);
+			}
+		}
 		draw_text(w, row, xr, wd - xr, base, res->reason);
 	}
+	free(idx);
 }
 
 static void draw_events(ui_t *ui, WINDOW *w, int y, int h, int wd)
@@ -284,7 +445,7 @@ static void stack_draw(ui_t *ui, WINDOW *w, int h, int wd)
 	}
 	draw_header(ui, w, wd);
 	int cause_lines = s->root_cause[0] ? draw_wrap(NULL, 0, 0, wd - 4, 0, 0, s->root_cause) : 0;
-	int show_out = s->noutputs > 0 && !teardown_phase(s->phase);
+	int show_out = s->noutputs > 0 && !session_phase_teardown(s->phase);
 	int show_nodes = s->nnodes > 0 && (s->phase == SESS_WAIT_AGENTS || s->phase == SESS_READY);
 	int want[SEC_COUNT] = {
 		[SEC_STEPS] = show_steps(s) ? 1 + (int)s->nsteps : 0,
@@ -317,7 +478,7 @@ static void stack_move(ui_t *ui, int dir, view_unit_t unit)
 	const session_t *s = ui->s;
 	if (ui->stack.focus == 0) {
 		ui->stack.res_follow = 0;
-		view_select(&ui->stack.res_sel, &ui->stack.res_top, s->nresources, ui->stack.res_rows, dir, unit);
+		view_select(&ui->stack.res_sel, &ui->stack.res_top, res_matching(ui, NULL, 0), ui->stack.res_rows, dir, unit);
 		return;
 	}
 	size_t n = count_matching(s, ui->stack.filter);
@@ -331,7 +492,7 @@ static void stack_click(ui_t *ui, int y, int x)
 	if (ui->stack.res_rows > 0 && y >= ui->stack.res_y && y < ui->stack.res_y + ui->stack.res_rows) {
 		size_t i = ui->stack.res_top + (size_t)(y - ui->stack.res_y);
 		ui->stack.focus = 0;
-		if (i < ui->s->nresources) ui->stack.res_sel = i, ui->stack.res_follow = 0;
+		if (i < res_matching(ui, NULL, 0)) ui->stack.res_sel = i, ui->stack.res_follow = 0;
 	} else if (ui->stack.ev_rows > 0 && y >= ui->stack.ev_y - 1 && y < ui->stack.ev_y + ui->stack.ev_rows) {
 		ui->stack.focus = 1;
 	}
@@ -342,6 +503,12 @@ const ui_view_t view_stack = { stack_draw, stack_move, stack_click };
 const char *view_stack_no_resources(const ui_t *ui)
 {
 	return ui->s->nresources ? NULL : "No resources yet.";
+}
+
+const char *view_stack_no_details(const ui_t *ui)
+{
+	if (ui->stack.focus == 1) return ui->s->nevents ? NULL : "No events yet.";
+	return view_stack_no_resources(ui);
 }
 
 void view_stack_focus(ui_t *ui, const char *arg)
@@ -357,14 +524,56 @@ void view_stack_follow(ui_t *ui, const char *arg)
 	else ui->stack.ev_follow = 1;
 }
 
+/* Enter on the events: the failure reasons the pane cuts, in full, latest first. */
+static void failed_events_detail(ui_t *ui)
+{
+	const session_t *s = ui->s;
+	char text[sizeof ui->dlg.text];
+	sbuf_t b;
+	sbuf_init(&b, text, sizeof text);
+	size_t shown = 0;
+	for (size_t i = s->nevents; i-- > 0;) {
+		const sess_event_t *e = &s->events[i];
+		if (!strstr(e->status, "FAILED") || !e->reason[0] || !event_matches(e, ui->stack.filter)) continue;
+		sbuf_addf(&b, "%s%s %s: %s", shown++ ? "\n\n" : "", e->logical_id, e->status, e->reason);
+	}
+	if (!shown) sbuf_add(&b, "No event failed.");
+	dialog_info(ui, "Failure reasons", text);
+	ui->dlg.wide = 1;
+}
+
 void view_stack_detail(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	const session_t *s = ui->s;
+	if (ui->stack.focus == 1) {
+		failed_events_detail(ui);
+		return;
+	}
 	if (s->nresources == 0) return;
-	const sess_resource_t *r = &s->resources[ui->stack.res_sel < s->nresources ? ui->stack.res_sel : 0];
+	size_t *idx = calloc(s->nresources, sizeof *idx);
+	if (!idx) return;
+	size_t n = res_matching(ui, idx, s->nresources);
+	const sess_resource_t *r = &s->resources[n ? idx[ui->stack.res_sel < n ? ui->stack.res_sel : 0] : 0];
+	free(idx);
 	char text[sizeof ui->dlg.text];
 	snprintf(text, sizeof text, "Type: %s\nPhysical id: %s\nStatus: %s\n\n%s", r->type,
 	         r->physical_id[0] ? r->physical_id : "-", r->status, r->reason[0] ? r->reason : "No reason given.");
 	dialog_info(ui, r->logical_id, text);
+}
+
+const char *view_stack_blocks_deploy(const ui_t *ui)
+{
+	static char why[512];
+	const session_t *s = ui->s;
+	if (!ui_has_stack(ui)) return NULL;
+	const char *st = s->stack_status;
+	if (!st[0] || strcmp(st, "CREATE_COMPLETE") == 0 || strcmp(st, "UPDATE_COMPLETE") == 0)
+		return "A stack is deployed: destroy it (D) before deploying another.";
+	const char *what = ends_with(st, "ROLLBACK_COMPLETE") ? "rolled back but still exists"
+	                 : ends_with(st, "_IN_PROGRESS") ? "is still changing"
+	                 : "failed but still exists";
+	snprintf(why, sizeof why, "The stack %s %s (%s): destroy it (D) before deploying another.",
+	         s->stack_name, what, st);
+	return why;
 }

@@ -16,5 +16,9 @@ void view_stack_focus(ui_t *ui, const char *arg);
 void view_stack_detail(ui_t *ui, const char *arg);
 void view_stack_follow(ui_t *ui, const char *arg);
 const char *view_stack_no_resources(const ui_t *ui);
+/* Why a deploy cannot start while this stack exists (what AWS says it is), or NULL. */
+const char *view_stack_blocks_deploy(const ui_t *ui);
+/* Enter: the selected resource, or (events focused) the failure reasons in full. */
+const char *view_stack_no_details(const ui_t *ui);
 
 #endif

@@ -8,6 +8,8 @@
 #include "ui/ui.h"
 #include "ui/view_capacity.h"
 #include "ui/view_network.h"
+#include "ui/view_stack.h"
+#include "ui/view_picker.h"
 
 static const struct {
 	const char *name;
@@ -66,6 +68,8 @@ int view_wizard_edit_digits(char *field, size_t n, int key, int *fresh)
 
 /* ---- lookups ---- */
 
+static void volume_answered(ui_t *ui);
+
 void view_wizard_pump(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
@@ -93,6 +97,18 @@ void view_wizard_lookup_done(ui_t *ui)
 	view_capacity_lookup_done(ui);
 	view_network_lookup_done(ui);
 	view_wizard_pump(ui);
+	volume_answered(ui);
+}
+
+static int volume_choose(ui_t *ui);
+
+/* Enter on the Volume panel waited for the AMI's snapshot size: it goes on now. */
+static void volume_answered(ui_t *ui)
+{
+	ui_wizard_t *z = ui->wiz;
+	if (!z->volume_pending || ui->s->lookup.busy) return;
+	z->volume_pending = 0;
+	if (z->panel == WIZ_VOLUME && ui->screen == UI_WIZARD && volume_choose(ui)) view_wizard_show_panel(ui, WIZ_CAPACITY);
 }
 
 /* ---- instance type ---- */
@@ -128,7 +144,13 @@ static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	size_t n = type_list(ui, rows, 64);
 	char title[160];
 	long nodes = config_int(&z->cfg, CONFIG_NODE_COUNT);
-	snprintf(title, sizeof title, "Instance type of the %ld nodes%s%s", nodes, z->filter[0] ? "  /" : "", z->filter);
+	int rows_h = h - 5;
+	if (z->type_sel >= n) z->type_sel = n ? n - 1 : 0;
+	view_keep_visible(z->type_sel, &z->type_top, n, rows_h);
+	char pos[48];
+	view_position(pos, sizeof pos, z->type_top, rows_h, n);
+	snprintf(title, sizeof title, "Instance type of the %ld nodes%s%s%s%s", nodes, z->filter[0] ? "  /" : "",
+	         z->filter, pos[0] ? "  " : "", pos);
 	view_wizard_title(w, y, wd, title);
 	int wide = wd >= 100;
 	/* Columns: type, [series], accelerators, memory, EFA, volume, [use]. */
@@ -143,10 +165,7 @@ static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	draw_text_right(w, y + 1, xe + ce, ce, hd, "EFA");
 	draw_text_right(w, y + 1, xv + cv, cv, hd, "VOLUME");
 	if (wide) draw_text(w, y + 1, xu, wd - xu, hd, "USE");
-	int rows_h = h - 5;
 	z->type_rows = rows_h;
-	if (z->type_sel >= n) z->type_sel = n ? n - 1 : 0;
-	view_keep_visible(z->type_sel, &z->type_top, n, rows_h);
 	for (int r = 0; r < rows_h && z->type_top + (size_t)r < n; r++) {
 		size_t i = z->type_top + (size_t)r;
 		const catalog_instance_t *it = rows[i];
@@ -230,6 +249,7 @@ static void type_choose(ui_t *ui)
 static void volume_enter(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
+	z->volume_pending = 0;
 	snprintf(z->volume, sizeof z->volume, "%ld", config_int(&z->cfg, CONFIG_VOLUME_SIZE));
 	z->volume_fresh = 1;
 	if (strcmp(ui->s->lookup.image.instance_type, view_wizard_type(ui)) != 0) {
@@ -283,8 +303,11 @@ static void volume_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	         GP3_MIN, GP3_MAX);
 	draw_wrap(w, y + 5, 2, wd - 2, 2, theme_attr(ROLE_DIM), buf);
 	config_diags_t d = { 0 };
-	volume_diags(ui, z->volume, &d);
 	int row = y + 8;
+	if (!z->volume[0]) /* nothing typed yet: no size to judge */
+		draw_text(w, row, 2, wd - 2, A_NORMAL, "Type a size in GiB.");
+	else
+		volume_diags(ui, z->volume, &d);
 	for (size_t i = 0; i < d.n && row < y + h; i++) {
 		const config_diag_t *g = &d.items[i];
 		attr_t a = theme_attr(g->severity == CONFIG_ERROR ? ROLE_FAIL : ROLE_WARN);
@@ -301,6 +324,7 @@ static int volume_key(ui_t *ui, int key)
 	memcpy(before, z->volume, sizeof before);
 	int fresh = z->volume_fresh;
 	if (!view_wizard_edit_digits(z->volume, sizeof z->volume, key, &z->volume_fresh)) return 0;
+	z->volume_pending = 0; /* a size typed after Enter waits for the next Enter */
 	if (atol(z->volume) > GP3_MAX) {
 		memcpy(z->volume, before, sizeof before);
 		z->volume_fresh = fresh;
@@ -332,6 +356,14 @@ static int volume_choose(ui_t *ui)
 		ui_flash(ui, ROLE_WARN, "The AMI's root snapshot is %d GiB: enter %d GiB or more.", floor, floor);
 		return 0;
 	}
+	/* not taken before the snapshot's size is known (issue 14 item 11), unless the lookup failed */
+	const session_t *s = ui->s;
+	if (floor == 0 && (ui->wiz->want_image ||
+	                   (s->lookup.busy && strcmp(s->lookup.image.instance_type, view_wizard_type(ui)) == 0))) {
+		ui_flash(ui, ROLE_WARN, "Asking AWS for the AMI's root snapshot size: on to Capacity once it answers.");
+		ui->wiz->volume_pending = 1;
+		return 0;
+	}
 	char buf[16];
 	snprintf(buf, sizeof buf, "%ld", v);
 	view_wizard_set(ui, CONFIG_VOLUME_SIZE, buf);
@@ -339,6 +371,32 @@ static int volume_choose(ui_t *ui)
 }
 
 /* ---- review ---- */
+
+/* The volume check preflight runs (preflight_image.c) and the Volume panel refuses on:
+ * a volume below the AMI's root snapshot. 1 with why when it fails. */
+static int volume_problem(const ui_t *ui, char *why, size_t n)
+{
+	const config_t *cfg = &ui->wiz->cfg;
+	int floor = volume_floor(ui);
+	long v = config_int(cfg, CONFIG_VOLUME_SIZE);
+	if (floor <= 0 || v >= floor) return 0;
+	snprintf(why, n, "The volume is %ld GiB but the AMI %s has a %d GiB root snapshot: "
+	         "Esc back to the Volume panel and enter %d GiB or more.", v, ui->s->lookup.image.ami, floor, floor);
+	return 1;
+}
+
+/* Advice in the console is what to do in the console, not a command-line flag: the
+ * acknowledgement --allow-non-efa gives headless is d's question here. */
+static void console_advice(const char *msg, const char *instead, char *out, size_t n)
+{
+	static const char flag[] = "; pass --allow-non-efa to use it anyway";
+	const char *cut = strstr(msg, flag);
+	if (!cut) {
+		snprintf(out, n, "%s", msg);
+		return;
+	}
+	snprintf(out, n, "%.*s%s%s", (int)(cut - msg), msg, instead, cut + strlen(flag));
+}
 
 static void source_text(const config_t *cfg, config_key_t k, char *buf, size_t n)
 {
@@ -348,8 +406,10 @@ static void source_text(const config_t *cfg, config_key_t k, char *buf, size_t n
 	} else if (cfg->origin[k] && strcmp(cfg->origin[k], WIZ_ORIGIN) == 0) {
 		snprintf(buf, n, "chosen here");
 	} else {
-		snprintf(buf, n, "%s%s%s", config_source_name(cfg->source[k]), cfg->origin[k] ? " " : "",
-		         cfg->origin[k] ? cfg->origin[k] : "");
+		/* the origin only when it says more than the source ("-c flag", not "-c flag -c") */
+		const char *src = config_source_name(cfg->source[k]), *o = cfg->origin[k];
+		if (o && strstr(src, o)) o = NULL;
+		snprintf(buf, n, "%s%s%s", src, o ? " " : "", o ? o : "");
 	}
 }
 
@@ -392,9 +452,19 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 	config_validate(cfg, region, &d);
 	if (w) draw_text(w, row, 0, wd, theme_attr(ROLE_TITLE), "Checks");
 	row++;
-	char capwhy[512];
+	char capwhy[512], volwhy[300];
 	int capbad = view_capacity_problem(ui, capwhy, sizeof capwhy);
-	if (capbad) { /* the reservation check preflight runs (core/capacity_check.h) */
+	int volbad = volume_problem(ui, volwhy, sizeof volwhy);
+	if (volbad) {
+		int lines = draw_wrap(NULL, 0, 0, wd - 9, 0, 0, volwhy);
+		if (w) {
+			draw_text(w, row, 2, 7, theme_attr(ROLE_FAIL), "error: ");
+			draw_wrap(w, row, 9, wd - 9, lines, theme_attr(ROLE_FAIL), volwhy);
+		}
+		row += lines;
+	}
+	capbad |= volbad;
+	if (view_capacity_problem(ui, capwhy, sizeof capwhy)) { /* the reservation check preflight runs (core/capacity_check.h) */
 		int lines = draw_wrap(NULL, 0, 0, wd - 9, 0, 0, capwhy);
 		if (w) {
 			draw_text(w, row, 2, 7, theme_attr(ROLE_FAIL), "error: ");
@@ -411,10 +481,12 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 		attr_t a = theme_attr(g->severity == CONFIG_ERROR ? ROLE_FAIL
 		                      : g->needs_ack && z->non_efa_ack ? ROLE_DIM : ROLE_WARN);
 		int lw = draw_width(label);
-		int lines = draw_wrap(NULL, 0, 0, wd - 2 - lw, 0, 0, g->message);
+		char msg[600];
+		console_advice(g->message, "; d asks you to acknowledge it", msg, sizeof msg);
+		int lines = draw_wrap(NULL, 0, 0, wd - 2 - lw, 0, 0, msg);
 		if (w) {
 			draw_text(w, row, 2, lw, a, label);
-			draw_wrap(w, row, 2 + lw, wd - 2 - lw, lines, a, g->message);
+			draw_wrap(w, row, 2 + lw, wd - 2 - lw, lines, a, msg);
 		}
 		row += lines;
 	}
@@ -459,6 +531,25 @@ void view_wizard_show_panel(ui_t *ui, wiz_panel_t panel)
 	ui->dirty |= UI_DIRTY_ALL;
 }
 
+/* The first screen says when AWS could not be reached (issue 14 item 17: no credentials,
+ * keys AWS refuses), with what was tried, instead of a lookup's error cut off on the
+ * message line of a later panel. Returns the rows it took. */
+static int unreachable_draw(ui_t *ui, WINDOW *w, int y, int wd)
+{
+	const session_t *s = ui->s;
+	if (s->phase != SESS_IDLE || !s->root_cause[0]) return 0;
+	char text[1600];
+	snprintf(text, sizeof text, "%s (credentials: %s). Without an AWS account, try the console on the sandbox: "
+	         "run nixl-tui sandbox in another terminal and start nixl-tui with what it prints.", s->root_cause,
+	         ui->opt.creds && *ui->opt.creds ? ui->opt.creds : "none found");
+	int lines = draw_wrap(NULL, 0, 0, wd - 4, 0, 0, text);
+	if (lines > 6) lines = 6;
+	attr_t a = theme_attr(ROLE_FAIL);
+	draw_box(w, y + 1, 0, lines + 2, wd, a, "AWS could not be reached", a);
+	draw_wrap(w, y + 2, 2, wd - 4, lines, A_NORMAL, text);
+	return lines + 3;
+}
+
 static void wizard_draw(ui_t *ui, WINDOW *w, int h, int wd)
 {
 	ui_wizard_t *z = ui->wiz;
@@ -473,7 +564,9 @@ static void wizard_draw(ui_t *ui, WINDOW *w, int h, int wd)
 	static void (*const draw[WIZ_COUNT])(ui_t *, WINDOW *, int, int, int) = {
 		type_draw, volume_draw, view_capacity_draw, view_network_draw, review_draw,
 	};
-	draw[z->panel](ui, w, 2, h - 2, wd);
+	z->banner = unreachable_draw(ui, w, 1, wd);
+	int top = 2 + z->banner;
+	draw[z->panel](ui, w, top, h - top, wd);
 }
 
 static void wizard_move(ui_t *ui, int dir, view_unit_t unit)
@@ -502,6 +595,7 @@ static void wizard_move(ui_t *ui, int dir, view_unit_t unit)
 static void wizard_click(ui_t *ui, int y, int x)
 {
 	ui_wizard_t *z = ui->wiz;
+	y -= z->banner; /* the panels' rows are below it */
 	if (z->panel == WIZ_TYPE && y >= 4 && y < 4 + z->type_rows) {
 		const catalog_instance_t *rows[64];
 		size_t n = type_list(ui, rows, 64);
@@ -539,7 +633,11 @@ void view_wizard_free(ui_t *ui)
 	ui->wiz = NULL;
 }
 
-unsigned view_wizard_context(const ui_t *ui) { return panels[ui->wiz->panel].ctx; }
+unsigned view_wizard_context(const ui_t *ui)
+{
+	if (ui->wiz->panel == WIZ_CAPACITY && ui->wiz->offers) return CTX_WIZ_OFFERS;
+	return panels[ui->wiz->panel].ctx;
+}
 
 int view_wizard_key(ui_t *ui, int key)
 {
@@ -582,7 +680,8 @@ void view_wizard_prev(ui_t *ui, const char *arg)
 
 const char *view_wizard_deploy_unavailable(const ui_t *ui)
 {
-	if (ui_has_stack(ui)) return "A stack is deployed: destroy it (D) before deploying another.";
+	const char *why = view_stack_blocks_deploy(ui);
+	if (why) return why;
 	if (ui_running(ui)) return "A deployment is under way.";
 	return NULL;
 }
@@ -660,11 +759,14 @@ static void deploy_then(ui_t *ui, int verify)
 		if (!err && d.items[i].severity == CONFIG_ERROR) err = &d.items[i];
 		if (!ack && d.items[i].needs_ack) ack = &d.items[i];
 	}
-	char capwhy[512];
+	char capwhy[512], ackmsg[600];
 	if (err) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", err->message);
+	else if (volume_problem(ui, capwhy, sizeof capwhy)) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", capwhy);
 	else if (view_capacity_problem(ui, capwhy, sizeof capwhy)) ui_flash(ui, ROLE_FAIL, "Fix this first: %s", capwhy);
-	else if (ack && !z->non_efa_ack)
-		dialog_confirm(ui, "Acknowledge", ack->message, NULL, "Acknowledge", 0, ack_then_confirm);
+	else if (ack && !z->non_efa_ack) {
+		console_advice(ack->message, "", ackmsg, sizeof ackmsg);
+		dialog_confirm(ui, "Acknowledge", ackmsg, NULL, "Acknowledge", 0, ack_then_confirm);
+	}
 	else confirm_deploy(ui);
 	config_diags_free(&d);
 }

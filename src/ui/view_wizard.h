@@ -27,6 +27,7 @@ typedef struct ui_wizard {
 
 	char volume[8];             /* the size field as typed */
 	int volume_fresh;           /* the first digit replaces the prefilled size */
+	int volume_pending;         /* Enter waits for the AMI's snapshot size, then goes on */
 
 	size_t cap_sel, cap_top;
 	int cap_rows;
@@ -44,9 +45,12 @@ typedef struct ui_wizard {
 	char port[6];
 
 	int review_top;
+	int banner;                 /* rows of the "AWS could not be reached" box in the last frame */
 
 	/* Lookups to ask for, one at a time (the session runs one lookup at once). */
 	int want_saved, want_reservations, want_network, purchase_sent;
+	char saved_before[32];      /* the saved reservation when b was confirmed */
+	char bought[32];            /* the block just bought, to select once AWS lists it */
 	int want_image;           /* the type's AMI (its root snapshot size) is to be looked up */
 	char looked_up[32];         /* the instance type the reservations were looked up for */
 	char net_looked_up[32];     /* ... and the zones */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "aws/creds.h"
+#include "aws/endpoints.h"
 
 static int conf_fd = -1, cred_fd = -1;
 

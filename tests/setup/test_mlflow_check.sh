@@ -58,8 +58,9 @@ nx mlflow-check --tracking-uri "http://x';rm -rf /'" -c environment=mlflow >"$TM
 check "a URL with shell characters is refused" [ $rc -eq 2 ]
 arn=arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/ml
 nx mlflow-check -c environment=mlflow -c mlflowTrackingServerArn=$arn --log "$TMP/arn.log" >"$TMP/arn.out" 2>&1; rc=$?
-check "with a SageMaker managed server: refused (exit 2), node 1 is not where MLflow runs" [ $rc -eq 2 ]
-contains "saying so and what to do" "$TMP/arn.out" "uses the SageMaker managed MLflow server $arn"
-lacks "nothing was sent to the nodes" "$TMP/arn.log" "SendCommand"
+# (the managed server's check itself: test_mlflow_managed.sh)
+check "with a SageMaker managed server the sandbox does not have: fails (exit 1)" [ $rc -eq 1 ]
+contains "saying SageMaker does not know it" "$TMP/arn.out" "ResourceNotFound"
+lacks "node 1 is not where MLflow runs: nothing was sent to the nodes" "$TMP/arn.log" "SendCommand"
 nx destroy --yes -c environment=mlflow >/dev/null 2>&1
 finish

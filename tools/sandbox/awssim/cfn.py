@@ -540,6 +540,7 @@ class CloudFormation:
         self.world = world
         self.stacks = {}  # stack id -> Stack, in creation order
         self.events_page_size = PAGE
+        self.stacks_page_size = PAGE  # DescribeStacks without a name (see describe_stacks)
 
     def tick(self, now):
         for stack in self.stacks.values():
@@ -660,13 +661,24 @@ class CloudFormation:
     # ----- reads -----
     def describe_stacks(self, req, _now):
         name = req.params.get("StackName")
+        next_token = None
         if name:
             stacks = [self.find(name, "Stack with id {} does not exist")]
         else:
+            # Without a name AWS answers a page at a time and a NextToken for the rest:
+            # 100 stacks a page, as tools that list every stack found ("more than just first
+            # 100 stacks will be found", rebuy-de/aws-nuke pull request 241; API Reference,
+            # DescribeStacks: "NextToken: A string that identifies the next page of stacks").
+            # A token it did not hand out is refused as DescribeStackEvents refuses one.
             stacks = [s for s in self.stacks.values() if s.status != "DELETE_COMPLETE"]
             stacks.reverse()
+            start = _decode_list_token(req.params.get("NextToken"), len(stacks))
+            end = start + self.stacks_page_size
+            next_token = _encode_list_token(end) if end < len(stacks) else None
+            stacks = stacks[start:end]
         return query_ok("cloudformation", "DescribeStacks",
-                        "<Stacks>%s</Stacks>" % "".join(_stack_xml(s) for s in stacks))
+                        "<Stacks>%s</Stacks>" % "".join(_stack_xml(s) for s in stacks)
+                        + el("NextToken", next_token))
 
     def describe_stack_events(self, req, _now):
         stack = self.find(req.params.get("StackName", ""), "Stack [{}] does not exist")
@@ -781,6 +793,25 @@ def _decode_token(token, stack_id, limit):
     except (ValueError, KeyError, TypeError):
         raise ApiError(400, "ValidationError", "Invalid NextToken") from None
     return index
+
+
+def _encode_list_token(index):
+    raw = json.dumps({"stacks": index}).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode_list_token(token, limit):
+    """Where a DescribeStacks page starts (0 without a token); a list that shrank since
+    gives an empty last page."""
+    if not token:
+        return 0
+    try:
+        index = int(json.loads(base64.urlsafe_b64decode(token.encode()))["stacks"])
+        if index < 1:
+            raise ValueError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise ApiError(400, "ValidationError", "Invalid NextToken") from None
+    return min(index, limit)
 
 
 def _started(stack):

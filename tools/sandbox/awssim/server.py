@@ -16,7 +16,9 @@ from .loopback import rewrite_ec2_xml
 from .motoctl import Moto
 from . import instance_types
 from .paging import logs_describe_log_streams
+from .imds import Imds
 from .quotas import Quotas
+from .sagemaker import SageMaker
 from .ssmrun import Ssm
 from .sso import Sso
 from .validate import Validator
@@ -57,6 +59,13 @@ class World:
         self.ssm = Ssm(self, workdir, node_profile)
         self.change_sets = ChangeSets(self)
         self.sso = Sso()
+        self.sagemaker = SageMaker(self.moto)
+        # the nodes' IMDSv2 (imds.py). "instance_role" (the default): node commands get the
+        # instance role's credentials from there only, as on EC2, where an instance has no
+        # keys in its environment (EC2 User Guide, "IAM roles for Amazon EC2": applications
+        # get temporary credentials from the instance metadata); "environment" adds keys.
+        self.imds = Imds(self)
+        self.node_credentials = "instance_role"
         # requests AWS would refuse are refused before routing (validate.py)
         self.validator = Validator(validate)
         self.routes = {
@@ -94,6 +103,8 @@ class World:
             ("servicequotas", "GetServiceQuota"): self.quotas.get_service_quota,
             ("ec2", "DescribeInstanceTypes"):
                 lambda req, _now: instance_types.describe_instance_types(self, req),
+            ("sagemaker", "DescribeMlflowTrackingServer"):
+                self.sagemaker.describe_mlflow_tracking_server,
         }
         self._stopping = threading.Event()
         self._ticker = threading.Thread(target=self._tick_loop, daemon=True, name="ticker")
@@ -162,11 +173,14 @@ class World:
         return Response(status, body, headers)
 
     def configure(self, changes):
-        """POST /_sandbox/config: scenario, speed, events_page_size (new operations);
+        """POST /_sandbox/config: scenario, speed, events_page_size, stacks_page_size (new operations);
         failure_reason, status_reason, extra_outputs (CloudFormation's text, at once);
         tool_lines, tool_exit (nodes' commands from now on); node_profile ("simulated-efa" or
-        "host": every stack's nodes' commands from now on), node_profiles ({stack: profile}); validate (bool: check requests
-        against botocore's models), validation_reset (true: zero the refusal counters)."""
+        "host": every stack's nodes' commands from now on), node_profiles ({stack: profile});
+        validate (bool: check requests against botocore's models), validation_reset (true:
+        zero the refusal counters); mlflow_tracking_servers, mlflow_experiments_endpoint
+        (SageMaker's managed MLflow, sagemaker.py);
+        node_credentials (environment | instance_role: node commands' credentials)."""
         if "scenario" in changes and changes["scenario"] not in SCENARIOS:
             raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}")
         if "speed" in changes and (isinstance(changes["speed"], bool) or not isinstance(
@@ -175,6 +189,9 @@ class World:
         size = changes.get("events_page_size", self.cfn.events_page_size)
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= PAGE:
             raise ValueError(f"events_page_size must be an integer from 1 to {PAGE}")
+        stacks_page = changes.get("stacks_page_size", self.cfn.stacks_page_size)
+        if isinstance(stacks_page, bool) or not isinstance(stacks_page, int) or not 1 <= stacks_page <= PAGE:
+            raise ValueError(f"stacks_page_size must be an integer from 1 to {PAGE}")
         texts = {k: changes[k] for k in TEXT_SETTINGS if k in changes}
         for key in ("failure_reason", "status_reason"):
             if key in texts and not isinstance(texts[key], str):
@@ -196,23 +213,33 @@ class World:
                              "{tool: code}")
         self.quotas.validate(changes)  # eip_quota, vcpu_quota, service_quotas_denied
         self.ssm.profiles.validate(changes)  # node_profile, node_profiles
+        self.sagemaker.validate(changes)  # mlflow_tracking_servers, mlflow_experiments_endpoint
+        if changes.get("node_credentials", "environment") not in ("environment",
+                                                                  "instance_role"):
+            raise ValueError("node_credentials must be environment (the sandbox's keys and "
+                             "IMDS) or instance_role (IMDS only, as on EC2)")
         with self.lock:  # moto's table: imported under the lock (see Moto.warm_up)
             instance_types.validate(changes)
         if not isinstance(changes.get("validate", True), bool) or not isinstance(
                 changes.get("validation_reset", False), bool):
             raise ValueError("validate and validation_reset must be true or false")
-        unknown = set(changes) - {"scenario", "speed", "events_page_size", "tool_lines",
+        unknown = set(changes) - {"scenario", "speed", "events_page_size", "stacks_page_size", "tool_lines",
                                   "tool_exit", *TEXT_SETTINGS, "eip_quota", "vcpu_quota",
                                   "service_quotas_denied", "efa_interfaces", "validate",
-                                  "validation_reset", "node_profile", "node_profiles"}
+                                  "validation_reset", "mlflow_tracking_servers",
+                                  "mlflow_experiments_endpoint", "node_credentials",
+                                  "node_profile", "node_profiles"}
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         with self.lock:
             self.scenario = changes.get("scenario", self.scenario)
             self.speed = float(changes.get("speed", self.speed))
             self.cfn.events_page_size = size
+            self.cfn.stacks_page_size = stacks_page
             self.texts.update(texts)
             self.quotas.apply(changes)
+            self.sagemaker.apply(changes)
+            self.node_credentials = changes.get("node_credentials", self.node_credentials)
             instance_types.apply(changes)
             self.ssm.profiles.apply(changes)
             if "tool_lines" in changes or "tool_exit" in changes:
@@ -232,7 +259,8 @@ class World:
                         "ping", "stack", "lid", "index", "private_ip", "az")}
             return {"endpoint": self.endpoint, "moto_endpoint": self.moto.endpoint,
                     "scenario": self.scenario, "speed": self.speed,
-                    "events_page_size": self.cfn.events_page_size, "texts": self.texts,
+                    "events_page_size": self.cfn.events_page_size,
+                    "stacks_page_size": self.cfn.stacks_page_size, "texts": self.texts,
                     "tool_dir": self.ssm.tool_dir,
                     "node_profiles": self.ssm.profiles.summary(),
                     "faults": self.faults.snapshot(), "workdir": self.workdir,
@@ -241,12 +269,17 @@ class World:
                     "node_isolation": self.ssm.isolation or "hostname and /tmp per node",
                     "capacity_reservations": self.capacity.summary(),
                     "quotas": self.quotas.summary(),
-                    "validation": self.validator.summary()}
+                    "validation": self.validator.summary(),
+                    "imds_endpoint": self.imds.endpoint,
+                    "node_credentials": self.node_credentials,
+                    "mlflow_tracking_servers": self.sagemaker.summary(),
+                    "mlflow_experiments_endpoint": self.sagemaker.experiments_endpoint}
 
     def stop(self):
         self._stopping.set()
         self.faults.resume()
         self.ssm.stop()
+        self.imds.stop()
         self.moto.stop()
 
 

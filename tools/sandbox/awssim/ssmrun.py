@@ -413,7 +413,7 @@ class Ssm:
         node, cmd = inv.node, inv.command
         endpoint = self.world.endpoint
         path = _base_path()
-        return {
+        env = {
             "PATH": f"{self.tool_dir}:{path}" if self.tool_dir else path,
             "HOME": home, "LANG": "C.UTF-8", "USER": "root",
             "AWS_ACCESS_KEY_ID": self.world.access_key,
@@ -428,7 +428,13 @@ class Ssm:
             # libfabric's IP providers would otherwise publish eth0's address: keep the
             # data path on loopback, where the nodes' addresses are.
             "FI_TCP_IFACE": "lo", "FI_SOCKETS_IFACE": "lo", "FI_UDP_IFACE": "lo",
+            # the instance role's credentials, from the nodes' IMDSv2 (imds.py)
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT": self.world.imds.node_endpoint(inv.instance_id),
         }
+        env.update(self.world.sagemaker.node_env())  # SageMaker MLflow's endpoint
+        if self.world.node_credentials == "instance_role":  # as on EC2: no keys in the env
+            del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+        return env
 
     def _pump(self, inv, pipe, stream):
         """Copy one output stream into the invocation and, line by line, into CloudWatch

@@ -1,4 +1,4 @@
-#include "aws/template.h"
+#include "stack/template.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* The single-threaded event loop: fds, timers, signals (self-pipe) and child
  * processes, multiplexed by one poll(). Everything in nixl-tui runs on it. */
-#ifndef NIXL_CORE_LOOP_H
-#define NIXL_CORE_LOOP_H
+#ifndef NIXL_BASE_LOOP_H
+#define NIXL_BASE_LOOP_H
 
 #include <stdint.h>
 #include <sys/types.h>

@@ -1,4 +1,4 @@
-#include "core/loop.h"
+#include "base/loop.h"
 
 #include <errno.h>
 #include <fcntl.h>

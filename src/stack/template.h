@@ -13,8 +13,8 @@
  * Node<N>PrivateIp for N = 1..nodeCount, ScriptsBucketName, SecurityGroupId,
  * PlacementGroupName. Logical ids: Node<N> (the instances), ScriptsBucket,
  * SecurityGroup, PlacementGroup, InstanceRole, InstanceProfile. */
-#ifndef NIXL_AWS_TEMPLATE_H
-#define NIXL_AWS_TEMPLATE_H
+#ifndef NIXL_STACK_TEMPLATE_H
+#define NIXL_STACK_TEMPLATE_H
 
 #include <cjson/cJSON.h>
 

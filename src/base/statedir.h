@@ -1,6 +1,6 @@
 /* Where nixl-tui keeps its records: $XDG_STATE_HOME/nixl-tui, or ~/.local/state/nixl-tui. */
-#ifndef NIXL_CORE_STATEDIR_H
-#define NIXL_CORE_STATEDIR_H
+#ifndef NIXL_BASE_STATEDIR_H
+#define NIXL_BASE_STATEDIR_H
 
 #include <stddef.h>
 

@@ -1,0 +1,98 @@
+#!/bin/bash
+# needs: moto_server tmux python3 curl aws
+# Issue 14's figures in a real terminal (tmux 120x40) against the sandbox: a stack deployed
+# by the headless command, then the console re-attaching to it shows the stack's own
+# elapsed time (not the console's) and each resource's time, names where the credentials
+# come from; a teardown that fails before anything is deleted (S3 unavailable while
+# emptying the bucket) shows 0 deleted over rows still CREATE_COMPLETE, the typed-name
+# message gone with its dialog;
+# the header's "N AWS calls" equals the replies --log recorded (SSM, S3 and Logs too).
+# Private tmux socket, killed on exit; the sandbox stopped by lib.sh.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
+SOCK=nixl-figures-$$
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+
+start_sandbox --speed 60 || { fail "the sandbox starts"; finish; exit 1; }
+cd "$TMP" || exit 1
+STACK=nixl-efa-figs-east-1
+LOG="$TMP/aws.log"
+
+console() {
+	tmux -L "$SOCK" kill-server 2>/dev/null
+	tmux -L "$SOCK" new-session -d -x 120 -y 40 \
+		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
+		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
+		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' \
+		 '$NIXL_TUI' --log '$LOG' $*; echo EXITED rc=\$?; sleep 60"
+}
+screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
+keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
+shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qE -- \"\$0\"" "$1"; }
+expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no /$2/ on screen:" "$(screen)"; fi; }
+expect_not() { if ! screen | grep -qE -- "$2"; then pass "$1"; else fail "$1" "unexpected /$2/ on screen:" "$(screen)"; fi; }
+
+# --- a stack, deployed without the console
+XDG_STATE_HOME="$TMP/state" XDG_CONFIG_HOME="$TMP/config" HOME="$TMP" \
+	timeout 240 "$NIXL_TUI" deploy --yes -c environment=figs >"$TMP/deploy.out" 2>&1
+check "the headless deploy reaches ready" [ $? -eq 0 ]
+created=$(awscli cloudformation describe-stacks --stack-name "$STACK" --query 'Stacks[0].CreationTime' --output text)
+created_s=$(date -d "$created" +%s)
+# the stack is some seconds old when the console opens
+wait_for 30 sh -c "[ \$(( \$(date +%s) - $created_s )) -ge 8 ]"
+
+# --- re-attach: the stack's time, where the credentials come from
+console -c environment=figs
+opened_s=$(date +%s)
+# ready once the agents answered Online (before that the screen follows the phase)
+wait_for 30 grep -q ' ssm DescribeInstanceInformation -> HTTP 200' "$LOG"
+expect "re-attached to the ready stack" "Node1 +producer" 30
+expect "the header names the credentials' source: the environment" "nixl-tui  environment  region us-east-1"
+keys s
+expect "the stack screen" "Ready $STACK"
+expect "each resource with its own time, from AWS's events" "STATUS +TIME +REASON"
+expect "the instance profile's time" "InstanceProfile +AWS::IAM::InstanceProfile +CREATE_COMPLETE +[0-9]+s"
+# "N/N complete  ELAPSED": the elapsed time counts from the stack's creation
+el=$(screen | sed -nE 's/.* [0-9]+\/[0-9]+ complete  ([0-9:]+s?).*/\1/p' | head -1)
+el_s=$(python3 -c 'import sys; t=sys.argv[1].rstrip("s").split(":"); print(sum(int(x)*60**i for i,x in enumerate(reversed(t))))' "${el:-0}")
+age_s=$((opened_s - created_s))
+if [ "$el_s" -ge $((age_s - 1)) ]; then pass "the elapsed time is the stack's ($el, the stack was ${age_s}s old)"
+else fail "the elapsed time is the stack's" "shows $el (${el_s}s) but the stack was ${age_s}s old when the console opened"; fi
+
+# --- teardown with S3 unavailable: nothing gets deleted, and the bar says so
+sandbox_ctl faults '{"error_rate": 1, "services": ["s3"]}'
+keys D
+expect "the teardown dialog" "Type $STACK to confirm:"
+keys -l "${STACK}x"
+keys Tab Enter
+expect "a wrong name is refused, and said" "Type $STACK exactly to confirm."
+keys BSpace Enter
+expect "the teardown fails while emptying the bucket" "Teardown failed $STACK" 60
+expect "the bar counts what AWS deleted: nothing" " 0/[0-9]+ deleted"
+expect_not "not a full bar over rows that all exist" " ([1-9][0-9]*)/\\1 deleted"
+expect "the resources are still there" "CREATE_COMPLETE"
+expect_not "the typed-name message ended with its dialog" "exactly to confirm"
+sandbox_ctl faults '{"reset": true}'
+
+# --- the header's AWS calls: every request, as many as --log has replies
+calls_match() {
+	local shown logged
+	shown=$(screen | sed -nE 's/.*  ([0-9]+) AWS calls?.*/\1/p' | head -1)
+	logged=$(grep -c ' -> ' "$LOG")
+	[ -n "$shown" ] && [ "$shown" -eq "$logged" ]
+}
+if wait_for 20 calls_match; then pass "the header counts every AWS call ($(grep -c ' -> ' "$LOG") in --log)"
+else fail "the header counts every AWS call" "header: $(screen | head -1)" "--log replies: $(grep -c ' -> ' "$LOG")" \
+	"services in --log: $(sed -nE 's/^[^ ]+ ([a-z0-9-]+) .* -> .*/\1/p' "$LOG" | sort | uniq -c | tr '\n' ' ')"; fi
+check "--log has SSM and S3 calls" sh -c "grep -q ' ssm .* -> ' '$LOG' && grep -q ' s3 .* -> ' '$LOG'"
+
+keys q
+expect "q quits" "EXITED rc=0"
+
+# --- what is left: the stack goes
+XDG_STATE_HOME="$TMP/state" timeout 240 "$NIXL_TUI" destroy --yes -c environment=figs >"$TMP/destroy.out" 2>&1
+check "destroy without faults ends the stack" [ $? -eq 0 ]
+finish
