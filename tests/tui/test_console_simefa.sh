@@ -65,7 +65,7 @@ flow() {
 	else
 		# one node pane, as wide as the terminal: its SSM status is not cut short
 		keys n
-		expect "$at: the nodes Online" "SSM Online" 60
+		expect "$at: the nodes Online" "SSM online" 60
 	fi
 	keys C
 	if [ "$cols" -ge 120 ]; then
