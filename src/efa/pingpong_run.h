@@ -89,17 +89,6 @@ int pp_sizes_check(const char *sizes, char *err, size_t errlen);
 /* "4k" -> "4096", "all" -> "all"; -1 when not a valid size. */
 int pp_size_bytes(const char *s, char *out, size_t n);
 
-/* Summaries of a table: usec/xfer at the smallest non-zero size, and the best MB/sec.
- * NAN when there are no rows. */
-double pp_result_latency_usec(const pp_result_t *r);
-double pp_result_peak_mb_per_s(const pp_result_t *r);
-
-/* {"provider","endpoint","iterations","exit_code","error","rows":[{"bytes","sent","acked",
- *  "total_bytes","time_s","mb_per_s","usec_per_xfer","mxfers_per_s","median_usec","p99_usec"}...]};
- * what was not measured (iterations, exit code, per-iteration times) is null. Strings as
- * captured: print the document with textsafe_json. */
-cJSON *pp_result_json(const pp_result_t *r);
-
 /* ---- matrix: every unordered pair (i < j: server i, client j). Disjoint pairs run at
  * the same time, in the rounds of the round-robin "circle" schedule: no node is in two pairs
  * at once, every pair has its own server port, and a pair whose nodes are free starts as

@@ -21,6 +21,8 @@ int pp_result_add(pp_result_t *r, const pp_row_t *row)
 	return 0;
 }
 
+/* What was not measured (a saved log without its command line or exit code, fi_pingpong's
+ * rows without per-iteration times) is null, never a 0 a reader could take for a figure. */
 static void add_known(cJSON *o, const char *k, double v)
 {
 	if (isnan(v)) cJSON_AddNullToObject(o, k);
@@ -46,4 +48,38 @@ cJSON *pp_result_rows_json(const pp_result_t *r)
 		cJSON_AddItemToArray(rows, j);
 	}
 	return rows;
+}
+
+double pp_result_latency_usec(const pp_result_t *r)
+{
+	const pp_row_t *best = NULL;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const pp_row_t *row = &r->rows[i];
+		if (!best || (best->bytes == 0 && row->bytes > 0) || (row->bytes > 0 && row->bytes < best->bytes))
+			best = row;
+	}
+	return best ? best->usec_per_xfer : NAN;
+}
+
+double pp_result_peak_mb_per_s(const pp_result_t *r)
+{
+	double best = NAN;
+	for (size_t i = 0; i < r->nrows; i++)
+		if (isnan(best) || r->rows[i].mb_per_s > best) best = r->rows[i].mb_per_s;
+	return best;
+}
+
+
+cJSON *pp_result_json(const pp_result_t *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "provider", r->provider); /* captured text: see efa_status_to_json */
+	cJSON_AddStringToObject(o, "endpoint", r->endpoint);
+	add_known(o, "iterations", r->iterations > 0 ? r->iterations : NAN);
+	add_known(o, "exit_code", r->exit_code >= 0 ? r->exit_code : NAN);
+	if (r->simulated == PP_SIM_UNKNOWN) cJSON_AddNullToObject(o, "simulated");
+	else cJSON_AddBoolToObject(o, "simulated", r->simulated == PP_SIM_YES);
+	cJSON_AddStringToObject(o, "error", r->error);
+	cJSON_AddItemToObject(o, "rows", pp_result_rows_json(r));
+	return o;
 }

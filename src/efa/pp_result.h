@@ -44,4 +44,15 @@ struct cJSON *pp_result_rows_json(const pp_result_t *r);
 /* Appends a copy of row. */
 int pp_result_add(pp_result_t *r, const pp_row_t *row);
 
+/* Summaries of a table: usec/xfer at the smallest non-zero size, and the best MB/sec.
+ * NAN when there are no rows. */
+double pp_result_latency_usec(const pp_result_t *r);
+double pp_result_peak_mb_per_s(const pp_result_t *r);
+
+/* {"provider","endpoint","iterations","exit_code","error","rows":[{"bytes","sent","acked",
+ *  "total_bytes","time_s","mb_per_s","usec_per_xfer","mxfers_per_s","median_usec","p99_usec"}...]};
+ * what was not measured (iterations, exit code, per-iteration times) is null. Strings as
+ * captured: print the document with textsafe_json. */
+struct cJSON *pp_result_json(const pp_result_t *r);
+
 #endif
