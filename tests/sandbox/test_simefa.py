@@ -30,7 +30,10 @@ WATCHDOG = 240
 
 
 def run_node(workdir, sim, script, env_extra=None, name="ip-10-1-2-3"):
-    """Runs script as a simulated node would (nodebox + the node's environment)."""
+    """Runs script as a simulated node would (nodebox + the node's environment).
+    10.1.2.3 is the node's VPC address as text only: the node's tools print it, and the
+    simulated fi_pingpong rewrites it to its loopback alias (127.1.2.3, loopback.py)
+    before anything connects; no test here connects to a 10.x address."""
     node_tmp = tempfile.mkdtemp(prefix="node-", dir=workdir)
     host_path = os.environ.get("PATH", "/usr/bin:/bin")
     env = {"PATH": os.path.join(sim, "bin") + ":" + host_path, "NIXL_HOST_PATH": host_path,
@@ -156,6 +159,9 @@ def main():
                 handle.write('#!/bin/sh\necho "host ' + tool + ':" "$@"\n')
             os.chmod(os.path.join(fake, tool), 0o755)
         script = os.path.join(workdir, "pp.sh")
+        # the host's fi_pingpong and fi_info here are the fakes above, which only echo
+        # their arguments: the check is the rewritten command line (10.1.2.3 -> its
+        # loopback alias), and nothing connects anywhere
         with open(script, "w", encoding="utf-8") as handle:
             handle.write("PATH=/opt/amazon/efa/bin:$PATH\n"
                          "fi_pingpong -e rdm -p 'efa' -f efa -I 10 -S 4096 -P 1234 10.1.2.3\n"
