@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from test_sandbox import (CLI_ENV, TEMPLATE, Cli, Sandbox, Tap, events, sandbox_test,  # noqa: E402
-                          reason, wait_settled, wait_until)
+                          reason, stack_status, wait_settled, wait_until)
 
 WATCHDOG = 150
 DLAMI = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id"
@@ -109,6 +109,22 @@ def check_vcpus(t, cli, box):
     failed = [e for e in events(cli, "vcpustack") if e[1] == "CREATE_FAILED" and e[0] in (
         "Node1", "Node2") and e[2] and e[2].startswith("You have requested more vCPU")]
     t.eq("exactly one node fails with the vCPU limit text", len(failed), 1)
+    # AWS counts launched instances only: a stack still waiting on its instance profile
+    # holds no vCPUs yet, although moto made its instances at CreateStack (a slow stack
+    # here, so that its nodes are minutes away)
+    box.control("POST", "config", {"vcpu_quota": {"P": 192}, "speed": 0.5})
+    code, _, err = cli.run("cloudformation", "create-stack", "--stack-name", "waitstack",
+                           "--template-body", f"file://{TEMPLATE}", "--capabilities",
+                           "CAPABILITY_IAM", "--parameters",
+                           "ParameterKey=InstanceType,ParameterValue=p4d.24xlarge")
+    box.control("POST", "config", {"speed": 30})
+    t.eq("a stack of two p4d nodes, still far from launching them", code, 0)
+    direct = cli.json(*run, "--count", "2", "--query", "Instances[].InstanceId") or []
+    t.eq("two p4d.24xlarge launched meanwhile fit the quota of 192", len(direct), 2)
+    t.eq("... the waiting stack's nodes are not counted",
+         stack_status(cli, "waitstack"), "CREATE_IN_PROGRESS")
+    cli.run("ec2", "terminate-instances", "--instance-ids", *direct)
+    cli.run("cloudformation", "delete-stack", "--stack-name", "waitstack")
 
 
 def check_service_quotas(t, cli, box):

@@ -542,6 +542,22 @@ class CloudFormation:
         self.events_page_size = PAGE
         self.stacks_page_size = PAGE  # DescribeStacks without a name (see describe_stacks)
 
+    def unlaunched(self, account, region):
+        """Instance ids and EIP public IPs that moto made for the account's stacks in the
+        region but whose timelines have not reached them (see Quotas.unlaunched)."""
+        found = set()
+        for stack in self.stacks.values():
+            if stack.account != account or stack.region != region:
+                continue
+            for res in stack.resources.values():
+                if res.status is not None:
+                    continue
+                if res.rtype == "AWS::EC2::Instance" and res.node:
+                    found.add(res.node["instance_id"])
+                elif res.rtype == "AWS::EC2::EIP" and res.planned_physical_id:
+                    found.add(res.planned_physical_id)
+        return found
+
     def tick(self, now):
         for stack in self.stacks.values():
             stack.advance(now)

@@ -89,6 +89,12 @@ class Quotas:
         self.vcpu_quota = dict(VCPU_QUOTA_DEFAULT, **(vcpu_quota or {}))
         self.denied = False  # GetServiceQuota answers AccessDeniedException
         self.covered = set()  # instance ids launched into a capacity reservation
+        # ids of instances and public IPs of EIPs that moto made at some stack's CreateStack
+        # but whose timeline has not launched yet (set by the World to the CloudFormation
+        # registry's view). AWS only counts what has been launched: a stack created a moment
+        # later must not be refused for another stack's instances still waiting on its
+        # instance profile, nor make that stack's own launch fail.
+        self.unlaunched = lambda account, region: set()
 
     # ----- control -----
     @staticmethod
@@ -126,6 +132,7 @@ class Quotas:
         """Elastic IPs the account holds in the region, less those in `pending` (public
         IPs moto made for stacks whose timeline has not reached them yet)."""
         addresses = self.moto.backend("ec2", account, region).addresses
+        pending = set(pending) | self.unlaunched(account, region)
         return sum(1 for a in addresses if a.public_ip not in pending)
 
     @staticmethod
@@ -137,6 +144,7 @@ class Quotas:
         """vCPUs of live On-Demand instances of the family, less reservation-covered ones
         and those in `pending` (ids of stack instances not started yet)."""
         total = 0
+        pending = set(pending) | self.unlaunched(account, region)
         for inst in self.moto.backend("ec2", account, region).all_instances():
             if inst.id in pending or inst.id in self.covered:
                 continue

@@ -55,6 +55,7 @@ class World:
         self.quotas = Quotas(self.moto, **(quotas or {}))
         Stack.quotas = self.quotas
         self.cfn = CloudFormation(self)
+        self.quotas.unlaunched = self.cfn.unlaunched
         self.capacity = Capacity(self.moto, time.time())
         self.ssm = Ssm(self, workdir, node_profile)
         self.change_sets = ChangeSets(self)
