@@ -91,10 +91,46 @@ static void test_every_request_counts(void **s)
 	stub_stop(&stub);
 }
 
+/* The credentials' own requests are AWS calls too (here IMDSv2's three: token, role,
+ * credentials): counted, told to the observer and logged as replies, so that a profile
+ * that assumes a role or reads IMDS does not make the header's figure fall short of --log. */
+static void test_credential_requests_count(void **s)
+{
+	(void)s;
+	assert_int_equal(stub_start(&stub, "imds-token,imds-role,imds-creds,ok"), 0);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", stub.url, 1);
+	setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+	loop_t *l = loop_new();
+	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = stub.url, .retry_base_ms = 5,
+	                        .log = on_log };
+	aws_error_t err;
+	aws_client_t *c = aws_client_new(l, &o, &err);
+	assert_non_null(c);
+	int seen = 0;
+	log_replies = 0;
+	aws_client_on_request(c, on_request, &seen);
+	done_t d = {0};
+	aws_call_query(c, "sts", "GetCallerIdentity", "2011-06-15", NULL, on_done, &d);
+	wait_done(c, &d, 1);
+	assert_int_equal(aws_client_requests(c), 4);
+	assert_int_equal(seen, 4);
+	assert_int_equal(log_replies, 4);
+	aws_client_free(c);
+	loop_free(l);
+	stub_stop(&stub);
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_request_counts),
+		cmocka_unit_test(test_credential_requests_count),
 	};
 	return cmocka_run_group_tests_name("client_count", tests, NULL, NULL);
 }

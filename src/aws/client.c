@@ -396,6 +396,19 @@ void aws_call_cancel(aws_call_t *call)
 
 /* ---- credentials ---- */
 
+/* A credentials request (STS, SSO, IMDS) is an AWS call too: counted and logged as the
+ * client's own are, one --log reply line each (issue 14: the header counts every call). */
+static void on_creds_reply(void *ud, const char *what, const http_result_t *res)
+{
+	aws_client_t *c = ud;
+	c->requests++;
+	if (res->curl_code != CURLE_OK && !res->truncated)
+		logf_(c, "%s -> %s (credentials)", what, res->error ? res->error : "no reply");
+	else
+		logf_(c, "%s -> HTTP %ld (credentials)", what, res->status);
+	if (c->on_request) c->on_request(c->on_request_ud);
+}
+
 static void on_creds(void *ud, const aws_error_t *err, const aws_creds_t *creds)
 {
 	aws_client_t *c = ud;
@@ -523,7 +536,7 @@ static void start_or_queue(aws_call_t *call)
 	if (!c->fetching) {
 		c->fetching = 1;
 		aws_creds_fetch(c->loop, c->http, &c->plan, c->profile_flag, c->ca_bundle, sts, c->region,
-		                on_creds, c);
+		                on_creds, on_creds_reply, c);
 	}
 }
 

@@ -43,9 +43,25 @@ typedef struct fetch {
 	char base[512];      /* scheme://host[:port] of the step's endpoint */
 	char host[300];
 	aws_creds_cb cb;
+	aws_creds_seen_cb seen;
 	void *ud;
 	char profile[128];
 } fetch_t;
+
+/* What each step's request is, for the client's count and --log. */
+static const char *step_name(step_t s)
+{
+	switch (s) {
+	case STEP_ASSUME: return "sts AssumeRole";
+	case STEP_IMDS_TOKEN: return "imds PUT /latest/api/token";
+	case STEP_IMDS_ROLE: return "imds GET role";
+	case STEP_IMDS_CREDS: return "imds GET credentials";
+	case STEP_SSO_REFRESH: return "sso-oidc CreateToken";
+	case STEP_SSO_ROLE: return "sso GetRoleCredentials";
+	case STEP_WEB_IDENTITY: return "sts AssumeRoleWithWebIdentity";
+	}
+	return "credentials";
+}
 
 static time_t parse_expiration(const char *s)
 {
@@ -401,6 +417,7 @@ static void on_reply(void *ud, const http_result_t *res)
 {
 	fetch_t *f = ud;
 	aws_error_t e = {0};
+	if (f->seen) f->seen(f->ud, step_name(f->step), res);
 	if (res->curl_code || res->status != 200) {
 		on_failure(f, res);
 		return;
@@ -469,13 +486,14 @@ static void on_reply(void *ud, const http_result_t *res)
 
 void aws_creds_fetch(loop_t *loop, http_engine_t *http, const aws_creds_plan_t *plan,
                      const char *profile_flag, const char *ca_bundle, const char *sts_endpoint,
-                     const char *region, aws_creds_cb cb, void *ud)
+                     const char *region, aws_creds_cb cb, aws_creds_seen_cb seen, void *ud)
 {
 	fetch_t *f = calloc(1, sizeof *f);
 	f->loop = loop;
 	f->http = http;
 	f->plan = plan;
 	f->cb = cb;
+	f->seen = seen;
 	f->ud = ud;
 	f->ca_bundle = ca_bundle ? strdup(ca_bundle) : NULL;
 	f->sts_endpoint = sts_endpoint ? strdup(sts_endpoint) : NULL;
