@@ -185,6 +185,38 @@ def main():
              lines[5:8], ["/opt/amazon/efa/bin/fi_info: " + efasim.LIBFABRIC,
                           "libfabric: " + efasim.LIBFABRIC, "libfabric api: 2.1"])
 
+        # nvidia-smi's queries as the default task file asks them, from EC2's facts; what
+        # would install software on this machine is refused, the rest runs as on the host
+        script = os.path.join(workdir, "smi.sh")
+        # (harmless if the guard failed: a venv in the test's directory, apt-get's dry run)
+        venv = os.path.join(workdir, "venv-must-not-exist")
+        with open(script, "w", encoding="utf-8") as handle:
+            handle.write("nvidia-smi --query-gpu=index,name,driver_version,memory.total "
+                         "--format=csv,noheader | head -2\n"
+                         "nvidia-smi --query-gpu=count,memory.total --format=csv,nounits "
+                         "| head -2\n"
+                         "nvidia-smi --query-gpu=temperature --format=csv; echo rc=$?\n"
+                         "nvidia-smi; echo rc=$?\n"
+                         f"python3 -m venv {venv}; echo rc=$?\n"
+                         "apt-get --simulate install nixl-no-such-package; echo rc=$?\n"
+                         "python3 -c 'print(6 * 7)'\n")
+        code, out, err = run_node(workdir, sim, script)
+        lines = out.splitlines()
+        t.eq("nvidia-smi --query-gpu=...,memory.total --format=csv,noheader: a row per GPU with "
+             "the AMI's driver and EC2's memory", lines[0:2],
+             [f"{i}, NVIDIA H100 80GB HBM3, {efasim.NVIDIA_DRIVER}, 81920 MiB" for i in (0, 1)])
+        t.eq("--format=csv,nounits: the header names the unit, the values have none",
+             lines[2:4], ["count, memory.total [MiB]", "8, 81920"])
+        t.eq("an unknown field is refused as nvidia-smi refuses it", lines[4:6],
+             ['Field "temperature" is not a valid field to query.', "rc=2"])
+        t.ok("nvidia-smi without a question: refused (never the host's GPUs)",
+             lines[6:7] == ["rc=2"] and "answers -L and --query-gpu" in err, lines[6:7], err)
+        t.ok("python3 -m venv: refused, nothing made on this machine",
+             lines[7:8] == ["rc=126"] and not os.path.exists(venv)
+             and "which setup must not change" in err, lines[7:8])
+        t.eq("apt-get install: refused", lines[8:9], ["rc=126"])
+        t.eq("python3 -c: this host's python, as before", lines[9:10], ["42"])
+
         host_after = {p: os.path.exists(p) for p in host_before}
         t.eq("the host's /opt and /dev are as they were (the nodes' are overlays)",
              host_after, host_before)

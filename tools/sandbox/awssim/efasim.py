@@ -46,6 +46,7 @@ INSTALLER = "1.43.0"
 LIBFABRIC = "2.1.0amzn4.0"
 PROVIDER_VERSION = "201.0"  # libfabric 2.1 (1.20 -> 120.0, 1.21 -> 121.0 in the captures)
 EFA_DRIVER = "2.17.2g"
+NVIDIA_DRIVER = "595.91.07"
 # modinfo's srcversion is a digest of the module's sources: one made from the version here
 EFA_SRCVERSION = hashlib.md5(EFA_DRIVER.encode()).hexdigest()[:23].upper()
 # A GpuInfo name (and memory in MiB, when one name has two sizes) -> what nvidia-smi -L and
@@ -69,7 +70,8 @@ EFA_BUS, GPU_BUS = 0x10, 0x90  # first PCI bus of the EFA devices and of the GPU
 
 
 def facts(instance_type):
-    """{"efa": n, "gpus": n, "gpu": (smi name, pci device id, lspci name) or None} from the
+    """{"efa": n, "gpus": n, "gpu": (smi name, pci device id, lspci name) or None, "gpu_mib":
+    each GPU's memory or None} from the
     sandbox's DescribeInstanceTypes table; None for a type EC2 does not know."""
     info = importlib.import_module("moto.ec2.models.instance_types").INSTANCE_TYPES.get(
         instance_type)
@@ -78,7 +80,7 @@ def facts(instance_type):
     net = info.get("NetworkInfo") or {}
     efa = (net.get("EfaInfo") or {}).get("MaximumEfaInterfaces", 0) if net.get(
         "EfaSupported", "EfaInfo" in net) else 0
-    gpus, model = 0, None
+    gpus, model, mib = 0, None, None
     for gpu in (info.get("GpuInfo") or {}).get("Gpus") or []:
         if gpu.get("Manufacturer") != "NVIDIA":
             continue
@@ -86,7 +88,7 @@ def facts(instance_type):
         name, mib = gpu.get("Name", ""), (gpu.get("MemoryInfo") or {}).get("SizeInMiB")
         model = GPU_MODELS.get((name, mib)) or GPU_MODELS.get((name, None)) or (
             f"NVIDIA {name}", "", f"Device {name}")
-    return {"efa": efa, "gpus": gpus, "gpu": model}
+    return {"efa": efa, "gpus": gpus, "gpu": model, "gpu_mib": mib}
 
 
 def _bus(first, i):
@@ -233,16 +235,81 @@ host "$@"
 *) host "$@" ;;
 esac
 """,
-    "nvidia-smi": """[ "$*" = -L ] || host "$@"
+    # -L, and --query-gpu=FIELD,... --format=csv[,noheader][,nounits] for the fields below;
+    # anything else is refused (never the host's own nvidia-smi: its GPUs are not the node's)
+    "nvidia-smi": """uuid() {
+\tu=$(printf '%s-%d' "$AWS_SSM_INSTANCE_ID" "$1" | md5sum)
+\techo "GPU-$u" | sed 's/^\\(GPU-........\\)\\(....\\)\\(....\\)\\(....\\)\\(............\\).*/\\1-\\2-\\3-\\4-\\5/'
+}
+if [ "$*" = -L ]; then
+\ti=0
+\twhile read -r model; do
+\t\techo "GPU $i: $model (UUID: $(uuid $i))"
+\t\ti=$((i + 1))
+\tdone <"$data/gpus"
+\texit 0
+fi
+query= fmt=
+for a in "$@"; do
+\tcase $a in
+\t--query-gpu=*) query=${a#*=} ;;
+\t--format=*) fmt=${a#*=} ;;
+\t*) query= ; break ;;
+\tesac
+done
+case ,$fmt, in ,csv,*) ;; *) query= ;; esac
+if [ -z "$query" ]; then
+\techo "nvidia-smi on a simulated EFA node answers -L and --query-gpu=... --format=csv only" >&2
+\texit 2
+fi
+case ,$fmt, in *,nounits,*) mib= ;; *) mib=" MiB" ;; esac
+header= IFS_=$IFS
+IFS=,
+for field in $query; do
+\tcase $field in
+\tindex|name|driver_version|uuid|pci.bus_id|count) h=$field ;;
+\tmemory.total) h="memory.total [MiB]" ;;
+\t*) IFS=$IFS_; echo 'Field "'"$field"'" is not a valid field to query.'; exit 2 ;;
+\tesac
+\theader="${header:+$header, }$h"
+done
+IFS=$IFS_
+case ,$fmt, in *,noheader,*) ;; *) echo "$header" ;; esac
+count=$(wc -l <"$data/gpus")
 i=0
 while read -r model; do
-\tu=$(printf '%s-%d' "$AWS_SSM_INSTANCE_ID" $i | md5sum)
-\tu=$(echo "$u" | sed 's/^\\(........\\)\\(....\\)\\(....\\)\\(....\\)\\(............\\).*/\\1-\\2-\\3-\\4-\\5/')
-\techo "GPU $i: $model (UUID: GPU-$u)"
+\trow= IFS=,
+\tfor field in $query; do
+\t\tcase $field in
+\t\tindex) v=$i ;;
+\t\tname) v=$model ;;
+\t\tdriver_version) v=$(cat "$data/nvidia_driver") ;;
+\t\tuuid) v=$(uuid $i) ;;
+\t\tpci.bus_id) v=$(printf '00000000:%02X:00.0' $((0x90 + 4 * i))) ;;
+\t\tcount) v=$count ;;
+\t\tmemory.total) v="$(cat "$data/gpu_mib")$mib" ;;
+\t\tesac
+\t\trow="${row:+$row, }$v"
+\tdone
+\tIFS=$IFS_
+\techo "$row"
 \ti=$((i + 1))
 done <"$data/gpus"
 """,
 }
+
+# What installs software or changes the machine, refused on a simulated node: its commands
+# run on the sandbox's own machine (as the user who started it), where a task file's
+# `apt-get install` or `python3 -m venv /opt/...` would change that machine, not a node.
+# Everything else runs as on the host.
+_GUARDED = ("apt-get", "apt", "dpkg", "yum", "dnf", "pip", "pip3", "docker", "modprobe",
+            "systemctl", "python3")
+_GUARD = """case $tool in
+python3) case " $* " in *" -m pip "*|*" -m venv "*|*" -mpip "*|*" -mvenv "*) ;; *) host "$@" ;; esac ;;
+esac
+echo "$tool: not run on a simulated EFA node: its commands run on the sandbox's own machine, which setup must not change (install on a real node, or use --node-profile host knowingly)" >&2
+exit 126
+"""
 
 
 def _write(path, text, mode=0o644):
@@ -269,6 +336,10 @@ def build(directory, instance_type, f):
         "fi_info.FI_EP_DGRAM": fi_info_entries(f, "FI_EP_DGRAM"),
         "libfabric": LIBFABRIC + "\n",
         "gpus": "".join(f["gpu"][0] + "\n" for _ in range(f["gpus"])) if f["gpu"] else "",
+        "gpu_mib": f"{f.get('gpu_mib') or 0}\n",
+        # the NVIDIA driver of the Deep Learning Base OSS Nvidia Driver GPU AMIs of late
+        # 2026 (their release notes' "nvidia_driver", e.g. the Ubuntu 22.04 one of 20261006)
+        "nvidia_driver": NVIDIA_DRIVER + "\n",
         "mac": "0e:" + ":".join(mac[i:i + 2] for i in range(0, 10, 2)) + "\n",
         "mac6": f"c{mac[0:1]}:{mac[2:4]}ff:fe{mac[4:6]}:{mac[6:10]}\n",
     }
@@ -279,6 +350,9 @@ def build(directory, instance_type, f):
             continue
         _write(os.path.join(bin_dir, tool),
                _HEAD.format(data=_sh_quote(data), tool=tool) + body, 0o755)
+    for tool in _GUARDED:
+        _write(os.path.join(bin_dir, tool), _HEAD.format(data=_sh_quote(data), tool=tool) +
+               f"tool={tool}\n" + _GUARD, 0o755)
     efa_bin = os.path.join(directory, "opt", "amazon", "efa", "bin")
     os.makedirs(efa_bin, exist_ok=True)
     for tool in ("fi_info", "fi_pingpong"):
