@@ -8,34 +8,20 @@
 # Private tmux socket, killed on exit; the sandbox stopped by lib.sh.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
 SOCK=nixl-test-$$
+. "$(dirname "$0")/tmux.sh"
 DUMP="$TMP/screen.txt"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+trap 'tui_stop; cleanup' EXIT
 
 start_sandbox --speed 15 || { fail "the sandbox starts"; finish; exit 1; }
 cd "$TMP" || exit 1
 STACK=nixl-efa-tui-east-1
 
-# console ARGS...: nixl-tui in a fresh 120x40 terminal; the screen is also dumped. The
-# terminal outlives the console for a minute, so its last words can be read.
+# console ARGS...: nixl-tui in a fresh 120x40 terminal; the screen is also dumped.
 console() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
 	rm -f "$DUMP"
-	tmux -L "$SOCK" new-session -d -x 120 -y 40 \
-		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
-		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
-		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' NIXL_TUI_DUMP='$DUMP' \
-		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60"
+	tui_console 120 40 "NIXL_TUI_DUMP='$DUMP'" -- "$@"
 }
-screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
-keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
-shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
-expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
-expect_not() { if ! screen | grep -qF -- "$2"; then pass "$1"; else fail "$1" "unexpected \"$2\" on screen"; fi; }
-widest() { screen | python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in sys.stdin] + [0]))'; }
 
 # --- the wizard, a non-default type and volume
 console -c environment=tui

@@ -8,13 +8,11 @@
 # ends with one sentence saying what to do. Private tmux socket, killed on exit.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
-# a private tmux server per start (a new session on a server still going away fails)
-SOCK=nixl-test-$$-0
-STARTS=0
+SOCK=nixl-test-$$
+TUI_CAPTURE=-pJ # a line the terminal wrapped is read as one
+. "$(dirname "$0")/tmux.sh"
 DUMP="$TMP/screen.txt"
-kill_all() { local i; for ((i = 0; i <= STARTS; i++)); do tmux -L "nixl-test-$$-$i" kill-server 2>/dev/null; done; }
-trap 'kill_all; cleanup' EXIT
+trap 'tui_stop; cleanup' EXIT
 
 start_sandbox || { fail "the sandbox starts"; finish; exit 1; }
 ACCOUNT=123456789012
@@ -32,28 +30,15 @@ CONF
 printf '[keys]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
 	"$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >"$H/.aws/credentials"
 
-# console: nixl-tui --profile mfa in a fresh 120x40 terminal, no key in the environment;
-# the terminal outlives the console for a minute, so its last words can be read.
+# console: nixl-tui --profile mfa in a fresh 120x40 terminal, no key in the environment
 console() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	STARTS=$((STARTS + 1))
-	SOCK=nixl-test-$$-$STARTS
 	rm -f "$DUMP"
-	tmux -L "$SOCK" new-session -d -x 120 -y 40 \
-		"cd '$TMP' && env -i PATH='$PATH' HOME='$H' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
+	tui_open 120 40 "env -i PATH='$PATH' HOME='$H' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
 		 AWS_ENDPOINT_URL='$SB' AWS_EC2_METADATA_DISABLED=true \
 		 AWS_CONFIG_FILE='$H/.aws/config' AWS_SHARED_CREDENTIALS_FILE='$H/.aws/credentials' \
 		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' NIXL_TUI_DUMP='$DUMP' \
-		 '$NIXL_TUI' --profile mfa --log '$TMP/aws.log' -c environment=mfa; \
-		 echo EXITED rc=\$?; sleep 60"
+		 '$NIXL_TUI' --profile mfa --log '$TMP/aws.log' -c environment=mfa"
 }
-# (-J: a line the terminal wrapped is read as one)
-screen() { tmux -L "$SOCK" capture-pane -pJ 2>/dev/null; }
-keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
-shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -pJ 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
-expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
-expect_not() { if ! screen | grep -qF -- "$2"; then pass "$1"; else fail "$1" "unexpected \"$2\" on screen"; fi; }
-widest() { screen | python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in sys.stdin] + [0]))'; }
 # assume_roles [KEY=VALUE...]: how many AssumeRole calls the sandbox saw with those values
 assume_roles() {
 	curl -s -m 10 "$SB/_sandbox/sso" | python3 -c '

@@ -9,9 +9,9 @@
 # Private tmux socket, killed on exit; the sandbox and the stand-in stopped by lib.sh.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
 SOCK=nixl-test-$$
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+. "$(dirname "$0")/tmux.sh"
+trap 'tui_stop; cleanup' EXIT
 
 start_sandbox --speed 60 || { fail "the sandbox starts"; finish; exit 1; }
 cd "$TMP" || exit 1
@@ -20,20 +20,7 @@ ARN=arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/nixl-ml
 CFG="-c environment=tuiml -c mlflowTrackingServerArn=$ARN"
 UI=https://t-sandbox12345.us-east-1.experiments.sagemaker.aws  # its TrackingServerUrl
 
-console() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	tmux -L "$SOCK" new-session -d -x 220 -y 40 \
-		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
-		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
-		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' \
-		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60"
-}
-screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
-keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
-shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
-expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
+console() { tui_console 220 40 -- "$@"; }
 state() { curl -fsS "$SB/_sandbox/state" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 timeout 300 "$NIXL_TUI" deploy --yes $CFG >"$TMP/deploy.out" 2>&1

@@ -7,22 +7,22 @@
 # no sandbox advice. In a real terminal (tmux), private socket killed on exit.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
 SOCK=nixl-test-$$
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+. "$(dirname "$0")/tmux.sh"
+trap 'tui_stop; cleanup' EXIT
 
 # nothing to find credentials in; an endpoint on this machine that nothing answers, so
 # that even a request sent by mistake would go nowhere but here
 ENVS="env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC AWS_DEFAULT_REGION=us-east-1 \
 AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
 AWS_ENDPOINT_URL=http://127.0.0.1:9 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config'"
-# the screen as one line, the box's borders out, so that a sentence wrapped in the box reads whole
+# the screen as one line, the box's borders out, so that a sentence wrapped in the box reads
+# whole (shows and expect of tmux.sh, on that line)
 flat() { tmux -L "$SOCK" capture-pane -p 2>/dev/null | sed 's/[│┌┐└┘─]//g' | tr -s ' \n' '  '; }
 shows() { wait_for "${2:-20}" sh -c "$(declare -f flat); SOCK='$SOCK' flat | grep -qF -- \"\$0\"" "$1"; }
 expect() { if shows "$2" "${3:-20}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(tmux -L "$SOCK" capture-pane -p)"; fi; }
 
-tmux -L "$SOCK" new-session -d -x 120 -y 40 \
-	"cd '$TMP' && $ENVS '$NIXL_TUI' --log '$TMP/aws.log'; echo EXITED rc=\$?; sleep 60"
+tui_open 120 40 "$ENVS '$NIXL_TUI' --log '$TMP/aws.log'"
 expect "the console opens on its first screen" "1 Instance type"
 expect "a box says AWS could not be reached" "AWS could not be reached"
 expect "it says what the chain tried" "No AWS credentials: tried environment variables (AWS_ACCESS_KEY_ID not set)"

@@ -9,9 +9,9 @@
 # exit; the sandbox stopped by lib.sh.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
 SOCK=nixl-test-$$
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+. "$(dirname "$0")/tmux.sh"
+trap 'tui_stop; cleanup' EXIT
 
 start_sandbox --speed 60 || { fail "the sandbox starts"; finish; exit 1; }
 cd "$TMP" || exit 1
@@ -19,32 +19,15 @@ export XDG_STATE_HOME="$TMP/state"
 nx() { timeout 300 "$NIXL_TUI" "$@"; }
 STACK=nixl-efa-nodesui-east-1
 
-no_server() { ! tmux -L "$SOCK" has-session 2>/dev/null; }
-console() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	wait_for 10 no_server
-	console_start "$@" || { wait_for 10 no_server; console_start "$@"; }
-}
 # the server's set-clipboard on before the console starts: tmux then makes a buffer of
 # an application's OSC 52 (its default, external, would only pass it on)
-console_start() {
+console() {
+	tui_stop
 	tmux -L "$SOCK" -f /dev/null new-session -d -x 120 -y 40 "sleep 600" &&
 	tmux -L "$SOCK" set -g set-clipboard on &&
 	tmux -L "$SOCK" new-window -k -t 0 \
-		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
-		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
-		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' \
-		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60" &&
-	tmux -L "$SOCK" has-session 2>/dev/null
+		"cd '$TMP' && $(tui_env) '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60"
 }
-screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
-keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
-shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
-expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
-expect_not() { if ! screen | grep -qF -- "$2"; then pass "$1"; else fail "$1" "unexpected \"$2\" on screen:" "$(screen)"; fi; }
-widest() { screen | python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in sys.stdin] + [0]))'; }
 buffer_has() { tmux -L "$SOCK" show-buffer 2>/dev/null | grep -qF -- "$1"; }
 sends() { grep -c 'SendCommand' "$TMP/aws.log" 2>/dev/null || true; }
 

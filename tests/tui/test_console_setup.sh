@@ -10,38 +10,21 @@
 # Private tmux socket, killed on exit; the sandbox stopped by lib.sh.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
 SOCK=nixl-test-$$
+. "$(dirname "$0")/tmux.sh"
 DUMP="$TMP/screen.txt"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+trap 'tui_stop; cleanup' EXIT
 
 start_sandbox --speed 60 || { fail "the sandbox starts"; finish; exit 1; }
 cd "$TMP" || exit 1
 export XDG_STATE_HOME="$TMP/state"
 nx() { timeout 300 "$NIXL_TUI" "$@"; }
 
-# console ARGS...: nixl-tui in a fresh 120x40 terminal (the old server gone first: a new
-# session sent to a server still exiting is lost; one retry when it did not start).
-no_server() { ! tmux -L "$SOCK" has-session 2>/dev/null; }
+# console ARGS...: nixl-tui in a fresh 120x40 terminal, its screen dumped
 console() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	wait_for 10 no_server
 	rm -f "$DUMP"
-	console_start "$@" || { wait_for 10 no_server; console_start "$@"; }
+	tui_console 120 40 "NIXL_TUI_DUMP='$DUMP'" -- "$@"
 }
-console_start() {
-	tmux -L "$SOCK" new-session -d -x 120 -y 40 \
-		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
-		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
-		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' NIXL_TUI_DUMP='$DUMP' \
-		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60" && tmux -L "$SOCK" has-session 2>/dev/null
-}
-screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
-keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
-shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
-expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
 expect_re() { if wait_for "${3:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qE -- \"\$0\"" "$2"; then
 	pass "$1"; else fail "$1" "nothing like /$2/ on screen:" "$(screen)"; fi; }
 

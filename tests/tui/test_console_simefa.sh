@@ -8,10 +8,10 @@
 # sandbox stopped by lib.sh. Every wait is for something on screen, with a deadline.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null; then echo "1..0 # SKIP tmux is not installed"; exit 0; fi
 SOCK=nixl-test-$$
+. "$(dirname "$0")/tmux.sh"
 DUMP="$TMP/screen.txt"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; cleanup' EXIT
+trap 'tui_stop; cleanup' EXIT
 
 start_sandbox --speed 30 --node-profile simulated-efa || { fail "the sandbox starts"; finish; exit 1; }
 iso=$(curl -s -m 10 "$SB/_sandbox/state" | python3 -c 'import json, sys; print(json.load(sys.stdin)["node_isolation"])')
@@ -21,29 +21,16 @@ if [ "$iso" != "hostname and /tmp per node" ]; then
 fi
 cd "$TMP" || exit 1
 
-# console COLS ROWS ARGS...: nixl-tui in a fresh terminal of that size (test_console.sh's)
+# console COLS ROWS ARGS...: nixl-tui in a fresh terminal of that size, its screen dumped
 console() {
 	local cols=$1 rows=$2
 	shift 2
-	tmux -L "$SOCK" kill-server 2>/dev/null
 	rm -f "$DUMP"
-	tmux -L "$SOCK" new-session -d -x "$cols" -y "$rows" \
-		"cd '$TMP' && env -i PATH='$PATH' HOME='$TMP' LANG=C.UTF-8 TERM=tmux-256color TZ=UTC \
-		 AWS_ACCESS_KEY_ID='$AWS_ACCESS_KEY_ID' AWS_SECRET_ACCESS_KEY='$AWS_SECRET_ACCESS_KEY' \
-		 AWS_ENDPOINT_URL='$SB' AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
-		 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-		 XDG_STATE_HOME='$TMP/state' XDG_CONFIG_HOME='$TMP/config' NIXL_TUI_DUMP='$DUMP' \
-		 '$NIXL_TUI' --log '$TMP/aws.log' $*; echo EXITED rc=\$?; sleep 60"
+	tui_console "$cols" "$rows" "NIXL_TUI_DUMP='$DUMP'" -- "$@"
 }
-screen() { tmux -L "$SOCK" capture-pane -p 2>/dev/null; }
-keys() { tmux -L "$SOCK" send-keys "$@" 2>/dev/null; }
-shows() { wait_for "${2:-10}" sh -c "tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -qF -- \"\$0\"" "$1"; }
 # shows_n TEXT N [S]: TEXT N times on the screen at once (two panes share a line)
 shows_n() { wait_for "${3:-10}" sh -c "[ \"\$(tmux -L '$SOCK' capture-pane -p 2>/dev/null | grep -oF -- \"\$0\" | wc -l)\" -ge \"\$1\" ]" "$1" "$2"; }
-expect() { if shows "$2" "${3:-10}"; then pass "$1"; else fail "$1" "no \"$2\" on screen:" "$(screen)"; fi; }
 expect_n() { if shows_n "$2" "$3" "${4:-10}"; then pass "$1"; else fail "$1" "not $3 x \"$2\" on screen:" "$(screen)"; fi; }
-expect_not() { if ! screen | grep -qF -- "$2"; then pass "$1"; else fail "$1" "unexpected \"$2\" on screen"; fi; }
-widest() { screen | python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in sys.stdin] + [0]))'; }
 
 # flow COLS ROWS ENV: the whole first run in a COLSxROWS terminal, on stack nixl-efa-ENV-east-1
 flow() {
