@@ -9,6 +9,7 @@
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "core/nodejob.h"
 #include "core/settings.h"
 #include "efa/exec_ssm.h"
 #include "setup/mlflow.h"
@@ -16,13 +17,14 @@
 typedef struct check {
 	mlflow_result_t res;
 	exec_result_t done_res;
-	int done, json;
+	int json;
 	char label[16];
 	const char *arn;       /* the SageMaker managed server's, or NULL */
 } check_t;
 
-static void on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
+static void on_line(void *ud, size_t node, exec_stream_t stream, const char *line, size_t len)
 {
+	(void)node;
 	(void)stream;
 	(void)len;
 	check_t *c = ud;
@@ -30,11 +32,22 @@ static void on_line(void *ud, exec_stream_t stream, const char *line, size_t len
 	if (!c->json && strncmp(line, "===NIXL-MLFLOW", 14) != 0) textsafe_printf(stdout, "%s | %s\n", c->label, line);
 }
 
-static void on_done(void *ud, const exec_result_t *r)
+/* The check script on target to its end (or timeout_s + 60 s); its result in c. */
+static void run_check(check_t *c, cmd_env_t *env, const char *target, const char *script, int timeout_s)
 {
-	check_t *c = ud;
-	c->done_res = *r;
-	c->done = 1;
+	exec_t *ex = exec_ssm_new(env->aws, NULL);
+	nodejob_cbs_t cbs = { on_line, NULL, NULL, NULL, c, NODEJOB_KEEP_NONE };
+	char err[256];
+	nodejob_t *nj = nodejob_start(ex, &target, 1, script, timeout_s * 1000, &cbs, err, sizeof err);
+	if (nj) {
+		nodejob_wait(nj, env->loop, loop_now_ms() + (int64_t)(timeout_s + 60) * 1000);
+		c->done_res = nodejob_node(nj, 0)->res;
+	} else {
+		c->done_res.status = EXEC_ERROR;
+		snprintf(c->done_res.detail, sizeof c->done_res.detail, "%s", err);
+	}
+	exec_free(ex);
+	nodejob_free(nj);
 }
 
 static cJSON *str_or_null(const char *s)
@@ -236,20 +249,9 @@ int cmd_mlflow_check(cli_t *cli)
 	}
 	check_t c = { .json = cli->json, .arn = arn };
 	snprintf(c.label, sizeof c.label, "node%zu", first + 1);
-	exec_t *ex = exec_ssm_new(env.aws, NULL);
-	exec_cbs_t cbs = { on_line, on_done, &c };
-	int timeout_s = timeout ? atoi(timeout) : 120;
-	exec_job_t *job = exec_start(ex, ids.ids[first], script, timeout_s * 1000, &cbs, err, sizeof err);
+	run_check(&c, &env, ids.ids[first], script, timeout ? atoi(timeout) : 120);
 	free(script);
-	if (!job) {
-		c.done = 1;
-		c.done_res.status = EXEC_ERROR;
-		snprintf(c.done_res.detail, sizeof c.done_res.detail, "%s", err);
-	}
-	int64_t deadline = loop_now_ms() + (int64_t)(timeout_s + 60) * 1000;
-	while (!c.done && loop_now_ms() < deadline) loop_run_once(env.loop, 500);
 	print_result(&c, uri, ids.ids[first]);
-	exec_free(ex);
 	free(arn);
 	cmd_env_close(&env);
 	return c.res.seen && c.res.ok ? 0 : 1;
