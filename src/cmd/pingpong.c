@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "core/nodejob.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
 #include "efa/exec_ssm.h"
@@ -231,14 +231,15 @@ typedef struct live {
 	pp_matrix_t *matrix;
 } live_t;
 
-static live_t *g_live;
-
-static void on_sigint(loop_t *l, int signo, void *ud)
+/* Ctrl-C stops the run or the matrix (their ends still come, and are printed). */
+static void live_cancel(void *ud)
 {
-	(void)l; (void)signo; (void)ud;
-	if (g_live && g_live->run) pp_run_cancel(g_live->run);
-	if (g_live && g_live->matrix) pp_matrix_cancel(g_live->matrix);
+	live_t *lv = ud;
+	if (lv->run) pp_run_cancel(lv->run);
+	if (lv->matrix) pp_matrix_cancel(lv->matrix);
 }
+
+static int live_done(void *ud) { return ((const live_t *)ud)->done; }
 
 static void on_line(void *ud, pp_side_t side, exec_stream_t s, const char *line)
 {
@@ -412,8 +413,6 @@ int cmd_pingpong(cli_t *cli)
 		for (size_t i = 0; i < n; i++) names[i] = o.ids.ids[i];
 	}
 	live_t lv = { .json = cli->json, .verbose = o.verbose };
-	g_live = &lv;
-	loop_signal_watch(env.loop, SIGINT, on_sigint, NULL);
 	pp_run_opts_t ro = {
 		.loop = env.loop,
 		.provider = o.provider ? o.provider : o.local ? "tcp" : "efa",
@@ -436,7 +435,7 @@ int cmd_pingpong(cli_t *cli)
 			textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 			rc = 2;
 		} else {
-			while (!lv.done) loop_run_once(env.loop, 1000);
+			nodejob_drive(env.loop, live_done, live_cancel, &lv, 0);
 			print_matrix(lv.matrix, n, names, cli->json);
 			for (size_t a = 0; a < n; a++)
 				for (size_t b = a + 1; b < n; b++) {
@@ -458,7 +457,7 @@ int cmd_pingpong(cli_t *cli)
 				textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 				rc = 2;
 			} else {
-				while (!lv.done) loop_run_once(env.loop, 1000);
+				nodejob_drive(env.loop, live_done, live_cancel, &lv, 0);
 				if (cli->json) {
 					cJSON *j = pp_result_json(&lv.res);
 					cmd_print_json(j, 1);
@@ -475,9 +474,7 @@ int cmd_pingpong(cli_t *cli)
 		}
 	}
 	pp_result_free(&lv.res);
-	g_live = NULL;
 	exec_free(ex);
-	loop_signal_unwatch(env.loop, SIGINT);
 	if (o.local) loop_free(env.loop);
 	else cmd_env_close(&env);
 	return rc;
