@@ -308,6 +308,17 @@ static void pp_on_done(void *ud, const pp_result_t *res)
 	sess_notify(s, SESS_CH_NODES);
 }
 
+/* The executor for a ping-pong or a matrix, or NULL (with the flash) while one runs. */
+static exec_t *pp_executor(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if ((p->pp && !p->pp_done) || s->matrix.running) {
+		sess_flash(s, "a ping-pong is already running");
+		return NULL;
+	}
+	return executor(s);
+}
+
 int session_pingpong(session_t *s, int server_node, int client_node, const char *sizes, int iters)
 {
 	struct session_priv *p = SP(s);
@@ -317,14 +328,10 @@ int session_pingpong(session_t *s, int server_node, int client_node, const char 
 		return -1;
 	}
 	if (nodes_refuse(s, a) < 0 || nodes_refuse(s, b) < 0) return -1;
-	if ((p->pp && !p->pp_done) || s->matrix.running) {
-		sess_flash(s, "a ping-pong is already running");
-		return -1;
-	}
+	exec_t *ex = pp_executor(s);
+	if (!ex) return -1;
 	pp_run_free(p->pp);
 	p->pp = NULL;
-	exec_t *ex = executor(s);
-	if (!ex) return -1;
 	pp_result_free(&b->pp);
 	memset(&b->pp, 0, sizeof b->pp);
 	p->pp_server = server_node;
@@ -400,14 +407,10 @@ int session_pingpong_matrix(session_t *s)
 	if (nodes_refuse(s, NULL) < 0) return -1;
 	for (size_t i = 0; i < s->nnodes; i++)
 		if (nodes_refuse(s, &s->nodes[i]) < 0) return -1;
-	if ((p->pp && !p->pp_done) || s->matrix.running) {
-		sess_flash(s, "a ping-pong is already running");
-		return -1;
-	}
+	exec_t *ex = pp_executor(s);
+	if (!ex) return -1;
 	pp_matrix_free(p->matrix);
 	p->matrix = NULL;
-	exec_t *ex = executor(s);
-	if (!ex) return -1;
 	pp_node_t nodes[SESS_MAX_NODES];
 	for (size_t i = 0; i < s->nnodes; i++) {
 		const sess_node_t *n = &s->nodes[i];
