@@ -166,29 +166,18 @@ static int parse_args(cli_t *cli, opts_t *o)
 {
 	char err[256];
 	memset(o, 0, sizeof *o);
+	static const cli_opt_t opts[] = {
+		{ "--node", offsetof(opts_t, node), 0 }, { "--from-file", offsetof(opts_t, from_file), 0 },
+		{ "--log-group", offsetof(opts_t, log_group), 0 }, { "--timeout", offsetof(opts_t, timeout), 0 },
+		{ "--local", offsetof(opts_t, local), 1 }, { "--raw", offsetof(opts_t, raw), 1 },
+		{ "--verbose", offsetof(opts_t, verbose), 1 }, { "-v", offsetof(opts_t, verbose), 1 },
+	};
 	for (int i = 0; i < cli->nargs; i++) {
-		const char *a = cli->args[i], *v = NULL;
-		int r;
-		static const struct { const char *name; size_t off; } valued[] = {
-			{ "--node", offsetof(opts_t, node) }, { "--from-file", offsetof(opts_t, from_file) },
-			{ "--log-group", offsetof(opts_t, log_group) }, { "--timeout", offsetof(opts_t, timeout) },
-		};
-		size_t k;
-		for (k = 0; k < sizeof valued / sizeof valued[0]; k++) {
-			if ((r = cli_take_value(cli, &i, valued[k].name, &v, err, sizeof err)) < 0) goto bad;
-			if (r) { *(const char **)((char *)o + valued[k].off) = v; break; }
-		}
-		if (k < sizeof valued / sizeof valued[0]) continue;
-		if ((r = cli_take_value(cli, &i, "--instance-id", &v, err, sizeof err)) < 0) goto bad;
-		if (r) {
-			if (exec_nodes_add(&o->ids, v, err, sizeof err) < 0) goto bad;
-			continue;
-		}
-		if (strcmp(a, "--local") == 0) o->local = 1;
-		else if (strcmp(a, "--raw") == 0) o->raw = 1;
-		else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) o->verbose = 1;
-		else {
-			snprintf(err, sizeof err, "unknown argument \"%s\"", a);
+		int r = cli_take_opt(cli, &i, opts, sizeof opts / sizeof opts[0], o, err, sizeof err);
+		if (r == 0) r = cmd_take_instance_id(cli, &i, &o->ids, err, sizeof err);
+		if (r < 0) goto bad;
+		if (r == 0) {
+			snprintf(err, sizeof err, "unknown argument \"%s\"", cli->args[i]);
 			goto bad;
 		}
 	}

@@ -29,46 +29,29 @@ typedef struct opts {
 	exec_nodes_t ids;
 } opts_t;
 
-/* Flags that take a value, by name; the native ping-pong's flags join this table. */
-static const struct { const char *name; size_t off; } valued[] = {
-	{ "--server-node", offsetof(opts_t, server_node) }, { "--client-node", offsetof(opts_t, client_node) },
-	{ "--server-ip", offsetof(opts_t, server_ip) }, { "-S", offsetof(opts_t, sizes) },
-	{ "--sizes", offsetof(opts_t, sizes) }, { "-I", offsetof(opts_t, iters) },
-	{ "--iterations", offsetof(opts_t, iters) }, { "-e", offsetof(opts_t, endpoint) },
-	{ "-p", offsetof(opts_t, provider) }, { "--provider", offsetof(opts_t, provider) },
-	{ "--timeout", offsetof(opts_t, timeout) }, { "--port", offsetof(opts_t, port) },
-	{ "--from-file", offsetof(opts_t, from_file) }, { "--log-group", offsetof(opts_t, log_group) },
-	{ "--local-nodes", offsetof(opts_t, local_nodes) }, { "--concurrency", offsetof(opts_t, concurrency) },
-};
-static const struct { const char *name; size_t off; } flags[] = {
-	{ "--local", offsetof(opts_t, local) }, { "--matrix", offsetof(opts_t, matrix) },
-	{ "--no-check", offsetof(opts_t, no_check) }, { "--verbose", offsetof(opts_t, verbose) },
-	{ "-v", offsetof(opts_t, verbose) },
+/* The options by name: with a value, then the flags. */
+static const cli_opt_t opts[] = {
+	{ "--server-node", offsetof(opts_t, server_node), 0 }, { "--client-node", offsetof(opts_t, client_node), 0 },
+	{ "--server-ip", offsetof(opts_t, server_ip), 0 }, { "-S", offsetof(opts_t, sizes), 0 },
+	{ "--sizes", offsetof(opts_t, sizes), 0 }, { "-I", offsetof(opts_t, iters), 0 },
+	{ "--iterations", offsetof(opts_t, iters), 0 }, { "-e", offsetof(opts_t, endpoint), 0 },
+	{ "-p", offsetof(opts_t, provider), 0 }, { "--provider", offsetof(opts_t, provider), 0 },
+	{ "--timeout", offsetof(opts_t, timeout), 0 }, { "--port", offsetof(opts_t, port), 0 },
+	{ "--from-file", offsetof(opts_t, from_file), 0 }, { "--log-group", offsetof(opts_t, log_group), 0 },
+	{ "--local-nodes", offsetof(opts_t, local_nodes), 0 }, { "--concurrency", offsetof(opts_t, concurrency), 0 },
+	{ "--local", offsetof(opts_t, local), 1 }, { "--matrix", offsetof(opts_t, matrix), 1 },
+	{ "--no-check", offsetof(opts_t, no_check), 1 }, { "--verbose", offsetof(opts_t, verbose), 1 },
+	{ "-v", offsetof(opts_t, verbose), 1 },
 };
 
 static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
 	for (int i = 0; i < cli->nargs; i++) {
-		const char *v;
-		int r = 0;
-		for (size_t k = 0; k < sizeof valued / sizeof valued[0] && r == 0; k++) {
-			if ((r = cli_take_value(cli, &i, valued[k].name, &v, err, errlen)) < 0) return -1;
-			if (r) *(const char **)((char *)o + valued[k].off) = v;
-		}
-		if (r) continue;
-		if ((r = cli_take_value(cli, &i, "--instance-id", &v, err, errlen)) < 0) return -1;
-		if (r) {
-			if (exec_nodes_add(&o->ids, v, err, errlen) < 0) return -1;
-			continue;
-		}
-		size_t k;
-		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
-			if (strcmp(cli->args[i], flags[k].name) == 0) {
-				*(int *)((char *)o + flags[k].off) = 1;
-				break;
-			}
-		if (k == sizeof flags / sizeof flags[0]) {
+		int r = cli_take_opt(cli, &i, opts, sizeof opts / sizeof opts[0], o, err, errlen);
+		if (r == 0) r = cmd_take_instance_id(cli, &i, &o->ids, err, errlen);
+		if (r < 0) return -1;
+		if (r == 0) {
 			snprintf(err, errlen, "unknown argument \"%s\"", cli->args[i]);
 			return -1;
 		}
