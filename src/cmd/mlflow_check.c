@@ -99,20 +99,14 @@ static char *configured_arn(const cli_t *cli, cmd_env_t *env)
 }
 
 typedef struct describe {
-	int done, ok;
+	cmd_call_t call;
 	sagemaker_mlflow_server_t srv;
-	aws_error_t err;
 } describe_t;
 
 static void on_described(void *ud, const aws_error_t *err, sagemaker_mlflow_server_t *res)
 {
 	describe_t *d = ud;
-	d->done = 1;
-	if (err) {
-		d->err = *err;
-		return;
-	}
-	d->ok = 1;
+	if (cmd_call_end(&d->call, err)) return;
 	d->srv = *res;
 	memset(res, 0, sizeof *res);
 }
@@ -140,12 +134,12 @@ static int managed_url(cmd_env_t *env, const char *arn, char *region, size_t nre
 		snprintf(why, nwhy, "DescribeMlflowTrackingServer could not be sent.");
 		return -1;
 	}
-	aws_client_wait(env->aws, &d.done, 0);
+	aws_client_wait(env->aws, &d.call.done, 0);
 	int rc = -1;
-	if (!d.ok) {
+	if (d.call.failed || !d.call.done) {
 		char buf[700];
 		snprintf(why, nwhy, "the SageMaker MLflow server %s could not be described: %s", name,
-		         aws_error_sentence(&d.err, buf, sizeof buf));
+		         aws_error_sentence(&d.call.err, buf, sizeof buf));
 	} else if (!sagemaker_mlflow_server_usable(&d.srv)) {
 		snprintf(why, nwhy, "the SageMaker MLflow server %s is %.40s (%.20s), not Created and Active: start it (aws "
 		         "sagemaker start-mlflow-tracking-server --tracking-server-name %s) or wait until it is, then check "
@@ -187,19 +181,8 @@ int cmd_mlflow_check(cli_t *cli)
 {
 	const char *node = NULL, *uri_arg = NULL, *timeout = NULL;
 	char err[256];
-	for (int i = 0; i < cli->nargs; i++) {
-		int r;
-		if ((r = cli_take_value(cli, &i, "--node", &node, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--tracking-uri", &uri_arg, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--timeout", &timeout, err, sizeof err)) == 0) {
-			snprintf(err, sizeof err, "unexpected argument \"%.60s\"", cli->args[i]);
-			r = -1;
-		}
-		if (r < 0) {
-			textsafe_printf(stderr, "nixl-tui mlflow-check: %s\n", err);
-			return 2;
-		}
-	}
+	const cmd_value_t values[] = { { "--node", &node }, { "--tracking-uri", &uri_arg }, { "--timeout", &timeout } };
+	if (cmd_take_values(cli, "mlflow-check", values, sizeof values / sizeof values[0])) return 2;
 	if (uri_arg && !mlflow_uri_valid(uri_arg)) {
 		textsafe_printf(stderr, "nixl-tui mlflow-check: --tracking-uri takes an http:// or https:// URL, not \"%s\"\n",
 		                uri_arg);
