@@ -436,19 +436,14 @@ static void save_record(run_t *r, void *ud)
 }
 
 typedef struct listing {
-	int done, failed, running;
-	aws_error_t err;
+	cmd_call_t call;
+	int running;
 } listing_t;
 
 static void on_listing(void *ud, const aws_error_t *err, ssm_invocations_t *res)
 {
 	listing_t *l = ud;
-	l->done = 1;
-	if (err) {
-		l->failed = 1;
-		l->err = *err;
-		return;
-	}
+	if (cmd_call_end(&l->call, err)) return;
 	for (size_t i = 0; i < res->n; i++) {
 		l->running += setup_status_running(res->items[i].status);
 	}
@@ -460,9 +455,9 @@ static int record_running(cmd_env_t *env, const setup_record_t *rec)
 {
 	listing_t l = { 0 };
 	if (!ssm_list_command_invocations(env->aws, rec->command_id, NULL, 50, on_listing, &l)) return -1;
-	aws_client_wait(env->aws, &l.done, 120000);
-	if (!l.done || l.failed) {
-		if (l.failed) cmd_print_error("setup", &l.err);
+	aws_client_wait(env->aws, &l.call.done, 120000);
+	if (!l.call.done || l.call.failed) {
+		if (l.call.failed) cmd_print_error("setup", &l.call.err);
 		else fprintf(stderr, "nixl-tui setup: no answer from SSM in 120 s\n");
 		return -1;
 	}

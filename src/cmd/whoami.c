@@ -12,21 +12,14 @@
 #include "cmd/common.h"
 
 typedef struct whoami {
-	int done;
-	aws_error_t err;
-	int failed;
+	cmd_call_t call;
 	sts_identity_t id;
 } whoami_t;
 
 static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
 {
 	whoami_t *w = ud;
-	w->done = 1;
-	if (err) {
-		w->failed = 1;
-		w->err = *err;
-		return;
-	}
+	if (cmd_call_end(&w->call, err)) return;
 	w->id = *res;
 	memset(res, 0, sizeof *res); /* keep it */
 }
@@ -41,14 +34,14 @@ int cmd_whoami(cli_t *cli)
 	if (cmd_env_open(&env, cli, "whoami") < 0) return 1;
 	whoami_t w = {0};
 	sts_get_caller_identity(env.aws, on_identity, &w);
-	if (aws_client_wait(env.aws, &w.done, 120000) < 0 && !w.done) {
-		aws_error_set(&w.err, AWS_ERR_TRANSPORT, "Timeout", "no answer from STS within 120 s");
-		w.failed = 1;
+	if (aws_client_wait(env.aws, &w.call.done, 120000) < 0 && !w.call.done) {
+		aws_error_set(&w.call.err, AWS_ERR_TRANSPORT, "Timeout", "no answer from STS within 120 s");
+		w.call.failed = 1;
 	}
 	int rc = 0;
 	const char *endpoint = aws_client_endpoint(env.aws, "sts");
-	if (w.failed) {
-		cmd_print_error("whoami", &w.err);
+	if (w.call.failed) {
+		cmd_print_error("whoami", &w.call.err);
 		rc = 1;
 	} else if (cli->json) {
 		cJSON *o = cJSON_CreateObject();
