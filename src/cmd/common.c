@@ -116,6 +116,14 @@ int cmd_call_end(cmd_call_t *c, const aws_error_t *err)
 	return 1;
 }
 
+int cmd_call_take(cmd_call_t *c, const aws_error_t *err, void *res, size_t size)
+{
+	if (cmd_call_end(c, err)) return 1;
+	if (c->out) memcpy(c->out, res, size);
+	memset(res, 0, size);
+	return 0;
+}
+
 int cmd_stack_call_end(cmd_call_t *c, const aws_error_t *err)
 {
 	if (err && err->http_status == 400 && strstr(err->message, "does not exist")) {

@@ -53,12 +53,16 @@ typedef struct cmd_call {
 	int done, failed;
 	int missing;        /* DescribeStacks: the stack does not exist (not a failure) */
 	aws_error_t err;
+	void *out;          /* cmd_call_take: where the result goes, or NULL */
 } cmd_call_t;
 /* The first thing a call's callback does: marks c answered and keeps err. 1 when the call
  * failed (the callback has nothing more to read), 0 when its result is there. */
 int cmd_call_end(cmd_call_t *c, const aws_error_t *err);
 /* The same for DescribeStacks: a stack that does not exist is missing, not failed. */
 int cmd_stack_call_end(cmd_call_t *c, const aws_error_t *err);
+/* A whole callback for the calls whose result is kept as it is: cmd_call_end, then the
+ * result (size bytes at res) moves to c->out, res left zeroed (the command frees it). */
+int cmd_call_take(cmd_call_t *c, const aws_error_t *err, void *res, size_t size);
 
 /* Prints "nixl-tui <cmd>: <sentence>" to stderr (the sentence carries AWS's message:
  * made inert). */

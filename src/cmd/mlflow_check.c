@@ -98,17 +98,9 @@ static char *configured_arn(const cli_t *cli, cmd_env_t *env)
 	return out;
 }
 
-typedef struct describe {
-	cmd_call_t call;
-	sagemaker_mlflow_server_t srv;
-} describe_t;
-
 static void on_described(void *ud, const aws_error_t *err, sagemaker_mlflow_server_t *res)
 {
-	describe_t *d = ud;
-	if (cmd_call_end(&d->call, err)) return;
-	d->srv = *res;
-	memset(res, 0, sizeof *res);
+	cmd_call_take(ud, err, res, sizeof *res);
 }
 
 /* The managed server's URL from DescribeMlflowTrackingServer (the laptop's credentials: the
@@ -129,29 +121,30 @@ static int managed_url(cmd_env_t *env, const char *arn, char *region, size_t nre
 		         name, region, aws_client_region(env->aws));
 		return -1;
 	}
-	describe_t d = { 0 };
-	if (!sagemaker_describe_mlflow_tracking_server(env->aws, name, on_described, &d)) {
+	sagemaker_mlflow_server_t srv = { 0 };
+	cmd_call_t call = { .out = &srv };
+	if (!sagemaker_describe_mlflow_tracking_server(env->aws, name, on_described, &call)) {
 		snprintf(why, nwhy, "DescribeMlflowTrackingServer could not be sent.");
 		return -1;
 	}
-	aws_client_wait(env->aws, &d.call.done, 0);
+	aws_client_wait(env->aws, &call.done, 0);
 	int rc = -1;
-	if (d.call.failed || !d.call.done) {
+	if (call.failed || !call.done) {
 		char buf[700];
 		snprintf(why, nwhy, "the SageMaker MLflow server %s could not be described: %s", name,
-		         aws_error_sentence(&d.call.err, buf, sizeof buf));
-	} else if (!sagemaker_mlflow_server_usable(&d.srv)) {
+		         aws_error_sentence(&call.err, buf, sizeof buf));
+	} else if (!sagemaker_mlflow_server_usable(&srv)) {
 		snprintf(why, nwhy, "the SageMaker MLflow server %s is %.40s (%.20s), not Created and Active: start it (aws "
 		         "sagemaker start-mlflow-tracking-server --tracking-server-name %s) or wait until it is, then check "
-		         "again.", name, d.srv.status, d.srv.is_active ? d.srv.is_active : "activity unknown", name);
-	} else if (!mlflow_uri_valid(d.srv.url) || strlen(d.srv.url) >= nuri) {
+		         "again.", name, srv.status, srv.is_active ? srv.is_active : "activity unknown", name);
+	} else if (!mlflow_uri_valid(srv.url) || strlen(srv.url) >= nuri) {
 		snprintf(why, nwhy, "the SageMaker MLflow server %s has the URL \"%.200s\", which is not an http(s) URL "
-		         "this check can use.", name, d.srv.url);
+		         "this check can use.", name, srv.url);
 	} else {
-		snprintf(uri, nuri, "%s", d.srv.url);
+		snprintf(uri, nuri, "%s", srv.url);
 		rc = 0;
 	}
-	sagemaker_mlflow_server_free(&d.srv);
+	sagemaker_mlflow_server_free(&srv);
 	return rc;
 }
 
