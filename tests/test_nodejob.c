@@ -92,111 +92,126 @@ static void s_all(void *ud)
 
 static const char *const three[] = { "n1", "n2", "n3" };
 
+typedef struct fx {
+	loop_t *l;
+	exec_t *ex; /* NULL once a test freed it */
+	seen_t s;
+} fx_t;
+
+static int fx_setup(void **state)
+{
+	fx_t *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->l = loop_new();
+	f->ex = texec_new(f->l);
+	*state = f;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	fx_t *f = *state;
+	exec_free(f->ex);
+	loop_free(f->l);
+	free(f);
+	return 0;
+}
+
+/* script on targets[0..n) with every hook recording into f->s. */
+static nodejob_t *start(fx_t *f, const char *const *targets, size_t n, const char *script, nodejob_keep_t keep)
+{
+	nodejob_cbs_t cbs = { s_line, s_result, s_done, s_all, &f->s, keep };
+	char err[256];
+	nodejob_t *nj = nodejob_start(f->ex, targets, n, script, 60000, &cbs, err, sizeof err);
+	assert_non_null(nj);
+	return nj;
+}
+
+static size_t wait_10s(fx_t *f, nodejob_t *nj) { return nodejob_wait(nj, f->l, loop_now_ms() + 10000); }
+
 static void test_three_nodes_one_fails(void **state)
 {
-	(void)state;
-	loop_t *l = loop_new();
-	exec_t *ex = texec_new(l);
-	seen_t s = { 0 };
-	nodejob_cbs_t cbs = { s_line, s_result, s_done, s_all, &s, NODEJOB_KEEP_STDOUT };
-	char err[256];
-	nodejob_t *nj = nodejob_start(ex, three, 3,
-	                              "echo \"hello $T\"; echo \"oops $T\" >&2; [ \"$T\" = n2 ] && exit 3; echo \"bye $T\"",
-	                              10000, &cbs, err, sizeof err);
-	assert_non_null(nj);
+	fx_t *f = *state;
+	seen_t *s = &f->s;
+	nodejob_t *nj = start(f, three, 3,
+	                      "echo \"hello $T\"; echo \"oops $T\" >&2; [ \"$T\" = n2 ] && exit 3; echo \"bye $T\"",
+	                      NODEJOB_KEEP_STDOUT);
 	assert_int_equal(nodejob_count(nj), 3);
-	assert_int_equal(nodejob_wait(nj, l, loop_now_ms() + 10000), 0);
+	assert_int_equal(wait_10s(f, nj), 0);
 	assert_int_equal(nodejob_pending(nj), 0);
-	assert_int_equal(s.all_done, 1);
+	assert_int_equal(s->all_done, 1);
 	for (size_t i = 0; i < 3; i++) {
 		const nodejob_node_t *nd = nodejob_node(nj, i);
 		assert_true(nd->started);
 		assert_false(nd->running);
 		assert_true(nd->done);
 		assert_string_equal(nd->target, three[i]);
-		assert_int_equal(s.done[i], 1);
-		assert_int_equal(s.final[i], 1);
-		assert_int_equal(s.err_lines[i], 1);
+		assert_int_equal(s->done[i], 1);
+		assert_int_equal(s->final[i], 1);
+		assert_int_equal(s->err_lines[i], 1);
 	}
 	assert_int_equal(nodejob_node(nj, 0)->res.status, EXEC_SUCCESS);
 	assert_string_equal(nodejob_node(nj, 0)->text, "hello n1\nbye n1\n");
-	assert_int_equal(s.partial[0], 2);
-	assert_string_equal(s.last_parse[0], "hello n1\nbye n1\n");
+	assert_int_equal(s->partial[0], 2);
+	assert_string_equal(s->last_parse[0], "hello n1\nbye n1\n");
 	assert_int_equal(nodejob_node(nj, 1)->res.status, EXEC_FAILED);
 	assert_int_equal(nodejob_node(nj, 1)->res.exit_code, 3);
 	assert_string_equal(nodejob_node(nj, 1)->text, "hello n2\n");
-	assert_int_equal(s.status[1], EXEC_FAILED);
+	assert_int_equal(s->status[1], EXEC_FAILED);
 	assert_int_equal(nodejob_node(nj, 2)->res.status, EXEC_SUCCESS);
 	assert_string_equal(nodejob_node(nj, 2)->text, "hello n3\nbye n3\n");
 	assert_null(nodejob_node(nj, 3));
 	nodejob_free(nj);
-	exec_free(ex);
-	loop_free(l);
 }
 
 static void test_keep_all_and_none(void **state)
 {
-	(void)state;
-	loop_t *l = loop_new();
-	exec_t *ex = texec_new(l);
-	seen_t s = { 0 };
-	nodejob_cbs_t cbs = { s_line, NULL, NULL, NULL, &s, NODEJOB_KEEP_ALL };
-	char err[256];
-	nodejob_t *nj = nodejob_start(ex, three, 1, "echo a; echo b >&2; echo c", 10000, &cbs, err, sizeof err);
-	assert_non_null(nj);
-	assert_int_equal(nodejob_wait(nj, l, loop_now_ms() + 10000), 0);
+	fx_t *f = *state;
+	nodejob_t *nj = start(f, three, 1, "echo a; echo b >&2; echo c", NODEJOB_KEEP_ALL);
+	assert_int_equal(wait_10s(f, nj), 0);
 	const char *t = nodejob_node(nj, 0)->text;
 	assert_non_null(t);
 	assert_int_equal(strlen(t), 6); /* a, b, c and their newlines; stderr's order may vary */
 	assert_non_null(strstr(t, "b\n"));
 	nodejob_free(nj);
-	cbs.keep = NODEJOB_KEEP_NONE;
-	nj = nodejob_start(ex, three, 1, "echo a", 10000, &cbs, err, sizeof err);
-	assert_int_equal(nodejob_wait(nj, l, loop_now_ms() + 10000), 0);
+	nj = start(f, three, 1, "echo a", NODEJOB_KEEP_NONE);
+	assert_int_equal(wait_10s(f, nj), 0);
 	assert_null(nodejob_node(nj, 0)->text);
-	assert_int_equal(s.lines[0], 4);
+	assert_int_equal(f->s.lines[0], 4);
 	nodejob_free(nj);
-	exec_free(ex);
-	loop_free(l);
 }
 
 static void test_target_not_started(void **state)
 {
-	(void)state;
-	loop_t *l = loop_new();
-	exec_t *ex = texec_new(l);
-	seen_t s = { 0 };
-	nodejob_cbs_t cbs = { s_line, s_result, s_done, s_all, &s, NODEJOB_KEEP_STDOUT };
+	fx_t *f = *state;
+	seen_t *s = &f->s;
 	const char *targets[] = { "n1", "bad", "n3" };
-	char err[256];
-	nodejob_t *nj = nodejob_start(ex, targets, 3, "echo \"on $T\"", 10000, &cbs, err, sizeof err);
-	assert_non_null(nj);
+	nodejob_t *nj = start(f, targets, 3, "echo \"on $T\"", NODEJOB_KEEP_STDOUT);
 	const nodejob_node_t *bad = nodejob_node(nj, 1);
 	assert_false(bad->started);
 	assert_true(bad->done);
 	assert_int_equal(bad->res.status, EXEC_ERROR);
 	assert_string_equal(bad->res.detail, "no such node: bad");
 	assert_int_equal(nodejob_pending(nj), 2);
-	assert_int_equal(nodejob_wait(nj, l, loop_now_ms() + 10000), 0);
-	assert_int_equal(s.done[1], 0); /* no on_done for a node that never started */
-	assert_int_equal(s.done[0] + s.done[2], 2);
-	assert_int_equal(s.all_done, 1);
+	assert_int_equal(wait_10s(f, nj), 0);
+	assert_int_equal(s->done[1], 0); /* no on_done for a node that never started */
+	assert_int_equal(s->done[0] + s->done[2], 2);
+	assert_int_equal(s->all_done, 1);
 	assert_string_equal(nodejob_node(nj, 2)->text, "on n3\n");
 	nodejob_free(nj);
 	/* none started: no callback ever, the caller frees it */
 	const char *bads[] = { "bad" };
-	memset(&s, 0, sizeof s);
-	nj = nodejob_start(ex, bads, 1, "true", 10000, &cbs, err, sizeof err);
-	assert_non_null(nj);
+	memset(s, 0, sizeof *s);
+	nj = start(f, bads, 1, "true", NODEJOB_KEEP_STDOUT);
 	assert_int_equal(nodejob_pending(nj), 0);
-	assert_int_equal(nodejob_wait(nj, l, loop_now_ms() + 1000), 0);
-	assert_int_equal(s.all_done, 0);
+	assert_int_equal(nodejob_wait(nj, f->l, loop_now_ms() + 1000), 0);
+	assert_int_equal(s->all_done, 0);
 	nodejob_free(nj);
 	/* refused shapes */
-	assert_null(nodejob_start(ex, three, 0, "true", 0, &cbs, err, sizeof err));
+	nodejob_cbs_t cbs = { 0 };
+	char err[256];
+	assert_null(nodejob_start(f->ex, three, 0, "true", 0, &cbs, err, sizeof err));
 	assert_non_null(strstr(err, "1 to"));
-	exec_free(ex);
-	loop_free(l);
 }
 
 static int lines_seen(void *ud)
@@ -207,40 +222,26 @@ static int lines_seen(void *ud)
 
 static void test_cancel_and_free_from_all_done(void **state)
 {
-	(void)state;
-	loop_t *l = loop_new();
-	exec_t *ex = texec_new(l);
-	seen_t s = { 0 };
-	nodejob_cbs_t cbs = { s_line, NULL, s_done, s_all, &s, NODEJOB_KEEP_NONE };
-	char err[256];
-	nodejob_t *nj = nodejob_start(ex, three, 3, "echo up; exec sleep 30", 60000, &cbs, err, sizeof err);
-	assert_non_null(nj);
-	assert_int_equal(nodejob_drive(l, lines_seen, NULL, &s, loop_now_ms() + 10000), 0);
-	s.free_me = nj;
+	fx_t *f = *state;
+	seen_t *s = &f->s;
+	nodejob_t *nj = start(f, three, 3, "echo up; exec sleep 30", NODEJOB_KEEP_NONE);
+	assert_int_equal(nodejob_drive(f->l, lines_seen, NULL, s, loop_now_ms() + 10000), 0);
+	s->free_me = nj;
 	int64_t t0 = loop_now_ms();
 	nodejob_cancel(nj);
-	while (!s.all_done && loop_now_ms() < t0 + 10000) loop_run_once(l, 100);
-	assert_int_equal(s.all_done, 1);
-	assert_null(s.free_me); /* freed inside on_all_done */
+	while (!s->all_done && loop_now_ms() < t0 + 10000) loop_run_once(f->l, 100);
+	assert_int_equal(s->all_done, 1);
+	assert_null(s->free_me); /* freed inside on_all_done */
 	assert_true(loop_now_ms() - t0 < 5000);
-	for (int i = 0; i < 3; i++) assert_int_equal(s.status[i], EXEC_CANCELLED);
-	exec_free(ex);
-	loop_free(l);
+	for (int i = 0; i < 3; i++) assert_int_equal(s->status[i], EXEC_CANCELLED);
 }
 
 static void test_deadline_marks_the_rest_timed_out(void **state)
 {
-	(void)state;
-	loop_t *l = loop_new();
-	exec_t *ex = texec_new(l);
-	seen_t s = { 0 };
-	nodejob_cbs_t cbs = { s_line, NULL, s_done, s_all, &s, NODEJOB_KEEP_STDOUT };
-	char err[256];
-	nodejob_t *nj = nodejob_start(ex, three, 3, "[ \"$T\" = n1 ] && exit 0; exec sleep 30", 60000, &cbs, err,
-	                              sizeof err);
-	assert_non_null(nj);
+	fx_t *f = *state;
+	nodejob_t *nj = start(f, three, 3, "[ \"$T\" = n1 ] && exit 0; exec sleep 30", NODEJOB_KEEP_STDOUT);
 	int64_t t0 = loop_now_ms();
-	assert_int_equal(nodejob_wait(nj, l, t0 + 1500), 2);
+	assert_int_equal(nodejob_wait(nj, f->l, t0 + 1500), 2);
 	assert_true(loop_now_ms() - t0 < 4000);
 	assert_int_equal(nodejob_node(nj, 0)->res.status, EXEC_SUCCESS);
 	for (size_t i = 1; i < 3; i++) {
@@ -250,10 +251,10 @@ static void test_deadline_marks_the_rest_timed_out(void **state)
 		assert_int_equal(nd->res.status, EXEC_TIMED_OUT);
 		assert_string_equal(nd->res.detail, "no result within 2 s");
 	}
-	assert_int_equal(s.all_done, 0);
-	exec_free(ex); /* kills the sleeps, no callbacks */
+	assert_int_equal(f->s.all_done, 0);
+	exec_free(f->ex); /* kills the sleeps, no callbacks */
+	f->ex = NULL;
 	nodejob_free(nj);
-	loop_free(l);
 }
 
 static int never(void *ud)
@@ -275,53 +276,47 @@ static void raise_int(loop_t *l, void *ud)
 
 static void test_sigint_cancels_through_the_job(void **state)
 {
-	(void)state;
-	loop_t *l = loop_new();
-	exec_t *ex = texec_new(l);
-	seen_t s = { 0 };
-	nodejob_cbs_t cbs = { s_line, NULL, s_done, s_all, &s, NODEJOB_KEEP_NONE };
-	char err[256];
-	nodejob_t *nj = nodejob_start(ex, three, 2, "echo up; exec sleep 30", 60000, &cbs, err, sizeof err);
-	assert_non_null(nj);
-	nodejob_cancel_on_sigint(nj, l);
-	s.lines[2] = 1;
-	assert_int_equal(nodejob_drive(l, lines_seen, NULL, &s, loop_now_ms() + 10000), 0);
+	fx_t *f = *state;
+	nodejob_t *nj = start(f, three, 2, "echo up; exec sleep 30", NODEJOB_KEEP_NONE);
+	nodejob_cancel_on_sigint(nj, f->l);
+	f->s.lines[2] = 1;
+	assert_int_equal(nodejob_drive(f->l, lines_seen, NULL, &f->s, loop_now_ms() + 10000), 0);
 	raise(SIGINT);
-	assert_int_equal(nodejob_wait(nj, l, loop_now_ms() + 10000), 0);
+	assert_int_equal(wait_10s(f, nj), 0);
 	assert_int_equal(nodejob_node(nj, 0)->res.status, EXEC_CANCELLED);
 	assert_int_equal(nodejob_node(nj, 1)->res.status, EXEC_CANCELLED);
 	nodejob_free(nj);
 	/* detach: the wait returns at once, the node goes on */
-	memset(&s, 0, sizeof s);
-	nj = nodejob_start(ex, three, 1, "exec sleep 30", 60000, &cbs, err, sizeof err);
-	nodejob_detach_on_sigint(nj, l);
+	memset(&f->s, 0, sizeof f->s);
+	nj = start(f, three, 1, "exec sleep 30", NODEJOB_KEEP_NONE);
+	nodejob_detach_on_sigint(nj, f->l);
 	raise(SIGINT);
 	int64_t t0 = loop_now_ms();
-	assert_int_equal(nodejob_wait(nj, l, t0 + 10000), 1);
+	assert_int_equal(wait_10s(f, nj), 1);
 	assert_true(nodejob_detached(nj));
 	assert_true(nodejob_node(nj, 0)->running);
 	assert_false(nodejob_node(nj, 0)->done);
 	assert_true(loop_now_ms() - t0 < 5000);
-	exec_free(ex);
+	exec_free(f->ex);
+	f->ex = NULL;
 	nodejob_free(nj);
 	/* nodejob_drive: the deadline, and Ctrl-C to the caller's hook */
-	assert_int_equal(nodejob_drive(l, never, NULL, NULL, loop_now_ms() + 300), -1);
+	assert_int_equal(nodejob_drive(f->l, never, NULL, NULL, loop_now_ms() + 300), -1);
 	int ints = 0;
-	loop_timer_add(l, 50, raise_int, NULL); /* Ctrl-C while it drives */
-	assert_int_equal(nodejob_drive(l, got_int, count_int, &ints, loop_now_ms() + 10000), 0);
+	loop_timer_add(f->l, 50, raise_int, NULL); /* Ctrl-C while it drives */
+	assert_int_equal(nodejob_drive(f->l, got_int, count_int, &ints, loop_now_ms() + 10000), 0);
 	assert_int_equal(ints, 1);
-	loop_free(l);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_three_nodes_one_fails),
-		cmocka_unit_test(test_keep_all_and_none),
-		cmocka_unit_test(test_target_not_started),
-		cmocka_unit_test(test_cancel_and_free_from_all_done),
-		cmocka_unit_test(test_deadline_marks_the_rest_timed_out),
-		cmocka_unit_test(test_sigint_cancels_through_the_job),
+		cmocka_unit_test_setup_teardown(test_three_nodes_one_fails, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_keep_all_and_none, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_target_not_started, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_and_free_from_all_done, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_marks_the_rest_timed_out, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sigint_cancels_through_the_job, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
