@@ -20,6 +20,21 @@ int cli_take_value(const cli_t *cli, int *i, const char *name, const char **valu
 	return 1;
 }
 
+int cli_take_opt(const cli_t *cli, int *i, const cli_opt_t *opts, size_t n, void *base, char *err, size_t errlen)
+{
+	for (size_t k = 0; k < n; k++) {
+		char *field = (char *)base + opts[k].off;
+		if (opts[k].flag) {
+			if (strcmp(cli->args[*i], opts[k].name) != 0) continue;
+			*(int *)field = 1;
+			return 1;
+		}
+		int r = cli_take_value(cli, i, opts[k].name, (const char **)field, err, errlen);
+		if (r) return r;
+	}
+	return 0;
+}
+
 static int take(int argc, char **argv, int *i, const char *name, const char **out, char *err,
                 size_t errlen)
 {
@@ -29,20 +44,14 @@ static int take(int argc, char **argv, int *i, const char *name, const char **ou
 
 int cli_parse(int argc, char **argv, cli_t *cli, char *err, size_t errlen)
 {
-	static const struct { const char *name; size_t off; } valued[] = {
-		{ "--profile", offsetof(cli_t, profile) },
-		{ "--region", offsetof(cli_t, region) },
-		{ "--endpoint-url", offsetof(cli_t, endpoint_url) },
-		{ "--log", offsetof(cli_t, log_file) },
+	static const cli_opt_t opts[] = {
+		{ "--profile", offsetof(cli_t, profile), 0 }, { "--region", offsetof(cli_t, region), 0 },
+		{ "--endpoint-url", offsetof(cli_t, endpoint_url), 0 }, { "--log", offsetof(cli_t, log_file), 0 },
+		{ "--json", offsetof(cli_t, json), 1 }, { "--yes", offsetof(cli_t, yes), 1 }, { "-y", offsetof(cli_t, yes), 1 },
+		{ "--read-only", offsetof(cli_t, read_only), 1 }, { "--allow-non-efa", offsetof(cli_t, allow_non_efa), 1 },
+		{ "--allow-http", offsetof(cli_t, allow_http), 1 },
 	};
-	static const struct { const char *name; size_t off; } flags[] = {
-		{ "--json", offsetof(cli_t, json) },
-		{ "--yes", offsetof(cli_t, yes) },
-		{ "-y", offsetof(cli_t, yes) },
-		{ "--read-only", offsetof(cli_t, read_only) },
-		{ "--allow-non-efa", offsetof(cli_t, allow_non_efa) },
-		{ "--allow-http", offsetof(cli_t, allow_http) },
-	};
+	cli_t all = { .args = argv, .nargs = argc };
 	memset(cli, 0, sizeof *cli);
 	cli->ctx = calloc((size_t)argc + 1, sizeof *cli->ctx);
 	cli->args = calloc((size_t)argc + 1, sizeof *cli->args);
@@ -52,11 +61,7 @@ int cli_parse(int argc, char **argv, cli_t *cli, char *err, size_t errlen)
 	}
 	for (int i = 0; i < argc; i++) {
 		const char *v = NULL;
-		int r = 0;
-		for (size_t k = 0; k < sizeof valued / sizeof valued[0] && r == 0; k++) {
-			r = take(argc, argv, &i, valued[k].name, &v, err, errlen);
-			if (r == 1) *(const char **)((char *)cli + valued[k].off) = v;
-		}
+		int r = cli_take_opt(&all, &i, opts, sizeof opts / sizeof opts[0], cli, err, errlen);
 		if (r < 0) return -1;
 		if (r == 1) continue;
 		if ((r = take(argc, argv, &i, "-c", &v, err, errlen)) != 0 ||
@@ -69,13 +74,7 @@ int cli_parse(int argc, char **argv, cli_t *cli, char *err, size_t errlen)
 			cli->ctx[cli->nctx++] = v;
 			continue;
 		}
-		size_t k;
-		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
-			if (strcmp(argv[i], flags[k].name) == 0) {
-				*(int *)((char *)cli + flags[k].off) = 1;
-				break;
-			}
-		if (k == sizeof flags / sizeof flags[0]) cli->args[cli->nargs++] = argv[i];
+		cli->args[cli->nargs++] = argv[i];
 	}
 	return 0;
 }

@@ -31,4 +31,16 @@ void cli_free(cli_t *cli);
 int cli_take_value(const cli_t *cli, int *i, const char *name, const char **value, char *err,
                    size_t errlen);
 
+/* An option of a command's options struct: a flag with a value (a const char * at off) or,
+ * when flag is 1, one without (an int at off, set to 1). */
+typedef struct cli_opt {
+	const char *name;
+	size_t off;
+	int flag;
+} cli_opt_t;
+/* If args[*i] is one of opts[0..n), stores it into the struct at base (a value as
+ * cli_take_value takes it) and returns 1; 0 if it is none of them; -1 if a value is
+ * missing (err filled). */
+int cli_take_opt(const cli_t *cli, int *i, const cli_opt_t *opts, size_t n, void *base, char *err, size_t errlen);
+
 #endif

@@ -107,9 +107,34 @@ void cmd_env_close(cmd_env_t *env)
 	memset(env, 0, sizeof *env);
 }
 
+int cmd_call_end(cmd_call_t *c, const aws_error_t *err)
+{
+	c->done = 1;
+	if (!err) return 0;
+	c->failed = 1;
+	c->err = *err;
+	return 1;
+}
+
+int cmd_call_take(cmd_call_t *c, const aws_error_t *err, void *res, size_t size)
+{
+	if (cmd_call_end(c, err)) return 1;
+	if (c->out) memcpy(c->out, res, size);
+	memset(res, 0, size);
+	return 0;
+}
+
+int cmd_stack_call_end(cmd_call_t *c, const aws_error_t *err)
+{
+	if (err && err->http_status == 400 && strstr(err->message, "does not exist")) {
+		c->done = c->missing = 1;
+		return 1;
+	}
+	return cmd_call_end(c, err);
+}
+
 typedef struct stack_lookup {
-	int done, failed, missing;
-	aws_error_t err;
+	cmd_call_t call;
 	exec_nodes_t *nodes;
 	char (*ips)[48];
 	char *bucket;     /* ScriptsBucketName ("" when absent), or NULL when not wanted */
@@ -121,14 +146,9 @@ typedef struct stack_lookup {
 static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
 	stack_lookup_t *l = ud;
-	l->done = 1;
-	if (err) {
-		if (err->http_status == 400 && strstr(err->message, "does not exist")) l->missing = 1;
-		else { l->failed = 1; l->err = *err; }
-		return;
-	}
+	if (cmd_stack_call_end(&l->call, err)) return;
 	if (!res->n) {
-		l->missing = 1;
+		l->call.missing = 1;
 		return;
 	}
 	snprintf(l->status, sizeof l->status, "%s", res->stacks[0].status ? res->stacks[0].status : "");
@@ -172,12 +192,12 @@ int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t 
 		if (stack_out) snprintf(*stack_out, sizeof *stack_out, "%s", stack);
 		stack_lookup_t l = { .nodes = nodes, .ips = ips, .bucket = bucket, .bucketlen = bucketlen };
 		cfn_describe_stacks(env.aws, stack, on_stack, &l);
-		aws_client_wait(env.aws, &l.done, 120000);
-		if (!l.done)
+		aws_client_wait(env.aws, &l.call.done, 120000);
+		if (!l.call.done)
 			fprintf(stderr, "nixl-tui %s: no answer from CloudFormation in 120 s\n", cmd_name);
-		else if (l.failed)
-			cmd_print_error(cmd_name, &l.err);
-		else if (l.missing)
+		else if (l.call.failed)
+			cmd_print_error(cmd_name, &l.call.err);
+		else if (l.call.missing)
 			textsafe_printf(stderr, "nixl-tui %s: stack %s does not exist in %s: deploy first, or pass --instance-id\n",
 			        cmd_name, stack, aws_client_region(env.aws));
 		else if (l.addr_err[0])
@@ -191,6 +211,32 @@ int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t 
 	config_free(&cfg);
 	cmd_env_close(&env);
 	return rc;
+}
+
+int cmd_take_values(const cli_t *cli, const char *cmd_name, const cmd_value_t *v, size_t n)
+{
+	char err[256];
+	for (int i = 0; i < cli->nargs; i++) {
+		int r = 0;
+		for (size_t k = 0; k < n && r == 0; k++) r = cli_take_value(cli, &i, v[k].name, v[k].out, err, sizeof err);
+		if (r == 0) {
+			snprintf(err, sizeof err, "unexpected argument \"%.60s\"", cli->args[i]);
+			r = -1;
+		}
+		if (r < 0) {
+			textsafe_printf(stderr, "nixl-tui %s: %s\n", cmd_name, err);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+int cmd_take_instance_id(const cli_t *cli, int *i, exec_nodes_t *nodes, char *err, size_t errlen)
+{
+	const char *v;
+	int r = cli_take_value(cli, i, "--instance-id", &v, err, errlen);
+	if (r == 1 && exec_nodes_add(nodes, v, err, errlen) < 0) return -1;
+	return r;
 }
 
 size_t cmd_self_argv(const cli_t *cli, const char *const *args, const char **argv, size_t max)

@@ -47,6 +47,23 @@ typedef struct cmd_settings {
 int cmd_settings_open(cmd_settings_t *st, const cli_t *cli, const char *cmd_name);
 void cmd_settings_close(cmd_settings_t *st);
 
+/* What a command keeps of one AWS call while it waits for it: answered, and the error
+ * when it failed. */
+typedef struct cmd_call {
+	int done, failed;
+	int missing;        /* DescribeStacks: the stack does not exist (not a failure) */
+	aws_error_t err;
+	void *out;          /* cmd_call_take: where the result goes, or NULL */
+} cmd_call_t;
+/* The first thing a call's callback does: marks c answered and keeps err. 1 when the call
+ * failed (the callback has nothing more to read), 0 when its result is there. */
+int cmd_call_end(cmd_call_t *c, const aws_error_t *err);
+/* The same for DescribeStacks: a stack that does not exist is missing, not failed. */
+int cmd_stack_call_end(cmd_call_t *c, const aws_error_t *err);
+/* A whole callback for the calls whose result is kept as it is: cmd_call_end, then the
+ * result (size bytes at res) moves to c->out, res left zeroed (the command frees it). */
+int cmd_call_take(cmd_call_t *c, const aws_error_t *err, void *res, size_t size);
+
 /* Prints "nixl-tui <cmd>: <sentence>" to stderr (the sentence carries AWS's message:
  * made inert). */
 void cmd_print_error(const char *cmd_name, const aws_error_t *err);
@@ -63,6 +80,19 @@ int cmd_stack_nodes(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes,
  * its name in stack (either may be NULL). */
 int cmd_stack_nodes_bucket(const cli_t *cli, const char *cmd_name, exec_nodes_t *nodes, char (*ips)[48],
                            char *bucket, size_t bucketlen, char (*stack)[160]);
+
+/* A flag with a value and where the value goes. */
+typedef struct cmd_value {
+	const char *name;
+	const char **out;
+} cmd_value_t;
+/* Every argument of cli is one of the flags of v[0..n) with its value: 0, or 2 with
+ * "nixl-tui <cmd>: <sentence>" printed (an unexpected argument, a value missing). */
+int cmd_take_values(const cli_t *cli, const char *cmd_name, const cmd_value_t *v, size_t n);
+
+/* If args[*i] is --instance-id ID, adds ID to nodes: 1; 0 when it is another argument;
+ * -1 with err (no value, an invalid or repeated id, too many). */
+int cmd_take_instance_id(const cli_t *cli, int *i, exec_nodes_t *nodes, char *err, size_t errlen);
 
 /* argv (at most max entries, NULL-terminated) for running this program again as
  * `nixl-tui ARGS... <the common options of cli>` (verify's steps, deploy --verify). */

@@ -3,7 +3,6 @@
  * node; 1 when one failed or a node could not be checked; 3 when some are unknown. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "core/nodejob.h"
 #include "efa/check_script.h"
 #include "efa/efa_status.h"
 #include "efa/exec.h"
@@ -29,11 +29,7 @@ typedef struct opts {
 
 typedef struct node_run {
 	efa_node_status_t st;
-	char *out;
-	size_t len, cap;
-	int done, verbose;
 	exec_result_t res;
-	exec_job_t *job;
 } node_run_t;
 
 static int utf8_terminal(void)
@@ -158,69 +154,30 @@ static int from_file(const opts_t *o, int json)
 	return rc;
 }
 
-static void on_line(void *ud, exec_stream_t s, const char *line, size_t len)
+/* --verbose: each line as it comes, on stderr */
+static void on_line(void *ud, size_t node, exec_stream_t s, const char *line, size_t len)
 {
-	node_run_t *r = ud;
-	if (r->verbose) textsafe_printf(stderr, "%s%s %s\n", r->st.node, s == EXEC_STDERR ? " (stderr)" : ":", line);
-	if (r->len + len + 2 > r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16384;
-		while (cap < r->len + len + 2) cap *= 2;
-		char *o = realloc(r->out, cap);
-		if (!o) return;
-		r->out = o;
-		r->cap = cap;
-	}
-	memcpy(r->out + r->len, line, len);
-	r->len += len;
-	r->out[r->len++] = '\n';
-	r->out[r->len] = 0;
-}
-
-static void on_done(void *ud, const exec_result_t *res)
-{
-	node_run_t *r = ud;
-	r->res = *res;
-	r->done = 1;
-	r->job = NULL;
-}
-
-static node_run_t *g_runs;
-static size_t g_nruns;
-
-static void on_sigint(loop_t *l, int signo, void *ud)
-{
-	(void)l; (void)signo; (void)ud;
-	for (size_t i = 0; i < g_nruns; i++)
-		if (g_runs[i].job) exec_cancel(g_runs[i].job);
+	(void)len;
+	const node_run_t *r = &((const node_run_t *)ud)[node];
+	textsafe_printf(stderr, "%s%s %s\n", r->st.node, s == EXEC_STDERR ? " (stderr)" : ":", line);
 }
 
 static int parse_args(cli_t *cli, opts_t *o)
 {
 	char err[256];
 	memset(o, 0, sizeof *o);
+	static const cli_opt_t opts[] = {
+		{ "--node", offsetof(opts_t, node), 0 }, { "--from-file", offsetof(opts_t, from_file), 0 },
+		{ "--log-group", offsetof(opts_t, log_group), 0 }, { "--timeout", offsetof(opts_t, timeout), 0 },
+		{ "--local", offsetof(opts_t, local), 1 }, { "--raw", offsetof(opts_t, raw), 1 },
+		{ "--verbose", offsetof(opts_t, verbose), 1 }, { "-v", offsetof(opts_t, verbose), 1 },
+	};
 	for (int i = 0; i < cli->nargs; i++) {
-		const char *a = cli->args[i], *v = NULL;
-		int r;
-		static const struct { const char *name; size_t off; } valued[] = {
-			{ "--node", offsetof(opts_t, node) }, { "--from-file", offsetof(opts_t, from_file) },
-			{ "--log-group", offsetof(opts_t, log_group) }, { "--timeout", offsetof(opts_t, timeout) },
-		};
-		size_t k;
-		for (k = 0; k < sizeof valued / sizeof valued[0]; k++) {
-			if ((r = cli_take_value(cli, &i, valued[k].name, &v, err, sizeof err)) < 0) goto bad;
-			if (r) { *(const char **)((char *)o + valued[k].off) = v; break; }
-		}
-		if (k < sizeof valued / sizeof valued[0]) continue;
-		if ((r = cli_take_value(cli, &i, "--instance-id", &v, err, sizeof err)) < 0) goto bad;
-		if (r) {
-			if (exec_nodes_add(&o->ids, v, err, sizeof err) < 0) goto bad;
-			continue;
-		}
-		if (strcmp(a, "--local") == 0) o->local = 1;
-		else if (strcmp(a, "--raw") == 0) o->raw = 1;
-		else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) o->verbose = 1;
-		else {
-			snprintf(err, sizeof err, "unknown argument \"%s\"", a);
+		int r = cli_take_opt(cli, &i, opts, sizeof opts / sizeof opts[0], o, err, sizeof err);
+		if (r == 0) r = cmd_take_instance_id(cli, &i, &o->ids, err, sizeof err);
+		if (r < 0) goto bad;
+		if (r == 0) {
+			snprintf(err, sizeof err, "unknown argument \"%s\"", cli->args[i]);
 			goto bad;
 		}
 	}
@@ -240,6 +197,54 @@ static int parse_args(cli_t *cli, opts_t *o)
 bad:
 	fprintf(stderr, "nixl-tui efa-check: %s\n", err);
 	return -1;
+}
+
+/* What the node printed, parsed into r; the exit code it adds (0, 1, 3). */
+static int node_verdict(node_run_t *r, const nodejob_node_t *nd)
+{
+	int rc = 0;
+	r->res = nd->res;
+	if (!nd->text || !check_script_parse(nd->text, nd->len, &r->st)) {
+		snprintf(r->st.source, sizeof r->st.source, "no output");
+		rc = 1;
+	}
+	if (r->res.status == EXEC_ERROR) rc = 1;
+	return worst(rc, efa_status_exit_code(&r->st));
+}
+
+/* The check on nodes first..first+count of o (or here), printed; the exit code. */
+static int check_nodes(const opts_t *o, int json, exec_t *ex, loop_t *loop, size_t first, size_t count)
+{
+	int timeout_s = o->timeout ? atoi(o->timeout) : 180;
+	node_run_t *runs = calloc(count, sizeof *runs);
+	if (!runs) {
+		fprintf(stderr, "nixl-tui efa-check: out of memory\n");
+		return 1;
+	}
+	const char *targets[EXEC_MAX_NODES];
+	for (size_t i = 0; i < count; i++) {
+		efa_status_init(&runs[i].st, o->local ? "local" : o->ids.ids[first + i]);
+		targets[i] = runs[i].st.node;
+		if (!json) fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", runs[i].st.node, exec_name(ex));
+	}
+	/* one SendCommand for every node, not one per node: SSM's rate limits */
+	nodejob_cbs_t cbs = { o->verbose ? on_line : NULL, NULL, NULL, NULL, runs, NODEJOB_KEEP_ALL };
+	char err[256];
+	nodejob_t *nj = nodejob_start(ex, targets, count, check_script_text(), timeout_s * 1000, &cbs, err, sizeof err);
+	int rc = 1;
+	if (!nj) {
+		fprintf(stderr, "nixl-tui efa-check: %s\n", err);
+	} else {
+		nodejob_cancel_on_sigint(nj, loop);
+		nodejob_wait(nj, loop, loop_now_ms() + (int64_t)(timeout_s + 60) * 1000);
+		rc = 0;
+		for (size_t i = 0; i < count; i++) rc = worst(rc, node_verdict(&runs[i], nodejob_node(nj, i)));
+		print_all(runs, count, o, json);
+	}
+	for (size_t i = 0; i < count; i++) efa_status_free(&runs[i].st);
+	nodejob_free(nj);
+	free(runs);
+	return rc;
 }
 
 int cmd_efa_check(cli_t *cli)
@@ -267,66 +272,8 @@ int cmd_efa_check(cli_t *cli)
 		exec_ssm_opts_t so = { .log_group = o.log_group };
 		ex = exec_ssm_new(env.aws, &so);
 	}
-	int timeout_s = o.timeout ? atoi(o.timeout) : 180;
-	node_run_t *runs = calloc(count, sizeof *runs);
-	g_runs = runs;
-	g_nruns = count;
-	loop_signal_watch(env.loop, SIGINT, on_sigint, NULL);
-	size_t pending = 0;
-	const char *targets[EXEC_MAX_NODES];
-	exec_cbs_t cbs[EXEC_MAX_NODES];
-	exec_job_t *jobs[EXEC_MAX_NODES];
-	for (size_t i = 0; i < count; i++) {
-		node_run_t *r = &runs[i];
-		efa_status_init(&r->st, o.local ? "local" : o.ids.ids[first + i]);
-		r->verbose = o.verbose;
-		targets[i] = r->st.node;
-		cbs[i] = (exec_cbs_t){ on_line, on_done, r };
-		if (!cli->json) fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", r->st.node, exec_name(ex));
-	}
-	/* one SendCommand for every node, not one per node: SSM's rate limits */
-	exec_start_many(ex, targets, count, check_script_text(), timeout_s * 1000, cbs, jobs, err, sizeof err);
-	for (size_t i = 0; i < count; i++) {
-		node_run_t *r = &runs[i];
-		r->job = jobs[i];
-		if (!r->job) {
-			r->done = 1;
-			r->res.status = EXEC_ERROR;
-			snprintf(r->res.detail, sizeof r->res.detail, "%s", err);
-		} else {
-			pending++;
-		}
-	}
-	int64_t deadline = loop_now_ms() + (int64_t)(timeout_s + 60) * 1000;
-	while (pending && loop_now_ms() < deadline) {
-		loop_run_once(env.loop, 500);
-		pending = 0;
-		for (size_t i = 0; i < count; i++) pending += !runs[i].done;
-	}
-	int rc = 0;
-	for (size_t i = 0; i < count; i++) {
-		node_run_t *r = &runs[i];
-		if (!r->done) {
-			r->res.status = EXEC_TIMED_OUT;
-			snprintf(r->res.detail, sizeof r->res.detail, "no result within %d s", timeout_s + 60);
-		}
-		if (!r->out || !check_script_parse(r->out, r->len, &r->st)) {
-			snprintf(r->st.source, sizeof r->st.source, "no output");
-			rc = 1;
-		}
-		if (r->res.status == EXEC_ERROR) rc = 1;
-		rc = worst(rc, efa_status_exit_code(&r->st));
-	}
-	print_all(runs, count, &o, cli->json);
-	for (size_t i = 0; i < count; i++) {
-		efa_status_free(&runs[i].st);
-		free(runs[i].out);
-	}
+	int rc = check_nodes(&o, cli->json, ex, env.loop, first, count);
 	exec_free(ex);
-	loop_signal_unwatch(env.loop, SIGINT);
-	free(runs);
-	g_runs = NULL;
-	g_nruns = 0;
 	if (o.local) loop_free(env.loop);
 	else cmd_env_close(&env);
 	return rc;

@@ -59,38 +59,19 @@ typedef struct pp_args {
 
 static int parse_pp_args(cli_t *cli, pp_args_t *a, char *err, size_t errlen)
 {
-	static const struct { const char *name; size_t off; } valued[] = {
-		{ "--connect", offsetof(pp_args_t, connect) },
-		{ "--bind", offsetof(pp_args_t, bind) },
-		{ "--port", offsetof(pp_args_t, port) },
-		{ "-S", offsetof(pp_args_t, sizes) },
-		{ "-I", offsetof(pp_args_t, iters) },
-		{ "--warmup", offsetof(pp_args_t, warmup) },
-		{ "-p", offsetof(pp_args_t, provider) },
-		{ "--timeout", offsetof(pp_args_t, timeout) },
-		{ "--accept-timeout", offsetof(pp_args_t, accept_timeout) },
-	};
-	static const struct { const char *name; size_t off; } flags[] = {
-		{ "--local", offsetof(pp_args_t, local) },
-		{ "--serve", offsetof(pp_args_t, serve) },
+	static const cli_opt_t opts[] = {
+		{ "--connect", offsetof(pp_args_t, connect), 0 }, { "--bind", offsetof(pp_args_t, bind), 0 },
+		{ "--port", offsetof(pp_args_t, port), 0 }, { "-S", offsetof(pp_args_t, sizes), 0 },
+		{ "-I", offsetof(pp_args_t, iters), 0 }, { "--warmup", offsetof(pp_args_t, warmup), 0 },
+		{ "-p", offsetof(pp_args_t, provider), 0 }, { "--timeout", offsetof(pp_args_t, timeout), 0 },
+		{ "--accept-timeout", offsetof(pp_args_t, accept_timeout), 0 },
+		{ "--local", offsetof(pp_args_t, local), 1 }, { "--serve", offsetof(pp_args_t, serve), 1 },
 	};
 	memset(a, 0, sizeof *a);
 	for (int i = 0; i < cli->nargs; i++) {
-		int r = 0;
-		for (size_t k = 0; k < sizeof valued / sizeof valued[0] && r == 0; k++) {
-			const char *v;
-			r = cli_take_value(cli, &i, valued[k].name, &v, err, errlen);
-			if (r == 1) *(const char **)((char *)a + valued[k].off) = v;
-		}
+		int r = cli_take_opt(cli, &i, opts, sizeof opts / sizeof opts[0], a, err, errlen);
 		if (r < 0) return -1;
-		if (r == 1) continue;
-		size_t k;
-		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
-			if (strcmp(cli->args[i], flags[k].name) == 0) {
-				*(int *)((char *)a + flags[k].off) = 1;
-				break;
-			}
-		if (k == sizeof flags / sizeof flags[0]) {
+		if (r == 0) {
 			snprintf(err, errlen, "unknown option \"%s\"", cli->args[i]);
 			return -1;
 		}

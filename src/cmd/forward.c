@@ -23,19 +23,8 @@ int cmd_forward(cli_t *cli)
 {
 	const char *node = NULL, *port_s = NULL, *local_s = NULL;
 	char err[256];
-	for (int i = 0; i < cli->nargs; i++) {
-		int r;
-		if ((r = cli_take_value(cli, &i, "--node", &node, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--port", &port_s, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--local-port", &local_s, err, sizeof err)) == 0) {
-			snprintf(err, sizeof err, "unexpected argument \"%.60s\"", cli->args[i]);
-			r = -1;
-		}
-		if (r < 0) {
-			textsafe_printf(stderr, "nixl-tui forward: %s\n", err);
-			return 2;
-		}
-	}
+	const cmd_value_t values[] = { { "--node", &node }, { "--port", &port_s }, { "--local-port", &local_s } };
+	if (cmd_take_values(cli, "forward", values, sizeof values / sizeof values[0])) return 2;
 	if ((port_s && !exec_valid_count(port_s, 1, 65535)) || (local_s && !exec_valid_count(local_s, 1024, 65535))) {
 		fprintf(stderr, "nixl-tui forward: --port takes 1..65535 and --local-port 1024..65535\n");
 		return 2;

@@ -9,6 +9,7 @@
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "core/nodejob.h"
 #include "core/settings.h"
 #include "efa/exec_ssm.h"
 #include "setup/mlflow.h"
@@ -16,13 +17,14 @@
 typedef struct check {
 	mlflow_result_t res;
 	exec_result_t done_res;
-	int done, json;
+	int json;
 	char label[16];
 	const char *arn;       /* the SageMaker managed server's, or NULL */
 } check_t;
 
-static void on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
+static void on_line(void *ud, size_t node, exec_stream_t stream, const char *line, size_t len)
 {
+	(void)node;
 	(void)stream;
 	(void)len;
 	check_t *c = ud;
@@ -30,11 +32,22 @@ static void on_line(void *ud, exec_stream_t stream, const char *line, size_t len
 	if (!c->json && strncmp(line, "===NIXL-MLFLOW", 14) != 0) textsafe_printf(stdout, "%s | %s\n", c->label, line);
 }
 
-static void on_done(void *ud, const exec_result_t *r)
+/* The check script on target to its end (or timeout_s + 60 s); its result in c. */
+static void run_check(check_t *c, cmd_env_t *env, const char *target, const char *script, int timeout_s)
 {
-	check_t *c = ud;
-	c->done_res = *r;
-	c->done = 1;
+	exec_t *ex = exec_ssm_new(env->aws, NULL);
+	nodejob_cbs_t cbs = { on_line, NULL, NULL, NULL, c, NODEJOB_KEEP_NONE };
+	char err[256];
+	nodejob_t *nj = nodejob_start(ex, &target, 1, script, timeout_s * 1000, &cbs, err, sizeof err);
+	if (nj) {
+		nodejob_wait(nj, env->loop, loop_now_ms() + (int64_t)(timeout_s + 60) * 1000);
+		c->done_res = nodejob_node(nj, 0)->res;
+	} else {
+		c->done_res.status = EXEC_ERROR;
+		snprintf(c->done_res.detail, sizeof c->done_res.detail, "%s", err);
+	}
+	exec_free(ex);
+	nodejob_free(nj);
 }
 
 static cJSON *str_or_null(const char *s)
@@ -85,23 +98,9 @@ static char *configured_arn(const cli_t *cli, cmd_env_t *env)
 	return out;
 }
 
-typedef struct describe {
-	int done, ok;
-	sagemaker_mlflow_server_t srv;
-	aws_error_t err;
-} describe_t;
-
 static void on_described(void *ud, const aws_error_t *err, sagemaker_mlflow_server_t *res)
 {
-	describe_t *d = ud;
-	d->done = 1;
-	if (err) {
-		d->err = *err;
-		return;
-	}
-	d->ok = 1;
-	d->srv = *res;
-	memset(res, 0, sizeof *res);
+	cmd_call_take(ud, err, res, sizeof *res);
 }
 
 /* The managed server's URL from DescribeMlflowTrackingServer (the laptop's credentials: the
@@ -122,29 +121,30 @@ static int managed_url(cmd_env_t *env, const char *arn, char *region, size_t nre
 		         name, region, aws_client_region(env->aws));
 		return -1;
 	}
-	describe_t d = { 0 };
-	if (!sagemaker_describe_mlflow_tracking_server(env->aws, name, on_described, &d)) {
+	sagemaker_mlflow_server_t srv = { 0 };
+	cmd_call_t call = { .out = &srv };
+	if (!sagemaker_describe_mlflow_tracking_server(env->aws, name, on_described, &call)) {
 		snprintf(why, nwhy, "DescribeMlflowTrackingServer could not be sent.");
 		return -1;
 	}
-	aws_client_wait(env->aws, &d.done, 0);
+	aws_client_wait(env->aws, &call.done, 0);
 	int rc = -1;
-	if (!d.ok) {
+	if (call.failed || !call.done) {
 		char buf[700];
 		snprintf(why, nwhy, "the SageMaker MLflow server %s could not be described: %s", name,
-		         aws_error_sentence(&d.err, buf, sizeof buf));
-	} else if (!sagemaker_mlflow_server_usable(&d.srv)) {
+		         aws_error_sentence(&call.err, buf, sizeof buf));
+	} else if (!sagemaker_mlflow_server_usable(&srv)) {
 		snprintf(why, nwhy, "the SageMaker MLflow server %s is %.40s (%.20s), not Created and Active: start it (aws "
 		         "sagemaker start-mlflow-tracking-server --tracking-server-name %s) or wait until it is, then check "
-		         "again.", name, d.srv.status, d.srv.is_active ? d.srv.is_active : "activity unknown", name);
-	} else if (!mlflow_uri_valid(d.srv.url) || strlen(d.srv.url) >= nuri) {
+		         "again.", name, srv.status, srv.is_active ? srv.is_active : "activity unknown", name);
+	} else if (!mlflow_uri_valid(srv.url) || strlen(srv.url) >= nuri) {
 		snprintf(why, nwhy, "the SageMaker MLflow server %s has the URL \"%.200s\", which is not an http(s) URL "
-		         "this check can use.", name, d.srv.url);
+		         "this check can use.", name, srv.url);
 	} else {
-		snprintf(uri, nuri, "%s", d.srv.url);
+		snprintf(uri, nuri, "%s", srv.url);
 		rc = 0;
 	}
-	sagemaker_mlflow_server_free(&d.srv);
+	sagemaker_mlflow_server_free(&srv);
 	return rc;
 }
 
@@ -174,19 +174,8 @@ int cmd_mlflow_check(cli_t *cli)
 {
 	const char *node = NULL, *uri_arg = NULL, *timeout = NULL;
 	char err[256];
-	for (int i = 0; i < cli->nargs; i++) {
-		int r;
-		if ((r = cli_take_value(cli, &i, "--node", &node, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--tracking-uri", &uri_arg, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--timeout", &timeout, err, sizeof err)) == 0) {
-			snprintf(err, sizeof err, "unexpected argument \"%.60s\"", cli->args[i]);
-			r = -1;
-		}
-		if (r < 0) {
-			textsafe_printf(stderr, "nixl-tui mlflow-check: %s\n", err);
-			return 2;
-		}
-	}
+	const cmd_value_t values[] = { { "--node", &node }, { "--tracking-uri", &uri_arg }, { "--timeout", &timeout } };
+	if (cmd_take_values(cli, "mlflow-check", values, sizeof values / sizeof values[0])) return 2;
 	if (uri_arg && !mlflow_uri_valid(uri_arg)) {
 		textsafe_printf(stderr, "nixl-tui mlflow-check: --tracking-uri takes an http:// or https:// URL, not \"%s\"\n",
 		                uri_arg);
@@ -236,20 +225,9 @@ int cmd_mlflow_check(cli_t *cli)
 	}
 	check_t c = { .json = cli->json, .arn = arn };
 	snprintf(c.label, sizeof c.label, "node%zu", first + 1);
-	exec_t *ex = exec_ssm_new(env.aws, NULL);
-	exec_cbs_t cbs = { on_line, on_done, &c };
-	int timeout_s = timeout ? atoi(timeout) : 120;
-	exec_job_t *job = exec_start(ex, ids.ids[first], script, timeout_s * 1000, &cbs, err, sizeof err);
+	run_check(&c, &env, ids.ids[first], script, timeout ? atoi(timeout) : 120);
 	free(script);
-	if (!job) {
-		c.done = 1;
-		c.done_res.status = EXEC_ERROR;
-		snprintf(c.done_res.detail, sizeof c.done_res.detail, "%s", err);
-	}
-	int64_t deadline = loop_now_ms() + (int64_t)(timeout_s + 60) * 1000;
-	while (!c.done && loop_now_ms() < deadline) loop_run_once(env.loop, 500);
 	print_result(&c, uri, ids.ids[first]);
-	exec_free(ex);
 	free(arn);
 	cmd_env_close(&env);
 	return c.res.seen && c.res.ok ? 0 : 1;

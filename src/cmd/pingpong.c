@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
+#include "core/nodejob.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
 #include "efa/exec_ssm.h"
@@ -29,46 +29,29 @@ typedef struct opts {
 	exec_nodes_t ids;
 } opts_t;
 
-/* Flags that take a value, by name; the native ping-pong's flags join this table. */
-static const struct { const char *name; size_t off; } valued[] = {
-	{ "--server-node", offsetof(opts_t, server_node) }, { "--client-node", offsetof(opts_t, client_node) },
-	{ "--server-ip", offsetof(opts_t, server_ip) }, { "-S", offsetof(opts_t, sizes) },
-	{ "--sizes", offsetof(opts_t, sizes) }, { "-I", offsetof(opts_t, iters) },
-	{ "--iterations", offsetof(opts_t, iters) }, { "-e", offsetof(opts_t, endpoint) },
-	{ "-p", offsetof(opts_t, provider) }, { "--provider", offsetof(opts_t, provider) },
-	{ "--timeout", offsetof(opts_t, timeout) }, { "--port", offsetof(opts_t, port) },
-	{ "--from-file", offsetof(opts_t, from_file) }, { "--log-group", offsetof(opts_t, log_group) },
-	{ "--local-nodes", offsetof(opts_t, local_nodes) }, { "--concurrency", offsetof(opts_t, concurrency) },
-};
-static const struct { const char *name; size_t off; } flags[] = {
-	{ "--local", offsetof(opts_t, local) }, { "--matrix", offsetof(opts_t, matrix) },
-	{ "--no-check", offsetof(opts_t, no_check) }, { "--verbose", offsetof(opts_t, verbose) },
-	{ "-v", offsetof(opts_t, verbose) },
+/* The options by name: with a value, then the flags. */
+static const cli_opt_t opts[] = {
+	{ "--server-node", offsetof(opts_t, server_node), 0 }, { "--client-node", offsetof(opts_t, client_node), 0 },
+	{ "--server-ip", offsetof(opts_t, server_ip), 0 }, { "-S", offsetof(opts_t, sizes), 0 },
+	{ "--sizes", offsetof(opts_t, sizes), 0 }, { "-I", offsetof(opts_t, iters), 0 },
+	{ "--iterations", offsetof(opts_t, iters), 0 }, { "-e", offsetof(opts_t, endpoint), 0 },
+	{ "-p", offsetof(opts_t, provider), 0 }, { "--provider", offsetof(opts_t, provider), 0 },
+	{ "--timeout", offsetof(opts_t, timeout), 0 }, { "--port", offsetof(opts_t, port), 0 },
+	{ "--from-file", offsetof(opts_t, from_file), 0 }, { "--log-group", offsetof(opts_t, log_group), 0 },
+	{ "--local-nodes", offsetof(opts_t, local_nodes), 0 }, { "--concurrency", offsetof(opts_t, concurrency), 0 },
+	{ "--local", offsetof(opts_t, local), 1 }, { "--matrix", offsetof(opts_t, matrix), 1 },
+	{ "--no-check", offsetof(opts_t, no_check), 1 }, { "--verbose", offsetof(opts_t, verbose), 1 },
+	{ "-v", offsetof(opts_t, verbose), 1 },
 };
 
 static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
 	for (int i = 0; i < cli->nargs; i++) {
-		const char *v;
-		int r = 0;
-		for (size_t k = 0; k < sizeof valued / sizeof valued[0] && r == 0; k++) {
-			if ((r = cli_take_value(cli, &i, valued[k].name, &v, err, errlen)) < 0) return -1;
-			if (r) *(const char **)((char *)o + valued[k].off) = v;
-		}
-		if (r) continue;
-		if ((r = cli_take_value(cli, &i, "--instance-id", &v, err, errlen)) < 0) return -1;
-		if (r) {
-			if (exec_nodes_add(&o->ids, v, err, errlen) < 0) return -1;
-			continue;
-		}
-		size_t k;
-		for (k = 0; k < sizeof flags / sizeof flags[0]; k++)
-			if (strcmp(cli->args[i], flags[k].name) == 0) {
-				*(int *)((char *)o + flags[k].off) = 1;
-				break;
-			}
-		if (k == sizeof flags / sizeof flags[0]) {
+		int r = cli_take_opt(cli, &i, opts, sizeof opts / sizeof opts[0], o, err, errlen);
+		if (r == 0) r = cmd_take_instance_id(cli, &i, &o->ids, err, errlen);
+		if (r < 0) return -1;
+		if (r == 0) {
 			snprintf(err, errlen, "unknown argument \"%s\"", cli->args[i]);
 			return -1;
 		}
@@ -231,14 +214,15 @@ typedef struct live {
 	pp_matrix_t *matrix;
 } live_t;
 
-static live_t *g_live;
-
-static void on_sigint(loop_t *l, int signo, void *ud)
+/* Ctrl-C stops the run or the matrix (their ends still come, and are printed). */
+static void live_cancel(void *ud)
 {
-	(void)l; (void)signo; (void)ud;
-	if (g_live && g_live->run) pp_run_cancel(g_live->run);
-	if (g_live && g_live->matrix) pp_matrix_cancel(g_live->matrix);
+	live_t *lv = ud;
+	if (lv->run) pp_run_cancel(lv->run);
+	if (lv->matrix) pp_matrix_cancel(lv->matrix);
 }
+
+static int live_done(void *ud) { return ((const live_t *)ud)->done; }
 
 static void on_line(void *ud, pp_side_t side, exec_stream_t s, const char *line)
 {
@@ -412,8 +396,6 @@ int cmd_pingpong(cli_t *cli)
 		for (size_t i = 0; i < n; i++) names[i] = o.ids.ids[i];
 	}
 	live_t lv = { .json = cli->json, .verbose = o.verbose };
-	g_live = &lv;
-	loop_signal_watch(env.loop, SIGINT, on_sigint, NULL);
 	pp_run_opts_t ro = {
 		.loop = env.loop,
 		.provider = o.provider ? o.provider : o.local ? "tcp" : "efa",
@@ -436,7 +418,7 @@ int cmd_pingpong(cli_t *cli)
 			textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 			rc = 2;
 		} else {
-			while (!lv.done) loop_run_once(env.loop, 1000);
+			nodejob_drive(env.loop, live_done, live_cancel, &lv, 0);
 			print_matrix(lv.matrix, n, names, cli->json);
 			for (size_t a = 0; a < n; a++)
 				for (size_t b = a + 1; b < n; b++) {
@@ -458,7 +440,7 @@ int cmd_pingpong(cli_t *cli)
 				textsafe_printf(stderr, "nixl-tui pingpong: %s\n", err);
 				rc = 2;
 			} else {
-				while (!lv.done) loop_run_once(env.loop, 1000);
+				nodejob_drive(env.loop, live_done, live_cancel, &lv, 0);
 				if (cli->json) {
 					cJSON *j = pp_result_json(&lv.res);
 					cmd_print_json(j, 1);
@@ -475,9 +457,7 @@ int cmd_pingpong(cli_t *cli)
 		}
 	}
 	pp_result_free(&lv.res);
-	g_live = NULL;
 	exec_free(ex);
-	loop_signal_unwatch(env.loop, SIGINT);
 	if (o.local) loop_free(env.loop);
 	else cmd_env_close(&env);
 	return rc;

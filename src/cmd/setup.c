@@ -2,7 +2,6 @@
  * anything is sent; --dry-run prints it expanded, --local runs it on this machine with the
  * runner the nodes get. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "base/loop.h"
+#include "core/nodejob.h"
 #include "core/settings.h"
 #include "aws/s3.h"
 #include "efa/exec_local.h"
@@ -186,13 +186,10 @@ static void dry_text(const tasks_t *t, size_t from, const char *file)
 typedef struct run run_t;
 
 typedef struct node_run {
-	run_t *run;
 	char label[48];     /* "local", or "node2" */
 	char target[24];    /* the instance id, or "local" */
 	setup_progress_t prog;
-	exec_job_t *job;
-	exec_result_t res;
-	int done;
+	exec_result_t res;  /* once followed */
 } node_run_t;
 
 struct run {
@@ -201,42 +198,22 @@ struct run {
 	size_t n;
 	int json;
 	int detach_on_int;  /* Ctrl-C stops following (the nodes go on), not the run */
-	int detached;
+	nodejob_t *nj;      /* the runner on the nodes */
 };
 
-static void on_sigint(loop_t *l, int signo, void *ud)
-{
-	(void)l;
-	(void)signo;
-	run_t *r = ud;
-	if (r->detach_on_int) {
-		r->detached = 1;
-		return;
-	}
-	for (size_t i = 0; i < r->n; i++)
-		if (r->nodes[i].job && !r->nodes[i].done) exec_cancel(r->nodes[i].job);
-}
-
-static void on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
+static void on_line(void *ud, size_t node, exec_stream_t stream, const char *line, size_t len)
 {
 	(void)stream;
 	(void)len;
-	node_run_t *nr = ud;
+	run_t *r = ud;
+	node_run_t *nr = &r->nodes[node];
 	setup_progress_line(&nr->prog, line);
-	if (nr->run->json || strncmp(line, "===NIXL-TASK", 12) == 0) return;
-	if (nr->run->n > 1 || strcmp(nr->target, "local") != 0)
+	if (r->json || strncmp(line, "===NIXL-TASK", 12) == 0) return;
+	if (r->n > 1 || strcmp(nr->target, "local") != 0)
 		textsafe_printf(stdout, "%s | %s\n", nr->label, line);
 	else
 		textsafe_printf(stdout, "%s\n", line);
 	fflush(stdout);
-}
-
-static void on_done(void *ud, const exec_result_t *res)
-{
-	node_run_t *nr = ud;
-	nr->res = *res;
-	nr->done = 1;
-	nr->job = NULL;
 }
 
 static int node_ok(const node_run_t *nr)
@@ -302,64 +279,50 @@ static void print_text(const run_t *r)
 	}
 }
 
+/* Every node has its command id (or has ended). */
+static int all_sent(void *ud)
+{
+	const run_t *r = ud;
+	if (nodejob_detached(r->nj)) return 1;
+	for (size_t i = 0; i < r->n; i++)
+		if (!nodejob_node(r->nj, i)->done && !nodejob_command_id(r->nj, i)[0]) return 0;
+	return 1;
+}
+
 /* Follows the jobs of r to their end (or Ctrl-C when it detaches); 0 when every node
  * succeeded, 1 when one did not, 130 when detached. on_started (may be NULL) is called
  * once every job has its command id. */
 static int follow_nodes(run_t *r, loop_t *loop, int timeout_s, void (*on_started)(run_t *r, void *ud), void *ud)
 {
-	size_t pending = 0;
-	for (size_t i = 0; i < r->n; i++) pending += !r->nodes[i].done;
-	loop_signal_watch(loop, SIGINT, on_sigint, r);
 	int64_t deadline = loop_now_ms() + (int64_t)(timeout_s + 120) * 1000;
-	while (pending && !r->detached && loop_now_ms() < deadline) {
-		loop_run_once(loop, 500);
-		pending = 0;
-		for (size_t i = 0; i < r->n; i++) pending += !r->nodes[i].done;
-		if (on_started) {
-			int all = 1;
-			for (size_t i = 0; i < r->n; i++)
-				all &= r->nodes[i].done || !r->nodes[i].job || exec_ssm_command_id(r->nodes[i].job)[0] != 0;
-			if (all) {
-				on_started(r, ud);
-				on_started = NULL;
-			}
-		}
-	}
-	loop_signal_unwatch(loop, SIGINT);
-	if (r->detached) return 130;
+	if (r->detach_on_int) nodejob_detach_on_sigint(r->nj, loop);
+	else nodejob_cancel_on_sigint(r->nj, loop);
+	if (on_started && nodejob_drive(loop, all_sent, NULL, r, deadline) == 0 && !nodejob_detached(r->nj))
+		on_started(r, ud);
+	nodejob_wait(r->nj, loop, deadline);
+	if (nodejob_detached(r->nj)) return 130;
 	int ok = 1;
 	for (size_t i = 0; i < r->n; i++) {
-		node_run_t *nr = &r->nodes[i];
-		if (!nr->done) {
-			nr->res.status = EXEC_TIMED_OUT;
-			snprintf(nr->res.detail, sizeof nr->res.detail, "no end within %d s", timeout_s + 120);
-		}
-		ok &= node_ok(nr);
+		r->nodes[i].res = nodejob_node(r->nj, i)->res;
+		ok &= node_ok(&r->nodes[i]);
 	}
 	if (r->json) print_json(r);
 	else print_text(r);
 	return ok ? 0 : 1;
 }
 
-/* Starts script on every node of r: one SendCommand for all of them over SSM. */
-static void start_nodes(run_t *r, exec_t *ex, const char *script, int timeout_s)
+/* Starts script on every node of r (one SendCommand for all of them over SSM), or with
+ * command_id follows that command, sent earlier, again. 0, or -1 printed. */
+static int start_nodes(run_t *r, exec_t *ex, const char *script, const char *command_id, int timeout_s)
 {
 	const char *targets[EXEC_MAX_NODES];
-	exec_cbs_t cbs[EXEC_MAX_NODES];
-	exec_job_t *jobs[EXEC_MAX_NODES];
-	char err[256] = "";
-	for (size_t i = 0; i < r->n; i++) {
-		targets[i] = r->nodes[i].target;
-		cbs[i] = (exec_cbs_t){ on_line, on_done, &r->nodes[i] };
-	}
-	exec_start_many(ex, targets, r->n, script, timeout_s * 1000, cbs, jobs, err, sizeof err);
-	for (size_t i = 0; i < r->n; i++) {
-		node_run_t *nr = &r->nodes[i];
-		if ((nr->job = jobs[i])) continue;
-		nr->done = 1;
-		nr->res.status = EXEC_ERROR;
-		snprintf(nr->res.detail, sizeof nr->res.detail, "%s", err[0] ? err : "could not be started");
-	}
+	char err[256];
+	for (size_t i = 0; i < r->n; i++) targets[i] = r->nodes[i].target;
+	nodejob_cbs_t cbs = { on_line, NULL, NULL, NULL, r, NODEJOB_KEEP_NONE };
+	r->nj = command_id ? nodejob_attach(ex, targets, r->n, command_id, timeout_s * 1000, &cbs, err, sizeof err)
+	                   : nodejob_start(ex, targets, r->n, script, timeout_s * 1000, &cbs, err, sizeof err);
+	if (!r->nj) textsafe_printf(stderr, "nixl-tui setup: %s\n", err);
+	return r->nj ? 0 : -1;
 }
 
 static int run_init(run_t *r, const tasks_t *t, size_t n, int json)
@@ -370,7 +333,6 @@ static int run_init(run_t *r, const tasks_t *t, size_t n, int json)
 	if (!(r->nodes = calloc(n, sizeof *r->nodes))) return -1;
 	r->n = n;
 	for (size_t i = 0; i < n; i++) {
-		r->nodes[i].run = r;
 		if (setup_progress_init(&r->nodes[i].prog, t->ntasks) < 0) return -1;
 	}
 	return 0;
@@ -380,6 +342,7 @@ static void run_free(run_t *r)
 {
 	for (size_t i = 0; r->nodes && i < r->n; i++) setup_progress_free(&r->nodes[i].prog);
 	free(r->nodes);
+	nodejob_free(r->nj);
 }
 
 static int run_local(const opts_t *o, const tasks_t *t, size_t from, int json)
@@ -398,8 +361,7 @@ static int run_local(const opts_t *o, const tasks_t *t, size_t from, int json)
 	loop_t *loop = loop_new();
 	exec_t *ex = exec_local_new(loop, NULL);
 	int timeout_s = o->timeout ? atoi(o->timeout) : DEFAULT_TIMEOUT_S;
-	start_nodes(&r, ex, script, timeout_s);
-	int rc = follow_nodes(&r, loop, timeout_s, NULL, NULL);
+	int rc = start_nodes(&r, ex, script, NULL, timeout_s) < 0 ? 1 : follow_nodes(&r, loop, timeout_s, NULL, NULL);
 	free(script);
 	exec_free(ex);
 	loop_free(loop);
@@ -464,11 +426,8 @@ static void save_record(run_t *r, void *ud)
 {
 	pending_record_t *pr = ud;
 	char err[300];
-	for (size_t i = 0; i < r->n; i++)
-		if (r->nodes[i].job) {
-			snprintf(pr->rec.command_id, sizeof pr->rec.command_id, "%s", exec_ssm_command_id(r->nodes[i].job));
-			break;
-		}
+	for (size_t i = 0; i < r->n && !pr->rec.command_id[0]; i++)
+		snprintf(pr->rec.command_id, sizeof pr->rec.command_id, "%s", nodejob_command_id(r->nj, i));
 	if (!pr->rec.command_id[0]) return;
 	if (setup_record_save(&pr->rec, pr->t, err, sizeof err) < 0)
 		textsafe_printf(stderr, "nixl-tui setup: %s; a run stopped now cannot be followed again.\n", err);
@@ -477,19 +436,14 @@ static void save_record(run_t *r, void *ud)
 }
 
 typedef struct listing {
-	int done, failed, running;
-	aws_error_t err;
+	cmd_call_t call;
+	int running;
 } listing_t;
 
 static void on_listing(void *ud, const aws_error_t *err, ssm_invocations_t *res)
 {
 	listing_t *l = ud;
-	l->done = 1;
-	if (err) {
-		l->failed = 1;
-		l->err = *err;
-		return;
-	}
+	if (cmd_call_end(&l->call, err)) return;
 	for (size_t i = 0; i < res->n; i++) {
 		l->running += setup_status_running(res->items[i].status);
 	}
@@ -501,9 +455,9 @@ static int record_running(cmd_env_t *env, const setup_record_t *rec)
 {
 	listing_t l = { 0 };
 	if (!ssm_list_command_invocations(env->aws, rec->command_id, NULL, 50, on_listing, &l)) return -1;
-	aws_client_wait(env->aws, &l.done, 120000);
-	if (!l.done || l.failed) {
-		if (l.failed) cmd_print_error("setup", &l.err);
+	aws_client_wait(env->aws, &l.call.done, 120000);
+	if (!l.call.done || l.call.failed) {
+		if (l.call.failed) cmd_print_error("setup", &l.call.err);
 		else fprintf(stderr, "nixl-tui setup: no answer from SSM in 120 s\n");
 		return -1;
 	}
@@ -527,26 +481,18 @@ static int follow_record(cmd_env_t *env, setup_record_t *rec, int cancel, int js
 	label_nodes(&r, rec->node_no, rec->ids);
 	exec_ssm_opts_t so = { .leave_running = 1 };
 	exec_t *ex = exec_ssm_new(env->aws, &so);
-	char when[32], err[256];
+	char when[32];
 	struct tm tm;
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&rec->started, &tm));
 	if (!json)
 		textsafe_printf(stderr, "nixl-tui setup: %s the setup started %s (command %s) on %zu node%s\n",
 		                cancel ? "stopping" : "following", when, rec->command_id, rec->nnodes,
 		                rec->nnodes == 1 ? "" : "s");
-	for (size_t i = 0; i < r.n; i++) {
-		node_run_t *nr = &r.nodes[i];
-		exec_cbs_t cbs = { on_line, on_done, nr };
-		nr->job = exec_ssm_attach(ex, nr->target, rec->command_id, timeout_s * 1000, &cbs, err, sizeof err);
-		if (!nr->job) {
-			nr->done = 1;
-			nr->res.status = EXEC_ERROR;
-			snprintf(nr->res.detail, sizeof nr->res.detail, "%s", err);
-		} else if (cancel) {
-			exec_cancel(nr->job);
-		}
+	int rc = 1;
+	if (start_nodes(&r, ex, NULL, rec->command_id, timeout_s) == 0) {
+		if (cancel) nodejob_cancel(r.nj);
+		rc = follow_nodes(&r, env->loop, timeout_s, NULL, NULL);
 	}
-	int rc = follow_nodes(&r, env->loop, timeout_s, NULL, NULL);
 	if (rc == 130)
 		fprintf(stderr, "nixl-tui setup: stopped following; the setup goes on on the nodes: `nixl-tui setup` "
 		                "follows it again, `nixl-tui setup --cancel` stops it.\n");
@@ -653,8 +599,8 @@ static int run_stack(const opts_t *o, cli_t *cli, const tasks_t *t, size_t from,
 			                count == 1 ? "" : "s", bucket, prefix);
 		exec_ssm_opts_t so = { .leave_running = 1 };
 		exec_t *ex = exec_ssm_new(env.aws, &so);
-		start_nodes(&r, ex, script, timeout_s);
-		rc = follow_nodes(&r, env.loop, timeout_s, save_record, &pr);
+		if (start_nodes(&r, ex, script, NULL, timeout_s) == 0)
+			rc = follow_nodes(&r, env.loop, timeout_s, save_record, &pr);
 		if (rc == 130)
 			fprintf(stderr, "nixl-tui setup: stopped following; the setup goes on on the nodes: `nixl-tui setup` "
 			                "follows it again, `nixl-tui setup --cancel` stops it.\n");

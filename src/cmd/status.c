@@ -16,10 +16,7 @@
 #include "core/settings.h"
 
 typedef struct lookup {
-	int done;
-	int missing;
-	aws_error_t err;
-	int failed;
+	cmd_call_t call;
 	cfn_stack_t stack;
 	cfn_stacks_t all;
 } lookup_t;
@@ -27,15 +24,10 @@ typedef struct lookup {
 static void on_stacks(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
 	lookup_t *l = ud;
-	l->done = 1;
-	if (err) {
-		if (err->http_status == 400 && strstr(err->message, "does not exist")) l->missing = 1;
-		else { l->failed = 1; l->err = *err; }
-		return;
-	}
+	if (cmd_stack_call_end(&l->call, err)) return;
 	l->all = *res;
 	memset(res, 0, sizeof *res);
-	if (!l->all.n) l->missing = 1;
+	if (!l->all.n) l->call.missing = 1;
 }
 
 /* The stack of the configuration, looked up once. Returns 0 (found), 1 (missing, message
@@ -56,15 +48,15 @@ static int find_stack(cli_t *cli, const char *name, cmd_env_t *env, lookup_t *l,
 	}
 	config_free(&cfg);
 	cfn_describe_stacks(env->aws, stack, on_stacks, l);
-	if (aws_client_wait(env->aws, &l->done, 120000) < 0 && !l->done) {
+	if (aws_client_wait(env->aws, &l->call.done, 120000) < 0 && !l->call.done) {
 		fprintf(stderr, "nixl-tui %s: no answer from CloudFormation in 120 s\n", name);
 		return -1;
 	}
-	if (l->failed) {
-		cmd_print_error(name, &l->err);
+	if (l->call.failed) {
+		cmd_print_error(name, &l->call.err);
 		return -1;
 	}
-	if (l->missing) {
+	if (l->call.missing) {
 		if (cli->json) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "stackName", stack);
@@ -103,43 +95,56 @@ static int check_args(cli_t *cli, const char *name, const char **format)
 	return 0;
 }
 
-int cmd_status(cli_t *cli)
+/* The stack of the configuration, looked up, then given to print (status or outputs):
+ * the exit code. */
+typedef int (*stack_print_fn)(const cfn_stack_t *st, const char *stack, const char *region, const char *format,
+                              int json);
+
+static int with_stack(cli_t *cli, const char *name, const char *format, stack_print_fn print)
 {
-	if (check_args(cli, "status", NULL) < 0) return 2;
 	cmd_env_t env;
 	lookup_t l = {0};
 	char stack[160];
-	int r = find_stack(cli, "status", &env, &l, stack, sizeof stack);
-	if (r == 0) {
-		const cfn_stack_t *st = &l.stack;
-		char created[40] = "";
-		if (st->creation_time) {
-			struct tm tm;
-			gmtime_r(&st->creation_time, &tm);
-			strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		}
-		if (cli->json) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "stackName", stack);
-			cJSON_AddBoolToObject(o, "exists", 1);
-			cJSON_AddStringToObject(o, "stackId", st->stack_id ? st->stack_id : "");
-			cJSON_AddStringToObject(o, "status", st->status ? st->status : "");
-			cJSON_AddStringToObject(o, "reason", st->status_reason ? st->status_reason : "");
-			cJSON_AddStringToObject(o, "created", created);
-			cJSON_AddStringToObject(o, "region", aws_client_region(env.aws));
-			cJSON_AddNumberToObject(o, "outputs", (double)st->noutputs);
-			cmd_print_json(o, 0);
-			cJSON_Delete(o);
-		} else {
-			textsafe_printf(stdout, "stack    %s\nstatus   %s%s%s\ncreated  %s\nregion   %s\nid       %s\n", stack,
-			       st->status ? st->status : "", st->status_reason ? " - " : "",
-			       st->status_reason ? st->status_reason : "", created, aws_client_region(env.aws),
-			       st->stack_id ? st->stack_id : "");
-		}
-	}
+	int r = find_stack(cli, name, &env, &l, stack, sizeof stack);
+	if (r == 0) r = print(&l.stack, stack, aws_client_region(env.aws), format, cli->json);
 	cfn_stacks_free(&l.all);
 	cmd_env_close(&env);
 	return r == 0 ? 0 : 1;
+}
+
+static int print_status(const cfn_stack_t *st, const char *stack, const char *region, const char *format, int json)
+{
+	(void)format;
+	char created[40] = "";
+	if (st->creation_time) {
+		struct tm tm;
+		gmtime_r(&st->creation_time, &tm);
+		strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "stackName", stack);
+		cJSON_AddBoolToObject(o, "exists", 1);
+		cJSON_AddStringToObject(o, "stackId", st->stack_id ? st->stack_id : "");
+		cJSON_AddStringToObject(o, "status", st->status ? st->status : "");
+		cJSON_AddStringToObject(o, "reason", st->status_reason ? st->status_reason : "");
+		cJSON_AddStringToObject(o, "created", created);
+		cJSON_AddStringToObject(o, "region", region);
+		cJSON_AddNumberToObject(o, "outputs", (double)st->noutputs);
+		cmd_print_json(o, 0);
+		cJSON_Delete(o);
+	} else {
+		textsafe_printf(stdout, "stack    %s\nstatus   %s%s%s\ncreated  %s\nregion   %s\nid       %s\n", stack,
+		       st->status ? st->status : "", st->status_reason ? " - " : "",
+		       st->status_reason ? st->status_reason : "", created, region, st->stack_id ? st->stack_id : "");
+	}
+	return 0;
+}
+
+int cmd_status(cli_t *cli)
+{
+	if (check_args(cli, "status", NULL) < 0) return 2;
+	return with_stack(cli, "status", NULL, print_status);
 }
 
 /* NodeNInstanceId -> NODEN_ID, as the users' scripts name them. */
@@ -243,35 +248,33 @@ static int print_env(const char *stack, const char *region, const cfn_stack_t *s
 	return 0;
 }
 
+static int print_outputs(const cfn_stack_t *st, const char *stack, const char *region, const char *format,
+                         int json)
+{
+	(void)json;
+	int r = 0;
+	if (!st->noutputs)
+		textsafe_printf(stderr, "nixl-tui outputs: %s has no outputs yet (%s)\n", stack, st->status ? st->status : "");
+	if (format && strcmp(format, "json") == 0) {
+		cJSON *o = cJSON_CreateObject();
+		for (size_t i = 0; i < st->noutputs; i++)
+			cJSON_AddStringToObject(o, st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "");
+		cmd_print_json(o, 0);
+		cJSON_Delete(o);
+	} else if (format && strcmp(format, "env") == 0) {
+		if (print_env(stack, region, st) < 0) r = 1;
+	} else {
+		for (size_t i = 0; i < st->noutputs; i++)
+			textsafe_printf(stdout, "%-22s %-24s %s\n", st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "",
+			                st->outputs[i].export_name ? st->outputs[i].export_name : "");
+	}
+	return st->noutputs ? r : 1;
+}
+
 int cmd_outputs(cli_t *cli)
 {
 	const char *format = NULL;
 	if (check_args(cli, "outputs", &format) < 0) return 2;
 	if (cli->json) format = "json";
-	cmd_env_t env;
-	lookup_t l = {0};
-	char stack[160];
-	int r = find_stack(cli, "outputs", &env, &l, stack, sizeof stack);
-	if (r == 0) {
-		const cfn_stack_t *st = &l.stack;
-		if (!st->noutputs)
-			textsafe_printf(stderr, "nixl-tui outputs: %s has no outputs yet (%s)\n", stack, st->status ? st->status : "");
-		if (format && strcmp(format, "json") == 0) {
-			cJSON *o = cJSON_CreateObject();
-			for (size_t i = 0; i < st->noutputs; i++)
-				cJSON_AddStringToObject(o, st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "");
-			cmd_print_json(o, 0);
-			cJSON_Delete(o);
-		} else if (format && strcmp(format, "env") == 0) {
-			if (print_env(stack, aws_client_region(env.aws), st) < 0) r = 1;
-		} else {
-			for (size_t i = 0; i < st->noutputs; i++)
-				textsafe_printf(stdout, "%-22s %-24s %s\n", st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "",
-				                st->outputs[i].export_name ? st->outputs[i].export_name : "");
-		}
-		if (!st->noutputs) r = 1;
-	}
-	cfn_stacks_free(&l.all);
-	cmd_env_close(&env);
-	return r == 0 ? 0 : 1;
+	return with_stack(cli, "outputs", format, print_outputs);
 }

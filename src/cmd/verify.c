@@ -150,23 +150,9 @@ static cJSON *num_or_null(double v) { return isnan(v) ? cJSON_CreateNull() : cJS
 int cmd_verify(cli_t *cli)
 {
 	const char *tasks = NULL, *provider = NULL, *uri = NULL, *sizes = NULL, *iters = NULL;
-	char err[256];
-	for (int i = 0; i < cli->nargs; i++) {
-		int r;
-		if ((r = cli_take_value(cli, &i, "--tasks", &tasks, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--provider", &provider, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "--tracking-uri", &uri, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "-S", &sizes, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "-I", &iters, err, sizeof err)) == 0 &&
-		    (r = cli_take_value(cli, &i, "-p", &provider, err, sizeof err)) == 0) {
-			snprintf(err, sizeof err, "unexpected argument \"%.60s\"", cli->args[i]);
-			r = -1;
-		}
-		if (r < 0) {
-			textsafe_printf(stderr, "nixl-tui verify: %s\n", err);
-			return 2;
-		}
-	}
+	const cmd_value_t values[] = { { "--tasks", &tasks }, { "--provider", &provider }, { "--tracking-uri", &uri },
+		                       { "-S", &sizes }, { "-I", &iters }, { "-p", &provider } };
+	if (cmd_take_values(cli, "verify", values, sizeof values / sizeof values[0])) return 2;
 	if (provider && !exec_valid_provider(provider)) {
 		textsafe_printf(stderr, "nixl-tui verify: unknown provider \"%s\"\n", provider);
 		return 2;

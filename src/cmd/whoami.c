@@ -11,24 +11,9 @@
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 
-typedef struct whoami {
-	int done;
-	aws_error_t err;
-	int failed;
-	sts_identity_t id;
-} whoami_t;
-
 static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
 {
-	whoami_t *w = ud;
-	w->done = 1;
-	if (err) {
-		w->failed = 1;
-		w->err = *err;
-		return;
-	}
-	w->id = *res;
-	memset(res, 0, sizeof *res); /* keep it */
+	cmd_call_take(ud, err, res, sizeof *res); /* keep it */
 }
 
 int cmd_whoami(cli_t *cli)
@@ -39,22 +24,23 @@ int cmd_whoami(cli_t *cli)
 	}
 	cmd_env_t env;
 	if (cmd_env_open(&env, cli, "whoami") < 0) return 1;
-	whoami_t w = {0};
-	sts_get_caller_identity(env.aws, on_identity, &w);
-	if (aws_client_wait(env.aws, &w.done, 120000) < 0 && !w.done) {
-		aws_error_set(&w.err, AWS_ERR_TRANSPORT, "Timeout", "no answer from STS within 120 s");
-		w.failed = 1;
+	sts_identity_t id = {0};
+	cmd_call_t call = { .out = &id };
+	sts_get_caller_identity(env.aws, on_identity, &call);
+	if (aws_client_wait(env.aws, &call.done, 120000) < 0 && !call.done) {
+		aws_error_set(&call.err, AWS_ERR_TRANSPORT, "Timeout", "no answer from STS within 120 s");
+		call.failed = 1;
 	}
 	int rc = 0;
 	const char *endpoint = aws_client_endpoint(env.aws, "sts");
-	if (w.failed) {
-		cmd_print_error("whoami", &w.err);
+	if (call.failed) {
+		cmd_print_error("whoami", &call.err);
 		rc = 1;
 	} else if (cli->json) {
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "account", w.id.account ? w.id.account : "");
-		cJSON_AddStringToObject(o, "arn", w.id.arn ? w.id.arn : "");
-		cJSON_AddStringToObject(o, "userId", w.id.user_id ? w.id.user_id : "");
+		cJSON_AddStringToObject(o, "account", id.account ? id.account : "");
+		cJSON_AddStringToObject(o, "arn", id.arn ? id.arn : "");
+		cJSON_AddStringToObject(o, "userId", id.user_id ? id.user_id : "");
 		cJSON_AddStringToObject(o, "region", aws_client_region(env.aws));
 		cJSON_AddStringToObject(o, "endpoint", endpoint ? endpoint : "");
 		cJSON_AddStringToObject(o, "credentials", aws_client_creds_source(env.aws));
@@ -63,11 +49,11 @@ int cmd_whoami(cli_t *cli)
 	} else {
 		textsafe_printf(stdout, "account      %s\narn          %s\nuser id      %s\nregion       %s\n"
 		       "endpoint     %s%s\ncredentials  %s\n",
-		       w.id.account ? w.id.account : "", w.id.arn ? w.id.arn : "",
-		       w.id.user_id ? w.id.user_id : "", aws_client_region(env.aws), endpoint ? endpoint : "",
+		       id.account ? id.account : "", id.arn ? id.arn : "",
+		       id.user_id ? id.user_id : "", aws_client_region(env.aws), endpoint ? endpoint : "",
 		       aws_endpoint_is_loopback(endpoint) ? " (local)" : "", aws_client_creds_source(env.aws));
 	}
-	sts_identity_free(&w.id);
+	sts_identity_free(&id);
 	cmd_env_close(&env);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/nodejob.h"
 #include "core/session_priv.h"
 #include "efa/check_script.h"
 #include "efa/exec_ssm.h"
@@ -116,12 +117,11 @@ static exec_t *executor(session_t *s)
 
 /* ---- the EFA check ---- */
 
+/* One check over the nodes picked together (core/nodejob.h); freed when all have ended. */
 typedef struct check_job {
 	session_t *s;
-	int index;
-	exec_job_t *job;
-	char *text;
-	size_t len, cap;
+	int index[EXEC_MAX_NODES]; /* the session's node number of each of the job's nodes */
+	nodejob_t *nj;
 } check_job_t;
 
 static const sess_check_state_t verdict_state[] = {
@@ -130,13 +130,14 @@ static const sess_check_state_t verdict_state[] = {
 };
 
 /* Reads what arrived so far: each check fills in as soon as its section is complete. */
-static void check_update(check_job_t *j, int final)
+static void check_update(void *ud, size_t i, const char *text, size_t len, int final)
 {
-	sess_node_t *n = node_by_index(j->s, j->index);
+	check_job_t *j = ud;
+	sess_node_t *n = node_by_index(j->s, j->index[i]);
 	if (!n) return;
 	efa_node_status_t st;
 	efa_status_init(&st, n->instance_id);
-	check_script_parse(j->text ? j->text : "", j->len, &st);
+	check_script_parse(text, len, &st);
 	n->nchecks = EFA_CHECK_COUNT;
 	n->simulated = st.simulated == 1;
 	for (int c = 0; c < EFA_CHECK_COUNT; c++) {
@@ -150,36 +151,58 @@ static void check_update(check_job_t *j, int final)
 	sess_notify(j->s, SESS_CH_NODES);
 }
 
-static void check_on_line(void *ud, exec_stream_t stream, const char *line, size_t len)
+static void check_on_line(void *ud, size_t i, exec_stream_t stream, const char *line, size_t len)
 {
+	(void)len;
 	check_job_t *j = ud;
-	sess_node_t *n = node_by_index(j->s, j->index);
+	sess_node_t *n = node_by_index(j->s, j->index[i]);
 	if (n) node_line(j->s, n, stream == EXEC_STDERR ? "! " : "", line);
-	if (stream != EXEC_STDOUT) return;
-	if (exec_text_append(&j->text, &j->len, &j->cap, line, len) == 0) check_update(j, 0);
 }
 
-static void check_on_done(void *ud, const exec_result_t *r)
+static void check_on_done(void *ud, size_t i, const exec_result_t *r)
 {
 	check_job_t *j = ud;
 	session_t *s = j->s;
-	struct session_priv *p = SP(s);
-	sess_node_t *n = node_by_index(s, j->index);
-	check_update(j, 1);
+	sess_node_t *n = node_by_index(s, j->index[i]);
 	if (n) {
 		n->checks_running = 0;
 		if (r->status != EXEC_SUCCESS && r->status != EXEC_FAILED) {
 			char line[600];
 			snprintf(line, sizeof line, "EFA check %s: %s", exec_status_name(r->status), r->detail);
 			node_line(s, n, "! ", line);
-			sess_flash(s, "node %d: %s", j->index, line);
+			sess_flash(s, "node %d: %s", j->index[i], line);
 		}
 	}
+	sess_notify(s, SESS_CH_NODES);
+}
+
+static void check_job_free(check_job_t *j)
+{
+	struct session_priv *p = SP(j->s);
 	for (int i = 0; i < SESS_MAX_NODES; i++)
 		if (p->checks[i] == j) p->checks[i] = NULL;
-	free(j->text);
+	nodejob_free(j->nj);
 	free(j);
-	sess_notify(s, SESS_CH_NODES);
+}
+
+static void check_on_all_done(void *ud) { check_job_free(ud); }
+
+/* The nodes the executor did not take: said on each, and in the flash. -1 when any. */
+static int check_not_started(check_job_t *j, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const nodejob_node_t *nd = nodejob_node(j->nj, i);
+		if (nd->started) continue;
+		sess_node_t *node = node_by_index(j->s, j->index[i]);
+		rc = -1;
+		if (node) {
+			node->checks_running = 0;
+			node_line(j->s, node, "! ", nd->res.detail);
+		}
+		sess_flash(j->s, "node %d: %s", j->index[i], nd->res.detail);
+	}
+	return rc;
 }
 
 /* The check on the nodes picked, started together: one SendCommand for all of them. */
@@ -187,45 +210,33 @@ static int check_nodes(session_t *s, sess_node_t **nodes, size_t n)
 {
 	struct session_priv *p = SP(s);
 	exec_t *ex = executor(s);
-	if (!ex) return -1;
-	check_job_t *jobs[EXEC_MAX_NODES];
+	check_job_t *j = ex ? calloc(1, sizeof *j) : NULL;
+	if (!j) return -1;
+	j->s = s;
 	const char *targets[EXEC_MAX_NODES];
-	exec_cbs_t cbs[EXEC_MAX_NODES];
-	exec_job_t *started[EXEC_MAX_NODES];
-	size_t m = 0;
-	int rc = 0;
-	for (size_t i = 0; i < n && m < EXEC_MAX_NODES; i++) {
-		check_job_t *j = calloc(1, sizeof *j);
-		if (!j) { rc = -1; continue; }
-		j->s = s;
-		j->index = nodes[i]->index;
+	for (size_t i = 0; i < n; i++) {
+		j->index[i] = nodes[i]->index;
 		nodes[i]->checks_running = 1;
-		check_update(j, 0);
+		check_update(j, i, "", 0, 0);
 		node_line(s, nodes[i], "$ ", "EFA check (lspci, lsmod/modinfo efa, fi_info -p efa, /dev/infiniband, ip, GPUs)");
-		jobs[m] = j;
-		targets[m] = nodes[i]->instance_id;
-		cbs[m] = (exec_cbs_t){ check_on_line, check_on_done, j };
-		m++;
+		targets[i] = nodes[i]->instance_id;
 	}
+	nodejob_cbs_t cbs = { check_on_line, check_update, check_on_done, check_on_all_done, j, NODEJOB_KEEP_STDOUT };
 	char err[256];
-	exec_start_many(ex, targets, m, check_script_text(), CHECK_TIMEOUT_MS, cbs, started, err, sizeof err);
-	for (size_t k = 0; k < m; k++) {
-		check_job_t *j = jobs[k];
-		sess_node_t *nd = node_by_index(s, j->index);
-		j->job = started[k];
-		if (!j->job) {
-			rc = -1;
-			if (nd) {
-				nd->checks_running = 0;
-				node_line(s, nd, "! ", err);
-			}
-			sess_flash(s, "node %d: %s", j->index, err);
-			free(j);
-			continue;
-		}
-		for (int i = 0; i < SESS_MAX_NODES; i++)
-			if (!p->checks[i]) { p->checks[i] = j; break; }
+	j->nj = nodejob_start(ex, targets, n, check_script_text(), CHECK_TIMEOUT_MS, &cbs, err, sizeof err);
+	if (!j->nj) {
+		for (size_t i = 0; i < n; i++) nodes[i]->checks_running = 0;
+		sess_flash(s, "EFA check: %s", err);
+		free(j);
+		return -1;
 	}
+	int rc = check_not_started(j, n);
+	if (!nodejob_pending(j->nj)) {
+		check_job_free(j);
+		return rc;
+	}
+	for (int i = 0; i < SESS_MAX_NODES; i++)
+		if (!p->checks[i]) { p->checks[i] = j; break; }
 	return rc;
 }
 
@@ -297,6 +308,17 @@ static void pp_on_done(void *ud, const pp_result_t *res)
 	sess_notify(s, SESS_CH_NODES);
 }
 
+/* The executor for a ping-pong or a matrix, or NULL (with the flash) while one runs. */
+static exec_t *pp_executor(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	if ((p->pp && !p->pp_done) || s->matrix.running) {
+		sess_flash(s, "a ping-pong is already running");
+		return NULL;
+	}
+	return executor(s);
+}
+
 int session_pingpong(session_t *s, int server_node, int client_node, const char *sizes, int iters)
 {
 	struct session_priv *p = SP(s);
@@ -306,14 +328,10 @@ int session_pingpong(session_t *s, int server_node, int client_node, const char 
 		return -1;
 	}
 	if (nodes_refuse(s, a) < 0 || nodes_refuse(s, b) < 0) return -1;
-	if ((p->pp && !p->pp_done) || s->matrix.running) {
-		sess_flash(s, "a ping-pong is already running");
-		return -1;
-	}
+	exec_t *ex = pp_executor(s);
+	if (!ex) return -1;
 	pp_run_free(p->pp);
 	p->pp = NULL;
-	exec_t *ex = executor(s);
-	if (!ex) return -1;
 	pp_result_free(&b->pp);
 	memset(&b->pp, 0, sizeof b->pp);
 	p->pp_server = server_node;
@@ -389,14 +407,10 @@ int session_pingpong_matrix(session_t *s)
 	if (nodes_refuse(s, NULL) < 0) return -1;
 	for (size_t i = 0; i < s->nnodes; i++)
 		if (nodes_refuse(s, &s->nodes[i]) < 0) return -1;
-	if ((p->pp && !p->pp_done) || s->matrix.running) {
-		sess_flash(s, "a ping-pong is already running");
-		return -1;
-	}
+	exec_t *ex = pp_executor(s);
+	if (!ex) return -1;
 	pp_matrix_free(p->matrix);
 	p->matrix = NULL;
-	exec_t *ex = executor(s);
-	if (!ex) return -1;
 	pp_node_t nodes[SESS_MAX_NODES];
 	for (size_t i = 0; i < s->nnodes; i++) {
 		const sess_node_t *n = &s->nodes[i];
@@ -434,11 +448,7 @@ void sess_nodes_free(session_t *s)
 	if (p->exec) exec_free(p->exec); /* stops the checks still running, without callbacks */
 	p->exec = NULL;
 	for (int i = 0; i < SESS_MAX_NODES; i++)
-		if (p->checks[i]) {
-			free(p->checks[i]->text);
-			free(p->checks[i]);
-			p->checks[i] = NULL;
-		}
+		if (p->checks[i]) check_job_free(p->checks[i]);
 	for (size_t i = 0; i < s->nnodes; i++) {
 		sess_node_t *n = &s->nodes[i];
 		pp_result_free(&n->pp);

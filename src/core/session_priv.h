@@ -79,7 +79,7 @@ struct session_priv {
 	char state_path[512];
 	/* nodes (session_nodes.c) */
 	struct exec *exec;        /* SSM executor, made on first use */
-	struct check_job *checks[SESS_MAX_NODES];
+	struct check_job *checks[SESS_MAX_NODES]; /* the EFA checks running, one node job each */
 	struct pp_run *pp;
 	int pp_server, pp_client, pp_done;
 	struct pp_matrix *matrix;
