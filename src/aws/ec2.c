@@ -419,69 +419,44 @@ const char *ec2_instance_tag(const ec2_instance_t *i, const char *key)
 
 /* ---- async wrappers ---- */
 
-CODEC_DONE(vpcs_done, ec2_vpcs_cb, ec2_vpcs_t, ec2_parse_describe_vpcs, ec2_vpcs_free)
-CODEC_DONE(subnets_done, ec2_subnets_cb, ec2_subnets_t, ec2_parse_describe_subnets,
-           ec2_subnets_free)
-CODEC_DONE(zones_done, ec2_zones_cb, ec2_zones_t, ec2_parse_describe_availability_zones,
-           ec2_zones_free)
-CODEC_DONE(types_done, ec2_instance_types_cb, ec2_instance_types_t,
-           ec2_parse_describe_instance_types, ec2_instance_types_free)
-CODEC_DONE(offerings_done, ec2_offerings_cb, ec2_offerings_t,
-           ec2_parse_describe_instance_type_offerings, ec2_offerings_free)
-CODEC_DONE(instances_done, ec2_instances_cb, ec2_instances_t, ec2_parse_describe_instances,
-           ec2_instances_free)
-CODEC_DONE(groups_done, ec2_security_groups_cb, ec2_security_groups_t,
-           ec2_parse_describe_security_groups, ec2_security_groups_free)
-CODEC_DONE(reservations_done, ec2_capacity_reservations_cb, ec2_capacity_reservations_t,
-           ec2_parse_describe_capacity_reservations, ec2_capacity_reservations_free)
-CODEC_DONE(blocks_done, ec2_capacity_block_offerings_cb, ec2_capacity_block_offerings_t,
-           ec2_parse_describe_capacity_block_offerings, ec2_capacity_block_offerings_free)
-CODEC_DONE(purchase_done, ec2_purchase_cb, ec2_purchase_result_t,
-           ec2_parse_purchase_capacity_block, ec2_purchase_result_free)
-
-/* Sends p when the builder accepted the request (rc 0); always frees p. */
-static aws_call_t *start(aws_client_t *c, int rc, const char *action, aws_params_t *p,
-                         aws_done_cb done, codec_fn cb, void *ud)
-{
-	aws_call_t *call = NULL;
-	if (rc == 0) call = codec_query(c, "ec2", action, EC2_VERSION, p, done, cb, ud);
-	aws_params_free(p);
-	return call;
-}
+static const codec_service_t ec2 = { "ec2", EC2_VERSION };
 
 /* The describes that differ only by action, id list name and reply. */
 static aws_call_t *describe(aws_client_t *c, const char *action, const char *id_prefix,
-                            const ec2_describe_req_t *req, aws_done_cb done, codec_fn cb,
-                            void *ud)
+                            const ec2_describe_req_t *req, const shape_reply_t *reply,
+                            codec_fn cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_describe(req, id_prefix, &p), action, &p, done, cb, ud);
+	return codec_query_send(c, &ec2, action, ec2_build_describe(req, id_prefix, &p), &p, reply,
+	                        cb, ud);
 }
 
 aws_call_t *ec2_describe_vpcs(aws_client_t *c, const ec2_describe_req_t *req, ec2_vpcs_cb cb,
                               void *ud)
 {
-	return describe(c, "DescribeVpcs", "VpcId", req, vpcs_done, (codec_fn)cb, ud);
+	return describe(c, "DescribeVpcs", "VpcId", req, &ec2_parse_describe_vpcs_reply,
+	                (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_subnets(aws_client_t *c, const ec2_describe_req_t *req,
                                  ec2_subnets_cb cb, void *ud)
 {
-	return describe(c, "DescribeSubnets", "SubnetId", req, subnets_done, (codec_fn)cb, ud);
+	return describe(c, "DescribeSubnets", "SubnetId", req, &ec2_parse_describe_subnets_reply,
+	                (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_availability_zones(aws_client_t *c, const ec2_describe_req_t *req,
                                             ec2_zones_cb cb, void *ud)
 {
-	return describe(c, "DescribeAvailabilityZones", "ZoneName", req, zones_done, (codec_fn)cb,
-	                ud);
+	return describe(c, "DescribeAvailabilityZones", "ZoneName", req,
+	                &ec2_parse_describe_availability_zones_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_instance_types(aws_client_t *c, const ec2_describe_req_t *req,
                                         ec2_instance_types_cb cb, void *ud)
 {
-	return describe(c, "DescribeInstanceTypes", "InstanceType", req, types_done, (codec_fn)cb,
-	                ud);
+	return describe(c, "DescribeInstanceTypes", "InstanceType", req,
+	                &ec2_parse_describe_instance_types_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *location_type,
@@ -489,28 +464,30 @@ aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *lo
                                                  ec2_offerings_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_describe_instance_type_offerings(location_type, req, &p),
-	             "DescribeInstanceTypeOfferings", &p, offerings_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &ec2, "DescribeInstanceTypeOfferings",
+	                        ec2_build_describe_instance_type_offerings(location_type, req, &p), &p,
+	                        &ec2_parse_describe_instance_type_offerings_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_instances(aws_client_t *c, const ec2_describe_req_t *req,
                                    ec2_instances_cb cb, void *ud)
 {
-	return describe(c, "DescribeInstances", "InstanceId", req, instances_done, (codec_fn)cb,
-	                ud);
+	return describe(c, "DescribeInstances", "InstanceId", req,
+	                &ec2_parse_describe_instances_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_security_groups(aws_client_t *c, const ec2_describe_req_t *req,
                                          ec2_security_groups_cb cb, void *ud)
 {
-	return describe(c, "DescribeSecurityGroups", "GroupId", req, groups_done, (codec_fn)cb, ud);
+	return describe(c, "DescribeSecurityGroups", "GroupId", req,
+	                &ec2_parse_describe_security_groups_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_capacity_reservations(aws_client_t *c, const ec2_describe_req_t *req,
                                                ec2_capacity_reservations_cb cb, void *ud)
 {
 	return describe(c, "DescribeCapacityReservations", "CapacityReservationId", req,
-	                reservations_done, (codec_fn)cb, ud);
+	                &ec2_parse_describe_capacity_reservations_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
@@ -518,8 +495,9 @@ aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
                                                   ec2_capacity_block_offerings_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_describe_capacity_block_offerings(req, &p),
-	             "DescribeCapacityBlockOfferings", &p, blocks_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &ec2, "DescribeCapacityBlockOfferings",
+	                        ec2_build_describe_capacity_block_offerings(req, &p), &p,
+	                        &ec2_parse_describe_capacity_block_offerings_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id,
@@ -527,43 +505,35 @@ aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id
                                         void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_purchase_capacity_block(offering_id, instance_platform, &p),
-	             "PurchaseCapacityBlock", &p, purchase_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &ec2, "PurchaseCapacityBlock",
+	                        ec2_build_purchase_capacity_block(offering_id, instance_platform, &p),
+	                        &p, &ec2_parse_purchase_capacity_block_reply, (codec_fn)cb, ud);
 }
-
-/* ---- DescribeImages ---- */
-
-CODEC_DONE(images_done, ec2_images_cb, ec2_images_t, ec2_parse_describe_images, ec2_images_free)
 
 aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
                                 void *ud)
 {
-	return describe(c, "DescribeImages", "ImageId", req, images_done, (codec_fn)cb, ud);
+	return describe(c, "DescribeImages", "ImageId", req, &ec2_parse_describe_images_reply,
+	                (codec_fn)cb, ud);
 }
-
-/* ---- DescribeRouteTables, DescribeInternetGateways, DescribeVpcEndpoints ---- */
-
-CODEC_DONE(route_tables_done, ec2_route_tables_cb, ec2_route_tables_t,
-           ec2_parse_describe_route_tables, ec2_route_tables_free)
-CODEC_DONE(igws_done, ec2_internet_gateways_cb, ec2_internet_gateways_t,
-           ec2_parse_describe_internet_gateways, ec2_internet_gateways_free)
-CODEC_DONE(endpoints_done, ec2_vpc_endpoints_cb, ec2_vpc_endpoints_t,
-           ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free)
 
 aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
                                       ec2_route_tables_cb cb, void *ud)
 {
-	return describe(c, "DescribeRouteTables", "RouteTableId", req, route_tables_done, (codec_fn)cb, ud);
+	return describe(c, "DescribeRouteTables", "RouteTableId", req,
+	                &ec2_parse_describe_route_tables_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_internet_gateways(aws_client_t *c, const ec2_describe_req_t *req,
                                            ec2_internet_gateways_cb cb, void *ud)
 {
-	return describe(c, "DescribeInternetGateways", "InternetGatewayId", req, igws_done, (codec_fn)cb, ud);
+	return describe(c, "DescribeInternetGateways", "InternetGatewayId", req,
+	                &ec2_parse_describe_internet_gateways_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_vpc_endpoints(aws_client_t *c, const ec2_describe_req_t *req,
                                        ec2_vpc_endpoints_cb cb, void *ud)
 {
-	return describe(c, "DescribeVpcEndpoints", "VpcEndpointId", req, endpoints_done, (codec_fn)cb, ud);
+	return describe(c, "DescribeVpcEndpoints", "VpcEndpointId", req,
+	                &ec2_parse_describe_vpc_endpoints_reply, (codec_fn)cb, ud);
 }

@@ -267,6 +267,11 @@ int shape_json_reply(const shape_reply_t *r, const char *body, size_t len, void 
 	return codec_fail(err, "%s", r->missing);
 }
 
+int shape_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err)
+{
+	return (r->json ? shape_json_reply : shape_xml_reply)(r, body, len, out, err);
+}
+
 /* ---- free ---- */
 
 static void free_fields(const shape_t *sh, void *obj)
