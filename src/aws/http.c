@@ -97,10 +97,7 @@ http_engine_t *http_engine_new(loop_t *loop)
 static void xfer_free(http_xfer_t *x)
 {
 	curl_slist_free_all(x->hdrs);
-	for (size_t i = 0; i < x->nrh; i++) {
-		free(x->rh[i].name);
-		free(x->rh[i].value);
-	}
+	aws_headers_clear(x->rh, x->nrh);
 	free(x->rh); free(x->url); free(x->body); free(x->resp);
 	free(x);
 }
@@ -158,10 +155,7 @@ static size_t header_cb(char *buf, size_t size, size_t n, void *ud)
 	size_t len = size * n;
 	if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue or a redirect): keep only the last one's headers */
-		for (size_t i = 0; i < x->nrh; i++) {
-			free(x->rh[i].name);
-			free(x->rh[i].value);
-		}
+		aws_headers_clear(x->rh, x->nrh);
 		x->nrh = 0;
 		return len;
 	}

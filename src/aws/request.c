@@ -16,13 +16,18 @@ void aws_request_init(aws_request_t *r, const char *method, const char *host, co
 	r->query = dup_or_null(query);
 }
 
+void aws_headers_clear(aws_header_t *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].value);
+	}
+}
+
 void aws_request_free(aws_request_t *r)
 {
 	if (!r) return;
-	for (size_t i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
+	aws_headers_clear(r->headers, r->nheaders);
 	free(r->headers); free(r->method); free(r->host); free(r->path); free(r->query); free(r->body);
 	memset(r, 0, sizeof *r);
 }

@@ -27,10 +27,7 @@ void s3_request_free(s3_request_t *r)
 	if (!r) return;
 	free(r->path);
 	free(r->query);
-	for (size_t i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
+	aws_headers_clear(r->headers, r->nheaders);
 	free(r->owned_body);
 	memset(r, 0, sizeof *r);
 }
