@@ -16,6 +16,7 @@
 #include "aws/http.h"
 #include "aws/regions.h"
 #include "aws/sigv4.h"
+#include "base/grow.h"
 
 /* SDK "standard" retry mode: full-jitter backoff capped at 20 s, a token bucket that
  * stops retries when most calls fail (500 tokens, 5 per retry, 10 per timeout). */
@@ -75,13 +76,7 @@ static void call_finish(aws_call_t *call, const aws_error_t *err, const aws_resp
 
 void aws_params_add(aws_params_t *p, const char *key, const char *value)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		aws_header_t *kv = realloc(p->kv, cap * sizeof *kv);
-		if (!kv) return;
-		p->kv = kv;
-		p->cap = cap;
-	}
+	if (grow_array((void **)&p->kv, &p->cap, p->n + 1, sizeof *p->kv, 16) < 0) return;
 	p->kv[p->n].name = strdup(key);
 	p->kv[p->n].value = strdup(value ? value : "");
 	p->n++;
