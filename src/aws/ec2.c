@@ -431,33 +431,36 @@ static aws_call_t *describe(aws_client_t *c, const char *action, const char *id_
 	                        cb, ud);
 }
 
-aws_call_t *ec2_describe_vpcs(aws_client_t *c, const ec2_describe_req_t *req, ec2_vpcs_cb cb,
-                              void *ud)
-{
-	return describe(c, "DescribeVpcs", "VpcId", req, &ec2_parse_describe_vpcs_reply,
-	                (codec_fn)cb, ud);
-}
+/* Defines such a describe: its function, callback type, parse function (whose reply it
+ * reads), action and id list name. */
+#define EC2_DESCRIBE(fn, cb_type, parse, action, id_prefix)                                   \
+	aws_call_t *fn(aws_client_t *c, const ec2_describe_req_t *req, cb_type cb, void *ud)   \
+	{                                                                                      \
+		return describe(c, action, id_prefix, req, &parse##_reply, (codec_fn)cb, ud);  \
+	}
 
-aws_call_t *ec2_describe_subnets(aws_client_t *c, const ec2_describe_req_t *req,
-                                 ec2_subnets_cb cb, void *ud)
-{
-	return describe(c, "DescribeSubnets", "SubnetId", req, &ec2_parse_describe_subnets_reply,
-	                (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_availability_zones(aws_client_t *c, const ec2_describe_req_t *req,
-                                            ec2_zones_cb cb, void *ud)
-{
-	return describe(c, "DescribeAvailabilityZones", "ZoneName", req,
-	                &ec2_parse_describe_availability_zones_reply, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_instance_types(aws_client_t *c, const ec2_describe_req_t *req,
-                                        ec2_instance_types_cb cb, void *ud)
-{
-	return describe(c, "DescribeInstanceTypes", "InstanceType", req,
-	                &ec2_parse_describe_instance_types_reply, (codec_fn)cb, ud);
-}
+EC2_DESCRIBE(ec2_describe_vpcs, ec2_vpcs_cb, ec2_parse_describe_vpcs,
+             "DescribeVpcs", "VpcId")
+EC2_DESCRIBE(ec2_describe_subnets, ec2_subnets_cb, ec2_parse_describe_subnets,
+             "DescribeSubnets", "SubnetId")
+EC2_DESCRIBE(ec2_describe_availability_zones, ec2_zones_cb, ec2_parse_describe_availability_zones,
+             "DescribeAvailabilityZones", "ZoneName")
+EC2_DESCRIBE(ec2_describe_instance_types, ec2_instance_types_cb, ec2_parse_describe_instance_types,
+             "DescribeInstanceTypes", "InstanceType")
+EC2_DESCRIBE(ec2_describe_instances, ec2_instances_cb, ec2_parse_describe_instances,
+             "DescribeInstances", "InstanceId")
+EC2_DESCRIBE(ec2_describe_security_groups, ec2_security_groups_cb, ec2_parse_describe_security_groups,
+             "DescribeSecurityGroups", "GroupId")
+EC2_DESCRIBE(ec2_describe_capacity_reservations, ec2_capacity_reservations_cb,
+             ec2_parse_describe_capacity_reservations, "DescribeCapacityReservations", "CapacityReservationId")
+EC2_DESCRIBE(ec2_describe_images, ec2_images_cb, ec2_parse_describe_images,
+             "DescribeImages", "ImageId")
+EC2_DESCRIBE(ec2_describe_route_tables, ec2_route_tables_cb, ec2_parse_describe_route_tables,
+             "DescribeRouteTables", "RouteTableId")
+EC2_DESCRIBE(ec2_describe_internet_gateways, ec2_internet_gateways_cb, ec2_parse_describe_internet_gateways,
+             "DescribeInternetGateways", "InternetGatewayId")
+EC2_DESCRIBE(ec2_describe_vpc_endpoints, ec2_vpc_endpoints_cb, ec2_parse_describe_vpc_endpoints,
+             "DescribeVpcEndpoints", "VpcEndpointId")
 
 aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *location_type,
                                                  const ec2_describe_req_t *req,
@@ -467,27 +470,6 @@ aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *lo
 	return codec_query_send(c, &ec2, "DescribeInstanceTypeOfferings",
 	                        ec2_build_describe_instance_type_offerings(location_type, req, &p), &p,
 	                        &ec2_parse_describe_instance_type_offerings_reply, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_instances(aws_client_t *c, const ec2_describe_req_t *req,
-                                   ec2_instances_cb cb, void *ud)
-{
-	return describe(c, "DescribeInstances", "InstanceId", req,
-	                &ec2_parse_describe_instances_reply, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_security_groups(aws_client_t *c, const ec2_describe_req_t *req,
-                                         ec2_security_groups_cb cb, void *ud)
-{
-	return describe(c, "DescribeSecurityGroups", "GroupId", req,
-	                &ec2_parse_describe_security_groups_reply, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_capacity_reservations(aws_client_t *c, const ec2_describe_req_t *req,
-                                               ec2_capacity_reservations_cb cb, void *ud)
-{
-	return describe(c, "DescribeCapacityReservations", "CapacityReservationId", req,
-	                &ec2_parse_describe_capacity_reservations_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
@@ -510,30 +492,3 @@ aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id
 	                        &p, &ec2_parse_purchase_capacity_block_reply, (codec_fn)cb, ud);
 }
 
-aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
-                                void *ud)
-{
-	return describe(c, "DescribeImages", "ImageId", req, &ec2_parse_describe_images_reply,
-	                (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
-                                      ec2_route_tables_cb cb, void *ud)
-{
-	return describe(c, "DescribeRouteTables", "RouteTableId", req,
-	                &ec2_parse_describe_route_tables_reply, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_internet_gateways(aws_client_t *c, const ec2_describe_req_t *req,
-                                           ec2_internet_gateways_cb cb, void *ud)
-{
-	return describe(c, "DescribeInternetGateways", "InternetGatewayId", req,
-	                &ec2_parse_describe_internet_gateways_reply, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_vpc_endpoints(aws_client_t *c, const ec2_describe_req_t *req,
-                                       ec2_vpc_endpoints_cb cb, void *ud)
-{
-	return describe(c, "DescribeVpcEndpoints", "VpcEndpointId", req,
-	                &ec2_parse_describe_vpc_endpoints_reply, (codec_fn)cb, ud);
-}
