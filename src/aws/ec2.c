@@ -89,6 +89,13 @@ int ec2_build_purchase_capacity_block(const char *offering_id, const char *insta
 
 #define F SHAPE_FIELD
 #define REQ SHAPE_REQUIRED
+/* A describe's page: the list at path (its count in n) and the nextToken; defines name. */
+#define EC2_PAGE(name, type, member, path, elem)                              \
+	static const shape_field_t name##_fields_[] = {                       \
+		SHAPE_LIST_FIELD(type, member, n, path, &elem, 0),            \
+		F(type, next_token, "nextToken", SHAPE_TOKEN, 0),              \
+	};                                                                    \
+	static const shape_t name = SHAPE(type, name##_fields_);
 
 static const shape_field_t tag_fields[] = {
 	F(ec2_tag_t, key, "key", SHAPE_TEXT, 0),
@@ -103,11 +110,7 @@ static const shape_field_t vpc_fields[] = {
 	F(ec2_vpc_t, is_default, "isDefault", SHAPE_BOOL, 0),
 };
 static const shape_t vpc_shape = SHAPE(ec2_vpc_t, vpc_fields);
-static const shape_field_t vpcs_fields[] = {
-	SHAPE_LIST_FIELD(ec2_vpcs_t, vpcs, n, "vpcSet", &vpc_shape, 0),
-	F(ec2_vpcs_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t vpcs_shape = SHAPE(ec2_vpcs_t, vpcs_fields);
+EC2_PAGE(vpcs_shape, ec2_vpcs_t, vpcs, "vpcSet", vpc_shape)
 
 static const shape_field_t subnet_fields[] = {
 	F(ec2_subnet_t, subnet_id, "subnetId", SHAPE_TOKEN, REQ),
@@ -121,11 +124,7 @@ static const shape_field_t subnet_fields[] = {
 	F(ec2_subnet_t, map_public_ip_on_launch, "mapPublicIpOnLaunch", SHAPE_BOOL, 0),
 };
 static const shape_t subnet_shape = SHAPE(ec2_subnet_t, subnet_fields);
-static const shape_field_t subnets_fields[] = {
-	SHAPE_LIST_FIELD(ec2_subnets_t, subnets, n, "subnetSet", &subnet_shape, 0),
-	F(ec2_subnets_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t subnets_shape = SHAPE(ec2_subnets_t, subnets_fields);
+EC2_PAGE(subnets_shape, ec2_subnets_t, subnets, "subnetSet", subnet_shape)
 
 static const shape_field_t zone_fields[] = {
 	F(ec2_zone_t, zone_name, "zoneName", SHAPE_TOKEN, REQ),
@@ -169,11 +168,7 @@ static const shape_field_t itype_fields[] = {
 	SHAPE_STRV_FIELD(ec2_instance_type_t, architectures, narchitectures, "processorInfo/supportedArchitectures"),
 };
 static const shape_t itype_shape = SHAPE(ec2_instance_type_t, itype_fields);
-static const shape_field_t itypes_fields[] = {
-	SHAPE_LIST_FIELD(ec2_instance_types_t, types, n, "instanceTypeSet", &itype_shape, 0),
-	F(ec2_instance_types_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t itypes_shape = SHAPE(ec2_instance_types_t, itypes_fields);
+EC2_PAGE(itypes_shape, ec2_instance_types_t, types, "instanceTypeSet", itype_shape)
 
 static const shape_field_t offering_fields[] = {
 	F(ec2_offering_t, instance_type, "instanceType", SHAPE_TOKEN, REQ),
@@ -181,11 +176,7 @@ static const shape_field_t offering_fields[] = {
 	F(ec2_offering_t, location_type, "locationType", SHAPE_TOKEN, 0),
 };
 static const shape_t offering_shape = SHAPE(ec2_offering_t, offering_fields);
-static const shape_field_t offerings_fields[] = {
-	SHAPE_LIST_FIELD(ec2_offerings_t, offerings, n, "instanceTypeOfferingSet", &offering_shape, 0),
-	F(ec2_offerings_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t offerings_shape = SHAPE(ec2_offerings_t, offerings_fields);
+EC2_PAGE(offerings_shape, ec2_offerings_t, offerings, "instanceTypeOfferingSet", offering_shape)
 
 static const shape_field_t instance_fields[] = {
 	F(ec2_instance_t, instance_id, "instanceId", SHAPE_TOKEN, REQ),
@@ -205,11 +196,7 @@ static const shape_field_t instance_fields[] = {
 };
 static const shape_t instance_shape = SHAPE(ec2_instance_t, instance_fields);
 /* every instance of every reservation, in reply order */
-static const shape_field_t instances_fields[] = {
-	SHAPE_LIST_FIELD(ec2_instances_t, instances, n, "reservationSet/*/instancesSet", &instance_shape, 0),
-	F(ec2_instances_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t instances_shape = SHAPE(ec2_instances_t, instances_fields);
+EC2_PAGE(instances_shape, ec2_instances_t, instances, "reservationSet/*/instancesSet", instance_shape)
 
 static const shape_field_t group_fields[] = {
 	F(ec2_security_group_t, group_id, "groupId", SHAPE_TOKEN, REQ),
@@ -218,11 +205,7 @@ static const shape_field_t group_fields[] = {
 	F(ec2_security_group_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
 };
 static const shape_t group_shape = SHAPE(ec2_security_group_t, group_fields);
-static const shape_field_t groups_fields[] = {
-	SHAPE_LIST_FIELD(ec2_security_groups_t, groups, n, "securityGroupInfo", &group_shape, 0),
-	F(ec2_security_groups_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t groups_shape = SHAPE(ec2_security_groups_t, groups_fields);
+EC2_PAGE(groups_shape, ec2_security_groups_t, groups, "securityGroupInfo", group_shape)
 
 static const shape_field_t reservation_fields[] = {
 	F(ec2_capacity_reservation_t, id, "capacityReservationId", SHAPE_TOKEN, REQ),
@@ -244,11 +227,8 @@ static const shape_field_t reservation_fields[] = {
 	SHAPE_LIST_FIELD(ec2_capacity_reservation_t, tags, ntags, "tagSet", &tag_shape, 0),
 };
 static const shape_t reservation_shape = SHAPE(ec2_capacity_reservation_t, reservation_fields);
-static const shape_field_t reservations_fields[] = {
-	SHAPE_LIST_FIELD(ec2_capacity_reservations_t, reservations, n, "capacityReservationSet", &reservation_shape, 0),
-	F(ec2_capacity_reservations_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t reservations_shape = SHAPE(ec2_capacity_reservations_t, reservations_fields);
+EC2_PAGE(reservations_shape, ec2_capacity_reservations_t, reservations, "capacityReservationSet",
+         reservation_shape)
 
 static const shape_field_t block_fields[] = {
 	F(ec2_capacity_block_offering_t, id, "capacityBlockOfferingId", SHAPE_TOKEN, REQ),
@@ -263,11 +243,7 @@ static const shape_field_t block_fields[] = {
 	F(ec2_capacity_block_offering_t, end_date, "endDate", SHAPE_TIME, REQ),
 };
 static const shape_t block_shape = SHAPE(ec2_capacity_block_offering_t, block_fields);
-static const shape_field_t blocks_fields[] = {
-	SHAPE_LIST_FIELD(ec2_capacity_block_offerings_t, offerings, n, "capacityBlockOfferingSet", &block_shape, 0),
-	F(ec2_capacity_block_offerings_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t blocks_shape = SHAPE(ec2_capacity_block_offerings_t, blocks_fields);
+EC2_PAGE(blocks_shape, ec2_capacity_block_offerings_t, offerings, "capacityBlockOfferingSet", block_shape)
 
 /* PurchaseCapacityBlock's reply is opened at its capacityReservation */
 static const shape_field_t purchase_fields[] = {
@@ -300,11 +276,7 @@ static const shape_field_t image_fields[] = {
 	F(ec2_image_t, root_snapshot_id, NULL, SHAPE_TOKEN, 0),
 };
 static const shape_t image_shape = SHAPE_HOOK(ec2_image_t, image_fields, root_volume);
-static const shape_field_t images_fields[] = {
-	SHAPE_LIST_FIELD(ec2_images_t, images, n, "imagesSet", &image_shape, 0),
-	F(ec2_images_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t images_shape = SHAPE(ec2_images_t, images_fields);
+EC2_PAGE(images_shape, ec2_images_t, images, "imagesSet", image_shape)
 
 /* The table's explicit subnet associations, and whether one of them makes it the main. */
 static int associations(const xmlNode *m, void *obj)
@@ -335,11 +307,7 @@ static const shape_field_t table_fields[] = {
 	SHAPE_LIST_FIELD(ec2_route_table_t, routes, nroutes, "routeSet", &route_shape, 0),
 };
 static const shape_t table_shape = SHAPE_HOOK(ec2_route_table_t, table_fields, associations);
-static const shape_field_t tables_fields[] = {
-	SHAPE_LIST_FIELD(ec2_route_tables_t, tables, n, "routeTableSet", &table_shape, 0),
-	F(ec2_route_tables_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t tables_shape = SHAPE(ec2_route_tables_t, tables_fields);
+EC2_PAGE(tables_shape, ec2_route_tables_t, tables, "routeTableSet", table_shape)
 
 /* the first attachment */
 static const shape_field_t igw_fields[] = {
@@ -348,11 +316,7 @@ static const shape_field_t igw_fields[] = {
 	F(ec2_internet_gateway_t, attachment_state, "attachmentSet/item/state", SHAPE_TOKEN, 0),
 };
 static const shape_t igw_shape = SHAPE(ec2_internet_gateway_t, igw_fields);
-static const shape_field_t igws_fields[] = {
-	SHAPE_LIST_FIELD(ec2_internet_gateways_t, gateways, n, "internetGatewaySet", &igw_shape, 0),
-	F(ec2_internet_gateways_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t igws_shape = SHAPE(ec2_internet_gateways_t, igws_fields);
+EC2_PAGE(igws_shape, ec2_internet_gateways_t, gateways, "internetGatewaySet", igw_shape)
 
 static const shape_field_t endpoint_fields[] = {
 	F(ec2_vpc_endpoint_t, vpc_endpoint_id, "vpcEndpointId", SHAPE_TOKEN, REQ),
@@ -361,14 +325,11 @@ static const shape_field_t endpoint_fields[] = {
 	F(ec2_vpc_endpoint_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
 };
 static const shape_t endpoint_shape = SHAPE(ec2_vpc_endpoint_t, endpoint_fields);
-static const shape_field_t endpoints_fields[] = {
-	SHAPE_LIST_FIELD(ec2_vpc_endpoints_t, endpoints, n, "vpcEndpointSet", &endpoint_shape, 0),
-	F(ec2_vpc_endpoints_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t endpoints_shape = SHAPE(ec2_vpc_endpoints_t, endpoints_fields);
+EC2_PAGE(endpoints_shape, ec2_vpc_endpoints_t, endpoints, "vpcEndpointSet", endpoint_shape)
 
 #undef F
 #undef REQ
+#undef EC2_PAGE
 
 SHAPE_XML_REPLY(ec2_parse_describe_vpcs, ec2_vpcs_free, ec2_vpcs_t, "DescribeVpcsResponse", NULL, vpcs_shape,
           "a VPC in the DescribeVpcs reply has no vpcId")
