@@ -258,12 +258,11 @@ static void reply_done(void *ud, const aws_error_t *err, const aws_response_t *r
 	codec_ctx_t *x = ud;
 	aws_error_t perr;
 	void *res = calloc(1, x->reply->shape->size);
-	if (!err && !res)
-		err = codec_parse_failed(x, (codec_fail(&perr, "out of memory"), &perr), resp);
-	else if (!err && shape_reply(x->reply, resp->body, resp->body_len, res, &perr) != 0)
+	if (!err && (res ? shape_reply(x->reply, resp->body, resp->body_len, res, &perr)
+	                 : codec_fail(&perr, "out of memory")) != 0)
 		err = codec_parse_failed(x, &perr, resp);
 	((reply_cb)x->cb)(x->ud, err, err ? NULL : res);
-	if (res) shape_free(x->reply->shape, res);
+	shape_free(x->reply->shape, res);
 	free(res);
 	free(x);
 }
