@@ -243,7 +243,8 @@ static const shape_field_t block_fields[] = {
 	F(ec2_capacity_block_offering_t, end_date, "endDate", SHAPE_TIME, REQ),
 };
 static const shape_t block_shape = SHAPE(ec2_capacity_block_offering_t, block_fields);
-EC2_PAGE(blocks_shape, ec2_capacity_block_offerings_t, offerings, "capacityBlockOfferingSet", block_shape)
+EC2_PAGE(blocks_shape, ec2_capacity_block_offerings_t, offerings, "capacityBlockOfferingSet",
+         block_shape)
 
 /* PurchaseCapacityBlock's reply is opened at its capacityReservation */
 static const shape_field_t purchase_fields[] = {
@@ -413,13 +414,14 @@ EC2_DESCRIBE(ec2_describe_instances, ec2_instances_cb, ec2_parse_describe_instan
 EC2_DESCRIBE(ec2_describe_security_groups, ec2_security_groups_cb, ec2_parse_describe_security_groups,
              "DescribeSecurityGroups", "GroupId")
 EC2_DESCRIBE(ec2_describe_capacity_reservations, ec2_capacity_reservations_cb,
-             ec2_parse_describe_capacity_reservations, "DescribeCapacityReservations", "CapacityReservationId")
+             ec2_parse_describe_capacity_reservations, "DescribeCapacityReservations",
+             "CapacityReservationId")
 EC2_DESCRIBE(ec2_describe_images, ec2_images_cb, ec2_parse_describe_images,
              "DescribeImages", "ImageId")
 EC2_DESCRIBE(ec2_describe_route_tables, ec2_route_tables_cb, ec2_parse_describe_route_tables,
              "DescribeRouteTables", "RouteTableId")
-EC2_DESCRIBE(ec2_describe_internet_gateways, ec2_internet_gateways_cb, ec2_parse_describe_internet_gateways,
-             "DescribeInternetGateways", "InternetGatewayId")
+EC2_DESCRIBE(ec2_describe_internet_gateways, ec2_internet_gateways_cb,
+             ec2_parse_describe_internet_gateways, "DescribeInternetGateways", "InternetGatewayId")
 EC2_DESCRIBE(ec2_describe_vpc_endpoints, ec2_vpc_endpoints_cb, ec2_parse_describe_vpc_endpoints,
              "DescribeVpcEndpoints", "VpcEndpointId")
 
