@@ -210,79 +210,65 @@ const char *cfn_stack_output(const cfn_stack_t *s, const char *key)
 
 /* ---- async wrappers ---- */
 
-CODEC_DONE(create_done, cfn_create_stack_cb, cfn_create_result_t, cfn_parse_create_stack,
-           cfn_create_result_free)
-CODEC_DONE(stacks_done, cfn_describe_stacks_cb, cfn_stacks_t, cfn_parse_describe_stacks,
-           cfn_stacks_free)
-CODEC_DONE(events_done, cfn_describe_stack_events_cb, cfn_events_t,
-           cfn_parse_describe_stack_events, cfn_events_free)
-CODEC_DONE(resources_done, cfn_describe_stack_resources_cb, cfn_resources_t,
-           cfn_parse_describe_stack_resources, cfn_resources_free)
-CODEC_DONE(validate_done, cfn_validate_template_cb, cfn_template_info_t,
-           cfn_parse_validate_template, cfn_template_info_free)
-
-/* Sends p when the builder accepted the request (rc 0); always frees p. */
-static aws_call_t *start(aws_client_t *c, int rc, const char *action, aws_params_t *p,
-                        aws_done_cb done, codec_fn cb, void *ud)
-{
-	aws_call_t *call = NULL;
-	if (rc == 0) call = codec_query(c, "cloudformation", action, CFN_VERSION, p, done, cb, ud);
-	aws_params_free(p);
-	return call;
-}
+static const codec_service_t cfn = { "cloudformation", CFN_VERSION };
 
 aws_call_t *cfn_create_stack(aws_client_t *c, const cfn_create_stack_req_t *req,
                              cfn_create_stack_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, cfn_build_create_stack(req, &p), "CreateStack", &p, create_done,
-	             (codec_fn)cb, ud);
+	return codec_query_send(c, &cfn, "CreateStack", cfn_build_create_stack(req, &p), &p,
+	                        &cfn_parse_create_stack_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_describe_stacks(aws_client_t *c, const char *stack, cfn_describe_stacks_cb cb,
                                 void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, cfn_build_describe_stacks(stack, NULL, &p), "DescribeStacks", &p,
-	             stacks_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &cfn, "DescribeStacks", cfn_build_describe_stacks(stack, NULL, &p),
+	                        &p, &cfn_parse_describe_stacks_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_describe_stacks_page(aws_client_t *c, const char *next_token, cfn_describe_stacks_cb cb,
                                      void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, cfn_build_describe_stacks(NULL, next_token, &p), "DescribeStacks", &p,
-	             stacks_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &cfn, "DescribeStacks",
+	                        cfn_build_describe_stacks(NULL, next_token, &p), &p,
+	                        &cfn_parse_describe_stacks_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_describe_stack_events(aws_client_t *c, const char *stack, const char *next_token,
                                       cfn_describe_stack_events_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, cfn_build_describe_stack_events(stack, next_token, &p),
-	             "DescribeStackEvents", &p, events_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &cfn, "DescribeStackEvents",
+	                        cfn_build_describe_stack_events(stack, next_token, &p), &p,
+	                        &cfn_parse_describe_stack_events_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_describe_stack_resources(aws_client_t *c, const char *stack,
                                          cfn_describe_stack_resources_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, cfn_build_describe_stack_resources(stack, &p), "DescribeStackResources",
-	             &p, resources_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &cfn, "DescribeStackResources",
+	                        cfn_build_describe_stack_resources(stack, &p), &p,
+	                        &cfn_parse_describe_stack_resources_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_delete_stack(aws_client_t *c, const char *stack,
                              const char *client_request_token, cfn_status_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, cfn_build_delete_stack(stack, client_request_token, &p), "DeleteStack", &p,
-	             codec_status_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &cfn, "DeleteStack",
+	                        cfn_build_delete_stack(stack, client_request_token, &p), &p, NULL,
+	                        (codec_fn)cb, ud);
 }
 
 aws_call_t *cfn_validate_template(aws_client_t *c, const char *template_body,
                                   cfn_validate_template_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, cfn_build_validate_template(template_body, &p), "ValidateTemplate", &p,
-	             validate_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &cfn, "ValidateTemplate",
+	                        cfn_build_validate_template(template_body, &p), &p,
+	                        &cfn_parse_validate_template_reply, (codec_fn)cb, ud);
 }

@@ -16,6 +16,7 @@
 #include "aws/http.h"
 #include "aws/regions.h"
 #include "aws/sigv4.h"
+#include "base/grow.h"
 
 /* SDK "standard" retry mode: full-jitter backoff capped at 20 s, a token bucket that
  * stops retries when most calls fail (500 tokens, 5 per retry, 10 per timeout). */
@@ -75,13 +76,7 @@ static void call_finish(aws_call_t *call, const aws_error_t *err, const aws_resp
 
 void aws_params_add(aws_params_t *p, const char *key, const char *value)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		aws_header_t *kv = realloc(p->kv, cap * sizeof *kv);
-		if (!kv) return;
-		p->kv = kv;
-		p->cap = cap;
-	}
+	if (grow_array((void **)&p->kv, &p->cap, p->n + 1, sizeof *p->kv, 16) < 0) return;
 	p->kv[p->n].name = strdup(key);
 	p->kv[p->n].value = strdup(value ? value : "");
 	p->n++;
@@ -99,10 +94,7 @@ void aws_params_addf(aws_params_t *p, const char *key, const char *fmt, ...)
 
 void aws_params_free(aws_params_t *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->kv[i].name);
-		free(p->kv[i].value);
-	}
+	aws_headers_clear(p->kv, p->n);
 	free(p->kv);
 	memset(p, 0, sizeof *p);
 }
@@ -461,47 +453,42 @@ static int plan_has_mfa(const aws_creds_plan_t *p)
 	return 0;
 }
 
+/* The chain resolved again: its plan replaces c's, with its source and, for static keys,
+ * the credentials. Returns 1 when it did not resolve (the call finished with its error). */
+static int take_new_plan(aws_client_t *c, aws_call_t *call)
+{
+	aws_creds_plan_t plan;
+	aws_error_t err;
+	if (aws_creds_resolve(c->profile_flag, &plan, &err) < 0) {
+		call_finish(call, &err, NULL);
+		return 1;
+	}
+	aws_creds_plan_free(&c->plan);
+	c->plan = plan;
+	snprintf(c->creds_source, sizeof c->creds_source, "%s", plan.source);
+	aws_creds_free(&c->creds);
+	if (plan.kind == AWS_CREDS_STATIC && !plan.nhops) aws_creds_copy(&c->creds, &plan.creds);
+	return 0;
+}
+
 /* Credentials that ran out, resolved again: a credential_process is run again, and an MFA
  * role (its cached session, or one assumed with a code, which is good once) asks for a new
  * code. A plan that now assumes a role replaces the old one, to be fetched. Returns 1 when
  * the call was sent or finished, 0 to go on and fetch the new plan. */
 static int resolve_again(aws_client_t *c, aws_call_t *call)
 {
-	aws_creds_plan_t plan;
-	aws_error_t err;
-	if (aws_creds_resolve(c->profile_flag, &plan, &err) < 0) {
-		call_finish(call, &err, NULL);
-		return 1;
-	}
-	aws_creds_free(&c->creds);
-	snprintf(c->creds_source, sizeof c->creds_source, "%s", plan.source);
-	if (plan.kind == AWS_CREDS_STATIC && !plan.nhops) {
-		aws_creds_copy(&c->creds, &plan.creds);
-		aws_creds_plan_free(&plan);
-		call_send(call);
-		return 1;
-	}
-	aws_creds_plan_free(&c->plan);
-	c->plan = plan;
-	return 0;
+	if (take_new_plan(c, call)) return 1;
+	if (c->plan.kind != AWS_CREDS_STATIC || c->plan.nhops) return 0;
+	call_send(call);
+	return 1;
 }
 
 /* defer_creds_error: the chain is tried again for each call until it finds something.
  * Returns 1 when the call finished with the chain's error. */
 static int still_unresolved(aws_client_t *c, aws_call_t *call)
 {
-	aws_creds_plan_t plan;
-	aws_error_t err;
-	if (aws_creds_resolve(c->profile_flag, &plan, &err) < 0) {
-		call_finish(call, &err, NULL);
-		return 1;
-	}
+	if (take_new_plan(c, call)) return 1;
 	c->creds_unresolved = 0;
-	aws_creds_plan_free(&c->plan);
-	c->plan = plan;
-	snprintf(c->creds_source, sizeof c->creds_source, "%s", plan.source);
-	aws_creds_free(&c->creds);
-	if (plan.kind == AWS_CREDS_STATIC && !plan.nhops) aws_creds_copy(&c->creds, &plan.creds);
 	return 0;
 }
 

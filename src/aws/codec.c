@@ -180,7 +180,8 @@ const aws_error_t *codec_parse_failed(const codec_ctx_t *x, aws_error_t *perr,
 	return perr;
 }
 
-static codec_ctx_t *ctx_new(const char *service, const char *op, codec_fn cb, void *ud)
+static codec_ctx_t *ctx_new(const char *service, const char *op, const shape_reply_t *reply,
+                            codec_fn cb, void *ud)
 {
 	codec_ctx_t *x = calloc(1, sizeof *x);
 	if (!x) return NULL;
@@ -188,28 +189,44 @@ static codec_ctx_t *ctx_new(const char *service, const char *op, codec_fn cb, vo
 	x->ud = ud;
 	x->service = service;
 	x->op = op;
+	x->reply = reply;
 	return x;
+}
+
+/* A call that did not start frees its context: done will never run. */
+static aws_call_t *started(aws_call_t *call, codec_ctx_t *x)
+{
+	if (!call) free(x);
+	return call;
+}
+
+static aws_call_t *query(aws_client_t *c, const char *service, const char *action,
+                         const char *version, const aws_params_t *params, aws_done_cb done,
+                         const shape_reply_t *reply, codec_fn cb, void *ud)
+{
+	codec_ctx_t *x = ctx_new(service, action, reply, cb, ud);
+	return x ? started(aws_call_query(c, service, action, version, params, done, x), x) : NULL;
 }
 
 aws_call_t *codec_query(aws_client_t *c, const char *service, const char *action,
                         const char *version, const aws_params_t *params, aws_done_cb done,
                         codec_fn cb, void *ud)
 {
-	codec_ctx_t *x = ctx_new(service, action, cb, ud);
-	if (!x) return NULL;
-	aws_call_t *call = aws_call_query(c, service, action, version, params, done, x);
-	if (!call) free(x); /* not started: done will never run */
-	return call;
+	return query(c, service, action, version, params, done, NULL, cb, ud);
+}
+
+static aws_call_t *json(aws_client_t *c, const char *service, const char *prefix, const char *op,
+                        const cJSON *body, aws_done_cb done, const shape_reply_t *reply,
+                        codec_fn cb, void *ud)
+{
+	codec_ctx_t *x = ctx_new(service, op, reply, cb, ud);
+	return x ? started(aws_call_json(c, service, prefix, op, body, done, x), x) : NULL;
 }
 
 aws_call_t *codec_json(aws_client_t *c, const char *service, const char *prefix, const char *op,
                        const cJSON *body, aws_done_cb done, codec_fn cb, void *ud)
 {
-	codec_ctx_t *x = ctx_new(service, op, cb, ud);
-	if (!x) return NULL;
-	aws_call_t *call = aws_call_json(c, service, prefix, op, body, done, x);
-	if (!call) free(x);
-	return call;
+	return json(c, service, prefix, op, body, done, NULL, cb, ud);
 }
 
 aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, const char *method,
@@ -217,12 +234,10 @@ aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, con
                        size_t nheaders, const void *body, size_t body_len, aws_done_cb done,
                        codec_fn cb, void *ud)
 {
-	codec_ctx_t *x = ctx_new(service, op, cb, ud);
-	if (!x) return NULL;
-	aws_call_t *call = aws_call_rest(c, service, op, method, path, query, headers, nheaders,
-	                                 body, body_len, done, x);
-	if (!call) free(x);
-	return call;
+	codec_ctx_t *x = ctx_new(service, op, NULL, cb, ud);
+	return x ? started(aws_call_rest(c, service, op, method, path, query, headers, nheaders,
+	                                 body, body_len, done, x), x)
+	         : NULL;
 }
 
 void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *resp)
@@ -231,4 +246,45 @@ void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *r
 	codec_ctx_t *x = ud;
 	((codec_status_cb)x->cb)(x->ud, err);
 	free(x);
+}
+
+/* Every typed result callback has this form with its own T * for res. */
+typedef void (*reply_cb)(void *ud, const aws_error_t *err, void *res);
+
+/* The done of codec_query_send / codec_json_send calls with a reply: decodes the 2xx body
+ * by x->reply into a result of its shape's size, hands it to the callback, frees it. */
+static void reply_done(void *ud, const aws_error_t *err, const aws_response_t *resp)
+{
+	codec_ctx_t *x = ud;
+	aws_error_t perr;
+	void *res = calloc(1, x->reply->shape->size);
+	if (!err && (res ? shape_reply(x->reply, resp->body, resp->body_len, res, &perr)
+	                 : codec_fail(&perr, "out of memory")) != 0)
+		err = codec_parse_failed(x, &perr, resp);
+	((reply_cb)x->cb)(x->ud, err, err ? NULL : res);
+	shape_free(x->reply->shape, res);
+	free(res);
+	free(x);
+}
+
+aws_call_t *codec_query_send(aws_client_t *c, const codec_service_t *svc, const char *action,
+                             int rc, aws_params_t *p, const shape_reply_t *reply, codec_fn cb,
+                             void *ud)
+{
+	aws_call_t *call = NULL;
+	if (rc == 0)
+		call = query(c, svc->name, action, svc->version, p,
+		             reply ? reply_done : codec_status_done, reply, cb, ud);
+	aws_params_free(p);
+	return call;
+}
+
+aws_call_t *codec_json_send(aws_client_t *c, const codec_service_t *svc, const char *op,
+                            cJSON *body, const shape_reply_t *reply, codec_fn cb, void *ud)
+{
+	if (!body) return NULL;
+	aws_call_t *call = json(c, svc->name, svc->version, op, body,
+	                        reply ? reply_done : codec_status_done, reply, cb, ud);
+	cJSON_Delete(body);
+	return call;
 }

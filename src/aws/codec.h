@@ -10,6 +10,7 @@
 
 #include "aws/client.h"
 #include "aws/error.h"
+#include "aws/shape.h"
 
 /* Clears err and sets AWS_ERR_PARSE, code "MalformedReply" and the message. Returns -1. */
 int codec_fail(aws_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -51,6 +52,7 @@ typedef struct codec_ctx {
 	codec_fn cb;
 	void *ud;
 	const char *service, *op;  /* static strings */
+	const shape_reply_t *reply; /* codec_query_send / codec_json_send: the reply's table */
 } codec_ctx_t;
 
 /* Completes a parse failure of a 2xx reply with who/what it was. Returns perr. */
@@ -69,6 +71,24 @@ aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, con
                        codec_fn cb, void *ud);
 /* The done for codec_status_cb calls: any 2xx is success. */
 void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *resp);
+
+/* A service as its typed module calls it: its name ("ec2") and its Query API version
+ * ("2016-11-15") or JSON 1.1 target prefix ("AmazonSSM"). */
+typedef struct codec_service {
+	const char *name, *version;
+} codec_service_t;
+
+/* Sends a Query call when rc is 0 (its builder accepted the request), then frees p.
+ * reply NULL: cb is a codec_status_cb; else the reply's table decodes the 2xx body and
+ * cb, of the form (void *ud, const aws_error_t *err, T *res), gets it (NULL on error)
+ * and may take its contents by copying the struct and zeroing *res. NULL if not sent. */
+aws_call_t *codec_query_send(aws_client_t *c, const codec_service_t *svc, const char *action,
+                             int rc, aws_params_t *p, const shape_reply_t *reply, codec_fn cb,
+                             void *ud);
+/* The same for JSON 1.1: body NULL (its builder refused the request) sends nothing; body
+ * is deleted. */
+aws_call_t *codec_json_send(aws_client_t *c, const codec_service_t *svc, const char *op,
+                            cJSON *body, const shape_reply_t *reply, codec_fn cb, void *ud);
 
 /* Defines `static void name(...)`, an aws_done_cb that parses the 2xx body with
  * parse_fn into a res_type, hands it to the typed cb_type callback (the callback may

@@ -728,3 +728,9 @@ void creds_cleanse_item(cJSON *j, const char *k)
 	char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, k));
 	if (s) OPENSSL_cleanse(s, strlen(s));
 }
+
+void creds_cleanse_json(cJSON *j)
+{
+	for (cJSON *i = j ? j->child : NULL; i; i = i->next)
+		if (cJSON_IsString(i) && i->valuestring) OPENSSL_cleanse(i->valuestring, strlen(i->valuestring));
+}

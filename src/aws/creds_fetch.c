@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "base/sbuf.h"
+#include "aws/creds_priv.h"
 #include "aws/sigv4.h"
 #include "aws/sso.h"
 #include "aws/sts_role.h"
@@ -263,6 +264,22 @@ static char *read_token_file(const char *path, const char **why)
 	return t;
 }
 
+/* POSTs an unsigned body that holds a secret (a token, a client secret) as the step, then
+ * cleanses and frees it; body NULL: out of memory. */
+static void post_secret(fetch_t *f, step_t step, const char *endpoint, const char *path,
+                        char *body, const char *content_type)
+{
+	if (!body) {
+		fail(f, "OutOfMemory", "Out of memory.");
+		return;
+	}
+	f->step = step;
+	set_endpoint(f, endpoint);
+	send_step(f, "POST", path, NULL, body, content_type, NULL, NULL);
+	OPENSSL_cleanse(body, strlen(body));
+	free(body);
+}
+
 static void web_identity(fetch_t *f)
 {
 	const aws_creds_plan_t *p = f->plan;
@@ -285,16 +302,8 @@ static void web_identity(fetch_t *f)
 	free(arn); free(name);
 	OPENSSL_cleanse(etok, strlen(etok));
 	free(etok);
-	if (!body) {
-		fail(f, "OutOfMemory", "Out of memory.");
-		return;
-	}
-	f->step = STEP_WEB_IDENTITY;
-	set_endpoint(f, f->sts_endpoint);
 	/* unsigned: the token is the proof (botocore calls it with UNSIGNED) */
-	send_step(f, "POST", "/", NULL, body, NULL, NULL, NULL);
-	OPENSSL_cleanse(body, strlen(body));
-	free(body);
+	post_secret(f, STEP_WEB_IDENTITY, f->sts_endpoint, "/", body, NULL);
 }
 
 static void sso_relogin(fetch_t *f, const char *what)
@@ -345,18 +354,9 @@ static void sso_start(fetch_t *f)
 	cJSON_AddStringToObject(j, "clientSecret", f->sso.client_secret);
 	cJSON_AddStringToObject(j, "refreshToken", f->sso.refresh_token);
 	char *body = cJSON_PrintUnformatted(j);
-	for (cJSON *i = j ? j->child : NULL; i; i = i->next)
-		if (i->valuestring) OPENSSL_cleanse(i->valuestring, strlen(i->valuestring));
+	creds_cleanse_json(j);
 	cJSON_Delete(j);
-	if (!body) {
-		fail(f, "OutOfMemory", "Out of memory.");
-		return;
-	}
-	f->step = STEP_SSO_REFRESH;
-	set_endpoint(f, p->sso_oidc_endpoint);
-	send_step(f, "POST", "/token", NULL, body, "application/json", NULL, NULL);
-	OPENSSL_cleanse(body, strlen(body));
-	free(body);
+	post_secret(f, STEP_SSO_REFRESH, p->sso_oidc_endpoint, "/token", body, "application/json");
 }
 
 static const char *header(const http_result_t *res, const char *name)

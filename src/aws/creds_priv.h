@@ -1,5 +1,5 @@
 /* What the credential files of src/aws share (creds.c, ini.c, profile.c, creds_process.c,
- * endpoints.c, creds_fetch.c); not for other layers. */
+ * endpoints.c, creds_fetch.c, sso.c); not for other layers. */
 #ifndef NIXL_AWS_CREDS_PRIV_H
 #define NIXL_AWS_CREDS_PRIV_H
 
@@ -33,6 +33,8 @@ int creds_set(aws_creds_t *c, const char *id, const char *secret, const char *to
 const char *creds_json_str(const cJSON *j, const char *k);
 /* j[k]'s string, when there is one, cleansed in place. */
 void creds_cleanse_item(cJSON *j, const char *k);
+/* Every string directly in j cleansed in place (j may be NULL). */
+void creds_cleanse_json(cJSON *j);
 /* Letters, digits and '-', 1 to 32 of them. */
 int creds_valid_region(const char *r);
 

@@ -89,6 +89,13 @@ int ec2_build_purchase_capacity_block(const char *offering_id, const char *insta
 
 #define F SHAPE_FIELD
 #define REQ SHAPE_REQUIRED
+/* A describe's page: the list at path (its count in n) and the nextToken; defines name. */
+#define EC2_PAGE(name, type, member, path, elem)                              \
+	static const shape_field_t name##_fields_[] = {                       \
+		SHAPE_LIST_FIELD(type, member, n, path, &elem, 0),            \
+		F(type, next_token, "nextToken", SHAPE_TOKEN, 0),              \
+	};                                                                    \
+	static const shape_t name = SHAPE(type, name##_fields_);
 
 static const shape_field_t tag_fields[] = {
 	F(ec2_tag_t, key, "key", SHAPE_TEXT, 0),
@@ -103,11 +110,7 @@ static const shape_field_t vpc_fields[] = {
 	F(ec2_vpc_t, is_default, "isDefault", SHAPE_BOOL, 0),
 };
 static const shape_t vpc_shape = SHAPE(ec2_vpc_t, vpc_fields);
-static const shape_field_t vpcs_fields[] = {
-	SHAPE_LIST_FIELD(ec2_vpcs_t, vpcs, n, "vpcSet", &vpc_shape, 0),
-	F(ec2_vpcs_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t vpcs_shape = SHAPE(ec2_vpcs_t, vpcs_fields);
+EC2_PAGE(vpcs_shape, ec2_vpcs_t, vpcs, "vpcSet", vpc_shape)
 
 static const shape_field_t subnet_fields[] = {
 	F(ec2_subnet_t, subnet_id, "subnetId", SHAPE_TOKEN, REQ),
@@ -121,11 +124,7 @@ static const shape_field_t subnet_fields[] = {
 	F(ec2_subnet_t, map_public_ip_on_launch, "mapPublicIpOnLaunch", SHAPE_BOOL, 0),
 };
 static const shape_t subnet_shape = SHAPE(ec2_subnet_t, subnet_fields);
-static const shape_field_t subnets_fields[] = {
-	SHAPE_LIST_FIELD(ec2_subnets_t, subnets, n, "subnetSet", &subnet_shape, 0),
-	F(ec2_subnets_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t subnets_shape = SHAPE(ec2_subnets_t, subnets_fields);
+EC2_PAGE(subnets_shape, ec2_subnets_t, subnets, "subnetSet", subnet_shape)
 
 static const shape_field_t zone_fields[] = {
 	F(ec2_zone_t, zone_name, "zoneName", SHAPE_TOKEN, REQ),
@@ -169,11 +168,7 @@ static const shape_field_t itype_fields[] = {
 	SHAPE_STRV_FIELD(ec2_instance_type_t, architectures, narchitectures, "processorInfo/supportedArchitectures"),
 };
 static const shape_t itype_shape = SHAPE(ec2_instance_type_t, itype_fields);
-static const shape_field_t itypes_fields[] = {
-	SHAPE_LIST_FIELD(ec2_instance_types_t, types, n, "instanceTypeSet", &itype_shape, 0),
-	F(ec2_instance_types_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t itypes_shape = SHAPE(ec2_instance_types_t, itypes_fields);
+EC2_PAGE(itypes_shape, ec2_instance_types_t, types, "instanceTypeSet", itype_shape)
 
 static const shape_field_t offering_fields[] = {
 	F(ec2_offering_t, instance_type, "instanceType", SHAPE_TOKEN, REQ),
@@ -181,11 +176,7 @@ static const shape_field_t offering_fields[] = {
 	F(ec2_offering_t, location_type, "locationType", SHAPE_TOKEN, 0),
 };
 static const shape_t offering_shape = SHAPE(ec2_offering_t, offering_fields);
-static const shape_field_t offerings_fields[] = {
-	SHAPE_LIST_FIELD(ec2_offerings_t, offerings, n, "instanceTypeOfferingSet", &offering_shape, 0),
-	F(ec2_offerings_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t offerings_shape = SHAPE(ec2_offerings_t, offerings_fields);
+EC2_PAGE(offerings_shape, ec2_offerings_t, offerings, "instanceTypeOfferingSet", offering_shape)
 
 static const shape_field_t instance_fields[] = {
 	F(ec2_instance_t, instance_id, "instanceId", SHAPE_TOKEN, REQ),
@@ -205,11 +196,7 @@ static const shape_field_t instance_fields[] = {
 };
 static const shape_t instance_shape = SHAPE(ec2_instance_t, instance_fields);
 /* every instance of every reservation, in reply order */
-static const shape_field_t instances_fields[] = {
-	SHAPE_LIST_FIELD(ec2_instances_t, instances, n, "reservationSet/*/instancesSet", &instance_shape, 0),
-	F(ec2_instances_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t instances_shape = SHAPE(ec2_instances_t, instances_fields);
+EC2_PAGE(instances_shape, ec2_instances_t, instances, "reservationSet/*/instancesSet", instance_shape)
 
 static const shape_field_t group_fields[] = {
 	F(ec2_security_group_t, group_id, "groupId", SHAPE_TOKEN, REQ),
@@ -218,11 +205,7 @@ static const shape_field_t group_fields[] = {
 	F(ec2_security_group_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
 };
 static const shape_t group_shape = SHAPE(ec2_security_group_t, group_fields);
-static const shape_field_t groups_fields[] = {
-	SHAPE_LIST_FIELD(ec2_security_groups_t, groups, n, "securityGroupInfo", &group_shape, 0),
-	F(ec2_security_groups_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t groups_shape = SHAPE(ec2_security_groups_t, groups_fields);
+EC2_PAGE(groups_shape, ec2_security_groups_t, groups, "securityGroupInfo", group_shape)
 
 static const shape_field_t reservation_fields[] = {
 	F(ec2_capacity_reservation_t, id, "capacityReservationId", SHAPE_TOKEN, REQ),
@@ -244,11 +227,8 @@ static const shape_field_t reservation_fields[] = {
 	SHAPE_LIST_FIELD(ec2_capacity_reservation_t, tags, ntags, "tagSet", &tag_shape, 0),
 };
 static const shape_t reservation_shape = SHAPE(ec2_capacity_reservation_t, reservation_fields);
-static const shape_field_t reservations_fields[] = {
-	SHAPE_LIST_FIELD(ec2_capacity_reservations_t, reservations, n, "capacityReservationSet", &reservation_shape, 0),
-	F(ec2_capacity_reservations_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t reservations_shape = SHAPE(ec2_capacity_reservations_t, reservations_fields);
+EC2_PAGE(reservations_shape, ec2_capacity_reservations_t, reservations, "capacityReservationSet",
+         reservation_shape)
 
 static const shape_field_t block_fields[] = {
 	F(ec2_capacity_block_offering_t, id, "capacityBlockOfferingId", SHAPE_TOKEN, REQ),
@@ -263,11 +243,8 @@ static const shape_field_t block_fields[] = {
 	F(ec2_capacity_block_offering_t, end_date, "endDate", SHAPE_TIME, REQ),
 };
 static const shape_t block_shape = SHAPE(ec2_capacity_block_offering_t, block_fields);
-static const shape_field_t blocks_fields[] = {
-	SHAPE_LIST_FIELD(ec2_capacity_block_offerings_t, offerings, n, "capacityBlockOfferingSet", &block_shape, 0),
-	F(ec2_capacity_block_offerings_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t blocks_shape = SHAPE(ec2_capacity_block_offerings_t, blocks_fields);
+EC2_PAGE(blocks_shape, ec2_capacity_block_offerings_t, offerings, "capacityBlockOfferingSet",
+         block_shape)
 
 /* PurchaseCapacityBlock's reply is opened at its capacityReservation */
 static const shape_field_t purchase_fields[] = {
@@ -300,11 +277,7 @@ static const shape_field_t image_fields[] = {
 	F(ec2_image_t, root_snapshot_id, NULL, SHAPE_TOKEN, 0),
 };
 static const shape_t image_shape = SHAPE_HOOK(ec2_image_t, image_fields, root_volume);
-static const shape_field_t images_fields[] = {
-	SHAPE_LIST_FIELD(ec2_images_t, images, n, "imagesSet", &image_shape, 0),
-	F(ec2_images_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t images_shape = SHAPE(ec2_images_t, images_fields);
+EC2_PAGE(images_shape, ec2_images_t, images, "imagesSet", image_shape)
 
 /* The table's explicit subnet associations, and whether one of them makes it the main. */
 static int associations(const xmlNode *m, void *obj)
@@ -335,11 +308,7 @@ static const shape_field_t table_fields[] = {
 	SHAPE_LIST_FIELD(ec2_route_table_t, routes, nroutes, "routeSet", &route_shape, 0),
 };
 static const shape_t table_shape = SHAPE_HOOK(ec2_route_table_t, table_fields, associations);
-static const shape_field_t tables_fields[] = {
-	SHAPE_LIST_FIELD(ec2_route_tables_t, tables, n, "routeTableSet", &table_shape, 0),
-	F(ec2_route_tables_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t tables_shape = SHAPE(ec2_route_tables_t, tables_fields);
+EC2_PAGE(tables_shape, ec2_route_tables_t, tables, "routeTableSet", table_shape)
 
 /* the first attachment */
 static const shape_field_t igw_fields[] = {
@@ -348,11 +317,7 @@ static const shape_field_t igw_fields[] = {
 	F(ec2_internet_gateway_t, attachment_state, "attachmentSet/item/state", SHAPE_TOKEN, 0),
 };
 static const shape_t igw_shape = SHAPE(ec2_internet_gateway_t, igw_fields);
-static const shape_field_t igws_fields[] = {
-	SHAPE_LIST_FIELD(ec2_internet_gateways_t, gateways, n, "internetGatewaySet", &igw_shape, 0),
-	F(ec2_internet_gateways_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t igws_shape = SHAPE(ec2_internet_gateways_t, igws_fields);
+EC2_PAGE(igws_shape, ec2_internet_gateways_t, gateways, "internetGatewaySet", igw_shape)
 
 static const shape_field_t endpoint_fields[] = {
 	F(ec2_vpc_endpoint_t, vpc_endpoint_id, "vpcEndpointId", SHAPE_TOKEN, REQ),
@@ -361,14 +326,11 @@ static const shape_field_t endpoint_fields[] = {
 	F(ec2_vpc_endpoint_t, vpc_id, "vpcId", SHAPE_TOKEN, 0),
 };
 static const shape_t endpoint_shape = SHAPE(ec2_vpc_endpoint_t, endpoint_fields);
-static const shape_field_t endpoints_fields[] = {
-	SHAPE_LIST_FIELD(ec2_vpc_endpoints_t, endpoints, n, "vpcEndpointSet", &endpoint_shape, 0),
-	F(ec2_vpc_endpoints_t, next_token, "nextToken", SHAPE_TOKEN, 0),
-};
-static const shape_t endpoints_shape = SHAPE(ec2_vpc_endpoints_t, endpoints_fields);
+EC2_PAGE(endpoints_shape, ec2_vpc_endpoints_t, endpoints, "vpcEndpointSet", endpoint_shape)
 
 #undef F
 #undef REQ
+#undef EC2_PAGE
 
 SHAPE_XML_REPLY(ec2_parse_describe_vpcs, ec2_vpcs_free, ec2_vpcs_t, "DescribeVpcsResponse", NULL, vpcs_shape,
           "a VPC in the DescribeVpcs reply has no vpcId")
@@ -419,98 +381,58 @@ const char *ec2_instance_tag(const ec2_instance_t *i, const char *key)
 
 /* ---- async wrappers ---- */
 
-CODEC_DONE(vpcs_done, ec2_vpcs_cb, ec2_vpcs_t, ec2_parse_describe_vpcs, ec2_vpcs_free)
-CODEC_DONE(subnets_done, ec2_subnets_cb, ec2_subnets_t, ec2_parse_describe_subnets,
-           ec2_subnets_free)
-CODEC_DONE(zones_done, ec2_zones_cb, ec2_zones_t, ec2_parse_describe_availability_zones,
-           ec2_zones_free)
-CODEC_DONE(types_done, ec2_instance_types_cb, ec2_instance_types_t,
-           ec2_parse_describe_instance_types, ec2_instance_types_free)
-CODEC_DONE(offerings_done, ec2_offerings_cb, ec2_offerings_t,
-           ec2_parse_describe_instance_type_offerings, ec2_offerings_free)
-CODEC_DONE(instances_done, ec2_instances_cb, ec2_instances_t, ec2_parse_describe_instances,
-           ec2_instances_free)
-CODEC_DONE(groups_done, ec2_security_groups_cb, ec2_security_groups_t,
-           ec2_parse_describe_security_groups, ec2_security_groups_free)
-CODEC_DONE(reservations_done, ec2_capacity_reservations_cb, ec2_capacity_reservations_t,
-           ec2_parse_describe_capacity_reservations, ec2_capacity_reservations_free)
-CODEC_DONE(blocks_done, ec2_capacity_block_offerings_cb, ec2_capacity_block_offerings_t,
-           ec2_parse_describe_capacity_block_offerings, ec2_capacity_block_offerings_free)
-CODEC_DONE(purchase_done, ec2_purchase_cb, ec2_purchase_result_t,
-           ec2_parse_purchase_capacity_block, ec2_purchase_result_free)
-
-/* Sends p when the builder accepted the request (rc 0); always frees p. */
-static aws_call_t *start(aws_client_t *c, int rc, const char *action, aws_params_t *p,
-                         aws_done_cb done, codec_fn cb, void *ud)
-{
-	aws_call_t *call = NULL;
-	if (rc == 0) call = codec_query(c, "ec2", action, EC2_VERSION, p, done, cb, ud);
-	aws_params_free(p);
-	return call;
-}
+static const codec_service_t ec2 = { "ec2", EC2_VERSION };
 
 /* The describes that differ only by action, id list name and reply. */
 static aws_call_t *describe(aws_client_t *c, const char *action, const char *id_prefix,
-                            const ec2_describe_req_t *req, aws_done_cb done, codec_fn cb,
-                            void *ud)
+                            const ec2_describe_req_t *req, const shape_reply_t *reply,
+                            codec_fn cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_describe(req, id_prefix, &p), action, &p, done, cb, ud);
+	return codec_query_send(c, &ec2, action, ec2_build_describe(req, id_prefix, &p), &p, reply,
+	                        cb, ud);
 }
 
-aws_call_t *ec2_describe_vpcs(aws_client_t *c, const ec2_describe_req_t *req, ec2_vpcs_cb cb,
-                              void *ud)
-{
-	return describe(c, "DescribeVpcs", "VpcId", req, vpcs_done, (codec_fn)cb, ud);
-}
+/* Defines such a describe: its function, callback type, parse function (whose reply it
+ * reads), action and id list name. */
+#define EC2_DESCRIBE(fn, cb_type, parse, action, id_prefix)                                   \
+	aws_call_t *fn(aws_client_t *c, const ec2_describe_req_t *req, cb_type cb, void *ud)   \
+	{                                                                                      \
+		return describe(c, action, id_prefix, req, &parse##_reply, (codec_fn)cb, ud);  \
+	}
 
-aws_call_t *ec2_describe_subnets(aws_client_t *c, const ec2_describe_req_t *req,
-                                 ec2_subnets_cb cb, void *ud)
-{
-	return describe(c, "DescribeSubnets", "SubnetId", req, subnets_done, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_availability_zones(aws_client_t *c, const ec2_describe_req_t *req,
-                                            ec2_zones_cb cb, void *ud)
-{
-	return describe(c, "DescribeAvailabilityZones", "ZoneName", req, zones_done, (codec_fn)cb,
-	                ud);
-}
-
-aws_call_t *ec2_describe_instance_types(aws_client_t *c, const ec2_describe_req_t *req,
-                                        ec2_instance_types_cb cb, void *ud)
-{
-	return describe(c, "DescribeInstanceTypes", "InstanceType", req, types_done, (codec_fn)cb,
-	                ud);
-}
+EC2_DESCRIBE(ec2_describe_vpcs, ec2_vpcs_cb, ec2_parse_describe_vpcs,
+             "DescribeVpcs", "VpcId")
+EC2_DESCRIBE(ec2_describe_subnets, ec2_subnets_cb, ec2_parse_describe_subnets,
+             "DescribeSubnets", "SubnetId")
+EC2_DESCRIBE(ec2_describe_availability_zones, ec2_zones_cb, ec2_parse_describe_availability_zones,
+             "DescribeAvailabilityZones", "ZoneName")
+EC2_DESCRIBE(ec2_describe_instance_types, ec2_instance_types_cb, ec2_parse_describe_instance_types,
+             "DescribeInstanceTypes", "InstanceType")
+EC2_DESCRIBE(ec2_describe_instances, ec2_instances_cb, ec2_parse_describe_instances,
+             "DescribeInstances", "InstanceId")
+EC2_DESCRIBE(ec2_describe_security_groups, ec2_security_groups_cb, ec2_parse_describe_security_groups,
+             "DescribeSecurityGroups", "GroupId")
+EC2_DESCRIBE(ec2_describe_capacity_reservations, ec2_capacity_reservations_cb,
+             ec2_parse_describe_capacity_reservations, "DescribeCapacityReservations",
+             "CapacityReservationId")
+EC2_DESCRIBE(ec2_describe_images, ec2_images_cb, ec2_parse_describe_images,
+             "DescribeImages", "ImageId")
+EC2_DESCRIBE(ec2_describe_route_tables, ec2_route_tables_cb, ec2_parse_describe_route_tables,
+             "DescribeRouteTables", "RouteTableId")
+EC2_DESCRIBE(ec2_describe_internet_gateways, ec2_internet_gateways_cb,
+             ec2_parse_describe_internet_gateways, "DescribeInternetGateways", "InternetGatewayId")
+EC2_DESCRIBE(ec2_describe_vpc_endpoints, ec2_vpc_endpoints_cb, ec2_parse_describe_vpc_endpoints,
+             "DescribeVpcEndpoints", "VpcEndpointId")
 
 aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *location_type,
                                                  const ec2_describe_req_t *req,
                                                  ec2_offerings_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_describe_instance_type_offerings(location_type, req, &p),
-	             "DescribeInstanceTypeOfferings", &p, offerings_done, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_instances(aws_client_t *c, const ec2_describe_req_t *req,
-                                   ec2_instances_cb cb, void *ud)
-{
-	return describe(c, "DescribeInstances", "InstanceId", req, instances_done, (codec_fn)cb,
-	                ud);
-}
-
-aws_call_t *ec2_describe_security_groups(aws_client_t *c, const ec2_describe_req_t *req,
-                                         ec2_security_groups_cb cb, void *ud)
-{
-	return describe(c, "DescribeSecurityGroups", "GroupId", req, groups_done, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_capacity_reservations(aws_client_t *c, const ec2_describe_req_t *req,
-                                               ec2_capacity_reservations_cb cb, void *ud)
-{
-	return describe(c, "DescribeCapacityReservations", "CapacityReservationId", req,
-	                reservations_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &ec2, "DescribeInstanceTypeOfferings",
+	                        ec2_build_describe_instance_type_offerings(location_type, req, &p), &p,
+	                        &ec2_parse_describe_instance_type_offerings_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
@@ -518,8 +440,9 @@ aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
                                                   ec2_capacity_block_offerings_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_describe_capacity_block_offerings(req, &p),
-	             "DescribeCapacityBlockOfferings", &p, blocks_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &ec2, "DescribeCapacityBlockOfferings",
+	                        ec2_build_describe_capacity_block_offerings(req, &p), &p,
+	                        &ec2_parse_describe_capacity_block_offerings_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id,
@@ -527,43 +450,8 @@ aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id
                                         void *ud)
 {
 	aws_params_t p = {0};
-	return start(c, ec2_build_purchase_capacity_block(offering_id, instance_platform, &p),
-	             "PurchaseCapacityBlock", &p, purchase_done, (codec_fn)cb, ud);
+	return codec_query_send(c, &ec2, "PurchaseCapacityBlock",
+	                        ec2_build_purchase_capacity_block(offering_id, instance_platform, &p),
+	                        &p, &ec2_parse_purchase_capacity_block_reply, (codec_fn)cb, ud);
 }
 
-/* ---- DescribeImages ---- */
-
-CODEC_DONE(images_done, ec2_images_cb, ec2_images_t, ec2_parse_describe_images, ec2_images_free)
-
-aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
-                                void *ud)
-{
-	return describe(c, "DescribeImages", "ImageId", req, images_done, (codec_fn)cb, ud);
-}
-
-/* ---- DescribeRouteTables, DescribeInternetGateways, DescribeVpcEndpoints ---- */
-
-CODEC_DONE(route_tables_done, ec2_route_tables_cb, ec2_route_tables_t,
-           ec2_parse_describe_route_tables, ec2_route_tables_free)
-CODEC_DONE(igws_done, ec2_internet_gateways_cb, ec2_internet_gateways_t,
-           ec2_parse_describe_internet_gateways, ec2_internet_gateways_free)
-CODEC_DONE(endpoints_done, ec2_vpc_endpoints_cb, ec2_vpc_endpoints_t,
-           ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free)
-
-aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
-                                      ec2_route_tables_cb cb, void *ud)
-{
-	return describe(c, "DescribeRouteTables", "RouteTableId", req, route_tables_done, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_internet_gateways(aws_client_t *c, const ec2_describe_req_t *req,
-                                           ec2_internet_gateways_cb cb, void *ud)
-{
-	return describe(c, "DescribeInternetGateways", "InternetGatewayId", req, igws_done, (codec_fn)cb, ud);
-}
-
-aws_call_t *ec2_describe_vpc_endpoints(aws_client_t *c, const ec2_describe_req_t *req,
-                                       ec2_vpc_endpoints_cb cb, void *ud)
-{
-	return describe(c, "DescribeVpcEndpoints", "VpcEndpointId", req, endpoints_done, (codec_fn)cb, ud);
-}

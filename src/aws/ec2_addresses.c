@@ -28,18 +28,13 @@ static const shape_t addresses_shape = SHAPE(ec2_addresses_t, addresses_fields);
 SHAPE_XML_REPLY(ec2_parse_describe_addresses, ec2_addresses_free, ec2_addresses_t, "DescribeAddressesResponse",
                 NULL, addresses_shape, "an address in the DescribeAddresses reply has no publicIp or allocationId")
 
-CODEC_DONE(addresses_done, ec2_addresses_cb, ec2_addresses_t, ec2_parse_describe_addresses,
-           ec2_addresses_free)
-
 aws_call_t *ec2_describe_addresses(aws_client_t *c, const ec2_describe_req_t *req,
                                    ec2_addresses_cb cb, void *ud)
 {
+	static const codec_service_t ec2 = { "ec2", EC2_VERSION };
 	aws_params_t p = {0};
 	ec2_describe_req_t none = {0};
-	aws_call_t *call = NULL;
-	if (ec2_build_describe(req ? req : &none, "AllocationId", &p) == 0)
-		call = codec_query(c, "ec2", "DescribeAddresses", EC2_VERSION, &p, addresses_done,
-		                   (codec_fn)cb, ud);
-	aws_params_free(&p);
-	return call;
+	return codec_query_send(c, &ec2, "DescribeAddresses",
+	                        ec2_build_describe(req ? req : &none, "AllocationId", &p), &p,
+	                        &ec2_parse_describe_addresses_reply, (codec_fn)cb, ud);
 }

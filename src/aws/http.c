@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/grow.h"
+
 struct http_xfer {
 	http_engine_t *e;
 	CURL *easy;
@@ -97,10 +99,7 @@ http_engine_t *http_engine_new(loop_t *loop)
 static void xfer_free(http_xfer_t *x)
 {
 	curl_slist_free_all(x->hdrs);
-	for (size_t i = 0; i < x->nrh; i++) {
-		free(x->rh[i].name);
-		free(x->rh[i].value);
-	}
+	aws_headers_clear(x->rh, x->nrh);
 	free(x->rh); free(x->url); free(x->body); free(x->resp);
 	free(x);
 }
@@ -158,10 +157,7 @@ static size_t header_cb(char *buf, size_t size, size_t n, void *ud)
 	size_t len = size * n;
 	if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue or a redirect): keep only the last one's headers */
-		for (size_t i = 0; i < x->nrh; i++) {
-			free(x->rh[i].name);
-			free(x->rh[i].value);
-		}
+		aws_headers_clear(x->rh, x->nrh);
 		x->nrh = 0;
 		return len;
 	}
@@ -170,13 +166,7 @@ static size_t header_cb(char *buf, size_t size, size_t n, void *ud)
 	const char *v = colon + 1, *end = buf + len;
 	while (v < end && (*v == ' ' || *v == '\t')) v++;
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ')) end--;
-	if (x->nrh == x->caprh) {
-		size_t cap = x->caprh ? x->caprh * 2 : 16;
-		aws_header_t *h = realloc(x->rh, cap * sizeof *h);
-		if (!h) return 0;
-		x->rh = h;
-		x->caprh = cap;
-	}
+	if (grow_array((void **)&x->rh, &x->caprh, x->nrh + 1, sizeof *x->rh, 16) < 0) return 0;
 	x->rh[x->nrh].name = strndup(buf, (size_t)(colon - buf));
 	x->rh[x->nrh].value = strndup(v, (size_t)(end - v));
 	x->nrh++;

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "aws/creds_priv.h"
+#include "base/grow.h"
 
 #define MAX_CONFIG_FILE (4u << 20)
 
@@ -91,13 +92,7 @@ static void ini_index_add(ini_t *f, size_t owner, size_t idx)
 /* Grows an array of n elements to hold one more, doubling; -1 on OOM. */
 static int grow(void **arr, size_t *cap, size_t n, size_t size)
 {
-	if (n < *cap) return 0;
-	size_t c = *cap ? *cap * 2 : 8;
-	void *a = realloc(*arr, c * size);
-	if (!a) return -1;
-	*arr = a;
-	*cap = c;
-	return 0;
+	return grow_array(arr, cap, n + 1, size, 8);
 }
 
 const ini_sec_t *ini_find(const ini_t *f, const char *name)

@@ -43,18 +43,13 @@ int logs_events_at_end(const logs_events_t *page, const char *sent_token)
 	       strcmp(page->next_forward_token, sent_token) == 0;
 }
 
-CODEC_DONE(events_done, logs_events_cb, logs_events_t, logs_parse_get_log_events,
-           logs_events_free)
+static const codec_service_t logs = { "logs", LOGS_TARGET };
 
 aws_call_t *logs_get_log_events(aws_client_t *c, const logs_get_events_req_t *req,
                                 logs_events_cb cb, void *ud)
 {
-	cJSON *body = logs_build_get_log_events(req);
-	if (!body) return NULL;
-	aws_call_t *call = codec_json(c, "logs", LOGS_TARGET, "GetLogEvents", body, events_done,
-	                              (codec_fn)cb, ud);
-	cJSON_Delete(body);
-	return call;
+	return codec_json_send(c, &logs, "GetLogEvents", logs_build_get_log_events(req),
+	                       &logs_parse_get_log_events_reply, (codec_fn)cb, ud);
 }
 
 /* ---- log streams and groups ---- */
@@ -104,19 +99,6 @@ cJSON *logs_build_put_retention_policy(const char *group, int days)
 	return j;
 }
 
-CODEC_DONE(streams_done, logs_streams_cb, logs_streams_t, logs_parse_describe_log_streams,
-           logs_streams_free)
-
-/* Sends the built body (NULL: invalid request, nothing sent) and deletes it. */
-static aws_call_t *send_json(aws_client_t *c, cJSON *body, const char *op, aws_done_cb done,
-                             codec_fn cb, void *ud)
-{
-	if (!body) return NULL;
-	aws_call_t *call = codec_json(c, "logs", LOGS_TARGET, op, body, done, cb, ud);
-	cJSON_Delete(body);
-	return call;
-}
-
 static cJSON *group_body(const char *group, const char *stream)
 {
 	if (!nonempty(group) || (stream && !*stream)) return NULL;
@@ -129,27 +111,28 @@ static cJSON *group_body(const char *group, const char *stream)
 aws_call_t *logs_describe_log_streams(aws_client_t *c, const char *group, const char *next_token,
                                       logs_streams_cb cb, void *ud)
 {
-	return send_json(c, logs_build_describe_log_streams(group, next_token, 0),
-	                 "DescribeLogStreams", streams_done, (codec_fn)cb, ud);
+	return codec_json_send(c, &logs, "DescribeLogStreams",
+	                       logs_build_describe_log_streams(group, next_token, 0),
+	                       &logs_parse_describe_log_streams_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *logs_delete_log_stream(aws_client_t *c, const char *group, const char *stream,
                                    logs_status_cb cb, void *ud)
 {
 	if (!nonempty(stream)) return NULL;
-	return send_json(c, group_body(group, stream), "DeleteLogStream", codec_status_done,
-	                 (codec_fn)cb, ud);
+	return codec_json_send(c, &logs, "DeleteLogStream", group_body(group, stream), NULL,
+	                       (codec_fn)cb, ud);
 }
 
 aws_call_t *logs_delete_log_group(aws_client_t *c, const char *group, logs_status_cb cb, void *ud)
 {
-	return send_json(c, group_body(group, NULL), "DeleteLogGroup", codec_status_done,
-	                 (codec_fn)cb, ud);
+	return codec_json_send(c, &logs, "DeleteLogGroup", group_body(group, NULL), NULL,
+	                       (codec_fn)cb, ud);
 }
 
 aws_call_t *logs_put_retention_policy(aws_client_t *c, const char *group, int days,
                                       logs_status_cb cb, void *ud)
 {
-	return send_json(c, logs_build_put_retention_policy(group, days), "PutRetentionPolicy",
-	                 codec_status_done, (codec_fn)cb, ud);
+	return codec_json_send(c, &logs, "PutRetentionPolicy",
+	                       logs_build_put_retention_policy(group, days), NULL, (codec_fn)cb, ud);
 }

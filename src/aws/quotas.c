@@ -33,16 +33,12 @@ static const shape_t quota_shape = SHAPE_CHECK(quotas_quota_t, quota_fields, quo
 SHAPE_JSON_REPLY(quotas_parse_get_service_quota, quotas_quota_free, quotas_quota_t, quota_shape,
                  "the GetServiceQuota reply has no Quota with a QuotaCode and a Value >= 0")
 
-CODEC_DONE(quota_done, quotas_quota_cb, quotas_quota_t, quotas_parse_get_service_quota,
-           quotas_quota_free)
+static const codec_service_t quotas = { "servicequotas", QUOTAS_TARGET };
 
 aws_call_t *quotas_get_service_quota(aws_client_t *c, const char *service_code,
                                      const char *quota_code, quotas_quota_cb cb, void *ud)
 {
-	cJSON *body = quotas_build_get_service_quota(service_code, quota_code);
-	if (!body) return NULL;
-	aws_call_t *call = codec_json(c, "servicequotas", QUOTAS_TARGET, "GetServiceQuota", body,
-	                              quota_done, (codec_fn)cb, ud);
-	cJSON_Delete(body);
-	return call;
+	return codec_json_send(c, &quotas, "GetServiceQuota",
+	                       quotas_build_get_service_quota(service_code, quota_code),
+	                       &quotas_parse_get_service_quota_reply, (codec_fn)cb, ud);
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/grow.h"
+
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 void aws_request_init(aws_request_t *r, const char *method, const char *host, const char *path,
@@ -16,26 +18,26 @@ void aws_request_init(aws_request_t *r, const char *method, const char *host, co
 	r->query = dup_or_null(query);
 }
 
+void aws_headers_clear(aws_header_t *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].name);
+		free(h[i].value);
+	}
+}
+
 void aws_request_free(aws_request_t *r)
 {
 	if (!r) return;
-	for (size_t i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
+	aws_headers_clear(r->headers, r->nheaders);
 	free(r->headers); free(r->method); free(r->host); free(r->path); free(r->query); free(r->body);
 	memset(r, 0, sizeof *r);
 }
 
 int aws_request_add_header(aws_request_t *r, const char *name, const char *value)
 {
-	if (r->nheaders == r->capheaders) {
-		size_t n = r->capheaders ? r->capheaders * 2 : 8;
-		aws_header_t *h = realloc(r->headers, n * sizeof *h);
-		if (!h) return -1;
-		r->headers = h;
-		r->capheaders = n;
-	}
+	if (grow_array((void **)&r->headers, &r->capheaders, r->nheaders + 1, sizeof *r->headers, 8) < 0)
+		return -1;
 	aws_header_t *h = &r->headers[r->nheaders];
 	h->name = strdup(name);
 	h->value = strdup(value);

@@ -24,6 +24,8 @@ typedef struct aws_request {
 void aws_request_init(aws_request_t *r, const char *method, const char *host, const char *path,
                       const char *query);
 void aws_request_free(aws_request_t *r);
+/* Frees the names and values of h[0..n) (not h itself). */
+void aws_headers_clear(aws_header_t *h, size_t n);
 /* Appends a header (a duplicate name is kept: the SigV4 suite has such cases). */
 int aws_request_add_header(aws_request_t *r, const char *name, const char *value);
 /* Replaces every header of that name (case-insensitive) with one, or adds it. */

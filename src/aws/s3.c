@@ -27,10 +27,7 @@ void s3_request_free(s3_request_t *r)
 	if (!r) return;
 	free(r->path);
 	free(r->query);
-	for (size_t i = 0; i < r->nheaders; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
+	aws_headers_clear(r->headers, r->nheaders);
 	free(r->owned_body);
 	memset(r, 0, sizeof *r);
 }
@@ -303,7 +300,7 @@ static const shape_t list_shape = SHAPE_HOOK(s3_list_result_t, list_fields, list
 int s3_parse_list_objects_v2(const char *body, size_t len, s3_list_result_t *out, aws_error_t *err)
 {
 	static const shape_reply_t r = { "ListBucketResult", NULL, &list_shape,
-		                         "an object in the ListObjectsV2 reply has no Key" };
+		                         "an object in the ListObjectsV2 reply has no Key", 0 };
 	if (shape_xml_reply(&r, body, len, out, err) < 0) return -1;
 	if (!out->is_truncated || out->next_continuation_token) return 0;
 	s3_list_result_free(out);

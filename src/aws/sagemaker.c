@@ -74,16 +74,12 @@ int sagemaker_mlflow_server_usable(const sagemaker_mlflow_server_t *s)
 	return 0;
 }
 
-CODEC_DONE(describe_done, sagemaker_mlflow_server_cb, sagemaker_mlflow_server_t,
-           sagemaker_parse_describe_mlflow_tracking_server, sagemaker_mlflow_server_free)
+static const codec_service_t sagemaker = { "sagemaker", SAGEMAKER_TARGET };
 
 aws_call_t *sagemaker_describe_mlflow_tracking_server(aws_client_t *c, const char *name,
                                                       sagemaker_mlflow_server_cb cb, void *ud)
 {
-	cJSON *body = sagemaker_build_describe_mlflow_tracking_server(name);
-	if (!body) return NULL;
-	aws_call_t *call = codec_json(c, "sagemaker", SAGEMAKER_TARGET, "DescribeMlflowTrackingServer", body,
-	                              describe_done, (codec_fn)cb, ud);
-	cJSON_Delete(body);
-	return call;
+	return codec_json_send(c, &sagemaker, "DescribeMlflowTrackingServer",
+	                       sagemaker_build_describe_mlflow_tracking_server(name),
+	                       &sagemaker_parse_describe_mlflow_tracking_server_reply, (codec_fn)cb, ud);
 }

@@ -23,6 +23,33 @@ static void init_scalars(const shape_t *sh, void *obj)
 	}
 }
 
+static int xml_field(const xmlNode *node, const shape_field_t *f, void *obj);
+static int json_field(const cJSON *node, const shape_field_t *f, void *obj);
+
+/* What both decoders do with a shape: its scalars' starting values, every field with a
+ * path read from node (an xmlNode, or a cJSON when json), the XML hook, then the rule
+ * across fields. 0 or -1. */
+static int decode(const void *node, const shape_t *sh, void *obj, int json)
+{
+	int rc = 0;
+	init_scalars(sh, obj);
+	for (size_t i = 0; i < sh->nfields; i++) {
+		const shape_field_t *f = &sh->fields[i];
+		if (f->path && (json ? json_field(node, f, obj) : xml_field(node, f, obj)) < 0) rc = -1;
+	}
+	if (!json && sh->xml_hook && sh->xml_hook(node, obj) < 0) rc = -1;
+	if (rc == 0 && sh->check && sh->check(obj) < 0) rc = -1;
+	return rc;
+}
+
+/* A reply decoded with rc: 0, or out freed and err saying what is missing. */
+static int decoded(const shape_reply_t *r, int rc, void *out, aws_error_t *err)
+{
+	if (rc == 0) return 0;
+	shape_free(r->shape, out);
+	return codec_fail(err, "%s", r->missing);
+}
+
 /* ---- XML ---- */
 
 static const xmlNode *xml_at(const xmlNode *node, const char *path)
@@ -136,13 +163,7 @@ static int xml_field(const xmlNode *node, const shape_field_t *f, void *obj)
 
 static int xml_decode(const xmlNode *node, const shape_t *sh, void *obj)
 {
-	int rc = 0;
-	init_scalars(sh, obj);
-	for (size_t i = 0; i < sh->nfields; i++)
-		if (sh->fields[i].path && xml_field(node, &sh->fields[i], obj) < 0) rc = -1;
-	if (sh->xml_hook && sh->xml_hook(node, obj) < 0) rc = -1;
-	if (rc == 0 && sh->check && sh->check(obj) < 0) rc = -1;
-	return rc;
+	return decode(node, sh, obj, 0);
 }
 
 int shape_xml_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err)
@@ -153,9 +174,7 @@ int shape_xml_reply(const shape_reply_t *r, const char *body, size_t len, void *
 	if (!node) return -1;
 	int rc = xml_decode(node, r->shape, out);
 	xmlFreeDoc(doc);
-	if (rc == 0) return 0;
-	shape_free(r->shape, out);
-	return codec_fail(err, "%s", r->missing);
+	return decoded(r, rc, out, err);
 }
 
 /* ---- JSON ---- */
@@ -247,12 +266,7 @@ static int json_field(const cJSON *node, const shape_field_t *f, void *obj)
 
 static int json_decode(const cJSON *node, const shape_t *sh, void *obj)
 {
-	int rc = 0;
-	init_scalars(sh, obj);
-	for (size_t i = 0; i < sh->nfields; i++)
-		if (sh->fields[i].path && json_field(node, &sh->fields[i], obj) < 0) rc = -1;
-	if (rc == 0 && sh->check && sh->check(obj) < 0) rc = -1;
-	return rc;
+	return decode(node, sh, obj, 1);
 }
 
 int shape_json_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err)
@@ -262,9 +276,12 @@ int shape_json_reply(const shape_reply_t *r, const char *body, size_t len, void 
 	if (!j) return -1;
 	int rc = json_decode(j, r->shape, out);
 	cJSON_Delete(j);
-	if (rc == 0) return 0;
-	shape_free(r->shape, out);
-	return codec_fail(err, "%s", r->missing);
+	return decoded(r, rc, out, err);
+}
+
+int shape_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err)
+{
+	return (r->json ? shape_json_reply : shape_xml_reply)(r, body, len, out, err);
 }
 
 /* ---- free ---- */

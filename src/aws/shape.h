@@ -84,31 +84,36 @@ struct shape {
 
 /* How a reply is opened: the XML root element and, when not NULL, its result child (the
  * Query "<Op>Result"); the shape of what is under it; the sentence when a required field
- * is missing ("the CreateStack reply has no StackId"). root and result are unused for
- * JSON. */
+ * is missing ("the CreateStack reply has no StackId"); json 1 for a JSON 1.1 reply (root
+ * and result unused), 0 for XML. */
 typedef struct shape_reply {
 	const char *root, *result;
 	const shape_t *shape;
 	const char *missing;
+	int json;
 } shape_reply_t;
 
 /* Decodes body into out (zeroed first) by the reply's shape. 0, or -1 with err set
  * (AWS_ERR_PARSE) and out freed: malformed, or a required field missing. */
 int shape_xml_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err);
 int shape_json_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err);
+/* The one of the two that r->json names. */
+int shape_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err);
 
-/* A reply's parse and free functions, as declared in its service's header. */
-#define SHAPE_REPLY_FNS_(decode, parse, free_fn, type, root, result, shape, missing)           \
+/* A reply's parse and free functions, as declared in its service's header, and the
+ * reply itself as `static const shape_reply_t <parse>_reply` (what the async wrappers
+ * hand to codec_query_send / codec_json_send). */
+#define SHAPE_REPLY_FNS_(json, parse, free_fn, type, root, result, shape, missing)             \
+	static const shape_reply_t parse##_reply = { root, result, &shape, missing, json };   \
 	int parse(const char *body, size_t len, type *out, aws_error_t *err)                  \
 	{                                                                                     \
-		static const shape_reply_t r_ = { root, result, &shape, missing };           \
-		return decode(&r_, body, len, out, err);                                      \
+		return shape_reply(&parse##_reply, body, len, out, err);                      \
 	}                                                                                     \
 	void free_fn(type *v) { shape_free(&shape, v); }
 #define SHAPE_XML_REPLY(parse, free_fn, type, root, result, shape, missing) \
-	SHAPE_REPLY_FNS_(shape_xml_reply, parse, free_fn, type, root, result, shape, missing)
+	SHAPE_REPLY_FNS_(0, parse, free_fn, type, root, result, shape, missing)
 #define SHAPE_JSON_REPLY(parse, free_fn, type, shape, missing) \
-	SHAPE_REPLY_FNS_(shape_json_reply, parse, free_fn, type, NULL, NULL, shape, missing)
+	SHAPE_REPLY_FNS_(1, parse, free_fn, type, NULL, NULL, shape, missing)
 
 /* Frees what the decoders allocated in obj (secrets cleansed) and zeroes it; NULL allowed. */
 void shape_free(const shape_t *sh, void *obj);

@@ -242,76 +242,58 @@ int ssm_invocation_status_is_final(const char *status)
 
 /* ---- async wrappers ---- */
 
-CODEC_DONE(get_parameter_done, ssm_parameter_cb, ssm_parameter_t, ssm_parse_get_parameter,
-           ssm_parameter_free)
-CODEC_DONE(put_parameter_done, ssm_put_parameter_cb, ssm_put_parameter_result_t,
-           ssm_parse_put_parameter, ssm_put_parameter_result_free)
-CODEC_DONE(send_command_done, ssm_send_command_cb, ssm_send_command_result_t,
-           ssm_parse_send_command, ssm_send_command_result_free)
-CODEC_DONE(invocation_done, ssm_invocation_cb, ssm_invocation_t,
-           ssm_parse_get_command_invocation, ssm_invocation_free)
-CODEC_DONE(invocations_done, ssm_invocations_cb, ssm_invocations_t,
-           ssm_parse_list_command_invocations, ssm_invocations_free)
-CODEC_DONE(infos_done, ssm_instance_infos_cb, ssm_instance_infos_t,
-           ssm_parse_describe_instance_information, ssm_instance_infos_free)
-
-/* Sends the built body (NULL: invalid request, nothing sent) and deletes it. */
-static aws_call_t *start(aws_client_t *c, cJSON *body, const char *op, aws_done_cb done,
-                         codec_fn cb, void *ud)
-{
-	if (!body) return NULL;
-	aws_call_t *call = codec_json(c, "ssm", SSM_TARGET, op, body, done, cb, ud);
-	cJSON_Delete(body);
-	return call;
-}
+static const codec_service_t ssm = { "ssm", SSM_TARGET };
 
 aws_call_t *ssm_get_parameter(aws_client_t *c, const char *name, int with_decryption,
                               ssm_parameter_cb cb, void *ud)
 {
-	return start(c, ssm_build_get_parameter(name, with_decryption), "GetParameter",
-	             get_parameter_done, (codec_fn)cb, ud);
+	return codec_json_send(c, &ssm, "GetParameter", ssm_build_get_parameter(name, with_decryption),
+	                       &ssm_parse_get_parameter_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ssm_put_parameter(aws_client_t *c, const ssm_put_parameter_req_t *req,
                               ssm_put_parameter_cb cb, void *ud)
 {
-	return start(c, ssm_build_put_parameter(req), "PutParameter", put_parameter_done,
-	             (codec_fn)cb, ud);
+	return codec_json_send(c, &ssm, "PutParameter", ssm_build_put_parameter(req),
+	                       &ssm_parse_put_parameter_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ssm_send_command(aws_client_t *c, const ssm_send_command_req_t *req,
                              ssm_send_command_cb cb, void *ud)
 {
-	return start(c, ssm_build_send_command(req), "SendCommand", send_command_done,
-	             (codec_fn)cb, ud);
+	return codec_json_send(c, &ssm, "SendCommand", ssm_build_send_command(req),
+	                       &ssm_parse_send_command_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ssm_get_command_invocation(aws_client_t *c, const char *command_id,
                                        const char *instance_id, ssm_invocation_cb cb, void *ud)
 {
-	return start(c, ssm_build_get_command_invocation(command_id, instance_id, NULL),
-	             "GetCommandInvocation", invocation_done, (codec_fn)cb, ud);
+	return codec_json_send(c, &ssm, "GetCommandInvocation",
+	                       ssm_build_get_command_invocation(command_id, instance_id, NULL),
+	                       &ssm_parse_get_command_invocation_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ssm_list_command_invocations(aws_client_t *c, const char *command_id,
                                         const char *next_token, int max_results,
                                         ssm_invocations_cb cb, void *ud)
 {
-	return start(c, ssm_build_list_command_invocations(command_id, next_token, max_results),
-	             "ListCommandInvocations", invocations_done, (codec_fn)cb, ud);
+	return codec_json_send(c, &ssm, "ListCommandInvocations",
+	                       ssm_build_list_command_invocations(command_id, next_token, max_results),
+	                       &ssm_parse_list_command_invocations_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ssm_describe_instance_information(aws_client_t *c, const char *const *ids, size_t n,
                                               const char *next_token, ssm_instance_infos_cb cb,
                                               void *ud)
 {
-	return start(c, ssm_build_describe_instance_information(ids, n, next_token, 0),
-	             "DescribeInstanceInformation", infos_done, (codec_fn)cb, ud);
+	return codec_json_send(c, &ssm, "DescribeInstanceInformation",
+	                       ssm_build_describe_instance_information(ids, n, next_token, 0),
+	                       &ssm_parse_describe_instance_information_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *ssm_cancel_command(aws_client_t *c, const char *command_id, const char *const *ids,
                                size_t n, ssm_status_cb cb, void *ud)
 {
-	return start(c, ssm_build_cancel_command(command_id, ids, n), "CancelCommand",
-	             codec_status_done, (codec_fn)cb, ud);
+	return codec_json_send(c, &ssm, "CancelCommand", ssm_build_cancel_command(command_id, ids, n),
+	                       NULL, (codec_fn)cb, ud);
 }

@@ -12,6 +12,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "aws/creds_priv.h"
+
 #define MAX_CACHE_FILE (64u << 10)
 
 void aws_sso_cache_key(const char *session_or_url, char hex[41])
@@ -23,20 +25,13 @@ void aws_sso_cache_key(const char *session_or_url, char hex[41])
 	for (unsigned int i = 0; i < n && i < 20; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
-static void wipe_free(char *s)
-{
-	if (!s) return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
 void aws_sso_token_free(aws_sso_token_t *t)
 {
 	if (!t) return;
-	wipe_free(t->access_token);
-	wipe_free(t->refresh_token);
+	creds_free_secret(t->access_token);
+	creds_free_secret(t->refresh_token);
 	free(t->client_id);
-	wipe_free(t->client_secret);
+	creds_free_secret(t->client_secret);
 	memset(t, 0, sizeof *t);
 }
 
@@ -58,12 +53,6 @@ static time_t cache_time(const cJSON *j, const char *k)
 	size_t n = strlen(buf);
 	if (n > 3 && strcmp(buf + n - 3, "UTC") == 0) strcpy(buf + n - 3, "Z");
 	return aws_creds_parse_time(buf, &t) == 0 ? t : 0;
-}
-
-static void cleanse_json(cJSON *j)
-{
-	for (cJSON *i = j ? j->child : NULL; i; i = i->next)
-		if (cJSON_IsString(i) && i->valuestring) OPENSSL_cleanse(i->valuestring, strlen(i->valuestring));
 }
 
 /* The cache file's JSON object, or NULL with *why. */
@@ -114,7 +103,7 @@ int aws_sso_token_load(const char *path, aws_sso_token_t *out, const char **why)
 	out->client_secret = dup_str(j, "clientSecret");
 	out->expires_at = cache_time(j, "expiresAt");
 	out->registration_expires_at = cache_time(j, "registrationExpiresAt");
-	cleanse_json(j);
+	creds_cleanse_json(j);
 	cJSON_Delete(j);
 	if (!out->access_token) *why = "holds no accessToken";
 	else if (!out->expires_at) *why = "holds no expiresAt time";
@@ -200,7 +189,7 @@ out:
 		free(text);
 	}
 	free(tmp);
-	cleanse_json(j);
+	creds_cleanse_json(j);
 	cJSON_Delete(j);
 	return rc;
 }
@@ -216,7 +205,7 @@ int aws_sso_parse_role_credentials(const char *json, size_t len, aws_creds_t *ou
 	out->session_token = dup_str(rc, "sessionToken");
 	/* epoch milliseconds (the SSO API's "expiration": ExpirationTimestampType) */
 	out->expiration = cJSON_IsNumber(exp) ? (time_t)(cJSON_GetNumberValue(exp) / 1000) : 0;
-	cleanse_json((cJSON *)rc);
+	creds_cleanse_json((cJSON *)rc);
 	cJSON_Delete(j);
 	if (out->access_key_id && out->secret_access_key && out->session_token) return 0;
 	aws_creds_free(out);
@@ -231,11 +220,11 @@ int aws_sso_parse_create_token(const char *json, size_t len, char **access_token
 	*access_token = dup_str(j, "accessToken");
 	*refresh_token = dup_str(j, "refreshToken");
 	*expires_in = cJSON_IsNumber(in) ? (long)cJSON_GetNumberValue(in) : 0;
-	cleanse_json(j);
+	creds_cleanse_json(j);
 	cJSON_Delete(j);
 	if (*access_token && *expires_in > 0) return 0;
-	wipe_free(*access_token);
-	wipe_free(*refresh_token);
+	creds_free_secret(*access_token);
+	creds_free_secret(*refresh_token);
 	*access_token = *refresh_token = NULL;
 	return -1;
 }

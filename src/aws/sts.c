@@ -29,18 +29,16 @@ int sts_build_assume_role(const sts_assume_role_req_t *req, aws_params_t *out)
 	return 0;
 }
 
-CODEC_DONE(identity_done, sts_identity_cb, sts_identity_t, sts_parse_get_caller_identity,
-           sts_identity_free)
 CODEC_DONE(assume_done, sts_credentials_cb, sts_credentials_t, sts_parse_assume_role,
            sts_credentials_free)
+
+static const codec_service_t sts = { "sts", STS_VERSION };
 
 aws_call_t *sts_get_caller_identity(aws_client_t *c, sts_identity_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	aws_call_t *call = codec_query(c, "sts", "GetCallerIdentity", STS_VERSION, &p,
-	                               identity_done, (codec_fn)cb, ud);
-	aws_params_free(&p);
-	return call;
+	return codec_query_send(c, &sts, "GetCallerIdentity", 0, &p,
+	                        &sts_parse_get_caller_identity_reply, (codec_fn)cb, ud);
 }
 
 aws_call_t *sts_assume_role(aws_client_t *c, const sts_assume_role_req_t *req,

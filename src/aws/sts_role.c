@@ -24,6 +24,6 @@ int sts_parse_assume_role_with_web_identity(const char *body, size_t len, sts_cr
 {
 	static const shape_reply_t r = { "AssumeRoleWithWebIdentityResponse", "AssumeRoleWithWebIdentityResult",
 		                         &role_shape,
-		                         "the AssumeRoleWithWebIdentityResponse lacks part of its Credentials" };
+		                         "the AssumeRoleWithWebIdentityResponse lacks part of its Credentials", 0 };
 	return shape_xml_reply(&r, body, len, out, err);
 }

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/grow.h"
+
 struct fdw { int fd, events; loop_fd_cb cb; void *ud; int dead; };
 struct timer { uint64_t id; int64_t due; loop_timer_cb cb; void *ud; };
 struct sigw { int signo; loop_signal_cb cb; void *ud; };
@@ -44,15 +46,10 @@ int64_t loop_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The loop's tables start at 8. */
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap) return 0;
-	size_t n = *cap ? *cap * 2 : 8;
-	while (n < need) n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q) return -1;
-	*p = q; *cap = n;
-	return 0;
+	return grow_array(p, cap, need, elem, 8);
 }
 
 static int set_nonblock_cloexec(int fd)

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/editdist.h"
+#include "base/grow.h"
 #include "catalog/catalog.h"
 
 typedef void (*check_fn)(const config_t *cfg, config_key_t key, const char *v, const char *region,
@@ -217,13 +218,7 @@ int config_use_capacity_block(const config_t *cfg)
 void config_diag_add(config_diags_t *d, config_severity_t sev, int needs_ack, const char *key,
                      const char *fmt, ...)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		config_diag_t *items = realloc(d->items, cap * sizeof *items);
-		if (!items) return;
-		d->items = items;
-		d->cap = cap;
-	}
+	if (grow_array((void **)&d->items, &d->cap, d->n + 1, sizeof *d->items, 8) < 0) return;
 	config_diag_t *g = &d->items[d->n++];
 	memset(g, 0, sizeof *g);
 	g->severity = sev;

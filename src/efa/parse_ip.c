@@ -58,22 +58,6 @@ static int is_state(const char *w, size_t n)
 	return 0;
 }
 
-/* Splits line into words (pointers + lengths); returns the count. */
-static int words(const char *line, const char **w, size_t *wl, int max)
-{
-	int n = 0;
-	const char *p = line;
-	while (*p && n < max) {
-		p = ptext_skip_ws(p);
-		if (!*p) break;
-		const char *s = p;
-		while (*p && *p != ' ' && *p != '\t') p++;
-		w[n] = s;
-		wl[n++] = (size_t)(p - s);
-	}
-	return n;
-}
-
 int parse_ip(const char *text, size_t len, ip_out_t *o)
 {
 	memset(o, 0, sizeof *o);
@@ -84,7 +68,8 @@ int parse_ip(const char *text, size_t len, ip_out_t *o)
 	while ((line = ptext_next(&t))) {
 		const char *w[24];
 		size_t wl[24];
-		int n = words(line, w, wl, 24);
+		int n = ptext_words(line, w, wl, 24);
+		if (n > 24) n = 24; /* the first 24 */
 		if (n < 2) continue;
 		/* ip -o: "4: eth0    inet 192.0.2.2/24 brd ... scope global eth0\ ..." */
 		if (isdigit((unsigned char)w[0][0]) && w[0][wl[0] - 1] == ':' && n >= 4 &&

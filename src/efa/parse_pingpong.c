@@ -63,22 +63,6 @@ int pp_parse_count(const char *s, size_t n, uint64_t *out)
 	return suffixed(s, n, "kmb", mults, out);
 }
 
-static int words(const char *line, const char **w, size_t *wl, int max)
-{
-	int n = 0;
-	const char *p = line;
-	while (*p) {
-		p = ptext_skip_ws(p);
-		if (!*p) break;
-		const char *s = p;
-		while (*p && *p != ' ' && *p != '\t') p++;
-		if (n == max) return max + 1;
-		w[n] = s;
-		wl[n++] = (size_t)(p - s);
-	}
-	return n;
-}
-
 static int is_word(const char *w, size_t n, const char *lit)
 {
 	return strlen(lit) == n && strncmp(w, lit, n) == 0;
@@ -197,7 +181,7 @@ pp_event_t pp_parser_line(pp_parser_t *p, const char *line, pp_row_t *row)
 	if (s[0] == '#' && s[1] == ' ') s = ptext_skip_ws(s + 2);
 	const char *w[10];
 	size_t wl[10];
-	int n = words(s, w, wl, 9);
+	int n = ptext_words(s, w, wl, 9);
 	int h = n <= 9 ? header(w, wl, n) : 0;
 	if (h) {
 		p->columns = h;

@@ -19,6 +19,22 @@ const char *ptext_skip_ws(const char *s)
 	return s;
 }
 
+int ptext_words(const char *line, const char **w, size_t *wl, int max)
+{
+	int n = 0;
+	const char *p = line;
+	while (*p) {
+		p = ptext_skip_ws(p);
+		if (!*p) break;
+		const char *s = p;
+		while (*p && *p != ' ' && *p != '\t') p++;
+		if (n == max) return max + 1;
+		w[n] = s;
+		wl[n++] = (size_t)(p - s);
+	}
+	return n;
+}
+
 int ptext_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

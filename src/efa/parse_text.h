@@ -33,6 +33,9 @@ size_t ptext_launcher_prefix(const char *line, char *tag, size_t n);
 const char *ptext_prompt_command(const char *line);
 
 const char *ptext_skip_ws(const char *s);
+/* Splits line into blank-separated words (pointers + lengths) into w and wl (max each);
+ * returns the count, or max + 1 when there are more (the first max kept). */
+int ptext_words(const char *line, const char **w, size_t *wl, int max);
 /* Copies s into out (size n), trimming blanks at both ends. */
 void ptext_copy_trim(char *out, size_t n, const char *s, size_t len);
 /* "key: value" with optional indentation: copies the key (lower-case not applied)
