@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "ui/action.h"
+#include "ui/view_nodes.h"
+#include "ui/view_stack.h"
 
 #define T0 ((time_t)1772445600)
 
@@ -154,7 +156,7 @@ static void test_commands(void **state)
 	ui_key(ui, 21); /* ^U */
 	h_keys(ui, "node 2\r");
 	assert_int_equal(ui->screen, UI_NODES);
-	assert_int_equal(ui->nodes.sel, 1);
+	assert_int_equal(view_nodes_selected(ui), 1);
 	h_keys(ui, ":xyz\r");
 	assert_string_equal(h_row(ui, 38), "Unknown command :xyz (? lists them).");
 	h_keys(ui, ":d\r");
@@ -260,7 +262,7 @@ static void test_filter_events(void **state)
 	assert_true(h_find_row(ui, "Events 2 ", NULL) > 0);
 	h_keys(ui, "/group\r");
 	assert_true(h_find_row(ui, "Events 1 matching /group", NULL) > 0);
-	assert_string_equal(ui->stack.filter, "group");
+	assert_string_equal(view_stack_filter_of(ui, 1), "group");
 	h_close(ui);
 	h_session_free(&s);
 }
@@ -278,7 +280,7 @@ static void test_mouse_clicks(void **state)
 	ui_key(ui, 27);
 	/* A click in the second pane selects that node. */
 	ui_click(ui, 10, 90);
-	assert_int_equal(ui->nodes.sel, 1);
+	assert_int_equal(view_nodes_selected(ui), 1);
 	h_close(ui);
 	h_session_free(&s);
 }

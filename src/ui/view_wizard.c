@@ -8,6 +8,7 @@
 #include "ui/ui.h"
 #include "ui/view_capacity.h"
 #include "ui/view_network.h"
+#include "ui/view_nodes.h"
 #include "ui/view_stack.h"
 #include "ui/view_picker.h"
 
@@ -608,7 +609,10 @@ static void wizard_click(ui_t *ui, int y, int x)
 	}
 }
 
-const ui_view_t view_wizard = { wizard_draw, wizard_move, wizard_click };
+const ui_view_t view_wizard = {
+	.init = view_wizard_init, .free = view_wizard_free,
+	.draw = wizard_draw, .move = wizard_move, .click = wizard_click,
+};
 
 int view_wizard_init(ui_t *ui)
 {
@@ -692,15 +696,15 @@ static void do_deploy(ui_t *ui)
 	ui->ops->set_config(s, &ui->wiz->cfg);
 	if (ui->wiz->non_efa_ack) ui->ops->acknowledge(s);
 	s->root_cause[0] = 0;
-	ui->nodes.verify_when_ready = ui->wiz->then_verify;
+	view_nodes_verify_when_ready(ui, ui->wiz->then_verify);
 	if (ui->ops->deploy(s, NULL) < 0) {
-		ui->nodes.verify_when_ready = 0;
+		view_nodes_verify_when_ready(ui, 0);
 		ui_flash(ui, ROLE_FAIL, "The deployment did not start: %s",
 		         s->root_cause[0] ? s->root_cause : "see the log");
 		return;
 	}
-	ui->stack.ev_follow = 1;
-	ui->stack.focus = 0;
+	view_stack_follow_events(ui);
+	view_stack_set_focus(ui, 0);
 	ui_show(ui, UI_STACK);
 }
 
