@@ -51,17 +51,8 @@ static int list(const ui_t *ui, WINDOW *w, int y, int wd)
 	return row - y;
 }
 
-static int help_init(ui_t *ui)
-{
-	ui->help = calloc(1, sizeof *ui->help);
-	return ui->help ? 0 : -1;
-}
-
-static void help_free(ui_t *ui)
-{
-	free(ui->help);
-	ui->help = NULL;
-}
+static int help_init(ui_t *ui) { return (ui->help = calloc(1, sizeof *ui->help)) ? 0 : -1; }
+static void help_free(ui_t *ui) { free(ui->help); }
 
 static void help_layout(ui_t *ui, int h, int wd)
 {

@@ -25,17 +25,8 @@ void view_position(char *buf, size_t len, size_t top, int rows, size_t n)
 	}
 }
 
-static int picker_init(ui_t *ui)
-{
-	ui->picker = calloc(1, sizeof *ui->picker);
-	return ui->picker ? 0 : -1;
-}
-
-static void picker_free(ui_t *ui)
-{
-	free(ui->picker);
-	ui->picker = NULL;
-}
+static int picker_init(ui_t *ui) { return (ui->picker = calloc(1, sizeof *ui->picker)) ? 0 : -1; }
+static void picker_free(ui_t *ui) { free(ui->picker); }
 
 static void picker_layout(ui_t *ui, int h, int wd)
 {
