@@ -462,7 +462,8 @@ static char *screen_after_keys(session_t *s, const int *keys, size_t n, int earl
 }
 
 /* Keys act on laid-out geometry even before the first frame: a page is a page, not one
- * row (the views' layout runs before every key, not only when drawing). */
+ * row, and a list scrolled to its end stays there (the views' layout runs before every
+ * key, not only when drawing). */
 static void check_early_keys(session_t *s, const int *keys, size_t n)
 {
 	char *none = screen_after_keys(s, keys, 0, 0);
@@ -502,6 +503,10 @@ static void test_keys_before_first_frame(void **state)
 		h_line(&s.nodes[0], 64, line);
 	}
 	check_early_keys(&s, (const int[]){ KEY_PPAGE }, 1);
+	h_session_free(&s);
+	/* the wizard's instance types, to the end and one up */
+	h_session_init(&s);
+	check_early_keys(&s, (const int[]){ 'G', 'k' }, 2);
 	h_session_free(&s);
 }
 
