@@ -9,6 +9,7 @@
 #include "ui_harness.h"
 
 #include "ui/view_wizard.h"
+#include "ui/view_stack.h"
 
 /* 2026-03-02 10:00:00 UTC */
 #define T0 ((time_t)1772445600)
@@ -453,10 +454,10 @@ static void test_filter_focused_pane(void **state)
 	h_event(&s, T0 + 1, "Node1", "AWS::EC2::Instance", "CREATE_FAILED", "capacity");
 	ui_t *ui = h_open(&s, 120, 40, 0);
 	assert_int_equal(ui->screen, UI_STACK);
-	assert_int_equal(ui->stack.focus, 0); /* the resources have the focus */
+	assert_int_equal(view_stack_focused(ui), 0); /* the resources have the focus */
 	h_keys(ui, "/placement\r");
-	assert_string_equal(ui->stack.res_filter, "placement");
-	assert_string_equal(ui->stack.filter, "");
+	assert_string_equal(view_stack_filter_of(ui, 0), "placement");
+	assert_string_equal(view_stack_filter_of(ui, 1), "");
 	assert_true(h_find_row(ui, "Resources 1 matching /placement", NULL) > 0);
 	assert_int_equal(h_find_row(ui, "Node2", NULL), -1);
 	assert_true(h_find_row(ui, "Events 2", NULL) > 0); /* the events untouched */
@@ -465,8 +466,8 @@ static void test_filter_focused_pane(void **state)
 	assert_int_equal(ui->modal, UI_MODAL_DIALOG);
 	assert_string_equal(ui->dlg.title, "PlacementGroup");
 	h_keys(ui, "\033\t/node1\r"); /* the events pane */
-	assert_string_equal(ui->stack.filter, "node1");
-	assert_string_equal(ui->stack.res_filter, "placement");
+	assert_string_equal(view_stack_filter_of(ui, 1), "node1");
+	assert_string_equal(view_stack_filter_of(ui, 0), "placement");
 	/* a reason longer than its column is read in full with Enter on the events */
 	char longer[300];
 	snprintf(longer, sizeof longer, "We currently do not have sufficient p5.48xlarge capacity in the Availability "

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "ui/action.h"
+#include "ui/view_nodes.h"
+#include "ui/view_stack.h"
 
 #define T0 ((time_t)1772445600)
 
@@ -154,7 +156,7 @@ static void test_commands(void **state)
 	ui_key(ui, 21); /* ^U */
 	h_keys(ui, "node 2\r");
 	assert_int_equal(ui->screen, UI_NODES);
-	assert_int_equal(ui->nodes.sel, 1);
+	assert_int_equal(view_nodes_selected(ui), 1);
 	h_keys(ui, ":xyz\r");
 	assert_string_equal(h_row(ui, 38), "Unknown command :xyz (? lists them).");
 	h_keys(ui, ":d\r");
@@ -260,7 +262,7 @@ static void test_filter_events(void **state)
 	assert_true(h_find_row(ui, "Events 2 ", NULL) > 0);
 	h_keys(ui, "/group\r");
 	assert_true(h_find_row(ui, "Events 1 matching /group", NULL) > 0);
-	assert_string_equal(ui->stack.filter, "group");
+	assert_string_equal(view_stack_filter_of(ui, 1), "group");
 	h_close(ui);
 	h_session_free(&s);
 }
@@ -278,7 +280,7 @@ static void test_mouse_clicks(void **state)
 	ui_key(ui, 27);
 	/* A click in the second pane selects that node. */
 	ui_click(ui, 10, 90);
-	assert_int_equal(ui->nodes.sel, 1);
+	assert_int_equal(view_nodes_selected(ui), 1);
 	h_close(ui);
 	h_session_free(&s);
 }
@@ -442,6 +444,72 @@ static void test_dump_file(void **state)
 	h_session_free(&s);
 }
 
+/* The whole screen after keys sent to a fresh console, before its first frame (early)
+ * or after it. */
+static char *screen_after_keys(session_t *s, const int *keys, size_t n, int early)
+{
+	ui_t *ui = h_open(s, 80, 24, 0);
+	if (!early) ui_render(ui);
+	for (size_t i = 0; i < n; i++) ui_key(ui, keys[i]);
+	char *got = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&got, &len);
+	assert_non_null(m);
+	assert_int_equal(ui_dump(ui, m), 0);
+	fclose(m);
+	h_close(ui);
+	return got;
+}
+
+/* Keys act on laid-out geometry even before the first frame: a page is a page, not one
+ * row, and a list scrolled to its end stays there (the views' layout runs before every
+ * key, not only when drawing). */
+static void check_early_keys(session_t *s, const int *keys, size_t n)
+{
+	char *none = screen_after_keys(s, keys, 0, 0);
+	char *early = screen_after_keys(s, keys, n, 1), *late = screen_after_keys(s, keys, n, 0);
+	assert_string_not_equal(late, none); /* the keys move something */
+	assert_string_equal(early, late);
+	free(none);
+	free(early);
+	free(late);
+}
+
+static void test_keys_before_first_frame(void **state)
+{
+	(void)state;
+	session_t s;
+	h_session_init(&s);
+	s.phase = SESS_CREATING;
+	snprintf(s.stack_status, sizeof s.stack_status, "CREATE_IN_PROGRESS");
+	s.total_resources = 30;
+	for (int i = 0; i < 30; i++) {
+		char lid[32];
+		snprintf(lid, sizeof lid, "Resource%02d", i);
+		h_resource(&s, lid, "AWS::EC2::Instance", "CREATE_IN_PROGRESS", RES_IN_PROGRESS, "", 0);
+		h_event(&s, T0 + i, lid, "AWS::EC2::Instance", "CREATE_IN_PROGRESS", "");
+	}
+	/* the resources' selection, two pages down; the events, a page up from their tail */
+	check_early_keys(&s, (const int[]){ KEY_NPAGE, KEY_NPAGE }, 2);
+	check_early_keys(&s, (const int[]){ '\t', KEY_PPAGE }, 2);
+	/* help, a page down */
+	check_early_keys(&s, (const int[]){ '?', KEY_NPAGE }, 2);
+	h_session_free(&s);
+	/* a node's output, a page up from its tail */
+	stack_with_nodes(&s, SESS_READY);
+	for (int i = 1; i <= 60; i++) {
+		char line[32];
+		snprintf(line, sizeof line, "output line %d", i);
+		h_line(&s.nodes[0], 64, line);
+	}
+	check_early_keys(&s, (const int[]){ KEY_PPAGE }, 1);
+	h_session_free(&s);
+	/* the wizard's instance types, to the end and one up */
+	h_session_init(&s);
+	check_early_keys(&s, (const int[]){ 'G', 'k' }, 2);
+	h_session_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_preflight_failure_has_no_stack),
 		cmocka_unit_test(test_monochrome),
 		cmocka_unit_test(test_dump_file),
+		cmocka_unit_test(test_keys_before_first_frame),
 	};
 	return cmocka_run_group_tests_name("ui_keys", tests, NULL, NULL);
 }

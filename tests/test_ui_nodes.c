@@ -1,6 +1,7 @@
 /* The nodes screen: panes with state, EFA checks, the ping-pong table and its bar chart,
  * streamed output with follow mode, zoom, and the keys that run checks and ping-pong. */
 #include "ui_harness.h"
+#include "ui/view_nodes.h"
 
 /* fi_pingpong -e rdm -p efa, client side: the 64, 256 and 1k rows are the complete
  * rows of the real output in libfabric issue 5689 (see tests/fixtures/ui/README). */
@@ -148,7 +149,7 @@ static void test_verify_when_ready(void **state)
 	nodes(&s);
 	s.phase = SESS_CREATING;
 	ui_t *ui = h_open(&s, 120, 40, 0);
-	ui->nodes.verify_when_ready = 1;
+	view_nodes_verify_when_ready(ui, 1);
 	h_calls[0] = 0;
 	ui_changed(ui, SESS_CH_PHASE);
 	assert_string_equal(h_calls, "");
@@ -156,7 +157,7 @@ static void test_verify_when_ready(void **state)
 	ui_changed(ui, SESS_CH_PHASE);
 	/* ready: a setup left running is looked for, then verify starts */
 	assert_string_equal(h_calls, "setup_find\nverify\n");
-	assert_int_equal(ui->nodes.verify_when_ready, 0);
+	assert_int_equal(view_nodes_verify_pending(ui), 0);
 	assert_int_equal(ui->screen, UI_NODES);
 	s.verify.done = s.verify.failed = 1;
 	snprintf(s.verify.summary, sizeof s.verify.summary,
@@ -257,7 +258,7 @@ static void test_keys_run_checks_and_pingpong(void **state)
 	                    "pingpong server=2 client=1 sizes=(default) iters=0\n"
 	                    "pingpong server=1 client=2 sizes=(default) iters=0\n"
 	                    "node_check 2\n");
-	assert_int_equal(ui->nodes.sel, 1);
+	assert_int_equal(view_nodes_selected(ui), 1);
 	/* A ping-pong already running: refused with the reason, nothing called. */
 	h_calls[0] = 0;
 	s.nodes[0].pp_running = 1;
@@ -288,7 +289,8 @@ static void test_output_filter(void **state)
 	assert_true(h_find_row(ui, "check line 39", NULL) > 0);
 	assert_int_equal(h_find_row(ui, "check line 40", NULL), -1);
 	h_keys(ui, "\r");
-	assert_string_equal(ui->nodes.filter, "line 3");
+	size_t fsize;
+	assert_string_equal(view_nodes_filter(ui, &fsize), "line 3");
 	h_close(ui);
 	h_session_free(&s);
 }
@@ -385,7 +387,7 @@ static void test_matrix_heatmap(void **state)
 	h_keys(ui, "P");
 	assert_string_equal(h_calls, "pingpong_matrix\n");
 	m->running = 1;
-	assert_int_equal(ui->nodes.matrix, 1);
+	assert_int_equal(view_nodes_matrix_mode(ui), 1);
 	h_assert_screen(ui, "nodes_matrix_latency_80x24");
 	h_keys(ui, "m");
 	h_assert_screen(ui, "nodes_matrix_bandwidth_80x24");
@@ -394,7 +396,7 @@ static void test_matrix_heatmap(void **state)
 	assert_string_equal(h_calls, "");
 	assert_string_equal(h_row(ui, 22), "A ping-pong is already running.");
 	h_keys(ui, "m");
-	assert_int_equal(ui->nodes.matrix, 0);
+	assert_int_equal(view_nodes_matrix_mode(ui), 0);
 	assert_true(h_find_col(ui, 1, "Node1 producer") >= 0); /* the panes again */
 	h_close(ui);
 	h_session_free(&s);
@@ -423,7 +425,7 @@ static void test_matrix_heatmap(void **state)
 	nodes(&s);
 	ui = h_open(&s, 80, 24, 0);
 	h_keys(ui, "mP");
-	assert_int_equal(ui->nodes.matrix, 0);
+	assert_int_equal(view_nodes_matrix_mode(ui), 0);
 	assert_string_equal(h_calls, "");
 	assert_string_equal(h_row(ui, 22), "The matrix is for three nodes or more; with two, p runs their ping-pong.");
 	h_close(ui);

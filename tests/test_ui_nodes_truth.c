@@ -8,6 +8,7 @@
 
 #include "ui/clipboard.h"
 #include "ui/draw.h"
+#include "ui/view_nodes.h"
 
 static void two_nodes(session_t *s)
 {
@@ -59,7 +60,7 @@ static void test_deleted_stack_nodes(void **state)
 	assert_null(strstr(ui->dlg.text, "start-session"));
 	h_keys(ui, "\r");
 	h_keys(ui, "f"); /* no port forward to a terminated instance */
-	assert_int_equal(ui->nodes.fwd[0].pid, 0);
+	assert_int_equal(view_nodes_forward_pid(ui, 0), 0);
 	assert_string_equal(h_row(ui, 22), "Node1 is terminated: there is nothing to forward.");
 	h_close(ui);
 
@@ -208,7 +209,7 @@ static void test_tabs_position(void **state)
 	int x = h_find_col(ui, 1, "Node11 producer");
 	assert_true(x >= 0);
 	ui_click(ui, 1, x);
-	assert_int_equal(ui->nodes.sel, 10);
+	assert_int_equal(view_nodes_selected(ui), 10);
 	h_close(ui);
 	h_session_free(&s);
 }

@@ -5,6 +5,7 @@
 #include "ui_harness.h"
 
 #include "ui/view_wizard.h"
+#include "ui/view_nodes.h"
 
 /* 2026-03-02 10:00:00 UTC */
 #define T0 ((time_t)1772445600)
@@ -254,10 +255,10 @@ static void test_review_80x24(void **state)
 	assert_non_null(strstr(ui->dlg.text, "Once it is ready: setup, MLflow check, EFA checks and ping-pong"));
 	h_keys(ui, "\r");
 	assert_string_equal(h_calls, "");
-	assert_int_equal(ui->nodes.verify_when_ready, 0);
+	assert_int_equal(view_nodes_verify_pending(ui), 0);
 	h_keys(ui, "v\t\r");
 	assert_string_equal(h_calls, "set_config\ndeploy (default)\n");
-	assert_int_equal(ui->nodes.verify_when_ready, 1);
+	assert_int_equal(view_nodes_verify_pending(ui), 1);
 	h_close(ui);
 	h_session_free(&s);
 }

@@ -21,8 +21,7 @@
 static void act_help(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui->modal = UI_MODAL_HELP;
-	ui->help.top = 0;
+	view_help_open(ui);
 }
 
 static void act_close(ui_t *ui, const char *arg)
@@ -39,16 +38,10 @@ static void act_command(ui_t *ui, const char *arg)
 
 static void act_filter(ui_t *ui, const char *arg)
 {
-	char *target = ui->screen == UI_NODES ? ui->nodes.filter : ui->stack.filter;
-	size_t size = ui->screen == UI_NODES ? sizeof ui->nodes.filter : sizeof ui->stack.filter;
-	if (ui->screen == UI_WIZARD) target = view_wizard_filter(ui, &size);
-	/* the stack screen: the pane with the focus (events when there are no resources) */
-	if (ui->screen == UI_STACK && ui->stack.focus == 0 && ui->s->nresources) {
-		target = ui->stack.res_filter;
-		size = sizeof ui->stack.res_filter;
-	} else if (ui->screen == UI_STACK) {
-		ui->stack.focus = 1;
-	}
+	size_t size;
+	char *target = ui->screen == UI_NODES ? view_nodes_filter(ui, &size)
+	             : ui->screen == UI_WIZARD ? view_wizard_filter(ui, &size)
+	             : view_stack_filter(ui, &size); /* the pane with the focus */
 	if (arg) snprintf(target, size, "%s", arg);
 	else prompt_open(ui, PROMPT_FILTER, target, size);
 }
@@ -105,7 +98,7 @@ static void do_teardown(ui_t *ui)
 		         ui->s->root_cause[0] ? ui->s->root_cause : "see the log");
 		return;
 	}
-	ui->stack.ev_follow = 1;
+	view_stack_follow_events(ui);
 	ui_show(ui, UI_STACK);
 }
 

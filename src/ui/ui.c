@@ -48,6 +48,10 @@ static const ui_view_t *const views[UI_SCREEN_COUNT] = {
 	[UI_WIZARD] = &view_wizard, [UI_STACK] = &view_stack, [UI_NODES] = &view_nodes,
 };
 
+/* Every view, for their private state's init and free. */
+static const ui_view_t *const all_views[] = { &view_wizard, &view_stack, &view_nodes, &view_help, &view_picker };
+enum { NVIEWS = sizeof all_views / sizeof all_views[0] };
+
 const ui_view_t *ui_view(const ui_t *ui)
 {
 	if (ui->modal == UI_MODAL_PICKER) return &view_picker;
@@ -116,15 +120,14 @@ ui_t *ui_new(session_t *s, const ui_ops_t *ops, const ui_opts_t *opts)
 	ui->opt = *opts;
 	ui->auto_screen = 1;
 	ui->screen = ui_screen_for_phase(s->phase);
-	ui->stack.ev_follow = ui->stack.res_follow = 1;
-	for (size_t k = 0; k < sizeof ui->nodes.pane / sizeof ui->nodes.pane[0]; k++) ui->nodes.pane[k].follow = 1;
 	ui->dirty = UI_DIRTY_ALL | UI_DIRTY_LAYOUT;
 	draw_set_unicode(opts->unicode);
 	theme_init(opts->color);
-	if (view_wizard_init(ui) < 0) {
-		free(ui);
-		return NULL;
-	}
+	for (size_t i = 0; i < NVIEWS; i++)
+		if (all_views[i]->init && all_views[i]->init(ui) < 0) {
+			ui_free(ui);
+			return NULL;
+		}
 	return ui;
 }
 
@@ -147,8 +150,8 @@ void ui_free(ui_t *ui)
 		loop_fd_del(ui->loop, 0);
 		loop_signal_unwatch(ui->loop, SIGWINCH);
 	}
-	view_nodes_forward_stop_all(ui); /* the port forwards end with the console */
-	view_wizard_free(ui);
+	for (size_t i = 0; i < NVIEWS; i++)
+		if (all_views[i]->free) all_views[i]->free(ui);
 	free_windows(ui);
 	free(ui);
 }
@@ -203,10 +206,12 @@ void ui_flash(ui_t *ui, theme_role_t role, const char *fmt, ...)
 }
 
 static void handle_key(ui_t *ui, int key);
+static void prepare(ui_t *ui);
 
 void ui_key(ui_t *ui, int k)
 {
 	ui->msg_fresh = 0;
+	prepare(ui);
 	handle_key(ui, k);
 	/* said by this key: it belongs where the key left the console */
 	if (ui->msg_fresh) ui->msg_moment = moment(ui);
@@ -242,6 +247,7 @@ static void handle_key(ui_t *ui, int key)
 
 void ui_click(ui_t *ui, int y, int x)
 {
+	prepare(ui);
 	if (y == ui->rows - 1) {
 		for (int i = 0; i < ui->nhits; i++)
 			if (x >= ui->hits[i].x0 && x < ui->hits[i].x1) {
@@ -275,24 +281,6 @@ static void on_render_timer(loop_t *l, void *ud)
 	ui_render(ui);
 }
 
-/* "deploy and verify": verify once the stack is ready; verify's summary when it ends. */
-static void verify_changed(ui_t *ui)
-{
-	const session_t *s = ui->s;
-	if (ui->nodes.verify_when_ready && s->phase == SESS_READY && s->nnodes) {
-		ui->nodes.verify_when_ready = 0;
-		ui_show(ui, UI_NODES);
-		view_nodes_verify(ui, NULL);
-	} else if (ui->nodes.verify_when_ready && session_phase_final(s->phase)) {
-		ui->nodes.verify_when_ready = 0; /* the deployment failed: nothing to verify */
-	}
-	if (s->verify.done && !ui->nodes.verify_shown) {
-		ui->nodes.verify_shown = 1;
-		dialog_info(ui, s->verify.failed ? "Verify: failed" : "Verify: passed", s->verify.summary);
-		ui->dlg.wide = 1;
-	}
-}
-
 void ui_changed(ui_t *ui, unsigned what)
 {
 	for (size_t i = 0; i < sizeof change_dirty / sizeof change_dirty[0]; i++)
@@ -306,14 +294,15 @@ void ui_changed(ui_t *ui, unsigned what)
 	if ((what & SESS_CH_LOOKUP) && ui->screen == UI_WIZARD) view_wizard_lookup_done(ui);
 	/* a setup an earlier start left running on the nodes is followed again */
 	if ((what & SESS_CH_PHASE) && ui->s->phase == SESS_READY && ui->ops->setup_find) ui->ops->setup_find(ui->s);
-	verify_changed(ui);
+	view_nodes_verify_changed(ui);
 	/* Coalesce a burst of changes into one frame. */
 	if (ui->loop && !ui->render_timer) ui->render_timer = loop_timer_add(ui->loop, 0, on_render_timer, ui);
 }
 
-static void layout(ui_t *ui)
+static void layout_windows(ui_t *ui)
 {
 	free_windows(ui);
+	ui->dirty &= ~(unsigned)UI_DIRTY_LAYOUT;
 	ui->rows = LINES;
 	ui->cols = COLS;
 	int body = ui->rows - 3 > 1 ? ui->rows - 3 : 1;
@@ -323,6 +312,21 @@ static void layout(ui_t *ui)
 	ui->w_hint = newwin(1, ui->cols, ui->rows - 1 > 1 ? ui->rows - 1 : 1, 0);
 	/* The terminal is cleared once: the windows cover every cell from now on. */
 	wnoutrefresh(stdscr);
+}
+
+/* The windows at the terminal's size, then the view's geometry and its selections kept
+ * in range: before every frame and every key, so a key before the first frame acts on
+ * the same geometry as one after it. */
+static void prepare(ui_t *ui)
+{
+	if (LINES != ui->rows || COLS != ui->cols) ui->dirty |= UI_DIRTY_ALL | UI_DIRTY_LAYOUT;
+	if (ui->dirty & UI_DIRTY_LAYOUT) layout_windows(ui);
+	if (!ui->w_body) return;
+	const ui_view_t *v = ui_view(ui);
+	int h, wd;
+	getmaxyx(ui->w_body, h, wd);
+	if (v->layout) v->layout(ui, h, wd);
+	if (v->changed) v->changed(ui);
 }
 
 static void on_tick(loop_t *l, void *ud);
@@ -367,8 +371,7 @@ void ui_render(ui_t *ui)
 		loop_timer_cancel(ui->loop, ui->render_timer);
 		ui->render_timer = 0;
 	}
-	if (LINES != ui->rows || COLS != ui->cols) ui->dirty |= UI_DIRTY_ALL | UI_DIRTY_LAYOUT;
-	if (ui->dirty & UI_DIRTY_LAYOUT) layout(ui);
+	prepare(ui);
 	if (!ui->w_body) return;
 	/* messages belong to their moment: another screen, panel or dialog ends them */
 	if (ui->msg[0] && ui->msg_moment != moment(ui)) {

@@ -60,14 +60,6 @@ typedef struct ui_dialog {
 	void (*on_ok)(ui_t *ui);
 } ui_dialog_t;
 
-/* A node pane's scroll state and where the last frame put it. */
-typedef struct ui_pane {
-	int follow;              /* the output follows its tail */
-	uint64_t top;            /* absolute number of the first output line shown */
-	int rows;                /* output rows in the last frame */
-	int y, x, h, w;          /* body coordinates, for clicks */
-} ui_pane_t;
-
 /* The bounds of one hint-bar item, for mouse clicks. */
 typedef struct ui_hint_hit { int x0, x1; const ui_action_t *action; } ui_hint_hit_t;
 
@@ -98,33 +90,13 @@ struct ui {
 	int64_t timer_due;
 	int empty_reads;         /* stdin readable but no key: a hang-up */
 
-	struct {
-		int focus;           /* 0: resources, 1: events */
-		size_t res_sel, res_top;
-		int res_follow;      /* the selection follows the latest change until moved */
-		size_t ev_top;       /* first shown of the filtered events */
-		int ev_follow;
-		char filter[64];     /* the events' */
-		char res_filter[64]; /* the resources' (/ filters the pane with the focus) */
-		int res_y, res_rows, ev_y, ev_rows; /* where the last frame put them (clicks, pages) */
-	} stack;
-
-	struct {
-		int sel;             /* 0-based index into s->nodes */
-		int zoom;
-		int matrix;          /* the heat map instead of the panes: 0 off, 1 latency, 2 bandwidth */
-		ui_pane_t pane[SESS_MAX_NODES];
-		char filter[64];
-		int setup_node;      /* the node the setup dialog names (index), 0: all */
-		/* MLflow's port of each node on this machine (f): the child's pid (0: none) */
-		struct { int pid, port; } fwd[SESS_MAX_NODES];
-		int verify_shown;    /* the last verify's summary was shown */
-		int verify_when_ready; /* the wizard's "deploy and verify": verify once the stack is ready */
-	} nodes;
-
-	struct { int top; } help;
-	struct { size_t sel, top; int rows; } picker; /* the stack picker (view_picker.c) */
-	struct ui_wizard *wiz;   /* view_wizard.h */
+	/* Each view's private state: defined in the view's own file, allocated by its init
+	 * (ui_view_t), reached only through its functions. */
+	struct view_stack_state *stack;   /* view_stack.c */
+	struct view_nodes_state *nodes;   /* view_nodes_priv.h */
+	struct view_help_state *help;     /* view_help.c */
+	struct view_picker_state *picker; /* view_picker.c */
+	struct ui_wizard *wiz;            /* view_wizard.h */
 
 	ui_prompt_t prompt;
 	ui_dialog_t dlg;

@@ -1,5 +1,6 @@
-/* What every screen provides to the console: drawing and the movement keys. The
- * screens are view_stack.c, view_nodes.c, view_wizard.c; help is view_help.c. */
+/* What every screen provides to the console: its private state, its geometry, keeping
+ * its selections in range, drawing and the movement keys. The screens are view_stack.c,
+ * view_nodes.c, view_wizard.c; help is view_help.c, the stack picker view_picker.c. */
 #ifndef NIXL_UI_VIEW_H
 #define NIXL_UI_VIEW_H
 
@@ -9,7 +10,16 @@ typedef struct ui ui_t;
 
 typedef enum view_unit { VIEW_LINE, VIEW_PAGE, VIEW_END } view_unit_t;
 
+/* ui.c calls layout then changed before every frame and every key (a key before the
+ * first frame acts on laid-out geometry), so draw only draws. */
 typedef struct ui_view {
+	/* Allocates the view's private state (0, or -1 out of memory); free releases it. */
+	int (*init)(ui_t *ui);
+	void (*free)(ui_t *ui);
+	/* Geometry from the body's size and what the session holds (section heights, rows). */
+	void (*layout)(ui_t *ui, int rows, int cols);
+	/* Keeps selections and scroll offsets within what the session holds now. */
+	void (*changed)(ui_t *ui);
 	void (*draw)(ui_t *ui, WINDOW *w, int h, int wd);
 	/* dir -1 up, +1 down, by unit. */
 	void (*move)(ui_t *ui, int dir, view_unit_t unit);

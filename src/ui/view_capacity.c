@@ -117,7 +117,7 @@ static void preselect(ui_t *ui)
 	z->cap_sel = 0;
 }
 
-void view_capacity_enter(ui_t *ui)
+static void cap_enter(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
 	const char *type = view_wizard_type(ui);
@@ -247,10 +247,7 @@ static void list_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	cap_row_t rows[64];
 	size_t n = rows_of(ui, rows, 64);
 	char title[160], pos[48];
-	int nrows = h - 5;
-	z->cap_rows = nrows;
-	if (z->cap_sel >= n) z->cap_sel = n - 1;
-	view_keep_visible(z->cap_sel, &z->cap_top, n, nrows);
+	int nrows = z->cap_rows;
 	view_position(pos, sizeof pos, z->cap_top, nrows, n);
 	snprintf(title, sizeof title, "Capacity for %ld x %s%s%s", config_int(&z->cfg, CONFIG_NODE_COUNT),
 	         view_wizard_type(ui), pos[0] ? "  " : "", pos);
@@ -317,10 +314,7 @@ static void offers_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	                        : "OFFERING                ZONE         START             END               HOURS  COUNT  UPFRONT FEE";
 	draw_text(w, y + 4, 2, wd - 2, theme_attr(ROLE_DIM), hd);
 	size_t n = s->lookup.nofferings;
-	int nrows = h - 6;
-	z->off_rows = nrows;
-	if (z->off_sel >= n) z->off_sel = n ? n - 1 : 0;
-	view_keep_visible(z->off_sel, &z->off_top, n, nrows);
+	int nrows = z->off_rows;
 	char pos[48];
 	view_position(pos, sizeof pos, z->off_top, nrows, n);
 	if (pos[0]) {
@@ -355,26 +349,49 @@ static void offers_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	draw_wrap(w, y + h - 1, 0, wd, 1, theme_attr(ROLE_DIM), note);
 }
 
-void view_capacity_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+static void cap_layout(ui_t *ui, int h, int wd)
+{
+	(void)wd;
+	ui->wiz->cap_rows = h - 5;
+	ui->wiz->off_rows = h - 6;
+}
+
+/* The selected row (or offering) stays listed and in view. */
+static void cap_changed(ui_t *ui)
+{
+	ui_wizard_t *z = ui->wiz;
+	if (z->offers) {
+		size_t n = ui->s->lookup.nofferings;
+		if (z->off_sel >= n) z->off_sel = n ? n - 1 : 0;
+		view_keep_visible(z->off_sel, &z->off_top, n, z->off_rows);
+		return;
+	}
+	cap_row_t rows[64];
+	size_t n = rows_of(ui, rows, 64);
+	if (z->cap_sel >= n) z->cap_sel = n - 1;
+	view_keep_visible(z->cap_sel, &z->cap_top, n, z->cap_rows);
+}
+
+static void cap_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	if (ui->wiz->offers) offers_draw(ui, w, y, h, wd);
 	else list_draw(ui, w, y, h, wd);
 }
 
-void view_capacity_move(ui_t *ui, int dir, int unit)
+static void cap_move(ui_t *ui, int dir, view_unit_t unit)
 {
 	ui_wizard_t *z = ui->wiz;
 	if (z->offers) {
-		view_select(&z->off_sel, &z->off_top, ui->s->lookup.nofferings, z->off_rows, dir, (view_unit_t)unit);
+		view_select(&z->off_sel, &z->off_top, ui->s->lookup.nofferings, z->off_rows, dir, unit);
 		return;
 	}
 	cap_row_t rows[64];
 	size_t n = rows_of(ui, rows, 64);
-	view_select(&z->cap_sel, &z->cap_top, n, z->cap_rows, dir, (view_unit_t)unit);
+	view_select(&z->cap_sel, &z->cap_top, n, z->cap_rows, dir, unit);
 	z->cap_touched = 1;
 }
 
-int view_capacity_key(ui_t *ui, int key)
+static int cap_key(ui_t *ui, int key)
 {
 	ui_wizard_t *z = ui->wiz;
 	if (!z->offers) return 0;
@@ -401,7 +418,7 @@ void view_capacity_search(ui_t *ui, const char *arg)
 		ui_flash(ui, ROLE_FAIL, "The search did not start: %s", ui->s->lookup.error);
 }
 
-int view_capacity_choose(ui_t *ui)
+static int cap_choose(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
 	if (z->offers) {
@@ -433,8 +450,9 @@ int view_capacity_back(ui_t *ui)
 	return 1;
 }
 
-void view_capacity_click(ui_t *ui, int y)
+static void cap_click(ui_t *ui, int y, int x)
 {
+	(void)x;
 	ui_wizard_t *z = ui->wiz;
 	if (z->offers) {
 		size_t i = z->off_top + (size_t)(y - OFFERS_Y);
@@ -509,3 +527,8 @@ void view_capacity_buy(ui_t *ui, const char *arg)
 	         o->id, o->count, o->instance_type, o->az, from, to, o->hours, fee, o->currency);
 	dialog_confirm(ui, "Buy a Capacity Block", text, fee, "Buy", 1, do_buy);
 }
+
+const wiz_panel_ops_t view_capacity_panel = {
+	.enter = cap_enter, .layout = cap_layout, .changed = cap_changed, .draw = cap_draw,
+	.move = cap_move, .key = cap_key, .choose = cap_choose, .click = cap_click,
+};

@@ -4,23 +4,19 @@
 #ifndef NIXL_UI_VIEW_CAPACITY_H
 #define NIXL_UI_VIEW_CAPACITY_H
 
-#include <curses.h>
+#include <stddef.h>
 
-typedef struct ui ui_t;
+#include "ui/view_wizard.h"
 
-void view_capacity_enter(ui_t *ui);
-void view_capacity_draw(ui_t *ui, WINDOW *w, int y, int h, int wd);
-void view_capacity_move(ui_t *ui, int dir, int unit);
-int view_capacity_key(ui_t *ui, int key);
-/* Enter: choose the row (or run the search); 1 when the wizard moves on. */
-int view_capacity_choose(ui_t *ui);
+/* Enter chooses the row (or runs the search). */
+extern const wiz_panel_ops_t view_capacity_panel;
+
 /* For the Review and deploy: 1 and one sentence in `why` when the chosen reservation (as
  * listed) cannot take the configuration (core/capacity_check.h, the preflight's check). */
 int view_capacity_problem(const ui_t *ui, char *why, size_t n);
 /* Esc: closes the search; 1 when it was open. */
 int view_capacity_back(ui_t *ui);
 void view_capacity_lookup_done(ui_t *ui);
-void view_capacity_click(ui_t *ui, int y);
 
 /* Actions (see action.c). */
 void view_capacity_search(ui_t *ui, const char *arg);

@@ -1,9 +1,13 @@
 #include "ui/view_help.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ui/draw.h"
 #include "ui/ui.h"
+
+/* The list's scroll offset and, from layout, its rows on screen and its length. */
+struct view_help_state { int top, rows, total; };
 
 typedef struct layout { int keys, cmd, text; } layout_t;
 
@@ -47,29 +51,51 @@ static int list(const ui_t *ui, WINDOW *w, int y, int wd)
 	return row - y;
 }
 
+static int help_init(ui_t *ui) { return (ui->help = calloc(1, sizeof *ui->help)) ? 0 : -1; }
+static void help_free(ui_t *ui) { free(ui->help); }
+
+static void help_layout(ui_t *ui, int h, int wd)
+{
+	ui->help->rows = h - 2;
+	ui->help->total = list(ui, NULL, 0, wd);
+}
+
+static void help_changed(ui_t *ui)
+{
+	struct view_help_state *hs = ui->help;
+	if (hs->top > hs->total - hs->rows) hs->top = hs->total - hs->rows;
+	if (hs->top < 0) hs->top = 0;
+}
+
 static void help_draw(ui_t *ui, WINDOW *w, int h, int wd)
 {
+	(void)h;
 	draw_text(w, 0, 0, wd, theme_attr(ROLE_TITLE), "Keys and commands");
 	const char *note = ui->opt.read_only ? "read-only: deploy, destroy, buy hidden" : "";
 	draw_text_right(w, 0, wd, wd / 2, theme_attr(ROLE_WARN), note);
-	int total = list(ui, NULL, 0, wd);
-	int rows = h - 2;
-	if (ui->help.top > total - rows) ui->help.top = total - rows;
-	if (ui->help.top < 0) ui->help.top = 0;
-	WINDOW *sub = derwin(w, rows, wd, 2, 0);
+	WINDOW *sub = derwin(w, ui->help->rows, wd, 2, 0);
 	if (!sub) return;
-	list(ui, sub, -ui->help.top, wd);
+	list(ui, sub, -ui->help->top, wd);
 	delwin(sub);
 }
 
 static void help_move(ui_t *ui, int dir, view_unit_t unit)
 {
-	int rows = ui->rows - 5;
-	int step = unit == VIEW_LINE ? 1 : unit == VIEW_PAGE ? (rows > 1 ? rows - 1 : 1) : 1 << 20;
-	ui->help.top += dir * step;
-	if (ui->help.top < 0) ui->help.top = 0;
-	/* The upper bound is applied when drawing, where the list's length is known. */
-	if (ui->help.top > 1 << 16) ui->help.top = 1 << 16;
+	struct view_help_state *hs = ui->help;
+	int step = unit == VIEW_LINE ? 1 : unit == VIEW_PAGE ? (hs->rows > 1 ? hs->rows - 1 : 1) : 1 << 20;
+	hs->top += dir * step;
+	if (hs->top < 0) hs->top = 0;
+	/* The upper bound is help_changed's, which knows the list's length. */
+	if (hs->top > 1 << 16) hs->top = 1 << 16;
 }
 
-const ui_view_t view_help = { help_draw, help_move, NULL };
+const ui_view_t view_help = {
+	.init = help_init, .free = help_free, .layout = help_layout, .changed = help_changed,
+	.draw = help_draw, .move = help_move,
+};
+
+void view_help_open(ui_t *ui)
+{
+	ui->modal = UI_MODAL_HELP;
+	ui->help->top = 0;
+}

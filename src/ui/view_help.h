@@ -6,4 +6,7 @@
 
 extern const ui_view_t view_help;
 
+/* ?: opens help at its top. */
+void view_help_open(ui_t *ui);
+
 #endif

@@ -11,10 +11,6 @@
 /* Where the lists start in the body (the panel starts at row 2). */
 enum { LIST_Y = 5 };
 
-/* The first VPC and zone row the last frame showed (a list longer than the panel scrolls
- * with its selection), for clicks. One console per process. */
-static size_t vpc_top, az_top;
-
 /* The first row shown of n so that sel is in view in rows. */
 static size_t top_for(size_t sel, size_t n, int rows)
 {
@@ -50,7 +46,7 @@ static void pick_defaults(ui_t *ui)
 		if (strcmp(l->azs[i], az) == 0) z->az_sel = i + 1;
 }
 
-void view_network_enter(ui_t *ui)
+static void net_enter(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
 	const char *type = view_wizard_type(ui);
@@ -74,17 +70,31 @@ static void header(WINDOW *w, int y, int x, int wd, const char *text, int focuse
 	draw_text(w, y, x, wd, theme_attr(focused ? ROLE_SELECT : ROLE_TITLE), text);
 }
 
-void view_network_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+static void net_layout(ui_t *ui, int h, int wd)
+{
+	(void)wd;
+	ui->wiz->net_rows = h - 5;
+}
+
+/* A list longer than the panel scrolls with its selection. */
+static void net_changed(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
+	const struct sess_lookup *l = &ui->s->lookup;
+	z->vpc_top = top_for(z->vpc_sel, l->nvpcs, z->net_rows);
+	z->az_top = top_for(z->az_sel, l->nazs ? l->nazs + 1 : 0, z->net_rows);
+}
+
+static void net_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const ui_wizard_t *z = ui->wiz;
 	const struct sess_lookup *l = &ui->s->lookup;
 	char title[128];
 	snprintf(title, sizeof title, "Network for %s", view_wizard_type(ui));
 	view_wizard_title(w, y, wd, title);
 	cols_t c = columns(wd);
-	int rows = h - 5;
-	vpc_top = top_for(z->vpc_sel, l->nvpcs, rows);
-	az_top = top_for(z->az_sel, l->nazs ? l->nazs + 1 : 0, rows);
+	int rows = z->net_rows;
+	size_t vpc_top = z->vpc_top, az_top = z->az_top;
 	char hv[64], ha[64];
 	list_header(hv, sizeof hv, "VPC", vpc_top, l->nvpcs, rows);
 	list_header(ha, sizeof ha, "Availability zone", az_top, l->nazs ? l->nazs + 1 : 0, rows);
@@ -139,25 +149,25 @@ static int zone_pinned(ui_t *ui)
 	return 1;
 }
 
-void view_network_move(ui_t *ui, int dir, int unit)
+static void net_move(ui_t *ui, int dir, view_unit_t unit)
 {
 	ui_wizard_t *z = ui->wiz;
 	const struct sess_lookup *l = &ui->s->lookup;
 	size_t top = 0;
 	if (z->net_field == 1 && zone_pinned(ui)) return;
-	if (z->net_field == 0) view_select(&z->vpc_sel, &top, l->nvpcs, 1 << 16, dir, (view_unit_t)unit);
-	else if (z->net_field == 1) view_select(&z->az_sel, &top, l->nazs + 1, 1 << 16, dir, (view_unit_t)unit);
+	if (z->net_field == 0) view_select(&z->vpc_sel, &top, l->nvpcs, 1 << 16, dir, unit);
+	else if (z->net_field == 1) view_select(&z->az_sel, &top, l->nazs + 1, 1 << 16, dir, unit);
 	z->net_touched = 1;
 }
 
-int view_network_key(ui_t *ui, int key)
+static int net_key(ui_t *ui, int key)
 {
 	ui_wizard_t *z = ui->wiz;
 	if (z->net_field != 2) return 0;
 	return view_wizard_edit_digits(z->port, sizeof z->port, key, NULL);
 }
 
-int view_network_choose(ui_t *ui)
+static int net_choose(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
 	const struct sess_lookup *l = &ui->s->lookup;
@@ -180,14 +190,14 @@ int view_network_choose(ui_t *ui)
 	return 1;
 }
 
-void view_network_click(ui_t *ui, int y, int x)
+static void net_click(ui_t *ui, int y, int x)
 {
 	ui_wizard_t *z = ui->wiz;
 	cols_t c = columns(ui->cols);
 	int field = x >= c.port ? 2 : x >= c.az - 2 ? 1 : 0;
 	z->net_field = field;
 	if (y < LIST_Y) return;
-	size_t i = (size_t)(y - LIST_Y) + (field == 0 ? vpc_top : az_top);
+	size_t i = (size_t)(y - LIST_Y) + (field == 0 ? z->vpc_top : z->az_top);
 	if (field == 0 && i < ui->s->lookup.nvpcs) z->vpc_sel = i, z->net_touched = 1;
 	if (field == 1 && i <= ui->s->lookup.nazs && !zone_pinned(ui)) z->az_sel = i, z->net_touched = 1;
 }
@@ -204,3 +214,8 @@ void view_network_refresh(ui_t *ui, const char *arg)
 	ui->wiz->want_network = 1;
 	view_wizard_pump(ui);
 }
+
+const wiz_panel_ops_t view_network_panel = {
+	.enter = net_enter, .layout = net_layout, .changed = net_changed, .draw = net_draw,
+	.move = net_move, .key = net_key, .choose = net_choose, .click = net_click,
+};

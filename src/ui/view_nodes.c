@@ -11,8 +11,6 @@
 /* A pane narrower or lower than this is not worth a grid: one node at a time. */
 enum { PANE_MIN_W = 50, PANE_MIN_H = 14 };
 
-enum { SEC_STATE, SEC_CHECKS, SEC_SETUP, SEC_PP, SEC_OUTPUT, SEC_CMD, SEC_COUNT };
-
 static const char *line_at(const sess_node_t *n, size_t i)
 {
 	return n->lines[(n->first_line + i) % n->caplines];
@@ -74,7 +72,7 @@ static size_t *matching_lines(const ui_t *ui, const sess_node_t *n, size_t *coun
 	for (size_t i = 0; i < n->nlines; i++) {
 		char buf[256];
 		const char *f[] = { shown_line(line_at(n, i), buf, sizeof buf) };
-		if (f[0] && view_match(ui->nodes.filter, f, 1)) idx[(*count)++] = i;
+		if (f[0] && view_match(ui->nodes->filter, f, 1)) idx[(*count)++] = i;
 	}
 	return idx;
 }
@@ -85,9 +83,9 @@ static uint64_t abs_line(const sess_node_t *n, size_t i) { return n->lines_total
 static size_t first_shown(const ui_t *ui, int k, const sess_node_t *n, const size_t *idx, size_t m, int rows)
 {
 	size_t max_p = rows > 0 && m > (size_t)rows ? m - (size_t)rows : 0;
-	if (ui->nodes.pane[k].follow) return max_p;
+	if (ui->nodes->pane[k].follow) return max_p;
 	size_t p = 0;
-	while (p < m && abs_line(n, idx[p]) < ui->nodes.pane[k].top) p++;
+	while (p < m && abs_line(n, idx[p]) < ui->nodes->pane[k].top) p++;
 	return p < max_p ? p : max_p;
 }
 
@@ -475,19 +473,18 @@ static void draw_output(ui_t *ui, int k, const sess_node_t *n, WINDOW *w, int y,
 	size_t m = 0;
 	size_t *idx = matching_lines(ui, n, &m);
 	int rows = h - 1;
-	ui->nodes.pane[k].rows = rows;
 	size_t p = first_shown(ui, k, n, idx, m, rows);
 	char title[96], right[168];
-	const char *f = ui->nodes.filter;
+	const char *f = ui->nodes->filter;
 	snprintf(title, sizeof title, "Output%s%s", *f ? " /" : "", f);
 	size_t after = m > p + (size_t)rows ? m - p - (size_t)rows : 0;
 	size_t last = m < p + (size_t)rows ? m : p + (size_t)rows;
 	char pos[72];
 	vn_position(pos, sizeof pos, m ? p + 1 : 0, last, m);
 	if (!m) snprintf(right, sizeof right, "0 lines, following");
-	else if (ui->nodes.pane[k].follow) snprintf(right, sizeof right, "%s, following", pos);
+	else if (ui->nodes->pane[k].follow) snprintf(right, sizeof right, "%s, following", pos);
 	else snprintf(right, sizeof right, "%s, paused, %zu more below (F follows)", pos, after);
-	vn_rule(w, y, x, wd, title, right, theme_attr(ui->nodes.pane[k].follow ? ROLE_DIM : ROLE_WARN));
+	vn_rule(w, y, x, wd, title, right, theme_attr(ui->nodes->pane[k].follow ? ROLE_DIM : ROLE_WARN));
 	for (int r = 0; r < rows && p + (size_t)r < m; r++) {
 		char buf[256];
 		const char *raw = line_at(n, idx[p + (size_t)r]), *line = shown_line(raw, buf, sizeof buf);
@@ -502,42 +499,48 @@ static void draw_cmd(ui_t *ui, const sess_node_t *n, WINDOW *w, int y, int x, in
 	if (n->instance_id[0]) ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
 	int c = 0;
 	int k = (int)(n - ui->s->nodes);
-	if (k >= 0 && k < SESS_MAX_NODES && ui->nodes.fwd[k].pid > 0) {
+	if (k >= 0 && k < SESS_MAX_NODES && ui->nodes->fwd[k].pid > 0) {
 		char url[64];
-		snprintf(url, sizeof url, "MLflow on http://127.0.0.1:%d  ", ui->nodes.fwd[k].port);
+		snprintf(url, sizeof url, "MLflow on http://127.0.0.1:%d  ", ui->nodes->fwd[k].port);
 		c += draw_text(w, y, x, wd, theme_attr(ROLE_OK), url);
 	}
 	c += draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), "$ ");
 	draw_text(w, y, x + c, wd - c, theme_attr(ROLE_DIM), cmd[0] ? cmd : "(no instance yet)");
 }
 
-static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, int boxed)
+/* Pane k's box at y, x (h rows, wd columns): its sections' rows and its output's. */
+static void pane_layout(ui_t *ui, int k, int y, int x, int h, int wd)
 {
 	const sess_node_t *n = &ui->s->nodes[k];
-	int sel = k == ui->nodes.sel;
-	ui->nodes.pane[k].y = y, ui->nodes.pane[k].x = x, ui->nodes.pane[k].h = h, ui->nodes.pane[k].w = wd;
-	int iy = y, ix = x, ih = h, iw = wd;
-	if (boxed) {
-		char title[96];
-		snprintf(title, sizeof title, "Node%d %s %s", n->index, n->role, n->instance_id);
-		attr_t frame = theme_attr(sel ? ROLE_TITLE : ROLE_DIM);
-		draw_box(w, y, x, h, wd, frame, title, theme_attr(sel ? ROLE_SELECT : ROLE_TITLE));
-		iy = y + 1, ix = x + 2, ih = h - 2, iw = wd - 4;
-	}
-	int want[SEC_COUNT] = {
-		[SEC_STATE] = flow_state(n, NULL, 0, 0, iw, 0) + (k == 0 && ui->s->mlflow.shown),
-		[SEC_CHECKS] = 1 + (int)n->nchecks,
-		[SEC_SETUP] = setup_lines(n),
-		[SEC_PP] = pp_lines(n, iw),
-		[SEC_OUTPUT] = 1 + (int)n->nlines,
-		[SEC_CMD] = 1,
-	};
+	vn_pane_t *p = &ui->nodes->pane[k];
+	p->by = y, p->bx = x, p->bh = h, p->bw = wd;
+	int ih = h - 2, iw = wd - 4;
+	int *want = p->sec;
+	want[SEC_STATE] = flow_state(n, NULL, 0, 0, iw, 0) + (k == 0 && ui->s->mlflow.shown);
+	want[SEC_CHECKS] = 1 + (int)n->nchecks;
+	want[SEC_SETUP] = setup_lines(n);
+	want[SEC_PP] = pp_lines(n, iw);
+	want[SEC_OUTPUT] = 1 + (int)n->nlines;
+	want[SEC_CMD] = 1;
 	if (want[SEC_OUTPUT] < 4) want[SEC_OUTPUT] = 4;
 	int min[SEC_COUNT] = { 1, 1, want[SEC_SETUP] ? (want[SEC_SETUP] > 4 ? 4 : want[SEC_SETUP]) : 0,
 	                       want[SEC_PP] ? 1 : 0, 2, 1 };
 	/* Command last in the budget order: it goes before the output when space is short. */
 	view_allocate(want, min, SEC_COUNT, ih);
-	ui->nodes.pane[k].rows = 0;
+	p->rows = want[SEC_OUTPUT] > 0 ? want[SEC_OUTPUT] - 1 : 0;
+}
+
+static void draw_pane(ui_t *ui, int k, WINDOW *w)
+{
+	const sess_node_t *n = &ui->s->nodes[k];
+	const vn_pane_t *p = &ui->nodes->pane[k];
+	const int *want = p->sec;
+	int sel = k == ui->nodes->sel;
+	char title[96];
+	snprintf(title, sizeof title, "Node%d %s %s", n->index, n->role, n->instance_id);
+	attr_t frame = theme_attr(sel ? ROLE_TITLE : ROLE_DIM);
+	draw_box(w, p->by, p->bx, p->bh, p->bw, frame, title, theme_attr(sel ? ROLE_SELECT : ROLE_TITLE));
+	int iy = p->by + 1, ix = p->bx + 2, ih = p->bh - 2, iw = p->bw - 4;
 	int row = iy;
 	int mlflow = k == 0 && ui->s->mlflow.shown && want[SEC_STATE] > 1;
 	if (want[SEC_STATE]) draw_state(ui, n, w, row, ix, iw, want[SEC_STATE] - mlflow);
@@ -550,47 +553,123 @@ static void draw_pane(ui_t *ui, int k, WINDOW *w, int y, int x, int h, int wd, i
 	if (want[SEC_CMD]) draw_cmd(ui, n, w, iy + ih - 1, ix, iw);
 }
 
+static void tab_text(const sess_node_t *n, char *buf, size_t len)
+{
+	snprintf(buf, len, " Node%d %s ", n->index, n->role);
+}
+
 static int tab_width(const sess_node_t *n)
 {
 	char tab[48];
-	snprintf(tab, sizeof tab, " Node%d %s ", n->index, n->role);
+	tab_text(n, tab, sizeof tab);
 	return draw_width(tab) + 2; /* the health mark and a space */
 }
 
+static int min_int(int a, int b) { return a < b ? a : b; }
+
 /* The tabs, from one that keeps the selected in view; "5 of 16" at the right when they
- * do not all fit. Tabs not drawn are not clickable (w 0). */
-static void draw_tabs(ui_t *ui, WINDOW *w, int wd)
+ * do not all fit. Tabs not shown are not clickable (w 0). */
+static void tabs_layout(ui_t *ui, int sel, int wd)
 {
-	size_t nn = ui->s->nnodes, sel = (size_t)ui->nodes.sel, first = 0;
+	struct view_nodes_state *ns = ui->nodes;
+	size_t nn = ui->s->nnodes, first = (size_t)sel;
 	int total = 0;
 	for (size_t k = 0; k < nn; k++) total += tab_width(&ui->s->nodes[k]);
-	char pos[32] = "";
-	if (total > wd) snprintf(pos, sizeof pos, " %zu of %zu", sel + 1, nn);
-	int room = wd - draw_width(pos);
+	ns->tab_pos[0] = 0;
+	if (total > wd) snprintf(ns->tab_pos, sizeof ns->tab_pos, " %d of %zu", sel + 1, nn);
+	int room = wd - draw_width(ns->tab_pos);
 	/* back from the selected while the tabs up to it fit */
-	first = sel;
 	for (int used = tab_width(&ui->s->nodes[sel]); first > 0 && used + tab_width(&ui->s->nodes[first - 1]) <= room;)
 		used += tab_width(&ui->s->nodes[--first]);
-	for (size_t k = 0; k < nn; k++) ui->nodes.pane[k].w = 0;
 	int x = 0;
 	for (size_t k = first; k < nn && x < room; k++) {
 		const sess_node_t *n = &ui->s->nodes[k];
 		char tab[48];
-		snprintf(tab, sizeof tab, " Node%d %s ", n->index, n->role);
-		ui->nodes.pane[k].y = 0, ui->nodes.pane[k].x = x, ui->nodes.pane[k].h = 1;
-		int t = draw_text(w, 0, x, room - x, theme_attr(k == sel ? ROLE_SELECT : ROLE_TITLE), tab);
-		ui->nodes.pane[k].w = t;
-		x += t;
+		theme_role_t role;
+		tab_text(n, tab, sizeof tab);
+		vn_pane_t *p = &ns->pane[k];
+		p->y = 0, p->x = x, p->h = 1, p->w = min_int(draw_width(tab), room - x);
+		x += p->w;
+		x += min_int(draw_width(health_icon(ui, n, &role)), room - x > 0 ? room - x : 0) + 1;
+	}
+}
+
+static void draw_tabs(ui_t *ui, WINDOW *w, int wd)
+{
+	const struct view_nodes_state *ns = ui->nodes;
+	int room = wd - draw_width(ns->tab_pos);
+	for (size_t k = 0; k < ui->s->nnodes; k++) {
+		const sess_node_t *n = &ui->s->nodes[k];
+		const vn_pane_t *p = &ns->pane[k];
+		if (p->w <= 0) continue;
+		char tab[48];
+		tab_text(n, tab, sizeof tab);
+		int x = p->x + draw_text(w, 0, p->x, room - p->x, theme_attr((int)k == ns->sel ? ROLE_SELECT : ROLE_TITLE), tab);
 		theme_role_t role;
 		const char *icon = health_icon(ui, n, &role);
-		x += draw_text(w, 0, x, room - x, theme_attr(role), icon) + 1;
+		draw_text(w, 0, x, room - x, theme_attr(role), icon);
 	}
-	if (pos[0]) draw_text_right(w, 0, wd, wd, theme_attr(ROLE_DIM), pos);
+	if (ns->tab_pos[0]) draw_text_right(w, 0, wd, wd, theme_attr(ROLE_DIM), ns->tab_pos);
+}
+
+static int nodes_init(ui_t *ui)
+{
+	ui->nodes = calloc(1, sizeof *ui->nodes);
+	if (!ui->nodes) return -1;
+	for (size_t k = 0; k < SESS_MAX_NODES; k++) ui->nodes->pane[k].follow = 1;
+	return 0;
+}
+
+static void nodes_free(ui_t *ui)
+{
+	if (!ui->nodes) return;
+	view_nodes_forward_stop_all(ui); /* the port forwards end with the console */
+	free(ui->nodes);
+	ui->nodes = NULL;
+}
+
+/* The panes in a grid when they are large enough, else the selected one under tabs. */
+static void nodes_layout(ui_t *ui, int h, int wd)
+{
+	struct view_nodes_state *ns = ui->nodes;
+	const session_t *s = ui->s;
+	for (size_t k = 0; k < SESS_MAX_NODES; k++) {
+		vn_pane_t *p = &ns->pane[k];
+		p->rows = p->w = p->bh = 0;
+	}
+	ns->tabs = 0;
+	if ((ns->matrix && !view_nodes_heatmap_unavailable(ui)) || s->nnodes == 0) return;
+	int n = (int)s->nnodes, sel = ns->sel < n ? ns->sel : n - 1;
+	int gcols = n >= 2 && wd >= 2 * PANE_MIN_W ? 2 : 1;
+	int grows = (n + gcols - 1) / gcols;
+	if (!ns->zoom && wd / gcols >= PANE_MIN_W && h / grows >= PANE_MIN_H) {
+		int pw = wd / gcols, ph = h / grows;
+		for (int k = 0; k < n; k++) {
+			int gx = k % gcols, gy = k / gcols;
+			int wdk = gx == gcols - 1 ? wd - gx * pw : pw;
+			int hk = gy == grows - 1 ? h - gy * ph : ph;
+			pane_layout(ui, k, gy * ph, gx * pw, hk, wdk);
+			vn_pane_t *p = &ns->pane[k];
+			p->y = p->by, p->x = p->bx, p->h = p->bh, p->w = p->bw;
+		}
+		return;
+	}
+	/* One node at a time, the others as tabs; a click on the selected tab selects it. */
+	ns->tabs = 1;
+	tabs_layout(ui, sel, wd);
+	pane_layout(ui, sel, 1, 0, h - 1, wd);
+}
+
+static void nodes_changed(ui_t *ui)
+{
+	int n = (int)ui->s->nnodes;
+	if (n > 0 && ui->nodes->sel >= n) ui->nodes->sel = n - 1;
 }
 
 static void nodes_draw(ui_t *ui, WINDOW *w, int h, int wd)
 {
-	if (ui->nodes.matrix && !view_nodes_heatmap_unavailable(ui)) {
+	const struct view_nodes_state *ns = ui->nodes;
+	if (ns->matrix && !view_nodes_heatmap_unavailable(ui)) {
 		vn_draw_heatmap(ui, w, h, wd);
 		return;
 	}
@@ -601,56 +680,49 @@ static void nodes_draw(ui_t *ui, WINDOW *w, int h, int wd)
 		draw_text(w, h / 2, mw < wd ? (wd - mw) / 2 : 0, wd, theme_attr(ROLE_DIM), msg);
 		return;
 	}
-	if (ui->nodes.sel >= (int)s->nnodes) ui->nodes.sel = (int)s->nnodes - 1;
-	int n = (int)s->nnodes;
-	int gcols = n >= 2 && wd >= 2 * PANE_MIN_W ? 2 : 1;
-	int grows = (n + gcols - 1) / gcols;
-	if (!ui->nodes.zoom && wd / gcols >= PANE_MIN_W && h / grows >= PANE_MIN_H) {
-		int pw = wd / gcols, ph = h / grows;
-		for (int k = 0; k < n; k++) {
-			int gx = k % gcols, gy = k / gcols;
-			int wdk = gx == gcols - 1 ? wd - gx * pw : pw;
-			int hk = gy == grows - 1 ? h - gy * ph : ph;
-			draw_pane(ui, k, w, gy * ph, gx * pw, hk, wdk, 1);
-		}
-		return;
-	}
-	/* One node at a time, the others as tabs. */
-	draw_tabs(ui, w, wd);
-	for (int k = 0; k < n; k++) ui->nodes.pane[k].rows = 0;
-	int k = ui->nodes.sel;
-	int tabs[4] = { ui->nodes.pane[k].y, ui->nodes.pane[k].x, ui->nodes.pane[k].h, ui->nodes.pane[k].w };
-	draw_pane(ui, k, w, 1, 0, h - 1, wd, 1);
-	/* Clicks on the selected tab still select it. */
-	ui->nodes.pane[k].y = tabs[0], ui->nodes.pane[k].x = tabs[1];
-	ui->nodes.pane[k].h = tabs[2], ui->nodes.pane[k].w = tabs[3];
+	if (ns->tabs) draw_tabs(ui, w, wd);
+	for (size_t k = 0; k < s->nnodes; k++)
+		if (ns->pane[k].bh > 0) draw_pane(ui, (int)k, w);
 }
 
 static void nodes_move(ui_t *ui, int dir, view_unit_t unit)
 {
 	if (ui->s->nnodes == 0) return;
-	int k = ui->nodes.sel;
+	int k = ui->nodes->sel;
 	const sess_node_t *n = &ui->s->nodes[k];
 	size_t m = 0;
 	size_t *idx = matching_lines(ui, n, &m);
-	int rows = ui->nodes.pane[k].rows;
+	int rows = ui->nodes->pane[k].rows;
 	size_t top = first_shown(ui, k, n, idx, m, rows);
 	/* Scrolling up pauses follow; reaching the end resumes it. */
-	ui->nodes.pane[k].follow = view_scroll(&top, m, rows, dir, unit);
-	ui->nodes.pane[k].top = top < m ? abs_line(n, idx[top]) : n->lines_total;
+	ui->nodes->pane[k].follow = view_scroll(&top, m, rows, dir, unit);
+	ui->nodes->pane[k].top = top < m ? abs_line(n, idx[top]) : n->lines_total;
 	free(idx);
 }
 
 static void nodes_click(ui_t *ui, int y, int x)
 {
 	for (size_t k = 0; k < ui->s->nnodes; k++) {
-		const ui_pane_t *p = &ui->nodes.pane[k];
+		const vn_pane_t *p = &ui->nodes->pane[k];
 		if (y >= p->y && y < p->y + p->h && x >= p->x && x < p->x + p->w) {
-			ui->nodes.sel = (int)k;
+			ui->nodes->sel = (int)k;
 			return;
 		}
 	}
 }
 
-const ui_view_t view_nodes = { nodes_draw, nodes_move, nodes_click };
+const ui_view_t view_nodes = {
+	.init = nodes_init, .free = nodes_free, .layout = nodes_layout, .changed = nodes_changed,
+	.draw = nodes_draw, .move = nodes_move, .click = nodes_click,
+};
 
+
+int view_nodes_selected(const ui_t *ui) { return ui->nodes->sel; }
+
+char *view_nodes_filter(ui_t *ui, size_t *size)
+{
+	*size = sizeof ui->nodes->filter;
+	return ui->nodes->filter;
+}
+
+int view_nodes_matrix_mode(const ui_t *ui) { return ui->nodes->matrix; }

@@ -5,12 +5,28 @@
 #ifndef NIXL_UI_VIEW_NODES_H
 #define NIXL_UI_VIEW_NODES_H
 
+#include <stddef.h>
+
 #include "ui/view.h"
 
 extern const ui_view_t view_nodes;
 
 /* MLflow's port on the nodes, for the port-forward command. */
 #define VIEW_NODES_MLFLOW_PORT 5000
+
+/* The selected node (0-based index into s->nodes). */
+int view_nodes_selected(const ui_t *ui);
+/* The output's filter, for / to edit; *size its size. */
+char *view_nodes_filter(ui_t *ui, size_t *size);
+/* The heat map shown: 0 none, 1 latency, 2 bandwidth. */
+int view_nodes_matrix_mode(const ui_t *ui);
+/* The pid of node k's MLflow forward (0: none). */
+int view_nodes_forward_pid(const ui_t *ui, int k);
+/* The wizard's "deploy and verify": verify once the stack is ready (on 1), or not. */
+void view_nodes_verify_when_ready(ui_t *ui, int on);
+int view_nodes_verify_pending(const ui_t *ui);
+/* The session changed: a verify waiting for the stack starts, a finished one's summary opens. */
+void view_nodes_verify_changed(ui_t *ui);
 
 /* Actions (see action.c). */
 void view_nodes_next(ui_t *ui, const char *arg);

@@ -64,14 +64,14 @@ const char *view_nodes_matrix_unavailable(const ui_t *ui)
 void view_nodes_next(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	if (ui->s->nnodes) ui->nodes.sel = (ui->nodes.sel + 1) % (int)ui->s->nnodes;
+	if (ui->s->nnodes) ui->nodes->sel = (ui->nodes->sel + 1) % (int)ui->s->nnodes;
 }
 
 void view_nodes_prev(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	int n = (int)ui->s->nnodes;
-	if (n) ui->nodes.sel = (ui->nodes.sel + n - 1) % n;
+	if (n) ui->nodes->sel = (ui->nodes->sel + n - 1) % n;
 }
 
 /* The array position of the node numbered idx (1-based, as users name them), or -1. */
@@ -101,7 +101,7 @@ void view_nodes_select(ui_t *ui, const char *arg)
 		ui_flash(ui, ROLE_WARN, "Which node? :node N");
 		return;
 	}
-	if (parse_node(ui, arg, &k) == 0) ui->nodes.sel = k;
+	if (parse_node(ui, arg, &k) == 0) ui->nodes->sel = k;
 }
 
 static void refused(ui_t *ui, const char *what)
@@ -111,38 +111,38 @@ static void refused(ui_t *ui, const char *what)
 
 void view_nodes_check(ui_t *ui, const char *arg)
 {
-	int k = ui->nodes.sel;
+	int k = ui->nodes->sel;
 	if (arg && parse_node(ui, arg, &k) < 0) return;
-	ui->nodes.sel = k;
-	ui->nodes.pane[k].follow = 1;
+	ui->nodes->sel = k;
+	ui->nodes->pane[k].follow = 1;
 	if (ui->ops->node_check(ui->s, ui->s->nodes[k].index) < 0) refused(ui, "The EFA checks");
 }
 
 void view_nodes_check_all(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes.pane[k].follow = 1;
+	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes->pane[k].follow = 1;
 	if (ui->ops->node_check(ui->s, 0) < 0) refused(ui, "The EFA checks");
 }
 
 static void do_setup(ui_t *ui)
 {
-	int node = ui->nodes.setup_node;
+	int node = ui->nodes->setup_node;
 	for (size_t k = 0; k < ui->s->nnodes; k++)
-		if (node == 0 || ui->s->nodes[k].index == node) ui->nodes.pane[k].follow = 1;
+		if (node == 0 || ui->s->nodes[k].index == node) ui->nodes->pane[k].follow = 1;
 	if (!ui->ops->setup || ui->ops->setup(ui->s, node) < 0) refused(ui, "The setup");
 }
 
 void view_nodes_setup(ui_t *ui, const char *arg)
 {
-	int k = ui->nodes.sel, all = arg && strcmp(arg, "all") == 0;
+	int k = ui->nodes->sel, all = arg && strcmp(arg, "all") == 0;
 	if (arg && !all && parse_node(ui, arg, &k) < 0) return;
-	ui->nodes.sel = k;
-	ui->nodes.setup_node = all ? 0 : ui->s->nodes[k].index;
+	ui->nodes->sel = k;
+	ui->nodes->setup_node = all ? 0 : ui->s->nodes[k].index;
 	const struct sess_setup *st = &ui->s->setup;
 	char text[600], where[32];
 	if (all) snprintf(where, sizeof where, "all nodes");
-	else snprintf(where, sizeof where, "node %d", ui->nodes.setup_node);
+	else snprintf(where, sizeof where, "node %d", ui->nodes->setup_node);
 	if (st->file.ntasks)
 		snprintf(text, sizeof text, "Run %s (%zu tasks) on %s? Tasks already done on a node are skipped: "
 		         "it resumes where it stopped.", st->file_name, st->file.ntasks, where);
@@ -155,7 +155,7 @@ void view_nodes_setup(ui_t *ui, const char *arg)
 void view_nodes_mlflow(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui->nodes.sel = 0;
+	ui->nodes->sel = 0;
 	if (!ui->ops->mlflow_check || ui->ops->mlflow_check(ui->s) < 0) refused(ui, "The MLflow check");
 }
 
@@ -169,8 +169,8 @@ const char *view_nodes_verify_unavailable(const ui_t *ui)
 void view_nodes_verify(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui->nodes.verify_shown = 0;
-	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes.pane[k].follow = 1;
+	ui->nodes->verify_shown = 0;
+	for (size_t k = 0; k < ui->s->nnodes; k++) ui->nodes->pane[k].follow = 1;
 	if (!ui->ops->verify || ui->ops->verify(ui->s) < 0) {
 		refused(ui, "Verify");
 		return;
@@ -181,7 +181,7 @@ void view_nodes_verify(ui_t *ui, const char *arg)
 void view_nodes_pingpong(ui_t *ui, const char *arg)
 {
 	int n = (int)ui->s->nnodes;
-	int client = ui->nodes.sel, server = (client + 1) % n;
+	int client = ui->nodes->sel, server = (client + 1) % n;
 	if (arg) {
 		char a[16], b[16];
 		if (sscanf(arg, "%15s %15s", a, b) != 2) {
@@ -194,8 +194,8 @@ void view_nodes_pingpong(ui_t *ui, const char *arg)
 			return;
 		}
 	}
-	ui->nodes.sel = client;
-	ui->nodes.pane[client].follow = ui->nodes.pane[server].follow = 1;
+	ui->nodes->sel = client;
+	ui->nodes->pane[client].follow = ui->nodes->pane[server].follow = 1;
 	/* Sizes and iterations: the model's defaults (NULL, 0). */
 	if (ui->ops->pingpong(ui->s, ui->s->nodes[server].index, ui->s->nodes[client].index, NULL, 0) < 0)
 		refused(ui, "The ping-pong");
@@ -215,32 +215,56 @@ void view_nodes_matrix(ui_t *ui, const char *arg)
 		refused(ui, "The ping-pong matrix");
 		return;
 	}
-	if (!ui->nodes.matrix) ui->nodes.matrix = 1;
+	if (!ui->nodes->matrix) ui->nodes->matrix = 1;
 }
 
 void view_nodes_heatmap(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui->nodes.matrix = (ui->nodes.matrix + 1) % 3;
+	ui->nodes->matrix = (ui->nodes->matrix + 1) % 3;
 }
 
 void view_nodes_zoom(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui->nodes.zoom = !ui->nodes.zoom;
+	ui->nodes->zoom = !ui->nodes->zoom;
 }
 
 void view_nodes_follow(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	if (ui->s->nnodes) ui->nodes.pane[ui->nodes.sel].follow = 1;
+	if (ui->s->nnodes) ui->nodes->pane[ui->nodes->sel].follow = 1;
+}
+
+void view_nodes_verify_when_ready(ui_t *ui, int on) { ui->nodes->verify_when_ready = on; }
+
+int view_nodes_verify_pending(const ui_t *ui) { return ui->nodes->verify_when_ready; }
+
+void view_nodes_verify_changed(ui_t *ui)
+{
+	const session_t *s = ui->s;
+	struct view_nodes_state *ns = ui->nodes;
+	if (ns->verify_when_ready && s->phase == SESS_READY && s->nnodes) {
+		ns->verify_when_ready = 0;
+		ui_show(ui, UI_NODES);
+		view_nodes_verify(ui, NULL);
+	} else if (ns->verify_when_ready && session_phase_final(s->phase)) {
+		ns->verify_when_ready = 0; /* the deployment failed: nothing to verify */
+	}
+	if (s->verify.done && !ns->verify_shown) {
+		ns->verify_shown = 1;
+		dialog_info(ui, s->verify.failed ? "Verify: failed" : "Verify: passed", s->verify.summary);
+		ui->dlg.wide = 1;
+	}
 }
 
 /* ---- f: MLflow's port forwarded, one local port per node */
 
+int view_nodes_forward_pid(const ui_t *ui, int k) { return ui->nodes->fwd[k].pid; }
+
 int view_nodes_forward_port(const ui_t *ui, int k)
 {
-	if (ui->nodes.fwd[k].pid > 0) return ui->nodes.fwd[k].port;
+	if (ui->nodes->fwd[k].pid > 0) return ui->nodes->fwd[k].port;
 	return VIEW_NODES_MLFLOW_PORT + k; /* to copy: node 1 on 5000, node 2 on 5001, ... */
 }
 
@@ -249,8 +273,8 @@ static void on_forward_exit(loop_t *l, pid_t pid, int status, void *ud)
 	(void)l;
 	ui_t *ui = ud;
 	for (size_t k = 0; k < SESS_MAX_NODES; k++)
-		if (ui->nodes.fwd[k].pid == pid) {
-			ui->nodes.fwd[k].pid = 0;
+		if (ui->nodes->fwd[k].pid == pid) {
+			ui->nodes->fwd[k].pid = 0;
 			ui_flash(ui, ROLE_WARN, "The MLflow forward of node %d ended (exit %d): f starts it again.",
 			         k < ui->s->nnodes ? ui->s->nodes[k].index : (int)k + 1,
 			         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -260,16 +284,16 @@ static void on_forward_exit(loop_t *l, pid_t pid, int status, void *ud)
 
 void view_nodes_forward(ui_t *ui, const char *arg)
 {
-	int k = ui->nodes.sel;
+	int k = ui->nodes->sel;
 	if (arg && parse_node(ui, arg, &k) < 0) return;
-	ui->nodes.sel = k;
+	ui->nodes->sel = k;
 	const sess_node_t *n = &ui->s->nodes[k];
 	if (vn_node_gone(n)) {
 		ui_flash(ui, ROLE_WARN, "Node%d is %s: there is nothing to forward.", n->index, n->instance_state);
 		return;
 	}
-	if (ui->nodes.fwd[k].pid > 0) {
-		ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", ui->nodes.fwd[k].port,
+	if (ui->nodes->fwd[k].pid > 0) {
+		ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", ui->nodes->fwd[k].port,
 		         n->index);
 		return;
 	}
@@ -295,8 +319,8 @@ void view_nodes_forward(ui_t *ui, const char *arg)
 		ui_flash(ui, ROLE_FAIL, "The MLflow forward did not start: %s.", err);
 		return;
 	}
-	ui->nodes.fwd[k].pid = (int)pid;
-	ui->nodes.fwd[k].port = local;
+	ui->nodes->fwd[k].pid = (int)pid;
+	ui->nodes->fwd[k].port = local;
 	if (ui->loop) loop_child_watch(ui->loop, pid, on_forward_exit, ui);
 	ui_flash(ui, ROLE_OK, "MLflow on http://127.0.0.1:%d (node %d; quitting stops it)", local, n->index);
 }
@@ -304,12 +328,12 @@ void view_nodes_forward(ui_t *ui, const char *arg)
 void view_nodes_forward_stop_all(ui_t *ui)
 {
 	for (size_t k = 0; k < SESS_MAX_NODES; k++) {
-		pid_t pid = ui->nodes.fwd[k].pid;
+		pid_t pid = ui->nodes->fwd[k].pid;
 		if (pid <= 0) continue;
 		if (ui->loop) loop_child_unwatch(ui->loop, pid);
 		forward_stop(pid);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-		ui->nodes.fwd[k].pid = 0;
+		ui->nodes->fwd[k].pid = 0;
 	}
 }
 
@@ -317,7 +341,7 @@ void view_nodes_forward_stop_all(ui_t *ui)
  * shows every node's commands; the sentence on top says which, or why nothing was copied. */
 static void copy_selected(ui_t *ui, sbuf_t *b)
 {
-	const sess_node_t *n = ui->s->nnodes ? &ui->s->nodes[ui->nodes.sel] : NULL;
+	const sess_node_t *n = ui->s->nnodes ? &ui->s->nodes[ui->nodes->sel] : NULL;
 	char cmd[512];
 	if (!n || !n->instance_id[0] || vn_node_gone(n)) return;
 	ui->ops->ssm_command(ui->s, n->index, cmd, sizeof cmd);
@@ -367,7 +391,7 @@ void view_nodes_details(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	if (!ui->s->nnodes) return;
-	const sess_node_t *n = &ui->s->nodes[ui->nodes.sel];
+	const sess_node_t *n = &ui->s->nodes[ui->nodes->sel];
 	char text[sizeof ui->dlg.text], ssm[40], title[64];
 	sbuf_t b;
 	sbuf_init(&b, text, sizeof text);

@@ -28,7 +28,7 @@ void vn_draw_heatmap(ui_t *ui, WINDOW *w, int h, int wd)
 {
 	const struct sess_matrix *m = &ui->s->matrix;
 	const draw_glyphs_t *g = draw_glyphs();
-	int lat = ui->nodes.matrix == 1;
+	int lat = ui->nodes->matrix == 1;
 	size_t n = m->n ? m->n : ui->s->nnodes, done = 0, running = 0, pairs = n * (n - 1) / 2;
 	double best = NAN;
 	for (size_t a = 0; a < n; a++)

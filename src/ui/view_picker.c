@@ -1,14 +1,19 @@
 #include "ui/view_picker.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "ui/draw.h"
 #include "ui/ui.h"
+#include "ui/view_stack.h"
 
 /* The list starts below the title and the column heads. */
 enum { LIST_Y = 2 };
+
+/* The selected stack, the first shown, and the list's rows (from layout). */
+struct view_picker_state { size_t sel, top; int rows; };
 
 void view_position(char *buf, size_t len, size_t top, int rows, size_t n)
 {
@@ -20,17 +25,31 @@ void view_position(char *buf, size_t len, size_t top, int rows, size_t n)
 	}
 }
 
+static int picker_init(ui_t *ui) { return (ui->picker = calloc(1, sizeof *ui->picker)) ? 0 : -1; }
+static void picker_free(ui_t *ui) { free(ui->picker); }
+
+static void picker_layout(ui_t *ui, int h, int wd)
+{
+	(void)wd;
+	ui->picker->rows = h - LIST_Y - 2 < 1 ? 1 : h - LIST_Y - 2;
+}
+
+static void picker_changed(ui_t *ui)
+{
+	struct view_picker_state *p = ui->picker;
+	size_t n = ui->s->lookup.nstacks;
+	if (p->sel >= n) p->sel = n ? n - 1 : 0;
+	view_keep_visible(p->sel, &p->top, n, p->rows);
+}
+
 static void picker_draw(ui_t *ui, WINDOW *w, int h, int wd)
 {
 	const struct sess_lookup *lk = &ui->s->lookup;
+	const struct view_picker_state *p = ui->picker;
 	size_t n = lk->nstacks;
-	int rows = h - LIST_Y - 2;
-	if (rows < 1) rows = 1;
-	ui->picker.rows = rows;
-	if (ui->picker.sel >= n) ui->picker.sel = n ? n - 1 : 0;
-	view_keep_visible(ui->picker.sel, &ui->picker.top, n, rows);
+	int rows = p->rows;
 	char pos[48], title[200];
-	view_position(pos, sizeof pos, ui->picker.top, rows, n);
+	view_position(pos, sizeof pos, p->top, rows, n);
 	snprintf(title, sizeof title, "Stacks nixl-tui created in %s: %zu%s%s", ui->s->region[0] ? ui->s->region : "this region",
 	         n, pos[0] ? ", " : "", pos);
 	draw_text(w, 0, 0, wd, theme_attr(ROLE_TITLE), title);
@@ -41,10 +60,10 @@ static void picker_draw(ui_t *ui, WINDOW *w, int h, int wd)
 	draw_text(w, 1, xs, cs, hd, "STATUS");
 	draw_text(w, 1, xe, ce, hd, "ENV");
 	draw_text(w, 1, xc, wd - xc, hd, "CREATED");
-	for (int r = 0; r < rows && ui->picker.top + (size_t)r < n; r++) {
-		size_t i = ui->picker.top + (size_t)r;
+	for (int r = 0; r < rows && p->top + (size_t)r < n; r++) {
+		size_t i = p->top + (size_t)r;
 		const struct sess_stack_row *st = &lk->stacks[i];
-		int row = LIST_Y + r, sel = i == ui->picker.sel;
+		int row = LIST_Y + r, sel = i == p->sel;
 		attr_t a = sel ? theme_attr(ROLE_SELECT) : A_NORMAL;
 		if (sel) draw_fill(w, row, 0, wd, a, " ");
 		if (strcmp(st->name, ui->s->stack_name) == 0) draw_text(w, row, 0, 1, a, draw_glyphs()->mark);
@@ -71,17 +90,20 @@ static void picker_draw(ui_t *ui, WINDOW *w, int h, int wd)
 
 static void picker_move(ui_t *ui, int dir, view_unit_t unit)
 {
-	view_select(&ui->picker.sel, &ui->picker.top, ui->s->lookup.nstacks, ui->picker.rows, dir, unit);
+	view_select(&ui->picker->sel, &ui->picker->top, ui->s->lookup.nstacks, ui->picker->rows, dir, unit);
 }
 
 static void picker_click(ui_t *ui, int y, int x)
 {
 	(void)x;
-	size_t i = ui->picker.top + (size_t)(y - LIST_Y);
-	if (y >= LIST_Y && i < ui->s->lookup.nstacks) ui->picker.sel = i;
+	size_t i = ui->picker->top + (size_t)(y - LIST_Y);
+	if (y >= LIST_Y && i < ui->s->lookup.nstacks) ui->picker->sel = i;
 }
 
-const ui_view_t view_picker = { picker_draw, picker_move, picker_click };
+const ui_view_t view_picker = {
+	.init = picker_init, .free = picker_free, .layout = picker_layout, .changed = picker_changed,
+	.draw = picker_draw, .move = picker_move, .click = picker_click,
+};
 
 const char *view_picker_unavailable(const ui_t *ui)
 {
@@ -101,8 +123,7 @@ static void open_named(ui_t *ui, const char *name)
 		return;
 	}
 	ui->modal = UI_MODAL_NONE;
-	ui->stack.ev_follow = ui->stack.res_follow = 1;
-	ui->stack.filter[0] = ui->stack.res_filter[0] = 0;
+	view_stack_reset(ui);
 	ui_show(ui, UI_STACK);
 	ui_flash(ui, ROLE_OK, "Opening %s.", name);
 }
@@ -114,7 +135,7 @@ void view_picker_open(ui_t *ui, const char *arg)
 		return;
 	}
 	ui->modal = UI_MODAL_PICKER;
-	ui->picker.sel = ui->picker.top = 0;
+	ui->picker->sel = ui->picker->top = 0;
 	if (ui->ops->lookup_stacks(ui->s) < 0)
 		ui_flash(ui, ROLE_FAIL, "The stacks could not be listed: %s", ui->s->lookup.error);
 }
@@ -130,12 +151,12 @@ void view_picker_choose(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	const struct sess_lookup *lk = &ui->s->lookup;
-	if (ui->picker.sel >= lk->nstacks) {
+	if (ui->picker->sel >= lk->nstacks) {
 		ui_flash(ui, ROLE_WARN, lk->busy ? "Still reading the stacks." : "No stack to open.");
 		return;
 	}
 	char name[sizeof lk->stacks[0].name];
-	snprintf(name, sizeof name, "%s", lk->stacks[ui->picker.sel].name);
+	snprintf(name, sizeof name, "%s", lk->stacks[ui->picker->sel].name);
 	open_named(ui, name);
 }
 

@@ -13,6 +13,21 @@
 
 enum { SEC_STEPS, SEC_CAUSE, SEC_OUTPUTS, SEC_NODES, SEC_RESOURCES, SEC_EVENTS, SEC_COUNT };
 
+/* The screen's state: the pane with the focus, each pane's selection, scroll, follow
+ * mode and filter, and where layout put the sections. */
+struct view_stack_state {
+	int focus;           /* 0: resources, 1: events */
+	size_t res_sel, res_top;
+	int res_follow;      /* the selection follows the latest change until moved */
+	size_t ev_top;       /* first shown of the filtered events */
+	int ev_follow;
+	char filter[64];     /* the events' */
+	char res_filter[64]; /* the resources' (/ filters the pane with the focus) */
+	int empty;           /* nothing deployed: the screen says how to start */
+	int sec_h[SEC_COUNT]; /* each section's rows (0: not shown), from the body's row 2 */
+	int res_y, res_rows, ev_y, ev_rows; /* the panes' list rows (clicks, pages) */
+};
+
 /* Steps are shown while they run, and afterwards only when one needs attention. */
 static int show_steps(const session_t *s)
 {
@@ -39,7 +54,7 @@ static size_t res_matching(const ui_t *ui, size_t *out, size_t cap)
 	for (size_t i = 0; i < s->nresources; i++) {
 		const sess_resource_t *r = &s->resources[i];
 		const char *f[] = { r->logical_id, r->type, r->status, r->reason };
-		if (view_match(ui->stack.res_filter, f, 4) && (!out || n < cap)) {
+		if (view_match(ui->stack->res_filter, f, 4) && (!out || n < cap)) {
 			if (out) out[n] = i;
 			n++;
 		}
@@ -331,22 +346,16 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	const session_t *s = ui->s;
 	const draw_glyphs_t *g = draw_glyphs();
 	char title[192];
-	int focused = ui->stack.focus == 0;
+	const struct view_stack_state *st = ui->stack;
+	int focused = st->focus == 0;
 	int rows = h - 2;
 	size_t *idx = calloc(s->nresources ? s->nresources : 1, sizeof *idx);
 	if (!idx) return;
 	size_t n = res_matching(ui, idx, s->nresources);
-	if (ui->stack.res_follow) {
-		int64_t latest = 0;
-		for (size_t k = 0; k < n; k++)
-			if (s->resources[idx[k]].changed_ms > latest) latest = s->resources[idx[k]].changed_ms, ui->stack.res_sel = k;
-	}
-	if (ui->stack.res_sel >= n) ui->stack.res_sel = n ? n - 1 : 0;
-	view_keep_visible(ui->stack.res_sel, &ui->stack.res_top, n, rows);
-	const char *rf = ui->stack.res_filter;
+	const char *rf = st->res_filter;
 	if (n > (size_t)rows)
-		snprintf(title, sizeof title, "Resources %zu-%zu of %zu%s%s", ui->stack.res_top + 1,
-		         ui->stack.res_top + (size_t)rows, n, *rf ? " matching /" : "", rf);
+		snprintf(title, sizeof title, "Resources %zu-%zu of %zu%s%s", st->res_top + 1,
+		         st->res_top + (size_t)rows, n, *rf ? " matching /" : "", rf);
 	else snprintf(title, sizeof title, "Resources %zu%s%s", n, *rf ? " matching /" : "", rf);
 	rule(w, y, wd, title, theme_attr(focused ? ROLE_SELECT : ROLE_TITLE));
 	cols_t c = columns(s, wd);
@@ -358,14 +367,12 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	draw_text(w, y + 1, xs, c.status, hd, "STATUS");
 	if (c.time) draw_text(w, y + 1, xe, c.time, hd, "TIME");
 	draw_text(w, y + 1, xr, wd - xr, hd, "REASON");
-	ui->stack.res_y = y + 2;
-	ui->stack.res_rows = rows;
 	int64_t now = ui_now(ui);
 	for (int r = 0; r < rows; r++) {
-		size_t i = ui->stack.res_top + (size_t)r;
+		size_t i = st->res_top + (size_t)r;
 		if (i >= n) break;
 		const sess_resource_t *res = &s->resources[idx[i]];
-		int row = y + 2 + r, sel = focused && i == ui->stack.res_sel;
+		int row = y + 2 + r, sel = focused && i == st->res_sel;
 		attr_t base = sel ? theme_attr(ROLE_SELECT) : A_NORMAL;
 		if (sel) draw_fill(w, row, 0, wd, base, " ");
 		if (res->changed_ms > 0 && now - res->changed_ms < VIEW_STACK_MARK_MS)
@@ -389,25 +396,22 @@ static void draw_resources(ui_t *ui, WINDOW *w, int y, int h, int wd)
 static void draw_events(ui_t *ui, WINDOW *w, int y, int h, int wd)
 {
 	const session_t *s = ui->s;
-	const char *f = ui->stack.filter;
+	const struct view_stack_state *st = ui->stack;
+	const char *f = st->filter;
 	size_t n = count_matching(s, f);
 	char title[160];
-	int focused = ui->stack.focus == 1;
+	int focused = st->focus == 1;
 	snprintf(title, sizeof title, "Events %zu%s%s%s", n, *f ? " matching /" : "", f,
-	         ui->stack.ev_follow ? "" : " (paused)");
+	         st->ev_follow ? "" : " (paused)");
 	rule(w, y, wd, title, theme_attr(focused ? ROLE_SELECT : ROLE_TITLE));
 	int rows = h - 1;
-	ui->stack.ev_y = y + 1;
-	ui->stack.ev_rows = rows;
-	size_t max_top = n > (size_t)rows ? n - (size_t)rows : 0;
-	if (ui->stack.ev_follow || ui->stack.ev_top > max_top) ui->stack.ev_top = max_top;
 	cols_t c = columns(s, wd);
 	size_t k = 0;
 	int r = 0;
 	for (size_t i = 0; i < s->nevents && r < rows; i++) {
 		const sess_event_t *e = &s->events[i];
 		if (!event_matches(e, f)) continue;
-		if (k++ < ui->stack.ev_top) continue;
+		if (k++ < st->ev_top) continue;
 		char ts[16];
 		struct tm tm;
 		localtime_r(&e->ts, &tm);
@@ -436,69 +440,158 @@ static void draw_empty(ui_t *ui, WINDOW *w, int h, int wd)
 	}
 }
 
-static void stack_draw(ui_t *ui, WINDOW *w, int h, int wd)
+static int stack_init(ui_t *ui)
+{
+	ui->stack = calloc(1, sizeof *ui->stack);
+	if (!ui->stack) return -1;
+	ui->stack->ev_follow = ui->stack->res_follow = 1;
+	return 0;
+}
+
+static void stack_free(ui_t *ui)
+{
+	free(ui->stack);
+	ui->stack = NULL;
+}
+
+/* The sections' rows below the header (two rows), from what the session holds. */
+static void stack_layout(ui_t *ui, int h, int wd)
 {
 	const session_t *s = ui->s;
-	if (s->phase == SESS_IDLE && s->nresources == 0 && s->nsteps == 0) {
-		draw_empty(ui, w, h, wd);
-		return;
-	}
-	draw_header(ui, w, wd);
+	struct view_stack_state *st = ui->stack;
+	int *want = st->sec_h;
+	memset(want, 0, sizeof st->sec_h);
+	st->res_rows = st->ev_rows = 0;
+	st->empty = s->phase == SESS_IDLE && s->nresources == 0 && s->nsteps == 0;
+	if (st->empty) return;
 	int cause_lines = s->root_cause[0] ? draw_wrap(NULL, 0, 0, wd - 4, 0, 0, s->root_cause) : 0;
 	int show_out = s->noutputs > 0 && !session_phase_teardown(s->phase);
 	int show_nodes = s->nnodes > 0 && (s->phase == SESS_WAIT_AGENTS || s->phase == SESS_READY);
-	int want[SEC_COUNT] = {
-		[SEC_STEPS] = show_steps(s) ? 1 + (int)s->nsteps : 0,
-		[SEC_CAUSE] = cause_lines ? 2 + clamp(cause_lines, 1, 4) : 0,
-		[SEC_OUTPUTS] = show_out ? 1 + (int)s->noutputs : 0,
-		[SEC_NODES] = show_nodes ? 1 + (int)s->nnodes : 0,
-		[SEC_RESOURCES] = s->nresources ? 2 + (int)s->nresources : 0,
-		[SEC_EVENTS] = s->nevents ? 1 + (int)count_matching(s, ui->stack.filter) : 0,
-	};
+	want[SEC_STEPS] = show_steps(s) ? 1 + (int)s->nsteps : 0;
+	want[SEC_CAUSE] = cause_lines ? 2 + clamp(cause_lines, 1, 4) : 0;
+	want[SEC_OUTPUTS] = show_out ? 1 + (int)s->noutputs : 0;
+	want[SEC_NODES] = show_nodes ? 1 + (int)s->nnodes : 0;
+	want[SEC_RESOURCES] = s->nresources ? 2 + (int)s->nresources : 0;
+	want[SEC_EVENTS] = s->nevents ? 1 + (int)count_matching(s, st->filter) : 0;
 	int min[SEC_COUNT];
 	for (int i = 0; i < SEC_COUNT; i++) min[i] = want[i] ? 2 : 0;
 	min[SEC_CAUSE] = want[SEC_CAUSE] ? 3 : 0;
 	if (want[SEC_RESOURCES]) min[SEC_RESOURCES] = 3;
 	if (s->nevents && want[SEC_EVENTS] < 2) want[SEC_EVENTS] = 2;
 	view_allocate(want, min, SEC_COUNT, h - 2);
+	int y = 2;
+	for (int i = 0; i < SEC_RESOURCES; i++) y += want[i] > 0 ? want[i] : 0;
+	if (want[SEC_RESOURCES] > 0) {
+		st->res_y = y + 2;
+		st->res_rows = want[SEC_RESOURCES] - 2;
+		y += want[SEC_RESOURCES];
+	}
+	if (want[SEC_EVENTS] > 0) {
+		st->ev_y = y + 1;
+		st->ev_rows = want[SEC_EVENTS] - 1;
+	}
+}
+
+/* The resources' selection follows the latest change (until moved) and stays on screen;
+ * the events follow their tail. Only for the panes shown. */
+static void stack_changed(ui_t *ui)
+{
+	const session_t *s = ui->s;
+	struct view_stack_state *st = ui->stack;
+	size_t *idx = st->res_rows > 0 ? calloc(s->nresources ? s->nresources : 1, sizeof *idx) : NULL;
+	if (idx) {
+		size_t n = res_matching(ui, idx, s->nresources);
+		int64_t latest = 0;
+		for (size_t k = 0; st->res_follow && k < n; k++)
+			if (s->resources[idx[k]].changed_ms > latest) latest = s->resources[idx[k]].changed_ms, st->res_sel = k;
+		if (st->res_sel >= n) st->res_sel = n ? n - 1 : 0;
+		view_keep_visible(st->res_sel, &st->res_top, n, st->res_rows);
+		free(idx);
+	}
+	if (st->ev_rows > 0) {
+		size_t n = count_matching(s, st->filter);
+		size_t max_top = n > (size_t)st->ev_rows ? n - (size_t)st->ev_rows : 0;
+		if (st->ev_follow || st->ev_top > max_top) st->ev_top = max_top;
+	}
+}
+
+static void stack_draw(ui_t *ui, WINDOW *w, int h, int wd)
+{
+	if (ui->stack->empty) {
+		draw_empty(ui, w, h, wd);
+		return;
+	}
+	draw_header(ui, w, wd);
 	void (*const fns[SEC_COUNT])(ui_t *, WINDOW *, int, int, int) = {
 		draw_steps, draw_cause, draw_outputs, draw_nodes, draw_resources, draw_events,
 	};
-	ui->stack.res_rows = ui->stack.ev_rows = 0;
 	int y = 2;
 	for (int i = 0; i < SEC_COUNT; i++) {
-		if (want[i] <= 0) continue;
-		fns[i](ui, w, y, want[i], wd);
-		y += want[i];
+		int sh = ui->stack->sec_h[i];
+		if (sh <= 0) continue;
+		fns[i](ui, w, y, sh, wd);
+		y += sh;
 	}
 }
 
 static void stack_move(ui_t *ui, int dir, view_unit_t unit)
 {
 	const session_t *s = ui->s;
-	if (ui->stack.focus == 0) {
-		ui->stack.res_follow = 0;
-		view_select(&ui->stack.res_sel, &ui->stack.res_top, res_matching(ui, NULL, 0), ui->stack.res_rows, dir, unit);
+	if (ui->stack->focus == 0) {
+		ui->stack->res_follow = 0;
+		view_select(&ui->stack->res_sel, &ui->stack->res_top, res_matching(ui, NULL, 0), ui->stack->res_rows, dir, unit);
 		return;
 	}
-	size_t n = count_matching(s, ui->stack.filter);
+	size_t n = count_matching(s, ui->stack->filter);
 	/* Scrolling up pauses follow; reaching the end resumes it. */
-	ui->stack.ev_follow = view_scroll(&ui->stack.ev_top, n, ui->stack.ev_rows, dir, unit);
+	ui->stack->ev_follow = view_scroll(&ui->stack->ev_top, n, ui->stack->ev_rows, dir, unit);
 }
 
 static void stack_click(ui_t *ui, int y, int x)
 {
 	(void)x;
-	if (ui->stack.res_rows > 0 && y >= ui->stack.res_y && y < ui->stack.res_y + ui->stack.res_rows) {
-		size_t i = ui->stack.res_top + (size_t)(y - ui->stack.res_y);
-		ui->stack.focus = 0;
-		if (i < res_matching(ui, NULL, 0)) ui->stack.res_sel = i, ui->stack.res_follow = 0;
-	} else if (ui->stack.ev_rows > 0 && y >= ui->stack.ev_y - 1 && y < ui->stack.ev_y + ui->stack.ev_rows) {
-		ui->stack.focus = 1;
+	if (ui->stack->res_rows > 0 && y >= ui->stack->res_y && y < ui->stack->res_y + ui->stack->res_rows) {
+		size_t i = ui->stack->res_top + (size_t)(y - ui->stack->res_y);
+		ui->stack->focus = 0;
+		if (i < res_matching(ui, NULL, 0)) ui->stack->res_sel = i, ui->stack->res_follow = 0;
+	} else if (ui->stack->ev_rows > 0 && y >= ui->stack->ev_y - 1 && y < ui->stack->ev_y + ui->stack->ev_rows) {
+		ui->stack->focus = 1;
 	}
 }
 
-const ui_view_t view_stack = { stack_draw, stack_move, stack_click };
+const ui_view_t view_stack = {
+	.init = stack_init, .free = stack_free, .layout = stack_layout, .changed = stack_changed,
+	.draw = stack_draw, .move = stack_move, .click = stack_click,
+};
+
+int view_stack_focused(const ui_t *ui) { return ui->stack->focus; }
+
+void view_stack_set_focus(ui_t *ui, int pane) { ui->stack->focus = pane ? 1 : 0; }
+
+const char *view_stack_filter_of(const ui_t *ui, int pane)
+{
+	return pane ? ui->stack->filter : ui->stack->res_filter;
+}
+
+char *view_stack_filter(ui_t *ui, size_t *size)
+{
+	struct view_stack_state *st = ui->stack;
+	if (st->focus == 0 && ui->s->nresources) {
+		*size = sizeof st->res_filter;
+		return st->res_filter;
+	}
+	st->focus = 1;
+	*size = sizeof st->filter;
+	return st->filter;
+}
+
+void view_stack_follow_events(ui_t *ui) { ui->stack->ev_follow = 1; }
+
+void view_stack_reset(ui_t *ui)
+{
+	ui->stack->ev_follow = ui->stack->res_follow = 1;
+	ui->stack->filter[0] = ui->stack->res_filter[0] = 0;
+}
 
 const char *view_stack_no_resources(const ui_t *ui)
 {
@@ -507,21 +600,21 @@ const char *view_stack_no_resources(const ui_t *ui)
 
 const char *view_stack_no_details(const ui_t *ui)
 {
-	if (ui->stack.focus == 1) return ui->s->nevents ? NULL : "No events yet.";
+	if (ui->stack->focus == 1) return ui->s->nevents ? NULL : "No events yet.";
 	return view_stack_no_resources(ui);
 }
 
 void view_stack_focus(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui->stack.focus = !ui->stack.focus;
+	ui->stack->focus = !ui->stack->focus;
 }
 
 void view_stack_follow(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	if (ui->stack.focus == 0) ui->stack.res_follow = 1;
-	else ui->stack.ev_follow = 1;
+	if (ui->stack->focus == 0) ui->stack->res_follow = 1;
+	else ui->stack->ev_follow = 1;
 }
 
 /* Enter on the events: the failure reasons the pane cuts, in full, latest first. */
@@ -534,7 +627,7 @@ static void failed_events_detail(ui_t *ui)
 	size_t shown = 0;
 	for (size_t i = s->nevents; i-- > 0;) {
 		const sess_event_t *e = &s->events[i];
-		if (!strstr(e->status, "FAILED") || !e->reason[0] || !event_matches(e, ui->stack.filter)) continue;
+		if (!strstr(e->status, "FAILED") || !e->reason[0] || !event_matches(e, ui->stack->filter)) continue;
 		sbuf_addf(&b, "%s%s %s: %s", shown++ ? "\n\n" : "", e->logical_id, e->status, e->reason);
 	}
 	if (!shown) sbuf_add(&b, "No event failed.");
@@ -546,7 +639,7 @@ void view_stack_detail(ui_t *ui, const char *arg)
 {
 	(void)arg;
 	const session_t *s = ui->s;
-	if (ui->stack.focus == 1) {
+	if (ui->stack->focus == 1) {
 		failed_events_detail(ui);
 		return;
 	}
@@ -554,7 +647,7 @@ void view_stack_detail(ui_t *ui, const char *arg)
 	size_t *idx = calloc(s->nresources, sizeof *idx);
 	if (!idx) return;
 	size_t n = res_matching(ui, idx, s->nresources);
-	const sess_resource_t *r = &s->resources[n ? idx[ui->stack.res_sel < n ? ui->stack.res_sel : 0] : 0];
+	const sess_resource_t *r = &s->resources[n ? idx[ui->stack->res_sel < n ? ui->stack->res_sel : 0] : 0];
 	free(idx);
 	char text[sizeof ui->dlg.text];
 	snprintf(text, sizeof text, "Type: %s\nPhysical id: %s\nStatus: %s\n\n%s", r->type,

@@ -8,6 +8,7 @@
 #include "ui/ui.h"
 #include "ui/view_capacity.h"
 #include "ui/view_network.h"
+#include "ui/view_nodes.h"
 #include "ui/view_stack.h"
 #include "ui/view_picker.h"
 
@@ -137,16 +138,49 @@ static void type_select_configured(ui_t *ui)
 		if (strcmp(rows[i]->name, view_wizard_type(ui)) == 0) ui->wiz->type_sel = i;
 }
 
-static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+static void type_layout(ui_t *ui, int h, int wd)
+{
+	(void)wd;
+	ui->wiz->type_rows = h - 5;
+}
+
+static void type_changed(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
 	const catalog_instance_t *rows[64];
 	size_t n = type_list(ui, rows, 64);
+	if (z->type_sel >= n) z->type_sel = n ? n - 1 : 0;
+	view_keep_visible(z->type_sel, &z->type_top, n, z->type_rows);
+}
+
+static void type_move(ui_t *ui, int dir, view_unit_t unit)
+{
+	ui_wizard_t *z = ui->wiz;
+	const catalog_instance_t *rows[64];
+	size_t n = type_list(ui, rows, 64);
+	view_select(&z->type_sel, &z->type_top, n, z->type_rows, dir, unit);
+}
+
+/* The rows start below the panel's title and column heads. */
+static void type_click(ui_t *ui, int y, int x)
+{
+	(void)x;
+	ui_wizard_t *z = ui->wiz;
+	if (y < 4 || y >= 4 + z->type_rows) return;
+	const catalog_instance_t *rows[64];
+	size_t n = type_list(ui, rows, 64);
+	size_t i = z->type_top + (size_t)(y - 4);
+	if (i < n) z->type_sel = i;
+}
+
+static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	const ui_wizard_t *z = ui->wiz;
+	const catalog_instance_t *rows[64];
+	size_t n = type_list(ui, rows, 64);
 	char title[160];
 	long nodes = config_int(&z->cfg, CONFIG_NODE_COUNT);
-	int rows_h = h - 5;
-	if (z->type_sel >= n) z->type_sel = n ? n - 1 : 0;
-	view_keep_visible(z->type_sel, &z->type_top, n, rows_h);
+	int rows_h = z->type_rows;
 	char pos[48];
 	view_position(pos, sizeof pos, z->type_top, rows_h, n);
 	snprintf(title, sizeof title, "Instance type of the %ld nodes%s%s%s%s", nodes, z->filter[0] ? "  /" : "",
@@ -165,7 +199,6 @@ static void type_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 	draw_text_right(w, y + 1, xe + ce, ce, hd, "EFA");
 	draw_text_right(w, y + 1, xv + cv, cv, hd, "VOLUME");
 	if (wide) draw_text(w, y + 1, xu, wd - xu, hd, "USE");
-	z->type_rows = rows_h;
 	for (int r = 0; r < rows_h && z->type_top + (size_t)r < n; r++) {
 		size_t i = z->type_top + (size_t)r;
 		const catalog_instance_t *it = rows[i];
@@ -226,11 +259,12 @@ static void type_ack(ui_t *ui)
 	type_apply(ui, rows[ui->wiz->type_sel]);
 }
 
-static void type_choose(ui_t *ui)
+/* Moves on itself (type_apply), at once or once a type without EFA is confirmed: 0. */
+static int type_choose(ui_t *ui)
 {
 	const catalog_instance_t *rows[64];
 	size_t n = type_list(ui, rows, 64);
-	if (n == 0) return;
+	if (n == 0) return 0;
 	const catalog_instance_t *it = rows[ui->wiz->type_sel];
 	if (it->efa_max == 0) {
 		char text[400];
@@ -239,9 +273,10 @@ static void type_choose(ui_t *ui)
 		         "ping-pong will not show fabric numbers. Use it anyway? (headless: --allow-non-efa)",
 		         it->name);
 		dialog_confirm(ui, "No EFA on this type", text, NULL, "Use it", 0, type_ack);
-		return;
+		return 0;
 	}
 	type_apply(ui, it);
+	return 0;
 }
 
 /* ---- volume ---- */
@@ -333,7 +368,7 @@ static int volume_key(ui_t *ui, int key)
 	return 1;
 }
 
-static void volume_move(ui_t *ui, int dir, int unit)
+static void volume_move(ui_t *ui, int dir, view_unit_t unit)
 {
 	ui_wizard_t *z = ui->wiz;
 	long v = atol(z->volume) - dir * (unit == VIEW_LINE ? 10 : 100);
@@ -503,15 +538,33 @@ static int review_list(ui_t *ui, WINDOW *w, int y, int wd)
 	return row - y;
 }
 
-static void review_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+static void review_layout(ui_t *ui, int h, int wd)
+{
+	ui->wiz->review_rows = h - 2;
+	ui->wiz->review_total = review_list(ui, NULL, 0, wd);
+}
+
+static void review_changed(ui_t *ui)
 {
 	ui_wizard_t *z = ui->wiz;
-	view_wizard_title(w, y, wd, "Review: every value and where it came from (d deploys, v deploys and verifies)");
-	int rows = h - 2;
-	int total = review_list(ui, NULL, 0, wd);
-	if (z->review_top > total - rows) z->review_top = total - rows;
+	if (z->review_top > z->review_total - z->review_rows) z->review_top = z->review_total - z->review_rows;
 	if (z->review_top < 0) z->review_top = 0;
-	WINDOW *sub = derwin(w, rows, wd, y + 2, 0);
+}
+
+static void review_move(ui_t *ui, int dir, view_unit_t unit)
+{
+	ui_wizard_t *z = ui->wiz;
+	int step = unit == VIEW_LINE ? 1 : unit == VIEW_PAGE ? 10 : 1 << 12;
+	z->review_top += dir * step;
+	if (z->review_top < 0) z->review_top = 0;
+}
+
+static void review_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
+{
+	(void)h;
+	const ui_wizard_t *z = ui->wiz;
+	view_wizard_title(w, y, wd, "Review: every value and where it came from (d deploys, v deploys and verifies)");
+	WINDOW *sub = derwin(w, z->review_rows, wd, y + 2, 0);
 	if (!sub) return;
 	review_list(ui, sub, -z->review_top, wd);
 	delwin(sub);
@@ -519,13 +572,26 @@ static void review_draw(ui_t *ui, WINDOW *w, int y, int h, int wd)
 
 /* ---- the wizard ---- */
 
+static const wiz_panel_ops_t type_panel = {
+	.layout = type_layout, .changed = type_changed, .draw = type_draw, .move = type_move,
+	.choose = type_choose, .click = type_click,
+};
+static const wiz_panel_ops_t volume_panel = {
+	.enter = volume_enter, .draw = volume_draw, .move = volume_move, .key = volume_key, .choose = volume_choose,
+};
+static const wiz_panel_ops_t review_panel = {
+	.layout = review_layout, .changed = review_changed, .draw = review_draw, .move = review_move,
+};
+static const wiz_panel_ops_t *const panel_ops[WIZ_COUNT] = {
+	[WIZ_TYPE] = &type_panel, [WIZ_VOLUME] = &volume_panel, [WIZ_CAPACITY] = &view_capacity_panel,
+	[WIZ_NETWORK] = &view_network_panel, [WIZ_REVIEW] = &review_panel,
+};
+
 void view_wizard_show_panel(ui_t *ui, wiz_panel_t panel)
 {
 	ui_wizard_t *z = ui->wiz;
 	z->panel = panel;
-	if (panel == WIZ_VOLUME) volume_enter(ui);
-	if (panel == WIZ_CAPACITY) view_capacity_enter(ui);
-	if (panel == WIZ_NETWORK) view_network_enter(ui);
+	if (panel_ops[panel]->enter) panel_ops[panel]->enter(ui);
 	/* The session builds the headless command line from its configuration. */
 	if (panel == WIZ_REVIEW) ui->ops->set_config(ui->s, &z->cfg);
 	ui->dirty |= UI_DIRTY_ALL;
@@ -533,21 +599,49 @@ void view_wizard_show_panel(ui_t *ui, wiz_panel_t panel)
 
 /* The first screen says when AWS could not be reached (issue 14 item 17: no credentials,
  * keys AWS refuses), with what was tried, instead of a lookup's error cut off on the
- * message line of a later panel. Returns the rows it took. */
-static int unreachable_draw(ui_t *ui, WINDOW *w, int y, int wd)
+ * message line of a later panel. 0 when there is nothing to say. */
+static int unreachable_text(const ui_t *ui, char *text, size_t n)
 {
 	const session_t *s = ui->s;
 	if (s->phase != SESS_IDLE || !s->root_cause[0]) return 0;
-	char text[1600];
-	snprintf(text, sizeof text, "%s (credentials: %s). Without an AWS account, try the console on the sandbox: "
+	snprintf(text, n, "%s (credentials: %s). Without an AWS account, try the console on the sandbox: "
 	         "run nixl-tui sandbox in another terminal and start nixl-tui with what it prints.", s->root_cause,
 	         ui->opt.creds && *ui->opt.creds ? ui->opt.creds : "none found");
+	return 1;
+}
+
+/* The box's rows (its text at most six lines, its frame and a blank row), 0 without it. */
+static int unreachable_rows(const ui_t *ui, int wd)
+{
+	char text[1600];
+	if (!unreachable_text(ui, text, sizeof text)) return 0;
 	int lines = draw_wrap(NULL, 0, 0, wd - 4, 0, 0, text);
-	if (lines > 6) lines = 6;
+	return (lines > 6 ? 6 : lines) + 3;
+}
+
+static void unreachable_draw(const ui_t *ui, WINDOW *w, int y, int wd)
+{
+	char text[1600];
+	if (!ui->wiz->banner || !unreachable_text(ui, text, sizeof text)) return;
+	int lines = ui->wiz->banner - 3;
 	attr_t a = theme_attr(ROLE_FAIL);
 	draw_box(w, y + 1, 0, lines + 2, wd, a, "AWS could not be reached", a);
 	draw_wrap(w, y + 2, 2, wd - 4, lines, A_NORMAL, text);
-	return lines + 3;
+}
+
+/* The banner's rows, then the panel's geometry below it. */
+static void wizard_layout(ui_t *ui, int h, int wd)
+{
+	ui_wizard_t *z = ui->wiz;
+	z->banner = unreachable_rows(ui, wd);
+	const wiz_panel_ops_t *p = panel_ops[z->panel];
+	if (p->layout) p->layout(ui, h - 2 - z->banner, wd);
+}
+
+static void wizard_changed(ui_t *ui)
+{
+	const wiz_panel_ops_t *p = panel_ops[ui->wiz->panel];
+	if (p->changed) p->changed(ui);
 }
 
 static void wizard_draw(ui_t *ui, WINDOW *w, int h, int wd)
@@ -561,54 +655,28 @@ static void wizard_draw(ui_t *ui, WINDOW *w, int h, int wd)
 		if (i) x += draw_text(w, 0, x, wd - x, theme_attr(ROLE_DIM), " > ");
 		x += draw_text(w, 0, x, wd - x, theme_attr(role), step);
 	}
-	static void (*const draw[WIZ_COUNT])(ui_t *, WINDOW *, int, int, int) = {
-		type_draw, volume_draw, view_capacity_draw, view_network_draw, review_draw,
-	};
-	z->banner = unreachable_draw(ui, w, 1, wd);
+	unreachable_draw(ui, w, 1, wd);
 	int top = 2 + z->banner;
-	draw[z->panel](ui, w, top, h - top, wd);
+	panel_ops[z->panel]->draw(ui, w, top, h - top, wd);
 }
 
 static void wizard_move(ui_t *ui, int dir, view_unit_t unit)
 {
-	ui_wizard_t *z = ui->wiz;
-	switch (z->panel) {
-	case WIZ_TYPE: {
-		const catalog_instance_t *rows[64];
-		size_t n = type_list(ui, rows, 64);
-		view_select(&z->type_sel, &z->type_top, n, z->type_rows, dir, unit);
-		break;
-	}
-	case WIZ_VOLUME: volume_move(ui, dir, (int)unit); break;
-	case WIZ_CAPACITY: view_capacity_move(ui, dir, (int)unit); break;
-	case WIZ_NETWORK: view_network_move(ui, dir, (int)unit); break;
-	case WIZ_REVIEW: {
-		int step = unit == VIEW_LINE ? 1 : unit == VIEW_PAGE ? 10 : 1 << 12;
-		z->review_top += dir * step;
-		if (z->review_top < 0) z->review_top = 0;
-		break;
-	}
-	default: break;
-	}
+	const wiz_panel_ops_t *p = panel_ops[ui->wiz->panel];
+	if (p->move) (p->move)(ui, dir, unit); /* parenthesised: curses defines move() */
 }
 
 static void wizard_click(ui_t *ui, int y, int x)
 {
-	ui_wizard_t *z = ui->wiz;
-	y -= z->banner; /* the panels' rows are below it */
-	if (z->panel == WIZ_TYPE && y >= 4 && y < 4 + z->type_rows) {
-		const catalog_instance_t *rows[64];
-		size_t n = type_list(ui, rows, 64);
-		size_t i = z->type_top + (size_t)(y - 4);
-		if (i < n) z->type_sel = i;
-	} else if (z->panel == WIZ_CAPACITY) {
-		view_capacity_click(ui, y);
-	} else if (z->panel == WIZ_NETWORK) {
-		view_network_click(ui, y, x);
-	}
+	const wiz_panel_ops_t *p = panel_ops[ui->wiz->panel];
+	/* the panels' rows are below the banner */
+	if (p->click) p->click(ui, y - ui->wiz->banner, x);
 }
 
-const ui_view_t view_wizard = { wizard_draw, wizard_move, wizard_click };
+const ui_view_t view_wizard = {
+	.init = view_wizard_init, .free = view_wizard_free, .layout = wizard_layout, .changed = wizard_changed,
+	.draw = wizard_draw, .move = wizard_move, .click = wizard_click,
+};
 
 int view_wizard_init(ui_t *ui)
 {
@@ -641,31 +709,16 @@ unsigned view_wizard_context(const ui_t *ui)
 
 int view_wizard_key(ui_t *ui, int key)
 {
-	switch (ui->wiz->panel) {
-	case WIZ_VOLUME: return volume_key(ui, key);
-	case WIZ_CAPACITY: return view_capacity_key(ui, key);
-	case WIZ_NETWORK: return view_network_key(ui, key);
-	default: return 0;
-	}
+	const wiz_panel_ops_t *p = panel_ops[ui->wiz->panel];
+	return p->key ? p->key(ui, key) : 0;
 }
 
 void view_wizard_next(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui_wizard_t *z = ui->wiz;
-	switch (z->panel) {
-	case WIZ_TYPE: type_choose(ui); break;
-	case WIZ_VOLUME:
-		if (volume_choose(ui)) view_wizard_show_panel(ui, WIZ_CAPACITY);
-		break;
-	case WIZ_CAPACITY:
-		if (view_capacity_choose(ui)) view_wizard_show_panel(ui, WIZ_NETWORK);
-		break;
-	case WIZ_NETWORK:
-		if (view_network_choose(ui)) view_wizard_show_panel(ui, WIZ_REVIEW);
-		break;
-	default: break;
-	}
+	wiz_panel_t panel = ui->wiz->panel;
+	const wiz_panel_ops_t *p = panel_ops[panel];
+	if (p->choose && p->choose(ui) && panel + 1 < WIZ_COUNT) view_wizard_show_panel(ui, panel + 1);
 }
 
 void view_wizard_prev(ui_t *ui, const char *arg)
@@ -692,15 +745,15 @@ static void do_deploy(ui_t *ui)
 	ui->ops->set_config(s, &ui->wiz->cfg);
 	if (ui->wiz->non_efa_ack) ui->ops->acknowledge(s);
 	s->root_cause[0] = 0;
-	ui->nodes.verify_when_ready = ui->wiz->then_verify;
+	view_nodes_verify_when_ready(ui, ui->wiz->then_verify);
 	if (ui->ops->deploy(s, NULL) < 0) {
-		ui->nodes.verify_when_ready = 0;
+		view_nodes_verify_when_ready(ui, 0);
 		ui_flash(ui, ROLE_FAIL, "The deployment did not start: %s",
 		         s->root_cause[0] ? s->root_cause : "see the log");
 		return;
 	}
-	ui->stack.ev_follow = 1;
-	ui->stack.focus = 0;
+	view_stack_follow_events(ui);
+	view_stack_set_focus(ui, 0);
 	ui_show(ui, UI_STACK);
 }
 

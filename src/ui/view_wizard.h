@@ -23,29 +23,32 @@ typedef struct ui_wizard {
 
 	char filter[64];            /* instance types */
 	size_t type_sel, type_top;
-	int type_rows;
+	int type_rows;              /* the list's rows (layout) */
 
 	char volume[8];             /* the size field as typed */
 	int volume_fresh;           /* the first digit replaces the prefilled size */
 	int volume_pending;         /* Enter waits for the AMI's snapshot size, then goes on */
 
 	size_t cap_sel, cap_top;
-	int cap_rows;
+	int cap_rows;               /* the list's rows (layout) */
 	int cap_touched;            /* the operator moved: the saved reservation is no longer preselected */
 	int offers;                 /* the Capacity Block search is open */
 	int off_searched;
 	int off_field;              /* 0 instances, 1 hours, 2 days to start within */
 	char off_text[3][6];
 	size_t off_sel, off_top;
-	int off_rows;
+	int off_rows;               /* the offerings' rows (layout) */
 
 	int net_field;              /* 0 VPC, 1 zone, 2 port */
 	size_t vpc_sel, az_sel;
+	size_t vpc_top, az_top;     /* the first VPC and zone shown (changed) */
+	int net_rows;               /* the lists' rows (layout) */
 	int net_touched;            /* the operator moved: lookups no longer pick defaults */
 	char port[6];
 
 	int review_top;
-	int banner;                 /* rows of the "AWS could not be reached" box in the last frame */
+	int review_rows, review_total; /* the review's rows on screen and its length (layout) */
+	int banner;                 /* rows of the "AWS could not be reached" box (layout) */
 
 	/* Lookups to ask for, one at a time (the session runs one lookup at once). */
 	int want_saved, want_reservations, want_network, purchase_sent;
@@ -55,6 +58,19 @@ typedef struct ui_wizard {
 	char looked_up[32];         /* the instance type the reservations were looked up for */
 	char net_looked_up[32];     /* ... and the zones */
 } ui_wizard_t;
+
+/* One panel of the wizard, as the wizard calls it; any may be NULL. h and wd are the
+ * panel's size; y (draw, click) counts from the body's top less the banner's rows. */
+typedef struct wiz_panel_ops {
+	void (*enter)(ui_t *ui);
+	void (*layout)(ui_t *ui, int h, int wd);   /* its rows, from its size */
+	void (*changed)(ui_t *ui);                 /* its selections kept in range */
+	void (*draw)(ui_t *ui, WINDOW *w, int y, int h, int wd);
+	void (*move)(ui_t *ui, int dir, view_unit_t unit);
+	int (*key)(ui_t *ui, int key);             /* text keys for its field: 1 when taken */
+	int (*choose)(ui_t *ui);                   /* Enter: 1 when the wizard goes on */
+	void (*click)(ui_t *ui, int y, int x);
+} wiz_panel_ops_t;
 
 extern const ui_view_t view_wizard;
 
