@@ -164,4 +164,22 @@ void sess_node_line(session_t *s, int index, const char *prefix, const char *lin
 int sess_state_save(session_t *s);
 int sess_state_load(session_t *s);
 
+/* What the AWS callbacks share (session_reply.c). */
+/* A callback's session: its channel forgotten; NULL when the session is closing. */
+session_t *sess_back(void *ud, sess_chan_t ch);
+/* The same, and NULL too when err is set, after failing the operation with phase and
+ * "what: err's sentence" (sess_fail_err). */
+session_t *sess_reply(void *ud, sess_chan_t ch, const aws_error_t *err, sess_phase_t phase, const char *what);
+/* A deploy step's result line (STEP_OK or STEP_WARN), then the next step. */
+void sess_deploy_pass(session_t *s, sess_step_state_t state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* DescribeStacks by name: 1 when err says the stack does not exist; the stack it found
+ * (NULL: none, or err said so; call only when err is NULL or says so); 1 when there is no
+ * stack or it is DELETE_COMPLETE. */
+struct cfn_stack;
+struct cfn_stacks;
+int sess_stack_missing(const aws_error_t *err);
+const struct cfn_stack *sess_stack_found(const aws_error_t *err, const struct cfn_stacks *res);
+int sess_stack_gone(const struct cfn_stack *st);
+
 #endif

@@ -18,10 +18,10 @@ static void upload_next(session_t *s);
 
 static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
 {
-	session_t *s = ud;
-	struct session_priv *p = SP(s);
 	(void)res;
-	if (sess_enter(s, CH_UPLOAD)) return;
+	session_t *s = sess_back(ud, CH_UPLOAD);
+	if (!s) return;
+	struct session_priv *p = SP(s);
 	if (err) {
 		char buf[600];
 		sess_flash(s, "uploading %s failed: %s", node_scripts[p->upload_idx].key,

@@ -171,12 +171,12 @@ static void describe_stack(session_t *s)
 
 static void on_events(void *ud, const aws_error_t *err, cfn_events_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_EVENTS);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_EVENTS)) return;
 	if (!p->watching) return;
 	if (err) {
-		if (err->http_status == 400 && strstr(err->message, "does not exist")) {
+		if (sess_stack_missing(err)) {
 			describe_stack(s); /* the stack is gone: DescribeStacks says how it ended */
 			return;
 		}
@@ -273,12 +273,12 @@ static void finish_create(session_t *s, const cfn_stack_t *st)
 
 static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_STACK);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_STACK)) return;
 	if (!p->watching) return;
 	int deleting = s->phase == SESS_DELETING;
-	if (err && err->http_status == 400 && strstr(err->message, "does not exist")) {
+	if (sess_stack_missing(err)) {
 		/* by name, a deleted stack is gone; by ARN it reads DELETE_COMPLETE */
 		sess_watch_stop(s);
 		if (deleting) {
