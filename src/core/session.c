@@ -1,4 +1,5 @@
 /* The session's shared parts: lifecycle, observers, steps, resources, outputs, nodes. */
+#include "base/grow.h"
 #include "base/sbuf.h"
 #include "core/session.h"
 
@@ -153,15 +154,10 @@ void sess_set_phase(session_t *s, sess_phase_t ph)
 
 sess_step_t *sess_step_begin(session_t *s, const char *name, const char *fmt, ...)
 {
-	if (s->nsteps == s->capsteps) {
-		size_t cap = s->capsteps ? s->capsteps * 2 : 16;
-		sess_step_t *st = realloc(s->steps, cap * sizeof *st);
-		if (!st) return NULL;
-		s->steps = st;
-		s->capsteps = cap;
-	}
-	sess_step_t *st = &s->steps[s->nsteps++];
-	memset(st, 0, sizeof *st);
+	sess_step_t *steps = grow(s->steps, s->nsteps, &s->capsteps, sizeof *steps, 16);
+	if (!steps) return NULL;
+	s->steps = steps;
+	sess_step_t *st = memset(&steps[s->nsteps++], 0, sizeof *st);
 	snprintf(st->name, sizeof st->name, "%s", name);
 	st->state = STEP_RUNNING;
 	va_list ap;
@@ -230,15 +226,10 @@ sess_resource_t *sess_resource(session_t *s, const char *logical_id, const char 
 {
 	for (size_t i = 0; i < s->nresources; i++)
 		if (strcmp(s->resources[i].logical_id, logical_id) == 0) return &s->resources[i];
-	if (s->nresources == s->capresources) {
-		size_t cap = s->capresources ? s->capresources * 2 : 32;
-		sess_resource_t *r = realloc(s->resources, cap * sizeof *r);
-		if (!r) return NULL;
-		s->resources = r;
-		s->capresources = cap;
-	}
-	sess_resource_t *r = &s->resources[s->nresources++];
-	memset(r, 0, sizeof *r);
+	sess_resource_t *all = grow(s->resources, s->nresources, &s->capresources, sizeof *all, 32);
+	if (!all) return NULL;
+	s->resources = all;
+	sess_resource_t *r = memset(&all[s->nresources++], 0, sizeof *r);
 	snprintf(r->logical_id, sizeof r->logical_id, "%s", logical_id);
 	snprintf(r->type, sizeof r->type, "%s", type ? type : "");
 	if (s->total_resources < s->nresources) s->total_resources = s->nresources;
