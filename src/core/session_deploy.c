@@ -326,13 +326,13 @@ void sess_deploy_next(session_t *s)
 		return;
 	case D_RESERVATION: {
 		const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+		ec2_describe_req_t by_id = { .ids = &id, .nids = 1 };
 		if (!id) {
 			sess_deploy_next(s);
 			return;
 		}
 		sess_step_begin(s, "Capacity reservation", "%s", id);
-		id_or_filters(&dr, id, v0, NULL, 0);
-		sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &dr, on_reservation, s));
+		sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &by_id, on_reservation, s));
 		return;
 	}
 	case D_TYPE:
