@@ -152,6 +152,16 @@ void sess_set_phase(session_t *s, sess_phase_t ph)
 	sess_notify(s, SESS_CH_PHASE);
 }
 
+/* A step's state and its line, told to the observers. */
+static void step_say(session_t *s, sess_step_t *st, sess_step_state_t state, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void step_say(session_t *s, sess_step_t *st, sess_step_state_t state, const char *fmt, va_list ap)
+{
+	st->state = state;
+	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	sess_notify(s, SESS_CH_STEPS);
+}
+
 sess_step_t *sess_step_begin(session_t *s, const char *name, const char *fmt, ...)
 {
 	sess_step_t *steps = grow(s->steps, s->nsteps, &s->capsteps, sizeof *steps, 16);
@@ -159,25 +169,20 @@ sess_step_t *sess_step_begin(session_t *s, const char *name, const char *fmt, ..
 	s->steps = steps;
 	sess_step_t *st = memset(&steps[s->nsteps++], 0, sizeof *st);
 	snprintf(st->name, sizeof st->name, "%s", name);
-	st->state = STEP_RUNNING;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	step_say(s, st, STEP_RUNNING, fmt, ap);
 	va_end(ap);
-	sess_notify(s, SESS_CH_STEPS);
 	return st;
 }
 
 void sess_step_end(session_t *s, sess_step_state_t state, const char *fmt, ...)
 {
 	if (!s->nsteps) return;
-	sess_step_t *st = &s->steps[s->nsteps - 1];
-	st->state = state;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	step_say(s, &s->steps[s->nsteps - 1], state, fmt, ap);
 	va_end(ap);
-	sess_notify(s, SESS_CH_STEPS);
 }
 
 void sess_flash(session_t *s, const char *fmt, ...)
