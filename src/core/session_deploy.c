@@ -21,7 +21,7 @@ enum { AGENTS_POLL_MS = 3000, AGENTS_MAX_POLLS = 300 /* 15 minutes */ };
 typedef enum {
 	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_ROUTE, D_AMI, D_IMAGE, D_RESERVATION,
 	D_TYPE, D_EIPS, D_VCPUS, /* preflight_quota.c */
-	D_CREATE, D_WATCH,
+	D_CREATE, D_WATCH, D_COUNT
 } dstep_t;
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -46,10 +46,9 @@ static void begin_watch(session_t *s, sess_phase_t phase)
 
 static void on_existing(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = sess_reply(ud, CH_OP, sess_stack_missing(err) ? NULL : err, SESS_FAILED,
-	                          "Looking for the stack");
+	const cfn_stack_t *st;
+	session_t *s = sess_stack_reply(ud, err, res, SESS_FAILED, &st);
 	if (!s) return;
-	const cfn_stack_t *st = sess_stack_found(err, res);
 	if (sess_stack_gone(st)) {
 		sess_deploy_pass(s, STEP_OK, "%s does not exist yet: it will be created", s->stack_name);
 		return;
@@ -178,9 +177,8 @@ static void after_created(session_t *s)
 		sess_fail_err(s, SESS_FAILED, "CreateStack", &p->create_err);
 		return;
 	}
-	sess_step_end(s, STEP_OK, "%s", s->stack_id[0] ? s->stack_id : s->stack_name);
-	sess_state_save(s);
-	sess_deploy_next(s);
+	sess_state_save(s); /* the stack's id recorded before anything else is said */
+	sess_deploy_pass(s, STEP_OK, "%s", s->stack_id[0] ? s->stack_id : s->stack_name);
 }
 
 static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *res)
@@ -268,89 +266,89 @@ static void id_or_filters(ec2_describe_req_t *dr, const char *id, const char **v
 	}
 }
 
+static void ask_identity(session_t *s)
+{
+	sess_step_begin(s, "Caller identity", "asking STS");
+	sess_track(s, CH_OP, sts_get_caller_identity(SP(s)->aws, on_identity, s));
+}
+
+static void ask_existing(session_t *s)
+{
+	sess_step_begin(s, "Existing stack", "looking for %s", s->stack_name);
+	sess_track(s, CH_OP, cfn_describe_stacks(SP(s)->aws, s->stack_name, on_existing, s));
+}
+
+static void ask_vpc(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *vpc = config_get(&p->cfg, CONFIG_VPC_ID);
+	const char *v[1], *yes[1] = { "true" };
+	ec2_filter_t is_default = { "is-default", yes, 1 };
+	ec2_describe_req_t dr = {0};
+	sess_step_begin(s, "VPC", "%s", vpc ? vpc : "looking for the default VPC");
+	id_or_filters(&dr, vpc, v, &is_default, 1);
+	sess_track(s, CH_OP, ec2_describe_vpcs(p->aws, &dr, on_vpcs, s));
+}
+
+static void ask_zone(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *type[1] = { config_instance_type(&p->cfg) };
+	ec2_filter_t offered = { "instance-type", type, 1 };
+	ec2_describe_req_t dr = { .filters = &offered, .nfilters = 1 };
+	sess_step_begin(s, "Availability zone", "where %s is offered", type[0]);
+	sess_track(s, CH_OP, ec2_describe_instance_type_offerings(p->aws, "availability-zone", &dr, on_offerings, s));
+}
+
+static void ask_subnet(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *given = config_get(&p->cfg, CONFIG_SUBNET_ID);
+	const char *v[1], *vpc[1] = { p->vpc_id }, *az[1] = { p->az };
+	ec2_filter_t in_zone[2] = { { "vpc-id", vpc, 1 }, { "availability-zone", az, 1 } };
+	ec2_describe_req_t dr = {0};
+	sess_step_begin(s, "Subnet", "in %s", p->az);
+	id_or_filters(&dr, given, v, in_zone, 2);
+	sess_track(s, CH_OP, ec2_describe_subnets(p->aws, &dr, on_subnets, s));
+}
+
+static void ask_ami(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	snprintf(p->ami_param, sizeof p->ami_param, "%s", catalog_ami_parameter(config_instance_type(&p->cfg)));
+	sess_step_begin(s, "AMI", "%s", p->ami_param);
+	sess_track(s, CH_OP, ssm_get_parameter(p->aws, p->ami_param, 0, on_ami, s));
+}
+
+static void ask_reservation(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+	if (!id) {
+		sess_deploy_next(s);
+		return;
+	}
+	ec2_describe_req_t by_id = { .ids = &id, .nids = 1 };
+	sess_step_begin(s, "Capacity reservation", "%s", id);
+	sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &by_id, on_reservation, s));
+}
+
+static void watch_created(session_t *s) { sess_watch_start(s, time(NULL) - 120); }
+
+/* The deploy's steps in order: each reports its line and calls sess_deploy_next, or fails
+ * the deploy (D_CONFIG is session_deploy's own). */
+static void (*const deploy_steps[D_COUNT])(session_t *s) = {
+	[D_IDENTITY] = ask_identity, [D_EXISTING] = ask_existing, [D_VPC] = ask_vpc, [D_AZ] = ask_zone,
+	[D_SUBNET] = ask_subnet, [D_ROUTE] = preflight_route, [D_AMI] = ask_ami, [D_IMAGE] = preflight_image,
+	[D_RESERVATION] = ask_reservation, [D_TYPE] = sess_preflight_type, [D_EIPS] = sess_preflight_eips,
+	[D_VCPUS] = sess_preflight_vcpus, [D_CREATE] = create_stack, [D_WATCH] = watch_created,
+};
+
 void sess_deploy_next(session_t *s)
 {
 	struct session_priv *p = SP(s);
 	p->step++;
-	const char *type = config_instance_type(&p->cfg);
-	ec2_describe_req_t dr = {0};
-	ec2_filter_t f[1];
-	const char *v0[1];
-	switch ((dstep_t)p->step) {
-	case D_CONFIG:
-		break; /* done in session_deploy */
-	case D_IDENTITY:
-		sess_step_begin(s, "Caller identity", "asking STS");
-		sess_track(s, CH_OP, sts_get_caller_identity(p->aws, on_identity, s));
-		return;
-	case D_EXISTING:
-		sess_step_begin(s, "Existing stack", "looking for %s", s->stack_name);
-		sess_track(s, CH_OP, cfn_describe_stacks(p->aws, s->stack_name, on_existing, s));
-		return;
-	case D_VPC: {
-		const char *vpc = config_get(&p->cfg, CONFIG_VPC_ID);
-		const char *yes[1] = { "true" };
-		ec2_filter_t is_default = { "is-default", yes, 1 };
-		sess_step_begin(s, "VPC", "%s", vpc ? vpc : "looking for the default VPC");
-		id_or_filters(&dr, vpc, v0, &is_default, 1);
-		sess_track(s, CH_OP, ec2_describe_vpcs(p->aws, &dr, on_vpcs, s));
-		return;
-	}
-	case D_AZ:
-		sess_step_begin(s, "Availability zone", "where %s is offered", type);
-		v0[0] = type;
-		f[0] = (ec2_filter_t){ "instance-type", v0, 1 };
-		dr.filters = f;
-		dr.nfilters = 1;
-		sess_track(s, CH_OP, ec2_describe_instance_type_offerings(p->aws, "availability-zone", &dr, on_offerings, s));
-		return;
-	case D_SUBNET: {
-		const char *given = config_get(&p->cfg, CONFIG_SUBNET_ID);
-		const char *vpc[1] = { p->vpc_id }, *az[1] = { p->az };
-		ec2_filter_t in_zone[2] = { { "vpc-id", vpc, 1 }, { "availability-zone", az, 1 } };
-		sess_step_begin(s, "Subnet", "in %s", p->az);
-		id_or_filters(&dr, given, v0, in_zone, 2);
-		sess_track(s, CH_OP, ec2_describe_subnets(p->aws, &dr, on_subnets, s));
-		return;
-	}
-	case D_ROUTE:
-		preflight_route(s);
-		return;
-	case D_AMI:
-		snprintf(p->ami_param, sizeof p->ami_param, "%s", catalog_ami_parameter(type));
-		sess_step_begin(s, "AMI", "%s", p->ami_param);
-		sess_track(s, CH_OP, ssm_get_parameter(p->aws, p->ami_param, 0, on_ami, s));
-		return;
-	case D_IMAGE:
-		preflight_image(s);
-		return;
-	case D_RESERVATION: {
-		const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
-		ec2_describe_req_t by_id = { .ids = &id, .nids = 1 };
-		if (!id) {
-			sess_deploy_next(s);
-			return;
-		}
-		sess_step_begin(s, "Capacity reservation", "%s", id);
-		sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &by_id, on_reservation, s));
-		return;
-	}
-	case D_TYPE:
-		sess_preflight_type(s);
-		return;
-	case D_EIPS:
-		sess_preflight_eips(s);
-		return;
-	case D_VCPUS:
-		sess_preflight_vcpus(s);
-		return;
-	case D_CREATE:
-		create_stack(s);
-		return;
-	case D_WATCH:
-		sess_watch_start(s, time(NULL) - 120);
-		return;
-	}
+	if (p->step >= 0 && p->step < D_COUNT && deploy_steps[p->step]) deploy_steps[p->step](s);
 }
 
 int session_deploy(session_t *s, const char *on_failure)
@@ -489,13 +487,11 @@ void sess_after_create(session_t *s)
 
 static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = sess_reply(ud, CH_OP, sess_stack_missing(err) ? NULL : err, SESS_IDLE,
-	                          "Looking for the stack");
+	const cfn_stack_t *st;
+	session_t *s = sess_stack_reply(ud, err, res, SESS_IDLE, &st);
 	if (!s) return;
-	struct session_priv *p = SP(s);
-	const cfn_stack_t *st = sess_stack_found(err, res);
 	if (sess_stack_gone(st)) {
-		p->op = OP_NONE;
+		SP(s)->op = OP_NONE;
 		s->stack_id[0] = 0;
 		sess_set_phase(s, st ? SESS_DELETED : SESS_IDLE);
 		sess_notify(s, SESS_CH_PHASE);

@@ -39,9 +39,13 @@ int sess_stack_missing(const aws_error_t *err)
 	return err && err->http_status == 400 && strstr(err->message, "does not exist");
 }
 
-const cfn_stack_t *sess_stack_found(const aws_error_t *err, const cfn_stacks_t *res)
+session_t *sess_stack_reply(void *ud, const aws_error_t *err, const cfn_stacks_t *res, sess_phase_t phase,
+                            const cfn_stack_t **st)
 {
-	return !sess_stack_missing(err) && res->n ? &res->stacks[0] : NULL;
+	int missing = sess_stack_missing(err);
+	session_t *s = sess_reply(ud, CH_OP, missing ? NULL : err, phase, "Looking for the stack");
+	*st = s && !missing && res->n ? &res->stacks[0] : NULL;
+	return s;
 }
 
 int sess_stack_gone(const cfn_stack_t *st)

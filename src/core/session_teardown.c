@@ -28,11 +28,10 @@ static const char *nz(const char *s) { return s ? s : ""; }
 
 static void on_found(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = sess_reply(ud, CH_OP, sess_stack_missing(err) ? NULL : err, SESS_DELETE_FAILED,
-	                          "Looking for the stack");
+	const cfn_stack_t *st;
+	session_t *s = sess_stack_reply(ud, err, res, SESS_DELETE_FAILED, &st);
 	if (!s) return;
 	struct session_priv *p = SP(s);
-	const cfn_stack_t *st = sess_stack_found(err, res);
 	if (sess_stack_gone(st)) {
 		sess_step_end(s, STEP_OK, "%s does not exist: nothing to delete", s->stack_name);
 		p->op = OP_NONE;
@@ -44,8 +43,8 @@ static void on_found(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	snprintf(s->stack_status, sizeof s->stack_status, "%s", nz(st->status));
 	const char *b = cfn_stack_output(st, "ScriptsBucketName");
 	if (b) snprintf(p->bucket, sizeof p->bucket, "%s", b);
+	sess_state_save(s); /* the stack's id recorded before anything else is said */
 	sess_step_end(s, STEP_OK, "%s (%s)", s->stack_name, nz(st->status));
-	sess_state_save(s);
 	sess_teardown_next(s);
 }
 
