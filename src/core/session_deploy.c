@@ -38,9 +38,12 @@ static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
 	sess_deploy_pass(s, STEP_OK, "account %s as %s in %s", nz(res->account), nz(res->arn), s->region);
 }
 
-static void begin_watch(session_t *s, sess_phase_t phase)
+/* Follows a stack found where it is (deploy's existing stack, attach): its resources from
+ * the template, then the watch, as a teardown when its status is DELETE_*. */
+static void follow_stack(session_t *s, const cfn_stack_t *st)
 {
-	sess_set_phase(s, phase);
+	sess_resources_from_template(s);
+	sess_set_phase(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
 	sess_watch_start(s, 0);
 }
 
@@ -58,8 +61,7 @@ static void on_existing(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	sess_step_end(s, STEP_WARN, "%s exists (%s): following it instead of creating another",
 	              s->stack_name, nz(st->status));
 	SP(s)->op = OP_ATTACH;
-	sess_resources_from_template(s);
-	begin_watch(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
+	follow_stack(s, st);
 }
 
 static void on_vpcs(void *ud, const aws_error_t *err, ec2_vpcs_t *res)
@@ -506,8 +508,7 @@ static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	time_t since = st->last_updated_time ? st->last_updated_time : st->creation_time;
 	s->started_ms = since ? sess_loop_ms_at(since, 0) : loop_now_ms();
 	s->finished_ms = 0;
-	sess_resources_from_template(s);
-	begin_watch(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
+	follow_stack(s, st);
 }
 
 int session_attach(session_t *s)
