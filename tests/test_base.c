@@ -1,6 +1,8 @@
-/* The base layer: the bounded appender. */
+/* The base layer: the bounded appender, the growing array, the JSON object of strings. */
 #include "testutil.h"
 
+#include "base/grow.h"
+#include "base/jsonobj.h"
 #include "base/sbuf.h"
 
 static void test_sbuf_appends_and_never_overruns(void **state)
@@ -43,10 +45,49 @@ static void test_sbuf_appends_and_never_overruns(void **state)
 	assert_int_equal(b.len, 0);
 }
 
+/* The capacity starts at `first`, doubles until the need is met, and what was stored
+ * stays; a need already met changes nothing. */
+static void test_grow_array_doubles_and_keeps(void **state)
+{
+	(void)state;
+	int *v = NULL;
+	size_t cap = 0;
+	assert_int_equal(grow_array((void **)&v, &cap, 1, sizeof *v, 4), 0);
+	assert_int_equal(cap, 4);
+	for (int i = 0; i < 4; i++) v[i] = i * 7;
+	int *before = v;
+	assert_int_equal(grow_array((void **)&v, &cap, 4, sizeof *v, 4), 0);
+	assert_ptr_equal(v, before);
+	assert_int_equal(cap, 4);
+	assert_int_equal(grow_array((void **)&v, &cap, 5, sizeof *v, 4), 0);
+	assert_int_equal(cap, 8);
+	assert_int_equal(grow_array((void **)&v, &cap, 100, sizeof *v, 4), 0);
+	assert_int_equal(cap, 128);
+	for (int i = 0; i < 4; i++) assert_int_equal(v[i], i * 7);
+	v[99] = 1; /* the whole need is usable (ASan would say otherwise) */
+	free(v);
+}
+
+/* The members in the table's order, each a string. */
+static void test_json_object_strings(void **state)
+{
+	(void)state;
+	const char *const kv[][2] = { { "stackName", "nixl-efa-dev" }, { "region", "us-east-1" },
+	                              { "empty", "" } };
+	cJSON *o = json_object_strings(kv, 3);
+	assert_non_null(o);
+	char *text = cJSON_PrintUnformatted(o);
+	assert_string_equal(text, "{\"stackName\":\"nixl-efa-dev\",\"region\":\"us-east-1\",\"empty\":\"\"}");
+	free(text);
+	cJSON_Delete(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sbuf_appends_and_never_overruns),
+		cmocka_unit_test(test_grow_array_doubles_and_keeps),
+		cmocka_unit_test(test_json_object_strings),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

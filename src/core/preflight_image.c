@@ -16,13 +16,9 @@ static const char *nz(const char *s) { return s ? s : ""; }
 
 static void on_image(void *ud, const aws_error_t *err, ec2_images_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "AMI image");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "AMI image", err);
-		return;
-	}
 	if (!res->n) {
 		sess_fail(s, SESS_FAILED, "AMI %s (from %s) is not visible in %s; choose another region.",
 		          p->ami_id, p->ami_param, s->region);
@@ -44,10 +40,9 @@ static void on_image(void *ud, const aws_error_t *err, ec2_images_t *res)
 		return;
 	}
 	snprintf(p->root_device, sizeof p->root_device, "%s", nz(im->root_device_name));
-	sess_step_end(s, STEP_OK, "%s: %s, root %s from a %d GiB snapshot, volumeSize %ld GiB", p->ami_id,
-	              nz(im->architecture), im->root_device_name ? im->root_device_name : "(not said)",
-	              im->root_volume_gib, size);
-	sess_deploy_next(s);
+	sess_deploy_pass(s, STEP_OK, "%s: %s, root %s from a %d GiB snapshot, volumeSize %ld GiB", p->ami_id,
+	                 nz(im->architecture), im->root_device_name ? im->root_device_name : "(not said)",
+	                 im->root_volume_gib, size);
 }
 
 void preflight_image(session_t *s)

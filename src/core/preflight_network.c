@@ -44,13 +44,9 @@ static const char *const ENDPOINTS[] = { "ssm", "ssmmessages", "ec2messages", "l
 
 static void on_endpoints(void *ud, const aws_error_t *err, ec2_vpc_endpoints_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "VPC endpoints");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "VPC endpoints", err);
-		return;
-	}
 	char missing[128] = "";
 	sbuf_t b;
 	sbuf_init(&b, missing, sizeof missing);
@@ -69,9 +65,8 @@ static void on_endpoints(void *ud, const aws_error_t *err, ec2_vpc_endpoints_t *
 		          "the endpoints.", p->subnet_id, p->vpc_id, p->vpc_id, missing);
 		return;
 	}
-	sess_step_end(s, STEP_OK, "%s reaches SSM through VPC endpoints (ssm, ssmmessages, ec2messages, logs)",
-	              p->subnet_id);
-	sess_deploy_next(s);
+	sess_deploy_pass(s, STEP_OK, "%s reaches SSM through VPC endpoints (ssm, ssmmessages, ec2messages, logs)",
+	                 p->subnet_id);
 }
 
 static void ask_endpoints(session_t *s)
@@ -85,19 +80,15 @@ static void ask_endpoints(session_t *s)
 
 static void on_gateway(void *ud, const aws_error_t *err, ec2_internet_gateways_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err && !strstr(err->code, "NotFound") ? err : NULL, SESS_FAILED,
+	                          "Internet gateway");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err && !strstr(err->code, "NotFound")) {
-		sess_fail_err(s, SESS_FAILED, "Internet gateway", err);
-		return;
-	}
 	const ec2_internet_gateway_t *g = !err && res->n ? &res->gateways[0] : NULL;
 	if (g && strcmp(nz(g->attached_vpc_id), p->vpc_id) == 0 &&
 	    strcmp(nz(g->attachment_state), "available") == 0) {
-		sess_step_end(s, STEP_OK, "%s routes 0.0.0.0/0 to %s, attached to %s", p->subnet_id,
-		              nz(g->internet_gateway_id), p->vpc_id);
-		sess_deploy_next(s);
+		sess_deploy_pass(s, STEP_OK, "%s routes 0.0.0.0/0 to %s, attached to %s", p->subnet_id,
+		                 nz(g->internet_gateway_id), p->vpc_id);
 		return;
 	}
 	ask_endpoints(s); /* the gateway is gone or detached: endpoints are the other way */
@@ -123,13 +114,9 @@ static const char *default_gateway(const ec2_route_tables_t *res, const char *su
 
 static void on_route_tables(void *ud, const aws_error_t *err, ec2_route_tables_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "Route tables");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "Route tables", err);
-		return;
-	}
 	const char *igw = default_gateway(res, p->subnet_id);
 	if (!igw) {
 		ask_endpoints(s);

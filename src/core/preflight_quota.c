@@ -66,14 +66,10 @@ int preflight_efa_verdict(int planned_efa, int planned_cards, int aws_efa, int a
 
 static void on_type(void *ud, const aws_error_t *err, ec2_instance_types_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "Instance type");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
 	const char *type = config_instance_type(&p->cfg);
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "Instance type", err);
-		return;
-	}
 	const ec2_instance_type_t *t = NULL;
 	for (size_t i = 0; i < res->n; i++)
 		if (strcmp(nz(res->types[i].instance_type), type) == 0) t = &res->types[i];
@@ -94,16 +90,14 @@ static void on_type(void *ud, const aws_error_t *err, ec2_instance_types_t *res)
 		          it ? "update nixl-tui or choose another type" : "choose an EFA instance type");
 		return;
 	}
-	if (verdict > 0) {
-		sess_step_end(s, STEP_WARN, "AWS reports %d EFA interface(s) on %d network card(s) for %s, the %s "
-		              "%d on %d: the nodes use the %s's", t->maximum_efa_interfaces, t->maximum_network_cards,
-		              type, it ? "catalog" : "template", planned, it ? cards : 1, it ? "catalog" : "template");
-	} else {
-		sess_step_end(s, STEP_OK, "%s: %d vCPUs, %d EFA interface(s) on %d network card(s)%s", type,
-		              t->vcpus, t->maximum_efa_interfaces, t->maximum_network_cards,
-		              it ? ", as the catalog says" : " (not in the catalog)");
-	}
-	sess_deploy_next(s);
+	if (verdict > 0)
+		sess_deploy_pass(s, STEP_WARN, "AWS reports %d EFA interface(s) on %d network card(s) for %s, the %s "
+		                 "%d on %d: the nodes use the %s's", t->maximum_efa_interfaces, t->maximum_network_cards,
+		                 type, it ? "catalog" : "template", planned, it ? cards : 1, it ? "catalog" : "template");
+	else
+		sess_deploy_pass(s, STEP_OK, "%s: %d vCPUs, %d EFA interface(s) on %d network card(s)%s", type,
+		                 t->vcpus, t->maximum_efa_interfaces, t->maximum_network_cards,
+		                 it ? ", as the catalog says" : " (not in the catalog)");
 }
 
 void sess_preflight_type(session_t *s)
@@ -119,13 +113,9 @@ void sess_preflight_type(session_t *s)
 
 static void on_addresses(void *ud, const aws_error_t *err, ec2_addresses_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "Elastic IPs");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "Elastic IPs", err);
-		return;
-	}
 	long nodes = config_int(&p->cfg, CONFIG_NODE_COUNT);
 	long quota = p->quota_limit;
 	if ((long)res->n + nodes > quota) {
@@ -138,22 +128,18 @@ static void on_addresses(void *ud, const aws_error_t *err, ec2_addresses_t *res)
 		return;
 	}
 	if (p->quota_fallback)
-		sess_step_end(s, STEP_WARN, "%zu held + %ld for the nodes of AWS's default %ld (GetServiceQuota was "
-		              "denied, so the default was assumed)", res->n, nodes, quota);
+		sess_deploy_pass(s, STEP_WARN, "%zu held + %ld for the nodes of AWS's default %ld (GetServiceQuota was "
+		                 "denied, so the default was assumed)", res->n, nodes, quota);
 	else
-		sess_step_end(s, STEP_OK, "%zu held + %ld for the nodes of the quota of %ld", res->n, nodes, quota);
-	sess_deploy_next(s);
+		sess_deploy_pass(s, STEP_OK, "%zu held + %ld for the nodes of the quota of %ld", res->n, nodes, quota);
 }
 
 static void on_eip_quota(void *ud, const aws_error_t *err, quotas_quota_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, preflight_quota_denied(err) ? NULL : err, SESS_FAILED,
+	                          "Elastic IP quota");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err && !preflight_quota_denied(err)) {
-		sess_fail_err(s, SESS_FAILED, "Elastic IP quota", err);
-		return;
-	}
 	p->quota_fallback = err != NULL;
 	p->quota_limit = err ? PREFLIGHT_EIP_DEFAULT : (long)res->value;
 	sess_track(s, CH_OP, ec2_describe_addresses(p->aws, NULL, on_addresses, s));
@@ -194,23 +180,18 @@ static void vcpu_verdict(session_t *s)
 		return;
 	}
 	if (p->vcpus_uncounted)
-		sess_step_end(s, STEP_WARN, "%ld in use + %ld for %ld x %s of the %s quota of %ld; %d running "
-		              "instance(s) of types outside the catalog were not counted", p->vcpus_in_use, need,
-		              nodes, type, f->name, p->quota_limit, p->vcpus_uncounted);
+		sess_deploy_pass(s, STEP_WARN, "%ld in use + %ld for %ld x %s of the %s quota of %ld; %d running "
+		                 "instance(s) of types outside the catalog were not counted", p->vcpus_in_use, need,
+		                 nodes, type, f->name, p->quota_limit, p->vcpus_uncounted);
 	else
-		sess_step_end(s, STEP_OK, "%ld in use + %ld for %ld x %s of the %s quota of %ld", p->vcpus_in_use,
-		              need, nodes, type, f->name, p->quota_limit);
-	sess_deploy_next(s);
+		sess_deploy_pass(s, STEP_OK, "%ld in use + %ld for %ld x %s of the %s quota of %ld", p->vcpus_in_use,
+		                 need, nodes, type, f->name, p->quota_limit);
 }
 
 static void on_family_instances(void *ud, const aws_error_t *err, ec2_instances_t *res)
 {
-	session_t *s = ud;
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "On-Demand vCPU quota", err);
-		return;
-	}
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "On-Demand vCPU quota");
+	if (!s) return;
 	const preflight_family_t *f = preflight_family(config_instance_type(&SP(s)->cfg));
 	for (size_t i = 0; i < res->n; i++) {
 		if (preflight_family(res->instances[i].instance_type) != f) continue;
@@ -238,18 +219,14 @@ static void vcpu_page(session_t *s, const char *token)
 
 static void on_vcpu_quota(void *ud, const aws_error_t *err, quotas_quota_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, preflight_quota_denied(err) ? NULL : err, SESS_FAILED,
+	                          "On-Demand vCPU quota");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err && !preflight_quota_denied(err)) {
-		sess_fail_err(s, SESS_FAILED, "On-Demand vCPU quota", err);
-		return;
-	}
 	if (err) {
 		/* AWS publishes no default for these quotas: each account has its own */
-		sess_step_end(s, STEP_WARN, "GetServiceQuota was denied and AWS has no default for this quota: "
-		              "not checked (allow servicequotas:GetServiceQuota to check it)");
-		sess_deploy_next(s);
+		sess_deploy_pass(s, STEP_WARN, "GetServiceQuota was denied and AWS has no default for this quota: "
+		                 "not checked (allow servicequotas:GetServiceQuota to check it)");
 		return;
 	}
 	p->quota_limit = (long)res->value;
@@ -270,8 +247,7 @@ void sess_preflight_vcpus(session_t *s)
 	}
 	sess_step_begin(s, "On-Demand vCPU quota", "%s (%s)", f->quota_name, f->quota_code);
 	if (cr) {
-		sess_step_end(s, STEP_OK, "the nodes run in %s, which holds their vCPUs: no On-Demand quota needed", cr);
-		sess_deploy_next(s);
+		sess_deploy_pass(s, STEP_OK, "the nodes run in %s, which holds their vCPUs: no On-Demand quota needed", cr);
 		return;
 	}
 	sess_track(s, CH_OP, quotas_get_service_quota(p->aws, "ec2", f->quota_code, on_vcpu_quota, s));

@@ -1,4 +1,5 @@
 /* The session's shared parts: lifecycle, observers, steps, resources, outputs, nodes. */
+#include "base/grow.h"
 #include "base/sbuf.h"
 #include "core/session.h"
 
@@ -151,37 +152,36 @@ void sess_set_phase(session_t *s, sess_phase_t ph)
 	sess_notify(s, SESS_CH_PHASE);
 }
 
+/* A step's state and its line, told to the observers. */
+static void step_say(session_t *s, sess_step_t *st, sess_step_state_t state, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void step_say(session_t *s, sess_step_t *st, sess_step_state_t state, const char *fmt, va_list ap)
+{
+	st->state = state;
+	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	sess_notify(s, SESS_CH_STEPS);
+}
+
 sess_step_t *sess_step_begin(session_t *s, const char *name, const char *fmt, ...)
 {
-	if (s->nsteps == s->capsteps) {
-		size_t cap = s->capsteps ? s->capsteps * 2 : 16;
-		sess_step_t *st = realloc(s->steps, cap * sizeof *st);
-		if (!st) return NULL;
-		s->steps = st;
-		s->capsteps = cap;
-	}
-	sess_step_t *st = &s->steps[s->nsteps++];
-	memset(st, 0, sizeof *st);
+	if (grow_array((void **)&s->steps, &s->capsteps, s->nsteps + 1, sizeof *s->steps, 16) < 0)
+		return NULL;
+	sess_step_t *st = memset(&s->steps[s->nsteps++], 0, sizeof *st);
 	snprintf(st->name, sizeof st->name, "%s", name);
-	st->state = STEP_RUNNING;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	step_say(s, st, STEP_RUNNING, fmt, ap);
 	va_end(ap);
-	sess_notify(s, SESS_CH_STEPS);
 	return st;
 }
 
 void sess_step_end(session_t *s, sess_step_state_t state, const char *fmt, ...)
 {
 	if (!s->nsteps) return;
-	sess_step_t *st = &s->steps[s->nsteps - 1];
-	st->state = state;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(st->detail, sizeof st->detail, fmt, ap);
+	step_say(s, &s->steps[s->nsteps - 1], state, fmt, ap);
 	va_end(ap);
-	sess_notify(s, SESS_CH_STEPS);
 }
 
 void sess_flash(session_t *s, const char *fmt, ...)
@@ -230,15 +230,10 @@ sess_resource_t *sess_resource(session_t *s, const char *logical_id, const char 
 {
 	for (size_t i = 0; i < s->nresources; i++)
 		if (strcmp(s->resources[i].logical_id, logical_id) == 0) return &s->resources[i];
-	if (s->nresources == s->capresources) {
-		size_t cap = s->capresources ? s->capresources * 2 : 32;
-		sess_resource_t *r = realloc(s->resources, cap * sizeof *r);
-		if (!r) return NULL;
-		s->resources = r;
-		s->capresources = cap;
-	}
-	sess_resource_t *r = &s->resources[s->nresources++];
-	memset(r, 0, sizeof *r);
+	if (grow_array((void **)&s->resources, &s->capresources, s->nresources + 1,
+	               sizeof *s->resources, 32) < 0)
+		return NULL;
+	sess_resource_t *r = memset(&s->resources[s->nresources++], 0, sizeof *r);
 	snprintf(r->logical_id, sizeof r->logical_id, "%s", logical_id);
 	snprintf(r->type, sizeof r->type, "%s", type ? type : "");
 	if (s->total_resources < s->nresources) s->total_resources = s->nresources;

@@ -21,7 +21,7 @@ enum { AGENTS_POLL_MS = 3000, AGENTS_MAX_POLLS = 300 /* 15 minutes */ };
 typedef enum {
 	D_CONFIG, D_IDENTITY, D_EXISTING, D_VPC, D_AZ, D_SUBNET, D_ROUTE, D_AMI, D_IMAGE, D_RESERVATION,
 	D_TYPE, D_EIPS, D_VCPUS, /* preflight_quota.c */
-	D_CREATE, D_WATCH,
+	D_CREATE, D_WATCH, D_COUNT
 } dstep_t;
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -30,38 +30,30 @@ static const char *nz(const char *s) { return s ? s : ""; }
 
 static void on_identity(void *ud, const aws_error_t *err, sts_identity_t *res)
 {
-	session_t *s = ud;
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "Caller identity", err);
-		return;
-	}
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "Caller identity");
+	if (!s) return;
 	snprintf(s->account, sizeof s->account, "%s", nz(res->account));
 	const char *who = res->arn ? strrchr(res->arn, '/') : NULL;
 	snprintf(SP(s)->owner, sizeof SP(s)->owner, "%s", who ? who + 1 : s->account);
-	sess_step_end(s, STEP_OK, "account %s as %s in %s", nz(res->account), nz(res->arn), s->region);
-	sess_deploy_next(s);
+	sess_deploy_pass(s, STEP_OK, "account %s as %s in %s", nz(res->account), nz(res->arn), s->region);
 }
 
-static void begin_watch(session_t *s, sess_phase_t phase)
+/* Follows a stack found where it is (deploy's existing stack, attach): its resources from
+ * the template, then the watch, as a teardown when its status is DELETE_*. */
+static void follow_stack(session_t *s, const cfn_stack_t *st)
 {
-	sess_set_phase(s, phase);
+	sess_resources_from_template(s);
+	sess_set_phase(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
 	sess_watch_start(s, 0);
 }
 
 static void on_existing(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = ud;
-	if (sess_enter(s, CH_OP)) return;
-	int missing = err && err->http_status == 400 && strstr(err->message, "does not exist");
-	if (err && !missing) {
-		sess_fail_err(s, SESS_FAILED, "Looking for the stack", err);
-		return;
-	}
-	const cfn_stack_t *st = !missing && res->n ? &res->stacks[0] : NULL;
-	if (!st || (st->status && strcmp(st->status, "DELETE_COMPLETE") == 0)) {
-		sess_step_end(s, STEP_OK, "%s does not exist yet: it will be created", s->stack_name);
-		sess_deploy_next(s);
+	const cfn_stack_t *st;
+	session_t *s = sess_stack_reply(ud, err, res, SESS_FAILED, &st);
+	if (!s) return;
+	if (sess_stack_gone(st)) {
+		sess_deploy_pass(s, STEP_OK, "%s does not exist yet: it will be created", s->stack_name);
 		return;
 	}
 	/* never a second create: follow the one that is there */
@@ -69,19 +61,14 @@ static void on_existing(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	sess_step_end(s, STEP_WARN, "%s exists (%s): following it instead of creating another",
 	              s->stack_name, nz(st->status));
 	SP(s)->op = OP_ATTACH;
-	sess_resources_from_template(s);
-	begin_watch(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
+	follow_stack(s, st);
 }
 
 static void on_vpcs(void *ud, const aws_error_t *err, ec2_vpcs_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "VPC");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "VPC", err);
-		return;
-	}
 	const char *given = config_get(&p->cfg, CONFIG_VPC_ID);
 	if (!res->n) {
 		if (given)
@@ -93,19 +80,15 @@ static void on_vpcs(void *ud, const aws_error_t *err, ec2_vpcs_t *res)
 	}
 	snprintf(p->vpc_id, sizeof p->vpc_id, "%s", nz(res->vpcs[0].vpc_id));
 	snprintf(p->vpc_cidr, sizeof p->vpc_cidr, "%s", nz(res->vpcs[0].cidr_block));
-	sess_step_end(s, STEP_OK, "%s (%s)%s", p->vpc_id, p->vpc_cidr, res->vpcs[0].is_default ? ", the default VPC" : "");
-	sess_deploy_next(s);
+	sess_deploy_pass(s, STEP_OK, "%s (%s)%s", p->vpc_id, p->vpc_cidr,
+	                 res->vpcs[0].is_default ? ", the default VPC" : "");
 }
 
 static void on_offerings(void *ud, const aws_error_t *err, ec2_offerings_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "Availability zone");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "Availability zone", err);
-		return;
-	}
 	const char *type = config_instance_type(&p->cfg);
 	const char *given = config_get(&p->cfg, CONFIG_AVAILABILITY_ZONE);
 	const char *best = NULL;
@@ -127,19 +110,14 @@ static void on_offerings(void *ud, const aws_error_t *err, ec2_offerings_t *res)
 		return;
 	}
 	snprintf(p->az, sizeof p->az, "%s", best);
-	sess_step_end(s, STEP_OK, "%s offers %s%s", p->az, type, given ? "" : " (the first zone that does)");
-	sess_deploy_next(s);
+	sess_deploy_pass(s, STEP_OK, "%s offers %s%s", p->az, type, given ? "" : " (the first zone that does)");
 }
 
 static void on_subnets(void *ud, const aws_error_t *err, ec2_subnets_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_FAILED, "Subnet");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_FAILED, "Subnet", err);
-		return;
-	}
 	const ec2_subnet_t *pick = NULL;
 	for (size_t i = 0; i < res->n; i++)
 		if (!pick || (res->subnets[i].default_for_az && !pick->default_for_az)) pick = &res->subnets[i];
@@ -150,58 +128,47 @@ static void on_subnets(void *ud, const aws_error_t *err, ec2_subnets_t *res)
 	}
 	if (preflight_subnet_zone(s, pick)) return;
 	snprintf(p->subnet_id, sizeof p->subnet_id, "%s", nz(pick->subnet_id));
-	sess_step_end(s, pick->map_public_ip_on_launch || pick->default_for_az ? STEP_OK : STEP_WARN,
-	              "%s (%s)%s", p->subnet_id, nz(pick->cidr_block),
-	              pick->default_for_az ? "" : "; nodes get an Elastic IP each for SSM to reach them");
-	sess_deploy_next(s);
+	sess_deploy_pass(s, pick->map_public_ip_on_launch || pick->default_for_az ? STEP_OK : STEP_WARN,
+	                 "%s (%s)%s", p->subnet_id, nz(pick->cidr_block),
+	                 pick->default_for_az ? "" : "; nodes get an Elastic IP each for SSM to reach them");
 }
 
 static void on_ami(void *ud, const aws_error_t *err, ssm_parameter_t *res)
 {
-	session_t *s = ud;
+	int unpublished = err && strcmp(err->code, "ParameterNotFound") == 0;
+	session_t *s = sess_reply(ud, CH_OP, unpublished ? NULL : err, SESS_FAILED, "AMI");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		if (strcmp(err->code, "ParameterNotFound") == 0)
-			sess_fail(s, SESS_FAILED, "The AMI parameter %s does not exist in %s: the Deep Learning AMI "
-			          "is not published there; choose another region.", p->ami_param, s->region);
-		else
-			sess_fail_err(s, SESS_FAILED, "AMI", err);
+	if (unpublished) {
+		sess_fail(s, SESS_FAILED, "The AMI parameter %s does not exist in %s: the Deep Learning AMI "
+		          "is not published there; choose another region.", p->ami_param, s->region);
 		return;
 	}
 	snprintf(p->ami_id, sizeof p->ami_id, "%s", nz(res->value));
-	sess_step_end(s, STEP_OK, "%s -> %s", p->ami_param, p->ami_id);
-	sess_deploy_next(s);
+	sess_deploy_pass(s, STEP_OK, "%s -> %s", p->ami_param, p->ami_id);
 }
 
 static void on_reservation(void *ud, const aws_error_t *err, ec2_capacity_reservations_t *res)
 {
-	session_t *s = ud;
+	int unknown = err && (strstr(err->code, "NotFound") || strstr(err->code, "Malformed"));
+	session_t *s = sess_reply(ud, CH_OP, unknown ? NULL : err, SESS_FAILED, "Capacity reservation");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
 	const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
-	if (err) {
-		if (strstr(err->code, "NotFound") || strstr(err->code, "Malformed"))
-			sess_fail(s, SESS_FAILED, "Capacity reservation %s does not exist in %s.", id, s->region);
-		else
-			sess_fail_err(s, SESS_FAILED, "Capacity reservation", err);
-		return;
-	}
-	if (!res->n) {
+	if (unknown || !res->n) {
 		sess_fail(s, SESS_FAILED, "Capacity reservation %s does not exist in %s.", id, s->region);
 		return;
 	}
 	const ec2_capacity_reservation_t *r = &res->reservations[0];
 	const char *type = config_instance_type(&p->cfg);
 	if (preflight_reservation(s, r)) return;
-	sess_step_end(s, STEP_OK, "%s: %s in %s, %d of %d available%s%s", id, type, p->az,
-	              r->available_instance_count, r->total_instance_count,
-	              p->resv_block ? " (Capacity Block: no placement group)"
-	              : p->resv_group[0] ? "; nodes in its placement group " : "", p->resv_group);
 	if (!p->subnet_id[0]) {
 		p->step = D_SUBNET - 1; /* the zone changed: find its subnet again */
 	}
-	sess_deploy_next(s);
+	sess_deploy_pass(s, STEP_OK, "%s: %s in %s, %d of %d available%s%s", id, type, p->az,
+	                 r->available_instance_count, r->total_instance_count,
+	                 p->resv_block ? " (Capacity Block: no placement group)"
+	                 : p->resv_group[0] ? "; nodes in its placement group " : "", p->resv_group);
 }
 
 static void after_created(session_t *s)
@@ -212,16 +179,15 @@ static void after_created(session_t *s)
 		sess_fail_err(s, SESS_FAILED, "CreateStack", &p->create_err);
 		return;
 	}
-	sess_step_end(s, STEP_OK, "%s", s->stack_id[0] ? s->stack_id : s->stack_name);
-	sess_state_save(s);
-	sess_deploy_next(s);
+	sess_state_save(s); /* the stack's id recorded before anything else is said */
+	sess_deploy_pass(s, STEP_OK, "%s", s->stack_id[0] ? s->stack_id : s->stack_name);
 }
 
 static void on_created(void *ud, const aws_error_t *err, cfn_create_result_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_OP);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
 	p->create_failed = err && strcmp(err->code, "AlreadyExistsException") != 0;
 	if (p->create_failed) p->create_err = *err;
 	if (res && res->stack_id) snprintf(s->stack_id, sizeof s->stack_id, "%s", res->stack_id);
@@ -289,107 +255,102 @@ static void create_stack(session_t *s)
 	else sess_stage_template(s, create_from_url);
 }
 
+/* A Describe request for the one id given (v holds it), else for the n filters f. */
+static void id_or_filters(ec2_describe_req_t *dr, const char *id, const char **v, ec2_filter_t *f, size_t n)
+{
+	if (id) {
+		v[0] = id;
+		dr->ids = v;
+		dr->nids = 1;
+	} else {
+		dr->filters = f;
+		dr->nfilters = n;
+	}
+}
+
+static void ask_identity(session_t *s)
+{
+	sess_step_begin(s, "Caller identity", "asking STS");
+	sess_track(s, CH_OP, sts_get_caller_identity(SP(s)->aws, on_identity, s));
+}
+
+static void ask_existing(session_t *s)
+{
+	sess_step_begin(s, "Existing stack", "looking for %s", s->stack_name);
+	sess_track(s, CH_OP, cfn_describe_stacks(SP(s)->aws, s->stack_name, on_existing, s));
+}
+
+static void ask_vpc(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *vpc = config_get(&p->cfg, CONFIG_VPC_ID);
+	const char *v[1], *yes[1] = { "true" };
+	ec2_filter_t is_default = { "is-default", yes, 1 };
+	ec2_describe_req_t dr = {0};
+	sess_step_begin(s, "VPC", "%s", vpc ? vpc : "looking for the default VPC");
+	id_or_filters(&dr, vpc, v, &is_default, 1);
+	sess_track(s, CH_OP, ec2_describe_vpcs(p->aws, &dr, on_vpcs, s));
+}
+
+static void ask_zone(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *type[1] = { config_instance_type(&p->cfg) };
+	ec2_filter_t offered = { "instance-type", type, 1 };
+	ec2_describe_req_t dr = { .filters = &offered, .nfilters = 1 };
+	sess_step_begin(s, "Availability zone", "where %s is offered", type[0]);
+	sess_track(s, CH_OP, ec2_describe_instance_type_offerings(p->aws, "availability-zone", &dr, on_offerings, s));
+}
+
+static void ask_subnet(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *given = config_get(&p->cfg, CONFIG_SUBNET_ID);
+	const char *v[1], *vpc[1] = { p->vpc_id }, *az[1] = { p->az };
+	ec2_filter_t in_zone[2] = { { "vpc-id", vpc, 1 }, { "availability-zone", az, 1 } };
+	ec2_describe_req_t dr = {0};
+	sess_step_begin(s, "Subnet", "in %s", p->az);
+	id_or_filters(&dr, given, v, in_zone, 2);
+	sess_track(s, CH_OP, ec2_describe_subnets(p->aws, &dr, on_subnets, s));
+}
+
+static void ask_ami(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	snprintf(p->ami_param, sizeof p->ami_param, "%s", catalog_ami_parameter(config_instance_type(&p->cfg)));
+	sess_step_begin(s, "AMI", "%s", p->ami_param);
+	sess_track(s, CH_OP, ssm_get_parameter(p->aws, p->ami_param, 0, on_ami, s));
+}
+
+static void ask_reservation(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
+	if (!id) {
+		sess_deploy_next(s);
+		return;
+	}
+	ec2_describe_req_t by_id = { .ids = &id, .nids = 1 };
+	sess_step_begin(s, "Capacity reservation", "%s", id);
+	sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &by_id, on_reservation, s));
+}
+
+static void watch_created(session_t *s) { sess_watch_start(s, time(NULL) - 120); }
+
+/* The deploy's steps in order: each reports its line and calls sess_deploy_next, or fails
+ * the deploy (D_CONFIG is session_deploy's own). */
+static void (*const deploy_steps[D_COUNT])(session_t *s) = {
+	[D_IDENTITY] = ask_identity, [D_EXISTING] = ask_existing, [D_VPC] = ask_vpc, [D_AZ] = ask_zone,
+	[D_SUBNET] = ask_subnet, [D_ROUTE] = preflight_route, [D_AMI] = ask_ami, [D_IMAGE] = preflight_image,
+	[D_RESERVATION] = ask_reservation, [D_TYPE] = sess_preflight_type, [D_EIPS] = sess_preflight_eips,
+	[D_VCPUS] = sess_preflight_vcpus, [D_CREATE] = create_stack, [D_WATCH] = watch_created,
+};
+
 void sess_deploy_next(session_t *s)
 {
 	struct session_priv *p = SP(s);
 	p->step++;
-	const char *type = config_instance_type(&p->cfg);
-	ec2_describe_req_t dr = {0};
-	ec2_filter_t f[2];
-	const char *v0[1], *v1[1];
-	switch ((dstep_t)p->step) {
-	case D_CONFIG:
-		break; /* done in session_deploy */
-	case D_IDENTITY:
-		sess_step_begin(s, "Caller identity", "asking STS");
-		sess_track(s, CH_OP, sts_get_caller_identity(p->aws, on_identity, s));
-		return;
-	case D_EXISTING:
-		sess_step_begin(s, "Existing stack", "looking for %s", s->stack_name);
-		sess_track(s, CH_OP, cfn_describe_stacks(p->aws, s->stack_name, on_existing, s));
-		return;
-	case D_VPC: {
-		const char *vpc = config_get(&p->cfg, CONFIG_VPC_ID);
-		sess_step_begin(s, "VPC", "%s", vpc ? vpc : "looking for the default VPC");
-		if (vpc) {
-			v0[0] = vpc;
-			dr.ids = v0;
-			dr.nids = 1;
-		} else {
-			v0[0] = "true";
-			f[0] = (ec2_filter_t){ "is-default", v0, 1 };
-			dr.filters = f;
-			dr.nfilters = 1;
-		}
-		sess_track(s, CH_OP, ec2_describe_vpcs(p->aws, &dr, on_vpcs, s));
-		return;
-	}
-	case D_AZ:
-		sess_step_begin(s, "Availability zone", "where %s is offered", type);
-		v0[0] = type;
-		f[0] = (ec2_filter_t){ "instance-type", v0, 1 };
-		dr.filters = f;
-		dr.nfilters = 1;
-		sess_track(s, CH_OP, ec2_describe_instance_type_offerings(p->aws, "availability-zone", &dr, on_offerings, s));
-		return;
-	case D_SUBNET: {
-		const char *given = config_get(&p->cfg, CONFIG_SUBNET_ID);
-		sess_step_begin(s, "Subnet", "in %s", p->az);
-		if (given) {
-			v0[0] = given;
-			dr.ids = v0;
-			dr.nids = 1;
-		} else {
-			v0[0] = p->vpc_id;
-			v1[0] = p->az;
-			f[0] = (ec2_filter_t){ "vpc-id", v0, 1 };
-			f[1] = (ec2_filter_t){ "availability-zone", v1, 1 };
-			dr.filters = f;
-			dr.nfilters = 2;
-		}
-		sess_track(s, CH_OP, ec2_describe_subnets(p->aws, &dr, on_subnets, s));
-		return;
-	}
-	case D_ROUTE:
-		preflight_route(s);
-		return;
-	case D_AMI:
-		snprintf(p->ami_param, sizeof p->ami_param, "%s", catalog_ami_parameter(type));
-		sess_step_begin(s, "AMI", "%s", p->ami_param);
-		sess_track(s, CH_OP, ssm_get_parameter(p->aws, p->ami_param, 0, on_ami, s));
-		return;
-	case D_IMAGE:
-		preflight_image(s);
-		return;
-	case D_RESERVATION: {
-		const char *id = config_get(&p->cfg, CONFIG_CAPACITY_RESERVATION_ID);
-		if (!id) {
-			sess_deploy_next(s);
-			return;
-		}
-		sess_step_begin(s, "Capacity reservation", "%s", id);
-		v0[0] = id;
-		dr.ids = v0;
-		dr.nids = 1;
-		sess_track(s, CH_OP, ec2_describe_capacity_reservations(p->aws, &dr, on_reservation, s));
-		return;
-	}
-	case D_TYPE:
-		sess_preflight_type(s);
-		return;
-	case D_EIPS:
-		sess_preflight_eips(s);
-		return;
-	case D_VCPUS:
-		sess_preflight_vcpus(s);
-		return;
-	case D_CREATE:
-		create_stack(s);
-		return;
-	case D_WATCH:
-		sess_watch_start(s, time(NULL) - 120);
-		return;
-	}
+	if (p->step >= 0 && p->step < D_COUNT && deploy_steps[p->step]) deploy_steps[p->step](s);
 }
 
 int session_deploy(session_t *s, const char *on_failure)
@@ -447,9 +408,9 @@ static aws_call_t *request_agents(session_t *s, const char *next_token);
 
 static void on_agents(void *ud, const aws_error_t *err, ssm_instance_infos_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_AGENTS);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_AGENTS)) return;
 	if (err) {
 		char buf[600];
 		sess_flash(s, "%s; still waiting for the SSM agents", aws_error_sentence(err, buf, sizeof buf));
@@ -528,17 +489,11 @@ void sess_after_create(session_t *s)
 
 static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = ud;
-	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	int missing = err && err->http_status == 400 && strstr(err->message, "does not exist");
-	if (err && !missing) {
-		sess_fail_err(s, SESS_IDLE, "Looking for the stack", err);
-		return;
-	}
-	const cfn_stack_t *st = !missing && res->n ? &res->stacks[0] : NULL;
-	if (!st || strcmp(nz(st->status), "DELETE_COMPLETE") == 0) {
-		p->op = OP_NONE;
+	const cfn_stack_t *st;
+	session_t *s = sess_stack_reply(ud, err, res, SESS_IDLE, &st);
+	if (!s) return;
+	if (sess_stack_gone(st)) {
+		SP(s)->op = OP_NONE;
 		s->stack_id[0] = 0;
 		sess_set_phase(s, st ? SESS_DELETED : SESS_IDLE);
 		sess_notify(s, SESS_CH_PHASE);
@@ -553,8 +508,7 @@ static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	time_t since = st->last_updated_time ? st->last_updated_time : st->creation_time;
 	s->started_ms = since ? sess_loop_ms_at(since, 0) : loop_now_ms();
 	s->finished_ms = 0;
-	sess_resources_from_template(s);
-	begin_watch(s, strncmp(nz(st->status), "DELETE", 6) == 0 ? SESS_DELETING : SESS_CREATING);
+	follow_stack(s, st);
 }
 
 int session_attach(session_t *s)

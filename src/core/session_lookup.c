@@ -23,12 +23,32 @@ static void busy_update(session_t *s)
 	sess_notify(s, SESS_CH_LOOKUP);
 }
 
-static int lookup_enter(session_t *s, sess_chan_t ch, const aws_error_t *err)
+/* A lookup callback's session; NULL when it is closing, or when err is set (its sentence
+ * is then lookup.error). */
+static session_t *lookup_reply(void *ud, sess_chan_t ch, const aws_error_t *err)
 {
-	if (sess_enter(s, ch)) return 1;
+	session_t *s = sess_back(ud, ch);
+	if (!s) return NULL;
 	if (err) aws_error_sentence(err, s->lookup.error, sizeof s->lookup.error);
 	busy_update(s);
-	return err != NULL;
+	return err ? NULL : s;
+}
+
+/* A lookup's request was sent (the call in slot ch): 0, or -1 when it could not be. */
+static int lookup_sent(session_t *s, sess_chan_t ch)
+{
+	busy_update(s);
+	return SP(s)->call[ch] ? 0 : -1;
+}
+
+/* A lookup's new table of n rows of size bytes, zeroed, in place of old; *count its rows
+ * (0 when n is 0 or memory ran out). */
+static void *lookup_table(void *old, size_t n, size_t size, size_t *count)
+{
+	free(old);
+	void *v = n ? calloc(n, size) : NULL;
+	*count = v ? n : 0;
+	return v;
 }
 
 static void fill_reservation(struct sess_reservation *d, const ec2_capacity_reservation_t *r)
@@ -49,11 +69,10 @@ static void fill_reservation(struct sess_reservation *d, const ec2_capacity_rese
 
 static void on_reservations(void *ud, const aws_error_t *err, ec2_capacity_reservations_t *res)
 {
-	session_t *s = ud;
-	if (lookup_enter(s, CH_LK_RES, err)) return;
-	free(s->lookup.reservations);
-	s->lookup.reservations = res->n ? calloc(res->n, sizeof *s->lookup.reservations) : NULL;
-	s->lookup.nreservations = s->lookup.reservations ? res->n : 0;
+	session_t *s = lookup_reply(ud, CH_LK_RES, err);
+	if (!s) return;
+	s->lookup.reservations = lookup_table(s->lookup.reservations, res->n, sizeof *s->lookup.reservations,
+	                                      &s->lookup.nreservations);
 	for (size_t i = 0; i < s->lookup.nreservations; i++)
 		fill_reservation(&s->lookup.reservations[i], &res->reservations[i]);
 	sess_notify(s, SESS_CH_LOOKUP);
@@ -68,17 +87,15 @@ int session_lookup_reservations(session_t *s, const char *instance_type)
 	ec2_filter_t f = { "instance-type", v, 1 };
 	ec2_describe_req_t dr = { .filters = &f, .nfilters = instance_type ? 1 : 0 };
 	sess_track(s, CH_LK_RES, ec2_describe_capacity_reservations(p->aws, &dr, on_reservations, s));
-	busy_update(s);
-	return p->call[CH_LK_RES] ? 0 : -1;
+	return lookup_sent(s, CH_LK_RES);
 }
 
 static void on_offerings(void *ud, const aws_error_t *err, ec2_capacity_block_offerings_t *res)
 {
-	session_t *s = ud;
-	if (lookup_enter(s, CH_LK_OFF, err)) return;
-	free(s->lookup.offerings);
-	s->lookup.offerings = res->n ? calloc(res->n, sizeof *s->lookup.offerings) : NULL;
-	s->lookup.nofferings = s->lookup.offerings ? res->n : 0;
+	session_t *s = lookup_reply(ud, CH_LK_OFF, err);
+	if (!s) return;
+	s->lookup.offerings = lookup_table(s->lookup.offerings, res->n, sizeof *s->lookup.offerings,
+	                                   &s->lookup.nofferings);
 	for (size_t i = 0; i < s->lookup.nofferings; i++) {
 		struct sess_offering *d = &s->lookup.offerings[i];
 		const ec2_capacity_block_offering_t *o = &res->offerings[i];
@@ -105,24 +122,23 @@ int session_lookup_offerings(session_t *s, const char *instance_type, int count,
 	                                 .duration_hours = hours, .start_range = start_after,
 	                                 .end_range = end_before };
 	sess_track(s, CH_LK_OFF, ec2_describe_capacity_block_offerings(p->aws, &req, on_offerings, s));
-	busy_update(s);
-	return p->call[CH_LK_OFF] ? 0 : -1;
+	return lookup_sent(s, CH_LK_OFF);
 }
 
 static void on_saved_put(void *ud, const aws_error_t *err, ssm_put_parameter_result_t *res)
 {
-	session_t *s = ud;
 	(void)res;
-	if (sess_enter(s, CH_LK_SAVED)) return;
+	session_t *s = sess_back(ud, CH_LK_SAVED);
+	if (!s) return;
 	if (err) sess_flash(s, "could not remember the reservation in %s: %s", SAVED_RESERVATION_PARAM, err->message);
 	busy_update(s);
 }
 
 static void on_purchased(void *ud, const aws_error_t *err, ec2_purchase_result_t *res)
 {
-	session_t *s = ud;
+	session_t *s = lookup_reply(ud, CH_LK_BUY, err);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (lookup_enter(s, CH_LK_BUY, err)) return;
 	struct sess_reservation r;
 	fill_reservation(&r, &res->reservation);
 	struct sess_reservation *v = realloc(s->lookup.reservations, (s->lookup.nreservations + 1) * sizeof *v);
@@ -148,17 +164,14 @@ int session_purchase_offering(session_t *s, const char *offering_id)
 	if (p->call[CH_LK_BUY]) return -1;
 	s->lookup.error[0] = 0;
 	sess_track(s, CH_LK_BUY, ec2_purchase_capacity_block(p->aws, offering_id, "Linux/UNIX", on_purchased, s));
-	busy_update(s);
-	return p->call[CH_LK_BUY] ? 0 : -1;
+	return lookup_sent(s, CH_LK_BUY);
 }
 
 static void on_vpcs(void *ud, const aws_error_t *err, ec2_vpcs_t *res)
 {
-	session_t *s = ud;
-	if (lookup_enter(s, CH_LK_VPC, err)) return;
-	free(s->lookup.vpcs);
-	s->lookup.vpcs = res->n ? calloc(res->n, sizeof *s->lookup.vpcs) : NULL;
-	s->lookup.nvpcs = s->lookup.vpcs ? res->n : 0;
+	session_t *s = lookup_reply(ud, CH_LK_VPC, err);
+	if (!s) return;
+	s->lookup.vpcs = lookup_table(s->lookup.vpcs, res->n, sizeof *s->lookup.vpcs, &s->lookup.nvpcs);
 	for (size_t i = 0; i < s->lookup.nvpcs; i++) {
 		snprintf(s->lookup.vpcs[i].id, sizeof s->lookup.vpcs[i].id, "%s", nz(res->vpcs[i].vpc_id));
 		snprintf(s->lookup.vpcs[i].cidr, sizeof s->lookup.vpcs[i].cidr, "%s", nz(res->vpcs[i].cidr_block));
@@ -171,8 +184,8 @@ static int cmp_az(const void *a, const void *b) { return strcmp(a, b); }
 
 static void on_azs(void *ud, const aws_error_t *err, ec2_offerings_t *res)
 {
-	session_t *s = ud;
-	if (lookup_enter(s, CH_LK_AZ, err)) return;
+	session_t *s = lookup_reply(ud, CH_LK_AZ, err);
+	if (!s) return;
 	s->lookup.nazs = 0;
 	for (size_t i = 0; i < res->n && s->lookup.nazs < 16; i++)
 		snprintf(s->lookup.azs[s->lookup.nazs++], sizeof s->lookup.azs[0], "%s", nz(res->offerings[i].location));
@@ -200,8 +213,8 @@ int session_lookup_network(session_t *s, const char *instance_type)
 
 static void on_saved(void *ud, const aws_error_t *err, ssm_parameter_t *res)
 {
-	session_t *s = ud;
-	if (sess_enter(s, CH_LK_SAVED)) return;
+	session_t *s = sess_back(ud, CH_LK_SAVED);
+	if (!s) return;
 	/* none remembered is the usual case, not an error */
 	if (!err) snprintf(s->lookup.saved_reservation, sizeof s->lookup.saved_reservation, "%s", nz(res->value));
 	else if (strcmp(err->code, "ParameterNotFound") != 0)
@@ -222,8 +235,8 @@ int session_lookup_saved_reservation(session_t *s)
 
 static void on_image(void *ud, const aws_error_t *err, ec2_images_t *res)
 {
-	session_t *s = ud;
-	if (lookup_enter(s, CH_LK_IMAGE, err)) return;
+	session_t *s = lookup_reply(ud, CH_LK_IMAGE, err);
+	if (!s) return;
 	if (res->n) {
 		snprintf(s->lookup.image.architecture, sizeof s->lookup.image.architecture, "%s",
 		         nz(res->images[0].architecture));
@@ -234,9 +247,9 @@ static void on_image(void *ud, const aws_error_t *err, ec2_images_t *res)
 
 static void on_image_param(void *ud, const aws_error_t *err, ssm_parameter_t *res)
 {
-	session_t *s = ud;
+	session_t *s = lookup_reply(ud, CH_LK_IMAGE, err);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (lookup_enter(s, CH_LK_IMAGE, err)) return;
 	snprintf(s->lookup.image.ami, sizeof s->lookup.image.ami, "%s", nz(res->value));
 	const char *ids[1] = { s->lookup.image.ami };
 	ec2_describe_req_t dr = { .ids = ids, .nids = 1 };
@@ -288,9 +301,9 @@ static void add_stack_row(session_t *s, const cfn_stack_t *st)
 
 static void on_stacks_page(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = ud;
+	session_t *s = lookup_reply(ud, CH_LK_STACKS, err);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (lookup_enter(s, CH_LK_STACKS, err)) return;
 	for (size_t i = 0; i < res->n; i++) add_stack_row(s, &res->stacks[i]);
 	s->lookup.stacks_pages++;
 	if (res->next_token && s->lookup.stacks_pages < STACK_PAGES_MAX) {
@@ -314,8 +327,7 @@ int session_lookup_stacks(session_t *s)
 	s->lookup.stacks_done = 0;
 	s->lookup.stacks_pages = 0;
 	sess_track(s, CH_LK_STACKS, cfn_describe_stacks_page(p->aws, NULL, on_stacks_page, s));
-	busy_update(s);
-	return p->call[CH_LK_STACKS] ? 0 : -1;
+	return lookup_sent(s, CH_LK_STACKS);
 }
 
 int session_open_stack(session_t *s, const char *name)

@@ -642,6 +642,13 @@ static void verify_judge(session_t *s, int step)
 
 static void verify_next(loop_t *l, void *ud);
 
+/* The next look at the verify's step, in VERIFY_POLL_MS. */
+static void verify_later(session_t *s)
+{
+	struct session_priv *p = SP(s);
+	p->verify_timer = loop_timer_add(p->loop, VERIFY_POLL_MS, verify_next, s);
+}
+
 static void verify_start_step(session_t *s)
 {
 	int rc = 0;
@@ -663,16 +670,15 @@ static void verify_next(loop_t *l, void *ud)
 {
 	(void)l;
 	session_t *s = ud;
-	struct session_priv *p = SP(s);
-	p->verify_timer = 0;
+	SP(s)->verify_timer = 0;
 	if (step_busy(s, s->verify.step)) {
-		p->verify_timer = loop_timer_add(p->loop, VERIFY_POLL_MS, verify_next, s);
+		verify_later(s);
 		return;
 	}
 	verify_judge(s, s->verify.step);
 	if (++s->verify.step < V_DONE) {
 		verify_start_step(s);
-		p->verify_timer = loop_timer_add(p->loop, VERIFY_POLL_MS, verify_next, s);
+		verify_later(s);
 		return;
 	}
 	s->verify.running = 0;
@@ -682,7 +688,6 @@ static void verify_next(loop_t *l, void *ud)
 
 int session_verify(session_t *s)
 {
-	struct session_priv *p = SP(s);
 	if (s->verify.running) {
 		sess_flash(s, "verify is already running");
 		return -1;
@@ -694,7 +699,7 @@ int session_verify(session_t *s)
 	memset(&s->verify, 0, sizeof s->verify);
 	s->verify.running = 1;
 	if (!setup_busy(s)) verify_start_step(s); /* a setup already running is waited for */
-	p->verify_timer = loop_timer_add(p->loop, VERIFY_POLL_MS, verify_next, s);
+	verify_later(s);
 	sess_notify(s, SESS_CH_NODES);
 	return 0;
 }

@@ -38,10 +38,10 @@ static void put_failed(session_t *s)
 
 static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
 {
-	session_t *s = ud;
-	struct session_priv *p = SP(s);
 	(void)res;
-	if (sess_enter(s, CH_STAGE)) return;
+	session_t *s = sess_back(ud, CH_STAGE);
+	if (!s) return;
+	struct session_priv *p = SP(s);
 	if (err) {
 		p->create_err = *err;
 		p->stage_key[0] = 0;
@@ -61,9 +61,9 @@ static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
 
 static void on_bucket(void *ud, const aws_error_t *err)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_STAGE);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_STAGE)) return;
 	if (err && strcmp(err->code, "BucketAlreadyOwnedByYou") != 0) {
 		p->stage_bucket[0] = p->stage_key[0] = 0; /* nothing to clean */
 		stage_fail(s, "Creating the staging bucket", err);
@@ -101,9 +101,9 @@ static void stage_done(session_t *s)
 
 static void on_bucket_deleted(void *ud, const aws_error_t *err)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_STAGE);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_STAGE)) return;
 	/* BucketNotEmpty: another deploy's template is there; that deploy deletes it */
 	if (err && strcmp(err->code, "BucketNotEmpty") != 0 && strcmp(err->code, "NoSuchBucket") != 0) {
 		char buf[600];
@@ -124,22 +124,44 @@ static void delete_bucket(session_t *s)
 	if (!c) stage_done(s);
 }
 
-static void on_object_deleted(void *ud, const aws_error_t *err, s3_delete_result_t *res)
+/* DeleteObjects on the staged template(s) answered: the bucket goes next, or what is left
+ * is said, with how to delete it (the destroy's leftovers in its step's line, a deploy's
+ * cleanup in a flash). */
+static void objects_deleted(void *ud, const aws_error_t *err, const s3_delete_result_t *res, int leftovers)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_STAGE);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_STAGE)) return;
-	if (err || (res && res->nerrors)) {
-		char buf[600];
+	int failed = err || (res && res->nerrors);
+	char buf[600];
+	const char *why = err ? aws_error_sentence(err, buf, sizeof buf) : failed ? res->errors[0].message : NULL;
+	if (failed && leftovers) {
+		sess_step_end(s, STEP_WARN, "staged templates under s3://%s/%s/ were not deleted (%s): "
+		              "delete them with `aws s3 rm --recursive s3://%s/%s/`", p->stage_bucket,
+		              s->stack_name, why, p->stage_bucket, s->stack_name);
+		p->stage_bucket[0] = 0;
+	} else if (failed) {
 		sess_flash(s, "deleting the staged template s3://%s/%s failed: %s; delete it with "
-		           "`aws s3 rm s3://%s/%s`", p->stage_bucket, p->stage_key,
-		           err ? aws_error_sentence(err, buf, sizeof buf) : res->errors[0].message,
-		           p->stage_bucket, p->stage_key);
+		           "`aws s3 rm s3://%s/%s`", p->stage_bucket, p->stage_key, why, p->stage_bucket, p->stage_key);
+	} else if (leftovers) {
+		sess_step_end(s, STEP_OK, "staged template(s) deleted from s3://%s", p->stage_bucket);
+	}
+	if (failed) {
 		stage_done(s);
 		return;
 	}
 	p->stage_key[0] = 0;
 	delete_bucket(s);
+}
+
+static void on_object_deleted(void *ud, const aws_error_t *err, s3_delete_result_t *res)
+{
+	objects_deleted(ud, err, res, 0);
+}
+
+static void on_leftovers_deleted(void *ud, const aws_error_t *err, s3_delete_result_t *res)
+{
+	objects_deleted(ud, err, res, 1);
 }
 
 void sess_stage_cleanup(session_t *s, void (*next)(session_t *s))
@@ -162,31 +184,11 @@ void sess_stage_cleanup(session_t *s, void (*next)(session_t *s))
 
 /* ---- leftovers (destroy): a run killed between PutObject and the cleanup ---- */
 
-static void on_leftovers_deleted(void *ud, const aws_error_t *err, s3_delete_result_t *res)
-{
-	session_t *s = ud;
-	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_STAGE)) return;
-	if (err || (res && res->nerrors)) {
-		char buf[600];
-		sess_step_end(s, STEP_WARN, "staged templates under s3://%s/%s/ were not deleted (%s): "
-		              "delete them with `aws s3 rm --recursive s3://%s/%s/`", p->stage_bucket,
-		              s->stack_name, err ? aws_error_sentence(err, buf, sizeof buf) : res->errors[0].message,
-		              p->stage_bucket, s->stack_name);
-		p->stage_bucket[0] = 0;
-		stage_done(s);
-		return;
-	}
-	sess_step_end(s, STEP_OK, "staged template(s) deleted from s3://%s", p->stage_bucket);
-	p->stage_key[0] = 0;
-	delete_bucket(s);
-}
-
 static void on_leftovers_listed(void *ud, const aws_error_t *err, s3_list_result_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_STAGE);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_STAGE)) return;
 	if (!err && !res->n) {
 		delete_bucket(s); /* a run killed before its upload left the bucket empty */
 		return;

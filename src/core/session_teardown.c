@@ -28,16 +28,11 @@ static const char *nz(const char *s) { return s ? s : ""; }
 
 static void on_found(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = ud;
+	const cfn_stack_t *st;
+	session_t *s = sess_stack_reply(ud, err, res, SESS_DELETE_FAILED, &st);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	int missing = err && err->http_status == 400 && strstr(err->message, "does not exist");
-	if (err && !missing) {
-		sess_fail_err(s, SESS_DELETE_FAILED, "Looking for the stack", err);
-		return;
-	}
-	const cfn_stack_t *st = !missing && res->n ? &res->stacks[0] : NULL;
-	if (!st || strcmp(nz(st->status), "DELETE_COMPLETE") == 0) {
+	if (sess_stack_gone(st)) {
 		sess_step_end(s, STEP_OK, "%s does not exist: nothing to delete", s->stack_name);
 		p->op = OP_NONE;
 		p->step = T_DONE;
@@ -48,16 +43,16 @@ static void on_found(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	snprintf(s->stack_status, sizeof s->stack_status, "%s", nz(st->status));
 	const char *b = cfn_stack_output(st, "ScriptsBucketName");
 	if (b) snprintf(p->bucket, sizeof p->bucket, "%s", b);
+	sess_state_save(s); /* the stack's id recorded before anything else is said */
 	sess_step_end(s, STEP_OK, "%s (%s)", s->stack_name, nz(st->status));
-	sess_state_save(s);
 	sess_teardown_next(s);
 }
 
 static void on_resources(void *ud, const aws_error_t *err, cfn_resources_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_OP);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
 	if (!err) {
 		for (size_t i = 0; i < res->n; i++) {
 			const cfn_resource_t *r = &res->resources[i];
@@ -80,35 +75,25 @@ static void list_next(session_t *s, const char *token);
 
 static void on_deleted_objects(void *ud, const aws_error_t *err, s3_delete_result_t *res)
 {
-	session_t *s = ud;
-	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err || res->nerrors) {
-		if (err) sess_fail_err(s, SESS_DELETE_FAILED, "Emptying the scripts bucket", err);
-		else sess_fail(s, SESS_DELETE_FAILED, "Emptying the scripts bucket: %s could not be deleted: %s",
-		               nz(res->errors[0].key), nz(res->errors[0].message));
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_DELETE_FAILED, "Emptying the scripts bucket");
+	if (!s) return;
+	if (res->nerrors) {
+		sess_fail(s, SESS_DELETE_FAILED, "Emptying the scripts bucket: %s could not be deleted: %s",
+		          nz(res->errors[0].key), nz(res->errors[0].message));
 		return;
 	}
-	(void)p;
 	list_next(s, NULL); /* list again from the start until it is empty */
 }
 
 static void on_listed(void *ud, const aws_error_t *err, s3_list_result_t *res)
 {
-	session_t *s = ud;
+	int gone = err && strcmp(err->code, "NoSuchBucket") == 0;
+	session_t *s = sess_reply(ud, CH_OP, gone ? NULL : err, SESS_DELETE_FAILED, "Emptying the scripts bucket");
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
-	if (err && strcmp(err->code, "NoSuchBucket") == 0) {
-		sess_step_end(s, STEP_OK, "%s is already gone", p->bucket);
-		sess_teardown_next(s);
-		return;
-	}
-	if (err) {
-		sess_fail_err(s, SESS_DELETE_FAILED, "Emptying the scripts bucket", err);
-		return;
-	}
-	if (!res->n) {
-		sess_step_end(s, STEP_OK, "%s is empty (%zu object(s) deleted)", p->bucket, p->ndeleted);
+	if (gone || !res->n) {
+		if (gone) sess_step_end(s, STEP_OK, "%s is already gone", p->bucket);
+		else sess_step_end(s, STEP_OK, "%s is empty (%zu object(s) deleted)", p->bucket, p->ndeleted);
 		sess_teardown_next(s);
 		return;
 	}
@@ -131,22 +116,18 @@ static void list_next(session_t *s, const char *token)
 
 static void on_delete_sent(void *ud, const aws_error_t *err)
 {
-	session_t *s = ud;
-	if (sess_enter(s, CH_OP)) return;
-	if (err) {
-		sess_fail_err(s, SESS_DELETE_FAILED, "DeleteStack", err);
-		return;
-	}
+	session_t *s = sess_reply(ud, CH_OP, err, SESS_DELETE_FAILED, "DeleteStack");
+	if (!s) return;
 	sess_step_end(s, STEP_OK, "requested");
 	sess_teardown_next(s);
 }
 
 static void on_bucket_check(void *ud, const aws_error_t *err, s3_list_result_t *res)
 {
-	session_t *s = ud;
-	struct session_priv *p = SP(s);
 	(void)res;
-	if (sess_enter(s, CH_OP)) return;
+	session_t *s = sess_back(ud, CH_OP);
+	if (!s) return;
+	struct session_priv *p = SP(s);
 	if (err && strcmp(err->code, "NoSuchBucket") == 0) sess_step_end(s, STEP_OK, "bucket %s is gone", p->bucket);
 	else if (err) sess_step_end(s, STEP_WARN, "could not check bucket %s: %s", p->bucket, err->message);
 	else sess_step_end(s, STEP_WARN, "bucket %s is still there", p->bucket);
@@ -155,8 +136,8 @@ static void on_bucket_check(void *ud, const aws_error_t *err, s3_list_result_t *
 
 static void on_nodes_check(void *ud, const aws_error_t *err, ec2_instances_t *res)
 {
-	session_t *s = ud;
-	if (sess_enter(s, CH_OP)) return;
+	session_t *s = sess_back(ud, CH_OP);
+	if (!s) return;
 	size_t left = 0;
 	char list[256];
 	sbuf_t b;
@@ -196,9 +177,9 @@ static void list_streams(session_t *s, const char *token);
 
 static void on_log_group_done(void *ud, const aws_error_t *err)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_OP);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
 	if (err && strcmp(err->code, "ResourceNotFoundException") != 0)
 		sess_step_end(s, STEP_WARN, "deleted %zu log stream(s) of this stack; log group %s: %s", p->log_deleted,
 		              EXEC_SSM_LOG_GROUP, err->message);
@@ -216,9 +197,9 @@ static void delete_next_stream(session_t *s);
 
 static void on_stream_deleted(void *ud, const aws_error_t *err)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_OP);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
 	if (err && strcmp(err->code, "ResourceNotFoundException") != 0) {
 		sess_step_end(s, STEP_WARN, "could not delete log stream %s in %s: %s", p->log_doomed[p->log_idoomed],
 		              EXEC_SSM_LOG_GROUP, err->message);
@@ -245,9 +226,9 @@ static void delete_next_stream(session_t *s)
 
 static void on_streams(void *ud, const aws_error_t *err, logs_streams_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_OP);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_OP)) return;
 	if (err && strcmp(err->code, "ResourceNotFoundException") == 0) {
 		if (p->log_deleted)
 			sess_step_end(s, STEP_OK, "deleted %zu log stream(s) of this stack", p->log_deleted);

@@ -18,17 +18,16 @@ static void upload_next(session_t *s);
 
 static void on_put(void *ud, const aws_error_t *err, s3_put_result_t *res)
 {
-	session_t *s = ud;
-	struct session_priv *p = SP(s);
 	(void)res;
-	if (sess_enter(s, CH_UPLOAD)) return;
+	session_t *s = sess_back(ud, CH_UPLOAD);
+	if (!s) return;
 	if (err) {
 		char buf[600];
-		sess_flash(s, "uploading %s failed: %s", node_scripts[p->upload_idx].key,
+		sess_flash(s, "uploading %s failed: %s", node_scripts[SP(s)->upload_idx].key,
 		           aws_error_sentence(err, buf, sizeof buf));
 		return;
 	}
-	p->upload_idx++;
+	SP(s)->upload_idx++;
 	upload_next(s);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/grow.h"
 #include "aws/cfn.h"
 #include "core/session_priv.h"
 
@@ -75,8 +76,7 @@ sess_direction_t session_progress(const session_t *s, size_t *done, size_t *tota
 	const char *st = s->stack_status;
 	sess_direction_t dir = SESS_DIR_CREATE;
 	if (starts_with(st, "ROLLBACK_") || starts_with(st, "UPDATE_ROLLBACK_")) dir = SESS_DIR_ROLLBACK;
-	else if (starts_with(st, "DELETE_") || s->phase == SESS_DELETING || s->phase == SESS_DELETED ||
-	         s->phase == SESS_DELETE_FAILED)
+	else if (starts_with(st, "DELETE_") || session_phase_teardown(s->phase))
 		dir = SESS_DIR_DELETE;
 	size_t n = 0, started = 0;
 	for (size_t i = 0; i < s->nresources; i++) {
@@ -100,13 +100,7 @@ static int seen(const struct session_priv *p, const char *id)
 
 static void remember(struct session_priv *p, const char *id)
 {
-	if (p->nseen == p->capseen) {
-		size_t cap = p->capseen ? p->capseen * 2 : 64;
-		char **v = realloc(p->seen, cap * sizeof *v);
-		if (!v) return;
-		p->seen = v;
-		p->capseen = cap;
-	}
+	if (grow_array((void **)&p->seen, &p->capseen, p->nseen + 1, sizeof *p->seen, 64) < 0) return;
 	p->seen[p->nseen++] = strdup(id);
 }
 
@@ -117,13 +111,8 @@ static void apply_event(session_t *s, const sess_event_t *e)
 		memmove(s->events, s->events + MAX_EVENTS / 4, (MAX_EVENTS - MAX_EVENTS / 4) * sizeof *s->events);
 		s->nevents -= MAX_EVENTS / 4;
 	}
-	if (s->nevents == s->capevents) {
-		size_t cap = s->capevents ? s->capevents * 2 : 64;
-		sess_event_t *v = realloc(s->events, cap * sizeof *v);
-		if (!v) return;
-		s->events = v;
-		s->capevents = cap;
-	}
+	if (grow_array((void **)&s->events, &s->capevents, s->nevents + 1, sizeof *s->events, 64) < 0)
+		return;
 	s->events[s->nevents++] = *e;
 	p->changed_this_poll = 1;
 	int stack_level = strcmp(e->type, "AWS::CloudFormation::Stack") == 0;
@@ -171,12 +160,12 @@ static void describe_stack(session_t *s)
 
 static void on_events(void *ud, const aws_error_t *err, cfn_events_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_EVENTS);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_EVENTS)) return;
 	if (!p->watching) return;
 	if (err) {
-		if (err->http_status == 400 && strstr(err->message, "does not exist")) {
+		if (sess_stack_missing(err)) {
 			describe_stack(s); /* the stack is gone: DescribeStacks says how it ended */
 			return;
 		}
@@ -273,12 +262,12 @@ static void finish_create(session_t *s, const cfn_stack_t *st)
 
 static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 {
-	session_t *s = ud;
+	session_t *s = sess_back(ud, CH_STACK);
+	if (!s) return;
 	struct session_priv *p = SP(s);
-	if (sess_enter(s, CH_STACK)) return;
 	if (!p->watching) return;
 	int deleting = s->phase == SESS_DELETING;
-	if (err && err->http_status == 400 && strstr(err->message, "does not exist")) {
+	if (sess_stack_missing(err)) {
 		/* by name, a deleted stack is gone; by ARN it reads DELETE_COMPLETE */
 		sess_watch_stop(s);
 		if (deleting) {

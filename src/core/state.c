@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/file.h"
+#include "base/jsonobj.h"
 #include "core/session_priv.h"
 #include "base/statedir.h"
 
@@ -49,13 +50,12 @@ int sess_state_save(session_t *s)
 		state_unwritable(s, x && *x ? x : "~/.local/state", e);
 		return -1;
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "stackName", s->stack_name);
-	cJSON_AddStringToObject(o, "stackId", s->stack_id);
-	cJSON_AddStringToObject(o, "region", s->region);
-	cJSON_AddStringToObject(o, "endpoint", s->endpoint);
-	cJSON_AddStringToObject(o, "phase", session_phase_name(s->phase));
-	cJSON_AddStringToObject(o, "clientRequestToken", p->client_token);
+	const char *const fields[][2] = {
+		{ "stackName", s->stack_name }, { "stackId", s->stack_id }, { "region", s->region },
+		{ "endpoint", s->endpoint }, { "phase", session_phase_name(s->phase) },
+		{ "clientRequestToken", p->client_token },
+	};
+	cJSON *o = json_object_strings(fields, sizeof fields / sizeof fields[0]);
 	cJSON_AddNumberToObject(o, "updatedAt", (double)time(NULL));
 	cJSON *cfg = cJSON_AddObjectToObject(o, "config");
 	for (int k = 0; k < CONFIG_KEY_COUNT; k++)

@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "base/file.h"
+#include "base/jsonobj.h"
 #include "base/statedir.h"
 
 static int record_path(const char *stack, char *buf, size_t n)
@@ -31,11 +32,11 @@ int setup_record_save(const setup_record_t *r, const tasks_t *t, char *err, size
 		snprintf(err, errlen, "no place for the setup record (%s): set XDG_STATE_HOME", strerror(errno));
 		return -1;
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "stackName", r->stack);
-	cJSON_AddStringToObject(o, "region", r->region);
-	cJSON_AddStringToObject(o, "commandId", r->command_id);
-	cJSON_AddStringToObject(o, "prefix", r->prefix);
+	const char *const fields[][2] = {
+		{ "stackName", r->stack }, { "region", r->region }, { "commandId", r->command_id },
+		{ "prefix", r->prefix },
+	};
+	cJSON *o = json_object_strings(fields, sizeof fields / sizeof fields[0]);
 	cJSON_AddNumberToObject(o, "startedAt", (double)r->started);
 	cJSON *nodes = cJSON_AddArrayToObject(o, "nodes");
 	for (size_t i = 0; i < r->nnodes; i++) {
