@@ -356,6 +356,13 @@ void sess_deploy_next(session_t *s)
 int session_deploy(session_t *s, const char *on_failure)
 {
 	struct session_priv *p = SP(s);
+	/* the console's first look for the stack (session_attach) not answered yet: it is
+	 * dropped, and the deploy's own first step looks again (and follows a stack it finds
+	 * instead of creating one). A slow network or a loaded machine must not turn a deploy
+	 * confirmed early into "already running". */
+	if (p->op == OP_ATTACH && p->call[CH_OP] &&
+	    (s->phase == SESS_IDLE || s->phase == SESS_DELETED))
+		session_detach(s);
 	if (p->op != OP_NONE) {
 		snprintf(s->root_cause, sizeof s->root_cause, "An operation is already running.");
 		return -1;
