@@ -101,5 +101,10 @@ void view_wizard_deploy(ui_t *ui, const char *arg);
 /* "deploy and verify": the same deploy, then verify (setup, MLflow, EFA, ping-pong) once ready. */
 void view_wizard_deploy_verify(ui_t *ui, const char *arg);
 const char *view_wizard_deploy_unavailable(const ui_t *ui);
+/* The region the console works in, NULL when none resolved. */
+const char *view_wizard_region(const ui_t *ui);
+/* The volume check preflight runs (preflight_image.c) and the Volume panel refuses on: a
+ * volume below the AMI's root snapshot. 1 with why when it fails. */
+int view_wizard_volume_problem(const ui_t *ui, char *why, size_t n);
 
 #endif
