@@ -178,6 +178,24 @@ static inline int stub_start(stub_t *s, const char *script)
 	return 0;
 }
 
+/* Credentials from the stub's IMDSv2 only: no keys, no files, IMDS at the stub's URL.
+ * stub_imds_off() puts back the tests' usual "IMDS disabled". */
+static inline void stub_imds_on(const stub_t *s)
+{
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", s->url, 1);
+	setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+}
+
+static inline void stub_imds_off(void)
+{
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+}
+
 static inline void stub_stop(stub_t *s)
 {
 	if (s->pid > 0) {

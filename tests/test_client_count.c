@@ -98,12 +98,7 @@ static void test_credential_requests_count(void **s)
 {
 	(void)s;
 	assert_int_equal(stub_start(&stub, "imds-token,imds-role,imds-creds,ok"), 0);
-	unsetenv("AWS_ACCESS_KEY_ID");
-	unsetenv("AWS_SECRET_ACCESS_KEY");
-	unsetenv("AWS_EC2_METADATA_DISABLED");
-	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", stub.url, 1);
-	setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+	stub_imds_on(&stub);
 	loop_t *l = loop_new();
 	aws_client_opts_t o = { .region = "us-east-1", .endpoint_url = stub.url, .retry_base_ms = 5,
 	                        .log = on_log };
@@ -122,8 +117,7 @@ static void test_credential_requests_count(void **s)
 	aws_client_free(c);
 	loop_free(l);
 	stub_stop(&stub);
-	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	stub_imds_off();
 }
 
 int main(void)

@@ -9,6 +9,7 @@ tools pass on to this host's own (fi_pingpong's arguments, fi_info for other pro
 the host's /opt and /dev are untouched, and what a node that is not simulated reports.
 Prints TAP; a watchdog bounds the run."""
 
+import ipaddress
 import json
 import os
 import re
@@ -22,23 +23,26 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tools", "sandbox"))
 from test_sandbox import Tap  # noqa: E402
-from awssim import efasim, instance_types, nodebox  # noqa: E402
+from awssim import efasim, instance_types, loopback, nodebox  # noqa: E402
 
 NIXL_TUI = os.environ.get("NIXL_TUI", os.path.join(ROOT, "nixl-tui"))
 CHECK_SCRIPT = os.path.join(ROOT, "src", "efa", "scripts", "efa_check.sh")
 WATCHDOG = 240
+# The simulated node's VPC address, as text only: its tools print it and the network check
+# reads it back. Nothing here connects to it: the simulated fi_pingpong rewrites it to its
+# loopback alias (loopback.alias: 127.1.2.3) before anything dials, and main() checks that
+# the alias is on 127.0.0.0/8 before any node command runs.
+VPC_IP = "10.1.2.3"
 
 
 def run_node(workdir, sim, script, env_extra=None, name="ip-10-1-2-3"):
     """Runs script as a simulated node would (nodebox + the node's environment).
-    10.1.2.3 is the node's VPC address as text only: the node's tools print it, and the
-    simulated fi_pingpong rewrites it to its loopback alias (127.1.2.3, loopback.py)
-    before anything connects; no test here connects to a 10.x address."""
+    VPC_IP is the node's VPC address as text only (see VPC_IP above)."""
     node_tmp = tempfile.mkdtemp(prefix="node-", dir=workdir)
     host_path = os.environ.get("PATH", "/usr/bin:/bin")
     env = {"PATH": os.path.join(sim, "bin") + ":" + host_path, "NIXL_HOST_PATH": host_path,
            "HOME": workdir, "LANG": "C.UTF-8", "AWS_SSM_INSTANCE_ID": "i-0abc1234567890def",
-           "NIXL_SIMULATED_EFA": "simulated EFA: a test node", "NIXL_SIMULATED_VPC_IP": "10.1.2.3",
+           "NIXL_SIMULATED_EFA": "simulated EFA: a test node", "NIXL_SIMULATED_VPC_IP": VPC_IP,
            **(env_extra or {})}
     done = subprocess.run(nodebox.argv(script, node_tmp, name, workdir, sim), env=env,
                           capture_output=True, timeout=120, check=False,
@@ -103,6 +107,12 @@ def main():
 
     signal.signal(signal.SIGALRM, watchdog)
     signal.alarm(WATCHDOG)
+    # nothing may ever dial the VPC address itself: only its alias on loopback
+    alias = loopback.alias(VPC_IP)
+    if not t.ok(f"the VPC address's alias {alias} is on 127.0.0.0/8",
+                ipaddress.ip_address(alias) in ipaddress.ip_network("127.0.0.0/8")):
+        print("Bail out! the simulated nodes' address would not be loopback", flush=True)
+        return 1
     with tempfile.TemporaryDirectory(prefix="simefa-") as workdir:
         why = nodebox.probe(workdir)
         if why:
@@ -124,7 +134,7 @@ def main():
              sorted(facts.get("fabrics") or []) == ["efa", "efa-direct"] and
              facts.get("dgram_domains") == 32, facts.get("fabrics"))
         t.ok("p5.48xlarge: the network check finds the node's VPC address, not loopback",
-             facts.get("private_ipv4") == "10.1.2.3", facts.get("private_ipv4"))
+             facts.get("private_ipv4") == VPC_IP, facts.get("private_ipv4"))
         g5 = (nodes.get("g5.12xlarge") or {"facts": {}})["facts"]
         t.ok("g5.12xlarge: one EFA device, 4 x NVIDIA A10G, GPUDirect's nvidia_peermem loaded",
              g5.get("efa_devices") == 1 and g5.get("accelerators") == 4 and
@@ -160,11 +170,11 @@ def main():
             os.chmod(os.path.join(fake, tool), 0o755)
         script = os.path.join(workdir, "pp.sh")
         # the host's fi_pingpong and fi_info here are the fakes above, which only echo
-        # their arguments: the check is the rewritten command line (10.1.2.3 -> its
+        # their arguments: the check is the rewritten command line (VPC_IP -> its
         # loopback alias), and nothing connects anywhere
         with open(script, "w", encoding="utf-8") as handle:
             handle.write("PATH=/opt/amazon/efa/bin:$PATH\n"
-                         "fi_pingpong -e rdm -p 'efa' -f efa -I 10 -S 4096 -P 1234 10.1.2.3\n"
+                         f"fi_pingpong -e rdm -p 'efa' -f efa -I 10 -S 4096 -P 1234 {VPC_IP}\n"
                          "fi_pingpong -e rdm -p tcp -I 10 -S 4096 -B 4321\n"
                          "fi_info -p tcp -t FI_EP_RDM\n"
                          "fi_info -p efa -t FI_EP_MSG; echo rc=$?\n"
@@ -174,7 +184,7 @@ def main():
         t.eq("fi_pingpong -p efa: this host's fi_pingpong over tcp, the fabric name dropped, "
              "the VPC address as its loopback alias",
              lines[0] if lines else None,
-             "host fi_pingpong: -e rdm -p tcp -I 10 -S 4096 -P 1234 127.1.2.3")
+             "host fi_pingpong: -e rdm -p tcp -I 10 -S 4096 -P 1234 " + loopback.alias(VPC_IP))
         t.eq("fi_pingpong -p tcp: passed on unchanged", lines[1] if len(lines) > 1 else None,
              "host fi_pingpong: -e rdm -p tcp -I 10 -S 4096 -B 4321")
         t.eq("fi_info for another provider: this host's fi_info",
