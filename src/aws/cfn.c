@@ -201,6 +201,11 @@ SHAPE_XML_REPLY(cfn_parse_validate_template, cfn_template_info_free, cfn_templat
                 "ValidateTemplateResponse", "ValidateTemplateResult", tinfo_shape,
                 "a parameter in the ValidateTemplate reply has no ParameterKey")
 
+int cfn_error_stack_missing(const aws_error_t *err)
+{
+	return err && err->http_status == 400 && strstr(err->message, "does not exist");
+}
+
 const char *cfn_stack_output(const cfn_stack_t *s, const char *key)
 {
 	for (size_t i = 0; s && i < s->noutputs; i++)

@@ -131,6 +131,9 @@ void cfn_template_info_free(cfn_template_info_t *t);
 
 /* The value of output `key`, or NULL. */
 const char *cfn_stack_output(const cfn_stack_t *s, const char *key);
+/* CloudFormation's answer for a stack that is not there (DescribeStacks, DescribeStack*
+ * on a name: ValidationError, 400, "Stack with id X does not exist"). */
+int cfn_error_stack_missing(const aws_error_t *err);
 
 typedef void (*cfn_create_stack_cb)(void *ud, const aws_error_t *err, cfn_create_result_t *res);
 typedef void (*cfn_describe_stacks_cb)(void *ud, const aws_error_t *err, cfn_stacks_t *res);

@@ -126,7 +126,7 @@ int cmd_call_take(cmd_call_t *c, const aws_error_t *err, void *res, size_t size)
 
 int cmd_stack_call_end(cmd_call_t *c, const aws_error_t *err)
 {
-	if (err && err->http_status == 400 && strstr(err->message, "does not exist")) {
+	if (cfn_error_stack_missing(err)) {
 		c->done = c->missing = 1;
 		return 1;
 	}

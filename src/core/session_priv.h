@@ -173,8 +173,6 @@ session_t *sess_reply(void *ud, sess_chan_t ch, const aws_error_t *err, sess_pha
 /* A deploy step's result line (STEP_OK or STEP_WARN), then the next step. */
 void sess_deploy_pass(session_t *s, sess_step_state_t state, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* DescribeStacks: 1 when err says the stack does not exist. */
-int sess_stack_missing(const aws_error_t *err);
 /* A DescribeStacks-by-name callback's first lines (CH_OP): as sess_reply, an error other
  * than "does not exist" failing the operation with phase ("Looking for the stack: ...");
  * *st the stack AWS found, NULL when there is none. */

@@ -34,15 +34,10 @@ void sess_deploy_pass(session_t *s, sess_step_state_t state, const char *fmt, ..
 	sess_deploy_next(s);
 }
 
-int sess_stack_missing(const aws_error_t *err)
-{
-	return err && err->http_status == 400 && strstr(err->message, "does not exist");
-}
-
 session_t *sess_stack_reply(void *ud, const aws_error_t *err, const cfn_stacks_t *res, sess_phase_t phase,
                             const cfn_stack_t **st)
 {
-	int missing = sess_stack_missing(err);
+	int missing = cfn_error_stack_missing(err);
 	session_t *s = sess_reply(ud, CH_OP, missing ? NULL : err, phase, "Looking for the stack");
 	*st = s && !missing && res->n ? &res->stacks[0] : NULL;
 	return s;

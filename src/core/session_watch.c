@@ -165,7 +165,7 @@ static void on_events(void *ud, const aws_error_t *err, cfn_events_t *res)
 	struct session_priv *p = SP(s);
 	if (!p->watching) return;
 	if (err) {
-		if (sess_stack_missing(err)) {
+		if (cfn_error_stack_missing(err)) {
 			describe_stack(s); /* the stack is gone: DescribeStacks says how it ended */
 			return;
 		}
@@ -267,7 +267,7 @@ static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	struct session_priv *p = SP(s);
 	if (!p->watching) return;
 	int deleting = s->phase == SESS_DELETING;
-	if (sess_stack_missing(err)) {
+	if (cfn_error_stack_missing(err)) {
 		/* by name, a deleted stack is gone; by ARN it reads DELETE_COMPLETE */
 		sess_watch_stop(s);
 		if (deleting) {
