@@ -342,22 +342,18 @@ class Stack:
 
     def _quota_refusal(self, res):
         """AWS's refusal of this EIP or instance by the account's quotas, else None. moto
-        made every resource at CreateStack: those the timeline has not reached yet do not
-        count."""
+        made every resource at CreateStack: those no stack's timeline has reached yet do not
+        count (Quotas.unlaunched); this instance is counted once, as the one asked for."""
         if self.quotas is None:
             return None
-        waiting = [r for r in self.resources.values() if r.status is None]
         if res.rtype == "AWS::EC2::EIP":
-            pending = {r.planned_physical_id for r in waiting if r.rtype == res.rtype}
-            return self.quotas.address_error(self.account, self.region, pending)
+            return self.quotas.address_error(self.account, self.region)
         if res.rtype == "AWS::EC2::Instance" and res.node:
             if res.lid in self._reserved:
                 self.quotas.covered.add(res.node["instance_id"])
                 return None
-            pending = {r.node["instance_id"] for r in waiting + [res]
-                       if r.rtype == res.rtype and r.node}
             return self.quotas.vcpu_error(self.account, self.region,
-                                          res.node["instance_type"], 1, pending)
+                                          res.node["instance_type"], 1, {res.node["instance_id"]})
         return None
 
     def _on_create_initiated(self, ts, lid):

@@ -128,11 +128,11 @@ class Quotas:
                 "service_quotas_denied": self.denied}
 
     # ----- counting (callers hold the lock) -----
-    def eips_held(self, account, region, pending=()):
-        """Elastic IPs the account holds in the region, less those in `pending` (public
-        IPs moto made for stacks whose timeline has not reached them yet)."""
+    def eips_held(self, account, region):
+        """Elastic IPs the account holds in the region, less those moto made for stacks
+        whose timelines have not reached them yet (unlaunched)."""
         addresses = self.moto.backend("ec2", account, region).addresses
-        pending = set(pending) | self.unlaunched(account, region)
+        pending = self.unlaunched(account, region)
         return sum(1 for a in addresses if a.public_ip not in pending)
 
     @staticmethod
@@ -142,7 +142,7 @@ class Quotas:
 
     def vcpus_held(self, account, region, family, pending=()):
         """vCPUs of live On-Demand instances of the family, less reservation-covered ones
-        and those in `pending` (ids of stack instances not started yet)."""
+        those no stack has launched yet (unlaunched) and those in `pending`."""
         total = 0
         pending = set(pending) | self.unlaunched(account, region)
         for inst in self.moto.backend("ec2", account, region).all_instances():
@@ -152,16 +152,16 @@ class Quotas:
                 total += self.vcpus_of(inst.instance_type)
         return total
 
-    def address_error(self, account, region, pending=()):
+    def address_error(self, account, region):
         """The AddressLimitExceeded error when the account holds more than its quota
         (counting the address being allocated), else None."""
-        if self.eips_held(account, region, pending) > self.eip_quota:
+        if self.eips_held(account, region) > self.eip_quota:
             return ApiError(400, "AddressLimitExceeded", ADDRESS_LIMIT)
         return None
 
     def vcpu_error(self, account, region, instance_type, count, pending=()):
         """VcpuLimitExceeded when `count` more instances of the type would pass the
-        family's quota (pending: ids already counted by moto that are not running)."""
+        family's quota (pending: ids moto already made for those instances)."""
         family = family_of(instance_type)
         if family is None:
             return None
