@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 
 #define CFN_VERSION "2010-05-15"
 
@@ -60,6 +61,7 @@ typedef struct cfn_stacks {
 	size_t n;
 	char *next_token;  /* NULL: last page */
 } cfn_stacks_t;
+SHAPE_REPLY_DECL(cfn_parse_describe_stacks, cfn_stacks_free, cfn_stacks_t, cfn_describe_stacks_cb);
 
 typedef struct cfn_event {
 	char *event_id, *stack_id, *stack_name, *logical_id, *physical_id, *resource_type;
@@ -74,6 +76,8 @@ typedef struct cfn_events {
 	size_t n;
 	char *next_token;  /* NULL: last page */
 } cfn_events_t;
+SHAPE_REPLY_DECL(cfn_parse_describe_stack_events, cfn_events_free, cfn_events_t,
+                 cfn_describe_stack_events_cb);
 
 typedef struct cfn_resource {
 	char *logical_id, *physical_id, *resource_type, *status, *status_reason;
@@ -84,6 +88,8 @@ typedef struct cfn_resources {
 	cfn_resource_t *resources;
 	size_t n;
 } cfn_resources_t;
+SHAPE_REPLY_DECL(cfn_parse_describe_stack_resources, cfn_resources_free, cfn_resources_t,
+                 cfn_describe_stack_resources_cb);
 
 typedef struct cfn_template_param {
 	char *key, *default_value, *description;
@@ -97,10 +103,14 @@ typedef struct cfn_template_info {
 	char **capabilities;
 	size_t ncapabilities;
 } cfn_template_info_t;
+SHAPE_REPLY_DECL(cfn_parse_validate_template, cfn_template_info_free, cfn_template_info_t,
+                 cfn_validate_template_cb);
 
 typedef struct cfn_create_result {
 	char *stack_id;
 } cfn_create_result_t;
+SHAPE_REPLY_DECL(cfn_parse_create_stack, cfn_create_result_free, cfn_create_result_t,
+                 cfn_create_stack_cb);
 
 /* Builders: -1 when a required field is missing. */
 int cfn_build_create_stack(const cfn_create_stack_req_t *req, aws_params_t *out);
@@ -112,36 +122,12 @@ int cfn_build_delete_stack(const char *stack, const char *client_request_token,
                            aws_params_t *out);
 int cfn_build_validate_template(const char *template_body, aws_params_t *out);
 
-/* Parsers: 0, or -1 with err (AWS_ERR_PARSE) and *out empty. */
-int cfn_parse_create_stack(const char *body, size_t len, cfn_create_result_t *out,
-                           aws_error_t *err);
-int cfn_parse_describe_stacks(const char *body, size_t len, cfn_stacks_t *out, aws_error_t *err);
-int cfn_parse_describe_stack_events(const char *body, size_t len, cfn_events_t *out,
-                                    aws_error_t *err);
-int cfn_parse_describe_stack_resources(const char *body, size_t len, cfn_resources_t *out,
-                                       aws_error_t *err);
-int cfn_parse_validate_template(const char *body, size_t len, cfn_template_info_t *out,
-                                aws_error_t *err);
-
-void cfn_create_result_free(cfn_create_result_t *r);
-void cfn_stacks_free(cfn_stacks_t *s);
-void cfn_events_free(cfn_events_t *e);
-void cfn_resources_free(cfn_resources_t *r);
-void cfn_template_info_free(cfn_template_info_t *t);
-
 /* The value of output `key`, or NULL. */
 const char *cfn_stack_output(const cfn_stack_t *s, const char *key);
 /* CloudFormation's answer for a stack that is not there (DescribeStacks, DescribeStack*
  * on a name: ValidationError, 400, "Stack with id X does not exist"). */
 int cfn_error_stack_missing(const aws_error_t *err);
 
-typedef void (*cfn_create_stack_cb)(void *ud, const aws_error_t *err, cfn_create_result_t *res);
-typedef void (*cfn_describe_stacks_cb)(void *ud, const aws_error_t *err, cfn_stacks_t *res);
-typedef void (*cfn_describe_stack_events_cb)(void *ud, const aws_error_t *err, cfn_events_t *res);
-typedef void (*cfn_describe_stack_resources_cb)(void *ud, const aws_error_t *err,
-                                                cfn_resources_t *res);
-typedef void (*cfn_validate_template_cb)(void *ud, const aws_error_t *err,
-                                         cfn_template_info_t *res);
 typedef void (*cfn_status_cb)(void *ud, const aws_error_t *err);
 
 aws_call_t *cfn_create_stack(aws_client_t *c, const cfn_create_stack_req_t *req,

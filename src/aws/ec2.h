@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 
 #define EC2_VERSION "2016-11-15"
 
@@ -43,21 +44,15 @@ typedef struct ec2_vpc {
 	char *vpc_id, *cidr_block, *state;
 	int is_default;
 } ec2_vpc_t;
-typedef struct ec2_vpcs {
-	ec2_vpc_t *vpcs;
-	size_t n;
-	char *next_token;
-} ec2_vpcs_t;
+AWS_PAGE_T(ec2_vpcs, ec2_vpc_t, vpcs);
+SHAPE_REPLY_DECL(ec2_parse_describe_vpcs, ec2_vpcs_free, ec2_vpcs_t, ec2_vpcs_cb);
 
 typedef struct ec2_subnet {
 	char *subnet_id, *vpc_id, *availability_zone, *availability_zone_id, *cidr_block, *state;
 	int available_ip_count, default_for_az, map_public_ip_on_launch;
 } ec2_subnet_t;
-typedef struct ec2_subnets {
-	ec2_subnet_t *subnets;
-	size_t n;
-	char *next_token;
-} ec2_subnets_t;
+AWS_PAGE_T(ec2_subnets, ec2_subnet_t, subnets);
+SHAPE_REPLY_DECL(ec2_parse_describe_subnets, ec2_subnets_free, ec2_subnets_t, ec2_subnets_cb);
 
 typedef struct ec2_zone {
 	char *zone_name, *zone_id, *state, *region_name, *zone_type;
@@ -66,6 +61,7 @@ typedef struct ec2_zones {
 	ec2_zone_t *zones;
 	size_t n;
 } ec2_zones_t;
+SHAPE_REPLY_DECL(ec2_parse_describe_availability_zones, ec2_zones_free, ec2_zones_t, ec2_zones_cb);
 
 typedef struct ec2_network_card {
 	int index, maximum_network_interfaces;
@@ -92,20 +88,16 @@ typedef struct ec2_instance_type {
 	char **architectures;
 	size_t narchitectures;
 } ec2_instance_type_t;
-typedef struct ec2_instance_types {
-	ec2_instance_type_t *types;
-	size_t n;
-	char *next_token;
-} ec2_instance_types_t;
+AWS_PAGE_T(ec2_instance_types, ec2_instance_type_t, types);
+SHAPE_REPLY_DECL(ec2_parse_describe_instance_types, ec2_instance_types_free, ec2_instance_types_t,
+                 ec2_instance_types_cb);
 
 typedef struct ec2_offering {
 	char *instance_type, *location, *location_type;
 } ec2_offering_t;
-typedef struct ec2_offerings {
-	ec2_offering_t *offerings;
-	size_t n;
-	char *next_token;
-} ec2_offerings_t;
+AWS_PAGE_T(ec2_offerings, ec2_offering_t, offerings);
+SHAPE_REPLY_DECL(ec2_parse_describe_instance_type_offerings, ec2_offerings_free, ec2_offerings_t,
+                 ec2_offerings_cb);
 
 typedef struct ec2_instance {
 	char *instance_id, *instance_type, *state, *image_id, *availability_zone;
@@ -116,20 +108,16 @@ typedef struct ec2_instance {
 	size_t ntags;
 } ec2_instance_t;
 /* Every instance of every reservation, in reply order. */
-typedef struct ec2_instances {
-	ec2_instance_t *instances;
-	size_t n;
-	char *next_token;
-} ec2_instances_t;
+AWS_PAGE_T(ec2_instances, ec2_instance_t, instances);
+SHAPE_REPLY_DECL(ec2_parse_describe_instances, ec2_instances_free, ec2_instances_t,
+                 ec2_instances_cb);
 
 typedef struct ec2_security_group {
 	char *group_id, *group_name, *description, *vpc_id;
 } ec2_security_group_t;
-typedef struct ec2_security_groups {
-	ec2_security_group_t *groups;
-	size_t n;
-	char *next_token;
-} ec2_security_groups_t;
+AWS_PAGE_T(ec2_security_groups, ec2_security_group_t, groups);
+SHAPE_REPLY_DECL(ec2_parse_describe_security_groups, ec2_security_groups_free,
+                 ec2_security_groups_t, ec2_security_groups_cb);
 
 typedef struct ec2_capacity_reservation {
 	char *id, *arn, *instance_type, *instance_platform, *availability_zone, *tenancy;
@@ -140,11 +128,9 @@ typedef struct ec2_capacity_reservation {
 	ec2_tag_t *tags;
 	size_t ntags;
 } ec2_capacity_reservation_t;
-typedef struct ec2_capacity_reservations {
-	ec2_capacity_reservation_t *reservations;
-	size_t n;
-	char *next_token;
-} ec2_capacity_reservations_t;
+AWS_PAGE_T(ec2_capacity_reservations, ec2_capacity_reservation_t, reservations);
+SHAPE_REPLY_DECL(ec2_parse_describe_capacity_reservations, ec2_capacity_reservations_free,
+                 ec2_capacity_reservations_t, ec2_capacity_reservations_cb);
 
 typedef struct ec2_capacity_block_req {
 	const char *instance_type;
@@ -159,15 +145,15 @@ typedef struct ec2_capacity_block_offering {
 	int instance_count, duration_hours;
 	time_t start_date, end_date;
 } ec2_capacity_block_offering_t;
-typedef struct ec2_capacity_block_offerings {
-	ec2_capacity_block_offering_t *offerings;
-	size_t n;
-	char *next_token;
-} ec2_capacity_block_offerings_t;
+AWS_PAGE_T(ec2_capacity_block_offerings, ec2_capacity_block_offering_t, offerings);
+SHAPE_REPLY_DECL(ec2_parse_describe_capacity_block_offerings, ec2_capacity_block_offerings_free,
+                 ec2_capacity_block_offerings_t, ec2_capacity_block_offerings_cb);
 
 typedef struct ec2_purchase_result {
 	ec2_capacity_reservation_t reservation;
 } ec2_purchase_result_t;
+SHAPE_REPLY_DECL(ec2_parse_purchase_capacity_block, ec2_purchase_result_free, ec2_purchase_result_t,
+                 ec2_purchase_cb);
 
 /* Builders (-1 when a required field is missing). */
 int ec2_build_describe(const ec2_describe_req_t *req, const char *id_prefix, aws_params_t *out);
@@ -179,55 +165,8 @@ int ec2_build_describe_capacity_block_offerings(const ec2_capacity_block_req_t *
 int ec2_build_purchase_capacity_block(const char *offering_id, const char *instance_platform,
                                       aws_params_t *out);
 
-int ec2_parse_describe_vpcs(const char *body, size_t len, ec2_vpcs_t *out, aws_error_t *err);
-int ec2_parse_describe_subnets(const char *body, size_t len, ec2_subnets_t *out,
-                               aws_error_t *err);
-int ec2_parse_describe_availability_zones(const char *body, size_t len, ec2_zones_t *out,
-                                          aws_error_t *err);
-int ec2_parse_describe_instance_types(const char *body, size_t len, ec2_instance_types_t *out,
-                                      aws_error_t *err);
-int ec2_parse_describe_instance_type_offerings(const char *body, size_t len,
-                                               ec2_offerings_t *out, aws_error_t *err);
-int ec2_parse_describe_instances(const char *body, size_t len, ec2_instances_t *out,
-                                 aws_error_t *err);
-int ec2_parse_describe_security_groups(const char *body, size_t len, ec2_security_groups_t *out,
-                                       aws_error_t *err);
-int ec2_parse_describe_capacity_reservations(const char *body, size_t len,
-                                             ec2_capacity_reservations_t *out, aws_error_t *err);
-int ec2_parse_describe_capacity_block_offerings(const char *body, size_t len,
-                                                ec2_capacity_block_offerings_t *out,
-                                                aws_error_t *err);
-int ec2_parse_purchase_capacity_block(const char *body, size_t len, ec2_purchase_result_t *out,
-                                      aws_error_t *err);
-
-void ec2_vpcs_free(ec2_vpcs_t *v);
-void ec2_subnets_free(ec2_subnets_t *v);
-void ec2_zones_free(ec2_zones_t *v);
-void ec2_instance_types_free(ec2_instance_types_t *v);
-void ec2_offerings_free(ec2_offerings_t *v);
-void ec2_instances_free(ec2_instances_t *v);
-void ec2_security_groups_free(ec2_security_groups_t *v);
-void ec2_capacity_reservations_free(ec2_capacity_reservations_t *v);
-void ec2_capacity_block_offerings_free(ec2_capacity_block_offerings_t *v);
-void ec2_purchase_result_free(ec2_purchase_result_t *v);
-
 /* The value of tag `key` on an instance, or NULL. */
 const char *ec2_instance_tag(const ec2_instance_t *i, const char *key);
-
-typedef void (*ec2_vpcs_cb)(void *ud, const aws_error_t *err, ec2_vpcs_t *res);
-typedef void (*ec2_subnets_cb)(void *ud, const aws_error_t *err, ec2_subnets_t *res);
-typedef void (*ec2_zones_cb)(void *ud, const aws_error_t *err, ec2_zones_t *res);
-typedef void (*ec2_instance_types_cb)(void *ud, const aws_error_t *err,
-                                      ec2_instance_types_t *res);
-typedef void (*ec2_offerings_cb)(void *ud, const aws_error_t *err, ec2_offerings_t *res);
-typedef void (*ec2_instances_cb)(void *ud, const aws_error_t *err, ec2_instances_t *res);
-typedef void (*ec2_security_groups_cb)(void *ud, const aws_error_t *err,
-                                       ec2_security_groups_t *res);
-typedef void (*ec2_capacity_reservations_cb)(void *ud, const aws_error_t *err,
-                                             ec2_capacity_reservations_t *res);
-typedef void (*ec2_capacity_block_offerings_cb)(void *ud, const aws_error_t *err,
-                                                ec2_capacity_block_offerings_t *res);
-typedef void (*ec2_purchase_cb)(void *ud, const aws_error_t *err, ec2_purchase_result_t *res);
 
 /* req may be NULL (no ids, no filters). Ids: VpcId.N, SubnetId.N, ZoneName.N,
  * InstanceType.N, InstanceId.N, GroupId.N, CapacityReservationId.N. */
@@ -261,14 +200,8 @@ typedef struct ec2_image {
 	char *root_snapshot_id;  /* the root device's EBS snapshot, or NULL */
 	int root_volume_gib;     /* its VolumeSize; 0 when absent */
 } ec2_image_t;
-typedef struct ec2_images {
-	ec2_image_t *images;
-	size_t n;
-	char *next_token;
-} ec2_images_t;
-int ec2_parse_describe_images(const char *body, size_t len, ec2_images_t *out, aws_error_t *err);
-void ec2_images_free(ec2_images_t *v);
-typedef void (*ec2_images_cb)(void *ud, const aws_error_t *err, ec2_images_t *res);
+AWS_PAGE_T(ec2_images, ec2_image_t, images);
+SHAPE_REPLY_DECL(ec2_parse_describe_images, ec2_images_free, ec2_images_t, ec2_images_cb);
 /* ids: ImageId.N. */
 aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
                                 void *ud);
@@ -285,41 +218,22 @@ typedef struct ec2_route_table {
 	ec2_route_t *routes;
 	size_t nroutes;
 } ec2_route_table_t;
-typedef struct ec2_route_tables {
-	ec2_route_table_t *tables;
-	size_t n;
-	char *next_token;
-} ec2_route_tables_t;
+AWS_PAGE_T(ec2_route_tables, ec2_route_table_t, tables);
+SHAPE_REPLY_DECL(ec2_parse_describe_route_tables, ec2_route_tables_free, ec2_route_tables_t,
+                 ec2_route_tables_cb);
 typedef struct ec2_internet_gateway {
 	char *internet_gateway_id;
 	char *attached_vpc_id, *attachment_state;  /* the first attachment, or NULL */
 } ec2_internet_gateway_t;
-typedef struct ec2_internet_gateways {
-	ec2_internet_gateway_t *gateways;
-	size_t n;
-	char *next_token;
-} ec2_internet_gateways_t;
+AWS_PAGE_T(ec2_internet_gateways, ec2_internet_gateway_t, gateways);
+SHAPE_REPLY_DECL(ec2_parse_describe_internet_gateways, ec2_internet_gateways_free,
+                 ec2_internet_gateways_t, ec2_internet_gateways_cb);
 typedef struct ec2_vpc_endpoint {
 	char *vpc_endpoint_id, *service_name, *state, *vpc_id;
 } ec2_vpc_endpoint_t;
-typedef struct ec2_vpc_endpoints {
-	ec2_vpc_endpoint_t *endpoints;
-	size_t n;
-	char *next_token;
-} ec2_vpc_endpoints_t;
-int ec2_parse_describe_route_tables(const char *body, size_t len, ec2_route_tables_t *out,
-                                    aws_error_t *err);
-int ec2_parse_describe_internet_gateways(const char *body, size_t len,
-                                         ec2_internet_gateways_t *out, aws_error_t *err);
-int ec2_parse_describe_vpc_endpoints(const char *body, size_t len, ec2_vpc_endpoints_t *out,
-                                     aws_error_t *err);
-void ec2_route_tables_free(ec2_route_tables_t *v);
-void ec2_internet_gateways_free(ec2_internet_gateways_t *v);
-void ec2_vpc_endpoints_free(ec2_vpc_endpoints_t *v);
-typedef void (*ec2_route_tables_cb)(void *ud, const aws_error_t *err, ec2_route_tables_t *res);
-typedef void (*ec2_internet_gateways_cb)(void *ud, const aws_error_t *err,
-                                         ec2_internet_gateways_t *res);
-typedef void (*ec2_vpc_endpoints_cb)(void *ud, const aws_error_t *err, ec2_vpc_endpoints_t *res);
+AWS_PAGE_T(ec2_vpc_endpoints, ec2_vpc_endpoint_t, endpoints);
+SHAPE_REPLY_DECL(ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free, ec2_vpc_endpoints_t,
+                 ec2_vpc_endpoints_cb);
 /* ids: RouteTableId.N, InternetGatewayId.N, VpcEndpointId.N. */
 aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
                                       ec2_route_tables_cb cb, void *ud);

@@ -14,13 +14,9 @@ typedef struct ec2_addresses {
 	ec2_address_t *addresses;
 	size_t n;
 } ec2_addresses_t;
-
-/* -1 with err set when an entry has neither publicIp nor allocationId. */
-int ec2_parse_describe_addresses(const char *body, size_t len, ec2_addresses_t *out,
-                                 aws_error_t *err);
-void ec2_addresses_free(ec2_addresses_t *v);
-
-typedef void (*ec2_addresses_cb)(void *ud, const aws_error_t *err, ec2_addresses_t *res);
+/* The parse fails (-1, err set) when an entry has neither publicIp nor allocationId. */
+SHAPE_REPLY_DECL(ec2_parse_describe_addresses, ec2_addresses_free, ec2_addresses_t,
+                 ec2_addresses_cb);
 
 /* req: AllocationId.N ids and filters (NULL: every address). */
 aws_call_t *ec2_describe_addresses(aws_client_t *c, const ec2_describe_req_t *req,

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 
 #define LOGS_TARGET "Logs_20140328"
 
@@ -29,15 +30,11 @@ typedef struct logs_events {
 	size_t n;
 	char *next_forward_token, *next_backward_token;
 } logs_events_t;
+SHAPE_REPLY_DECL(logs_parse_get_log_events, logs_events_free, logs_events_t, logs_events_cb);
 
 cJSON *logs_build_get_log_events(const logs_get_events_req_t *req);
-int logs_parse_get_log_events(const char *body, size_t len, logs_events_t *out,
-                              aws_error_t *err);
-void logs_events_free(logs_events_t *e);
 /* True when this page, fetched with sent_token, shows the stream has no more events. */
 int logs_events_at_end(const logs_events_t *page, const char *sent_token);
-
-typedef void (*logs_events_cb)(void *ud, const aws_error_t *err, logs_events_t *res);
 
 aws_call_t *logs_get_log_events(aws_client_t *c, const logs_get_events_req_t *req,
                                 logs_events_cb cb, void *ud);
@@ -50,18 +47,16 @@ typedef struct logs_streams {
 	size_t n;
 	char *next_token;  /* NULL: last page */
 } logs_streams_t;
+SHAPE_REPLY_DECL(logs_parse_describe_log_streams, logs_streams_free, logs_streams_t,
+                 logs_streams_cb);
 
 cJSON *logs_build_describe_log_streams(const char *group, const char *next_token, int limit);
-int logs_parse_describe_log_streams(const char *body, size_t len, logs_streams_t *out,
-                                    aws_error_t *err);
-void logs_streams_free(logs_streams_t *v);
 
 /* PutRetentionPolicy accepts only these day counts (CloudWatch Logs API Reference,
  * PutRetentionPolicy, retentionInDays). */
 int logs_valid_retention_days(int days);
 cJSON *logs_build_put_retention_policy(const char *group, int days);
 
-typedef void (*logs_streams_cb)(void *ud, const aws_error_t *err, logs_streams_t *res);
 typedef void (*logs_status_cb)(void *ud, const aws_error_t *err);
 
 aws_call_t *logs_describe_log_streams(aws_client_t *c, const char *group, const char *next_token,

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 
 #define QUOTAS_TARGET "ServiceQuotasV20190624"
 
@@ -16,15 +17,12 @@ typedef struct quotas_quota {
 	double value;
 	int adjustable;
 } quotas_quota_t;
+SHAPE_REPLY_DECL(quotas_parse_get_service_quota, quotas_quota_free, quotas_quota_t,
+                 quotas_quota_cb);
 
 /* {"ServiceCode": ..., "QuotaCode": ...}; NULL when either is missing or empty. */
 cJSON *quotas_build_get_service_quota(const char *service_code, const char *quota_code);
 /* -1 with err set when the reply has no Quota, QuotaCode or numeric Value. */
-int quotas_parse_get_service_quota(const char *body, size_t len, quotas_quota_t *out,
-                                   aws_error_t *err);
-void quotas_quota_free(quotas_quota_t *q);
-
-typedef void (*quotas_quota_cb)(void *ud, const aws_error_t *err, quotas_quota_t *res);
 
 aws_call_t *quotas_get_service_quota(aws_client_t *c, const char *service_code,
                                      const char *quota_code, quotas_quota_cb cb, void *ud);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 
 /* DeleteObjects takes at most this many keys per call. */
 #define S3_DELETE_MAX 1000
@@ -47,6 +48,7 @@ typedef struct s3_list_result {
 	int key_count;
 	char *next_continuation_token;  /* NULL: last page */
 } s3_list_result_t;
+SHAPE_REPLY_DECL(s3_parse_list_objects_v2, s3_list_result_free, s3_list_result_t, s3_list_cb);
 
 typedef struct s3_delete_error {
 	char *key, *code, *message;
@@ -58,6 +60,7 @@ typedef struct s3_delete_result {
 	s3_delete_error_t *errors;
 	size_t nerrors;
 } s3_delete_result_t;
+SHAPE_REPLY_DECL(s3_parse_delete_objects, s3_delete_result_free, s3_delete_result_t, s3_delete_cb);
 
 typedef struct s3_put_result {
 	char *etag;  /* as sent, with its quotes: "\"d41d8cd98f00b204e9800998ecf8427e\"" */
@@ -83,18 +86,10 @@ char *s3_object_url(const char *bucket, const char *region, const char *key);
 
 /* PutObject's result is the ETag reply header (NULL: a parse error). */
 int s3_parse_put_object(const char *etag_header, s3_put_result_t *out, aws_error_t *err);
-int s3_parse_list_objects_v2(const char *body, size_t len, s3_list_result_t *out,
-                             aws_error_t *err);
-int s3_parse_delete_objects(const char *body, size_t len, s3_delete_result_t *out,
-                            aws_error_t *err);
 
 void s3_put_result_free(s3_put_result_t *r);
-void s3_list_result_free(s3_list_result_t *r);
-void s3_delete_result_free(s3_delete_result_t *r);
 
 typedef void (*s3_put_cb)(void *ud, const aws_error_t *err, s3_put_result_t *res);
-typedef void (*s3_list_cb)(void *ud, const aws_error_t *err, s3_list_result_t *res);
-typedef void (*s3_delete_cb)(void *ud, const aws_error_t *err, s3_delete_result_t *res);
 
 aws_call_t *s3_put_object(aws_client_t *c, const char *bucket, const char *key, const void *body,
                           size_t len, s3_put_cb cb, void *ud);

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 #include "aws/error.h"
 
 #define SAGEMAKER_TARGET "SageMaker"
@@ -20,6 +21,8 @@
 typedef struct sagemaker_mlflow_server {
 	char *arn, *name, *url, *status, *is_active, *artifact_store_uri, *mlflow_version;
 } sagemaker_mlflow_server_t;
+SHAPE_REPLY_DECL(sagemaker_parse_describe_mlflow_tracking_server, sagemaker_mlflow_server_free,
+                 sagemaker_mlflow_server_t, sagemaker_mlflow_server_cb);
 
 /* The server's name and region from its ARN (arn:PARTITION:sagemaker:REGION:ACCOUNT:
  * mlflow-tracking-server/NAME, NAME as the API's pattern [a-zA-Z0-9](-*[a-zA-Z0-9]){0,255});
@@ -30,16 +33,10 @@ int sagemaker_mlflow_arn_parse(const char *arn, char *region, size_t nregion, ch
 cJSON *sagemaker_build_describe_mlflow_tracking_server(const char *name);
 /* -1 with err set when the reply is not JSON or has no TrackingServerArn, TrackingServerUrl
  * or TrackingServerStatus. */
-int sagemaker_parse_describe_mlflow_tracking_server(const char *body, size_t len,
-                                                    sagemaker_mlflow_server_t *out,
-                                                    aws_error_t *err);
-void sagemaker_mlflow_server_free(sagemaker_mlflow_server_t *s);
 /* 1 when the server takes calls: IsActive Active and a status after a create, update,
  * start or maintenance that succeeded (Created, Updated, Started, MaintenanceComplete). */
 int sagemaker_mlflow_server_usable(const sagemaker_mlflow_server_t *s);
 
-typedef void (*sagemaker_mlflow_server_cb)(void *ud, const aws_error_t *err,
-                                           sagemaker_mlflow_server_t *res);
 aws_call_t *sagemaker_describe_mlflow_tracking_server(aws_client_t *c, const char *name,
                                                       sagemaker_mlflow_server_cb cb, void *ud);
 

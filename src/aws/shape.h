@@ -115,6 +115,25 @@ int shape_reply(const shape_reply_t *r, const char *body, size_t len, void *out,
 #define SHAPE_JSON_REPLY(parse, free_fn, type, shape, missing) \
 	SHAPE_REPLY_FNS_(1, parse, free_fn, type, NULL, NULL, shape, missing)
 
+/* What a service's header says of one such reply, beside its struct:
+ *   int parse(const char *body, size_t len, type *out, aws_error_t *err);
+ *   void free_fn(type *v);
+ *   typedef void (*cb)(void *ud, const aws_error_t *err, type *res);   (the async result) */
+#define SHAPE_REPLY_DECL(parse, free_fn, type, cb)                            \
+	int parse(const char *body, size_t len, type *out, aws_error_t *err); \
+	void free_fn(type *v);                                                \
+	typedef void (*cb)(void *ud, const aws_error_t *err, type *res)
+
+/* One page of a paged list (Describe*, List*): its items, their count, and the token of
+ * the next page (NULL on the last). `AWS_PAGE_T(ec2_vpcs, ec2_vpc_t, vpcs);` declares
+ * `typedef struct ec2_vpcs { ec2_vpc_t *vpcs; size_t n; char *next_token; } ec2_vpcs_t`. */
+#define AWS_PAGE_T(tag, elem, member) \
+	typedef struct tag {          \
+		elem *member;         \
+		size_t n;             \
+		char *next_token;     \
+	} tag##_t
+
 /* Frees what the decoders allocated in obj (secrets cleansed) and zeroes it; NULL allowed. */
 void shape_free(const shape_t *sh, void *obj);
 

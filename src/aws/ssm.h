@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 
 #define SSM_TARGET "AmazonSSM"
 
@@ -18,6 +19,7 @@ typedef struct ssm_parameter {
 	long long version;
 	time_t last_modified;
 } ssm_parameter_t;
+SHAPE_REPLY_DECL(ssm_parse_get_parameter, ssm_parameter_free, ssm_parameter_t, ssm_parameter_cb);
 
 typedef struct ssm_put_parameter_req {
 	const char *name, *value;
@@ -30,6 +32,8 @@ typedef struct ssm_put_parameter_result {
 	long long version;
 	char *tier;
 } ssm_put_parameter_result_t;
+SHAPE_REPLY_DECL(ssm_parse_put_parameter, ssm_put_parameter_result_free, ssm_put_parameter_result_t,
+                 ssm_put_parameter_cb);
 
 /* SendCommand's InstanceIds takes "up to 50 IDs" (SSM API reference, SendCommand);
  * more is a ValidationException, so the builder refuses them. */
@@ -58,6 +62,8 @@ typedef struct ssm_command {
 typedef struct ssm_send_command_result {
 	ssm_command_t command;
 } ssm_send_command_result_t;
+SHAPE_REPLY_DECL(ssm_parse_send_command, ssm_send_command_result_free, ssm_send_command_result_t,
+                 ssm_send_command_cb);
 
 typedef struct ssm_invocation {
 	char *command_id, *instance_id, *plugin_name, *document_name;
@@ -69,15 +75,15 @@ typedef struct ssm_invocation {
 	char *cloudwatch_log_group;
 	int cloudwatch_enabled;
 } ssm_invocation_t;
+SHAPE_REPLY_DECL(ssm_parse_get_command_invocation, ssm_invocation_free, ssm_invocation_t,
+                 ssm_invocation_cb);
 
 /* ListCommandInvocations: one row per node the command went to; without Details a row
  * has CommandId, InstanceId, DocumentName, Status and StatusDetails only (no output,
  * response_code -1). */
-typedef struct ssm_invocations {
-	ssm_invocation_t *items;
-	size_t n;
-	char *next_token;
-} ssm_invocations_t;
+AWS_PAGE_T(ssm_invocations, ssm_invocation_t, items);
+SHAPE_REPLY_DECL(ssm_parse_list_command_invocations, ssm_invocations_free, ssm_invocations_t,
+                 ssm_invocations_cb);
 
 typedef struct ssm_instance_info {
 	char *instance_id, *ping_status, *platform_type, *platform_name, *platform_version;
@@ -85,11 +91,9 @@ typedef struct ssm_instance_info {
 	time_t last_ping;
 } ssm_instance_info_t;
 
-typedef struct ssm_instance_infos {
-	ssm_instance_info_t *instances;
-	size_t n;
-	char *next_token;
-} ssm_instance_infos_t;
+AWS_PAGE_T(ssm_instance_infos, ssm_instance_info_t, instances);
+SHAPE_REPLY_DECL(ssm_parse_describe_instance_information, ssm_instance_infos_free,
+                 ssm_instance_infos_t, ssm_instance_infos_cb);
 
 cJSON *ssm_build_get_parameter(const char *name, int with_decryption);
 cJSON *ssm_build_put_parameter(const ssm_put_parameter_req_t *req);
@@ -107,39 +111,10 @@ cJSON *ssm_build_list_command_invocations(const char *command_id, const char *ne
 /* ids may be empty: cancel on every target. */
 cJSON *ssm_build_cancel_command(const char *command_id, const char *const *ids, size_t n);
 
-int ssm_parse_get_parameter(const char *body, size_t len, ssm_parameter_t *out,
-                            aws_error_t *err);
-int ssm_parse_put_parameter(const char *body, size_t len, ssm_put_parameter_result_t *out,
-                            aws_error_t *err);
-int ssm_parse_send_command(const char *body, size_t len, ssm_send_command_result_t *out,
-                           aws_error_t *err);
-int ssm_parse_get_command_invocation(const char *body, size_t len, ssm_invocation_t *out,
-                                     aws_error_t *err);
-int ssm_parse_list_command_invocations(const char *body, size_t len, ssm_invocations_t *out,
-                                        aws_error_t *err);
-int ssm_parse_describe_instance_information(const char *body, size_t len,
-                                            ssm_instance_infos_t *out, aws_error_t *err);
-
-void ssm_parameter_free(ssm_parameter_t *p);
-void ssm_put_parameter_result_free(ssm_put_parameter_result_t *r);
-void ssm_send_command_result_free(ssm_send_command_result_t *r);
-void ssm_invocation_free(ssm_invocation_t *i);
-void ssm_instance_infos_free(ssm_instance_infos_t *v);
-void ssm_invocations_free(ssm_invocations_t *v);
-
 /* A status after which the invocation will not change: Success, Failed, Cancelled,
  * TimedOut (StatusDetails then says which kind, e.g. Undeliverable, ExecutionTimedOut). */
 int ssm_invocation_status_is_final(const char *status);
 
-typedef void (*ssm_parameter_cb)(void *ud, const aws_error_t *err, ssm_parameter_t *res);
-typedef void (*ssm_put_parameter_cb)(void *ud, const aws_error_t *err,
-                                     ssm_put_parameter_result_t *res);
-typedef void (*ssm_send_command_cb)(void *ud, const aws_error_t *err,
-                                    ssm_send_command_result_t *res);
-typedef void (*ssm_invocation_cb)(void *ud, const aws_error_t *err, ssm_invocation_t *res);
-typedef void (*ssm_invocations_cb)(void *ud, const aws_error_t *err, ssm_invocations_t *res);
-typedef void (*ssm_instance_infos_cb)(void *ud, const aws_error_t *err,
-                                      ssm_instance_infos_t *res);
 typedef void (*ssm_status_cb)(void *ud, const aws_error_t *err);
 
 aws_call_t *ssm_get_parameter(aws_client_t *c, const char *name, int with_decryption,

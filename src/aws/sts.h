@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "aws/client.h"
+#include "aws/shape.h"
 #include "aws/sts_role.h"
 
 #define STS_VERSION "2011-06-15"
@@ -13,6 +14,7 @@
 typedef struct sts_identity {
 	char *account, *arn, *user_id;
 } sts_identity_t;
+SHAPE_REPLY_DECL(sts_parse_get_caller_identity, sts_identity_free, sts_identity_t, sts_identity_cb);
 
 typedef struct sts_assume_role_req {
 	const char *role_arn;
@@ -21,15 +23,9 @@ typedef struct sts_assume_role_req {
 	int duration_seconds;     /* 0: STS default (1 h) */
 } sts_assume_role_req_t;
 
-
-int sts_parse_get_caller_identity(const char *body, size_t len, sts_identity_t *out,
-                                  aws_error_t *err);
-void sts_identity_free(sts_identity_t *id);
-
 /* -1 when role_arn or session_name is missing. */
 int sts_build_assume_role(const sts_assume_role_req_t *req, aws_params_t *out);
 
-typedef void (*sts_identity_cb)(void *ud, const aws_error_t *err, sts_identity_t *res);
 typedef void (*sts_credentials_cb)(void *ud, const aws_error_t *err, sts_credentials_t *res);
 
 aws_call_t *sts_get_caller_identity(aws_client_t *c, sts_identity_cb cb, void *ud);
