@@ -396,7 +396,7 @@ static aws_call_t *describe(aws_client_t *c, const char *action, const char *id_
 /* Defines such a describe: its function, callback type, parse function (whose reply it
  * reads), action and id list name. */
 #define EC2_DESCRIBE(fn, cb_type, parse, action, id_prefix)                                   \
-	aws_call_t *fn(aws_client_t *c, const ec2_describe_req_t *req, cb_type cb, void *ud)   \
+	EC2_DESCRIBE_DECL(fn, cb_type)                                                         \
 	{                                                                                      \
 		return describe(c, action, id_prefix, req, &parse##_reply, (codec_fn)cb, ud);  \
 	}

@@ -36,6 +36,12 @@ void ec2_add_filters(aws_params_t *p, const ec2_filter_t *f, size_t n);
 /* Appends prefix.1, prefix.2, ... ("InstanceId", "InstanceType", ...). */
 void ec2_add_list(aws_params_t *p, const char *prefix, const char *const *v, size_t n);
 
+/* A describe's async call (defined by EC2_DESCRIBE in ec2.c), declared beside its reply:
+ *   aws_call_t *fn(aws_client_t *c, const ec2_describe_req_t *req, cb_type cb, void *ud);
+ * req may be NULL (no ids, no filters); the comment beside each names its action and ids. */
+#define EC2_DESCRIBE_DECL(fn, cb_type) \
+	aws_call_t *fn(aws_client_t *c, const ec2_describe_req_t *req, cb_type cb, void *ud)
+
 typedef struct ec2_tag {
 	char *key, *value;
 } ec2_tag_t;
@@ -46,6 +52,7 @@ typedef struct ec2_vpc {
 } ec2_vpc_t;
 AWS_PAGE_T(ec2_vpcs, ec2_vpc_t, vpcs);
 SHAPE_REPLY_DECL(ec2_parse_describe_vpcs, ec2_vpcs_free, ec2_vpcs_t, ec2_vpcs_cb);
+EC2_DESCRIBE_DECL(ec2_describe_vpcs, ec2_vpcs_cb);  /* DescribeVpcs, ids: VpcId.N */
 
 typedef struct ec2_subnet {
 	char *subnet_id, *vpc_id, *availability_zone, *availability_zone_id, *cidr_block, *state;
@@ -53,6 +60,7 @@ typedef struct ec2_subnet {
 } ec2_subnet_t;
 AWS_PAGE_T(ec2_subnets, ec2_subnet_t, subnets);
 SHAPE_REPLY_DECL(ec2_parse_describe_subnets, ec2_subnets_free, ec2_subnets_t, ec2_subnets_cb);
+EC2_DESCRIBE_DECL(ec2_describe_subnets, ec2_subnets_cb);  /* DescribeSubnets, ids: SubnetId.N */
 
 typedef struct ec2_zone {
 	char *zone_name, *zone_id, *state, *region_name, *zone_type;
@@ -62,6 +70,8 @@ typedef struct ec2_zones {
 	size_t n;
 } ec2_zones_t;
 SHAPE_REPLY_DECL(ec2_parse_describe_availability_zones, ec2_zones_free, ec2_zones_t, ec2_zones_cb);
+/* DescribeAvailabilityZones, ids: ZoneName.N */
+EC2_DESCRIBE_DECL(ec2_describe_availability_zones, ec2_zones_cb);
 
 typedef struct ec2_network_card {
 	int index, maximum_network_interfaces;
@@ -91,6 +101,8 @@ typedef struct ec2_instance_type {
 AWS_PAGE_T(ec2_instance_types, ec2_instance_type_t, types);
 SHAPE_REPLY_DECL(ec2_parse_describe_instance_types, ec2_instance_types_free, ec2_instance_types_t,
                  ec2_instance_types_cb);
+/* DescribeInstanceTypes, ids: InstanceType.N */
+EC2_DESCRIBE_DECL(ec2_describe_instance_types, ec2_instance_types_cb);
 
 typedef struct ec2_offering {
 	char *instance_type, *location, *location_type;
@@ -98,6 +110,9 @@ typedef struct ec2_offering {
 AWS_PAGE_T(ec2_offerings, ec2_offering_t, offerings);
 SHAPE_REPLY_DECL(ec2_parse_describe_instance_type_offerings, ec2_offerings_free, ec2_offerings_t,
                  ec2_offerings_cb);
+aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *location_type,
+                                                 const ec2_describe_req_t *req,
+                                                 ec2_offerings_cb cb, void *ud);
 
 typedef struct ec2_instance {
 	char *instance_id, *instance_type, *state, *image_id, *availability_zone;
@@ -111,6 +126,8 @@ typedef struct ec2_instance {
 AWS_PAGE_T(ec2_instances, ec2_instance_t, instances);
 SHAPE_REPLY_DECL(ec2_parse_describe_instances, ec2_instances_free, ec2_instances_t,
                  ec2_instances_cb);
+/* DescribeInstances, ids: InstanceId.N */
+EC2_DESCRIBE_DECL(ec2_describe_instances, ec2_instances_cb);
 
 typedef struct ec2_security_group {
 	char *group_id, *group_name, *description, *vpc_id;
@@ -118,6 +135,8 @@ typedef struct ec2_security_group {
 AWS_PAGE_T(ec2_security_groups, ec2_security_group_t, groups);
 SHAPE_REPLY_DECL(ec2_parse_describe_security_groups, ec2_security_groups_free,
                  ec2_security_groups_t, ec2_security_groups_cb);
+/* DescribeSecurityGroups, ids: GroupId.N */
+EC2_DESCRIBE_DECL(ec2_describe_security_groups, ec2_security_groups_cb);
 
 typedef struct ec2_capacity_reservation {
 	char *id, *arn, *instance_type, *instance_platform, *availability_zone, *tenancy;
@@ -131,6 +150,8 @@ typedef struct ec2_capacity_reservation {
 AWS_PAGE_T(ec2_capacity_reservations, ec2_capacity_reservation_t, reservations);
 SHAPE_REPLY_DECL(ec2_parse_describe_capacity_reservations, ec2_capacity_reservations_free,
                  ec2_capacity_reservations_t, ec2_capacity_reservations_cb);
+/* DescribeCapacityReservations, ids: CapacityReservationId.N */
+EC2_DESCRIBE_DECL(ec2_describe_capacity_reservations, ec2_capacity_reservations_cb);
 
 typedef struct ec2_capacity_block_req {
 	const char *instance_type;
@@ -148,12 +169,18 @@ typedef struct ec2_capacity_block_offering {
 AWS_PAGE_T(ec2_capacity_block_offerings, ec2_capacity_block_offering_t, offerings);
 SHAPE_REPLY_DECL(ec2_parse_describe_capacity_block_offerings, ec2_capacity_block_offerings_free,
                  ec2_capacity_block_offerings_t, ec2_capacity_block_offerings_cb);
+aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
+                                                  const ec2_capacity_block_req_t *req,
+                                                  ec2_capacity_block_offerings_cb cb, void *ud);
 
 typedef struct ec2_purchase_result {
 	ec2_capacity_reservation_t reservation;
 } ec2_purchase_result_t;
 SHAPE_REPLY_DECL(ec2_parse_purchase_capacity_block, ec2_purchase_result_free, ec2_purchase_result_t,
                  ec2_purchase_cb);
+aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id,
+                                        const char *instance_platform, ec2_purchase_cb cb,
+                                        void *ud);
 
 /* Builders (-1 when a required field is missing). */
 int ec2_build_describe(const ec2_describe_req_t *req, const char *id_prefix, aws_params_t *out);
@@ -168,32 +195,6 @@ int ec2_build_purchase_capacity_block(const char *offering_id, const char *insta
 /* The value of tag `key` on an instance, or NULL. */
 const char *ec2_instance_tag(const ec2_instance_t *i, const char *key);
 
-/* req may be NULL (no ids, no filters). Ids: VpcId.N, SubnetId.N, ZoneName.N,
- * InstanceType.N, InstanceId.N, GroupId.N, CapacityReservationId.N. */
-aws_call_t *ec2_describe_vpcs(aws_client_t *c, const ec2_describe_req_t *req, ec2_vpcs_cb cb,
-                              void *ud);
-aws_call_t *ec2_describe_subnets(aws_client_t *c, const ec2_describe_req_t *req,
-                                 ec2_subnets_cb cb, void *ud);
-aws_call_t *ec2_describe_availability_zones(aws_client_t *c, const ec2_describe_req_t *req,
-                                            ec2_zones_cb cb, void *ud);
-aws_call_t *ec2_describe_instance_types(aws_client_t *c, const ec2_describe_req_t *req,
-                                        ec2_instance_types_cb cb, void *ud);
-aws_call_t *ec2_describe_instance_type_offerings(aws_client_t *c, const char *location_type,
-                                                 const ec2_describe_req_t *req,
-                                                 ec2_offerings_cb cb, void *ud);
-aws_call_t *ec2_describe_instances(aws_client_t *c, const ec2_describe_req_t *req,
-                                   ec2_instances_cb cb, void *ud);
-aws_call_t *ec2_describe_security_groups(aws_client_t *c, const ec2_describe_req_t *req,
-                                         ec2_security_groups_cb cb, void *ud);
-aws_call_t *ec2_describe_capacity_reservations(aws_client_t *c, const ec2_describe_req_t *req,
-                                               ec2_capacity_reservations_cb cb, void *ud);
-aws_call_t *ec2_describe_capacity_block_offerings(aws_client_t *c,
-                                                  const ec2_capacity_block_req_t *req,
-                                                  ec2_capacity_block_offerings_cb cb, void *ud);
-aws_call_t *ec2_purchase_capacity_block(aws_client_t *c, const char *offering_id,
-                                        const char *instance_platform, ec2_purchase_cb cb,
-                                        void *ud);
-
 /* ---- DescribeImages (issue 13 item 9): the resolved AMI's architecture and root volume ---- */
 typedef struct ec2_image {
 	char *image_id, *architecture, *root_device_name, *state, *platform_details;
@@ -202,9 +203,7 @@ typedef struct ec2_image {
 } ec2_image_t;
 AWS_PAGE_T(ec2_images, ec2_image_t, images);
 SHAPE_REPLY_DECL(ec2_parse_describe_images, ec2_images_free, ec2_images_t, ec2_images_cb);
-/* ids: ImageId.N. */
-aws_call_t *ec2_describe_images(aws_client_t *c, const ec2_describe_req_t *req, ec2_images_cb cb,
-                                void *ud);
+EC2_DESCRIBE_DECL(ec2_describe_images, ec2_images_cb);  /* DescribeImages, ids: ImageId.N */
 
 /* ---- issue 13 item 5: how a custom VPC's subnet reaches SSM ---- */
 typedef struct ec2_route {
@@ -221,6 +220,8 @@ typedef struct ec2_route_table {
 AWS_PAGE_T(ec2_route_tables, ec2_route_table_t, tables);
 SHAPE_REPLY_DECL(ec2_parse_describe_route_tables, ec2_route_tables_free, ec2_route_tables_t,
                  ec2_route_tables_cb);
+/* DescribeRouteTables, ids: RouteTableId.N */
+EC2_DESCRIBE_DECL(ec2_describe_route_tables, ec2_route_tables_cb);
 typedef struct ec2_internet_gateway {
 	char *internet_gateway_id;
 	char *attached_vpc_id, *attachment_state;  /* the first attachment, or NULL */
@@ -228,18 +229,15 @@ typedef struct ec2_internet_gateway {
 AWS_PAGE_T(ec2_internet_gateways, ec2_internet_gateway_t, gateways);
 SHAPE_REPLY_DECL(ec2_parse_describe_internet_gateways, ec2_internet_gateways_free,
                  ec2_internet_gateways_t, ec2_internet_gateways_cb);
+/* DescribeInternetGateways, ids: InternetGatewayId.N */
+EC2_DESCRIBE_DECL(ec2_describe_internet_gateways, ec2_internet_gateways_cb);
 typedef struct ec2_vpc_endpoint {
 	char *vpc_endpoint_id, *service_name, *state, *vpc_id;
 } ec2_vpc_endpoint_t;
 AWS_PAGE_T(ec2_vpc_endpoints, ec2_vpc_endpoint_t, endpoints);
 SHAPE_REPLY_DECL(ec2_parse_describe_vpc_endpoints, ec2_vpc_endpoints_free, ec2_vpc_endpoints_t,
                  ec2_vpc_endpoints_cb);
-/* ids: RouteTableId.N, InternetGatewayId.N, VpcEndpointId.N. */
-aws_call_t *ec2_describe_route_tables(aws_client_t *c, const ec2_describe_req_t *req,
-                                      ec2_route_tables_cb cb, void *ud);
-aws_call_t *ec2_describe_internet_gateways(aws_client_t *c, const ec2_describe_req_t *req,
-                                           ec2_internet_gateways_cb cb, void *ud);
-aws_call_t *ec2_describe_vpc_endpoints(aws_client_t *c, const ec2_describe_req_t *req,
-                                       ec2_vpc_endpoints_cb cb, void *ud);
+/* DescribeVpcEndpoints, ids: VpcEndpointId.N */
+EC2_DESCRIBE_DECL(ec2_describe_vpc_endpoints, ec2_vpc_endpoints_cb);
 
 #endif
