@@ -297,11 +297,14 @@ static const shape_field_t list_fields[] = {
 };
 static const shape_t list_shape = SHAPE_HOOK(s3_list_result_t, list_fields, list_hook);
 
+const shape_reply_t s3_parse_list_objects_v2_reply = {
+	"ListBucketResult", NULL, &list_shape, "an object in the ListObjectsV2 reply has no Key", 0
+};
+
+/* The reply, and then a rule a table does not say: truncated means a token to go on with. */
 int s3_parse_list_objects_v2(const char *body, size_t len, s3_list_result_t *out, aws_error_t *err)
 {
-	static const shape_reply_t r = { "ListBucketResult", NULL, &list_shape,
-		                         "an object in the ListObjectsV2 reply has no Key", 0 };
-	if (shape_xml_reply(&r, body, len, out, err) < 0) return -1;
+	if (shape_xml_reply(&s3_parse_list_objects_v2_reply, body, len, out, err) < 0) return -1;
 	if (!out->is_truncated || out->next_continuation_token) return 0;
 	s3_list_result_free(out);
 	return codec_fail(err, "the ListObjectsV2 reply is truncated but has no NextContinuationToken");

@@ -101,10 +101,10 @@ int shape_json_reply(const shape_reply_t *r, const char *body, size_t len, void 
 int shape_reply(const shape_reply_t *r, const char *body, size_t len, void *out, aws_error_t *err);
 
 /* A reply's parse and free functions, as declared in its service's header, and the
- * reply itself as `static const shape_reply_t <parse>_reply` (what the async wrappers
- * hand to codec_query_send / codec_json_send). */
+ * reply itself as `const shape_reply_t <parse>_reply` (what the async wrappers hand to
+ * codec_query_send / codec_json_send, and what the fuzzers and test_shape walk). */
 #define SHAPE_REPLY_FNS_(json, parse, free_fn, type, root, result, shape, missing)             \
-	static const shape_reply_t parse##_reply = { root, result, &shape, missing, json };   \
+	const shape_reply_t parse##_reply = { root, result, &shape, missing, json };          \
 	int parse(const char *body, size_t len, type *out, aws_error_t *err)                  \
 	{                                                                                     \
 		return shape_reply(&parse##_reply, body, len, out, err);                      \
@@ -116,10 +116,12 @@ int shape_reply(const shape_reply_t *r, const char *body, size_t len, void *out,
 	SHAPE_REPLY_FNS_(1, parse, free_fn, type, NULL, NULL, shape, missing)
 
 /* What a service's header says of one such reply, beside its struct:
+ *   extern const shape_reply_t parse_reply;
  *   int parse(const char *body, size_t len, type *out, aws_error_t *err);
  *   void free_fn(type *v);
  *   typedef void (*cb)(void *ud, const aws_error_t *err, type *res);   (the async result) */
 #define SHAPE_REPLY_DECL(parse, free_fn, type, cb)                            \
+	extern const shape_reply_t parse##_reply;                             \
 	int parse(const char *body, size_t len, type *out, aws_error_t *err); \
 	void free_fn(type *v);                                                \
 	typedef void (*cb)(void *ud, const aws_error_t *err, type *res)

@@ -19,11 +19,13 @@ static const shape_t role_shape = SHAPE(sts_credentials_t, role_fields);
 SHAPE_XML_REPLY(sts_parse_assume_role, sts_credentials_free, sts_credentials_t, "AssumeRoleResponse",
                 "AssumeRoleResult", role_shape, "the AssumeRoleResponse lacks part of its Credentials")
 
+const shape_reply_t sts_parse_assume_role_with_web_identity_reply = {
+	"AssumeRoleWithWebIdentityResponse", "AssumeRoleWithWebIdentityResult", &role_shape,
+	"the AssumeRoleWithWebIdentityResponse lacks part of its Credentials", 0
+};
+
 int sts_parse_assume_role_with_web_identity(const char *body, size_t len, sts_credentials_t *out,
                                             aws_error_t *err)
 {
-	static const shape_reply_t r = { "AssumeRoleWithWebIdentityResponse", "AssumeRoleWithWebIdentityResult",
-		                         &role_shape,
-		                         "the AssumeRoleWithWebIdentityResponse lacks part of its Credentials", 0 };
-	return shape_xml_reply(&r, body, len, out, err);
+	return shape_xml_reply(&sts_parse_assume_role_with_web_identity_reply, body, len, out, err);
 }

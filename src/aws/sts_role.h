@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "aws/error.h"
+#include "aws/shape.h"
 
 typedef struct sts_credentials {
 	char *access_key_id, *secret_access_key, *session_token;
@@ -15,6 +16,9 @@ typedef struct sts_credentials {
 	char *assumed_role_arn, *assumed_role_id;
 } sts_credentials_t;
 
+/* The replies both parse by (test_shape and the fuzzers walk them). */
+extern const shape_reply_t sts_parse_assume_role_reply;
+extern const shape_reply_t sts_parse_assume_role_with_web_identity_reply;
 int sts_parse_assume_role(const char *body, size_t len, sts_credentials_t *out, aws_error_t *err);
 int sts_parse_assume_role_with_web_identity(const char *body, size_t len, sts_credentials_t *out,
                                             aws_error_t *err);

@@ -34,11 +34,12 @@ $(FUZZ_BUILD)/libnixl.a:
 		CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" $@
 endif
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libnixl.a
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/replies.h $(FUZZ_BUILD)/libnixl.a
 	$(FUZZ_CC) $(filter-out -O2,$(CFLAGS)) -O1 $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz \
 		-o $@ $< $(FUZZ_BUILD)/libnixl.a $(LDLIBS)
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libnixl.a
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/replies.h \
+                      $(BUILD)/libnixl.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/fuzz -DFUZZ_NAME='"fuzz_$*"' \
 		-DFUZZ_DIRS='"$(strip $(call fuzz_seeds,$*))"' -o $@ $< tests/fuzz/replay.c \

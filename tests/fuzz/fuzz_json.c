@@ -1,6 +1,8 @@
-/* The JSON 1.1 reply parsers (ssm, logs), the IMDS credentials document and JSON error
- * replies. cJSON parses fast, so every input goes to every parser. */
+/* The JSON 1.1 replies (every JSON one in replies.h), the IMDS and SSO credentials
+ * documents and JSON error replies. cJSON parses fast, so every input goes to every
+ * parser. */
 #include "fuzz.h"
+#include "replies.h"
 
 #include "aws/codec.h"
 #include "aws/creds.h"
@@ -24,13 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the HTTP engine hands every parser a NUL-terminated body */
 	char *body = fuzz_cstr(data, size);
 	if (!body) return 0;
-	RUN(ssm_parse_get_parameter, ssm_parameter_t, ssm_parameter_free);
-	RUN(ssm_parse_put_parameter, ssm_put_parameter_result_t, ssm_put_parameter_result_free);
-	RUN(ssm_parse_send_command, ssm_send_command_result_t, ssm_send_command_result_free);
-	RUN(ssm_parse_get_command_invocation, ssm_invocation_t, ssm_invocation_free);
-	RUN(ssm_parse_describe_instance_information, ssm_instance_infos_t, ssm_instance_infos_free);
-	RUN(ssm_parse_list_command_invocations, ssm_invocations_t, ssm_invocations_free);
-	RUN(logs_parse_describe_log_streams, logs_streams_t, logs_streams_free);
+	aws_error_t err;
+	for (size_t i = 0; i < TEST_NREPLIES; i++)
+		if (test_replies[i].reply->json) test_reply_run(test_replies[i].reply, body, size, &err);
 	RUN(aws_creds_parse_imds, aws_creds_t, aws_creds_free);
 
 	/* the SSO portal's and SSO-OIDC's replies */
@@ -45,7 +43,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(refresh);
 
 	logs_events_t events;
-	aws_error_t err;
 	memset(&events, 0, sizeof events);
 	if (logs_parse_get_log_events(body, size, &events, &err) == 0)
 		logs_events_at_end(&events, "f/1");
