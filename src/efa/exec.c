@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
+
 exec_job_t *exec_start(exec_t *ex, const char *target, const char *script, int timeout_ms,
                        const exec_cbs_t *cbs, char *err, size_t errlen)
 {
@@ -196,14 +198,7 @@ int exec_nodes_select(const exec_nodes_t *nodes, const char *which, size_t *firs
 
 int exec_text_append(char **text, size_t *len, size_t *cap, const char *line, size_t n)
 {
-	if (*len + n + 2 > *cap) {
-		size_t c = *cap ? *cap * 2 : 4096;
-		while (c < *len + n + 2) c *= 2;
-		char *t = realloc(*text, c);
-		if (!t) return -1;
-		*text = t;
-		*cap = c;
-	}
+	if (grow_array((void **)text, cap, *len + n + 2, 1, 4096) < 0) return -1;
 	memcpy(*text + *len, line, n);
 	*len += n;
 	(*text)[(*len)++] = '\n';
