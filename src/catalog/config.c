@@ -67,7 +67,7 @@ static const struct keydef {
 	[CONFIG_BRANCH] = { "branch", NULL, NULL, "git branch; other than main/master names the stack" },
 	[CONFIG_GIT_HASH] = { "gitHash", NULL, check_git_hash, "git commit, appended to branch stacks" },
 	[CONFIG_STACK_NAME] = { "stackName", NULL, check_stack_name, "stack name override" },
-	[CONFIG_NODE_COUNT] = { "nodeCount", "2", check_node_count, "number of nodes, 2..16" },
+	[CONFIG_NODE_COUNT] = { "nodeCount", "2", check_node_count, "number of nodes, " NIXL_STR(NIXL_MIN_NODES) ".." NIXL_STR(NIXL_MAX_NODES) },
 	[CONFIG_MLFLOW_TRACKING_SERVER_ARN] = { "mlflowTrackingServerArn", NULL, check_arn,
 		"SageMaker MLflow tracking server the nodes may use" },
 	[CONFIG_MLFLOW_ARTIFACT_BUCKET_ARN] = { "mlflowArtifactBucketArn", NULL, check_arn,

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "base/limits.h"
+
 typedef enum config_key {
 	CONFIG_INSTANCE_TYPE,
 	CONFIG_VOLUME_SIZE,
@@ -50,8 +52,8 @@ typedef struct config {
 /* The longest value any key takes (keyName's 255 is the longest AWS allows). */
 #define CONFIG_VALUE_MAX 256
 /* nodeCount's range: a pair, up to 16 (the template's and the session's limit). */
-#define CONFIG_MIN_NODES 2
-#define CONFIG_MAX_NODES 16
+#define CONFIG_MIN_NODES NIXL_MIN_NODES
+#define CONFIG_MAX_NODES NIXL_MAX_NODES
 
 typedef enum config_severity { CONFIG_ERROR, CONFIG_WARNING } config_severity_t;
 

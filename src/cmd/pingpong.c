@@ -60,7 +60,7 @@ static int parse_args(cli_t *cli, opts_t *o, char *err, size_t errlen)
 		{ offsetof(opts_t, iters), 1, 100000000, "-I takes 1..100000000 iterations" },
 		{ offsetof(opts_t, timeout), 1, 86400, "--timeout takes seconds, 1..86400" },
 		{ offsetof(opts_t, port), 1024, 65535, "--port takes 1024..65535" },
-		{ offsetof(opts_t, local_nodes), 2, EXEC_MAX_NODES, "--local-nodes takes 2..16" },
+		{ offsetof(opts_t, local_nodes), 2, EXEC_MAX_NODES, "--local-nodes takes 2.." NIXL_STR(EXEC_MAX_NODES) },
 		{ offsetof(opts_t, concurrency), 1, EXEC_MAX_NODES / 2, "--concurrency takes 1..8 pairs at a time" },
 	};
 	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "base/limits.h"
+
 typedef enum exec_stream { EXEC_STDOUT = 0, EXEC_STDERR = 1 } exec_stream_t;
 
 typedef enum exec_status {
@@ -89,7 +91,7 @@ void exec_linebuf_finish(exec_linebuf_t *lb, const exec_cbs_t *cbs);
 /* The nodes a command runs on, numbered from 1: instance ids, validated. Filled from
  * --instance-id flags today, from the deployed stack's instances by the deployment
  * model. */
-#define EXEC_MAX_NODES 16
+#define EXEC_MAX_NODES NIXL_MAX_NODES
 typedef struct exec_nodes {
 	char ids[EXEC_MAX_NODES][24];
 	size_t n;
