@@ -119,7 +119,8 @@ int shape_reply(const shape_reply_t *r, const char *body, size_t len, void *out,
  *   extern const shape_reply_t parse_reply;
  *   int parse(const char *body, size_t len, type *out, aws_error_t *err);
  *   void free_fn(type *v);
- *   typedef void (*cb)(void *ud, const aws_error_t *err, type *res);   (the async result) */
+ *   typedef void (*cb)(void *ud, const aws_error_t *err, type *res);   (the async result)
+ * parse: 0, or -1 with err set (AWS_ERR_PARSE) and *out empty, as shape_reply. */
 #define SHAPE_REPLY_DECL(parse, free_fn, type, cb)                            \
 	extern const shape_reply_t parse##_reply;                             \
 	int parse(const char *body, size_t len, type *out, aws_error_t *err); \
