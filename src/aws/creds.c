@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -251,121 +250,6 @@ int aws_creds_mfa_prompt_tty(const char *profile, const char *serial, char *code
 	return -1;
 }
 
-/* ---- the CLI's cache of assumed roles, for MFA roles ---- */
-
-/* botocore's AssumeRoleCredentialFetcher._create_cache_key: the SHA-1 of
- * json.dumps(AssumeRole's arguments, sort_keys=True), without a generated
- * RoleSessionName and without the code, in ~/.aws/cli/cache (awscli's CACHE_DIR). */
-static char *role_cache_path(const cfg_t *c, const char *profile)
-{
-	const char *keys[] = {"DurationSeconds", "ExternalId", "RoleArn", "RoleSessionName",
-	                      "SerialNumber"};
-	const char *vals[] = {cfg_get(c, profile, "duration_seconds"),
-	                      cfg_get(c, profile, "external_id"), cfg_get(c, profile, "role_arn"),
-	                      cfg_get(c, profile, "role_session_name"),
-	                      cfg_get(c, profile, "mfa_serial")};
-	char json[8192];
-	sbuf_t b;
-	sbuf_init(&b, json, sizeof json);
-	sbuf_addf(&b, "{");
-	int first = 1;
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		if (!vals[i]) continue;
-		sbuf_addf(&b, "%s\"%s\": ", first ? "" : ", ", keys[i]);
-		first = 0;
-		if (i == 0) { /* an integer, as botocore passes it to STS */
-			sbuf_addf(&b, "%s", vals[i]);
-			continue;
-		}
-		sbuf_addf(&b, "\"");
-		for (const unsigned char *p = (const unsigned char *)vals[i]; *p; p++) {
-			if (*p == '"' || *p == '\\') sbuf_addf(&b, "\\%c", *p);
-			else if (*p < 0x20) sbuf_addf(&b, "\\u%04x", *p);
-			else sbuf_addf(&b, "%c", *p);
-		}
-		sbuf_addf(&b, "\"");
-	}
-	sbuf_addf(&b, "}");
-	char key[41], *home = cfg_home_dir(), *out = NULL;
-	aws_sso_cache_key(json, key);
-	if (!b.truncated && home && asprintf(&out, "%s/.aws/cli/cache/%s.json", home, key) < 0)
-		out = NULL;
-	free(home);
-	return out;
-}
-
-/* Credentials cached at path that are good for 15 more minutes (botocore's
- * CachedCredentialFetcher window): 1 with out set, else 0. */
-static int role_cache_load(const char *path, aws_creds_t *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) return 0;
-	char buf[16384];
-	size_t len = 0;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		ssize_t n;
-		while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-			len += (size_t)n;
-	}
-	close(fd);
-	cJSON *j = cJSON_ParseWithLength(buf, len);
-	OPENSSL_cleanse(buf, sizeof buf);
-	cJSON *cr = cJSON_GetObjectItemCaseSensitive(j, "Credentials");
-	const char *id = creds_json_str(cr, "AccessKeyId"), *secret = creds_json_str(cr, "SecretAccessKey");
-	const char *token = creds_json_str(cr, "SessionToken"), *exp = creds_json_str(cr, "Expiration");
-	time_t when = 0;
-	int ok = id && secret && token && exp && aws_creds_parse_time(exp, &when) == 0 &&
-	         when > time(NULL) + 15 * 60 && creds_set(out, id, secret, token, when) == 0;
-	creds_cleanse_item(cr, "SecretAccessKey");
-	creds_cleanse_item(cr, "SessionToken");
-	cJSON_Delete(j);
-	return ok;
-}
-
-int aws_creds_cache_store(const char *path, const aws_creds_t *c)
-{
-	char dir[1024], when[32], *text = NULL, tmp[1100];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash) return -1;
-	*slash = 0;
-	/* ~/.aws/cli/cache, each missing part private */
-	for (char *p = dir + 1; p <= dir + strlen(dir); p++) {
-		if (*p && *p != '/') continue;
-		char keep = *p;
-		*p = 0;
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) return -1;
-		*p = keep;
-	}
-	struct tm tm;
-	gmtime_r(&c->expiration, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON *j = cJSON_CreateObject(), *cr = cJSON_AddObjectToObject(j, "Credentials");
-	cJSON_AddStringToObject(cr, "AccessKeyId", c->access_key_id);
-	cJSON_AddStringToObject(cr, "SecretAccessKey", c->secret_access_key);
-	cJSON_AddStringToObject(cr, "SessionToken", c->session_token ? c->session_token : "");
-	cJSON_AddStringToObject(cr, "Expiration", when);
-	text = cJSON_Print(j);
-	creds_cleanse_item(cr, "SecretAccessKey");
-	creds_cleanse_item(cr, "SessionToken");
-	cJSON_Delete(j);
-	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-	int fd = text ? mkstemp(tmp) : -1, rc = -1;
-	if (fd >= 0) {
-		size_t len = strlen(text), off = 0;
-		ssize_t n;
-		while (off < len && (n = write(fd, text + off, len - off)) > 0) off += (size_t)n;
-		rc = off == len && close(fd) == 0 && rename(tmp, path) == 0 ? 0 : -1;
-		if (rc < 0) unlink(tmp);
-	}
-	if (text) {
-		OPENSSL_cleanse(text, strlen(text));
-		free(text);
-	}
-	return rc;
-}
-
 /* ---- the chain ---- */
 
 /* The profiles a chain of roles has gone through, for the loop check. */
@@ -596,10 +480,10 @@ static int assume_role(const cfg_t *c, const char *profile, visited_t *v, aws_cr
 	}
 	v->name[v->n++] = profile;
 	const char *serial = cfg_get(c, profile, "mfa_serial");
-	char *cache = serial ? role_cache_path(c, profile) : NULL;
+	char *cache = serial ? creds_role_cache_path(c, profile) : NULL;
 	/* An MFA role assumed by an earlier run (or by the CLI) and still good: start the
 	 * chain from it, without its source and without asking for a code. */
-	if (cache && role_cache_load(cache, &plan->creds)) {
+	if (cache && creds_role_cache_load(cache, &plan->creds)) {
 		free(cache);
 		plan->kind = AWS_CREDS_STATIC;
 		snprintf(plan->creds.source, sizeof plan->creds.source,

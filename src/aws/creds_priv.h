@@ -1,5 +1,5 @@
-/* What the credential files of src/aws share (creds.c, ini.c, profile.c, creds_process.c,
- * endpoints.c, creds_fetch.c, sso.c); not for other layers. */
+/* What the credential files of src/aws share (creds.c, creds_cache.c, ini.c, profile.c,
+ * creds_process.c, endpoints.c, creds_fetch.c, sso.c); not for other layers. */
 #ifndef NIXL_AWS_CREDS_PRIV_H
 #define NIXL_AWS_CREDS_PRIV_H
 
@@ -35,6 +35,12 @@ const char *creds_json_str(const cJSON *j, const char *k);
 void creds_cleanse_item(cJSON *j, const char *k);
 /* Every string directly in j cleansed in place (j may be NULL). */
 void creds_cleanse_json(cJSON *j);
+/* creds_cache.c: where the CLI caches profile's assumed role (NULL: no home, or out of
+ * memory; malloc'd), and credentials cached at path that are good for 15 more minutes
+ * (1 with out set, else 0). */
+struct cfg;
+char *creds_role_cache_path(const struct cfg *c, const char *profile);
+int creds_role_cache_load(const char *path, aws_creds_t *out);
 /* Letters, digits and '-', 1 to 32 of them. */
 int creds_valid_region(const char *r);
 
