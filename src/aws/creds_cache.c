@@ -61,7 +61,9 @@ char *creds_role_cache_path(const cfg_t *c, const char *profile)
 }
 
 /* Credentials cached at path that are good for 15 more minutes (botocore's
- * CachedCredentialFetcher window): 1 with out set, else 0. */
+ * CachedCredentialFetcher window): 1 with out set, else 0. Read into a buffer on the stack
+ * that is cleansed afterwards, not by base/file_read, whose growing heap buffer would
+ * leave copies of the secret behind in freed memory. */
 int creds_role_cache_load(const char *path, aws_creds_t *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
