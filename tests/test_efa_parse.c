@@ -662,6 +662,11 @@ static void test_pp_launcher_logs(void **state)
 	                 PPLOG_CMD_CLIENT);
 	assert_string_equal(r.provider, "tcp;ofi_rxm");
 	assert_int_equal(pplog_command("fi_pingpong -e rdm -p efa -B 47592 -v", &r), PPLOG_CMD_SERVER);
+	/* the line nixl-tui's own client script runs, as set -x shows it */
+	memset(&r, 0, sizeof r);
+	assert_int_equal(pplog_command("+ timeout --foreground -k 5 30 stdbuf -oL fi_pingpong -e rdm -p efa -I 10 -S 64 "
+	                               "-P 47600 10.0.1.2", &r), PPLOG_CMD_CLIENT);
+	assert_string_equal(r.provider, "efa");
 	assert_int_equal(pplog_command("fi_pingpong -e rdm -p efa 2>&1 | tee server.log", &r), PPLOG_CMD_SERVER);
 	assert_int_equal(pplog_command("Error: fi_pingpong test failed", &r), 0);
 

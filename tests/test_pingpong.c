@@ -18,7 +18,7 @@ static void test_scripts_use_validated_values_only(void **state)
 	assert_true(pp_script_server("efa", "rdm", "4096", 1000, 47592, 0, 60, 0, 0, buf, sizeof buf) > 0);
 	assert_non_null(strstr(buf, "port=47592\n"));
 	assert_non_null(strstr(buf, "echo \"===NIXL-PP-PORT $port===\"\n"));
-	assert_non_null(strstr(buf, "exec timeout -k 5 60 fi_pingpong -e rdm -p 'efa' -I 1000 -S 4096 -B \"$port\"\n"));
+	assert_non_null(strstr(buf, "exec timeout -k 5 60 stdbuf -oL fi_pingpong -e rdm -p 'efa' -I 1000 -S 4096 -B \"$port\"\n"));
 	assert_non_null(strstr(buf, "FI_EFA_ENABLE_SHM_TRANSFER=0"));
 	assert_null(strstr(buf, "-f efa"));
 	assert_null(strstr(buf, "FI_TCP_IFACE"));
@@ -31,7 +31,7 @@ static void test_scripts_use_validated_values_only(void **state)
 	assert_non_null(strstr(buf, "p=$(( 20750 + $(od -An -N2 -tu2 /dev/urandom) % 375 ))")); /* the third 32nd */
 	assert_int_equal(pp_script_server("efa", "rdm", "64", 10, 0, 33, 60, 0, 0, buf, sizeof buf), -1);
 	assert_true(pp_script_client("tcp", "rdm", "64", 10, 47600, 30, 5, 1, 1, "10.0.1.2", buf, sizeof buf) > 0);
-	assert_non_null(strstr(buf, "timeout --foreground -k 5 30 fi_pingpong -e rdm -p 'tcp' -I 10 -S 64 -P 47600 10.0.1.2\n"));
+	assert_non_null(strstr(buf, "timeout --foreground -k 5 30 stdbuf -oL fi_pingpong -e rdm -p 'tcp' -I 10 -S 64 -P 47600 10.0.1.2\n"));
 	assert_null(strstr(buf, "-f efa")); /* only the efa provider has an efa-direct twin */
 	assert_non_null(strstr(buf, "FI_TCP_IFACE=lo"));
 
@@ -130,6 +130,7 @@ typedef struct obs {
 	int phases;
 	int server_lines, client_lines;
 	char last_phase[256];
+	int64_t first_row_ms, last_row_ms; /* when the first and the last row arrived */
 } obs_t;
 
 static void o_line(void *ud, pp_side_t side, exec_stream_t s, const char *line)
@@ -150,6 +151,8 @@ static void o_row(void *ud, const pp_row_t *row)
 	(void)row;
 	obs_t *o = ud;
 	if (!o->done) o->rows_before_done++;
+	o->last_row_ms = loop_now_ms();
+	if (!o->first_row_ms) o->first_row_ms = o->last_row_ms;
 }
 static void o_done(void *ud, const pp_result_t *res)
 {
@@ -236,6 +239,37 @@ static void test_local_tcp_pingpong(void **state)
 	assert_true(pp_result_latency_usec(&o.res) == o.res.rows[0].usec_per_xfer);
 	print_message("local tcp;ofi_rxm over lo, 1000 iterations: 64 B %.2f usec/xfer, 4 KiB %.2f usec/xfer %.2f MB/s\n",
 	              o.res.rows[0].usec_per_xfer, o.res.rows[1].usec_per_xfer, o.res.rows[1].mb_per_s);
+	pp_run_free(r);
+	pp_result_free(&o.res);
+	exec_free(ex);
+	loop_free(l);
+}
+
+/* The rows of one -S all run arrive as each size completes, not in one piece when
+ * fi_pingpong exits: block-buffered (stdout into a pipe), the whole table came in one
+ * read, its rows within a few ms of each other; line-buffered, they are spread over the
+ * run (over tcp on lo, 100 iterations of sizes up to 8 MiB: about 2 s). */
+static void test_rows_stream(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	exec_t *ex = isolated(l);
+	if (!ex) { loop_free(l); skip(); }
+	obs_t o;
+	memset(&o, 0, sizeof o);
+	pp_run_opts_t opts = local_opts(l, ex, ex, &o);
+	opts.sizes = "all";
+	opts.timeout_s = 120;
+	char err[256];
+	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
+	assert_non_null(r);
+	wait_done(l, &o, 150000);
+	assert_string_equal(o.res.error, "");
+	assert_true(o.res.nrows >= 20);
+	assert_int_equal(o.rows_before_done, (int)o.res.nrows);
+	print_message("-S all, %zu rows: the first arrived %lld ms before the last\n", o.res.nrows,
+	              (long long)(o.last_row_ms - o.first_row_ms));
+	assert_true(o.last_row_ms - o.first_row_ms >= 300);
 	pp_run_free(r);
 	pp_result_free(&o.res);
 	exec_free(ex);
@@ -658,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_scripts_use_validated_values_only),
 		cmocka_unit_test(test_run_validation),
 		cmocka_unit_test(test_local_tcp_pingpong),
+		cmocka_unit_test(test_rows_stream),
 		cmocka_unit_test(test_no_provider_is_reported),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_server_dies_mid_run),

@@ -44,7 +44,8 @@ int pplog_command(const char *line, pp_result_t *r)
 	const char *cmd = ptext_prompt_command(line);
 	if (!cmd) cmd = ptext_skip_ws(line);
 	/* skip a "Running:" label (never "Error:": fi_pingpong's own lines name it), set -x's
-	 * "+", "VAR=value" assignments and a "timeout [--foreground] [-k N] N" wrapper */
+	 * "+", "VAR=value" assignments, a "timeout [--foreground] [-k N] N" wrapper and a
+	 * "stdbuf -oL" one */
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s", cmd);
 	char *save = NULL, *tok = strtok_r(buf, " \t", &save);
@@ -54,9 +55,13 @@ int pplog_command(const char *line, pp_result_t *r)
 			tok = strtok_r(NULL, " \t", &save);
 			break;
 		}
+	int in_stdbuf = 0;
 	while (tok && (strchr(tok, '=') || strcmp(tok, "timeout") == 0 || strcmp(tok, "--foreground") == 0 ||
-	               strcmp(tok, "-k") == 0 || (tok[0] >= '0' && tok[0] <= '9')))
+	               strcmp(tok, "-k") == 0 || (tok[0] >= '0' && tok[0] <= '9') || strcmp(tok, "stdbuf") == 0 ||
+	               (in_stdbuf && tok[0] == '-'))) {
+		if (strcmp(tok, "stdbuf") == 0) in_stdbuf = 1;
 		tok = strtok_r(NULL, " \t", &save);
+	}
 	if (!tok) return 0;
 	const char *base = strrchr(tok, '/') ? strrchr(tok, '/') + 1 : tok;
 	const char *const *p;
