@@ -3,6 +3,8 @@
 
 #include <math.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/loop.h"
 #include "efa/exec.h"
@@ -272,6 +274,95 @@ static void test_rows_stream(void **state)
 	assert_true(o.last_row_ms - o.first_row_ms >= 300);
 	pp_run_free(r);
 	pp_result_free(&o.res);
+	exec_free(ex);
+	loop_free(l);
+}
+
+/* --timeout counts silence, not the whole run. A fake fi_pingpong first on PATH: the
+ * server (-B) waits; the client prints fi_pingpong's header, then FAKE_PP_ROWS rows a
+ * second apart (none: it waits, silent). */
+static const char fake_pp[] =
+	"#!/bin/sh\n"
+	"case \" $* \" in *\" -B \"*) exec sleep 120 ;; esac\n"
+	"echo 'bytes   #sent   #ack     total       time     MB/sec    usec/xfer   Mxfers/sec'\n"
+	"i=0\n"
+	"while [ $i -lt \"$FAKE_PP_ROWS\" ]; do\n"
+	"\tsleep 1; i=$((i + 1))\n"
+	"\techo \"$((64 * i))      10      =10      1.2k        0.02s      0.08     803.40       0.00\"\n"
+	"done\n"
+	"[ \"$FAKE_PP_ROWS\" -gt 0 ] || exec sleep 120\n";
+
+static void run_fake(loop_t *l, exec_t *ex, const char *rows, int timeout_s, obs_t *o)
+{
+	memset(o, 0, sizeof *o);
+	setenv("FAKE_PP_ROWS", rows, 1);
+	pp_run_opts_t opts = local_opts(l, ex, ex, o);
+	opts.no_preflight = 1;
+	opts.timeout_s = timeout_s;
+	char err[256];
+	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
+	assert_non_null(r);
+	wait_done(l, o, 60000);
+	pp_run_free(r);
+	unsetenv("FAKE_PP_ROWS");
+}
+
+static char fake_dir[64], *fake_saved_path;
+
+/* PATH put back and the fake removed even when an assertion failed (a teardown runs then) */
+static int fake_teardown(void **state)
+{
+	(void)state;
+	if (fake_saved_path) setenv("PATH", fake_saved_path, 1);
+	free(fake_saved_path);
+	fake_saved_path = NULL;
+	unsetenv("FAKE_PP_ROWS");
+	if (fake_dir[0]) {
+		char path[96];
+		snprintf(path, sizeof path, "%s/fi_pingpong", fake_dir);
+		unlink(path);
+		rmdir(fake_dir);
+		fake_dir[0] = 0;
+	}
+	return 0;
+}
+
+static void test_timeout_counts_silence(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/nixl-fakepp.XXXXXX", path[64], *old = getenv("PATH");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fi_pingpong", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(fake_pp, f);
+	fclose(f);
+	chmod(path, 0755);
+	snprintf(fake_dir, sizeof fake_dir, "%s", dir);
+	fake_saved_path = strdup(old ? old : "/usr/bin:/bin");
+	assert_non_null(fake_saved_path);
+	char newpath[4096];
+	snprintf(newpath, sizeof newpath, "%s:%s", dir, fake_saved_path);
+	setenv("PATH", newpath, 1);
+	loop_t *l = loop_new();
+	exec_local_opts_t lo = { .kill_grace_ms = 500, .eof_grace_ms = 200 };
+	exec_t *ex = exec_local_new(l, &lo);
+	obs_t o;
+
+	/* 6 rows a second apart under --timeout 3: slower than 3 s as a whole, never silent */
+	run_fake(l, ex, "6", 3, &o);
+	assert_string_equal(o.res.error, "");
+	assert_int_equal(o.res.nrows, 6);
+	pp_result_free(&o.res);
+
+	/* the header, then nothing: stopped once 2 s pass without a line, and said so */
+	run_fake(l, ex, "0", 2, &o);
+	print_message("silent pair: %s\n", o.res.error);
+	assert_non_null(strstr(o.res.error, "fi_pingpong -S 4096 on local-server and local-client printed nothing "
+	                                    "for 2 s (--timeout)"));
+	assert_int_equal(o.res.nrows, 0);
+	pp_result_free(&o.res);
+
 	exec_free(ex);
 	loop_free(l);
 }
@@ -693,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_run_validation),
 		cmocka_unit_test(test_local_tcp_pingpong),
 		cmocka_unit_test(test_rows_stream),
+		cmocka_unit_test_teardown(test_timeout_counts_silence, fake_teardown),
 		cmocka_unit_test(test_no_provider_is_reported),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_server_dies_mid_run),

@@ -97,7 +97,7 @@ static const cmd_opt_t opt_pp[] = {
 	{ "-I", "N", "iterations per size" },
 	{ "-e", "rdm|msg|dgram", "endpoint type" },
 	{ "-p", "PROV", "provider (efa, tcp, shm, \"tcp;ofi_rxm\", ...)" },
-	{ "--timeout", "S", "give up after S seconds" },
+	{ "--timeout", "S", "stop a pair that prints nothing for S seconds (default 60)" },
 	{ "--port", "P", "the server's port" },
 	{ "--matrix", NULL, "every pair of nodes" },
 	{ "--concurrency", "K", "pairs at once in the matrix (1: one after another)" },

@@ -14,6 +14,9 @@
 #define MAX_SIZES 32
 /* Grace periods: the other side gets this long to finish on its own before it is stopped. */
 #define PEER_GRACE_MS 5000
+/* How long a pair may run as a whole, in --timeout units: --timeout counts silence (no line
+ * from either side), this bounds the run on the node should nobody be left to stop it. */
+#define PP_RUN_CAP_UNITS 20
 
 /* ------------------------------------------------------------------ the run */
 
@@ -46,6 +49,8 @@ struct pp_run {
 	side_t side[2];
 	pp_result_t result, server_result;
 	uint64_t timer;       /* start delay or peer grace */
+	uint64_t quiet;       /* fires after timeout_s without a line from the pair */
+	int quiet_fired;
 	int cancelled, freed;
 	char error[256];
 };
@@ -70,9 +75,16 @@ static void stop_timer(pp_run_t *r)
 	r->timer = 0;
 }
 
+static void stop_quiet(pp_run_t *r)
+{
+	if (r->quiet) loop_timer_cancel(r->o.loop, r->quiet);
+	r->quiet = 0;
+}
+
 static void destroy(pp_run_t *r)
 {
 	stop_timer(r);
+	stop_quiet(r);
 	for (int i = 0; i < 2; i++) free(r->side[i].text);
 	pp_result_free(&r->result);
 	pp_result_free(&r->server_result);
@@ -84,6 +96,7 @@ static void finish(pp_run_t *r, const char *error)
 	if (r->state == ST_DONE) return;
 	r->state = ST_DONE;
 	stop_timer(r);
+	stop_quiet(r);
 	ptext_fmt(r->result.error, sizeof r->result.error, "%s", r->cancelled ? "cancelled" : error ? error : "");
 	r->result.exit_code = r->side[PP_CLIENT].res.exit_code;
 	if (!r->freed && r->o.cbs.on_done) r->o.cbs.on_done(r->o.cbs.ud, &r->result);
@@ -148,6 +161,12 @@ static void pair_ended(pp_run_t *r)
 	side_t *srv = &r->side[PP_SERVER], *cli = &r->side[PP_CLIENT];
 	char why[256];
 	if (r->cancelled) { finish(r, "cancelled"); return; }
+	if (r->quiet_fired) {
+		ptext_fmt(why, sizeof why, "fi_pingpong -S %s on %s and %s printed nothing for %d s (--timeout)",
+		          r->sizes[r->cur], r->server_label, r->client_label, r->o.timeout_s);
+		finish(r, why);
+		return;
+	}
 	if (!cli->started) { /* the server ended before the client was started */
 		side_reason(r, srv, why, sizeof why);
 		finish(r, why);
@@ -179,6 +198,25 @@ static void on_grace(loop_t *l, void *ud)
 	stop_all(r);
 }
 
+/* No line from either side for timeout_s: the pair is stopped (a dead peer, a hang). A
+ * slow but live run prints a row per size and goes on. */
+static void on_quiet(loop_t *l, void *ud)
+{
+	(void)l;
+	pp_run_t *r = ud;
+	r->quiet = 0;
+	if (r->state != ST_PAIR) return;
+	r->quiet_fired = 1;
+	stop_all(r);
+	if (!busy(r)) pair_ended(r);
+}
+
+static void arm_quiet(pp_run_t *r)
+{
+	stop_quiet(r);
+	r->quiet = loop_timer_add(r->o.loop, (int64_t)r->o.timeout_s * 1000, on_quiet, r);
+}
+
 static void job_line(void *ud, exec_stream_t stream, const char *line, size_t len)
 {
 	(void)len;
@@ -190,6 +228,7 @@ static void job_line(void *ud, exec_stream_t stream, const char *line, size_t le
 		exec_text_append(&s->text, &s->len, &s->cap, line, strlen(line));
 		return;
 	}
+	if (r->state == ST_PAIR) arm_quiet(r);
 	if (strcmp(line, RETRY_MARK) == 0) {
 		pp_parser_init(&s->pp); /* the refused attempt's error no longer counts */
 		return;
@@ -322,6 +361,7 @@ static void job_done(void *ud, const exec_result_t *res)
 	if (r->state == ST_DONE) return;
 	if (r->state == ST_PAIR && r->first_ended < 0) r->first_ended = (int)s->which;
 	if (busy(r)) {
+		if (r->state == ST_PAIR) stop_quiet(r); /* the peer's grace period decides now */
 		if (r->state == ST_PAIR && !r->timer) {
 			/* One side ended: the other has a grace period to end on its own (a server
 			 * prints its table right after the client), then it is stopped. A failed
@@ -332,6 +372,7 @@ static void job_done(void *ud, const exec_result_t *res)
 		return;
 	}
 	stop_timer(r);
+	stop_quiet(r);
 	if (r->state == ST_PREFLIGHT) preflight_ended(r);
 	else pair_ended(r);
 }
@@ -350,6 +391,13 @@ static int start_job(pp_run_t *r, pp_side_t which, const char *script, int timeo
 	return s->job ? 0 : -1;
 }
 
+/* fi_pingpong's own `timeout` on the node: PP_RUN_CAP_UNITS silences, at most a day. */
+static int run_cap(const pp_run_t *r)
+{
+	long cap = (long)r->o.timeout_s * PP_RUN_CAP_UNITS;
+	return cap > 86400 ? 86400 : (int)cap;
+}
+
 static void start_client(loop_t *l, void *ud)
 {
 	(void)l;
@@ -358,11 +406,12 @@ static void start_client(loop_t *l, void *ud)
 	if (r->cancelled || r->state == ST_DONE) return;
 	char script[2048], err[256];
 	const char *size = r->sizes[r->cur];
-	if (pp_script_client(r->provider, r->endpoint, size, r->o.iterations, r->port, r->o.timeout_s,
+	int cap = run_cap(r);
+	if (pp_script_client(r->provider, r->endpoint, size, r->o.iterations, r->port, cap,
 	                     r->o.connect_retry_s, r->side[PP_CLIENT].libfabric2, r->o.loopback, r->server_ip,
 	                     script, sizeof script) < 0) {
 		snprintf(err, sizeof err, "invalid client command");
-	} else if (start_job(r, PP_CLIENT, script, (r->o.timeout_s + r->o.connect_retry_s + 20) * 1000, err,
+	} else if (start_job(r, PP_CLIENT, script, (cap + r->o.connect_retry_s + 20) * 1000, err,
 	                     sizeof err) == 0) {
 		return;
 	}
@@ -379,12 +428,13 @@ static void start_pair(pp_run_t *r)
 	r->side[PP_CLIENT].started = 0;
 	r->first_ended = -1;
 	r->port = 0;
+	arm_quiet(r); /* the server's port line, then the rows, each start it again */
 	char script[2048], err[256];
 	const char *size = r->sizes[r->cur];
 	phase(r, "fi_pingpong -S %s: server on %s, client on %s -> %s", size, r->server_label, r->client_label,
 	      r->server_ip);
 	/* the server outlives the client's connect retries and its own run */
-	int server_timeout = r->o.timeout_s + r->o.connect_retry_s + 10;
+	int server_timeout = run_cap(r) + r->o.connect_retry_s + 10;
 	if (pp_script_server(r->provider, r->endpoint, size, r->o.iterations, r->o.port, r->o.port_lane, server_timeout,
 	                     r->side[PP_SERVER].libfabric2, r->o.loopback, script, sizeof script) < 0) {
 		finish(r, "invalid server command");
@@ -513,6 +563,7 @@ void pp_run_cancel(pp_run_t *r)
 	if (r->state == ST_DONE) return;
 	r->cancelled = 1;
 	stop_timer(r);
+	stop_quiet(r);
 	stop_all(r);
 	if (!busy(r)) finish(r, "cancelled");
 }
@@ -523,6 +574,7 @@ void pp_run_free(pp_run_t *r)
 	if (busy(r)) {
 		r->freed = 1;
 		stop_timer(r);
+		stop_quiet(r);
 		stop_all(r);
 		return;
 	}

@@ -1,7 +1,7 @@
 /* fi_pingpong between two nodes over executors: `fi_info` checked on both first, the
  * server started on one, the client on the other against the server's private IPv4,
- * both streamed, both under `timeout` and the executor's timeout (fi_pingpong has none
- * and hangs on a dead peer). Rows reach the caller as the client prints them. With
+ * both streamed line-buffered; a pair silent for the timeout is stopped (fi_pingpong has
+ * none and hangs on a dead peer), and `timeout` and the executor's timeout bound it. Rows reach the caller as the client prints them. With
  * several sizes, one fi_pingpong pair per size (-S takes one size or "all").
  * A matrix runs every pair of n nodes, disjoint pairs at once. Everything runs on the
  * event loop. */
@@ -40,7 +40,9 @@ typedef struct pp_run_opts {
 	const char *sizes;       /* NULL: "all"; or "64,4k,1m" (binary k/m/g) */
 	int iterations;          /* 0: 1000 (fi_pingpong has no warm-up: few iterations measure
 	                            connection setup) */
-	int timeout_s;           /* each fi_pingpong run; 0: 60 */
+	int timeout_s;           /* a pair printing nothing (no line from either side) this long
+	                            is stopped; 0: 60. fi_pingpong's own `timeout` on the node
+	                            is 20 times that, at most a day */
 	int port;                /* control port; 0: the server picks a free one for each run */
 	int port_lane;           /* with port 0: 0 picks in the whole range, 1..32 only in that
 	                            32nd of it (runs side by side on one host never pick alike) */
