@@ -17,6 +17,7 @@
 #include "aws/profile.h"
 #include "aws/sso.h"
 #include "base/file.h"
+#include "base/isotime.h"
 #include "base/sbuf.h"
 
 /* botocore's AssumeRoleCredentialFetcher._create_cache_key: the SHA-1 of
@@ -98,17 +99,8 @@ int aws_creds_cache_store(const char *path, const aws_creds_t *c)
 	char *slash = strrchr(dir, '/');
 	if (!slash) return -1;
 	*slash = 0;
-	/* ~/.aws/cli/cache, each missing part private */
-	for (char *p = dir + 1; p <= dir + strlen(dir); p++) {
-		if (*p && *p != '/') continue;
-		char keep = *p;
-		*p = 0;
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) return -1;
-		*p = keep;
-	}
-	struct tm tm;
-	gmtime_r(&c->expiration, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (file_make_dirs(dir) < 0) return -1; /* ~/.aws/cli/cache, each missing part private */
+	isotime_format(c->expiration, when, sizeof when);
 	cJSON *j = cJSON_CreateObject(), *cr = cJSON_AddObjectToObject(j, "Credentials");
 	cJSON_AddStringToObject(cr, "AccessKeyId", c->access_key_id);
 	cJSON_AddStringToObject(cr, "SecretAccessKey", c->secret_access_key);
@@ -126,4 +118,3 @@ int aws_creds_cache_store(const char *path, const aws_creds_t *c)
 	}
 	return rc;
 }
-

@@ -72,3 +72,23 @@ int file_write_atomic(const char *path, const char *text, size_t len, unsigned m
 	}
 	return rc;
 }
+
+int file_make_dirs(char *path)
+{
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p) continue;
+		char c = *p;
+		*p = 0;
+		int rc = mkdir(path, 0700);
+		*p = c;
+		if (rc < 0 && errno != EEXIST) return -1;
+		if (!c) break;
+	}
+	struct stat st;
+	if (stat(path, &st) < 0) return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}

@@ -1,4 +1,5 @@
-/* Reading a whole file: one reader for every command (task files, saved logs, settings). */
+/* Reading a whole file, writing one atomically, making its directories: one copy each for
+ * every command (task files, saved logs, settings, the state directory, the CLI cache). */
 #ifndef NIXL_BASE_FILE_H
 #define NIXL_BASE_FILE_H
 
@@ -12,5 +13,10 @@ int file_read(const char *path, size_t max, char **out, size_t *len);
 /* Replaces path with len bytes of text, as a whole or not at all: written to a temporary
  * file beside it (mode, O_NOFOLLOW), synced, then renamed over it. 0, or -1 with errno. */
 int file_write_atomic(const char *path, const char *text, size_t len, unsigned mode);
+
+/* mkdir -p, each level it creates 0700 (the state directory, the CLI's credential cache:
+ * the user's alone); path is cut and mended in place. 0 when path is a directory after,
+ * or -1 with errno (ENOTDIR when it is something else). */
+int file_make_dirs(char *path);
 
 #endif

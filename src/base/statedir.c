@@ -5,27 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-/* mkdir -p with 0700 for every level it creates: neither ~/.local nor ~/.local/state
- * need exist, and the records (client request tokens) are the user's alone. */
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1;; p++) {
-		if (*p != '/' && *p) continue;
-		char c = *p;
-		*p = 0;
-		int rc = mkdir(path, 0700);
-		*p = c;
-		if (rc < 0 && errno != EEXIST) return -1;
-		if (!c) break;
-	}
-	struct stat st;
-	if (stat(path, &st) < 0) return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
-}
+#include "base/file.h"
 
 int state_dir_path(char *buf, size_t n)
 {
@@ -42,5 +22,5 @@ int state_dir_path(char *buf, size_t n)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return make_dirs(buf);
+	return file_make_dirs(buf);
 }
