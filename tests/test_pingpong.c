@@ -197,6 +197,16 @@ static pp_run_opts_t local_opts(loop_t *l, exec_t *sx, exec_t *cx, obs_t *o)
 	return opts;
 }
 
+/* Starts a run and waits up to ms for its end. */
+static pp_run_t *run_to_end(loop_t *l, const pp_run_opts_t *opts, obs_t *o, int ms)
+{
+	char err[256];
+	pp_run_t *r = pp_run_start(opts, err, sizeof err);
+	if (!r) fail_msg("pp_run_start: %s", err);
+	wait_done(l, o, ms);
+	return r;
+}
+
 static void test_local_tcp_pingpong(void **state)
 {
 	(void)state;
@@ -206,10 +216,7 @@ static void test_local_tcp_pingpong(void **state)
 	obs_t o;
 	memset(&o, 0, sizeof o);
 	pp_run_opts_t opts = local_opts(l, ex, ex, &o);
-	char err[256];
-	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
-	assert_non_null(r);
-	wait_done(l, &o, 60000);
+	pp_run_t *r = run_to_end(l, &opts, &o, 60000);
 	assert_string_equal(o.res.error, "");
 	assert_int_equal(o.res.exit_code, 0);
 	assert_int_equal(o.res.nrows, 1);
@@ -231,9 +238,7 @@ static void test_local_tcp_pingpong(void **state)
 	opts = local_opts(l, ex, ex, &o);
 	opts.sizes = "64,4k";
 	opts.iterations = 1000;
-	r = pp_run_start(&opts, err, sizeof err);
-	assert_non_null(r);
-	wait_done(l, &o, 60000);
+	r = run_to_end(l, &opts, &o, 60000);
 	assert_string_equal(o.res.error, "");
 	assert_int_equal(o.res.nrows, 2);
 	assert_true(o.res.rows[0].bytes == 64 && o.res.rows[1].bytes == 4096);
@@ -243,29 +248,16 @@ static void test_local_tcp_pingpong(void **state)
 	              o.res.rows[0].usec_per_xfer, o.res.rows[1].usec_per_xfer, o.res.rows[1].mb_per_s);
 	pp_run_free(r);
 	pp_result_free(&o.res);
-	exec_free(ex);
-	loop_free(l);
-}
 
-/* The rows of one -S all run arrive as each size completes, not in one piece when
- * fi_pingpong exits: block-buffered (stdout into a pipe), the whole table came in one
- * read, its rows within a few ms of each other; line-buffered, they are spread over the
- * run (over tcp on lo, 100 iterations of sizes up to 8 MiB: about 2 s). */
-static void test_rows_stream(void **state)
-{
-	(void)state;
-	loop_t *l = loop_new();
-	exec_t *ex = isolated(l);
-	if (!ex) { loop_free(l); skip(); }
-	obs_t o;
+	/* The rows of one -S all run arrive as each size completes, not in one piece when
+	 * fi_pingpong exits: block-buffered (stdout into a pipe), the whole table came in one
+	 * read, its rows within a few ms of each other; line-buffered, they are spread over the
+	 * run (over tcp on lo, 100 iterations of sizes up to 8 MiB: about 2 s). */
 	memset(&o, 0, sizeof o);
-	pp_run_opts_t opts = local_opts(l, ex, ex, &o);
+	opts = local_opts(l, ex, ex, &o);
 	opts.sizes = "all";
 	opts.timeout_s = 120;
-	char err[256];
-	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
-	assert_non_null(r);
-	wait_done(l, &o, 150000);
+	r = run_to_end(l, &opts, &o, 150000);
 	assert_string_equal(o.res.error, "");
 	assert_true(o.res.nrows >= 20);
 	assert_int_equal(o.rows_before_done, (int)o.res.nrows);
@@ -299,10 +291,7 @@ static void run_fake(loop_t *l, exec_t *ex, const char *rows, int timeout_s, obs
 	pp_run_opts_t opts = local_opts(l, ex, ex, o);
 	opts.no_preflight = 1;
 	opts.timeout_s = timeout_s;
-	char err[256];
-	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
-	assert_non_null(r);
-	wait_done(l, o, 60000);
+	pp_run_t *r = run_to_end(l, &opts, o, 60000);
 	pp_run_free(r);
 	unsetenv("FAKE_PP_ROWS");
 }
@@ -377,10 +366,7 @@ static void test_no_provider_is_reported(void **state)
 	memset(&o, 0, sizeof o);
 	pp_run_opts_t opts = local_opts(l, ex, ex, &o);
 	opts.provider = "efa"; /* no EFA device here: fi_getinfo -61 in the fi_info check */
-	char err[256];
-	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
-	assert_non_null(r);
-	wait_done(l, &o, 30000);
+	pp_run_t *r = run_to_end(l, &opts, &o, 30000);
 	assert_non_null(strstr(o.res.error, "fi_getinfo -61"));
 	assert_non_null(strstr(o.res.error, "local-server"));
 	assert_int_equal(o.res.nrows, 0);
@@ -401,10 +387,7 @@ static void test_unreachable_server(void **state)
 	memset(&o, 0, sizeof o);
 	pp_run_opts_t opts = local_opts(l, sx, cx, &o);
 	opts.connect_retry_s = 2;
-	char err[256];
-	pp_run_t *r = pp_run_start(&opts, err, sizeof err);
-	assert_non_null(r);
-	wait_done(l, &o, 30000);
+	pp_run_t *r = run_to_end(l, &opts, &o, 30000);
 	assert_int_equal(o.res.exit_code, 111);
 	assert_non_null(strstr(o.res.error, "security group's self rule"));
 	char where[32];
@@ -783,7 +766,6 @@ int main(void)
 		cmocka_unit_test(test_scripts_use_validated_values_only),
 		cmocka_unit_test(test_run_validation),
 		cmocka_unit_test(test_local_tcp_pingpong),
-		cmocka_unit_test(test_rows_stream),
 		cmocka_unit_test_teardown(test_timeout_counts_silence, fake_teardown),
 		cmocka_unit_test(test_no_provider_is_reported),
 		cmocka_unit_test(test_unreachable_server),
