@@ -25,6 +25,40 @@ static void test_timer_order_and_cancel(void **state)
 	loop_free(l);
 }
 
+/* Timers due alike run in the order they were added, whatever a cancel did to the table:
+ * a table order decided it before, and in a busy millisecond a timer could wait behind
+ * newer ones (test_matrix_checks failed 6 runs of 40 that way). */
+struct seq { int order[8], n; };
+struct seq_item { struct seq *s; int no; };
+static void seq_timer(loop_t *l, void *ud)
+{
+	(void)l;
+	struct seq_item *it = ud;
+	it->s->order[it->s->n++] = it->no;
+}
+
+static void test_timers_due_alike_run_in_order(void **state)
+{
+	(void)state;
+	loop_t *l = loop_new();
+	struct seq s = { {0}, 0 };
+	struct seq_item items[6];
+	uint64_t ids[6];
+	for (int i = 0; i < 6; i++) {
+		items[i] = (struct seq_item){ &s, i + 1 };
+		ids[i] = loop_timer_add(l, 0, seq_timer, &items[i]);
+	}
+	loop_timer_cancel(l, ids[1]);
+	loop_timer_cancel(l, ids[3]);
+	while (s.n < 4) assert_true(loop_run_once(l, 1000) >= 0);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.order[0], 1);
+	assert_int_equal(s.order[1], 3);
+	assert_int_equal(s.order[2], 5);
+	assert_int_equal(s.order[3], 6);
+	loop_free(l);
+}
+
 struct pipe_ctx { int reads; char buf[16]; };
 static void on_read(loop_t *l, int fd, int ev, void *ud)
 {
@@ -107,6 +141,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timer_order_and_cancel),
+		cmocka_unit_test(test_timers_due_alike_run_in_order),
 		cmocka_unit_test(test_fd_readiness),
 		cmocka_unit_test(test_signal_self_pipe),
 		cmocka_unit_test(test_child_exit),

@@ -225,10 +225,14 @@ static int run_timers(loop_t *l)
 	int runs = 0;
 	int64_t now = loop_now_ms();
 	for (;;) {
+		/* the earliest due first, and of those due alike the first added (ids grow): the
+		 * order of the array, which a cancel changes, never decides */
 		size_t best = l->ntimers;
-		for (size_t i = 0; i < l->ntimers; i++)
-			if (l->timers[i].due <= now && (best == l->ntimers || l->timers[i].due < l->timers[best].due))
+		for (size_t i = 0; i < l->ntimers; i++) {
+			const struct timer *c = &l->timers[i], *b = &l->timers[best < l->ntimers ? best : i];
+			if (c->due <= now && (best == l->ntimers || c->due < b->due || (c->due == b->due && c->id < b->id)))
 				best = i;
+		}
 		if (best == l->ntimers) return runs;
 		struct timer t = l->timers[best];
 		l->timers[best] = l->timers[--l->ntimers];
