@@ -1,7 +1,9 @@
-/* The base layer: the bounded appender, the growing array, the JSON object of strings. */
+/* The base layer: the bounded appender, the growing array, the JSON object of strings, the
+ * time formats. */
 #include "testutil.h"
 
 #include "base/grow.h"
+#include "base/isotime.h"
 #include "base/jsonobj.h"
 #include "base/sbuf.h"
 
@@ -82,12 +84,44 @@ static void test_json_object_strings(void **state)
 	cJSON_Delete(o);
 }
 
+/* The three forms, each read back by isotime_parse where it is ISO 8601's extended form;
+ * an ms outside 0..999 is left out; a small buffer is cut, never overrun. */
+static void test_isotime_formats(void **state)
+{
+	(void)state;
+	const time_t t = 1739619000; /* 2025-02-15T11:30:00Z */
+	char buf[40];
+	time_t back;
+	int ms;
+	isotime_format(t, buf, sizeof buf);
+	assert_string_equal(buf, "2025-02-15T11:30:00Z");
+	isotime_format_ms(t, 7, buf, sizeof buf);
+	assert_string_equal(buf, "2025-02-15T11:30:00.007Z");
+	assert_int_equal(isotime_parse(buf, ISOTIME_ZONE_REQUIRED, &back, &ms), 0);
+	assert_true(back == t);
+	assert_int_equal(ms, 7);
+	isotime_format_ms(t, 999, buf, sizeof buf);
+	assert_string_equal(buf, "2025-02-15T11:30:00.999Z");
+	isotime_format_ms(t, -1, buf, sizeof buf);
+	assert_string_equal(buf, "2025-02-15T11:30:00Z");
+	isotime_format_ms(t, 1000, buf, sizeof buf);
+	assert_string_equal(buf, "2025-02-15T11:30:00Z");
+	isotime_format_basic(t, buf, sizeof buf);
+	assert_string_equal(buf, "20250215T113000Z");
+	char small[8];
+	memset(small, 'x', sizeof small);
+	isotime_format_ms(t, 5, small, sizeof small);
+	assert_int_equal(strlen(small), sizeof small - 1);
+	assert_memory_equal(small, "2025-02", 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sbuf_appends_and_never_overruns),
 		cmocka_unit_test(test_grow_array_doubles_and_keeps),
 		cmocka_unit_test(test_json_object_strings),
+		cmocka_unit_test(test_isotime_formats),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include "aws/regions.h"
 #include "aws/sigv4.h"
 #include "base/grow.h"
+#include "base/isotime.h"
 
 /* SDK "standard" retry mode: full-jitter backoff capped at 20 s, a token bucket that
  * stops retries when most calls fail (500 tokens, 5 per retry, 10 per timeout). */
@@ -412,11 +413,11 @@ static void on_creds(void *ud, const aws_error_t *err, const aws_creds_t *creds)
 		aws_creds_free(&c->creds);
 		aws_creds_copy(&c->creds, creds);
 		memset(&c->creds_error, 0, sizeof c->creds_error);
-		char until[32] = "no expiry";
+		char until[48] = "no expiry";
 		if (creds->expiration) {
-			struct tm tm;
-			gmtime_r(&creds->expiration, &tm);
-			strftime(until, sizeof until, "until %Y-%m-%dT%H:%M:%SZ", &tm);
+			char when[32];
+			isotime_format(creds->expiration, when, sizeof when);
+			snprintf(until, sizeof until, "until %s", when);
 		}
 		logf_(c, "credentials from %s, %s", creds->source, until);
 	}

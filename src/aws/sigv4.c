@@ -10,6 +10,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "base/isotime.h"
+
 /* A growing NUL-terminated string; on allocation failure it goes into an error state
  * that sb_take reports as NULL, so callers check once at the end. */
 typedef struct sb {
@@ -83,9 +85,7 @@ static void hmac(const void *key, size_t keylen, const char *msg, unsigned char 
 
 void sigv4_amz_date(time_t now, char out[17])
 {
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+	isotime_format_basic(now, out, 17);
 }
 
 static int hexval(char c)

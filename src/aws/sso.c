@@ -13,6 +13,8 @@
 #include <openssl/evp.h>
 
 #include "aws/creds_priv.h"
+#include "base/file.h"
+#include "base/isotime.h"
 
 #define MAX_CACHE_FILE (64u << 10)
 
@@ -118,13 +120,6 @@ int aws_sso_token_refreshable(const aws_sso_token_t *t, time_t now)
 	       (!t->registration_expires_at || t->registration_expires_at > now);
 }
 
-static void iso(time_t t, char out[32])
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int set_string(cJSON *j, const char *k, const char *v)
 {
 	cJSON *old = cJSON_GetObjectItemCaseSensitive(j, k);
@@ -141,54 +136,21 @@ int aws_sso_token_store(const char *path, const char *access_token, const char *
 {
 	cJSON *j = read_cache(path, why);
 	if (!j) return -1;
-	char when[32], *text = NULL, *tmp = NULL;
-	int fd = -1, rc = -1;
-	iso(expires_at, when);
+	char when[32], *text = NULL;
+	int rc = -1;
+	isotime_format(expires_at, when, sizeof when);
 	*why = "could not be written (out of memory)";
 	if (set_string(j, "accessToken", access_token) < 0 || set_string(j, "expiresAt", when) < 0 ||
-	    (refresh_token && set_string(j, "refreshToken", refresh_token) < 0))
+	    (refresh_token && set_string(j, "refreshToken", refresh_token) < 0) ||
+	    !(text = cJSON_Print(j)))
 		goto out;
-	if (!(text = cJSON_Print(j)) || asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-		tmp = NULL;
-		goto out;
-	}
-	/* mkstemp creates it 0600, as the CLI's cache files are; rename makes the new
-	 * token appear whole to a CLI reading it at the same time. */
-	if ((fd = mkstemp(tmp)) < 0) {
-		*why = "could not be rewritten (cannot create a file next to it)";
-		goto out;
-	}
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR) continue;
-		if (n <= 0) break;
-		off += (size_t)n;
-	}
-	if (off < len || fchmod(fd, 0600) != 0 || fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		*why = "could not be rewritten (write failed)";
-		unlink(tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		*why = "could not be rewritten (rename failed)";
-		unlink(tmp);
-		goto out;
-	}
-	*why = NULL;
-	rc = 0;
+	/* 0600, as the CLI's cache files are; the rename makes the new token appear whole to
+	 * a CLI reading it at the same time. */
+	rc = file_write_atomic(path, text, strlen(text), 0600);
+	*why = rc == 0 ? NULL : "could not be rewritten (cannot write a file beside it)";
+	OPENSSL_cleanse(text, strlen(text));
+	free(text);
 out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	if (text) {
-		OPENSSL_cleanse(text, strlen(text));
-		free(text);
-	}
-	free(tmp);
 	creds_cleanse_json(j);
 	cJSON_Delete(j);
 	return rc;

@@ -1,5 +1,7 @@
 #include "base/isotime.h"
 
+#include <stdio.h>
+
 static int digits(const char **p, int n, int *out)
 {
 	int v = 0;
@@ -68,7 +70,25 @@ int isotime_parse(const char *s, int zone, time_t *sec, int *ms)
 
 void isotime_format(time_t t, char *buf, size_t n)
 {
+	isotime_format_ms(t, -1, buf, n);
+}
+
+void isotime_format_basic(time_t t, char *buf, size_t n)
+{
 	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!n) return;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, n, "%Y%m%dT%H%M%SZ", &tm)) buf[0] = 0;
+}
+
+void isotime_format_ms(time_t t, int ms, char *buf, size_t n)
+{
+	struct tm tm;
+	char s[32];
+	if (!n) return;
+	if (!gmtime_r(&t, &tm) || !strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm)) {
+		buf[0] = 0;
+		return;
+	}
+	if (ms >= 0 && ms <= 999) snprintf(buf, n, "%s.%03dZ", s, ms);
+	else snprintf(buf, n, "%sZ", s);
 }

@@ -1,6 +1,7 @@
 #include "cmd/common.h"
 
 #include "aws/cfn.h"
+#include "base/isotime.h"
 #include "base/textsafe.h"
 #include "catalog/config.h"
 #include "core/settings.h"
@@ -19,11 +20,9 @@ static void log_line(void *ud, const char *line)
 	FILE *f = ud;
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
-	struct tm tm;
-	gmtime_r(&tv.tv_sec, &tm);
 	char ts[32];
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(f, "%s.%03dZ %s\n", ts, (int)(tv.tv_usec / 1000), line);
+	isotime_format_ms(tv.tv_sec, (int)(tv.tv_usec / 1000), ts, sizeof ts);
+	fprintf(f, "%s %s\n", ts, line);
 	fflush(f);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/textsafe.h"
+#include "base/isotime.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -64,8 +65,7 @@ static void print_event(printer_t *pr, const sess_event_t *e)
 	strftime(ts, sizeof ts, "%H:%M:%S", &tm);
 	if (pr->json) {
 		char iso[40];
-		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(iso + strlen(iso), sizeof iso - strlen(iso), ".%03dZ", e->ms);
+		isotime_format_ms(e->ts, e->ms, iso, sizeof iso);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "type", "event");
 		cJSON_AddStringToObject(o, "timestamp", iso);

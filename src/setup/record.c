@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "base/file.h"
+#include "base/isotime.h"
 #include "base/jsonobj.h"
 #include "base/statedir.h"
 
@@ -132,9 +133,7 @@ void setup_run_prefix(char *out, size_t n)
 	unsigned char rnd[3] = { 0 };
 	(void)RAND_bytes(rnd, sizeof rnd);
 	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+	isotime_format_basic(time(NULL), when, sizeof when);
 	snprintf(out, n, "nixl-tui/setup/%s-%02x%02x%02x/", when, rnd[0], rnd[1], rnd[2]);
 }
 

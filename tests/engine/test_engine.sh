@@ -99,6 +99,8 @@ check "deploy completes through throttling and 5xx" [ $rc -eq 0 ]
 nx destroy --yes -c environment=flaky --log "$TMP/flaky.log" >"$TMP/flaky2.out" 2>&1; rc=$?
 check "teardown completes through throttling and 5xx" [ $rc -eq 0 ]
 contains "retries were needed (and logged)" "$TMP/flaky.log" "retrying in"
+check "each log line starts with its UTC time to the millisecond" \
+	bash -c '! grep -qvE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z " "$1" && test -s "$1"' _ "$TMP/flaky.log"
 lacks "the log carries no secret" "$TMP/flaky.log" "$AWS_SECRET_ACCESS_KEY"
 sandbox_ctl faults '{"throttle_rate":0,"error_rate":0}'
 
