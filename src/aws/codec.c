@@ -208,36 +208,12 @@ static aws_call_t *query(aws_client_t *c, const char *service, const char *actio
 	return x ? started(aws_call_query(c, service, action, version, params, done, x), x) : NULL;
 }
 
-aws_call_t *codec_query(aws_client_t *c, const char *service, const char *action,
-                        const char *version, const aws_params_t *params, aws_done_cb done,
-                        codec_fn cb, void *ud)
-{
-	return query(c, service, action, version, params, done, NULL, cb, ud);
-}
-
 static aws_call_t *json(aws_client_t *c, const char *service, const char *prefix, const char *op,
                         const cJSON *body, aws_done_cb done, const shape_reply_t *reply,
                         codec_fn cb, void *ud)
 {
 	codec_ctx_t *x = ctx_new(service, op, reply, cb, ud);
 	return x ? started(aws_call_json(c, service, prefix, op, body, done, x), x) : NULL;
-}
-
-aws_call_t *codec_json(aws_client_t *c, const char *service, const char *prefix, const char *op,
-                       const cJSON *body, aws_done_cb done, codec_fn cb, void *ud)
-{
-	return json(c, service, prefix, op, body, done, NULL, cb, ud);
-}
-
-aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, const char *method,
-                       const char *path, const char *query, const aws_header_t *headers,
-                       size_t nheaders, const void *body, size_t body_len, aws_done_cb done,
-                       codec_fn cb, void *ud)
-{
-	codec_ctx_t *x = ctx_new(service, op, NULL, cb, ud);
-	return x ? started(aws_call_rest(c, service, op, method, path, query, headers, nheaders,
-	                                 body, body_len, done, x), x)
-	         : NULL;
 }
 
 void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *resp)
@@ -265,6 +241,17 @@ static void reply_done(void *ud, const aws_error_t *err, const aws_response_t *r
 	shape_free(x->reply->shape, res);
 	free(res);
 	free(x);
+}
+
+aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, const char *method,
+                       const char *path, const char *query, const aws_header_t *headers,
+                       size_t nheaders, const void *body, size_t body_len,
+                       const shape_reply_t *reply, aws_done_cb done, codec_fn cb, void *ud)
+{
+	codec_ctx_t *x = ctx_new(service, op, reply, cb, ud);
+	return x ? started(aws_call_rest(c, service, op, method, path, query, headers, nheaders,
+	                                 body, body_len, reply ? reply_done : done, x), x)
+	         : NULL;
 }
 
 aws_call_t *codec_query_send(aws_client_t *c, const codec_service_t *svc, const char *action,

@@ -59,16 +59,13 @@ typedef struct codec_ctx {
 const aws_error_t *codec_parse_failed(const codec_ctx_t *x, aws_error_t *perr,
                                       const aws_response_t *resp);
 
-/* Sends the call with a fresh context for done (which frees it). NULL if it could not start. */
-aws_call_t *codec_query(aws_client_t *c, const char *service, const char *action,
-                        const char *version, const aws_params_t *params, aws_done_cb done,
-                        codec_fn cb, void *ud);
-aws_call_t *codec_json(aws_client_t *c, const char *service, const char *prefix, const char *op,
-                       const cJSON *body, aws_done_cb done, codec_fn cb, void *ud);
+/* Sends a REST call (S3) with a fresh context: reply not NULL, its table decodes the 2xx
+ * body for cb as codec_query_send's does; else done (which frees the context) reads the
+ * response. NULL if it could not start. */
 aws_call_t *codec_rest(aws_client_t *c, const char *service, const char *op, const char *method,
                        const char *path, const char *query, const aws_header_t *headers,
-                       size_t nheaders, const void *body, size_t body_len, aws_done_cb done,
-                       codec_fn cb, void *ud);
+                       size_t nheaders, const void *body, size_t body_len,
+                       const shape_reply_t *reply, aws_done_cb done, codec_fn cb, void *ud);
 /* The done for codec_status_cb calls: any 2xx is success. */
 void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *resp);
 
@@ -89,22 +86,5 @@ aws_call_t *codec_query_send(aws_client_t *c, const codec_service_t *svc, const 
  * is deleted. */
 aws_call_t *codec_json_send(aws_client_t *c, const codec_service_t *svc, const char *op,
                             cJSON *body, const shape_reply_t *reply, codec_fn cb, void *ud);
-
-/* Defines `static void name(...)`, an aws_done_cb that parses the 2xx body with
- * parse_fn into a res_type, hands it to the typed cb_type callback (the callback may
- * take the contents by copying the struct and zeroing *res), then frees it. */
-#define CODEC_DONE(name, cb_type, res_type, parse_fn, free_fn)                              \
-	static void name(void *ud_, const aws_error_t *err_, const aws_response_t *resp_)   \
-	{                                                                                    \
-		codec_ctx_t *x_ = ud_;                                                       \
-		res_type res_;                                                               \
-		aws_error_t perr_;                                                           \
-		memset(&res_, 0, sizeof res_);                                               \
-		if (!err_ && parse_fn(resp_->body, resp_->body_len, &res_, &perr_) != 0)    \
-			err_ = codec_parse_failed(x_, &perr_, resp_);                        \
-		((cb_type)x_->cb)(x_->ud, err_, err_ ? NULL : &res_);                        \
-		free_fn(&res_);                                                              \
-		free(x_);                                                                    \
-	}
 
 #endif

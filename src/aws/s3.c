@@ -295,25 +295,19 @@ static const shape_field_t list_fields[] = {
 	SHAPE_FIELD(s3_list_result_t, key_count, NULL, SHAPE_INT, 0),
 	SHAPE_FIELD(s3_list_result_t, next_continuation_token, "NextContinuationToken", SHAPE_TOKEN, 0),
 };
-static const shape_t list_shape = SHAPE_HOOK(s3_list_result_t, list_fields, list_hook);
-
-const shape_reply_t s3_parse_list_objects_v2_reply = {
-	"ListBucketResult", NULL, &list_shape, "an object in the ListObjectsV2 reply has no Key", 0
-};
-
-/* The reply, and then a rule a table does not say: truncated means a token to go on with. */
-int s3_parse_list_objects_v2(const char *body, size_t len, s3_list_result_t *out, aws_error_t *err)
+/* A rule the fields alone do not say: truncated means a token to go on with. */
+static int list_goes_on(const void *obj)
 {
-	if (shape_xml_reply(&s3_parse_list_objects_v2_reply, body, len, out, err) < 0) return -1;
-	if (!out->is_truncated || out->next_continuation_token) return 0;
-	s3_list_result_free(out);
-	return codec_fail(err, "the ListObjectsV2 reply is truncated but has no NextContinuationToken");
+	const s3_list_result_t *r = obj;
+	return !r->is_truncated || r->next_continuation_token ? 0 : -1;
 }
+static const shape_t list_shape = { sizeof(s3_list_result_t), list_fields,
+	                            sizeof list_fields / sizeof list_fields[0], list_hook, list_goes_on };
 
-void s3_list_result_free(s3_list_result_t *r)
-{
-	shape_free(&list_shape, r);
-}
+SHAPE_XML_REPLY(s3_parse_list_objects_v2, s3_list_result_free, s3_list_result_t, "ListBucketResult",
+                NULL, list_shape,
+                "the ListObjectsV2 reply has an object without a Key, or is truncated without a "
+                "NextContinuationToken")
 
 /* each <Deleted> gives its key */
 static const shape_field_t deleted_fields[] = {
@@ -349,19 +343,15 @@ static void put_done(void *ud, const aws_error_t *err, const aws_response_t *res
 	free(x);
 }
 
-CODEC_DONE(list_done, s3_list_cb, s3_list_result_t, s3_parse_list_objects_v2,
-           s3_list_result_free)
-CODEC_DONE(delete_done, s3_delete_cb, s3_delete_result_t, s3_parse_delete_objects,
-           s3_delete_result_free)
-
-/* Sends the built request (rc 0) and frees it. */
+/* Sends the built request (rc 0) and frees it; its reply decoded by reply's table, or read
+ * by done. */
 static aws_call_t *start(aws_client_t *c, int rc, const char *op, s3_request_t *r,
-                         aws_done_cb done, codec_fn cb, void *ud)
+                         const shape_reply_t *reply, aws_done_cb done, codec_fn cb, void *ud)
 {
 	aws_call_t *call = NULL;
 	if (rc == 0)
 		call = codec_rest(c, "s3", op, r->method, r->path, r->query, r->headers, r->nheaders,
-		                  r->body, r->body_len, done, cb, ud);
+		                  r->body, r->body_len, reply, done, cb, ud);
 	s3_request_free(r);
 	return call;
 }
@@ -370,7 +360,7 @@ aws_call_t *s3_put_object(aws_client_t *c, const char *bucket, const char *key, 
                           size_t len, s3_put_cb cb, void *ud)
 {
 	s3_request_t r;
-	return start(c, s3_build_put_object(bucket, key, body, len, &r), "PutObject", &r, put_done,
+	return start(c, s3_build_put_object(bucket, key, body, len, &r), "PutObject", &r, NULL, put_done,
 	             (codec_fn)cb, ud);
 }
 
@@ -378,14 +368,14 @@ aws_call_t *s3_create_bucket(aws_client_t *c, const char *bucket, const char *re
                              s3_status_cb cb, void *ud)
 {
 	s3_request_t r;
-	return start(c, s3_build_create_bucket(bucket, region, &r), "CreateBucket", &r,
+	return start(c, s3_build_create_bucket(bucket, region, &r), "CreateBucket", &r, NULL,
 	             codec_status_done, (codec_fn)cb, ud);
 }
 
 aws_call_t *s3_delete_bucket(aws_client_t *c, const char *bucket, s3_status_cb cb, void *ud)
 {
 	s3_request_t r;
-	return start(c, s3_build_delete_bucket(bucket, &r), "DeleteBucket", &r, codec_status_done,
+	return start(c, s3_build_delete_bucket(bucket, &r), "DeleteBucket", &r, NULL, codec_status_done,
 	             (codec_fn)cb, ud);
 }
 
@@ -393,7 +383,8 @@ aws_call_t *s3_list_objects_v2(aws_client_t *c, const s3_list_req_t *req, s3_lis
                                void *ud)
 {
 	s3_request_t r;
-	return start(c, s3_build_list_objects_v2(req, &r), "ListObjectsV2", &r, list_done,
+	return start(c, s3_build_list_objects_v2(req, &r), "ListObjectsV2", &r,
+	             &s3_parse_list_objects_v2_reply, NULL,
 	             (codec_fn)cb, ud);
 }
 
@@ -402,5 +393,5 @@ aws_call_t *s3_delete_objects(aws_client_t *c, const char *bucket, const char *c
 {
 	s3_request_t r;
 	return start(c, s3_build_delete_objects(bucket, keys, n, quiet, &r), "DeleteObjects", &r,
-	             delete_done, (codec_fn)cb, ud);
+	             &s3_parse_delete_objects_reply, NULL, (codec_fn)cb, ud);
 }

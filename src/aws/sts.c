@@ -29,9 +29,6 @@ int sts_build_assume_role(const sts_assume_role_req_t *req, aws_params_t *out)
 	return 0;
 }
 
-CODEC_DONE(assume_done, sts_credentials_cb, sts_credentials_t, sts_parse_assume_role,
-           sts_credentials_free)
-
 static const codec_service_t sts = { "sts", STS_VERSION };
 
 aws_call_t *sts_get_caller_identity(aws_client_t *c, sts_identity_cb cb, void *ud)
@@ -45,10 +42,6 @@ aws_call_t *sts_assume_role(aws_client_t *c, const sts_assume_role_req_t *req,
                             sts_credentials_cb cb, void *ud)
 {
 	aws_params_t p = {0};
-	aws_call_t *call = NULL;
-	if (sts_build_assume_role(req, &p) == 0)
-		call = codec_query(c, "sts", "AssumeRole", STS_VERSION, &p, assume_done, (codec_fn)cb,
-		                   ud);
-	aws_params_free(&p);
-	return call;
+	return codec_query_send(c, &sts, "AssumeRole", sts_build_assume_role(req, &p), &p,
+	                        &sts_parse_assume_role_reply, (codec_fn)cb, ud);
 }
