@@ -15,6 +15,7 @@
 #include "efa/parse_pingpong.h"
 #include "efa/parse_pplog.h"
 #include "efa/parse_text.h"
+#include "efa/pp_result.h"
 
 static char *fx(const char *name, size_t *len)
 {
@@ -866,6 +867,66 @@ static const char *arr_at(cJSON *facts, const char *k, int i)
 	return cJSON_GetArrayItem(cJSON_GetObjectItem(facts, k), i)->valuestring;
 }
 
+/* What a node's text did not report is null with its key kept, strings and the module's
+ * state alike, as the counts are: a program reads facts["module_version"] without a
+ * KeyError, and never takes "" or false for a reading. */
+static void test_unreported_facts_null(void **state)
+{
+	(void)state;
+	efa_node_status_t st;
+	saved("fi_info-p-efa.p5-32nic-v201.DERIVED.txt", &st);
+	cJSON *j = efa_status_to_json(&st, 0);
+	cJSON *f = cJSON_GetObjectItem(j, "facts");
+	static const char *const unreported[] = { "module_loaded", "module_version", "installer_version",
+		                                  "private_ipv4", "private_interface", "accelerator_model" };
+	for (size_t i = 0; i < sizeof unreported / sizeof *unreported; i++) {
+		cJSON *v = cJSON_GetObjectItem(f, unreported[i]);
+		assert_non_null(v);
+		assert_true(cJSON_IsNull(v));
+	}
+	cJSON_Delete(j);
+	efa_status_free(&st);
+}
+
+static int json_is_null(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, k);
+	return v && cJSON_IsNull(v);
+}
+
+/* A ping-pong that failed before fi_pingpong said anything: provider, endpoint, iterations
+ * and exit code are null (keys kept), the error a sentence, rows an empty array; one that
+ * ran: its figures, and error null. */
+static void test_pp_result_json_nulls(void **state)
+{
+	(void)state;
+	pp_result_t r = { .exit_code = -1 };
+	snprintf(r.error, sizeof r.error, "unknown provider \"x\"");
+	cJSON *j = pp_result_json(&r);
+	static const char *const unreported[] = { "provider", "endpoint", "iterations", "exit_code", "simulated" };
+	for (size_t i = 0; i < sizeof unreported / sizeof *unreported; i++)
+		assert_true(json_is_null(j, unreported[i]));
+	assert_string_equal(cJSON_GetObjectItem(j, "error")->valuestring, "unknown provider \"x\"");
+	assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "rows")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "rows")), 0);
+	cJSON_Delete(j);
+
+	pp_result_t ok = { .iterations = 10, .exit_code = 0, .simulated = PP_SIM_NO };
+	snprintf(ok.provider, sizeof ok.provider, "tcp");
+	snprintf(ok.endpoint, sizeof ok.endpoint, "rdm");
+	pp_row_t row = { .bytes = 64, .usec_per_xfer = 12.5, .mb_per_s = 5.1, .median_usec = NAN, .p99_usec = NAN };
+	assert_int_equal(pp_result_add(&ok, &row), 0);
+	j = pp_result_json(&ok);
+	assert_true(json_is_null(j, "error"));
+	assert_string_equal(cJSON_GetObjectItem(j, "provider")->valuestring, "tcp");
+	assert_int_equal(cJSON_GetObjectItem(j, "exit_code")->valueint, 0);
+	const cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
+	assert_true(cJSON_GetObjectItem(r0, "usec_per_xfer")->valuedouble == 12.5);
+	assert_true(json_is_null(r0, "median_usec"));
+	cJSON_Delete(j);
+	pp_result_free(&ok);
+}
+
 /* Listings repeated per NIC keep every fabric and domain; GPUs beside EFA devices are
  * counted; in JSON lists are arrays and what was not measured is null. */
 static void test_check_per_nic_lists_and_nulls(void **state)
@@ -1071,6 +1132,8 @@ int main(void)
 		cmocka_unit_test(test_check_script_cut_short),
 		cmocka_unit_test(test_check_saved_single_probes),
 		cmocka_unit_test(test_check_per_nic_lists_and_nulls),
+		cmocka_unit_test(test_unreported_facts_null),
+		cmocka_unit_test(test_pp_result_json_nulls),
 		cmocka_unit_test(test_check_saved_session_and_garbage),
 		cmocka_unit_test(test_prompts_and_script_text),
 	};

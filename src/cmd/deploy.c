@@ -12,6 +12,7 @@
 
 #include "base/textsafe.h"
 #include "base/isotime.h"
+#include "base/jsonobj.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -50,7 +51,7 @@ static void print_step(printer_t *pr, const sess_step_t *st)
 		cJSON_AddStringToObject(o, "type", "step");
 		cJSON_AddStringToObject(o, "step", st->name);
 		cJSON_AddStringToObject(o, "state", names[st->state]);
-		cJSON_AddStringToObject(o, "detail", st->detail);
+		json_add_text(o, "detail", st->detail);
 		json_line(o);
 	} else {
 		textsafe_printf(stdout, "[%s] %-20s %s\n", step_marks[st->state], st->name, st->detail);
@@ -72,7 +73,7 @@ static void print_event(printer_t *pr, const sess_event_t *e)
 		cJSON_AddStringToObject(o, "logicalId", e->logical_id);
 		cJSON_AddStringToObject(o, "resourceType", e->type);
 		cJSON_AddStringToObject(o, "status", e->status);
-		cJSON_AddStringToObject(o, "reason", e->reason);
+		json_add_text(o, "reason", e->reason);
 		json_line(o);
 	} else {
 		textsafe_printf(stdout, "%s  %-22s %-34s %-20s %s\n", ts, e->status, e->type, e->logical_id, e->reason);
@@ -108,7 +109,7 @@ static void on_change(void *ud, session_t *s, unsigned what)
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "type", "phase");
 			cJSON_AddStringToObject(o, "phase", session_phase_name(s->phase));
-			cJSON_AddStringToObject(o, "stackStatus", s->stack_status);
+			json_add_text(o, "stackStatus", s->stack_status);
 			json_line(o);
 		} else if (!session_phase_final(s->phase)) {
 			if (s->total_resources)
@@ -140,14 +141,12 @@ static void print_result(printer_t *pr, session_t *s)
 		cJSON_AddBoolToObject(o, "ok", ok);
 		cJSON_AddStringToObject(o, "phase", session_phase_name(s->phase));
 		cJSON_AddStringToObject(o, "stackName", s->stack_name);
-		cJSON_AddStringToObject(o, "stackId", s->stack_id);
-		cJSON_AddStringToObject(o, "stackStatus", s->stack_status);
+		json_add_text(o, "stackId", s->stack_id);
+		json_add_text(o, "stackStatus", s->stack_status);
 		cJSON_AddNumberToObject(o, "seconds", secs);
 		cJSON_AddNumberToObject(o, "apiCalls", s->api_calls);
-		if (s->root_cause[0]) {
-			cJSON_AddStringToObject(o, "rootCause", s->root_cause);
-			cJSON_AddStringToObject(o, "rootCauseResource", s->root_cause_resource);
-		}
+		json_add_text(o, "rootCause", s->root_cause);
+		json_add_text(o, "rootCauseResource", s->root_cause_resource);
 		cJSON *outs = cJSON_AddObjectToObject(o, "outputs");
 		for (size_t i = 0; i < s->noutputs; i++) cJSON_AddStringToObject(outs, s->outputs[i].key, s->outputs[i].value);
 		json_line(o);

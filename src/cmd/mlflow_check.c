@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/sagemaker.h"
+#include "base/jsonobj.h"
 #include "base/textsafe.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
@@ -50,11 +51,6 @@ static void run_check(check_t *c, cmd_env_t *env, const char *target, const char
 	nodejob_free(nj);
 }
 
-static cJSON *str_or_null(const char *s)
-{
-	return s && *s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
-
 static void print_result(const check_t *c, const char *uri, const char *instance)
 {
 	const mlflow_result_t *r = &c->res;
@@ -62,14 +58,14 @@ static void print_result(const check_t *c, const char *uri, const char *instance
 	if (c->json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "tracking_uri", uri);
-		cJSON_AddItemToObject(o, "tracking_server_arn", str_or_null(c->arn));
+		json_add_text(o, "tracking_server_arn", c->arn);
 		cJSON_AddStringToObject(o, "node", c->label);
 		cJSON_AddStringToObject(o, "instance_id", instance);
 		cJSON_AddBoolToObject(o, "ok", r->seen && r->ok);
-		cJSON_AddItemToObject(o, "run_id", str_or_null(r->ok ? r->run_id : NULL));
-		cJSON_AddItemToObject(o, "experiment_id", str_or_null(r->ok ? r->experiment_id : NULL));
-		cJSON_AddItemToObject(o, "failed_step", str_or_null(r->ok ? NULL : r->seen ? r->step : "run"));
-		cJSON_AddItemToObject(o, "reason", str_or_null(r->ok ? NULL : reason));
+		json_add_text(o, "run_id", r->ok ? r->run_id : NULL);
+		json_add_text(o, "experiment_id", r->ok ? r->experiment_id : NULL);
+		json_add_text(o, "failed_step", r->ok ? NULL : r->seen ? r->step : "run");
+		json_add_text(o, "reason", r->ok ? NULL : reason);
 		cmd_print_json(o, 1);
 		cJSON_Delete(o);
 	} else if (r->seen && r->ok) {
@@ -158,7 +154,7 @@ static void print_refusal(const cli_t *cli, const char *arn, const char *why)
 	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNullToObject(o, "tracking_uri");
-	cJSON_AddItemToObject(o, "tracking_server_arn", str_or_null(arn));
+	json_add_text(o, "tracking_server_arn", arn);
 	cJSON_AddNullToObject(o, "node");
 	cJSON_AddNullToObject(o, "instance_id");
 	cJSON_AddBoolToObject(o, "ok", 0);

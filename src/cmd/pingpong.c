@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "base/file.h"
+#include "base/jsonobj.h"
 #include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -293,8 +294,8 @@ static void print_matrix(const pp_matrix_t *m, size_t n, const char *const *name
 				cJSON_AddNumberToObject(p, "server", (double)a + 1);
 				cJSON_AddNumberToObject(p, "client", (double)b + 1);
 				double lat = pp_result_latency_usec(c), bw = pp_result_peak_mb_per_s(c);
-				if (!isnan(lat)) cJSON_AddNumberToObject(p, "latency_usec", lat);
-				if (!isnan(bw)) cJSON_AddNumberToObject(p, "peak_mb_per_s", bw);
+				json_add_figure(p, "latency_usec", lat);
+				json_add_figure(p, "peak_mb_per_s", bw);
 				cJSON_AddItemToObject(p, "result", pp_result_json(c));
 				cJSON_AddItemToArray(pairs, p);
 			}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/file.h"
+#include "base/jsonobj.h"
 #include "base/textsafe.h"
 #include "catalog/catalog.h"
 #include "catalog/config.h"
@@ -137,7 +138,7 @@ static int load(const opts_t *o, tasks_t *t, size_t *from, char **textp, size_t 
 static cJSON *dry_json(const tasks_t *t, size_t from, const char *file)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "file", file ? cJSON_CreateString(file) : cJSON_CreateNull());
+	json_add_text(o, "file", file);
 	cJSON_AddStringToObject(o, "name", t->name);
 	cJSON *tasks = cJSON_AddArrayToObject(o, "tasks");
 	for (size_t i = 0; i < t->ntasks; i++) {
@@ -147,7 +148,7 @@ static cJSON *dry_json(const tasks_t *t, size_t from, const char *file)
 		cJSON_AddStringToObject(j, "name", k->name);
 		cJSON_AddBoolToObject(j, "before_from", i < from);
 		char *skip = k->skip_if ? tasks_expand(t, k->skip_if) : NULL;
-		cJSON_AddItemToObject(j, "skip_if", skip ? cJSON_CreateString(skip) : cJSON_CreateNull());
+		json_add_text(j, "skip_if", skip);
 		free(skip);
 		cJSON *cmds = cJSON_AddArrayToObject(j, "commands");
 		for (size_t c = 0; c < k->ncommands; c++) {

@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "aws/cfn.h"
+#include "base/isotime.h"
+#include "base/jsonobj.h"
 #include "base/textsafe.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
@@ -116,19 +118,15 @@ static int print_status(const cfn_stack_t *st, const char *stack, const char *re
 {
 	(void)format;
 	char created[40] = "";
-	if (st->creation_time) {
-		struct tm tm;
-		gmtime_r(&st->creation_time, &tm);
-		strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	}
+	if (st->creation_time) isotime_format(st->creation_time, created, sizeof created);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "stackName", stack);
 		cJSON_AddBoolToObject(o, "exists", 1);
-		cJSON_AddStringToObject(o, "stackId", st->stack_id ? st->stack_id : "");
-		cJSON_AddStringToObject(o, "status", st->status ? st->status : "");
-		cJSON_AddStringToObject(o, "reason", st->status_reason ? st->status_reason : "");
-		cJSON_AddStringToObject(o, "created", created);
+		json_add_text(o, "stackId", st->stack_id);
+		json_add_text(o, "status", st->status);
+		json_add_text(o, "reason", st->status_reason);
+		json_add_text(o, "created", created);
 		cJSON_AddStringToObject(o, "region", region);
 		cJSON_AddNumberToObject(o, "outputs", (double)st->noutputs);
 		cmd_print_json(o, 0);

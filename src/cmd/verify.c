@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/sbuf.h"
+#include "base/jsonobj.h"
 #include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -145,8 +146,6 @@ static void pp_figures(const step_t *st, double *lat, double *bw, const char **e
 	}
 }
 
-static cJSON *num_or_null(double v) { return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v); }
-
 int cmd_verify(cli_t *cli)
 {
 	const char *tasks = NULL, *provider = NULL, *uri = NULL, *sizes = NULL, *iters = NULL;
@@ -207,16 +206,16 @@ int cmd_verify(cli_t *cli)
 			cJSON_AddStringToObject(r, "instance_id", ids.ids[i]);
 			cJSON_AddItemToObject(r, "setup", strcmp(rows[i].setup, "-") ? cJSON_CreateString(rows[i].setup) : cJSON_CreateNull());
 			cJSON_AddItemToObject(r, "efa_checks", strcmp(rows[i].efa, "-") ? cJSON_CreateString(rows[i].efa) : cJSON_CreateNull());
-			cJSON_AddItemToObject(r, "problem", rows[i].note[0] ? cJSON_CreateString(rows[i].note) : cJSON_CreateNull());
+			json_add_text(r, "problem", rows[i].note);
 			cJSON_AddItemToArray(nodes, r);
 		}
 		cJSON *m = cJSON_AddObjectToObject(o, "mlflow");
 		cJSON_AddBoolToObject(m, "ok", mlflow_ok);
-		cJSON_AddItemToObject(m, "reason", mlflow_reason ? cJSON_CreateString(mlflow_reason) : cJSON_CreateNull());
+		json_add_text(m, "reason", mlflow_reason);
 		cJSON *p = cJSON_AddObjectToObject(o, "pingpong");
-		cJSON_AddItemToObject(p, "latency_usec", num_or_null(lat));
-		cJSON_AddItemToObject(p, "peak_mb_per_s", num_or_null(bw));
-		cJSON_AddItemToObject(p, "error", pp_error ? cJSON_CreateString(pp_error) : cJSON_CreateNull());
+		json_add_figure(p, "latency_usec", lat);
+		json_add_figure(p, "peak_mb_per_s", bw);
+		json_add_text(p, "error", pp_error);
 		cmd_print_json(o, 1);
 		cJSON_Delete(o);
 	} else {

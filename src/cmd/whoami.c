@@ -7,6 +7,7 @@
 #include "aws/creds.h"
 #include "aws/endpoints.h"
 #include "aws/sts.h"
+#include "base/jsonobj.h"
 #include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
@@ -38,11 +39,11 @@ int cmd_whoami(cli_t *cli)
 		rc = 1;
 	} else if (cli->json) {
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "account", id.account ? id.account : "");
-		cJSON_AddStringToObject(o, "arn", id.arn ? id.arn : "");
-		cJSON_AddStringToObject(o, "userId", id.user_id ? id.user_id : "");
+		json_add_text(o, "account", id.account);
+		json_add_text(o, "arn", id.arn);
+		json_add_text(o, "userId", id.user_id);
 		cJSON_AddStringToObject(o, "region", aws_client_region(env.aws));
-		cJSON_AddStringToObject(o, "endpoint", endpoint ? endpoint : "");
+		json_add_text(o, "endpoint", endpoint);
 		cJSON_AddStringToObject(o, "credentials", aws_client_creds_source(env.aws));
 		cmd_print_json(o, 0);
 		cJSON_Delete(o);

@@ -1,5 +1,6 @@
 #include "efa/efa_status.h"
 
+#include "base/jsonobj.h"
 #include "efa/parse_text.h"
 
 #include <stdarg.h>
@@ -124,11 +125,6 @@ static void add_text(cJSON *o, const char *k, const char *v)
 	cJSON_AddStringToObject(o, k, v ? v : "");
 }
 
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v && *v) add_text(o, k, v);
-}
-
 /* A figure that was not measured is null, not 0. */
 static void add_count(cJSON *o, const char *k, int v)
 {
@@ -146,7 +142,7 @@ cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 {
 	cJSON *o = cJSON_CreateObject();
 	add_text(o, "node", s->node);
-	add_str(o, "source", s->source);
+	json_add_text(o, "source", s->source);
 	cJSON_AddBoolToObject(o, "passed", efa_status_exit_code(s) == 0);
 	if (s->simulated < 0) cJSON_AddNullToObject(o, "simulated");
 	else cJSON_AddBoolToObject(o, "simulated", s->simulated);
@@ -166,25 +162,26 @@ cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 	add_list(f, "efa_pci_addresses", &s->efa_pci);
 	add_count(f, "pci_gpus", s->pci_gpus);
 	add_list(f, "pci_gpu_addresses", &s->pci_gpu_addrs);
-	if (s->module_loaded >= 0) cJSON_AddBoolToObject(f, "module_loaded", s->module_loaded);
-	add_str(f, "module_version", s->module_version);
-	add_str(f, "provider_version", s->provider_version);
+	if (s->module_loaded < 0) cJSON_AddNullToObject(f, "module_loaded");
+	else cJSON_AddBoolToObject(f, "module_loaded", s->module_loaded);
+	json_add_text(f, "module_version", s->module_version);
+	json_add_text(f, "provider_version", s->provider_version);
 	add_list(f, "fabrics", &s->fabric_list);
 	add_list(f, "domains", &s->domains);
 	add_count(f, "rdm_domains", s->rdm_domains);
 	add_count(f, "dgram_domains", s->dgram_domains);
-	add_str(f, "libfabric_version", s->libfabric_version);
-	add_str(f, "installer_version", s->installer_version);
+	json_add_text(f, "libfabric_version", s->libfabric_version);
+	json_add_text(f, "installer_version", s->installer_version);
 	add_count(f, "uverbs", s->uverbs);
 	add_list(f, "device_files", &s->device_files);
-	add_str(f, "private_ipv4", s->private_ipv4);
-	add_str(f, "private_interface", s->private_iface);
+	json_add_text(f, "private_ipv4", s->private_ipv4);
+	json_add_text(f, "private_interface", s->private_iface);
 	add_list(f, "interfaces", &s->interfaces);
 	static const char *const kinds[] = { [GPU_NONE] = "none", [GPU_NVIDIA] = "nvidia", [GPU_NEURON] = "neuron" };
 	if (s->gpus < 0) cJSON_AddNullToObject(f, "accelerator");
 	else cJSON_AddStringToObject(f, "accelerator", kinds[s->gpu_kind]);
 	add_count(f, "accelerators", s->gpus);
-	add_str(f, "accelerator_model", s->gpu_model);
+	json_add_text(f, "accelerator_model", s->gpu_model);
 	add_list(f, "accelerator_devices", &s->gpu_list);
 	return o;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonobj.h"
+
 void pp_result_free(pp_result_t *r)
 {
 	free(r->rows);
@@ -21,14 +23,6 @@ int pp_result_add(pp_result_t *r, const pp_row_t *row)
 	return 0;
 }
 
-/* What was not measured (a saved log without its command line or exit code, fi_pingpong's
- * rows without per-iteration times) is null, never a 0 a reader could take for a figure. */
-static void add_known(cJSON *o, const char *k, double v)
-{
-	if (isnan(v)) cJSON_AddNullToObject(o, k);
-	else cJSON_AddNumberToObject(o, k, v);
-}
-
 cJSON *pp_result_rows_json(const pp_result_t *r)
 {
 	cJSON *rows = cJSON_CreateArray();
@@ -43,8 +37,8 @@ cJSON *pp_result_rows_json(const pp_result_t *r)
 		cJSON_AddNumberToObject(j, "mb_per_s", w->mb_per_s);
 		cJSON_AddNumberToObject(j, "usec_per_xfer", w->usec_per_xfer);
 		cJSON_AddNumberToObject(j, "mxfers_per_s", w->mxfers_per_s);
-		add_known(j, "median_usec", w->median_usec);
-		add_known(j, "p99_usec", w->p99_usec);
+		json_add_figure(j, "median_usec", w->median_usec);
+		json_add_figure(j, "p99_usec", w->p99_usec);
 		cJSON_AddItemToArray(rows, j);
 	}
 	return rows;
@@ -73,13 +67,13 @@ double pp_result_peak_mb_per_s(const pp_result_t *r)
 cJSON *pp_result_json(const pp_result_t *r)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "provider", r->provider); /* captured text: see efa_status_to_json */
-	cJSON_AddStringToObject(o, "endpoint", r->endpoint);
-	add_known(o, "iterations", r->iterations > 0 ? r->iterations : NAN);
-	add_known(o, "exit_code", r->exit_code >= 0 ? r->exit_code : NAN);
+	json_add_text(o, "provider", r->provider); /* captured text: see efa_status_to_json */
+	json_add_text(o, "endpoint", r->endpoint);
+	json_add_figure(o, "iterations", r->iterations > 0 ? r->iterations : NAN);
+	json_add_figure(o, "exit_code", r->exit_code >= 0 ? r->exit_code : NAN);
 	if (r->simulated == PP_SIM_UNKNOWN) cJSON_AddNullToObject(o, "simulated");
 	else cJSON_AddBoolToObject(o, "simulated", r->simulated == PP_SIM_YES);
-	cJSON_AddStringToObject(o, "error", r->error);
+	json_add_text(o, "error", r->error); /* null: it did not fail */
 	cJSON_AddItemToObject(o, "rows", pp_result_rows_json(r));
 	return o;
 }

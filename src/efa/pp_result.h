@@ -51,8 +51,9 @@ double pp_result_peak_mb_per_s(const pp_result_t *r);
 
 /* {"provider","endpoint","iterations","exit_code","error","rows":[{"bytes","sent","acked",
  *  "total_bytes","time_s","mb_per_s","usec_per_xfer","mxfers_per_s","median_usec","p99_usec"}...]};
- * what was not measured (iterations, exit code, per-iteration times) is null. Strings as
- * captured: print the document with textsafe_json. */
+ * what was not measured or reported (provider, endpoint, iterations, exit code,
+ * per-iteration times) is null, and so is error when it did not fail. Strings as captured:
+ * print the document with textsafe_json. */
 struct cJSON *pp_result_json(const pp_result_t *r);
 
 #endif

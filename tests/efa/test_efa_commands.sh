@@ -155,7 +155,7 @@ if unshare -rn true 2>/dev/null; then
 	check "efa-check over SSM: the script's output came back through the log streams" jq_py "$TMP/check.json" \
 		"len(d['nodes']) == 2 and d['nodes'][1]['node'] == 'i-0123456789abcdef1' and d['nodes'][0]['source'] == 'check script' and 'fi_getinfo -61' in d['nodes'][0]['checks']['libfabric']['detail']"
 	check "pingpong over SSM: server on node 1, client on node 2 (exit 0)" [ "$(cat "$TMP/pp.rc")" = 0 ]
-	check "pingpong over SSM: two rows" jq_py "$TMP/pp.json" "[r['bytes'] for r in d['rows']] == [64, 4096] and d['error'] == ''"
+	check "pingpong over SSM: two rows" jq_py "$TMP/pp.json" "[r['bytes'] for r in d['rows']] == [64, 4096] and d['error'] is None"
 	check "pingpong over SSM: no private IPv4 on the server is a clear error (exit 1)" [ "$(cat "$TMP/ppip.rc")" = 1 ]
 	contains "pingpong over SSM: naming the node" "$TMP/ppip.err" "i-0123456789abcdef0: no private IPv4 address found"
 else

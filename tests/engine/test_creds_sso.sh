@@ -101,6 +101,13 @@ sso_ctl '{"reset": true, "access_tokens": {"at-fresh-token": 3600, "at-legacy-to
 cache corp at-fresh-token "$(iso '+2 hours')" rt-refresh-1
 nx whoami --profile sso >"$TMP/sso.out" 2>&1; rc=$?
 check "whoami works from an sso_session profile" test "$rc" -eq 0
+nx whoami --json --profile sso >"$TMP/sso.json" 2>&1
+check "whoami --json: the account, every key kept, a string or null in each" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["account"] == sys.argv[2] and d["endpoint"].startswith("http://127.0.0.1:"), d
+assert all(d[k] is None or (isinstance(d[k], str) and d[k]) for k in ("arn", "userId")), d' \
+	"$TMP/sso.json" "$ACCOUNT"
 contains "its credentials are named as SSO" "$TMP/sso.out" "credentials  profile sso via SSO"
 calls >"$TMP/calls1.json"
 contains "the portal was asked for the profile's account and role" "$TMP/calls1.json" \

@@ -25,6 +25,13 @@ nx outputs --format env -c environment=ok >"$TMP/ok.env"
 contains "outputs --format env names NODE1_PRIVATE" "$TMP/ok.env" "NODE1_PRIVATE="
 contains "outputs --format env names SCRIPTS_BUCKET" "$TMP/ok.env" "SCRIPTS_BUCKET="
 check "state record written" test -s "$TMP/state/nixl-tui/nixl-efa-ok-east-1.json"
+nx status --json -c environment=ok >"$TMP/ok.status.json"
+check "status --json: created as ISO 8601, every key kept, what CloudFormation did not say null" python3 -c '
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", d["created"]), d
+assert d["status"] == "CREATE_COMPLETE" and d["stackId"].startswith("arn:aws:cloudformation:"), d
+assert d["reason"] is None or (isinstance(d["reason"], str) and d["reason"]), d' "$TMP/ok.status.json"
 
 # --- teardown with objects in the bucket: no stack, no bucket
 bucket=$(. "$TMP/ok.env"; echo "$SCRIPTS_BUCKET")  # single-quoted values, read as a shell reads them
@@ -48,6 +55,12 @@ lacks "root cause is not a cancellation" "$TMP/cap.err" "Resource creation cance
 contains "rollback is watched to its end" "$TMP/cap.out" "ROLLBACK_COMPLETE"
 nx deploy --json --yes -c environment=cap -c instanceType=p5.48xlarge >"$TMP/cap.json" 2>/dev/null
 contains "JSON result carries the root cause" "$TMP/cap.json" '"rootCause":"We currently do not have sufficient'
+check "deploy --json: one object a line, events with and without a reason, none an empty string" python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+events = [d for d in lines if d["type"] == "event"]
+assert any(d["reason"] is None for d in events) and any(d["reason"] for d in events), events
+assert not [(d, k) for d in lines for k, v in d.items() if v == ""], lines' "$TMP/cap.json"
 sandbox_ctl config '{"scenario":"ok"}'
 nx destroy --yes -c environment=cap >/dev/null 2>&1
 
