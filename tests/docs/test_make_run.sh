@@ -27,4 +27,16 @@ check "its process is gone" wait_for 30 gone
 check "and its files" test ! -e "$box"
 timeout 60 sh tools/run.sh --stop-sandbox >"$TMP/stop2.out" 2>&1
 contains "stopping again says there is none" "$TMP/stop2.out" "No sandbox of make run is running."
+
+# A python3 first on PATH that cannot import moto (-S: no site-packages): one sentence
+# naming it and the fix, no traceback, and no sandbox left behind.
+mkdir -p "$TMP/nomoto"
+printf '#!/bin/sh\nexec %s -S "$@"\n' "$(command -v python3)" >"$TMP/nomoto/python3"
+chmod +x "$TMP/nomoto/python3"
+PATH="$TMP/nomoto:$PATH" timeout 120 sh tools/run.sh status -c environment=makerun >"$TMP/nomoto.out" 2>&1; rc=$?
+[ -s "$box/pid" ] && PIDS+=("$(cat "$box/pid")")
+check "without moto make run fails" [ $rc -ne 0 ]
+contains "saying which python3 cannot import moto" "$TMP/nomoto.out" "cannot import moto: install it for that python3"
+lacks "without a traceback" "$TMP/nomoto.out" "Traceback"
+timeout 60 sh tools/run.sh --stop-sandbox >/dev/null 2>&1
 finish

@@ -13,6 +13,14 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+try:
+    import moto  # noqa: F401,E402 - the sandbox is moto with more behind it
+except ImportError:
+    # A python3 first on PATH other than the one moto was installed for (pyenv, a venv)
+    # would otherwise end in a traceback three modules deep.
+    sys.exit(f"nixl-tui sandbox: {sys.executable} cannot import moto: install it for that "
+             "python3 (pip install 'moto[server]'), or put the python3 that has it first on PATH")
+
 from awssim.cfn import SCENARIOS  # noqa: E402 - after the path set-up above
 from awssim.efasim import DEFAULT_PROFILE, PROFILES  # noqa: E402
 from awssim.faults import Faults  # noqa: E402
