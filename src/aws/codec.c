@@ -227,8 +227,9 @@ void codec_status_done(void *ud, const aws_error_t *err, const aws_response_t *r
 /* Every typed result callback has this form with its own T * for res. */
 typedef void (*reply_cb)(void *ud, const aws_error_t *err, void *res);
 
-/* The done of codec_query_send / codec_json_send calls with a reply: decodes the 2xx body
- * by x->reply into a result of its shape's size, hands it to the callback, frees it. */
+/* The done of every call with a reply (codec_query_send, codec_json_send, codec_rest):
+ * decodes the 2xx body by x->reply into a result of its shape's size, hands it to the
+ * callback, frees it. */
 static void reply_done(void *ud, const aws_error_t *err, const aws_response_t *resp)
 {
 	codec_ctx_t *x = ud;

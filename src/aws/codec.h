@@ -52,7 +52,7 @@ typedef struct codec_ctx {
 	codec_fn cb;
 	void *ud;
 	const char *service, *op;  /* static strings */
-	const shape_reply_t *reply; /* codec_query_send / codec_json_send: the reply's table */
+	const shape_reply_t *reply; /* the reply's table (codec_*_send, codec_rest), or NULL */
 } codec_ctx_t;
 
 /* Completes a parse failure of a 2xx reply with who/what it was. Returns perr. */
