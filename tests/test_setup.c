@@ -73,6 +73,11 @@ static void test_parse_refuses_in_one_sentence(void **state)
 		  "tasks 1 and 2 have the same id \"a\"." },
 		{ "{\"variables\": [], \"tasks\": [{\"id\": \"a\", \"commands\": []}]}", "\"variables\" must be an object" },
 		{ "{\"variables\": {\"X\": null}, \"tasks\": [{\"id\": \"a\", \"commands\": []}]}", "variable \"X\" must be text" },
+		/* found by fuzz_setup: the name was quoted into the sentence, newline and all */
+		{ "{\"variables\": {\"A\\nB\": \"x\"}, \"tasks\": [{\"id\": \"a\", \"commands\": []}]}",
+		  "variable 1: its name holds a control character." },
+		{ "{\"variables\": {\"A\": \"x\", \"B\\u001b\": 2}, \"tasks\": [{\"id\": \"a\", \"commands\": []}]}",
+		  "variable 2: its name holds a control character." },
 		{ "{\"name\": 1, \"tasks\": [{\"id\": \"a\", \"commands\": []}]}", "must be text" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -80,6 +85,7 @@ static void test_parse_refuses_in_one_sentence(void **state)
 		char err[256] = "";
 		assert_int_equal(parse(cases[i].json, &t, err), -1);
 		if (!strstr(err, cases[i].want)) fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].want);
+		if (strchr(err, '\n')) fail_msg("case %zu: the sentence holds a newline", i);
 		assert_null(t.tasks); /* nothing kept after a refusal */
 	}
 }

@@ -84,6 +84,11 @@ static int parse_vars(const cJSON *root, tasks_t *t, char *err, size_t errlen)
 	if (!t->var_names || !t->var_values) goto oom;
 	const cJSON *v;
 	cJSON_ArrayForEach(v, vars) {
+		/* checked first: the sentences below quote the name, and a sentence is one line */
+		if (has_control(v->string)) {
+			snprintf(err, errlen, "variable %zu: its name holds a control character.", t->nvars + 1);
+			return -1;
+		}
 		if (!cJSON_IsString(v)) {
 			snprintf(err, errlen, "variable \"%.64s\" must be text (write numbers in quotes).", v->string);
 			return -1;
