@@ -223,6 +223,13 @@ int cmd_tui(cli_t *cli)
 	if (busy)
 		textsafe_printf(stdout, "nixl-tui: %s is %s and goes on in AWS; run nixl-tui again to re-attach.\n", s->stack_name,
 		       s->stack_status[0] ? s->stack_status : session_phase_name(s->phase));
+	else if (s->phase == SESS_READY) /* no surprise on the bill: what outlives the console */
+		textsafe_printf(stdout, "nixl-tui: %s is up in %s: its %zu instance(s) are billed until it is "
+		                "destroyed (D in the console, or nixl-tui destroy).\n", s->stack_name,
+		                aws_client_region(env.aws), s->nnodes);
+	else if (s->phase == SESS_DELETE_FAILED)
+		textsafe_printf(stdout, "nixl-tui: %s could not be deleted: what is left of it is still billed; "
+		                "nixl-tui destroy tries again.\n", s->stack_name);
 	rc = 0;
 out:
 	ui_mfa_uninstall();

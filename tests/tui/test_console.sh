@@ -63,6 +63,7 @@ expect "the nodes Online" "Nodes 2/2 online" 30
 # --- quit and reopen: it re-attaches, straight to the nodes
 keys q
 expect "q quits when nothing runs" "EXITED rc=0"
+expect "and says what stays billed" "is up in us-east-1: its 2 instance(s) are billed until it is destroyed"
 # a ping-pong of two small sizes: every size at 1,000 iterations does not end in time on a
 # loaded host, and the table is what is tested here, not the fabric
 console -c environment=tui --provider tcp --sizes 64,4k --iterations 100
