@@ -7,20 +7,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "aws/s3.h"
+#include "aws/ssm.h"
 #include "base/file.h"
 #include "base/jsonobj.h"
+#include "base/loop.h"
 #include "base/textsafe.h"
 #include "catalog/catalog.h"
 #include "catalog/config.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
-#include "base/loop.h"
 #include "core/nodejob.h"
 #include "core/settings.h"
-#include "aws/s3.h"
 #include "efa/exec_local.h"
 #include "efa/exec_ssm.h"
-#include "aws/ssm.h"
 #include "setup/progress.h"
 #include "setup/record.h"
 #include "setup/runner.h"
