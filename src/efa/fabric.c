@@ -7,6 +7,7 @@
 #include <rdma/fabric.h>
 #include <rdma/fi_errno.h>
 
+#include "base/jsonobj.h"
 #include "base/sbuf.h"
 
 static const struct { enum fi_ep_type type; const char *name; } ep_names[] = {
@@ -266,7 +267,7 @@ cJSON *fabric_to_json(const fabric_info_t *info, const char *only_provider)
 	cJSON_AddNumberToObject(efa, "fi_getinfo", info->efa_rc);
 	efa_verdict(info, detail, sizeof detail);
 	cJSON_AddStringToObject(efa, "detail", detail);
-	if (info->error[0]) cJSON_AddStringToObject(root, "error", info->error);
+	json_add_text(root, "error", info->error); /* null: the probe did not fail */
 	cJSON *provs = cJSON_AddArrayToObject(root, "providers");
 	cJSON *entries = cJSON_AddArrayToObject(root, "entries");
 	for (size_t i = 0; i < info->nentries; i++) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonobj.h"
+
 static const uint64_t default_sizes[] = { 64, 4096, 65536, 1048576 };
 
 /* ---- options ---- */
@@ -136,12 +138,12 @@ void rdm_pp_format_row(const pp_row_t *row, char *buf, size_t len)
 cJSON *rdm_pp_result_json(const pp_result_t *res, int warmup)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "provider", res->provider);
-	cJSON_AddStringToObject(o, "endpoint", res->endpoint);
+	json_add_text(o, "provider", res->provider);
+	json_add_text(o, "endpoint", res->endpoint);
 	cJSON_AddNumberToObject(o, "iterations", res->iterations);
 	cJSON_AddNumberToObject(o, "warmup", warmup);
 	cJSON_AddBoolToObject(o, "ok", res->error[0] == 0);
-	if (res->error[0]) cJSON_AddStringToObject(o, "error", res->error);
+	json_add_text(o, "error", res->error); /* null: it did not fail */
 	cJSON_AddItemToObject(o, "rows", pp_result_rows_json(res));
 	return o;
 }

@@ -129,6 +129,8 @@ contains "rdm-pingpong --serve: a max above 2^63 is refused with the field and i
 	'ERR the largest message size in the client'"'"'s hello must be a whole number from 1 to 1073741824 bytes'
 run rdm-pingpong --connect 127.0.0.1 --port "$port" -p tcp -S 64,4k -I 20 --json
 check "rdm-pingpong --connect: the real client after it runs (exit 0)" [ $rc -eq 0 ]
+check "rdm-pingpong --connect --json: two rows, ok, and error null (it did not fail)" jq_py "$TMP/out" \
+	"[r['bytes'] for r in d['rows']] == [64, 4096] and d['ok'] is True and 'error' in d and d['error'] is None"
 wait "$serve_pid"; serve_rc=$?
 check "rdm-pingpong --serve: ends with its client (exit 0)" [ $serve_rc -eq 0 ]
 contains "rdm-pingpong --serve: says whom it refused and why" "$TMP/serve.err" \
