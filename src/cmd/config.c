@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/jsonobj.h"
 #include "base/textsafe.h"
 #include "catalog/catalog.h"
 #include "catalog/config.h"
@@ -46,7 +47,7 @@ static void print_json(const config_t *cfg, const char *region, const char *from
 		cJSON *o = cJSON_AddObjectToObject(values, config_key_name((config_key_t)k));
 		cJSON_AddItemToObject(o, "value", v ? cJSON_CreateString(v) : cJSON_CreateNull());
 		cJSON_AddStringToObject(o, "source", shown_source(cfg, (config_key_t)k));
-		if (cfg->value[k] && cfg->origin[k]) cJSON_AddStringToObject(o, "origin", cfg->origin[k]);
+		json_add_text(o, "origin", cfg->value[k] ? cfg->origin[k] : NULL); /* null: a default */
 	}
 	cJSON *diags = cJSON_AddArrayToObject(root, "diagnostics");
 	for (size_t i = 0; i < d->n; i++) {

@@ -148,7 +148,7 @@ static void print_result(printer_t *pr, session_t *s)
 		json_add_text(o, "rootCause", s->root_cause);
 		json_add_text(o, "rootCauseResource", s->root_cause_resource);
 		cJSON *outs = cJSON_AddObjectToObject(o, "outputs");
-		for (size_t i = 0; i < s->noutputs; i++) cJSON_AddStringToObject(outs, s->outputs[i].key, s->outputs[i].value);
+		for (size_t i = 0; i < s->noutputs; i++) json_add_text(outs, s->outputs[i].key, s->outputs[i].value);
 		json_line(o);
 		return;
 	}

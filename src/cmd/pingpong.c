@@ -137,11 +137,11 @@ static int log_one(const char *path, const char *label, int json, cJSON *arr)
 		cJSON_AddStringToObject(f, "file", label);
 		cJSON_AddStringToObject(f, "format", pplog_format_name(l.format));
 		cJSON_AddStringToObject(f, "verdict", verdict);
-		if (l.note[0]) cJSON_AddStringToObject(f, "note", l.note);
+		json_add_text(f, "note", l.note);
 		cJSON_AddNumberToObject(f, "tables", l.tables);
-		if (l.which[0]) cJSON_AddStringToObject(f, "which", l.which);
+		json_add_text(f, "which", l.which);
 		cJSON_AddItemToObject(f, "result", pp_result_json(&l.result));
-		if (l.server.nrows) cJSON_AddItemToObject(f, "server", pp_result_json(&l.server));
+		cJSON_AddItemToObject(f, "server", l.server.nrows ? pp_result_json(&l.server) : cJSON_CreateNull());
 		cJSON_AddItemToArray(arr, f);
 	} else {
 		textsafe_printf(stdout, "%s: %s", label, pplog_format_name(l.format));

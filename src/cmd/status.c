@@ -256,7 +256,7 @@ static int print_outputs(const cfn_stack_t *st, const char *stack, const char *r
 	if (format && strcmp(format, "json") == 0) {
 		cJSON *o = cJSON_CreateObject();
 		for (size_t i = 0; i < st->noutputs; i++)
-			cJSON_AddStringToObject(o, st->outputs[i].key, st->outputs[i].value ? st->outputs[i].value : "");
+			json_add_text(o, st->outputs[i].key, st->outputs[i].value);
 		cmd_print_json(o, 0);
 		cJSON_Delete(o);
 	} else if (format && strcmp(format, "env") == 0) {

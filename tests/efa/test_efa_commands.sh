@@ -66,6 +66,9 @@ check "pingpong --from-file --json: what a saved log did not measure is null" jq
 run pingpong --from-file "$FX/efa_test.new-format-timeout-FAILURE.txt"
 check "pingpong --from-file: the timeout log fails (exit 1)" [ $rc -eq 1 ]
 contains "pingpong --from-file: with the security group hint" "$TMP/out" "security group self rule"
+run pingpong --from-file "$FX/efa_test.new-format-timeout-FAILURE.txt" --json
+check "pingpong --from-file --json: no table, so which table and the server's are null, the warning is the note" jq_py "$TMP/out" \
+	"d['files'][0]['tables'] == 0 and d['files'][0]['which'] is None and d['files'][0]['server'] is None and 'CUDA buffer' in d['files'][0]['note']"
 run pingpong --from-file "$FX/fi_pingpong-host-prefix.pdsh-2-hosts.DERIVED.txt" --json
 check "pingpong --from-file: host-prefixed server and client tables, the client's reported" jq_py "$TMP/out" \
 	"d['files'][0]['result']['rows'][0]['usec_per_xfer'] == 803.75 and d['files'][0]['server']['rows'][0]['usec_per_xfer'] == 803.4 and d['files'][0]['tables'] == 2 and 'client' in d['files'][0]['which'] and d['files'][0]['result']['provider'] == 'tcp;ofi_rxm'"

@@ -55,7 +55,7 @@ check "config: cdk.json beats cdk.context.json" $(jq_py out "d['values']['enviro
 check "config: cdk.context.json read" $(jq_py out "d['values']['vllmPort']['value'] == '9100' and d['values']['vllmPort']['source'] == 'cdk.context.json'"; echo $?)
 check "config: XDG user file read" $(jq_py out "d['values']['keyName']['source'] == 'config file' and d['values']['keyName']['origin'].endswith('/xdg/nixl-tui/config.json')"; echo $?)
 check "config: DEPLOYMENT_ID is projectPrefix" $(jq_py out "d['values']['projectPrefix'] == {'value': 'team7', 'source': 'environment', 'origin': 'DEPLOYMENT_ID'}"; echo $?)
-check "config: default volume is the recommendation" $(jq_py out "d['values']['volumeSize'] == {'value': '500', 'source': 'default'}"; echo $?)
+check "config: default volume is the recommendation" $(jq_py out "d['values']['volumeSize'] == {'value': '500', 'source': 'default', 'origin': None}"; echo $?)
 check "config: stack name and region" $(jq_py out "d['stackName'] == 'team7-nixl-efa-stage-east-1' and d['region'] == 'us-east-1' and d['regionSource'] == 'AWS_REGION'"; echo $?)
 check "config: feature flags ignored silently" $(jq_py out "[x['key'] for x in d['diagnostics']] == ['keyName']"; echo $?)
 
