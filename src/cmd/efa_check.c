@@ -8,6 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/file.h"
+#include "base/jsonobj.h"
+#include "base/textsafe.h"
 #include "cmd/cmd.h"
 #include "cmd/common.h"
 #include "core/nodejob.h"
@@ -15,11 +18,9 @@
 #include "efa/efa_status.h"
 #include "efa/exec.h"
 #include "efa/exec_local.h"
-#include "efa/fabric.h"
 #include "efa/exec_ssm.h"
+#include "efa/fabric.h"
 #include "efa/parse_pplog.h"
-#include "base/file.h"
-#include "base/textsafe.h"
 
 typedef struct opts {
 	const char *node, *from_file, *log_group, *timeout;
@@ -96,13 +97,13 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 		cJSON *arr = cJSON_AddArrayToObject(root, "nodes");
 		for (size_t i = 0; i < n; i++) {
 			cJSON *j = efa_status_to_json(&runs[i].st, o->raw);
-			if (runs[i].res.status != EXEC_SUCCESS && runs[i].res.detail[0])
-				cJSON_AddStringToObject(j, "run_error", runs[i].res.detail);
+			json_add_text(j, "run_error", runs[i].res.status != EXEC_SUCCESS ? runs[i].res.detail : NULL);
 			cJSON_AddItemToArray(arr, j);
 		}
 		if (o->local) {
 			fabric_info_t fi;
-			if (fabric_probe(&fi) == 0) cJSON_AddItemToObject(root, "fabric", fabric_to_json(&fi, NULL));
+			/* null: libfabric could not be asked here */
+			cJSON_AddItemToObject(root, "fabric", fabric_probe(&fi) == 0 ? fabric_to_json(&fi, NULL) : cJSON_CreateNull());
 			fabric_info_free(&fi);
 		}
 		cmd_print_json(root, 1);

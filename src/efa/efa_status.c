@@ -146,7 +146,7 @@ cJSON *efa_status_to_json(const efa_node_status_t *s, int include_raw)
 	cJSON_AddBoolToObject(o, "passed", efa_status_exit_code(s) == 0);
 	if (s->simulated < 0) cJSON_AddNullToObject(o, "simulated");
 	else cJSON_AddBoolToObject(o, "simulated", s->simulated);
-	if (s->simulated_note[0]) add_text(o, "simulated_note", s->simulated_note);
+	json_add_text(o, "simulated_note", s->simulated_note);
 	cJSON *cs = cJSON_AddObjectToObject(o, "checks");
 	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
 		const efa_check_t *c = &s->checks[i];

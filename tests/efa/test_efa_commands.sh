@@ -27,6 +27,8 @@ check "efa-check: that probe's check passes" jq_py "$TMP/out" \
 
 check "efa-check --json: not measured is null, lists are arrays" jq_py "$TMP/out" \
 	"d['nodes'][0]['facts']['efa_devices'] is None and d['nodes'][0]['facts']['uverbs'] is None and len(d['nodes'][0]['facts']['fabrics']) == 4 and len(d['nodes'][0]['facts']['domains']) == 4"
+check "efa-check --json: a saved file has no simulation note and no run error, both null" jq_py "$TMP/out" \
+	"d['nodes'][0]['simulated_note'] is None and d['nodes'][0]['run_error'] is None"
 run efa-check --from-file "$FX/fi_info-p-efa.p5-32nic-v201.DERIVED.txt" --json
 check "efa-check --json: 32 NICs keep every domain and both fabrics" jq_py "$TMP/out" \
 	"d['nodes'][0]['facts']['rdm_domains'] == 32 and len(d['nodes'][0]['facts']['domains']) == 64 and d['nodes'][0]['facts']['fabrics'] == ['efa-direct', 'efa']"
