@@ -32,7 +32,7 @@ static void on_stacks(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	if (!l->all.n) l->call.missing = 1;
 }
 
-/* The stack of the configuration, looked up once. Returns 0 (found), 1 (missing, message
+/* The stack of the configuration, looked up once. Returns 0 (found), 1 (missing: nothing
  * printed), -1 (error printed). */
 static int find_stack(cli_t *cli, const char *name, cmd_env_t *env, lookup_t *l, char *stack, size_t n)
 {
@@ -58,19 +58,7 @@ static int find_stack(cli_t *cli, const char *name, cmd_env_t *env, lookup_t *l,
 		cmd_print_error(name, &l->call.err);
 		return -1;
 	}
-	if (l->call.missing) {
-		if (cli->json) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "stackName", stack);
-			cJSON_AddBoolToObject(o, "exists", 0);
-			cmd_print_json(o, 0);
-			cJSON_Delete(o);
-		} else {
-			textsafe_printf(stderr, "nixl-tui %s: stack %s does not exist in %s\n", name, stack,
-			                aws_client_region(env->aws));
-		}
-		return 1;
-	}
+	if (l->call.missing) return 1;
 	l->stack = l->all.stacks[0];
 	return 0;
 }
@@ -97,8 +85,8 @@ static int check_args(cli_t *cli, const char *name, const char **format)
 	return 0;
 }
 
-/* The stack of the configuration, looked up, then given to print (status or outputs):
- * the exit code. */
+/* The stack of the configuration, looked up, then given to print (status or outputs), NULL
+ * when there is no such stack: the exit code, 1 for a missing stack whatever print says. */
 typedef int (*stack_print_fn)(const cfn_stack_t *st, const char *stack, const char *region, const char *format,
                               int json);
 
@@ -108,7 +96,7 @@ static int with_stack(cli_t *cli, const char *name, const char *format, stack_pr
 	lookup_t l = {0};
 	char stack[160];
 	int r = find_stack(cli, name, &env, &l, stack, sizeof stack);
-	if (r == 0) r = print(&l.stack, stack, aws_client_region(env.aws), format, cli->json);
+	if (r >= 0) r = print(r == 0 ? &l.stack : NULL, stack, aws_client_region(env.aws), format, cli->json) || r;
 	cfn_stacks_free(&l.all);
 	cmd_env_close(&env);
 	return r == 0 ? 0 : 1;
@@ -117,24 +105,30 @@ static int with_stack(cli_t *cli, const char *name, const char *format, stack_pr
 static int print_status(const cfn_stack_t *st, const char *stack, const char *region, const char *format, int json)
 {
 	(void)format;
+	static const cfn_stack_t none; /* no such stack: what it would have said is null */
+	const cfn_stack_t *s = st ? st : &none;
+	if (!st && !json) {
+		textsafe_printf(stderr, "nixl-tui status: stack %s does not exist in %s\n", stack, region);
+		return 0;
+	}
 	char created[40] = "";
-	if (st->creation_time) isotime_format(st->creation_time, created, sizeof created);
+	if (s->creation_time) isotime_format(s->creation_time, created, sizeof created);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "stackName", stack);
-		cJSON_AddBoolToObject(o, "exists", 1);
-		json_add_text(o, "stackId", st->stack_id);
-		json_add_text(o, "status", st->status);
-		json_add_text(o, "reason", st->status_reason);
+		cJSON_AddBoolToObject(o, "exists", st != NULL);
+		json_add_text(o, "stackId", s->stack_id);
+		json_add_text(o, "status", s->status);
+		json_add_text(o, "reason", s->status_reason);
 		json_add_text(o, "created", created);
 		cJSON_AddStringToObject(o, "region", region);
-		cJSON_AddNumberToObject(o, "outputs", (double)st->noutputs);
+		cJSON_AddItemToObject(o, "outputs", st ? cJSON_CreateNumber((double)st->noutputs) : cJSON_CreateNull());
 		cmd_print_json(o, 0);
 		cJSON_Delete(o);
 	} else {
 		textsafe_printf(stdout, "stack    %s\nstatus   %s%s%s\ncreated  %s\nregion   %s\nid       %s\n", stack,
-		       st->status ? st->status : "", st->status_reason ? " - " : "",
-		       st->status_reason ? st->status_reason : "", created, region, st->stack_id ? st->stack_id : "");
+		       s->status ? s->status : "", s->status_reason ? " - " : "",
+		       s->status_reason ? s->status_reason : "", created, region, s->stack_id ? s->stack_id : "");
 	}
 	return 0;
 }
@@ -251,6 +245,10 @@ static int print_outputs(const cfn_stack_t *st, const char *stack, const char *r
 {
 	(void)json;
 	int r = 0;
+	if (!st) { /* nothing on standard output: a missing stack has no outputs to list */
+		textsafe_printf(stderr, "nixl-tui outputs: stack %s does not exist in %s\n", stack, region);
+		return 0;
+	}
 	if (!st->noutputs)
 		textsafe_printf(stderr, "nixl-tui outputs: %s has no outputs yet (%s)\n", stack, st->status ? st->status : "");
 	if (format && strcmp(format, "json") == 0) {

@@ -44,6 +44,20 @@ check "the bucket is gone" bash -c "! timeout 60 aws --endpoint-url $SB --region
 nx destroy --yes -c environment=ok >"$TMP/down2.out" 2>&1; rc=$?
 check "destroy of a stack that does not exist succeeds" [ $rc -eq 0 ]
 contains "and says so" "$TMP/down2.out" "does not exist: nothing to delete"
+nx status --json -c environment=ok >"$TMP/gone.status.json" 2>"$TMP/gone.status.err"; rc=$?
+check "status --json of a stack that does not exist: exit 1, the keys of a found one, exists false, the rest null" python3 -c '
+import json, sys
+gone, found = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert sys.argv[3] == "1", sys.argv[3]
+assert sorted(gone) == sorted(found), (sorted(gone), sorted(found))
+assert gone["exists"] is False and found["exists"] is True, gone
+assert gone["stackName"] == found["stackName"] and gone["region"] == found["region"], gone
+assert all(gone[k] is None for k in ("stackId", "status", "reason", "created", "outputs")), gone' \
+	"$TMP/gone.status.json" "$TMP/ok.status.json" "$rc"
+nx outputs --json -c environment=ok >"$TMP/gone.outputs.json" 2>"$TMP/gone.outputs.err"; rc=$?
+check "outputs --json of a stack that does not exist: exit 1 and nothing on standard output (no outputs to list)" \
+	test "$rc" -eq 1 -a ! -s "$TMP/gone.outputs.json"
+contains "and says why on standard error" "$TMP/gone.outputs.err" "nixl-tui outputs: stack nixl-efa-ok-east-1 does not exist in us-east-1"
 
 # --- capacity-failure: the capacity message is the root cause, not a cancellation
 sandbox_ctl config '{"scenario":"capacity-failure"}'
