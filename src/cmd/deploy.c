@@ -70,8 +70,8 @@ static void print_event(printer_t *pr, const sess_event_t *e)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "type", "event");
 		cJSON_AddStringToObject(o, "timestamp", iso);
-		cJSON_AddStringToObject(o, "logicalId", e->logical_id);
-		cJSON_AddStringToObject(o, "resourceType", e->type);
+		json_add_text(o, "logicalId", e->logical_id); /* null: CloudFormation did not name it */
+		json_add_text(o, "resourceType", e->type);
 		cJSON_AddStringToObject(o, "status", e->status);
 		json_add_text(o, "reason", e->reason);
 		json_line(o);

@@ -74,7 +74,10 @@ import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 events = [d for d in lines if d["type"] == "event"]
 assert any(d["reason"] is None for d in events) and any(d["reason"] for d in events), events
-assert not [(d, k) for d in lines for k, v in d.items() if v == ""], lines' "$TMP/cap.json"
+assert not [(d, k) for d in lines for k, v in d.items() if v == ""], lines
+keys = {}
+for d in lines: keys.setdefault(d["type"], set()).add(tuple(sorted(d)))
+assert all(len(k) == 1 for k in keys.values()), keys  # a type of line has the same keys each time' "$TMP/cap.json"
 sandbox_ctl config '{"scenario":"ok"}'
 nx destroy --yes -c environment=cap >/dev/null 2>&1
 
