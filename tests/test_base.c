@@ -1,6 +1,8 @@
 /* The base layer: the bounded appender, the growing array, the JSON object of strings, the
- * time formats. */
+ * nulls of --json, the time formats. */
 #include "testutil.h"
+
+#include <math.h>
 
 #include "base/grow.h"
 #include "base/isotime.h"
@@ -84,6 +86,25 @@ static void test_json_object_strings(void **state)
 	cJSON_Delete(o);
 }
 
+/* What was not reported or measured keeps its key, as null: a NULL or "" text, a NaN
+ * figure; anything else is written as it is (0 is a figure, not an absence). */
+static void test_json_add_text_and_figure_null(void **state)
+{
+	(void)state;
+	cJSON *o = cJSON_CreateObject();
+	json_add_text(o, "absent", NULL);
+	json_add_text(o, "empty", "");
+	json_add_text(o, "said", "CREATE_COMPLETE");
+	json_add_figure(o, "unmeasured", NAN);
+	json_add_figure(o, "zero", 0.0);
+	json_add_figure(o, "measured", 12.5);
+	char *text = cJSON_PrintUnformatted(o);
+	assert_string_equal(text, "{\"absent\":null,\"empty\":null,\"said\":\"CREATE_COMPLETE\","
+	                          "\"unmeasured\":null,\"zero\":0,\"measured\":12.5}");
+	free(text);
+	cJSON_Delete(o);
+}
+
 /* The three forms, each read back by isotime_parse where it is ISO 8601's extended form;
  * an ms outside 0..999 is left out; a small buffer is cut, never overrun. */
 static void test_isotime_formats(void **state)
@@ -121,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_sbuf_appends_and_never_overruns),
 		cmocka_unit_test(test_grow_array_doubles_and_keeps),
 		cmocka_unit_test(test_json_object_strings),
+		cmocka_unit_test(test_json_add_text_and_figure_null),
 		cmocka_unit_test(test_isotime_formats),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
