@@ -3,6 +3,7 @@
  * node; 1 when one failed or a node could not be checked; 3 when some are unknown. */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ typedef struct opts {
 typedef struct node_run {
 	efa_node_status_t st;
 	exec_result_t res;
+	size_t number; /* the node's number as --node counts it (1..); 0: here, or a saved file */
 } node_run_t;
 
 static int utf8_terminal(void)
@@ -53,10 +55,12 @@ static void print_raw(const char *raw)
 	}
 }
 
-static void print_status(const efa_node_status_t *st, int raw)
+static void print_status(const efa_node_status_t *st, size_t number, int raw)
 {
 	int utf8 = utf8_terminal();
-	textsafe_printf(stdout, "node %s (%s)%s\n", st->node, st->source[0] ? st->source : "no data",
+	if (number) printf("node %zu = ", number); /* as pingpong's legend names nodes */
+	else printf("node ");
+	textsafe_printf(stdout, "%s (%s)%s\n", st->node, st->source[0] ? st->source : "no data",
 	                st->simulated == 1 ? " - simulated EFA" : "");
 	if (st->simulated == 1) textsafe_printf(stdout, "  the node says: %s\n", st->simulated_note);
 	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
@@ -98,6 +102,7 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 		for (size_t i = 0; i < n; i++) {
 			cJSON *j = efa_status_to_json(&runs[i].st, o->raw);
 			json_add_text(j, "run_error", runs[i].res.status != EXEC_SUCCESS ? runs[i].res.detail : NULL);
+			json_add_figure(j, "node_number", runs[i].number ? (double)runs[i].number : NAN);
 			cJSON_AddItemToArray(arr, j);
 		}
 		if (o->local) {
@@ -112,7 +117,7 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (i) printf("\n");
-		print_status(&runs[i].st, o->raw);
+		print_status(&runs[i].st, runs[i].number, o->raw);
 		if (runs[i].res.status != EXEC_SUCCESS && runs[i].res.detail[0])
 			textsafe_printf(stdout, "  the check script did not finish cleanly: %s\n", runs[i].res.detail);
 	}
@@ -225,8 +230,13 @@ static int check_nodes(const opts_t *o, int json, exec_t *ex, loop_t *loop, size
 	const char *targets[EXEC_MAX_NODES];
 	for (size_t i = 0; i < count; i++) {
 		efa_status_init(&runs[i].st, o->local ? "local" : o->ids.ids[first + i]);
+		runs[i].number = o->local ? 0 : first + i + 1;
 		targets[i] = runs[i].st.node;
-		if (!json) fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", runs[i].st.node, exec_name(ex));
+		if (!json && runs[i].number)
+			fprintf(stderr, "nixl-tui efa-check: running the check on node %zu = %s (%s)\n", runs[i].number,
+			        runs[i].st.node, exec_name(ex));
+		else if (!json)
+			fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", runs[i].st.node, exec_name(ex));
 	}
 	/* one SendCommand for every node, not one per node: SSM's rate limits */
 	nodejob_cbs_t cbs = { o->verbose ? on_line : NULL, NULL, NULL, NULL, runs, NODEJOB_KEEP_ALL };

@@ -279,12 +279,18 @@ static void m_pair(void *ud, size_t a, size_t b, const pp_result_t *res)
 
 static void m_done(void *ud) { ((live_t *)ud)->done = 1; }
 
+/* "nodes": every node's name; a pair's "server" and "client" number them from 1 */
+static void add_node_names(cJSON *o, const char *const *names, size_t n)
+{
+	cJSON *nodes = cJSON_AddArrayToObject(o, "nodes");
+	for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(nodes, cJSON_CreateString(names[i]));
+}
+
 static void print_matrix(const pp_matrix_t *m, size_t n, const char *const *names, int json)
 {
 	if (json) {
 		cJSON *root = cJSON_CreateObject();
-		cJSON *nodes = cJSON_AddArrayToObject(root, "nodes");
-		for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(nodes, cJSON_CreateString(names[i]));
+		add_node_names(root, names, n);
 		cJSON *pairs = cJSON_AddArrayToObject(root, "pairs");
 		for (size_t a = 0; a < n; a++)
 			for (size_t b = a + 1; b < n; b++) {
@@ -322,6 +328,15 @@ static void print_matrix(const pp_matrix_t *m, size_t n, const char *const *name
 		}
 	}
 	for (size_t i = 0; i < n; i++) textsafe_printf(stdout, "%snode %zu = %s\n", i ? "" : "\n", i + 1, names[i]);
+}
+
+/* Which nodes ran, as the matrix's document says it: every node's name in "nodes",
+ * the server's and the client's number (1..) in it. */
+static void pair_json(cJSON *j, const char *const *names, size_t n, size_t server, size_t client)
+{
+	add_node_names(j, names, n);
+	cJSON_AddNumberToObject(j, "server", (double)server + 1);
+	cJSON_AddNumberToObject(j, "client", (double)client + 1);
 }
 
 static int node_number(const char *v, size_t n, size_t dflt, size_t *out)
@@ -444,6 +459,7 @@ int cmd_pingpong(cli_t *cli)
 				nodejob_drive(env.loop, live_done, live_cancel, &lv, 0);
 				if (cli->json) {
 					cJSON *j = pp_result_json(&lv.res);
+					pair_json(j, names, n, s, c);
 					cmd_print_json(j, 1);
 					cJSON_Delete(j);
 				} else if (!lv.res.error[0]) {

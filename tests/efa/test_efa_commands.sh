@@ -28,7 +28,7 @@ check "efa-check: that probe's check passes" jq_py "$TMP/out" \
 check "efa-check --json: not measured is null, lists are arrays" jq_py "$TMP/out" \
 	"d['nodes'][0]['facts']['efa_devices'] is None and d['nodes'][0]['facts']['uverbs'] is None and len(d['nodes'][0]['facts']['fabrics']) == 4 and len(d['nodes'][0]['facts']['domains']) == 4"
 check "efa-check --json: a saved file has no simulation note and no run error, both null" jq_py "$TMP/out" \
-	"d['nodes'][0]['simulated_note'] is None and d['nodes'][0]['run_error'] is None"
+	"d['nodes'][0]['simulated_note'] is None and d['nodes'][0]['run_error'] is None and d['nodes'][0]['node_number'] is None"
 run efa-check --from-file "$FX/fi_info-p-efa.p5-32nic-v201.DERIVED.txt" --json
 check "efa-check --json: 32 NICs keep every domain and both fabrics" jq_py "$TMP/out" \
 	"d['nodes'][0]['facts']['rdm_domains'] == 32 and len(d['nodes'][0]['facts']['domains']) == 64 and d['nodes'][0]['facts']['fabrics'] == ['efa-direct', 'efa']"
@@ -88,6 +88,8 @@ run pingpong --local -S 64,4k -I 200 --json
 check "pingpong --local: tcp over loopback works" [ $rc -eq 0 ]
 check "pingpong --local: two rows with usec/xfer > 0" jq_py "$TMP/out" \
 	"[r['bytes'] for r in d['rows']] == [64, 4096] and all(r['usec_per_xfer'] > 0 for r in d['rows']) and d['provider'] == 'tcp'"
+check "pingpong --local --json: says which nodes ran, as the matrix does" jq_py "$TMP/out" \
+	"d['nodes'] == ['local1', 'local2'] and (d['server'], d['client']) == (1, 2)"
 
 run pingpong --local -p 'tcp;ofi_rxm' -S 64 -I 100 --json
 check "pingpong --local -p 'tcp;ofi_rxm': the provider as libfabric spells it runs" jq_py "$TMP/out" \
@@ -161,8 +163,12 @@ if unshare -rn true 2>/dev/null; then
 	check "efa-check over SSM: both nodes checked (no EFA here: exit 1)" [ "$(cat "$TMP/check.rc")" = 1 ]
 	check "efa-check over SSM: the script's output came back through the log streams" jq_py "$TMP/check.json" \
 		"len(d['nodes']) == 2 and d['nodes'][1]['node'] == 'i-0123456789abcdef1' and d['nodes'][0]['source'] == 'check script' and 'fi_getinfo -61' in d['nodes'][0]['checks']['libfabric']['detail']"
+	check "efa-check over SSM: each node's number is its place among the --instance-id given" jq_py "$TMP/check.json" \
+		"[n['node_number'] for n in d['nodes']] == [1, 2]"
 	check "pingpong over SSM: server on node 1, client on node 2 (exit 0)" [ "$(cat "$TMP/pp.rc")" = 0 ]
 	check "pingpong over SSM: two rows" jq_py "$TMP/pp.json" "[r['bytes'] for r in d['rows']] == [64, 4096] and d['error'] is None"
+	check "pingpong over SSM: the document names the nodes, server 1 and client 2" jq_py "$TMP/pp.json" \
+		"d['nodes'] == ['i-0123456789abcdef0', 'i-0123456789abcdef1'] and (d['server'], d['client']) == (1, 2)"
 	check "pingpong over SSM: no private IPv4 on the server is a clear error (exit 1)" [ "$(cat "$TMP/ppip.rc")" = 1 ]
 	contains "pingpong over SSM: naming the node" "$TMP/ppip.err" "i-0123456789abcdef0: no private IPv4 address found"
 else

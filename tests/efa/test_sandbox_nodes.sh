@@ -20,8 +20,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 nodes = d["nodes"]
 assert len(nodes) == 2, nodes
-for n in nodes:
+for k, n in enumerate(nodes, 1):
     assert n["node"].startswith("i-"), n["node"]
+    assert n["node_number"] == k, n  # as --node counts the stack's nodes
     assert n["checks"]["network"]["status"] == "passed", n["checks"]["network"]
     assert n["checks"]["pci"]["status"] == "failed", n["checks"]["pci"]
 PY
@@ -35,8 +36,10 @@ d = json.load(open(sys.argv[1]))
 rows = d.get("rows") or d.get("result", {}).get("rows")
 assert rows and sorted(r["bytes"] for r in rows) == [4096, 65536], d
 assert all(r["usec_per_xfer"] > 0 for r in rows), rows
+assert (d["server"], d["client"]) == (1, 2) and len(d["nodes"]) == 2, d
+assert all(i.startswith("i-") for i in d["nodes"]), d["nodes"]
 PY
-check "its table has a row per size, with times" [ $? -eq 0 ]
+check "its table has a row per size, with times; server node 1, client node 2" [ $? -eq 0 ]
 nx pingpong -p tcp -I 50 -S 4k -c environment=nodes >"$TMP/pp.out" 2>&1
 ip=$(eval "$(nx outputs --format env -c environment=nodes)"; echo "$NODE1_PRIVATE")
 contains "the client was sent to the server's private address from the outputs ($ip)" "$TMP/pp.out" "-> $ip"

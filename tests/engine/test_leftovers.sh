@@ -22,8 +22,10 @@ for env in left other; do
 	nx deploy --yes -c environment=$env >"$TMP/$env.out" 2>&1; rc=$?
 	check "deploy $env exits 0" [ $rc -eq 0 ]
 	nx efa-check --node all -c environment=$env >"$TMP/$env.check" 2>&1
+	k=0
 	for id in $(node_ids $env); do
-		contains "efa-check ran on $env's $id" "$TMP/$env.check" "node $id (check script)"
+		k=$((k + 1))
+		contains "efa-check ran on $env's node $k, $id" "$TMP/$env.check" "node $k = $id (check script)"
 	done
 done
 left_ids=$(node_ids left) other_ids=$(node_ids other)
