@@ -147,7 +147,7 @@ void sess_set_phase(session_t *s, sess_phase_t ph)
 	if (s->phase == ph) return;
 	s->phase = ph;
 	sess_recount(s); /* the direction may have turned (a teardown counts deletions) */
-	if (session_phase_final(ph)) s->finished_ms = loop_now_ms();
+	if (session_phase_final(ph)) s->finished_ms = SP(s)->ended_ms ? SP(s)->ended_ms : loop_now_ms();
 	sess_state_save(s);
 	sess_notify(s, SESS_CH_PHASE);
 }

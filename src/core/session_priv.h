@@ -58,6 +58,10 @@ struct session_priv {
 	time_t op_since;          /* events older than this belong to an earlier operation */
 	int changed_this_poll;
 	int final_pass;           /* terminal status seen: one more read of the events */
+	/* attach to a stack whose operation had already ended: that operation's end is its
+	 * last stack-level event, not the moment the console looked (0: not met yet) */
+	int ended_before_attach;
+	int64_t ended_ms;
 	/* after create */
 	char bucket[128];
 	int scripts_uploaded, upload_idx;

@@ -388,6 +388,7 @@ int session_teardown(session_t *s)
 	s->root_cause[0] = s->root_cause_resource[0] = 0;
 	s->started_ms = loop_now_ms();
 	s->finished_ms = 0;
+	p->ended_before_attach = 0, p->ended_ms = 0; /* this operation ends when it is seen to */
 	p->op = OP_TEARDOWN;
 	p->step = T_FIND;
 	sess_step_begin(s, "Find stack", "%s", s->stack_name);

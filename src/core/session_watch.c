@@ -119,6 +119,11 @@ static void apply_event(session_t *s, const sess_event_t *e)
 	if (stack_level) {
 		snprintf(s->stack_status, sizeof s->stack_status, "%s", e->status);
 		snprintf(s->stack_reason, sizeof s->stack_reason, "%s", e->reason);
+		if (p->ended_before_attach && sess_res_state(e->status) != RES_IN_PROGRESS) {
+			/* oldest first: the last one applied is the operation's end */
+			p->ended_ms = sess_loop_ms_at(e->ts, e->ms);
+			if (session_phase_final(s->phase)) s->finished_ms = p->ended_ms;
+		}
 	} else {
 		sess_resource_t *r = sess_resource(s, e->logical_id, e->type);
 		if (r) {
