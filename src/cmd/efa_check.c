@@ -55,13 +55,21 @@ static void print_raw(const char *raw)
 	}
 }
 
-static void print_status(const efa_node_status_t *st, size_t number, int raw)
+/* "node 15 = i-..." as pingpong's legend names nodes; here or a saved file: its name */
+static const char *run_name(const node_run_t *r, char *buf, size_t n)
 {
+	if (!r->number) return r->st.node;
+	snprintf(buf, n, "node %zu = %s", r->number, r->st.node);
+	return buf;
+}
+
+static void print_status(const node_run_t *r, int raw)
+{
+	const efa_node_status_t *st = &r->st;
 	int utf8 = utf8_terminal();
-	if (number) printf("node %zu = ", number); /* as pingpong's legend names nodes */
-	else printf("node ");
-	textsafe_printf(stdout, "%s (%s)%s\n", st->node, st->source[0] ? st->source : "no data",
-	                st->simulated == 1 ? " - simulated EFA" : "");
+	char name[64];
+	textsafe_printf(stdout, "%s%s (%s)%s\n", r->number ? "" : "node ", run_name(r, name, sizeof name),
+	                st->source[0] ? st->source : "no data", st->simulated == 1 ? " - simulated EFA" : "");
 	if (st->simulated == 1) textsafe_printf(stdout, "  the node says: %s\n", st->simulated_note);
 	for (int i = 0; i < EFA_CHECK_COUNT; i++) {
 		const efa_check_t *c = &st->checks[i];
@@ -117,7 +125,7 @@ static void print_all(node_run_t *runs, size_t n, const opts_t *o, int json)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (i) printf("\n");
-		print_status(&runs[i].st, runs[i].number, o->raw);
+		print_status(&runs[i], o->raw);
 		if (runs[i].res.status != EXEC_SUCCESS && runs[i].res.detail[0])
 			textsafe_printf(stdout, "  the check script did not finish cleanly: %s\n", runs[i].res.detail);
 	}
@@ -232,11 +240,10 @@ static int check_nodes(const opts_t *o, int json, exec_t *ex, loop_t *loop, size
 		efa_status_init(&runs[i].st, o->local ? "local" : o->ids.ids[first + i]);
 		runs[i].number = o->local ? 0 : first + i + 1;
 		targets[i] = runs[i].st.node;
-		if (!json && runs[i].number)
-			fprintf(stderr, "nixl-tui efa-check: running the check on node %zu = %s (%s)\n", runs[i].number,
-			        runs[i].st.node, exec_name(ex));
-		else if (!json)
-			fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", runs[i].st.node, exec_name(ex));
+		char name[64];
+		if (!json)
+			fprintf(stderr, "nixl-tui efa-check: running the check on %s (%s)\n", run_name(&runs[i], name, sizeof name),
+			        exec_name(ex));
 	}
 	/* one SendCommand for every node, not one per node: SSM's rate limits */
 	nodejob_cbs_t cbs = { o->verbose ? on_line : NULL, NULL, NULL, NULL, runs, NODEJOB_KEEP_ALL };

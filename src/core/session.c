@@ -142,6 +142,14 @@ void sess_notify(session_t *s, unsigned what)
 	if (!p->notify_timer) p->notify_timer = loop_timer_add(p->loop, 0, deliver, s);
 }
 
+void sess_clock_start(session_t *s, int64_t started_ms)
+{
+	s->started_ms = started_ms;
+	s->finished_ms = 0;
+	SP(s)->ended_before_attach = 0;
+	SP(s)->ended_ms = 0;
+}
+
 void sess_set_phase(session_t *s, sess_phase_t ph)
 {
 	if (s->phase == ph) return;

@@ -376,9 +376,7 @@ int session_deploy(session_t *s, const char *on_failure)
 	snprintf(p->on_failure, sizeof p->on_failure, "%s", of);
 	s->nsteps = 0;
 	s->root_cause[0] = s->root_cause_resource[0] = 0;
-	s->started_ms = loop_now_ms();
-	s->finished_ms = 0;
-	p->ended_before_attach = 0, p->ended_ms = 0; /* this operation ends when it is seen to */
+	sess_clock_start(s, loop_now_ms());
 	sess_set_phase(s, SESS_PREFLIGHT);
 	sess_step_begin(s, "Configuration", "checking");
 	config_diags_t d = {0};
@@ -514,13 +512,10 @@ static void on_attach(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 	 * Reference, Stack: LastUpdatedTime "will only be returned if the stack has been
 	 * updated at least once"; CreationTime always) */
 	time_t since = st->last_updated_time ? st->last_updated_time : st->creation_time;
-	s->started_ms = since ? sess_loop_ms_at(since, 0) : loop_now_ms();
-	s->finished_ms = 0;
+	sess_clock_start(s, since ? sess_loop_ms_at(since, 0) : loop_now_ms());
 	/* ended before this look: its elapsed time is its own, creation (or update) to its
 	 * last event, frozen, not until now (issue 14: every figure true) */
-	SP(s)->ended_before_attach = st->status && sess_res_state(st->status) != RES_IN_PROGRESS &&
-	                             sess_res_state(st->status) != RES_PENDING;
-	SP(s)->ended_ms = 0;
+	SP(s)->ended_before_attach = st->status && sess_status_terminal(st->status);
 	follow_stack(s, st);
 }
 
@@ -534,8 +529,7 @@ int session_attach(session_t *s)
 	}
 	sess_state_load(s);
 	p->op = OP_ATTACH;
-	s->started_ms = s->finished_ms = 0; /* the stack's own times, once DescribeStacks answers */
-	p->ended_before_attach = 0, p->ended_ms = 0;
+	sess_clock_start(s, 0); /* the stack's own times, once DescribeStacks answers */
 	sess_track(s, CH_OP, cfn_describe_stacks(p->aws, s->stack_name, on_attach, s));
 	return 0;
 }

@@ -136,6 +136,10 @@ void sess_nodes_from_outputs(session_t *s);
 
 /* Watch (session_watch.c). */
 sess_res_state_t sess_res_state(const char *status);
+/* A stack status that ends an operation (not *_IN_PROGRESS, not empty). */
+int sess_status_terminal(const char *status);
+/* An operation's clock: it starts at started_ms (0: not known yet) and has not ended. */
+void sess_clock_start(session_t *s, int64_t started_ms);
 /* An AWS timestamp (seconds, milliseconds) on the loop_now_ms() clock. */
 int64_t sess_loop_ms_at(time_t t, int ms);
 void sess_watch_start(session_t *s, time_t since);

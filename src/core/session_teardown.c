@@ -386,9 +386,7 @@ int session_teardown(session_t *s)
 	p->agents_timer = 0;
 	s->nsteps = 0;
 	s->root_cause[0] = s->root_cause_resource[0] = 0;
-	s->started_ms = loop_now_ms();
-	s->finished_ms = 0;
-	p->ended_before_attach = 0, p->ended_ms = 0; /* this operation ends when it is seen to */
+	sess_clock_start(s, loop_now_ms());
 	p->op = OP_TEARDOWN;
 	p->step = T_FIND;
 	sess_step_begin(s, "Find stack", "%s", s->stack_name);

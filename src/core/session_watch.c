@@ -15,7 +15,7 @@ enum { POLL_FAST_MS = 1000, POLL_SLOW_MS = 8000, MAX_EVENTS = 4000 };
 
 static void poll_events(loop_t *l, void *ud);
 
-static int is_terminal(const char *status)
+int sess_status_terminal(const char *status)
 {
 	size_t n = strlen(status);
 	return n && !(n > 12 && strcmp(status + n - 12, "_IN_PROGRESS") == 0);
@@ -119,11 +119,10 @@ static void apply_event(session_t *s, const sess_event_t *e)
 	if (stack_level) {
 		snprintf(s->stack_status, sizeof s->stack_status, "%s", e->status);
 		snprintf(s->stack_reason, sizeof s->stack_reason, "%s", e->reason);
-		if (p->ended_before_attach && sess_res_state(e->status) != RES_IN_PROGRESS) {
-			/* oldest first: the last one applied is the operation's end */
-			p->ended_ms = sess_loop_ms_at(e->ts, e->ms);
-			if (session_phase_final(s->phase)) s->finished_ms = p->ended_ms;
-		}
+		/* oldest first: the last one applied is the operation's end; every event is applied
+		 * before the watch lets the phase turn final (its final pass), so sess_set_phase
+		 * finds it */
+		if (p->ended_before_attach && sess_status_terminal(e->status)) p->ended_ms = sess_loop_ms_at(e->ts, e->ms);
 	} else {
 		sess_resource_t *r = sess_resource(s, e->logical_id, e->type);
 		if (r) {
@@ -302,7 +301,7 @@ static void on_stack(void *ud, const aws_error_t *err, cfn_stacks_t *res)
 		sess_recount(s);
 		sess_notify(s, SESS_CH_PHASE | SESS_CH_RESOURCES);
 	}
-	if (!is_terminal(status)) {
+	if (!sess_status_terminal(status)) {
 		p->poll_ms = p->changed_this_poll ? POLL_FAST_MS : p->poll_ms * 3 / 2;
 		if (p->poll_ms > POLL_SLOW_MS) p->poll_ms = POLL_SLOW_MS;
 		schedule(s, p->poll_ms);
