@@ -103,3 +103,13 @@ sandbox_ctl() { curl -s -m 10 -X POST -H 'Content-Type: application/json' -d "$2
 
 # awscli ARGS...: the AWS CLI against the sandbox (to look behind nixl-tui's back)
 awscli() { timeout 60 aws --endpoint-url "$SB" --region us-east-1 "$@"; }
+
+# stack_created STACK: "CREATED DONE SECONDS", its CreationTime, the time of its
+# CREATE_COMPLETE stack event, and the seconds between (what its creation took, by AWS)
+stack_created() {
+	local created done_at
+	created=$(awscli cloudformation describe-stacks --stack-name "$1" --query 'Stacks[0].CreationTime' --output text)
+	done_at=$(awscli cloudformation describe-stack-events --stack-name "$1" --output text \
+		--query "StackEvents[?ResourceType=='AWS::CloudFormation::Stack' && ResourceStatus=='CREATE_COMPLETE'].Timestamp | [0]")
+	python3 -c 'import sys, datetime as d; f=lambda s: d.datetime.fromisoformat(s.replace("Z", "+00:00")); print(sys.argv[1], sys.argv[2], (f(sys.argv[2]) - f(sys.argv[1])).total_seconds())' "$created" "$done_at"
+}

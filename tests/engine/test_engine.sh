@@ -109,10 +109,7 @@ check "watch re-attaches and follows it to ready" [ $rc -eq 0 ]
 contains "watch ends ready" "$TMP/int2.out" "nixl-efa-int-east-1 is ready"
 # watch of a stack that was ready before it looked: the creation's own time (CreationTime to
 # the stack's CREATE_COMPLETE event), not how old the stack is when watch runs
-created=$(awscli cloudformation describe-stacks --stack-name nixl-efa-int-east-1 --query 'Stacks[0].CreationTime' --output text)
-done_at=$(awscli cloudformation describe-stack-events --stack-name nixl-efa-int-east-1 --output text \
-	--query "StackEvents[?ResourceType=='AWS::CloudFormation::Stack' && ResourceStatus=='CREATE_COMPLETE'].Timestamp | [0]")
-took=$(python3 -c 'import sys, datetime as d; f=lambda s: d.datetime.fromisoformat(s.replace("Z", "+00:00")); print((f(sys.argv[2]) - f(sys.argv[1])).total_seconds())' "$created" "$done_at")
+read -r created _ took < <(stack_created nixl-efa-int-east-1)
 wait_for 60 python3 -c 'import sys, time, datetime as d; sys.exit(time.time() - d.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")).timestamp() < float(sys.argv[2]) + 6)' "$created" "$took"
 nx watch --json -c environment=int >"$TMP/int2b.out" 2>&1
 check "watch of a ready stack: its seconds are the creation's (${took}s by its events), not its age" \

@@ -26,12 +26,10 @@ console() { tui_console 120 40 -- "$@"; }
 XDG_STATE_HOME="$TMP/state" XDG_CONFIG_HOME="$TMP/config" HOME="$TMP" \
 	timeout 240 "$NIXL_TUI" deploy --yes -c environment=figs >"$TMP/deploy.out" 2>&1
 check "the headless deploy reaches ready" [ $? -eq 0 ]
-created=$(awscli cloudformation describe-stacks --stack-name "$STACK" --query 'Stacks[0].CreationTime' --output text)
-created_s=$(date -d "$created" +%s)
 # how long its creation took, by its events (CreationTime to the stack's CREATE_COMPLETE)
-done_at=$(awscli cloudformation describe-stack-events --stack-name "$STACK" --output text \
-	--query "StackEvents[?ResourceType=='AWS::CloudFormation::Stack' && ResourceStatus=='CREATE_COMPLETE'].Timestamp | [0]")
-took_s=$(python3 -c 'import sys, datetime as d; f=lambda s: d.datetime.fromisoformat(s.replace("Z", "+00:00")); print(round((f(sys.argv[2]) - f(sys.argv[1])).total_seconds()))' "$created" "$done_at")
+read -r created done_at took < <(stack_created "$STACK")
+created_s=$(date -d "$created" +%s)
+took_s=$(python3 -c 'print(round(float(__import__("sys").argv[1])))' "$took")
 # the stack is older than that by some seconds when the console opens
 wait_for 60 sh -c "[ \$(( \$(date +%s) - $created_s )) -ge $((took_s + 6)) ]"
 
