@@ -13,6 +13,7 @@ import ipaddress
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,6 +40,11 @@ def run_node(workdir, sim, script, env_extra=None, name="ip-10-1-2-3"):
     """Runs script as a simulated node would (nodebox + the node's environment).
     VPC_IP is the node's VPC address as text only (see VPC_IP above)."""
     node_tmp = tempfile.mkdtemp(prefix="node-", dir=workdir)
+    # The node sees the workdir, not the rest of the host's /tmp (nodebox): a script from a
+    # checkout under /tmp (CI's `git clone . /tmp/x`) goes into the workdir first, where the
+    # sandbox puts an SSM command's script too.
+    if os.path.commonpath([os.path.abspath(script), os.path.abspath(workdir)]) != os.path.abspath(workdir):
+        script = shutil.copy(script, os.path.join(workdir, os.path.basename(node_tmp) + ".sh"))
     host_path = os.environ.get("PATH", "/usr/bin:/bin")
     env = {"PATH": os.path.join(sim, "bin") + ":" + host_path, "NIXL_HOST_PATH": host_path,
            "HOME": workdir, "LANG": "C.UTF-8", "AWS_SSM_INSTANCE_ID": "i-0abc1234567890def",

@@ -77,9 +77,13 @@ if unshare --mount --uts true 2>/dev/null; then
 	cat >"$TMP/one.json" <<'JSON'
 {"tasks": [{"id": "one", "commands": ["true"]}]}
 JSON
-	# the task file comes on stdin: the private /tmp hides $TMP
-	env -u TASK_STATE_FILE unshare --mount --uts sh -c 'mount -t tmpfs tmpfs /tmp && hostname nixl-test-node &&
-		"$1" setup --local --tasks - >/dev/null 2>&1 && cat /tmp/task-state-nixl-test-node.json' sh "$NIXL_TUI" <"$TMP/one.json" >"$TMP/default-record" 2>&1
+	# the task file comes on stdin: the private /tmp hides $TMP; nixl-tui's own directory, when
+	# the checkout is under /tmp (CI's `git clone . /tmp/x`), is bound into it at its own path
+	mkdir -p "$TMP/node-tmp"
+	env -u TASK_STATE_FILE unshare --mount --uts --propagation private sh -c 'bin=$(dirname "$1")
+		case $bin in /tmp/*) mkdir -p "$2/${bin#/tmp/}" && mount --bind "$bin" "$2/${bin#/tmp/}" ;; esac
+		mount --rbind "$2" /tmp && hostname nixl-test-node &&
+		"$1" setup --local --tasks - >/dev/null 2>&1 && cat /tmp/task-state-nixl-test-node.json' sh "$NIXL_TUI" "$TMP/node-tmp" <"$TMP/one.json" >"$TMP/default-record" 2>&1
 	check "the record is /tmp/task-state-\$(hostname).json" jq_py "$TMP/default-record" "d['one']['status'] == 'success'"
 else
 	pass "the record's default place # SKIP unshare cannot make a private /tmp here"
